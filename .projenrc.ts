@@ -1,0 +1,76 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-netsec',
+  description:
+    'Declare Kubernetes network-security intent once (isolated tiers, TLS ingress, egress allowlists, mesh mTLS) and synthesize NetworkPolicies, Services, Ingresses, cert-manager and Istio resources with proof of what they allow.',
+  author: 'cdk8s-netsec maintainers',
+  authorAddress: 'maintainers@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-netsec/cdk8s-netsec.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.3.0',
+  keywords: ['cdk8s', 'kubernetes', 'networkpolicy', 'istio', 'cert-manager', 'security'],
+  // Runtime dependencies that are not jsii modules are bundled into the package.
+  deps: ['cdk8s-plus-28@^2.5.6', 'yaml@^2.6.0', 'ipaddr.js@^2.2.0'],
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  bundledDeps: ['yaml', 'ipaddr.js'],
+  devDeps: [
+    'cdk8s-cli@2.207.60',
+    'kubernetes-models@4.5.1',
+    '@kubernetes-models/cert-manager@4.4.4',
+    '@kubernetes-models/istio@2.3.0',
+    'fast-check@^3.23.0',
+    'typescript@~5.9.0',
+    '@types/node@^20',
+  ],
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  mergify: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Generated L1 classes are not ours to cover.
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+    },
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
+    ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'examples/*/dist/', 'examples/*/imports/'],
+  },
+  npmignore: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'BENCHMARKS.md'],
+  gitignore: ['examples/*/dist/', 'bench/out/'],
+});
+
+// Regenerate the typed L1 classes for the CRDs the constructs emit. Only the kinds we use are imported,
+// so the generated code (and jsii compile time) stays small. CRD_DIR defaults to ../shared/crds.
+project.addTask('import-crds', {
+  description: 'Regenerate src/imports from pinned upstream CRDs (CRD_DIR, default ../shared/crds)',
+  exec: 'node scripts/import-crds.js',
+});
+
+// The two Quick start commands. They must work on a fresh clone with only Node and npm, so they
+// install dependencies themselves before calling projen.
+const bootstrap = 'test -x node_modules/.bin/projen || npm ci --no-audit --no-fund';
+project.package.setScript('example', `${bootstrap} && projen synth-example`);
+project.package.setScript('check', `${bootstrap} && projen test`);
+
+project.addTask('synth-example', {
+  description: 'Synthesize examples/three-tier with the real cdk8s CLI',
+  cwd: 'examples/three-tier',
+  exec: 'cdk8s synth && echo "Wrote examples/three-tier/dist/three-tier.k8s.yaml"',
+});
+
+project.synth();

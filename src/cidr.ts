@@ -1,0 +1,89 @@
+import * as ipaddr from 'ipaddr.js';
+
+/*
+ * CIDR arithmetic shared by the constructs (validation, metadata-endpoint guard) and the analyzer
+ * (ipBlock matching). Addresses are parsed by ipaddr.js; containment is prefix comparison.
+ */
+
+/** A parsed CIDR block. */
+export interface ParsedCidr {
+  readonly family: 'ipv4' | 'ipv6';
+  /** The network address with host bits cleared, in canonical text form. */
+  readonly network: string;
+  readonly prefixLength: number;
+  /** Canonical text: `network/prefix`. */
+  readonly text: string;
+  readonly address: ipaddr.IPv4 | ipaddr.IPv6;
+}
+
+/**
+ * Parses `a.b.c.d/n` or `x::y/n`. Returns an explanation string when the input is not a CIDR, so callers
+ * can build an error that names their construct. Host bits set in the address are reported as an error
+ * because the API server normalizes them away, which would hide a typo.
+ */
+export function parseCidr(text: string): ParsedCidr | string {
+  if (typeof text !== 'string' || !text.includes('/')) {
+    return 'is not in CIDR notation (missing the "/prefix")';
+  }
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(text);
+  } catch {
+    return 'is not a valid IPv4 or IPv6 CIDR';
+  }
+  const [address, prefixLength] = parsed;
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return 'is an IPv4-mapped IPv6 address; write the IPv4 CIDR instead';
+  }
+  if (text.split('/')[0].includes('.') && address.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0])) {
+    return 'is not a four-part dotted IPv4 address';
+  }
+  const network = networkOf(address, prefixLength);
+  if (network.toNormalizedString() !== address.toNormalizedString()) {
+    return `has host bits set; the network address is ${network.toString()}/${prefixLength}`;
+  }
+  return {
+    family: address.kind() as 'ipv4' | 'ipv6',
+    network: network.toString(),
+    prefixLength,
+    text: `${network.toString()}/${prefixLength}`,
+    address: network,
+  };
+}
+
+/** Parses an address (no prefix); undefined when it is not an IP address. */
+export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (!ipaddr.isValid(text)) return undefined;
+  const address = ipaddr.parse(text);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return (address as ipaddr.IPv6).toIPv4Address();
+  }
+  return address;
+}
+
+/** True when `address` lies inside `cidr`. Different families never match. */
+export function cidrContainsAddress(cidr: ParsedCidr, address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.kind() !== cidr.family) return false;
+  return (address as ipaddr.IPv4).match(cidr.address as ipaddr.IPv4, cidr.prefixLength);
+}
+
+/** True when `inner` lies inside `outer` (equal blocks included). */
+export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
+  return outer.family === inner.family
+    && inner.prefixLength >= outer.prefixLength
+    && cidrContainsAddress(outer, inner.address);
+}
+
+/** True when `inner` lies inside `outer` and is smaller than it, as `ipBlock.except` requires. */
+export function cidrStrictlyContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
+  return cidrContains(outer, inner) && inner.prefixLength > outer.prefixLength;
+}
+
+function networkOf(address: ipaddr.IPv4 | ipaddr.IPv6, prefixLength: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  const bytes = address.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const bitsHere = Math.max(0, Math.min(8, prefixLength - i * 8));
+    bytes[i] &= bitsHere === 0 ? 0 : (0xff << (8 - bitsHere)) & 0xff;
+  }
+  return ipaddr.fromByteArray(bytes);
+}

@@ -1,0 +1,24 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Builds the one error shape the library throws:
+ * `<construct path>: <what is wrong> (<offending value>). <how to fix>`.
+ *
+ * `scope` may be a construct, a path string, or undefined for factories that have no construct yet.
+
+ */
+export function netsecError(scope: IConstruct | string | undefined, what: string, value: unknown, fix: string): Error {
+  const where = scope === undefined ? '' : `${typeof scope === 'string' ? scope : scope.node.path}: `;
+  return new Error(`${where}${what} (${formatValue(value)}). ${fix}`);
+}
+
+/** Renders an offending value so that an empty string or a nested object is still visible in a message. */
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

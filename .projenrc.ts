@@ -41,10 +41,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
     },
   },
-  tsconfigDev: {
-    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],

@@ -35,7 +35,7 @@ export function parseCidr(text: string): ParsedCidr | string {
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
     return 'is an IPv4-mapped IPv6 address; write the IPv4 CIDR instead';
   }
-  if (text.split('/')[0].includes('.') && address.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0])) {
+  if (address.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0])) {
     return 'is not a four-part dotted IPv4 address';
   }
   const network = networkOf(address, prefixLength);

@@ -1,0 +1,91 @@
+import { Construct, IConstruct } from 'constructs';
+import { IPeer } from './peer';
+import { Port } from './port';
+
+/** One declared flow: `source` may open connections to `destination` on `ports`. */
+export interface Flow {
+  /** Where connections start. */
+  readonly source: IPeer;
+  /** Where connections go. */
+  readonly destination: IPeer;
+  /** The destination ports; empty means every port of every protocol. */
+  readonly ports: Port[];
+  /** The construct whose call declared the flow (for errors and explanations). */
+  readonly declaredBy: IConstruct;
+}
+
+/** A name an emitted object claims, so that two objects never share a kind, namespace and name. */
+interface NameClaim {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly owner: IConstruct;
+}
+
+const MODEL_ID = 'cdk8s-netsec.IntentModel';
+
+/**
+ * The network-security intent of one cdk8s app: every flow that tiers and other constructs declared.
+ *
+ * Constructs record intent here; each output (NetworkPolicy, Service, Istio policy, diagram) is rendered
+ * from it when the app synthesizes. There is one model per app, kept as a child of the app's root.
+ */
+export class IntentModel extends Construct {
+  /** The model of the app that `scope` belongs to (created on first use). */
+  public static of(scope: IConstruct): IntentModel {
+    const root = scope.node.root;
+    const existing = root.node.tryFindChild(MODEL_ID);
+    return existing instanceof IntentModel ? existing : new IntentModel(root, MODEL_ID);
+  }
+
+  private readonly _flows: Flow[] = [];
+  private readonly claims: NameClaim[] = [];
+
+  private constructor(scope: IConstruct, id: string) {
+    super(scope as Construct, id);
+    this.node.addValidation({ validate: () => this.duplicateNames() });
+  }
+
+  /** Every flow declared so far, in declaration order. */
+  public get flows(): Flow[] {
+    return [...this._flows];
+  }
+
+  /** Records a flow. Ports are kept as given; renderers merge and sort them. */
+  public addFlow(flow: Flow): void {
+    this._flows.push(flow);
+  }
+
+  /** The flows whose destination is `peer` (compared by identity). */
+  public flowsTo(peer: IPeer): Flow[] {
+    return this._flows.filter((f) => f.destination === peer);
+  }
+
+  /** The flows whose source is `peer` (compared by identity). */
+  public flowsFrom(peer: IPeer): Flow[] {
+    return this._flows.filter((f) => f.source === peer);
+  }
+
+  /**
+   * Reserves an object name; a second construct claiming the same kind, namespace and name fails
+   * validation with both construct paths.
+   */
+  public claimName(kind: string, namespace: string, name: string, owner: IConstruct): void {
+    this.claims.push({ kind, namespace, name, owner });
+  }
+
+  private duplicateNames(): string[] {
+    const seen = new Map<string, NameClaim>();
+    const errors: string[] = [];
+    for (const claim of this.claims) {
+      const key = `${claim.kind}/${claim.namespace}/${claim.name}`;
+      const first = seen.get(key);
+      if (first && first.owner !== claim.owner) {
+        errors.push(`${claim.owner.node.path}: ${claim.kind} name is already used in namespace ${claim.namespace} by ${first.owner.node.path} ("${claim.name}"). Give one of them a different id or an explicit name.`);
+      } else if (!first) {
+        seen.set(key, claim);
+      }
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,182 @@
+import { k8s } from 'cdk8s-plus-28';
+import { cidrContains, cidrStrictlyContains, parseCidr, ParsedCidr } from '../cidr';
+import { IpBlockConfig, NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
+import { Port, Protocol } from '../port';
+import { compareStrings, isEmptySelector, LabelSelector } from '../selector';
+
+/*
+ * Renders NetworkPolicy specs from intent: which peers may reach (or be reached by) the selected pods on
+ * which ports. Output is canonical: one peer appears once per set of ports, rules with the same ports
+ * are merged, and peers, ports and rules are sorted, so that declaration order never changes the YAML.
+ */
+
+/** One allowance for one direction: a peer and the ports (empty = all ports). */
+export interface RuleEntry {
+  readonly peer: PeerConfig;
+  readonly ports: Port[];
+}
+
+/** What one NetworkPolicy says. An undefined direction is not isolated by this policy. */
+export interface PolicyIntent {
+  readonly namespace: string;
+  readonly podSelector: LabelSelector;
+  readonly ingress?: RuleEntry[];
+  readonly egress?: RuleEntry[];
+}
+
+/** Cloud metadata endpoints: never reachable through a larger egress block. */
+const METADATA_ENDPOINTS: ParsedCidr[] = ['169.254.169.254/32', 'fd00:ec2::254/128'].map((c) => parseCidr(c) as ParsedCidr);
+
+/** Renders the `spec` of a NetworkPolicy as JSON, ready for an ApiObject. */
+export function renderPolicySpec(intent: PolicyIntent): any {
+  const policyTypes: string[] = [];
+  if (intent.ingress) policyTypes.push('Ingress');
+  if (intent.egress) policyTypes.push('Egress');
+  const spec: k8s.NetworkPolicySpec = {
+    podSelector: renderSelector(intent.podSelector),
+    policyTypes,
+    ...(intent.ingress ? {
+      ingress: mergeRules(intent.ingress, intent.namespace, false).map((r) => ({
+        ...(r.peers.length > 0 ? { from: r.peers } : {}),
+        ...(r.ports.length > 0 ? { ports: r.ports } : {}),
+      })),
+    } : {}),
+    ...(intent.egress ? {
+      egress: mergeRules(intent.egress, intent.namespace, true).map((r) => ({
+        ...(r.peers.length > 0 ? { to: r.peers } : {}),
+        ...(r.ports.length > 0 ? { ports: r.ports } : {}),
+      })),
+    } : {}),
+  };
+  return k8s.toJson_NetworkPolicySpec(spec);
+}
+
+/** Renders a peer as a NetworkPolicy peer, relative to the namespace of the policy that names it. */
+export function renderPeer(peer: PeerConfig, policyNamespace: string, guardMetadata: boolean): k8s.NetworkPolicyPeer {
+  if (peer.ipBlock) return { ipBlock: renderIpBlock(peer.ipBlock, guardMetadata) };
+  const podSelector = peer.podSelector ? renderSelector(peer.podSelector) : undefined;
+  let namespaceSelector: k8s.LabelSelector | undefined;
+  if (peer.namespace !== undefined) {
+    // Pods of the policy's own namespace need no namespace selector; anything else is one AND peer.
+    if (peer.namespace !== policyNamespace || !podSelector) {
+      namespaceSelector = { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } };
+    }
+  } else if (peer.namespaceSelector) {
+    namespaceSelector = renderSelector(peer.namespaceSelector);
+  } else if (peer.allNamespaces) {
+    namespaceSelector = {};
+  }
+  return {
+    ...(namespaceSelector ? { namespaceSelector } : {}),
+    ...(podSelector ? { podSelector } : {}),
+  };
+}
+
+/** Normalizes a port list: covered ports dropped, overlapping or adjacent ranges joined, sorted. Empty = all. */
+export function normalizePorts(ports: Port[]): Port[] {
+  if (ports.length === 0) return [];
+  const out: Port[] = [];
+  for (const protocol of [Protocol.TCP, Protocol.UDP, Protocol.SCTP]) {
+    const mine = ports.filter((p) => p.protocol === protocol);
+    if (mine.length === 0) continue;
+    if (mine.some((p) => p.isAllPorts)) {
+      out.push(Port.allPorts(protocol));
+      continue;
+    }
+    const ranges = mine.filter((p) => p.isNumeric)
+      .map((p) => [p.port!, p.endPort ?? p.port!])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const merged: number[][] = [];
+    for (const [start, end] of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    out.push(...merged.map(([start, end]) => Port.range(protocol, start, end)));
+    const names = [...new Set(mine.filter((p) => p.isNamed).map((p) => p.name!))].sort(compareStrings);
+    out.push(...names.map((name) => Port.named(name, protocol)));
+  }
+  return out;
+}
+
+/** Renders one port; a whole protocol has no port number (never `port: 0`). */
+export function renderPort(port: Port): k8s.NetworkPolicyPort {
+  return {
+    protocol: port.protocol,
+    ...(port.name !== undefined ? { port: k8s.IntOrString.fromString(port.name) } : {}),
+    ...(port.port !== undefined ? { port: k8s.IntOrString.fromNumber(port.port) } : {}),
+    ...(port.endPort !== undefined ? { endPort: port.endPort } : {}),
+  };
+}
+
+/** Renders a normalized selector; an empty one becomes `{}` (select all). */
+export function renderSelector(selector: LabelSelector): k8s.LabelSelector {
+  if (isEmptySelector(selector)) return {};
+  return {
+    ...(selector.matchLabels ? { matchLabels: { ...selector.matchLabels } } : {}),
+    ...(selector.matchExpressions ? {
+      matchExpressions: selector.matchExpressions.map((e) => ({
+        key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}),
+      })),
+    } : {}),
+  };
+}
+
+interface MergedRule {
+  readonly peers: k8s.NetworkPolicyPeer[];
+  readonly ports: k8s.NetworkPolicyPort[];
+}
+
+/**
+ * Joins entries into rules: ports are unioned per peer, then peers with the same ports share one rule.
+ * A peer allowed on all ports absorbs its port-specific entries. Egress IP blocks get the metadata guard.
+ */
+function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boolean): MergedRule[] {
+  const byPeer = new Map<string, { peer: k8s.NetworkPolicyPeer; ports: Port[]; all: boolean }>();
+  for (const entry of entries) {
+    const peer = renderPeer(entry.peer, policyNamespace, egress);
+    const key = canonicalJson(peer);
+    const slot = byPeer.get(key) ?? { peer, ports: [], all: false };
+    if (entry.ports.length === 0) slot.all = true;
+    slot.ports.push(...entry.ports);
+    byPeer.set(key, slot);
+  }
+  const byPorts = new Map<string, { ports: Port[]; peers: Map<string, k8s.NetworkPolicyPeer> }>();
+  for (const [peerKey, slot] of byPeer) {
+    const ports = slot.all ? [] : normalizePorts(slot.ports);
+    const portsKey = ports.map(String).join(',');
+    const group = byPorts.get(portsKey) ?? { ports, peers: new Map() };
+    group.peers.set(peerKey, slot.peer);
+    byPorts.set(portsKey, group);
+  }
+  return [...byPorts.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([, group]) => ({
+      peers: [...group.peers.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, p]) => p),
+      ports: group.ports.map(renderPort),
+    }));
+}
+
+function renderIpBlock(block: IpBlockConfig, guardMetadata: boolean): k8s.IpBlock {
+  const except = [...(block.except ?? [])];
+  if (guardMetadata) {
+    const outer = parseCidr(block.cidr) as ParsedCidr;
+    for (const endpoint of METADATA_ENDPOINTS) {
+      const covered = except.some((e) => cidrContains(parseCidr(e) as ParsedCidr, endpoint));
+      if (cidrStrictlyContains(outer, endpoint) && !covered) except.push(endpoint.text);
+    }
+  }
+  except.sort(compareStrings);
+  return { cidr: block.cidr, ...(except.length > 0 ? { except } : {}) };
+}
+
+/** JSON with sorted keys: equal peers give equal strings whatever order their fields were built in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (v instanceof k8s.IntOrString) return v.value;
+      return Object.fromEntries(Object.keys(v).sort(compareStrings).map((k) => [k, (v as any)[k]]));
+    }
+    return v;
+  });
+}

@@ -31,7 +31,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   github: false,
   release: false,
   buildWorkflow: false,
-  mergify: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
   jestOptions: {
@@ -46,7 +45,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'examples/*/dist/', 'examples/*/imports/'],
   },
-  npmignore: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'BENCHMARKS.md'],
   gitignore: ['examples/*/dist/', 'bench/out/'],
 });
 
@@ -68,5 +66,9 @@ project.addTask('synth-example', {
   cwd: 'examples/three-tier',
   exec: 'cdk8s synth && echo "Wrote examples/three-tier/dist/three-tier.k8s.yaml"',
 });
+
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md', '/test-reports/']) {
+  project.npmignore?.exclude(pattern);
+}
 
 project.synth();

@@ -14,6 +14,20 @@ export interface Flow {
   readonly declaredBy: IConstruct;
 }
 
+/** A Service the library emitted, so that other renderers (mesh DestinationRules, audits) can find it. */
+export interface ServiceRecord {
+  /** The Service name. */
+  readonly name: string;
+  /** The Service namespace. */
+  readonly namespace: string;
+  /** The peer whose pods back the Service (usually an `IsolatedTier`). */
+  readonly backend: IPeer;
+  /** The target (container) ports the Service forwards to. */
+  readonly targetPorts: Port[];
+  /** The construct that emitted it. */
+  readonly owner: IConstruct;
+}
+
 /** A name an emitted object claims, so that two objects never share a kind, namespace and name. */
 interface NameClaim {
   readonly kind: string;
@@ -40,6 +54,7 @@ export class IntentModel extends Construct {
 
   private readonly _flows: Flow[] = [];
   private readonly claims: NameClaim[] = [];
+  private readonly _services: ServiceRecord[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -64,6 +79,17 @@ export class IntentModel extends Construct {
   /** The flows whose source is `peer` (compared by identity). */
   public flowsFrom(peer: IPeer): Flow[] {
     return this._flows.filter((f) => f.source === peer);
+  }
+
+  /** Every Service the library emitted, in declaration order. */
+  public get services(): ServiceRecord[] {
+    return [...this._services];
+  }
+
+  /** Records a Service the library emitted (its name is claimed as well). */
+  public addService(record: ServiceRecord): void {
+    this.claimName('Service', record.namespace, record.name, record.owner);
+    this._services.push(record);
   }
 
   /**

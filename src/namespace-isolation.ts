@@ -1,11 +1,10 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
-import { checkDns1123Label } from './names';
-import { renderPolicySpec } from './render/network-policy';
-import { normalizeLabels } from './selector';
+import { IsolatedPods } from './isolated-pods';
+import { PeerConfig } from './peer';
+import { LabelSelector, normalizeLabels } from './selector';
 import { defaultName, resolveNamespace } from './tier';
 
 /** Properties of `NamespaceIsolation`. */
@@ -51,56 +50,27 @@ export interface NamespaceIsolationProps {
  * Default deny for a whole namespace: one NetworkPolicy that selects every pod and isolates ingress and
  * egress, allowing only DNS. Tiers in the namespace then open exactly their declared flows.
  *
- * NetworkPolicies add up: a tier that does not isolate egress is still egress-isolated by this baseline.
+ * It is also a peer (every pod of the namespace) and can open namespace-wide flows with `allowFrom` and
+ * `allowTo`. NetworkPolicies add up: a tier that does not isolate egress is still egress-isolated here.
  */
-export class NamespaceIsolation extends Construct {
-  /** The isolated namespace. */
-  public readonly namespace: string;
-  /** Whether ingress is denied by default. */
-  public readonly isolatesIngress: boolean;
-  /** Whether egress is denied by default (DNS allowed). */
-  public readonly isolatesEgress: boolean;
-  /** The deny-all NetworkPolicy. */
-  public readonly policy: ApiObject;
+export class NamespaceIsolation extends IsolatedPods {
   /** The Namespace object, with `createNamespace`. */
   public readonly namespaceObject?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
-    super(scope, id);
-    this.namespace = resolveNamespace(this, props.namespace);
-    this.isolatesIngress = props.isolateIngress ?? true;
-    this.isolatesEgress = props.isolateEgress ?? true;
-    if (!this.isolatesIngress && !this.isolatesEgress) {
-      throw netsecError(this, 'isolation must cover ingress, egress or both', props,
-        'Leave isolateIngress or isolateEgress at its default (true), or remove the NamespaceIsolation.');
-    }
+    super(scope, id, {
+      namespace: resolveNamespace(scope, id, props.namespace),
+      policyName: props.policyName ?? defaultName(scope, id),
+      isolateIngress: props.isolateIngress ?? true,
+      isolateEgress: props.isolateEgress ?? true,
+      dns: props.dns ?? ClusterDns.kubeDns(),
+    });
     if (props.namespaceLabels && !props.createNamespace) {
       throw netsecError(this, 'namespaceLabels are set but the Namespace object is not emitted', props.namespaceLabels,
         'Set createNamespace: true, or label the namespace where it is created.');
     }
-    const dns = props.dns ?? ClusterDns.kubeDns();
-    const name = props.policyName ?? defaultName(this);
-    const badName = checkDns1123Label(name);
-    if (badName) throw netsecError(this, `policy name ${badName}`, name, 'Pass a policyName such as "default-deny".');
-    const model = IntentModel.of(this);
-    model.claimName('NetworkPolicy', this.namespace, name, this);
-
-    this.policy = new ApiObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name, namespace: this.namespace },
-      spec: Lazy.any({
-        produce: () => renderPolicySpec({
-          namespace: this.namespace,
-          podSelector: {},
-          ingress: this.isolatesIngress ? [] : undefined,
-          egress: this.isolatesEgress ? dns.destinations.map((d) => ({ peer: d.peer.toPeerConfig(), ports: d.ports })) : undefined,
-        }),
-      }),
-    });
-
     if (props.createNamespace) {
-      model.claimName('Namespace', '', this.namespace, this);
+      this.model.claimName('Namespace', '', this.namespace, this);
       const labels = normalizeLabels(this.node.path, props.namespaceLabels ?? {});
       this.namespaceObject = new ApiObject(this, 'Namespace', {
         apiVersion: 'v1',
@@ -108,5 +78,19 @@ export class NamespaceIsolation extends Construct {
         metadata: { name: this.namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
       });
     }
+  }
+
+  /** Every pod of the namespace, as a peer. */
+  public toPeerConfig(): PeerConfig {
+    return { namespace: this.namespace };
+  }
+
+  /** `namespace <name>`. */
+  public toString(): string {
+    return `namespace ${this.namespace}`;
+  }
+
+  protected get podSelector(): LabelSelector {
+    return {};
   }
 }

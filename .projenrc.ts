@@ -34,6 +34,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   pullRequestTemplate: false,
   jestOptions: {
+    // Snapshots are assertions: a changed snapshot fails the run. Update them on purpose with `npx jest -u`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Generated L1 classes are not ours to cover.

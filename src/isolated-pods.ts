@@ -43,20 +43,21 @@ export abstract class IsolatedPods extends Construct implements IPeer {
   protected readonly model: IntentModel;
 
   protected constructor(scope: Construct, id: string, props: IsolatedPodsProps) {
+    const path = `${scope.node.path}/${id}`;
+    if (!props.isolateIngress && !props.isolateEgress) {
+      throw netsecError(path, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
+        'Leave isolateIngress or isolateEgress at its default (true).');
+    }
+    const badName = checkDns1123Label(props.policyName);
+    if (badName) {
+      throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
+    }
     super(scope, id);
     this.model = IntentModel.of(this);
     this.namespace = props.namespace;
     this.isolatesIngress = props.isolateIngress;
     this.isolatesEgress = props.isolateEgress;
     this.dns = props.dns;
-    if (!this.isolatesIngress && !this.isolatesEgress) {
-      throw netsecError(this, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
-        'Leave isolateIngress or isolateEgress at its default (true).');
-    }
-    const badName = checkDns1123Label(props.policyName);
-    if (badName) {
-      throw netsecError(this, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
-    }
     this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
     this.policy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',

@@ -58,6 +58,11 @@ export class NamespaceIsolation extends IsolatedPods {
   public readonly namespaceObject?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
+    if (props.namespaceLabels && !props.createNamespace) {
+      throw netsecError(`${scope.node.path}/${id}`, 'namespaceLabels are set but the Namespace object is not emitted', props.namespaceLabels,
+        'Set createNamespace: true, or label the namespace where it is created.');
+    }
+    const namespaceLabels = normalizeLabels(`${scope.node.path}/${id}`, props.namespaceLabels ?? {});
     super(scope, id, {
       namespace: resolveNamespace(scope, id, props.namespace),
       policyName: props.policyName ?? defaultName(scope, id),
@@ -65,13 +70,9 @@ export class NamespaceIsolation extends IsolatedPods {
       isolateEgress: props.isolateEgress ?? true,
       dns: props.dns ?? ClusterDns.kubeDns(),
     });
-    if (props.namespaceLabels && !props.createNamespace) {
-      throw netsecError(this, 'namespaceLabels are set but the Namespace object is not emitted', props.namespaceLabels,
-        'Set createNamespace: true, or label the namespace where it is created.');
-    }
     if (props.createNamespace) {
       this.model.claimName('Namespace', '', this.namespace, this);
-      const labels = normalizeLabels(this.node.path, props.namespaceLabels ?? {});
+      const labels = namespaceLabels;
       this.namespaceObject = new ApiObject(this, 'Namespace', {
         apiVersion: 'v1',
         kind: 'Namespace',

@@ -101,6 +101,19 @@ export class IsolatedTier extends IsolatedPods {
   public readonly serviceAccountName?: string;
 
   public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
+    // Validate before super() so that bad input leaves nothing half-built in the tree.
+    const path = `${scope.node.path}/${id}`;
+    const podLabels = normalizeLabels(path, props.podLabels ?? {});
+    if (Object.keys(podLabels).length === 0) {
+      throw netsecError(path, 'podLabels is empty, so the tier would select every pod of its namespace', props.podLabels,
+        'Give the labels of the tier\'s pods, e.g. { app: "web" }; use NamespaceIsolation for namespace-wide rules.');
+    }
+    if (props.serviceAccountName !== undefined) {
+      const bad = checkDns1123Subdomain(props.serviceAccountName);
+      if (bad) {
+        throw netsecError(path, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
+      }
+    }
     const name = props.name ?? defaultName(scope, id);
     super(scope, id, {
       namespace: resolveNamespace(scope, id, props.namespace),
@@ -111,18 +124,8 @@ export class IsolatedTier extends IsolatedPods {
     });
     Object.defineProperty(this, TIER_MARK, { value: true });
     this.name = name;
-    this.podLabels = normalizeLabels(this.node.path, props.podLabels ?? {});
-    if (Object.keys(this.podLabels).length === 0) {
-      throw netsecError(this, 'podLabels is empty, so the tier would select every pod of its namespace', props.podLabels,
-        'Give the labels of the tier\'s pods, e.g. { app: "web" }; use NamespaceIsolation for namespace-wide rules.');
-    }
+    this.podLabels = podLabels;
     this.ports = [...(props.ports ?? [])];
-    if (props.serviceAccountName !== undefined) {
-      const bad = checkDns1123Subdomain(props.serviceAccountName);
-      if (bad) {
-        throw netsecError(this, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
-      }
-    }
     this.serviceAccountName = props.serviceAccountName;
   }
 

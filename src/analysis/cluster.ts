@@ -1,0 +1,156 @@
+import { ManifestModel, ModelPod } from './manifests';
+import { peerMatchesPod } from './matching';
+import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from './policy-model';
+
+/*
+ * The indexed cluster: pods in a stable order, compiled policies, and what every policy selects.
+ * Sets of pods are byte arrays indexed by pod position (1 = member): unions are linear scans, and the
+ * sets for a rule's peers are computed once and reused for every query.
+ */
+
+/** A set of pods: `set[i] === 1` when the pod at position i is a member. */
+export type PodSet = Uint8Array;
+
+/** A policy rule with the policy it belongs to and a global id. */
+export interface IndexedRule {
+  readonly id: number;
+  readonly rule: CompiledRule;
+  readonly policy: CompiledPolicy;
+}
+
+/** Pods, namespaces and policies with the selection relations precomputed. */
+export class ClusterIndex {
+  /** Pods sorted by namespace, then name. */
+  public readonly pods: readonly ModelPod[];
+  /** `namespace/name` of each pod, same order. */
+  public readonly podIds: readonly string[];
+  /** Namespace names, sorted. */
+  public readonly namespaces: readonly string[];
+  public readonly namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  public readonly policies: readonly CompiledPolicy[];
+  public readonly rules: readonly IndexedRule[];
+  /** For each pod: the rules of the policies that select it and isolate its ingress, and those policies. */
+  public readonly ingressOf: readonly PodRules[];
+  /** For each pod: the same for egress. */
+  public readonly egressOf: readonly PodRules[];
+  /** The set of all pods. */
+  public readonly all: PodSet;
+
+  private readonly positions = new Map<string, number>();
+  private readonly podsByNamespace = new Map<string, number[]>();
+  private readonly peerSets = new Map<number, PodSet>();
+  private readonly selectionCache = new Map<string, PodSet>();
+
+  public constructor(model: ManifestModel) {
+    const pods = [...model.pods].sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
+    this.pods = pods;
+    this.podIds = pods.map(p => `${p.namespace}/${p.name}`);
+    this.podIds.forEach((id, i) => this.positions.set(id, i));
+    this.namespaces = [...model.namespaces.keys()].sort();
+    this.namespaceLabels = model.namespaces;
+    for (const ns of this.namespaces) this.podsByNamespace.set(ns, []);
+    pods.forEach((pod, i) => this.podsByNamespace.get(pod.namespace)!.push(i));
+    this.all = new Uint8Array(pods.length).fill(1);
+
+    this.policies = model.policies.map(compilePolicy)
+      .sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
+    const rules: IndexedRule[] = [];
+    const ingressOf: PodRules[] = pods.map(() => ({ policies: [], rules: [] }));
+    const egressOf: PodRules[] = pods.map(() => ({ policies: [], rules: [] }));
+    for (const policy of this.policies) {
+      const register = (rule: CompiledRule): IndexedRule => {
+        const indexed = { id: rules.length, rule, policy };
+        rules.push(indexed);
+        return indexed;
+      };
+      const ingressRules = (policy.ingress ?? []).map(register);
+      const egressRules = (policy.egress ?? []).map(register);
+      for (const i of this.selectedBy(policy)) {
+        if (policy.ingress) {
+          ingressOf[i].policies.push(policy);
+          ingressOf[i].rules.push(...ingressRules);
+        }
+        if (policy.egress) {
+          egressOf[i].policies.push(policy);
+          egressOf[i].rules.push(...egressRules);
+        }
+      }
+    }
+    this.rules = rules;
+    this.ingressOf = ingressOf;
+    this.egressOf = egressOf;
+  }
+
+  /** The position of a pod, or undefined. */
+  public positionOf(namespace: string, name: string): number | undefined {
+    return this.positions.get(`${namespace}/${name}`);
+  }
+
+  /** Labels of a namespace (every namespace in the model has at least its name label). */
+  public labelsOf(namespace: string): Readonly<Record<string, string>> {
+    return this.namespaceLabels.get(namespace) ?? {};
+  }
+
+  /** Positions of the pods a policy's podSelector selects (only pods of its own namespace). */
+  public selectedBy(policy: CompiledPolicy): number[] {
+    const candidates = this.podsByNamespace.get(policy.namespace) ?? [];
+    return candidates.filter(i => policy.podSelector.matches(this.pods[i].labels));
+  }
+
+  /** The pods a rule's peers select (every pod when the rule has no peers). Computed once per rule. */
+  public peerSet(indexed: IndexedRule): PodSet {
+    const cached = this.peerSets.get(indexed.id);
+    if (cached) return cached;
+    let set: PodSet;
+    if (indexed.rule.peers === undefined) {
+      set = this.all;
+    } else {
+      set = new Uint8Array(this.pods.length);
+      for (const peer of indexed.rule.peers) unionInto(set, this.peerPods(peer, indexed.policy.namespace));
+    }
+    this.peerSets.set(indexed.id, set);
+    return set;
+  }
+
+  private peerPods(peer: CompiledPeer, policyNamespace: string): PodSet {
+    if (peer.kind === 'ipBlock') {
+      const set = new Uint8Array(this.pods.length);
+      this.pods.forEach((pod, i) => {
+        if (pod.addresses.length > 0 && peerMatchesPod(peer, policyNamespace, pod, {})) set[i] = 1;
+      });
+      return set;
+    }
+    const namespaces = peer.namespaceSelector === undefined
+      ? [policyNamespace]
+      : this.namespaces.filter(ns => peer.namespaceSelector!.matches(this.labelsOf(ns)));
+    const key = `${namespaces.join(',')}|${peer.podSelector?.key ?? '*'}`;
+    const cached = this.selectionCache.get(key);
+    if (cached) return cached;
+    const set = new Uint8Array(this.pods.length);
+    for (const ns of namespaces) {
+      for (const i of this.podsByNamespace.get(ns) ?? []) {
+        if (peer.podSelector === undefined || peer.podSelector.matches(this.pods[i].labels)) set[i] = 1;
+      }
+    }
+    this.selectionCache.set(key, set);
+    return set;
+  }
+}
+
+/** The policies that isolate a pod in one direction, and all their rules. */
+export interface PodRules {
+  readonly policies: CompiledPolicy[];
+  readonly rules: IndexedRule[];
+}
+
+/** Adds every member of `source` to `target`. */
+export function unionInto(target: PodSet, source: PodSet): void {
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === 1) target[i] = 1;
+  }
+}
+
+function compareIds(ns1: string, name1: string, ns2: string, name2: string): number {
+  if (ns1 !== ns2) return ns1 < ns2 ? -1 : 1;
+  return name1 < name2 ? -1 : name1 > name2 ? 1 : 0;
+}

@@ -1,0 +1,119 @@
+import { Protocol } from '../port';
+import { ClusterIndex, IndexedRule, PodSet, unionInto } from './cluster';
+import { rulePortsAreUniform, rulePortsMatch } from './matching';
+
+/*
+ * The whole-cluster evaluation for one destination port: which pod may open a connection to which.
+ *
+ * A connection from pod A to pod B is allowed when
+ *   - A is not egress-isolated, or some egress rule of a policy selecting A admits B on the port, and
+ *   - B is not ingress-isolated, or some ingress rule of a policy selecting B admits A on the port;
+ * a pod may always connect to itself (the NetworkPolicy documentation: "a pod cannot block access to
+ * itself").
+ *
+ * Instead of judging each of the n*n pairs against every policy, each side is a union of precomputed
+ * pod sets: per destination, the union of the peer sets of its admitting ingress rules; per source, the
+ * union of the destination sets of its egress rules. Pods with the same admitting rules share one union.
+ */
+
+/** One port question over the whole cluster. */
+export interface MatrixQuery {
+  readonly protocol: Protocol;
+  /** For each pod position: the port number a connection to it uses; -1 when the pod cannot be reached on it. */
+  readonly destinationPorts: Int32Array;
+  /** Set when every destination uses the same number, which lets port checks be shared. */
+  readonly uniformPort?: number;
+}
+
+/** The allowed pairs as an n*n array: cell `from * n + to` is 1 when allowed. */
+export function evaluateMatrix(index: ClusterIndex, query: MatrixQuery): Uint8Array {
+  const n = index.pods.length;
+  const sourcesOf = allowedSources(index, query);
+  const destinationsOf = allowedDestinations(index, query);
+  const cells = new Uint8Array(n * n);
+  const ports = query.destinationPorts;
+  for (let from = 0; from < n; from++) {
+    const destinations = destinationsOf[from];
+    const row = from * n;
+    for (let to = 0; to < n; to++) {
+      if (ports[to] < 0) continue;
+      if (from === to || (destinations[to] === 1 && sourcesOf[to][from] === 1)) cells[row + to] = 1;
+    }
+  }
+  return cells;
+}
+
+/** Per destination pod: the pods its ingress side admits on the query port. */
+function allowedSources(index: ClusterIndex, query: MatrixQuery): PodSet[] {
+  const n = index.pods.length;
+  const empty = new Uint8Array(n);
+  const unions = new Map<string, PodSet>();
+  const result: PodSet[] = new Array(n);
+  for (let to = 0; to < n; to++) {
+    const port = query.destinationPorts[to];
+    const isolation = index.ingressOf[to];
+    if (port < 0) {
+      result[to] = empty;
+    } else if (isolation.policies.length === 0) {
+      result[to] = index.all;
+    } else {
+      const portQuery = { protocol: query.protocol, port, destination: index.pods[to] };
+      const admitting = isolation.rules.filter(r => rulePortsMatch(r.rule, portQuery));
+      result[to] = unionOf(admitting, unions, n, r => index.peerSet(r));
+    }
+  }
+  return result;
+}
+
+/** Per source pod: the pods its egress side may open connections to on the query port. */
+function allowedDestinations(index: ClusterIndex, query: MatrixQuery): PodSet[] {
+  const n = index.pods.length;
+  const empty = new Uint8Array(n);
+  const unions = new Map<string, PodSet>();
+  const perRule = new Map<number, PodSet>();
+  // A rule's destinations: its peers, narrowed to the pods its ports admit on the query port.
+  const destinationsOfRule = (r: IndexedRule): PodSet => {
+    const cached = perRule.get(r.id);
+    if (cached) return cached;
+    const peers = index.peerSet(r);
+    let set: PodSet;
+    if (r.rule.ports === undefined) {
+      set = peers;
+    } else if (query.uniformPort !== undefined && rulePortsAreUniform(r.rule)) {
+      set = rulePortsMatch(r.rule, { protocol: query.protocol, port: query.uniformPort }) ? peers : empty;
+    } else {
+      set = new Uint8Array(n);
+      for (let to = 0; to < n; to++) {
+        const port = query.destinationPorts[to];
+        if (peers[to] === 1 && port >= 0
+          && rulePortsMatch(r.rule, { protocol: query.protocol, port, destination: index.pods[to] })) set[to] = 1;
+      }
+    }
+    perRule.set(r.id, set);
+    return set;
+  };
+  const result: PodSet[] = new Array(n);
+  for (let from = 0; from < n; from++) {
+    const isolation = index.egressOf[from];
+    result[from] = isolation.policies.length === 0
+      ? index.all
+      : unionOf(isolation.rules, unions, n, destinationsOfRule);
+  }
+  return result;
+}
+
+/** The union of the sets of some rules, shared between pods that have the same rules. */
+function unionOf(rules: IndexedRule[], unions: Map<string, PodSet>, n: number, setOf: (r: IndexedRule) => PodSet): PodSet {
+  const key = rules.map(r => r.id).join(',');
+  const cached = unions.get(key);
+  if (cached) return cached;
+  let union: PodSet;
+  if (rules.length === 1) {
+    union = setOf(rules[0]);
+  } else {
+    union = new Uint8Array(n);
+    for (const r of rules) unionInto(union, setOf(r));
+  }
+  unions.set(key, union);
+  return union;
+}

@@ -1,0 +1,35 @@
+/** The verdict of one side of a connection: the source's egress or the destination's ingress. */
+export interface DirectionVerdict {
+  /** True when this side lets the connection through. */
+  readonly allowed: boolean;
+  /**
+   * True when at least one NetworkPolicy with this policy type selects the pod, so only what its rules
+   * admit gets through. False for a pod no such policy selects and for an address outside the cluster.
+   */
+  readonly isolated: boolean;
+  /** True when this end of the connection is an address outside the cluster, which no NetworkPolicy governs. */
+  readonly outsideCluster: boolean;
+  /** The rules that admit the connection, as `namespace/policy ingress[i]` (or `egress[i]`), sorted. */
+  readonly allowedBy: string[];
+  /** The policies that isolate the pod in this direction, as `namespace/policy`, sorted. */
+  readonly isolatedBy: string[];
+  /** One sentence saying why. */
+  readonly reason: string;
+}
+
+/** Why a connection is or is not allowed, side by side. */
+export interface Explanation {
+  /** True when the connection is allowed. */
+  readonly allowed: boolean;
+  /**
+   * True when source and destination are the same pod: such traffic is always allowed whatever the
+   * policies say (Kubernetes: "a pod cannot block access to itself").
+   */
+  readonly selfTraffic: boolean;
+  /** The source's egress side. */
+  readonly egress: DirectionVerdict;
+  /** The destination's ingress side. */
+  readonly ingress: DirectionVerdict;
+  /** A readable multi-line account of the verdict. */
+  readonly text: string;
+}

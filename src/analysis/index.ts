@@ -1,0 +1,4 @@
+export * from './explanation';
+export * from './flow';
+export * from './matrix';
+export * from './reachability';

@@ -1,0 +1,232 @@
+import type { IPv4, IPv6 } from 'ipaddr.js';
+import { parseAddress } from '../cidr';
+import { netsecError } from '../errors';
+import { Protocol } from '../port';
+
+/*
+ * Reads plain manifest objects into what NetworkPolicy evaluation needs: namespaces with their labels,
+ * pods (one per Pod, one representative per workload) with labels, container ports and known IPs, and
+ * the NetworkPolicy objects. Everything else is kept untouched for later audits.
+ */
+
+/** The label the API server puts on every namespace (immutable since Kubernetes 1.22). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Objects without `metadata.namespace` live here. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** A container port as declared in a pod spec. */
+export interface ContainerPortInfo {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+/** One modelled pod. */
+export interface ModelPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly ContainerPortInfo[];
+  /** Pod IPs from `status.podIP(s)`; empty when unknown (workloads, tiers). */
+  readonly addresses: readonly (IPv4 | IPv6)[];
+  /** Where the pod comes from, e.g. `Deployment shop/web`, for messages. */
+  readonly source: string;
+}
+
+/** A NetworkPolicy object and how to name it in messages. */
+export interface PolicyObject {
+  readonly object: any;
+  readonly where: string;
+}
+
+/** The manifests, sorted into what the analyzer evaluates and what it keeps for later. */
+export interface ManifestModel {
+  /** Namespace name to labels (the automatic name label included). */
+  readonly namespaces: Map<string, Record<string, string>>;
+  readonly pods: ModelPod[];
+  readonly policies: PolicyObject[];
+  /** Every object read, in input order (Lists flattened), for audits that need Services, Ingresses, ... */
+  readonly objects: any[];
+  /** `namespace/name` of each pod to where it comes from, to report two sources modelling the same pod. */
+  readonly podSources: Map<string, string>;
+}
+
+/** Workload kinds with a pod template, and their API group. */
+const TEMPLATE_KINDS = new Map<string, string>([
+  ['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'],
+  ['ReplicationController', ''], ['Job', 'batch'], ['CronJob', 'batch'],
+]);
+
+/** Sorts manifest objects into a model; throws on objects that cannot be read. */
+export function readManifests(objects: any[]): ManifestModel {
+  if (!Array.isArray(objects)) {
+    throw netsecError('Reachability.fromManifests', 'expects a list of manifest objects', typeof objects,
+      'Pass an array of plain objects, e.g. chart.toJson() or the documents of a parsed YAML file.');
+  }
+  const model: ManifestModel = { namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map() };
+  for (const object of flatten(objects)) {
+    readObject(model, object);
+    model.objects.push(object);
+  }
+  return model;
+}
+
+/** Adds a pod to the model, implying its namespace; two pods with the same namespace and name are an error. */
+export function addPod(model: ManifestModel, pod: ModelPod): void {
+  const id = `${pod.namespace}/${pod.name}`;
+  const previous = model.podSources.get(id);
+  if (previous !== undefined) {
+    throw netsecError(pod.source, `models the same pod as ${previous}`, id,
+      'Give each Pod, workload and tier a distinct name within its namespace.');
+  }
+  model.podSources.set(id, pod.source);
+  ensureNamespace(model, pod.namespace);
+  model.pods.push(pod);
+}
+
+/** Makes sure a namespace exists in the model, with its automatic name label. */
+export function ensureNamespace(model: ManifestModel, name: string, labels?: Record<string, string>): void {
+  const current = model.namespaces.get(name) ?? {};
+  model.namespaces.set(name, { ...current, ...labels ?? {}, [NAMESPACE_NAME_LABEL]: name });
+}
+
+/** Names an object for messages: `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+export function describeObject(object: any): string {
+  const kind = typeof object?.kind === 'string' ? object.kind : 'object';
+  const name = typeof object?.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
+  if (kind === 'Namespace') return `${kind} ${name}`;
+  return `${kind} ${namespaceOf(object)}/${name}`;
+}
+
+/** The namespace of a namespaced object. */
+export function namespaceOf(object: any): string {
+  const ns = object?.metadata?.namespace;
+  return typeof ns === 'string' && ns.length > 0 ? ns : DEFAULT_NAMESPACE;
+}
+
+function* flatten(objects: any[]): Generator<any> {
+  for (const object of objects) {
+    if (object && typeof object === 'object' && typeof object.kind === 'string'
+      && object.kind.endsWith('List') && Array.isArray(object.items)) {
+      yield* flatten(object.items);
+    } else {
+      yield object;
+    }
+  }
+}
+
+function readObject(model: ManifestModel, object: any): void {
+  if (object === null || typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string') {
+    throw netsecError('Reachability.fromManifests', 'got something that is not a Kubernetes object', object,
+      'Pass only objects with apiVersion, kind and metadata (skip empty YAML documents).');
+  }
+  const where = describeObject(object);
+  const group = groupOf(object.apiVersion);
+  const inGroup = (expected: string) => group === undefined || group === expected;
+  const kind: string = object.kind;
+  if (kind === 'Namespace' && inGroup('')) {
+    const name = object.metadata?.name;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw netsecError(where, 'has no metadata.name', object.metadata, 'Name every Namespace.');
+    }
+    ensureNamespace(model, name, readLabels(object.metadata?.labels, where, 'metadata.labels'));
+    return;
+  }
+  if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
+    ensureNamespace(model, namespaceOf(object));
+    model.policies.push({ object, where });
+    return;
+  }
+  if (kind === 'Pod' && inGroup('')) {
+    addPod(model, podFrom(object, object.metadata?.labels, object.spec, where, true));
+    return;
+  }
+  const templateGroup = TEMPLATE_KINDS.get(kind);
+  if (templateGroup !== undefined && inGroup(templateGroup)) {
+    const template = kind === 'CronJob' ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
+    if (!template || typeof template !== 'object') {
+      throw netsecError(where, `has no pod template (${kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template'})`,
+        undefined, 'Give the workload a pod template with labels and containers.');
+    }
+    addPod(model, podFrom(object, template.metadata?.labels, template.spec, where, false));
+    return;
+  }
+  if (object.metadata?.namespace) ensureNamespace(model, namespaceOf(object));
+}
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``); a missing apiVersion matches any. */
+function groupOf(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPod: boolean): ModelPod {
+  const name = object.metadata?.name;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw netsecError(where, 'has no metadata.name', object.metadata, 'Name every Pod and workload.');
+  }
+  const labelsField = isPod ? 'metadata.labels' : 'pod template metadata.labels';
+  return {
+    namespace: namespaceOf(object),
+    name,
+    labels: readLabels(rawLabels, where, labelsField),
+    ports: readContainerPorts(spec, where),
+    addresses: isPod ? readPodIps(object.status, where) : [],
+    source: where,
+  };
+}
+
+function readLabels(raw: unknown, where: string, field: string): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw netsecError(where, `${field} is not a map of labels`, raw, 'Write labels as { key: "value" }.');
+  }
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof value !== 'string') {
+      throw netsecError(where, `${field}["${key}"] is not a string`, value, 'Quote label values in YAML, e.g. version: "2".');
+    }
+    labels[key] = value;
+  }
+  return labels;
+}
+
+function readContainerPorts(spec: any, where: string): ContainerPortInfo[] {
+  const ports: ContainerPortInfo[] = [];
+  const containers = Array.isArray(spec?.containers) ? spec.containers : [];
+  containers.forEach((container: any, c: number) => {
+    const declared = Array.isArray(container?.ports) ? container.ports : [];
+    declared.forEach((port: any, p: number) => {
+      const field = `containers[${c}].ports[${p}]`;
+      const number = port?.containerPort;
+      if (!Number.isInteger(number) || number < 1 || number > 65535) {
+        throw netsecError(where, `${field}.containerPort is not a port number`, number, 'Use an integer from 1 to 65535.');
+      }
+      const protocol = port.protocol ?? Protocol.TCP;
+      if (!Object.values(Protocol).includes(protocol)) {
+        throw netsecError(where, `${field}.protocol is not TCP, UDP or SCTP`, protocol, 'Use TCP, UDP or SCTP (upper case).');
+      }
+      ports.push({ name: typeof port.name === 'string' ? port.name : undefined, port: number, protocol });
+    });
+  });
+  return ports;
+}
+
+function readPodIps(status: any, where: string): (IPv4 | IPv6)[] {
+  const texts = new Set<string>();
+  if (typeof status?.podIP === 'string' && status.podIP.length > 0) texts.add(status.podIP);
+  if (Array.isArray(status?.podIPs)) {
+    for (const entry of status.podIPs) {
+      if (typeof entry?.ip === 'string' && entry.ip.length > 0) texts.add(entry.ip);
+    }
+  }
+  return [...texts].map(text => {
+    const address = parseAddress(text);
+    if (!address) {
+      throw netsecError(where, 'has a status pod IP that is not an IP address', text, 'Remove the status or fix the address.');
+    }
+    return address;
+  });
+}

@@ -1,0 +1,95 @@
+import { netsecError } from '../errors';
+import { Port } from '../port';
+
+/** An ordered pair of modelled pods, each named `namespace/pod`. */
+export interface PodPair {
+  /** The pod that opens the connection, as `namespace/pod`. */
+  readonly from: string;
+  /** The pod that accepts it, as `namespace/pod`. */
+  readonly to: string;
+}
+
+/**
+ * Which modelled pod may connect to which on one port: rows are sources, columns destinations.
+ *
+ * Made by `Reachability.matrix()`. `toString()` prints the truth table the way the upstream Kubernetes
+ * e2e NetworkPolicy tests do: `.` for allowed, `X` for denied.
+ */
+export class ReachabilityMatrix {
+  /**
+   * Builds a matrix from its cells (row-major, 1 = allowed).
+   * @internal
+   */
+  public static _fromCells(pods: string[], port: Port, cells: Uint8Array): ReachabilityMatrix {
+    return new ReachabilityMatrix(pods, port, cells);
+  }
+
+  /** The pods, as `namespace/pod`, sorted by namespace then name: the row and column order. */
+  public readonly pods: string[];
+  /** The destination port every cell is about. */
+  public readonly port: Port;
+
+  private readonly cells: Uint8Array;
+  private readonly positions: Map<string, number>;
+
+  private constructor(pods: string[], port: Port, cells: Uint8Array) {
+    this.pods = [...pods];
+    this.port = port;
+    this.cells = cells;
+    this.positions = new Map(pods.map((p, i) => [p, i]));
+  }
+
+  /** The number of allowed ordered pairs, a pod to itself included. */
+  public get allowedCount(): number {
+    let count = 0;
+    for (const cell of this.cells) count += cell;
+    return count;
+  }
+
+  /**
+   * True when `from` may open a connection to `to` on the matrix's port.
+   * @param from a pod as `namespace/pod`
+   * @param to a pod as `namespace/pod`
+   */
+  public isAllowed(from: string, to: string): boolean {
+    return this.cells[this.position(from) * this.pods.length + this.position(to)] === 1;
+  }
+
+  /** Every allowed pair of distinct pods, in row order. */
+  public allowedPairs(): PodPair[] {
+    const n = this.pods.length;
+    const pairs: PodPair[] = [];
+    for (let from = 0; from < n; from++) {
+      for (let to = 0; to < n; to++) {
+        if (from !== to && this.cells[from * n + to] === 1) pairs.push({ from: this.pods[from], to: this.pods[to] });
+      }
+    }
+    return pairs;
+  }
+
+  /**
+   * The truth table: a heading with the port, then one row per source pod with `.` (allowed) or `X`
+   * (denied) under each destination pod.
+   */
+  public toString(): string {
+    const n = this.pods.length;
+    const corner = 'from \\ to';
+    const first = Math.max(corner.length, ...this.pods.map(p => p.length));
+    const widths = this.pods.map(p => p.length);
+    const lines = [`${this.port.toString()} (. allowed, X denied)`, [corner.padEnd(first), ...this.pods].join(' ')];
+    for (let from = 0; from < n; from++) {
+      const marks = this.pods.map((_, to) => (this.cells[from * n + to] === 1 ? '.' : 'X').padEnd(widths[to]));
+      lines.push([this.pods[from].padEnd(first), ...marks].join(' ').trimEnd());
+    }
+    return lines.join('\n');
+  }
+
+  private position(pod: string): number {
+    const position = this.positions.get(pod);
+    if (position === undefined) {
+      throw netsecError('ReachabilityMatrix', 'names a pod that is not in the matrix', pod,
+        `Name a pod as "namespace/pod"; the matrix has: ${this.pods.join(', ') || '(no pods)'}.`);
+    }
+    return position;
+  }
+}

@@ -1,0 +1,206 @@
+import { App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { parseAddress } from '../cidr';
+import { netsecError } from '../errors';
+import { Port } from '../port';
+import { ClusterIndex } from './cluster';
+import { evaluateMatrix } from './engine';
+import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
+import { Explanation } from './explanation';
+import { Flow } from './flow';
+import { computeFlows } from './flow-analysis';
+import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
+import { ReachabilityMatrix } from './matrix';
+import { renderMermaid } from './mermaid';
+import { tierPods } from './tiers';
+
+/** One end of a connection: a modelled pod (`namespace` + `pod`) or an address (`ip`). */
+export interface ReachabilityEndpoint {
+  /**
+   * The namespace of `pod`. Ignored with `ip`.
+   * @default "default"
+   */
+  readonly namespace?: string;
+  /**
+   * The name of a modelled pod: a Pod's name, a workload's name (one representative pod per workload),
+   * or an `IsolatedTier`'s construct id when the model was made from a chart.
+   * @default - none; give `ip` instead
+   */
+  readonly pod?: string;
+  /**
+   * An IPv4 or IPv6 address. A known pod IP (`status.podIP(s)`) stands for that pod; any other address
+   * is outside the cluster, where no NetworkPolicy applies, so only the in-cluster side is judged.
+   * @default - none; give `pod` instead
+   */
+  readonly ip?: string;
+}
+
+/**
+ * Answers which connections a set of Kubernetes manifests allows, exactly as a conformant CNI enforces
+ * NetworkPolicy (networking.k8s.io/v1).
+ *
+ * The model is built from manifests only, so it judges the output independently of how it was made:
+ * Namespaces (each gets the automatic `kubernetes.io/metadata.name` label, also when only implied by an
+ * object's namespace), Pods, workloads with a pod template (modelled as one pod named after the
+ * workload), and NetworkPolicies. A pod connects to a pod when the source's egress side and the
+ * destination's ingress side both allow it; a side is isolated when a policy with that policy type
+ * selects the pod, and then only the union of its policies' rules gets through. A pod may always connect
+ * to itself.
+ *
+ * @example
+ * const r = Reachability.fromChart(chart);
+ * r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090));
+ * console.log(r.explain({ namespace: 'shop', pod: 'web' }, { ip: '203.0.113.7' }, Port.tcp(443)).text);
+ */
+export class Reachability {
+  /**
+   * Models plain manifest objects (e.g. the documents of a YAML file, or `chart.toJson()`).
+   *
+   * Objects of other kinds are kept for audits (`objectsOfKind`). Throws, naming the object, the value
+   * and the fix, on a NetworkPolicy the API server would reject (bad CIDR, selector operator, port).
+   */
+  public static fromManifests(manifests: any[]): Reachability {
+    return new Reachability(readManifests(manifests));
+  }
+
+  /**
+   * Models a chart: its manifests (`chart.toJson()`), plus every `IsolatedTier` in it as one
+   * representative pod named after the tier's construct id, with the tier's namespace, pod labels and
+   * numeric ports.
+   */
+  public static fromChart(chart: Chart): Reachability {
+    return Reachability.fromScopes(chart.toJson(), chart);
+  }
+
+  /** Models every chart of an app, like `fromChart` for all of them together. */
+  public static fromApp(app: App): Reachability {
+    return Reachability.fromScopes(app.charts.flatMap(chart => chart.toJson()), app);
+  }
+
+  private static fromScopes(manifests: any[], root: IConstruct): Reachability {
+    const model = readManifests(manifests);
+    for (const pod of tierPods(root)) addPod(model, pod);
+    return new Reachability(model);
+  }
+
+  /** Every modelled pod, as `namespace/pod`, sorted by namespace then name. */
+  public readonly pods: string[];
+  /** Every namespace, declared or implied, sorted. */
+  public readonly namespaces: string[];
+
+  private readonly index: ClusterIndex;
+  private readonly model: ManifestModel;
+  private readonly addresses = new Map<string, number>();
+
+  private constructor(model: ManifestModel) {
+    this.model = model;
+    this.index = new ClusterIndex(model);
+    this.pods = [...this.index.podIds];
+    this.namespaces = [...this.index.namespaces];
+    this.index.pods.forEach((pod, i) => pod.addresses.forEach(a => this.addresses.set(a.toNormalizedString(), i)));
+  }
+
+  /**
+   * True when `from` may open a connection to `to` on `port`.
+   *
+   * @param port a single numeric port (`Port.tcp(443)`), or a named port (`Port.named('http')`) that
+   * resolves against the destination pod's container ports; a name the destination does not declare
+   * means no connection is possible.
+   */
+  public isAllowed(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): boolean {
+    return this.explain(from, to, port).allowed;
+  }
+
+  /** Says whether a connection is allowed and which policies and rules decide each side. */
+  public explain(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): Explanation {
+    checkQueryPort(port, 'explain');
+    const source = this.resolve(from, 'from');
+    const destination = this.resolve(to, 'to');
+    if (source.kind === 'address' && destination.kind === 'address') {
+      throw netsecError('Reachability', 'both ends of the connection are outside the cluster', `${source.label} -> ${destination.label}`,
+        'NetworkPolicy only governs traffic of pods; name a modelled pod as one end ({ namespace, pod }).');
+    }
+    return explainConnection(this.index, source, destination, port);
+  }
+
+  /**
+   * Judges every ordered pair of modelled pods on one port.
+   * @param port a single numeric port, or a named port resolved against each destination pod
+   */
+  public matrix(port: Port): ReachabilityMatrix {
+    checkQueryPort(port, 'matrix');
+    const n = this.index.pods.length;
+    const destinationPorts = new Int32Array(n);
+    if (port.isNamed) {
+      this.index.pods.forEach((pod, i) => destinationPorts[i] = resolvePort(port, pod) ?? -1);
+    } else {
+      destinationPorts.fill(port.port!);
+    }
+    const cells = evaluateMatrix(this.index, {
+      protocol: port.protocol, destinationPorts, uniformPort: port.isNamed ? undefined : port.port,
+    });
+    return ReachabilityMatrix._fromCells(this.pods, port, cells);
+  }
+
+  /**
+   * Every allowed connection between two distinct modelled pods with all the ports it is allowed on,
+   * sorted by source then destination. Traffic of a pod to itself is always allowed and not listed.
+   */
+  public flows(): Flow[] {
+    return computeFlows(this.index);
+  }
+
+  /** A Mermaid `flowchart LR` of `flows()`: pods grouped per namespace, edges labelled with ports. */
+  public toMermaid(): string {
+    return renderMermaid(this.pods, this.flows());
+  }
+
+  /**
+   * The input objects of one kind (e.g. `Service`, `Ingress`, `PeerAuthentication`), as given.
+   * @param kind the object's `kind`, case-sensitive
+   */
+  public objectsOfKind(kind: string): any[] {
+    return this.model.objects.filter(o => o.kind === kind);
+  }
+
+  private resolve(endpoint: ReachabilityEndpoint, role: string): ResolvedEndpoint {
+    const where = `Reachability (${role})`;
+    if (endpoint === null || typeof endpoint !== 'object') {
+      throw netsecError(where, 'is not an endpoint', endpoint, 'Pass { namespace, pod } or { ip }.');
+    }
+    if (endpoint.pod !== undefined && endpoint.ip !== undefined) {
+      throw netsecError(where, 'names both a pod and an ip', endpoint, 'Give either { namespace, pod } or { ip }.');
+    }
+    if (endpoint.ip !== undefined) {
+      const address = parseAddress(endpoint.ip);
+      if (!address) throw netsecError(where, 'ip is not an IP address', endpoint.ip, 'Write an address such as "10.0.0.1" or "2001:db8::1".');
+      const position = this.addresses.get(address.toNormalizedString());
+      if (position !== undefined) return this.podEndpoint(position);
+      return { kind: 'address', address, label: address.toString() };
+    }
+    if (endpoint.pod === undefined) {
+      throw netsecError(where, 'names neither a pod nor an ip', endpoint, 'Give either { namespace, pod } or { ip }.');
+    }
+    const namespace = endpoint.namespace ?? DEFAULT_NAMESPACE;
+    const position = this.index.positionOf(namespace, endpoint.pod);
+    if (position === undefined) {
+      const known = this.pods.filter(p => p.startsWith(`${namespace}/`)).map(p => p.slice(namespace.length + 1));
+      const fix = known.length > 0
+        ? `Pods modelled in namespace "${namespace}": ${known.join(', ')}.`
+        : `No pods are modelled in namespace "${namespace}"; namespaces with pods: ${[...new Set(this.index.pods.map(p => p.namespace))].join(', ') || '(none)'}.`;
+      throw netsecError(where, 'names a pod that is not modelled', `${namespace}/${endpoint.pod}`, fix);
+    }
+    return this.podEndpoint(position);
+  }
+
+  private podEndpoint(position: number): ResolvedEndpoint {
+    return { kind: 'pod', position, pod: this.index.pods[position], label: this.pods[position] };
+  }
+}
+
+function checkQueryPort(port: Port, method: string): void {
+  if (typeof port?.protocol !== 'string' || port.isAllPorts || port.endPort !== undefined) {
+    throw netsecError(`Reachability.${method}`, 'needs one destination port', port?.toString?.() ?? port,
+      'Ask about a single port, e.g. Port.tcp(443) or Port.named("http"); use flows() to see every allowed port.');
+  }
+}

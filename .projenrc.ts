@@ -50,6 +50,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['examples/*/dist/', 'bench/out/'],
 });
 
+// unrs-resolver (used by jest and the eslint TypeScript resolver) 1.13.0 is published for Linux only in
+// the registry we install from; 1.12.2 has every platform binding, so `npm ci` works from the lockfile.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Regenerate the typed L1 classes for the CRDs the constructs emit. Only the kinds we use are imported,
 // so the generated code (and jsii compile time) stays small. CRD_DIR defaults to ../shared/crds.
 project.addTask('import-crds', {

@@ -38,7 +38,9 @@ export function parseCidr(text: string): ParsedCidr | string {
   if (address.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0])) {
     return 'is not a four-part dotted IPv4 address';
   }
-  const network = networkOf(address, prefixLength);
+  const network = address.kind() === 'ipv4'
+    ? ipaddr.IPv4.networkAddressFromCIDR(text)
+    : ipaddr.IPv6.networkAddressFromCIDR(text);
   if (network.toNormalizedString() !== address.toNormalizedString()) {
     return `has host bits set; the network address is ${network.toString()}/${prefixLength}`;
   }
@@ -77,13 +79,4 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
 /** True when `inner` lies inside `outer` and is smaller than it, as `ipBlock.except` requires. */
 export function cidrStrictlyContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   return cidrContains(outer, inner) && inner.prefixLength > outer.prefixLength;
-}
-
-function networkOf(address: ipaddr.IPv4 | ipaddr.IPv6, prefixLength: number): ipaddr.IPv4 | ipaddr.IPv6 {
-  const bytes = address.toByteArray();
-  for (let i = 0; i < bytes.length; i++) {
-    const bitsHere = Math.max(0, Math.min(8, prefixLength - i * 8));
-    bytes[i] &= bitsHere === 0 ? 0 : (0xff << (8 - bitsHere)) & 0xff;
-  }
-  return ipaddr.fromByteArray(bytes);
 }

@@ -1,5 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { ClusterDns, IntentModel, IsolatedTier, Peer, Port, Protocol } from '../src';
 import { findObject, synthValid } from './util';
 
@@ -226,7 +227,6 @@ describe('IsolatedTier', () => {
 describe('IsolatedTier names', () => {
   test('names come from construct ids below the chart', () => {
     const { chart } = shop();
-    const { Construct } = require('constructs');
     const team = new Construct(chart, 'Payments');
     const tier = new IsolatedTier(team, 'Api_V2', { podLabels: { app: 'api' } });
     expect(tier.name).toBe('payments-api-v2');

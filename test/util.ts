@@ -2,10 +2,10 @@
  * Test helpers: schema validation of every emitted object with the kubernetes-models packages, plus the
  * API server's semantic rules that a JSON schema cannot express.
  */
-import { Chart, Testing } from 'cdk8s';
 import { Certificate, ClusterIssuer, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
 import * as istioNetworking from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import * as istioSecurity from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import { Chart, Testing } from 'cdk8s';
 import { Deployment, StatefulSet, DaemonSet, ReplicaSet } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';

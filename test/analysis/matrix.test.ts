@@ -62,7 +62,11 @@ describe('matrix agrees with explain on random clusters', () => {
     fc.record({ matchLabels: label.map(labelsOf) }),
     fc.record({
       matchExpressions: fc.array(fc.oneof(
-        fc.record({ key: fc.constantFrom('tier', 'env', 'team'), operator: fc.constantFrom('In', 'NotIn'), values: fc.subarray(['web', 'api', 'prod', 'n1', 'n2'], { minLength: 1 }) }),
+        fc.record({
+        key: fc.constantFrom('tier', 'env', 'team'),
+        operator: fc.constantFrom('In', 'NotIn'),
+        values: fc.subarray(['web', 'api', 'prod', 'n1', 'n2'], { minLength: 1 }),
+      }),
         fc.record({ key: fc.constantFrom('tier', 'env', 'team', 'kubernetes.io/metadata.name'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
       ), { minLength: 1, maxLength: 2 }),
     }),

@@ -57,19 +57,19 @@ describe('matrix agrees with explain on random clusters', () => {
   const NS = ['n1', 'n2', 'n3'];
   const label = fc.record({ tier: fc.constantFrom('web', 'api', 'db'), env: fc.constantFrom('prod', 'dev', undefined) });
   const labelsOf = (l: { tier: string; env?: string }) => (l.env ? { tier: l.tier, env: l.env } : { tier: l.tier });
+  const inExpression = fc.record({
+    key: fc.constantFrom('tier', 'env', 'team'),
+    operator: fc.constantFrom('In', 'NotIn'),
+    values: fc.subarray(['web', 'api', 'prod', 'n1', 'n2'], { minLength: 1 }),
+  });
+  const existsExpression = fc.record({
+    key: fc.constantFrom('tier', 'env', 'team', 'kubernetes.io/metadata.name'),
+    operator: fc.constantFrom('Exists', 'DoesNotExist'),
+  });
   const selector = fc.oneof(
     fc.constant({}),
     fc.record({ matchLabels: label.map(labelsOf) }),
-    fc.record({
-      matchExpressions: fc.array(fc.oneof(
-        fc.record({
-        key: fc.constantFrom('tier', 'env', 'team'),
-        operator: fc.constantFrom('In', 'NotIn'),
-        values: fc.subarray(['web', 'api', 'prod', 'n1', 'n2'], { minLength: 1 }),
-      }),
-        fc.record({ key: fc.constantFrom('tier', 'env', 'team', 'kubernetes.io/metadata.name'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
-      ), { minLength: 1, maxLength: 2 }),
-    }),
+    fc.record({ matchExpressions: fc.array(fc.oneof(inExpression, existsExpression), { minLength: 1, maxLength: 2 }) }),
   );
   const nsSelector = fc.oneof(fc.constant({}), fc.record({ matchLabels: fc.constantFrom(...NS).map(n => ({ 'kubernetes.io/metadata.name': n })) }),
     fc.record({ matchLabels: fc.constant({ team: 'blue' }) }));
@@ -86,7 +86,10 @@ describe('matrix agrees with explain on random clusters', () => {
     fc.record({ protocol: fc.constantFrom('TCP', 'UDP') }),
     fc.record({ port: fc.constantFrom('http', 'metrics') }),
   );
-  const rule = fc.record({ peers: fc.option(fc.array(peer, { maxLength: 2 })), ports: fc.option(fc.array(policyPort, { minLength: 1, maxLength: 2 })) });
+  const rule = fc.record({
+    peers: fc.option(fc.array(peer, { maxLength: 2 })),
+    ports: fc.option(fc.array(policyPort, { minLength: 1, maxLength: 2 })),
+  });
   const toRule = (r: { peers: any[] | null; ports: any[] | null }, key: string) => ({
     ...(r.peers ? { [key]: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}),
   });

@@ -4,6 +4,7 @@ import { ClusterDns } from './dns';
 import { netsecError } from './errors';
 import { IsolatedPods } from './isolated-pods';
 import { PeerConfig } from './peer';
+import { clusterScoped } from './render/cluster-scoped';
 import { LabelSelector, normalizeLabels } from './selector';
 import { defaultName, resolveNamespace } from './tier';
 
@@ -73,11 +74,11 @@ export class NamespaceIsolation extends IsolatedPods {
     if (props.createNamespace) {
       this.model.claimName('Namespace', '', this.namespace, this);
       const labels = namespaceLabels;
-      this.namespaceObject = new ApiObject(this, 'Namespace', {
+      this.namespaceObject = clusterScoped(new ApiObject(this, 'Namespace', {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: this.namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
-      });
+      }));
     }
   }
 

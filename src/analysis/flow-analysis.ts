@@ -1,7 +1,7 @@
 import { Port, Protocol } from '../port';
+import { AllowedFlow } from './allowed-flow';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
-import { Flow } from './flow';
 
 const PROTOCOLS: readonly Protocol[] = [Protocol.TCP, Protocol.UDP, Protocol.SCTP];
 const LAST_PORT = 65535;
@@ -15,7 +15,7 @@ interface Interval { start: number; end: number }
  * the ends of a range) or some pod declares (named ports resolve to those). So the port space is cut at
  * those boundaries and each piece is judged once, at its first port; adjacent allowed pieces are merged.
  */
-export function computeFlows(index: ClusterIndex): Flow[] {
+export function computeFlows(index: ClusterIndex): AllowedFlow[] {
   const n = index.pods.length;
   const allowed = new Map<number, Map<Protocol, Interval[]>>();
   for (const protocol of PROTOCOLS) {
@@ -62,7 +62,7 @@ function boundaries(index: ClusterIndex, protocol: Protocol): number[] {
   return [...cuts].sort((a, b) => a - b);
 }
 
-function toFlow(from: string, to: string, perProtocol: Map<Protocol, Interval[]>): Flow {
+function toFlow(from: string, to: string, perProtocol: Map<Protocol, Interval[]>): AllowedFlow {
   const ports: Port[] = [];
   const parts: string[] = [];
   let wholeProtocols = 0;

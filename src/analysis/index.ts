@@ -1,4 +1,4 @@
 export * from './explanation';
-export * from './flow';
+export * from './allowed-flow';
 export * from './matrix';
 export * from './reachability';

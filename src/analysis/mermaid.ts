@@ -1,4 +1,4 @@
-import { Flow } from './flow';
+import { AllowedFlow } from './allowed-flow';
 
 /*
  * A Mermaid `flowchart LR` of the allowed flows: one node per modelled pod, grouped in a subgraph per
@@ -7,7 +7,7 @@ import { Flow } from './flow';
  */
 
 /** Renders pods (as `namespace/pod`, sorted) and flows between them as a Mermaid flowchart. */
-export function renderMermaid(pods: readonly string[], flows: readonly Flow[]): string {
+export function renderMermaid(pods: readonly string[], flows: readonly AllowedFlow[]): string {
   const ids = new Map(pods.map((pod, i) => [pod, `p${i}`]));
   const lines = ['flowchart LR'];
   const namespaces = [...new Set(pods.map(namespaceOf))];

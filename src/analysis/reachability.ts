@@ -3,11 +3,11 @@ import { IConstruct } from 'constructs';
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
 import { Port } from '../port';
+import { AllowedFlow } from './allowed-flow';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
-import { Flow } from './flow';
 import { computeFlows } from './flow-analysis';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
 import { ReachabilityMatrix } from './matrix';
@@ -146,7 +146,7 @@ export class Reachability {
    * Every allowed connection between two distinct modelled pods with all the ports it is allowed on,
    * sorted by source then destination. Traffic of a pod to itself is always allowed and not listed.
    */
-  public flows(): Flow[] {
+  public flows(): AllowedFlow[] {
     return computeFlows(this.index);
   }
 

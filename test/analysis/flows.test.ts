@@ -1,5 +1,5 @@
-import { Reachability } from '../../src/analysis';
 import { pod, policy } from './fixtures';
+import { Reachability } from '../../src/analysis';
 
 const app = (name: string) => ({ matchLabels: { app: name } });
 const inNamespace = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
@@ -14,11 +14,13 @@ function shop(): Reachability {
     policy('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     policy('data', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     policy('shop', 'web', {
-      podSelector: app('web'), policyTypes: ['Egress'],
+      podSelector: app('web'),
+      policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: app('api') }], ports: [{ port: 9090 }, { port: 8000, endPort: 8100 }] }],
     }),
     policy('shop', 'api', {
-      podSelector: app('api'), policyTypes: ['Ingress', 'Egress'],
+      podSelector: app('api'),
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: app('web') }], ports: [{ port: 'grpc' }, { port: 8000, endPort: 8100 }] }],
       egress: [
         { to: [{ namespaceSelector: inNamespace('data'), podSelector: app('db') }], ports: [{ port: 5432 }] },
@@ -26,7 +28,8 @@ function shop(): Reachability {
       ],
     }),
     policy('data', 'db', {
-      podSelector: app('db'), policyTypes: ['Ingress'],
+      podSelector: app('db'),
+      policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: inNamespace('shop'), podSelector: app('api') }], ports: [{ port: 'pg' }] }],
     }),
   ]);

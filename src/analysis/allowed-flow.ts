@@ -1,7 +1,7 @@
 import { Port } from '../port';
 
 /** An allowed connection between two modelled pods and every port it is allowed on. */
-export interface Flow {
+export interface AllowedFlow {
   /** The source pod, as `namespace/pod`. */
   readonly from: string;
   /** The destination pod, as `namespace/pod`. */

@@ -56,7 +56,7 @@ describe('matrix', () => {
 describe('matrix agrees with explain on random clusters', () => {
   const NS = ['n1', 'n2', 'n3'];
   const label = fc.record({ tier: fc.constantFrom('web', 'api', 'db'), env: fc.constantFrom('prod', 'dev', undefined) });
-  const labelsOf = (l: { tier: string; env?: string }) => (l.env ? { tier: l.tier, env: l.env } : { tier: l.tier });
+  const labelsOf = (l: { tier: string; env?: string }): Record<string, string> => (l.env ? { tier: l.tier, env: l.env } : { tier: l.tier });
   const inExpression = fc.record({
     key: fc.constantFrom('tier', 'env', 'team'),
     operator: fc.constantFrom('In', 'NotIn'),

@@ -55,6 +55,7 @@ export class IntentModel extends Construct {
   private readonly _flows: Flow[] = [];
   private readonly claims: NameClaim[] = [];
   private readonly _services: ServiceRecord[] = [];
+  private readonly baselines: { namespace: string; ingress: boolean; egress: boolean }[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -90,6 +91,24 @@ export class IntentModel extends Construct {
   public addService(record: ServiceRecord): void {
     this.claimName('Service', record.namespace, record.name, record.owner);
     this._services.push(record);
+  }
+
+  /**
+   * Records that every pod of `namespace` is isolated in the given directions (a namespace baseline).
+   * Pods there are then isolated whatever their own policy says, so their declared flows must be written.
+   */
+  public addNamespaceBaseline(namespace: string, isolatesIngress: boolean, isolatesEgress: boolean): void {
+    this.baselines.push({ namespace, ingress: isolatesIngress, egress: isolatesEgress });
+  }
+
+  /** True when a namespace baseline isolates ingress to every pod of `namespace`. */
+  public namespaceIsolatesIngress(namespace: string): boolean {
+    return this.baselines.some((b) => b.namespace === namespace && b.ingress);
+  }
+
+  /** True when a namespace baseline isolates egress from every pod of `namespace`. */
+  public namespaceIsolatesEgress(namespace: string): boolean {
+    return this.baselines.some((b) => b.namespace === namespace && b.egress);
   }
 
   /**

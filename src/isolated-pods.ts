@@ -83,6 +83,22 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     this.declare(this, peer, ports);
   }
 
+  /**
+   * True when ingress to these pods is denied except for declared flows: by this policy, or by a
+   * namespace baseline of the same app. Declared ingress flows are written whenever this holds.
+   */
+  public isIngressIsolated(): boolean {
+    return this.isolatesIngress || this.model.namespaceIsolatesIngress(this.namespace);
+  }
+
+  /**
+   * True when egress from these pods is denied except for declared flows and DNS: by this policy, or by
+   * a namespace baseline of the same app. Declared egress flows are written whenever this holds.
+   */
+  public isEgressIsolated(): boolean {
+    return this.isolatesEgress || this.model.namespaceIsolatesEgress(this.namespace);
+  }
+
   /** What the pods are, as a peer. */
   public abstract toPeerConfig(): PeerConfig;
 
@@ -110,10 +126,12 @@ export abstract class IsolatedPods extends Construct implements IPeer {
 
   private renderSpec(): any {
     const entry = (peer: IPeer, ports: Port[]): RuleEntry => ({ peer: peer.toPeerConfig(), ports });
-    const ingress = this.isolatesIngress
+    // A direction isolated by a namespace baseline is isolated here too: write its declared flows, or the
+    // baseline would silently deny them.
+    const ingress = this.isIngressIsolated()
       ? this.model.flowsTo(this).map((f) => entry(f.source, f.ports))
       : undefined;
-    const egress = this.isolatesEgress
+    const egress = this.isEgressIsolated()
       ? [
         ...this.model.flowsFrom(this).map((f) => entry(f.destination, f.ports)),
         ...this.dns.destinations.map((d) => entry(d.peer, d.ports)),

@@ -71,6 +71,7 @@ export class NamespaceIsolation extends IsolatedPods {
       isolateEgress: props.isolateEgress ?? true,
       dns: props.dns ?? ClusterDns.kubeDns(),
     });
+    this.model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
     if (props.createNamespace) {
       this.model.claimName('Namespace', '', this.namespace, this);
       const labels = namespaceLabels;

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterDns, IntentModel, IsolatedTier, Peer, Port, Protocol } from '../src';
+import { ClusterDns, IntentModel, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol } from '../src';
 import { findObject, synthValid } from './util';
 
 const DNS_RULE = {
@@ -164,6 +164,18 @@ describe('IsolatedTier', () => {
     const apiPolicy = findObject(objects, 'NetworkPolicy', 'api');
     expect(apiPolicy.spec.policyTypes).toEqual(['Egress']);
     expect(apiPolicy.spec.ingress).toBeUndefined();
+  });
+
+  test('a tier that does not isolate egress still gets its declared egress when a namespace baseline isolates it', () => {
+    const { chart } = shop();
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, isolateEgress: false });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' } });
+    api.allowFrom(web, Port.tcp(9090));
+    new NamespaceIsolation(chart, 'baseline');
+    const webPolicy = findObject(synthValid(chart), 'NetworkPolicy', 'web');
+    expect(web.isEgressIsolated()).toBe(true);
+    expect(webPolicy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(webPolicy.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
   });
 
   test('DNS is configurable: OpenShift port 5353, NodeLocal DNSCache, metadata server, or off', () => {

@@ -32,10 +32,19 @@ describe('NamespaceIsolation', () => {
   test('can isolate one direction only, and DNS can be turned off', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     new NamespaceIsolation(chart, 'ingress-only', { isolateEgress: false });
-    new NamespaceIsolation(chart, 'egress-only', { isolateIngress: false, dns: ClusterDns.disabled() });
+    new NamespaceIsolation(chart, 'egress-only', { namespace: 'batch', isolateIngress: false, dns: ClusterDns.disabled() });
     const objects = synthValid(chart);
     expect(findObject(objects, 'NetworkPolicy', 'ingress-only').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'], ingress: [] });
     expect(findObject(objects, 'NetworkPolicy', 'egress-only').spec).toEqual({ podSelector: {}, policyTypes: ['Egress'], egress: [] });
+  });
+
+  test('two baselines in one namespace add up: the ingress-only one also writes egress once the other isolates it', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new NamespaceIsolation(chart, 'ingress-only', { isolateEgress: false });
+    new NamespaceIsolation(chart, 'egress-only', { isolateIngress: false });
+    const spec = findObject(synthValid(chart), 'NetworkPolicy', 'ingress-only').spec;
+    expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(spec.egress).toHaveLength(1);
   });
 
   test('is a peer for every pod of the namespace and can open namespace-wide flows', () => {

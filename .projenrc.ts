@@ -67,6 +67,12 @@ const bootstrap = 'test -x node_modules/.bin/projen || npm ci --no-audit --no-fu
 project.package.setScript('example', `${bootstrap} && projen synth-example`);
 project.package.setScript('check', `${bootstrap} && projen test`);
 
+project.addTask('bench', {
+  description: 'Benchmarks: synthesis at scale against hand-written alternatives, and the analyzer (see BENCHMARKS.md)',
+  exec: 'ts-node -P bench/tsconfig.json -T bench/run.ts',
+  receiveArgs: true,
+});
+
 project.addTask('synth-example', {
   description: 'Synthesize examples/three-tier with the real cdk8s CLI',
   cwd: 'examples/three-tier',

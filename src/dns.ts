@@ -1,3 +1,4 @@
+import { parseAddress } from './cidr';
 import { netsecError } from './errors';
 import { IPeer, Peer } from './peer';
 import { Port } from './port';
@@ -126,6 +127,10 @@ function dnsPorts(where: string, ports: number[]): Port[] {
 function asHostCidr(address: string): string {
   if (address.includes('/')) {
     throw netsecError('ClusterDns.nodeLocalCache', 'address must be a single IP address, not a CIDR', address,
+      'Give the node cache address, e.g. "169.254.20.10".');
+  }
+  if (!parseAddress(address)) {
+    throw netsecError('ClusterDns.nodeLocalCache', 'address is not an IP address', address,
       'Give the node cache address, e.g. "169.254.20.10".');
   }
   return `${address}/${address.includes(':') ? 128 : 32}`;

@@ -1,0 +1,61 @@
+import * as fc from 'fast-check';
+import { cidrContains, cidrContainsAddress, cidrStrictlyContains, parseAddress, parseCidr, ParsedCidr } from '../src/cidr';
+
+const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
+const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => g.map((x) => x.toString(16)).join(':'));
+
+/** Clears host bits so that the block is what the API server would store. */
+function network(address: string, prefix: number): string {
+  const bits = address.includes(':')
+    ? address.split(':').map((g) => parseInt(g, 16).toString(2).padStart(16, '0')).join('')
+    : address.split('.').map((b) => Number(b).toString(2).padStart(8, '0')).join('');
+  const kept = bits.slice(0, prefix).padEnd(bits.length, '0');
+  if (address.includes(':')) {
+    return kept.match(/.{16}/g)!.map((g) => parseInt(g, 2).toString(16)).join(':');
+  }
+  return kept.match(/.{8}/g)!.map((b) => parseInt(b, 2)).join('.');
+}
+
+const cidr = fc.oneof(
+  fc.tuple(ipv4, fc.integer({ min: 0, max: 32 })),
+  fc.tuple(ipv6, fc.integer({ min: 0, max: 128 })),
+).map(([a, p]) => `${network(a, p)}/${p}`);
+
+describe('parseCidr', () => {
+  test('every valid block parses, and its canonical text parses to itself', () => {
+    fc.assert(fc.property(cidr, (text) => {
+      const parsed = parseCidr(text) as ParsedCidr;
+      expect(typeof parsed).toBe('object');
+      expect((parseCidr(parsed.text) as ParsedCidr).text).toBe(parsed.text);
+    }));
+  });
+
+  test('a block with host bits set is refused and names the network address', () => {
+    expect(parseCidr('192.168.1.7/24')).toBe('has host bits set; the network address is 192.168.1.0/24');
+    expect(parseCidr('2001:db8::1/64')).toMatch(/network address is 2001:db8::\/64/);
+  });
+
+  test('arbitrary strings never throw: they parse or explain', () => {
+    fc.assert(fc.property(fc.string(), (text) => {
+      const parsed = parseCidr(text);
+      expect(typeof parsed === 'string' || typeof parsed === 'object').toBe(true);
+    }));
+  });
+
+  test('containment agrees with address membership', () => {
+    fc.assert(fc.property(cidr, cidr, (a, b) => {
+      const outer = parseCidr(a) as ParsedCidr;
+      const inner = parseCidr(b) as ParsedCidr;
+      const contains = cidrContains(outer, inner);
+      // inner is inside outer exactly when its network address is inside and it is not larger.
+      expect(contains).toBe(outer.family === inner.family && inner.prefixLength >= outer.prefixLength
+        && cidrContainsAddress(outer, parseAddress(inner.network)!));
+      expect(cidrStrictlyContains(outer, inner)).toBe(contains && inner.prefixLength > outer.prefixLength);
+    }));
+  });
+
+  test('IPv4-mapped IPv6 addresses are read as IPv4', () => {
+    expect(parseAddress('::ffff:10.1.2.3')?.toString()).toBe('10.1.2.3');
+    expect(parseAddress('not-an-ip')).toBeUndefined();
+  });
+});

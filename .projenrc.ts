@@ -16,7 +16,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   keywords: ['cdk8s', 'kubernetes', 'networkpolicy', 'istio', 'cert-manager', 'security'],
   // Runtime dependencies that are not jsii modules are bundled into the package.
-  deps: ['cdk8s-plus-28@^2.5.6', 'yaml@^2.6.0', 'ipaddr.js@^2.2.0'],
+  deps: ['yaml@^2.6.0', 'ipaddr.js@^2.2.0'],
+  // cdk8s-plus-28 is a jsii module: users bring it (peer), we build against its lowest supported version (dev).
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   bundledDeps: ['yaml', 'ipaddr.js'],
   devDeps: [

@@ -1,0 +1,213 @@
+import { netsecError } from './errors';
+import { checkNamespace, IPeer, Peer, normalizeIpBlock } from './peer';
+import { Port } from './port';
+import { IsolatedTier } from './tier';
+
+/** What a `Destination` names. */
+export enum DestinationKind {
+  /** An IP block, optionally with excluded sub-blocks. */
+  CIDR = 'CIDR',
+  /** Every public address: 0.0.0.0/0 (and 2000::/3 with IPv6) minus the non-public ranges. */
+  INTERNET = 'INTERNET',
+  /** The pods of an `IsolatedTier`. */
+  TIER = 'TIER',
+  /** Every pod of one namespace. */
+  NAMESPACE = 'NAMESPACE',
+  /** A DNS name outside the cluster, enforced by a name-aware proxy (see `FqdnEnforcement`). */
+  FQDN = 'FQDN',
+  /** Any other peer (pods, namespaces by labels, a `NamespaceIsolation`). */
+  PEER = 'PEER',
+}
+
+/**
+ * One entry of a `RestrictedEgress` allowlist: where the selected pods may connect, and on which ports.
+ *
+ * IP, tier and namespace destinations become NetworkPolicy egress rules. An FQDN destination needs an
+ * enforcement point that understands names (NetworkPolicy does not); `RestrictedEgress` refuses it unless
+ * `fqdnEnforcement` names one. No ports means every port, except where a factory says otherwise.
+ *
+ * @example
+ * Destination.cidr('203.0.113.0/24', Port.tcp(443));
+ * Destination.tier(db, Port.tcp(5432));
+ * Destination.fqdn('api.stripe.com', Port.tcp(443));
+ * Destination.internet(Port.tcp(443)); // needs allowInternet: true
+ */
+export class Destination {
+  /**
+   * An IPv4 or IPv6 block. In egress rules the cloud metadata endpoints are excluded from any larger
+   * block; naming 169.254.169.254/32 or fd00:ec2::254/128 itself needs `allowMetadataEndpoint`, and
+   * 0.0.0.0/0 or ::/0 needs `allowInternet`.
+   *
+   * @param cidr e.g. '203.0.113.0/24'; a single address needs '/32' (IPv4) or '/128' (IPv6)
+   */
+  public static cidr(cidr: string, ...ports: Port[]): Destination {
+    return Destination.cidrExcept(cidr, [], ...ports);
+  }
+
+  /**
+   * An IP block without some of its sub-blocks (rendered as `ipBlock.except`).
+   *
+   * @param cidr the block
+   * @param except sub-blocks strictly inside `cidr` that stay unreachable
+   */
+  public static cidrExcept(cidr: string, except: string[], ...ports: Port[]): Destination {
+    const block = normalizeIpBlock('Destination.cidr', cidr, checkStrings('Destination.cidr', except));
+    return new Destination(DestinationKind.CIDR, checkPorts('Destination.cidr', ports), Peer.fromConfig({ ipBlock: block }));
+  }
+
+  /**
+   * Every public address on these ports: 0.0.0.0/0 without the private, shared (CGNAT 100.64.0.0/10),
+   * loopback, link-local (169.254.0.0/16, so the metadata endpoint too), multicast and reserved ranges;
+   * with `includeIpv6`, also 2000::/3, the global unicast space (ULA fc00::/7, link-local fe80::/10 and
+   * the other non-public IPv6 ranges lie outside it). Needs `allowInternet: true` on the
+   * `RestrictedEgress`, and at least one port: open every port explicitly with `Port.allTcp()`.
+   */
+  public static internet(...ports: Port[]): Destination {
+    const checked = checkPorts('Destination.internet', ports);
+    if (checked.length === 0) {
+      throw netsecError('Destination.internet', 'internet egress needs at least one port', ports,
+        'Name the ports, e.g. Destination.internet(Port.tcp(443)); to open every port say so with Port.allTcp() and Port.allUdp().');
+    }
+    return new Destination(DestinationKind.INTERNET, checked);
+  }
+
+  /**
+   * The pods of a tier. The tier's ingress rule is written too, so the connection is allowed on both
+   * sides; a port the tier does not serve is refused.
+   */
+  public static tier(tier: IsolatedTier, ...ports: Port[]): Destination {
+    if (!IsolatedTier.isIsolatedTier(tier)) {
+      throw netsecError('Destination.tier', 'is not an IsolatedTier', String(tier),
+        'Pass an IsolatedTier; for other pods use Destination.peer(Peer.pods(...)).');
+    }
+    return new Destination(DestinationKind.TIER, checkPorts('Destination.tier', ports), tier);
+  }
+
+  /**
+   * Every pod of one namespace, selected by its `kubernetes.io/metadata.name` label. Only the egress side
+   * is written; when the namespace is isolated by a `NamespaceIsolation` of the same app, pass that with
+   * `Destination.peer(isolation, ...ports)` so that its ingress side is written as well.
+   */
+  public static namespace(name: string, ...ports: Port[]): Destination {
+    const checked = checkPorts('Destination.namespace', ports);
+    return new Destination(DestinationKind.NAMESPACE, checked, Peer.namespace(checkNamespace('Destination.namespace', name)));
+  }
+
+  /**
+   * A DNS name outside the cluster, on these ports (at least one). `*.example.com` matches every name
+   * below example.com, not example.com itself. Needs `fqdnEnforcement` on the `RestrictedEgress`, which
+   * also decides which ports and protocols can be enforced by name.
+   *
+   * @param hostname a fully qualified name in lower case, e.g. 'api.stripe.com', or '*.example.com'
+   */
+  public static fqdn(hostname: string, ...ports: Port[]): Destination {
+    const problem = checkEgressHostname(hostname);
+    if (problem) {
+      throw netsecError('Destination.fqdn', `hostname ${problem.what}`, hostname, problem.fix);
+    }
+    const checked = checkPorts('Destination.fqdn', ports);
+    if (checked.length === 0) {
+      throw netsecError('Destination.fqdn', 'an FQDN destination needs at least one port', hostname,
+        'Name the ports, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
+    }
+    return new Destination(DestinationKind.FQDN, checked, undefined, hostname);
+  }
+
+  /**
+   * Any peer: pods (`Peer.pods`), namespaces by labels, a `NamespaceIsolation` (its ingress side is
+   * written too) or an IP block (with the same checks as `Destination.cidr`).
+   */
+  public static peer(peer: IPeer, ...ports: Port[]): Destination {
+    if (peer === null || typeof peer !== 'object' || typeof (peer as IPeer).toPeerConfig !== 'function') {
+      throw netsecError('Destination.peer', 'is not a peer', String(peer), 'Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
+    }
+    const kind = IsolatedTier.isIsolatedTier(peer) ? DestinationKind.TIER
+      : peer.toPeerConfig().ipBlock ? DestinationKind.CIDR : DestinationKind.PEER;
+    return new Destination(kind, checkPorts('Destination.peer', ports), peer);
+  }
+
+  /** What the destination names. */
+  public readonly kind: DestinationKind;
+  /** The destination ports; empty means every port. */
+  public readonly ports: Port[];
+  /** The peer, for every kind except `INTERNET` and `FQDN`. */
+  public readonly peer?: IPeer;
+  /** The DNS name, for `FQDN`. */
+  public readonly hostname?: string;
+
+  private constructor(kind: DestinationKind, ports: Port[], peer?: IPeer, hostname?: string) {
+    this.kind = kind;
+    this.ports = ports;
+    this.peer = peer;
+    this.hostname = hostname;
+  }
+
+  /** E.g. `api.stripe.com on TCP 443`. */
+  public toString(): string {
+    const what = this.kind === DestinationKind.FQDN ? this.hostname!
+      : this.kind === DestinationKind.INTERNET ? 'the internet' : String(this.peer);
+    return `${what} on ${this.ports.length === 0 ? 'all ports' : this.ports.join(', ')}`;
+  }
+}
+
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Checks an RFC 1123 host name as Kubernetes and Istio accept it: lower case, labels of 1-63 letters,
+ * digits and "-" that start and end with a letter or digit, at most 253 characters, no trailing dot.
+ * With `allowWildcard`, the whole left-most label may be "*". Returns what is wrong, or undefined.
+ */
+export function checkHostname(value: string, allowWildcard: boolean): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.length > 253) return 'must be at most 253 characters';
+  if (value.endsWith('.')) return 'must not end with "."';
+  const labels = value.split('.');
+  const first = labels[0] === '*' && labels.length > 1 ? 1 : 0;
+  if (first === 1 && !allowWildcard) return 'must not be a wildcard';
+  for (const label of labels.slice(first)) {
+    if (label.includes('*')) return 'may use "*" only as the whole left-most label, as in *.example.com';
+    if (label.length === 0) return 'has an empty label ("..")';
+    if (label.length > 63) return `has a label longer than 63 characters ("${label.slice(0, 20)}...")`;
+    if (label !== label.toLowerCase()) return 'must be in lower case';
+    if (!LABEL.test(label)) return `has a label that is not letters, digits and "-" starting and ending with a letter or digit ("${label}")`;
+  }
+  return undefined;
+}
+
+/** Egress-specific rules on top of `checkHostname`: an external, fully qualified name. */
+function checkEgressHostname(value: string): { what: string; fix: string } | undefined {
+  const syntax = checkHostname(value, true);
+  const example = 'Write a fully qualified name such as "api.example.com" or "*.example.com".';
+  if (syntax) return { what: syntax, fix: example };
+  const labels = value.split('.');
+  const named = labels[0] === '*' ? labels.slice(1) : labels;
+  if (labels[0] === '*' && named.length < 2) {
+    return { what: 'puts a wildcard directly over a top-level domain', fix: 'Name the domain under the wildcard, e.g. "*.example.com".' };
+  }
+  if (named.length < 2) {
+    return { what: 'is a single label, not a fully qualified name', fix: 'Give the full name, e.g. "api.example.com"; for pods in the cluster use Destination.tier() or Destination.namespace().' };
+  }
+  if (/^[0-9]+$/.test(named[named.length - 1])) {
+    return { what: 'is an IP address, not a name', fix: `Use Destination.cidr("${value}/32") for an address.` };
+  }
+  if (value === 'cluster.local' || value.endsWith('.cluster.local')) {
+    return { what: 'is an in-cluster name', fix: 'Use Destination.tier() or Destination.namespace() for pods and Services in the cluster.' };
+  }
+  return undefined;
+}
+
+function checkPorts(where: string, ports: Port[]): Port[] {
+  for (const port of ports) {
+    if (!(port instanceof Port)) {
+      throw netsecError(where, 'ports must be Port values', port, 'Use Port.tcp(443), Port.udp(53) and the other Port factories.');
+    }
+  }
+  return [...ports];
+}
+
+function checkStrings(where: string, values: string[]): string[] {
+  if (!Array.isArray(values)) {
+    throw netsecError(where, 'except must be a list of CIDRs', values, 'Pass an array, e.g. ["10.0.0.0/8"].');
+  }
+  return values;
+}

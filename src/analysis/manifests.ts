@@ -66,6 +66,8 @@ export function readManifests(objects: any[]): ManifestModel {
   }
   const model: ManifestModel = { namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map() };
   for (const object of flatten(objects)) {
+    // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
+    if (object === null || object === undefined) continue;
     readObject(model, object);
     model.objects.push(object);
   }
@@ -119,7 +121,7 @@ function* flatten(objects: any[]): Generator<any> {
 function readObject(model: ManifestModel, object: any): void {
   if (object === null || typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string') {
     throw netsecError('Reachability.fromManifests', 'got something that is not a Kubernetes object', object,
-      'Pass only objects with apiVersion, kind and metadata (skip empty YAML documents).');
+      'Pass only objects with apiVersion, kind and metadata.');
   }
   const where = describeObject(object);
   const group = groupOf(object.apiVersion);

@@ -1,0 +1,361 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { parseCidr, ParsedCidr } from './cidr';
+import { netsecError } from './errors';
+import { ServiceEntry, ServiceEntrySpec, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from './imports/networking.istio.io';
+import { IntentModel } from './intent';
+import { IsolatedPods } from './isolated-pods';
+import { toDnsLabel } from './names';
+import { NamespaceIsolation } from './namespace-isolation';
+import { IPeer, PeerConfig } from './peer';
+import { Port, Protocol } from './port';
+import { compareStrings } from './selector';
+import { IsolatedTier } from './tier';
+
+/**
+ * Where FQDN destinations of a `RestrictedEgress` are enforced. NetworkPolicy matches IP addresses only,
+ * so a name needs a component that sees it: a proxy that reads the TLS SNI or HTTP Host, or a CNI that
+ * watches DNS answers.
+ */
+export enum FqdnEnforcement {
+  /**
+   * Istio sidecars: a ServiceEntry per destination (exported to its own namespace only) and a Sidecar
+   * with `outboundTrafficPolicy: REGISTRY_ONLY` for the selected pods, whose registry holds exactly the
+   * allowed destinations. The pods also get an L3 rule to the public internet on the FQDN ports, because
+   * NetworkPolicy cannot name hosts: the sidecar is the enforcement point, so the pods must be in the mesh.
+   */
+  ISTIO = 'ISTIO',
+  // A Cilium option would be one more member here and one more FqdnEnforcer below: a CiliumNetworkPolicy
+  // per target with `toFQDNs` and a DNS rule that lets Cilium see the answers, and no internet L3 rule.
+}
+
+/** One FQDN destination, merged by host name. */
+export interface FqdnEntry {
+  readonly hostname: string;
+  readonly ports: Port[];
+}
+
+/** One IP destination, merged by CIDR. */
+export interface IpEntry {
+  readonly cidr: string;
+  readonly ports: Port[];
+  /** True for `Destination.internet`. */
+  readonly internet: boolean;
+}
+
+/** What a `RestrictedEgress` asks an enforcement point to enforce. */
+export interface FqdnEgressRequest {
+  /** The base name of emitted objects. */
+  readonly baseName: string;
+  /** The isolated pods whose egress is restricted. */
+  readonly targets: IsolatedPods[];
+  /** The FQDN destinations. */
+  readonly fqdns: FqdnEntry[];
+  /** The IP destinations (also those an enforcement point must let through, such as the metadata endpoint). */
+  readonly ipEntries: IpEntry[];
+  /** The cluster's DNS domain, for in-cluster Service names. */
+  readonly clusterDomain: string;
+}
+
+/** The objects an enforcement point emitted. */
+export interface FqdnEnforcementOutput {
+  readonly objects: ApiObject[];
+}
+
+/** One enforcement point. Adding Cilium means adding one implementation of this interface. */
+export interface FqdnEnforcer {
+  /** Throws, naming `where`, when the request cannot be enforced. Runs before any construct is made. */
+  check(where: string, request: FqdnEgressRequest): void;
+  /** The L3 peers the pods need on the FQDN ports, given the internet blocks of the `RestrictedEgress`. */
+  fqdnNetworkPeers(internet: IPeer[]): IPeer[];
+  /** Emits the enforcement objects under `owner`; `fqdnPeers` are the peers of `fqdnNetworkPeers`. */
+  render(owner: Construct, request: FqdnEgressRequest, fqdnPeers: IPeer[]): FqdnEnforcementOutput;
+}
+
+/** The implementation of an enforcement option. */
+export function fqdnEnforcer(enforcement: FqdnEnforcement): FqdnEnforcer {
+  switch (enforcement) {
+    case FqdnEnforcement.ISTIO: return ISTIO_ENFORCER;
+    default: throw netsecError('FqdnEnforcement', 'is not a known enforcement option', enforcement,
+      `Use one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}.`);
+  }
+}
+
+const ISTIO_ENFORCER: FqdnEnforcer = {
+  check: checkIstio,
+  fqdnNetworkPeers: (internet) => internet,
+  render: (owner, request, fqdnPeers) => new IstioEgress(owner, 'Istio', request, fqdnPeers),
+};
+
+/** The Istio protocol of a ServiceEntry port: names are visible in TLS SNI (443) and HTTP Host (80) only. */
+function istioProtocol(port: number): string {
+  return port === 443 ? 'TLS' : port === 80 ? 'HTTP' : 'TCP';
+}
+
+function checkIstio(where: string, request: FqdnEgressRequest): void {
+  const plainTcp = new Map<number, string>();
+  for (const { hostname, ports } of request.fqdns) {
+    for (const port of ports) {
+      if (port.protocol !== Protocol.TCP || !port.isNumeric || port.endPort !== undefined) {
+        throw netsecError(where, `${hostname}: the Istio sidecar enforces names only on single TCP ports`, port.toString(),
+          'Use Port.tcp(n) for each port: the sidecar does not proxy UDP or SCTP, and a ServiceEntry lists single port numbers.');
+      }
+      if (istioProtocol(port.port!) !== 'TCP') continue;
+      if (hostname.startsWith('*.')) {
+        throw netsecError(where, 'a wildcard name can be enforced only on TLS (443) or HTTP (80): plain TCP carries no name, so the sidecar would pass any address on that port',
+          `${hostname} on ${port}`, 'Use port 443 or 80 for the wildcard, or list each name with its port.');
+      }
+      const other = plainTcp.get(port.port!);
+      if (other !== undefined && other !== hostname) {
+        throw netsecError(where, 'two names share a plain TCP port; plain TCP carries no name, so the sidecar cannot tell them apart',
+          `${other} and ${hostname} on ${port}`, 'Give each service its own port, or use Destination.cidr() with their address ranges.');
+      }
+      plainTcp.set(port.port!, hostname);
+    }
+  }
+  for (const entry of request.ipEntries) {
+    if (entry.internet || (parseCidr(entry.cidr) as ParsedCidr).prefixLength === 0) {
+      throw netsecError(where, 'open internet egress cannot be combined with FqdnEnforcement.ISTIO: the sidecar would have to pass every address, which defeats REGISTRY_ONLY',
+        entry.internet ? 'Destination.internet' : entry.cidr,
+        'Allow the services by name with Destination.fqdn(), or restrict the pods that need the open internet in a RestrictedEgress without fqdnEnforcement.');
+    }
+    if (entry.ports.length === 0 || entry.ports.some((p) => p.protocol === Protocol.TCP && (!p.isNumeric || p.endPort !== undefined))) {
+      throw netsecError(where, 'with FqdnEnforcement.ISTIO every TCP port of an IP destination must be a single number, because the sidecar passes only the ports a ServiceEntry registers',
+        `${entry.cidr} on ${entry.ports.length === 0 ? 'all ports' : entry.ports.join(', ')}`,
+        `Name the TCP ports, e.g. Destination.cidr("${entry.cidr}", Port.tcp(443)).`);
+    }
+  }
+}
+
+/** What one ServiceEntry registers with the sidecar for an IP block. */
+interface IpRegistration {
+  readonly cidr: string;
+  readonly tcpPorts: number[];
+}
+
+/**
+ * Istio enforcement of one `RestrictedEgress`: ServiceEntries in each target namespace and one Sidecar
+ * per target. The Sidecar's egress hosts are rendered at synth from the intent model, so that in-cluster
+ * flows declared anywhere on the same pods stay reachable through the sidecar.
+ */
+class IstioEgress extends Construct implements FqdnEnforcementOutput {
+  public readonly objects: ApiObject[] = [];
+  public readonly targets: IsolatedPods[];
+  /** Peers of the L3 rules behind the FQDN ServiceEntries (not IP destinations of their own). */
+  public readonly fqdnPeers: IPeer[];
+  private readonly hosts = new Map<string, string[]>();
+  private readonly registrations = new Map<string, IpRegistration[]>();
+  private readonly clusterDomain: string;
+  private readonly model: IntentModel;
+
+  public constructor(owner: Construct, id: string, request: FqdnEgressRequest, fqdnPeers: IPeer[]) {
+    super(owner, id);
+    this.model = IntentModel.of(this);
+    this.targets = request.targets;
+    this.fqdnPeers = fqdnPeers;
+    this.clusterDomain = request.clusterDomain;
+    const namespaces = [...new Set(request.targets.map((t) => t.namespace))].sort(compareStrings);
+    for (const namespace of namespaces) {
+      const dns = request.targets.filter((t) => t.namespace === namespace).flatMap(dnsIpEntries);
+      this.hosts.set(namespace, [
+        ...request.fqdns.map((f) => this.fqdnServiceEntry(request.baseName, namespace, f)),
+        ...mergeIp([...request.ipEntries, ...dns]).map((e) => this.ipServiceEntry(request.baseName, namespace, e)),
+      ]);
+    }
+    for (const target of request.targets) {
+      const name = request.targets.length === 1 ? request.baseName : toDnsLabel([request.baseName, targetName(target)]);
+      this.model.claimName('Sidecar', target.namespace, name, owner);
+      this.objects.push(new ApiObject(this, `Sidecar-${target.namespace}-${name}`, {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Sidecar',
+        metadata: { name, namespace: target.namespace },
+        spec: Lazy.any({ produce: () => this.renderSidecar(target) }),
+      }));
+    }
+    this.node.addValidation({ validate: () => this.checkTree() });
+  }
+
+  /** The ServiceEntry hosts this enforcement registered in `namespace`. */
+  public hostsIn(namespace: string): string[] {
+    return this.hosts.get(namespace) ?? [];
+  }
+
+  /** The IP blocks and TCP ports this enforcement registered in `namespace`. */
+  public registrationsIn(namespace: string): IpRegistration[] {
+    return this.registrations.get(namespace) ?? [];
+  }
+
+  private fqdnServiceEntry(baseName: string, namespace: string, entry: FqdnEntry): string {
+    const name = toDnsLabel([baseName, entry.hostname.replace(/^\*\./, 'wildcard.')]);
+    const wildcard = entry.hostname.startsWith('*.');
+    const numbers = [...new Set(entry.ports.map((p) => p.port!))].sort((a, b) => a - b);
+    this.serviceEntry(name, namespace, {
+      hosts: [entry.hostname],
+      ports: numbers.map((n) => ({ number: n, name: `${istioProtocol(n).toLowerCase()}-${n}`, protocol: istioProtocol(n) })),
+      // DNS cannot resolve a wildcard: the sidecar then passes the connection to the address the app chose.
+      resolution: wildcard ? ServiceEntrySpecResolution.NONE : ServiceEntrySpecResolution.DNS,
+    });
+    return entry.hostname;
+  }
+
+  private ipServiceEntry(baseName: string, namespace: string, entry: IpRegistration): string {
+    const parsed = parseCidr(entry.cidr) as ParsedCidr;
+    const address = parsed.family === 'ipv6' ? parsed.address.toNormalizedString() : parsed.network;
+    const name = toDnsLabel([baseName, 'ip', `${address}-${parsed.prefixLength}`.replace(/[.:]/g, '-')]);
+    // IP destinations have no name; the host only identifies the entry (".internal" never resolves publicly).
+    const host = `${name}.${namespace}.netsec.internal`;
+    this.serviceEntry(name, namespace, {
+      hosts: [host],
+      addresses: [entry.cidr],
+      ports: entry.tcpPorts.map((n) => ({ number: n, name: `tcp-${n}`, protocol: 'TCP' })),
+      resolution: ServiceEntrySpecResolution.NONE,
+    });
+    this.registrations.set(namespace, [...this.registrationsIn(namespace), entry]);
+    return host;
+  }
+
+  private serviceEntry(name: string, namespace: string, spec: Omit<ServiceEntrySpec, 'location' | 'exportTo'>): void {
+    this.model.claimName('ServiceEntry', namespace, name, this.node.scope!);
+    this.objects.push(new ServiceEntry(this, `ServiceEntry-${namespace}-${name}`, {
+      metadata: { name, namespace },
+      spec: { ...spec, location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL, exportTo: ['.'] },
+    }));
+  }
+
+  /**
+   * The Sidecar imports exactly what the pods may reach: the ServiceEntries of the Istio-enforced
+   * RestrictedEgresses that cover them (by host, never `./*`, which would import every ServiceEntry of the
+   * namespace), and the Kubernetes Services of the namespaces their in-cluster flows and DNS go to.
+   */
+  private renderSidecar(target: IsolatedPods): any {
+    const hosts = new Set<string>();
+    for (const enforcement of enforcementsCovering(target)) {
+      enforcement.hostsIn(target.namespace).forEach((h) => hosts.add(`./${h}`));
+    }
+    for (const group of coveredGroups(target)) {
+      for (const { peer } of egressEntries(group, this.model)) {
+        const namespace = inClusterNamespace(peer.toPeerConfig(), group.namespace);
+        if (namespace === '*') hosts.add(`*/*.svc.${this.clusterDomain}`);
+        else if (namespace !== undefined) hosts.add(`${namespace}/*.${namespace}.svc.${this.clusterDomain}`);
+      }
+    }
+    return {
+      ...(IsolatedTier.isIsolatedTier(target) ? { workloadSelector: { labels: { ...target.podLabels } } } : {}),
+      // "~/*" imports nothing: the pods may then reach no service through the sidecar.
+      egress: [{ hosts: hosts.size > 0 ? [...hosts].sort(compareStrings) : ['~/*'] }],
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+    };
+  }
+
+  private checkTree(): string[] {
+    const owner = this.node.scope!;
+    const errors: string[] = [];
+    const all = allOf(this, IstioEgress);
+    for (const target of this.targets) {
+      const earlier = all.slice(0, all.indexOf(this)).find((e) => e.targets.some((t) => sameSidecarScope(t, target)));
+      if (earlier) {
+        errors.push(netsecError(owner, `${target} already gets a Sidecar from ${earlier.node.scope!.node.path}; Istio leaves it undefined which of two Sidecars applies`,
+          target.toString(), 'List all destinations of these pods in one RestrictedEgress.').message);
+      }
+      errors.push(...this.unregisteredIpEgress(owner, target));
+    }
+    return errors;
+  }
+
+  /** IP egress of the covered pods that the REGISTRY_ONLY sidecar would drop for lack of a ServiceEntry. */
+  private unregisteredIpEgress(owner: IConstruct, target: IsolatedPods): string[] {
+    const enforcements = enforcementsCovering(target);
+    const exempt = new Set(enforcements.flatMap((e) => e.fqdnPeers));
+    const registered = enforcements.flatMap((e) => e.registrationsIn(target.namespace));
+    const errors: string[] = [];
+    for (const group of coveredGroups(target)) {
+      for (const { peer, ports } of egressEntries(group, this.model)) {
+        const block = peer.toPeerConfig().ipBlock;
+        if (!block || exempt.has(peer)) continue;
+        const tcp = ports.length === 0 ? [Port.allTcp()] : ports.filter((p) => p.protocol === Protocol.TCP && !p.isNamed);
+        const covered = (p: Port) => p.isNumeric && p.endPort === undefined
+          && registered.some((r) => r.cidr === block.cidr && r.tcpPorts.includes(p.port!));
+        const missing = tcp.filter((p) => !covered(p));
+        if (missing.length > 0) {
+          errors.push(netsecError(owner, `the Sidecar of ${target} passes only registered destinations (REGISTRY_ONLY), so egress from ${group} to ${block.cidr} would be dropped`,
+            `${block.cidr} on ${missing.join(', ')}`,
+            `Declare it in a RestrictedEgress with fqdnEnforcement: FqdnEnforcement.ISTIO on these pods, e.g. Destination.cidr("${block.cidr}", Port.tcp(443)), or remove it.`).message);
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+/** The DNS servers of a group that are IP blocks: TCP DNS to them passes the sidecar. */
+function dnsIpEntries(group: IsolatedPods): IpEntry[] {
+  if (!group.isolatesEgress) return [];
+  return group.dns.destinations
+    .filter((d) => d.peer.toPeerConfig().ipBlock)
+    .map((d) => ({ cidr: d.peer.toPeerConfig().ipBlock!.cidr, ports: d.ports, internet: false }));
+}
+
+/** IP entries merged by CIDR, with their single TCP port numbers; entries without TCP ports need no ServiceEntry. */
+function mergeIp(entries: IpEntry[]): IpRegistration[] {
+  const byCidr = new Map<string, Set<number>>();
+  for (const entry of entries) {
+    const tcp = entry.ports.filter((p) => p.protocol === Protocol.TCP).map((p) => p.port!);
+    if (tcp.length === 0) continue;
+    const slot = byCidr.get(entry.cidr) ?? new Set<number>();
+    tcp.forEach((n) => slot.add(n));
+    byCidr.set(entry.cidr, slot);
+  }
+  return [...byCidr.entries()].sort(([a], [b]) => compareStrings(a, b))
+    .map(([cidr, ports]) => ({ cidr, tcpPorts: [...ports].sort((a, b) => a - b) }));
+}
+
+/** Every egress allowance of a group as its NetworkPolicy renders it: declared flows plus DNS. */
+function egressEntries(group: IsolatedPods, model: IntentModel): { peer: IPeer; ports: Port[] }[] {
+  if (!group.isolatesEgress) return [];
+  return [
+    ...model.flowsFrom(group).map((f) => ({ peer: f.destination, ports: f.ports })),
+    ...group.dns.destinations.map((d) => ({ peer: d.peer, ports: d.ports })),
+  ];
+}
+
+/** The namespace of an in-cluster peer ('*' when selected by labels); undefined for IP blocks. */
+function inClusterNamespace(config: PeerConfig, groupNamespace: string): string | undefined {
+  if (config.ipBlock) return undefined;
+  if (config.namespace !== undefined) return config.namespace;
+  if (config.namespaceSelector || config.allNamespaces) return '*';
+  return groupNamespace;
+}
+
+/**
+ * The isolated groups whose egress reaches the pods a target's Sidecar applies to. A tier's pods also
+ * get the flows of the NamespaceIsolations of their namespace (policies add up); a namespace-wide Sidecar
+ * applies to every pod of the namespace that has no Sidecar of its own.
+ */
+function coveredGroups(target: IsolatedPods): IsolatedPods[] {
+  const groups = allOf(target, IsolatedPods).filter((g) => g.namespace === target.namespace);
+  if (IsolatedTier.isIsolatedTier(target)) {
+    return [target, ...groups.filter((g) => g instanceof NamespaceIsolation)];
+  }
+  const ownSidecar = new Set(allOf(target, IstioEgress).flatMap((e) => e.targets));
+  return groups.filter((g) => !IsolatedTier.isIsolatedTier(g) || !ownSidecar.has(g));
+}
+
+/** The Istio enforcements whose ServiceEntries a target's Sidecar imports. */
+function enforcementsCovering(target: IsolatedPods): IstioEgress[] {
+  const groups = coveredGroups(target);
+  return allOf(target, IstioEgress).filter((e) => e.targets.some((t) => groups.includes(t)));
+}
+
+/** True when two targets would get Sidecars for the same workloads (one tier, or one namespace-wide). */
+function sameSidecarScope(a: IsolatedPods, b: IsolatedPods): boolean {
+  if (a === b) return true;
+  return a instanceof NamespaceIsolation && b instanceof NamespaceIsolation && a.namespace === b.namespace;
+}
+
+function targetName(target: IsolatedPods): string {
+  return IsolatedTier.isIsolatedTier(target) ? target.name : target.namespace;
+}
+
+function allOf<T>(scope: IConstruct, type: Function & { prototype: T }): T[] {
+  return scope.node.root.node.findAll().filter((c) => c instanceof type) as unknown as T[];
+}

@@ -1,0 +1,277 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { cidrContains, parseCidr, ParsedCidr } from './cidr';
+import { Destination, DestinationKind } from './destination';
+import { netsecError } from './errors';
+import { FqdnEgressRequest, FqdnEnforcement, fqdnEnforcer, FqdnEntry, IpEntry } from './fqdn';
+import { IntentModel } from './intent';
+import { IsolatedPods } from './isolated-pods';
+import { checkDns1123Label, checkDns1123Subdomain } from './names';
+import { NamespaceIsolation } from './namespace-isolation';
+import { IPeer, Peer } from './peer';
+import { Port } from './port';
+import { compareStrings } from './selector';
+import { defaultName, IsolatedTier } from './tier';
+
+/** The cloud metadata endpoints (AWS, GCP, Azure and others on IPv4; AWS Nitro on IPv6). */
+const METADATA_ENDPOINTS = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+
+/** IPv4 ranges that are not the public internet: this network, private, shared (CGNAT), loopback, link-local, IETF, benchmarking, multicast, reserved. */
+const IPV4_NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
+  '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'];
+/** The IPv6 internet: global unicast. ULA, link-local, multicast, loopback and mapped addresses lie outside it. */
+const IPV6_INTERNET = '2000::/3';
+
+/** Properties of a `RestrictedEgress`. Exactly one of `tier`, `tiers` and `namespace` is set. */
+export interface RestrictedEgressProps {
+  /**
+   * The tier whose egress is restricted. It must isolate egress (the default).
+   * @default - see `tiers` and `namespace`
+   */
+  readonly tier?: IsolatedTier;
+  /**
+   * Several tiers that get the same allowlist.
+   * @default - see `tier` and `namespace`
+   */
+  readonly tiers?: IsolatedTier[];
+  /**
+   * A whole namespace: the destinations are opened for every pod of it (its NetworkPolicies add up with
+   * the tiers' own).
+   * @default - see `tier` and `tiers`
+   */
+  readonly namespace?: NamespaceIsolation;
+  /**
+   * Where the pods may connect, besides DNS. Everything else stays denied.
+   */
+  readonly allow: Destination[];
+  /**
+   * Permit `Destination.internet()` and blocks of every address (0.0.0.0/0, ::/0). Without it they are
+   * an error, so that the open internet is never allowed by accident.
+   * @default false
+   */
+  readonly allowInternet?: boolean;
+  /**
+   * Internet destinations (and, with Istio, the L3 rule behind FQDN destinations) also cover the IPv6
+   * internet, 2000::/3.
+   * @default false - IPv4 only
+   */
+  readonly includeIpv6?: boolean;
+  /**
+   * Further blocks that internet destinations exclude: the cluster's pod, Service or node ranges, or a
+   * VPC, when they are public addresses and therefore not among the excluded non-public ranges.
+   * @default - only the non-public ranges are excluded
+   */
+  readonly internetExcept?: string[];
+  /**
+   * Allow TCP 80 to the cloud metadata endpoint (169.254.169.254/32 and fd00:ec2::254/128), which hands
+   * out the node's cloud credentials. Without it the endpoint is excluded from every broader block and
+   * naming it is an error.
+   * @default false
+   */
+  readonly allowMetadataEndpoint?: boolean;
+  /**
+   * Where FQDN destinations are enforced; NetworkPolicy cannot match names.
+   * @default - none: an FQDN destination is an error
+   */
+  readonly fqdnEnforcement?: FqdnEnforcement;
+  /**
+   * The cluster's DNS domain, used to name in-cluster Services in Istio Sidecar hosts.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * The base name of the emitted Istio objects.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * An egress allowlist: the selected pods may connect only to the destinations named here (and to DNS),
+ * on the ports named here. It stops data exfiltration from compromised or misbehaving workloads.
+ *
+ * IP, tier and namespace destinations are opened with the target's `allowTo`, so each tier keeps exactly
+ * one merged NetworkPolicy, and a tier destination gets its ingress rule too. The cloud metadata endpoint
+ * stays unreachable unless `allowMetadataEndpoint` is set. FQDN destinations need `fqdnEnforcement`.
+ *
+ * @example
+ * new RestrictedEgress(chart, 'egress', {
+ *   tier: api,
+ *   allow: [Destination.tier(db, Port.tcp(5432)), Destination.fqdn('api.stripe.com', Port.tcp(443))],
+ *   fqdnEnforcement: FqdnEnforcement.ISTIO,
+ * });
+ */
+export class RestrictedEgress extends Construct {
+  /** The base name of the emitted objects. */
+  public readonly name: string;
+  /** The isolated pods whose egress is restricted. */
+  public readonly targets: IsolatedPods[];
+  /** The allowlist, as given (plus the metadata endpoint with `allowMetadataEndpoint`). */
+  public readonly destinations: Destination[];
+  /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */
+  public readonly enforcementObjects: ApiObject[];
+
+  public constructor(scope: Construct, id: string, props: RestrictedEgressProps) {
+    // Everything is checked before super() so that bad input leaves nothing half-built in the tree.
+    const path = `${scope.node.path}/${id}`;
+    const targets = resolveTargets(path, props);
+    const destinations = checkDestinations(path, props);
+    const internet = internetPeers(path, props);
+    const enforcer = props.fqdnEnforcement !== undefined ? fqdnEnforcer(props.fqdnEnforcement) : undefined;
+    // The FQDN L3 rule gets peers of its own, so that the enforcement point can tell them from IP destinations.
+    const fqdnPeers = enforcer && destinations.some(isFqdn) ? enforcer.fqdnNetworkPeers(internetPeers(path, props)) : [];
+    const name = props.name ?? defaultName(scope, id);
+    const badName = checkDns1123Label(name);
+    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "egress".');
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const badDomain = checkDns1123Subdomain(clusterDomain);
+    if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Pass the cluster\'s DNS domain, e.g. "cluster.local".');
+    const request: FqdnEgressRequest = {
+      baseName: name, targets, clusterDomain, fqdns: mergeFqdns(destinations), ipEntries: ipEntries(destinations),
+    };
+    enforcer?.check(path, request);
+    super(scope, id);
+    this.name = name;
+    this.targets = targets;
+    this.destinations = destinations;
+
+    for (const target of targets) {
+      for (const destination of destinations) {
+        const peers = destination.kind === DestinationKind.FQDN ? fqdnPeers
+          : destination.kind === DestinationKind.INTERNET ? internet : [destination.peer!];
+        peers.forEach((peer) => target.allowTo(peer, ...destination.ports));
+      }
+    }
+    this.enforcementObjects = enforcer ? enforcer.render(this, request, fqdnPeers).objects : [];
+    this.node.addValidation({ validate: () => this.isolatedNamespaceDestinations() });
+  }
+
+  /** A namespace destination isolated by a NamespaceIsolation of this app would stay closed on its ingress side. */
+  private isolatedNamespaceDestinations(): string[] {
+    const model = IntentModel.of(this);
+    const isolations = this.node.root.node.findAll().filter((c): c is NamespaceIsolation => c instanceof NamespaceIsolation);
+    const errors: string[] = [];
+    for (const destination of this.destinations.filter((d) => d.kind === DestinationKind.NAMESPACE)) {
+      const namespace = destination.peer!.toPeerConfig().namespace!;
+      for (const isolation of isolations.filter((i) => i.namespace === namespace && i.isolatesIngress)) {
+        const open = this.targets.every((t) => model.flowsTo(isolation).some((f) => f.source === t));
+        if (!open) {
+          errors.push(netsecError(this, `namespace ${namespace} denies ingress through ${isolation.node.path}, so Destination.namespace() would open only the egress side`,
+            destination.toString(), 'Pass the isolation instead, Destination.peer(isolation, ...ports), which writes both sides.').message);
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+function resolveTargets(path: string, props: RestrictedEgressProps): IsolatedPods[] {
+  const given = [props.tier !== undefined, props.tiers !== undefined, props.namespace !== undefined].filter((x) => x).length;
+  if (given !== 1) {
+    throw netsecError(path, 'exactly one of tier, tiers and namespace must be set', Object.keys(props).filter((k) => ['tier', 'tiers', 'namespace'].includes(k)),
+      'Pass tier for one tier, tiers for several, or namespace (a NamespaceIsolation) for every pod of a namespace.');
+  }
+  const targets: IsolatedPods[] = props.namespace !== undefined ? [props.namespace] : props.tier !== undefined ? [props.tier] : [...props.tiers!];
+  if (targets.length === 0) throw netsecError(path, 'tiers is empty', [], 'List at least one tier.');
+  for (const target of targets) {
+    if (!(target instanceof IsolatedPods)) {
+      throw netsecError(path, 'the target is not an IsolatedTier or NamespaceIsolation', String(target), 'Pass tiers made with new IsolatedTier(...) or a NamespaceIsolation.');
+    }
+    if (!target.isolatesEgress) {
+      throw netsecError(path, `${target} does not isolate egress, so an allowlist would restrict nothing`, 'isolateEgress: false',
+        'Leave isolateEgress at its default (true) on the tier or namespace isolation.');
+    }
+  }
+  if (new Set(targets).size !== targets.length) throw netsecError(path, 'a tier is listed twice', targets.map(String), 'List each tier once.');
+  return targets;
+}
+
+function checkDestinations(path: string, props: RestrictedEgressProps): Destination[] {
+  if (!Array.isArray(props.allow)) {
+    throw netsecError(path, 'allow must be a list of destinations', props.allow, 'Pass allow: [Destination.cidr(...), ...]; an empty list allows only DNS.');
+  }
+  for (const destination of props.allow) {
+    if (!(destination instanceof Destination)) {
+      throw netsecError(path, 'allow holds something that is not a Destination', String(destination), 'Use the Destination factories, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
+    }
+    const block = destination.peer?.toPeerConfig().ipBlock;
+    if (destination.kind === DestinationKind.INTERNET && !props.allowInternet) {
+      throw netsecError(path, 'internet egress needs the explicit opt-in', destination.toString(),
+        'Set allowInternet: true if these pods really may reach any public address, or name the services with Destination.fqdn() or Destination.cidr().');
+    }
+    if (block && (parseCidr(block.cidr) as ParsedCidr).prefixLength === 0 && !props.allowInternet) {
+      throw netsecError(path, 'a block of every address needs the explicit opt-in', block.cidr,
+        'Prefer Destination.internet(...ports), which also excludes private and link-local ranges, with allowInternet: true; or name a narrower block.');
+    }
+    if (block && METADATA_ENDPOINTS.includes(block.cidr)) {
+      throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr,
+        'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the endpoint), or remove the destination.');
+    }
+    if (IsolatedTier.isIsolatedTier(destination.peer)) checkServed(path, destination.peer, destination.ports);
+    if (isFqdn(destination) && props.fqdnEnforcement === undefined) {
+      throw netsecError(path, 'an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only', destination.hostname,
+        `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
+    }
+  }
+  const metadata = props.allowMetadataEndpoint ? METADATA_ENDPOINTS.map((cidr) => Destination.cidr(cidr, Port.tcp(80))) : [];
+  return [...props.allow, ...metadata];
+}
+
+/** The tier's own check, run before anything is built: a numeric port must be one the tier serves. */
+function checkServed(path: string, tier: IsolatedTier, ports: Port[]): void {
+  const unserved = ports.find((p) => tier.ports.length > 0 && p.isNumeric && !tier.ports.some((served) => p.isCoveredBy(served)));
+  if (unserved) {
+    throw netsecError(path, `${tier} does not serve ${unserved}`, unserved.toString(),
+      `Allow one of the ports the tier serves (${tier.ports.join(', ')}), or add the port to its ports.`);
+  }
+}
+
+function isFqdn(destination: Destination): boolean {
+  return destination.kind === DestinationKind.FQDN;
+}
+
+/** The internet blocks: 0.0.0.0/0 without non-public ranges, and 2000::/3 with `includeIpv6`. */
+function internetPeers(path: string, props: RestrictedEgressProps): IPeer[] {
+  const where = `${path} (internetExcept)`;
+  const extra = (props.internetExcept ?? []).map((text) => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string') throw netsecError(where, `block ${parsed}`, text, 'Write a CIDR such as "203.0.113.0/24".');
+    return parsed;
+  });
+  const v6 = parseCidr(IPV6_INTERNET) as ParsedCidr;
+  for (const block of extra) {
+    if (block.family === 'ipv6' && !props.includeIpv6) {
+      throw netsecError(where, 'an IPv6 block is excluded but IPv6 internet egress is off', block.text, 'Set includeIpv6: true, or remove the block.');
+    }
+    if (block.family === 'ipv6' && !cidrContains(v6, block)) {
+      throw netsecError(where, `block lies outside the IPv6 internet (${IPV6_INTERNET}), so it is never reachable through it`, block.text, 'Remove the block.');
+    }
+    if (block.prefixLength === 0 || (block.family === 'ipv6' && block.prefixLength <= v6.prefixLength)) {
+      throw netsecError(where, 'block would exclude the whole internet', block.text, 'Exclude a smaller block, or do not allow internet egress.');
+    }
+  }
+  const ipv4 = [...IPV4_NON_PUBLIC.map((c) => parseCidr(c) as ParsedCidr), ...extra.filter((b) => b.family === 'ipv4')];
+  const peers = [Peer.ipBlock('0.0.0.0/0', outermost(ipv4))];
+  if (props.includeIpv6) peers.push(Peer.ipBlock(IPV6_INTERNET, outermost(extra.filter((b) => b.family === 'ipv6'))));
+  return peers;
+}
+
+/** The blocks not inside another block of the list, as sorted text: a canonical except list. */
+function outermost(blocks: ParsedCidr[]): string[] {
+  const kept = blocks.filter((b, i) => !blocks.some((o, j) => j !== i && cidrContains(o, b) && (o.prefixLength < b.prefixLength || j < i)));
+  return [...new Set(kept.map((b) => b.text))].sort(compareStrings);
+}
+
+function mergeFqdns(destinations: Destination[]): FqdnEntry[] {
+  const byHost = new Map<string, Port[]>();
+  for (const d of destinations.filter(isFqdn)) byHost.set(d.hostname!, [...(byHost.get(d.hostname!) ?? []), ...d.ports]);
+  return [...byHost.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([hostname, ports]) => ({ hostname, ports }));
+}
+
+function ipEntries(destinations: Destination[]): IpEntry[] {
+  return destinations.flatMap((d): IpEntry[] => {
+    if (d.kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
+    const block = d.peer?.toPeerConfig().ipBlock;
+    return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
+  });
+}

@@ -1,10 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { ClusterDns, IsolatedTier, NamespaceIsolation, Peer, Port } from '../src';
+import { findObject, objectsOfKind, synthValid } from './util';
 import { Reachability } from '../src/analysis';
 import { Destination } from '../src/destination';
 import { FqdnEnforcement } from '../src/fqdn';
 import { RestrictedEgress } from '../src/restricted-egress';
-import { findObject, objectsOfKind, synthValid } from './util';
 
 const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
   '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'];
@@ -109,7 +109,9 @@ describe('RestrictedEgress: NetworkPolicy', () => {
   test('internet egress excludes the non-public ranges, and with IPv6 adds the global unicast space', () => {
     const { chart, apiTier } = setup();
     new RestrictedEgress(chart, 'egress', {
-      tier: apiTier, allowInternet: true, includeIpv6: true,
+      tier: apiTier,
+      allowInternet: true,
+      includeIpv6: true,
       internetExcept: ['203.0.113.0/24', '10.20.0.0/16', '2001:db8:1::/48'],
       allow: [Destination.internet(Port.tcp(443))],
     });
@@ -190,11 +192,17 @@ describe('RestrictedEgress: FQDN through Istio', () => {
     const { chart } = istioScenario();
     const objects = synthValid(chart);
     expect(findObject(objects, 'ServiceEntry', 'egress-api-stripe-com', 'shop').spec).toEqual({
-      hosts: ['api.stripe.com'], location: 'MESH_EXTERNAL', resolution: 'DNS', exportTo: ['.'],
+      hosts: ['api.stripe.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      exportTo: ['.'],
       ports: [{ number: 443, name: 'tls-443', protocol: 'TLS' }],
     });
     expect(findObject(objects, 'ServiceEntry', 'egress-wildcard-googleapis-com', 'shop').spec).toEqual({
-      hosts: ['*.googleapis.com'], location: 'MESH_EXTERNAL', resolution: 'NONE', exportTo: ['.'],
+      hosts: ['*.googleapis.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'NONE',
+      exportTo: ['.'],
       ports: [{ number: 443, name: 'tls-443', protocol: 'TLS' }],
     });
     expect(findObject(objects, 'ServiceEntry', 'egress-ftp-example-org', 'shop').spec.ports).toEqual([
@@ -202,8 +210,11 @@ describe('RestrictedEgress: FQDN through Istio', () => {
     ]);
     // IP destinations are registered too, or the REGISTRY_ONLY sidecar would drop them (UDP is not proxied).
     expect(findObject(objects, 'ServiceEntry', 'egress-ip-198-51-100-0-24', 'shop').spec).toEqual({
-      hosts: ['egress-ip-198-51-100-0-24.shop.netsec.internal'], addresses: ['198.51.100.0/24'],
-      location: 'MESH_EXTERNAL', resolution: 'NONE', exportTo: ['.'],
+      hosts: ['egress-ip-198-51-100-0-24.shop.netsec.internal'],
+      addresses: ['198.51.100.0/24'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'NONE',
+      exportTo: ['.'],
       ports: [{ number: 8443, name: 'tcp-8443', protocol: 'TCP' }],
     });
     expect(objectsOfKind(objects, 'ServiceEntry')).toHaveLength(4);
@@ -304,7 +315,8 @@ describe('RestrictedEgress: FQDN through Istio', () => {
   test('Istio refuses two names on one plain TCP port', () => {
     const { chart, apiTier } = setup();
     expect(() => new RestrictedEgress(chart, 'egress', {
-      tier: apiTier, fqdnEnforcement: FqdnEnforcement.ISTIO,
+      tier: apiTier,
+      fqdnEnforcement: FqdnEnforcement.ISTIO,
       allow: [Destination.fqdn('db1.example.com', Port.tcp(5432)), Destination.fqdn('db2.example.com', Port.tcp(5432))],
     })).toThrow(/shop\/egress: two names share a plain TCP port.*\("db1\.example\.com and db2\.example\.com on TCP 5432"\)\. Give each service its own port/);
   });

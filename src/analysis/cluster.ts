@@ -1,3 +1,4 @@
+import { netsecError } from '../errors';
 import { ManifestModel, ModelPod } from './manifests';
 import { peerMatchesPod } from './matching';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from './policy-model';
@@ -54,6 +55,12 @@ export class ClusterIndex {
 
     this.policies = model.policies.map(compilePolicy)
       .sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
+    this.policies.forEach((policy, k) => {
+      if (k > 0 && this.policies[k - 1].id === policy.id) {
+        throw netsecError(`NetworkPolicy ${policy.id}`, 'appears twice; the API server would keep only one of them', policy.id,
+          'Give every NetworkPolicy a distinct name within its namespace.');
+      }
+    });
     const rules: IndexedRule[] = [];
     const ingressOf: PodRules[] = pods.map(() => ({ policies: [], rules: [] }));
     const egressOf: PodRules[] = pods.map(() => ({ policies: [], rules: [] }));

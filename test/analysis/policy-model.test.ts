@@ -64,6 +64,11 @@ describe('a NetworkPolicy the API server would reject is an error naming the obj
       .toThrow(/NetworkPolicy x\/<unnamed>: has no metadata.name/);
   });
 
+  test('two NetworkPolicies with the same namespace and name', () => {
+    expect(() => Reachability.fromManifests([rawPolicy('x', 'p', {}), rawPolicy('x', 'p', { podSelector: {} })]))
+      .toThrow('NetworkPolicy x/p: appears twice; the API server would keep only one of them ("x/p"). Give every NetworkPolicy a distinct name within its namespace.');
+  });
+
   test('valid edge cases read fine: endPort equal to port, absent podSelector (all pods), IPv6 except', () => {
     expect(read({ ingress: [{ ports: [{ port: 80, endPort: 80 }] }] })).not.toThrow();
     expect(read(ingressFrom({ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8::/48'] } }))).not.toThrow();

@@ -1,4 +1,6 @@
+import { parseAddress } from './cidr';
 import { netsecError } from './errors';
+import { checkHostname, isWildcardHostname } from './hostname';
 import { checkNamespace, IPeer, Peer, normalizeIpBlock } from './peer';
 import { Port } from './port';
 import { IsolatedTier } from './tier';
@@ -150,45 +152,23 @@ export class Destination {
   }
 }
 
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/**
- * Checks an RFC 1123 host name as Kubernetes and Istio accept it: lower case, labels of 1-63 letters,
- * digits and "-" that start and end with a letter or digit, at most 253 characters, no trailing dot.
- * With `allowWildcard`, the whole left-most label may be "*". Returns what is wrong, or undefined.
- */
-export function checkHostname(value: string, allowWildcard: boolean): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
-  if (value.length > 253) return 'must be at most 253 characters';
-  if (value.endsWith('.')) return 'must not end with "."';
-  const labels = value.split('.');
-  const first = labels[0] === '*' && labels.length > 1 ? 1 : 0;
-  if (first === 1 && !allowWildcard) return 'must not be a wildcard';
-  for (const label of labels.slice(first)) {
-    if (label.includes('*')) return 'may use "*" only as the whole left-most label, as in *.example.com';
-    if (label.length === 0) return 'has an empty label ("..")';
-    if (label.length > 63) return `has a label longer than 63 characters ("${label.slice(0, 20)}...")`;
-    if (label !== label.toLowerCase()) return 'must be in lower case';
-    if (!LABEL.test(label)) return `has a label that is not letters, digits and "-" starting and ending with a letter or digit ("${label}")`;
-  }
-  return undefined;
-}
-
-/** Egress-specific rules on top of `checkHostname`: an external, fully qualified name. */
+/** Egress-specific rules on top of the RFC 1123 syntax (`checkHostname`): an external, fully qualified name. */
 function checkEgressHostname(value: string): { what: string; fix: string } | undefined {
+  if (typeof value === 'string' && parseAddress(value)) {
+    return { what: 'is an IP address, not a name', fix: `Use Destination.cidr("${value}/${value.includes(':') ? 128 : 32}") for an address.` };
+  }
   const syntax = checkHostname(value, true);
-  const example = 'Write a fully qualified name such as "api.example.com" or "*.example.com".';
-  if (syntax) return { what: syntax, fix: example };
+  if (syntax) return { what: syntax, fix: 'Write a fully qualified name such as "api.example.com" or "*.example.com".' };
   const labels = value.split('.');
-  const named = labels[0] === '*' ? labels.slice(1) : labels;
-  if (labels[0] === '*' && named.length < 2) {
+  const named = isWildcardHostname(value) ? labels.slice(1) : labels;
+  if (isWildcardHostname(value) && named.length < 2) {
     return { what: 'puts a wildcard directly over a top-level domain', fix: 'Name the domain under the wildcard, e.g. "*.example.com".' };
   }
   if (named.length < 2) {
     return { what: 'is a single label, not a fully qualified name', fix: 'Give the full name, e.g. "api.example.com"; for pods in the cluster use Destination.tier() or Destination.namespace().' };
   }
   if (/^[0-9]+$/.test(named[named.length - 1])) {
-    return { what: 'is an IP address, not a name', fix: `Use Destination.cidr("${value}/32") for an address.` };
+    return { what: 'has an all-numeric top-level label', fix: 'Write the name with its real top-level domain, e.g. "api.example.com".' };
   }
   if (value === 'cluster.local' || value.endsWith('.cluster.local')) {
     return { what: 'is an in-cluster name', fix: 'Use Destination.tier() or Destination.namespace() for pods and Services in the cluster.' };

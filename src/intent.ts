@@ -28,6 +28,36 @@ export interface ServiceRecord {
   readonly owner: IConstruct;
 }
 
+/**
+ * Traffic that the isolated pods of a namespace need whatever flows they declare, for a platform component
+ * to work: e.g. mesh sidecars reaching their control plane. Every isolated group of pods there gets the
+ * rule in the direction it isolates.
+ */
+export interface RequiredTraffic {
+  /**
+   * The namespace whose isolated pods need the traffic.
+   * @default - every namespace
+   */
+  readonly namespace?: string;
+  /** The peer the pods must reach (egress) or accept (ingress). */
+  readonly peer: IPeer;
+  /** The ports; empty means every port of every protocol. */
+  readonly ports: Port[];
+  /** The construct that needs it (for errors and explanations). */
+  readonly requiredBy: IConstruct;
+}
+
+/**
+ * Reacts to intent as it is declared: for renderers that emit one object per flow destination or per
+ * Service, which must exist before the app synthesizes even when the intent comes later in the program.
+ */
+export interface IIntentObserver {
+  /** Called once for every flow: first for the flows already declared, then as each one is added. */
+  flowAdded(flow: Flow): void;
+  /** Called once for every Service record: first for those already recorded, then as each one is added. */
+  serviceAdded(service: ServiceRecord): void;
+}
+
 /** A name an emitted object claims, so that two objects never share a kind, namespace and name. */
 interface NameClaim {
   readonly kind: string;
@@ -56,6 +86,9 @@ export class IntentModel extends Construct {
   private readonly claims: NameClaim[] = [];
   private readonly _services: ServiceRecord[] = [];
   private readonly baselines: { namespace: string; ingress: boolean; egress: boolean }[] = [];
+  private readonly requiredIngressRules: RequiredTraffic[] = [];
+  private readonly requiredEgressRules: RequiredTraffic[] = [];
+  private readonly observers: IIntentObserver[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -70,6 +103,7 @@ export class IntentModel extends Construct {
   /** Records a flow. Ports are kept as given; renderers merge and sort them. */
   public addFlow(flow: Flow): void {
     this._flows.push(flow);
+    this.observers.forEach((o) => o.flowAdded(flow));
   }
 
   /** The flows whose destination is `peer` (compared by identity). */
@@ -91,6 +125,34 @@ export class IntentModel extends Construct {
   public addService(record: ServiceRecord): void {
     this.claimName('Service', record.namespace, record.name, record.owner);
     this._services.push(record);
+    this.observers.forEach((o) => o.serviceAdded(record));
+  }
+
+  /** Calls `observer` for every flow and Service record, those declared so far and those to come. */
+  public observe(observer: IIntentObserver): void {
+    this.observers.push(observer);
+    this._flows.forEach((f) => observer.flowAdded(f));
+    this._services.forEach((s) => observer.serviceAdded(s));
+  }
+
+  /** Records ingress that every ingress-isolated group of pods in `traffic.namespace` must accept. */
+  public requireIngress(traffic: RequiredTraffic): void {
+    this.requiredIngressRules.push(traffic);
+  }
+
+  /** Records egress that every egress-isolated group of pods in `traffic.namespace` must be allowed. */
+  public requireEgress(traffic: RequiredTraffic): void {
+    this.requiredEgressRules.push(traffic);
+  }
+
+  /** The ingress that isolated pods of `namespace` must accept, in declaration order. */
+  public requiredIngress(namespace: string): RequiredTraffic[] {
+    return this.requiredIngressRules.filter((r) => r.namespace === undefined || r.namespace === namespace);
+  }
+
+  /** The egress that isolated pods of `namespace` must be allowed, in declaration order. */
+  public requiredEgress(namespace: string): RequiredTraffic[] {
+    return this.requiredEgressRules.filter((r) => r.namespace === undefined || r.namespace === namespace);
   }
 
   /**

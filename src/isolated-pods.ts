@@ -128,13 +128,18 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     const entry = (peer: IPeer, ports: Port[]): RuleEntry => ({ peer: peer.toPeerConfig(), ports });
     // A direction isolated by a namespace baseline is isolated here too: write its declared flows, or the
     // baseline would silently deny them.
+    // Platform traffic (e.g. mesh sidecars to their control plane) is added wherever a direction is isolated.
     const ingress = this.isIngressIsolated()
-      ? this.model.flowsTo(this).map((f) => entry(f.source, f.ports))
+      ? [
+        ...this.model.flowsTo(this).map((f) => entry(f.source, f.ports)),
+        ...this.model.requiredIngress(this.namespace).map((r) => entry(r.peer, r.ports)),
+      ]
       : undefined;
     const egress = this.isEgressIsolated()
       ? [
         ...this.model.flowsFrom(this).map((f) => entry(f.destination, f.ports)),
         ...this.dns.destinations.map((d) => entry(d.peer, d.ports)),
+        ...this.model.requiredEgress(this.namespace).map((r) => entry(r.peer, r.ports)),
       ]
       : undefined;
     return renderPolicySpec({ namespace: this.namespace, podSelector: this.podSelector, ingress, egress });

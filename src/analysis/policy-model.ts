@@ -3,7 +3,7 @@ import { netsecError } from '../errors';
 import { checkPortName } from '../names';
 import { Protocol } from '../port';
 import { namespaceOf, PolicyObject } from './manifests';
-import { compileSelector, CompiledSelector, SELECT_ALL } from './selectors';
+import { compileSelector, CompiledSelector } from './selectors';
 
 /*
  * NetworkPolicy (networking.k8s.io/v1) objects compiled into what evaluation needs, with the API
@@ -240,9 +240,4 @@ function checkPortNumber(value: unknown, where: string, field: string): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
     throw netsecError(where, `${field} is not a port number`, value, 'Use an integer from 1 to 65535.');
   }
-}
-
-/** The selector a peer uses for pods (absent = every pod). */
-export function peerPodSelector(peer: SelectorPeer): CompiledSelector {
-  return peer.podSelector ?? SELECT_ALL;
 }

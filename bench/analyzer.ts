@@ -5,8 +5,8 @@
  *
  * Each size builds a deterministic pseudo-random cluster (20 namespaces, workloads with labels and named
  * container ports, NetworkPolicies mixing default-deny, pod/namespace/AND peers, matchExpressions, named
- * ports, ranges and ipBlocks), then times the model build and full matrices on one numeric and one named
- * port. Without arguments every default size runs in its own process, so that each peak RSS (getrusage
+ * ports, ranges and ipBlocks), then times the model build, full matrices on one numeric and one named
+ * port, and flows() (every allowed pair with all its ports). Without arguments every default size runs in its own process, so that each peak RSS (getrusage
  * maxRSS, which includes the Node.js runtime and ts-node) belongs to one size only.
  */
 import { spawnSync } from 'child_process';
@@ -111,12 +111,15 @@ function run(podCount: number, policyCount: number): void {
   const [r, build] = time(() => Reachability.fromManifests(manifests));
   const [numeric, numericMs] = time(() => r.matrix(Port.tcp(8080)));
   const [named, namedMs] = time(() => r.matrix(Port.named('grpc')));
+  // flows() materializes one object per allowed pair (millions at 4000 pods), so it is timed up to 2000.
+  const [flows, flowsMs] = podCount <= 2000 ? time(() => r.flows()) : [undefined, 0];
   const cells = podCount * podCount;
   console.log([
     `${String(podCount).padStart(5)} pods ${String(policyCount).padStart(5)} policies`,
     `build ${build.toFixed(0).padStart(5)} ms`,
     `matrix TCP 8080 ${numericMs.toFixed(0).padStart(5)} ms (${(100 * numeric.allowedCount / cells).toFixed(1)}% allowed)`,
     `matrix named grpc ${namedMs.toFixed(0).padStart(5)} ms (${(100 * named.allowedCount / cells).toFixed(1)}% allowed)`,
+    flows ? `flows ${flowsMs.toFixed(0).padStart(5)} ms (${flows.length} pairs)` : 'flows not timed',
     `rss ${mb(before)} before model, ${mb(process.memoryUsage().rss)} after`,
     `peak rss ${mb(process.resourceUsage().maxRSS * 1024)}`,
   ].join(' | '));

@@ -8,39 +8,43 @@ const LAST_PORT = 65535;
 
 interface Interval { start: number; end: number }
 
+/** A piece of one protocol's port space in which every verdict is the same, and the verdicts. */
+interface Piece extends Interval { protocol: Protocol; cells: Uint8Array }
+
 /**
  * Every allowed flow between two distinct modelled pods, sorted by source then destination.
  *
  * Within one protocol, the verdict for a pair can only change at a port some policy names (a port, or
  * the ends of a range) or some pod declares (named ports resolve to those). So the port space is cut at
  * those boundaries and each piece is judged once, at its first port; adjacent allowed pieces are merged.
+ * Pairs allowed on the same pieces share one `ports` list and description.
  */
 export function computeFlows(index: ClusterIndex): AllowedFlow[] {
   const n = index.pods.length;
-  const allowed = new Map<number, Map<Protocol, Interval[]>>();
+  const pieces: Piece[] = [];
   for (const protocol of PROTOCOLS) {
     const cuts = boundaries(index, protocol);
     for (let k = 0; k + 1 < cuts.length; k++) {
-      const piece = { start: cuts[k], end: cuts[k + 1] - 1 };
-      const cells = evaluateMatrix(index, {
-        protocol, destinationPorts: new Int32Array(n).fill(piece.start), uniformPort: piece.start,
-      });
-      for (let cell = 0; cell < cells.length; cell++) {
-        if (cells[cell] === 0 || Math.floor(cell / n) === cell % n) continue;
-        let perProtocol = allowed.get(cell);
-        if (!perProtocol) allowed.set(cell, perProtocol = new Map());
-        const intervals = perProtocol.get(protocol) ?? [];
-        perProtocol.set(protocol, intervals);
-        const last = intervals[intervals.length - 1];
-        if (last && last.end + 1 === piece.start) last.end = piece.end;
-        else intervals.push({ ...piece });
-      }
+      const start = cuts[k];
+      const cells = evaluateMatrix(index, { protocol, destinationPorts: new Int32Array(n).fill(start), uniformPort: start });
+      pieces.push({ protocol, start, end: cuts[k + 1] - 1, cells });
     }
   }
-  return [...allowed.keys()].sort((a, b) => a - b).map(cell => {
-    const perProtocol = allowed.get(cell)!;
-    return toFlow(index.podIds[Math.floor(cell / n)], index.podIds[cell % n], perProtocol);
-  });
+  const shared = new Map<string, Pick<AllowedFlow, 'ports' | 'description'>>();
+  const flows: AllowedFlow[] = [];
+  for (let from = 0; from < n; from++) {
+    for (let to = 0; to < n; to++) {
+      if (from === to) continue;
+      const cell = from * n + to;
+      const allowed = pieces.filter(piece => piece.cells[cell] === 1);
+      if (allowed.length === 0) continue;
+      const key = allowed.map(piece => pieces.indexOf(piece)).join(',');
+      let ports = shared.get(key);
+      if (!ports) shared.set(key, ports = describe(allowed));
+      flows.push({ from: index.podIds[from], to: index.podIds[to], ...ports });
+    }
+  }
+  return flows;
 }
 
 function boundaries(index: ClusterIndex, protocol: Protocol): number[] {
@@ -62,13 +66,18 @@ function boundaries(index: ClusterIndex, protocol: Protocol): number[] {
   return [...cuts].sort((a, b) => a - b);
 }
 
-function toFlow(from: string, to: string, perProtocol: Map<Protocol, Interval[]>): AllowedFlow {
+function describe(allowed: Piece[]): Pick<AllowedFlow, 'ports' | 'description'> {
   const ports: Port[] = [];
   const parts: string[] = [];
   let wholeProtocols = 0;
   for (const protocol of PROTOCOLS) {
-    const intervals = perProtocol.get(protocol);
-    if (!intervals) continue;
+    const intervals: Interval[] = [];
+    for (const piece of allowed.filter(p => p.protocol === protocol)) {
+      const last = intervals[intervals.length - 1];
+      if (last && last.end + 1 === piece.start) last.end = piece.end;
+      else intervals.push({ start: piece.start, end: piece.end });
+    }
+    if (intervals.length === 0) continue;
     if (intervals.length === 1 && intervals[0].start === 1 && intervals[0].end === LAST_PORT) {
       wholeProtocols++;
       ports.push(Port.allPorts(protocol));
@@ -78,6 +87,5 @@ function toFlow(from: string, to: string, perProtocol: Map<Protocol, Interval[]>
     ports.push(...intervals.map(i => Port.range(protocol, i.start, i.end)));
     parts.push(`${protocol} ${intervals.map(i => (i.start === i.end ? `${i.start}` : `${i.start}-${i.end}`)).join(', ')}`);
   }
-  const description = wholeProtocols === PROTOCOLS.length ? 'all traffic' : parts.join('; ');
-  return { from, to, ports, description };
+  return { ports, description: wholeProtocols === PROTOCOLS.length ? 'all traffic' : parts.join('; ') };
 }

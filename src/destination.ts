@@ -132,22 +132,22 @@ export class Destination {
   public readonly kind: DestinationKind;
   /** The destination ports; empty means every port. */
   public readonly ports: Port[];
-  /** The peer, for every kind except `INTERNET` and `FQDN`. */
-  public readonly peer?: IPeer;
+  /** The NetworkPolicy peer the destination opens, for every kind except `INTERNET` and `FQDN`. */
+  public readonly networkPeer?: IPeer;
   /** The DNS name, for `FQDN`. */
   public readonly hostname?: string;
 
   private constructor(kind: DestinationKind, ports: Port[], peer?: IPeer, hostname?: string) {
     this.kind = kind;
     this.ports = ports;
-    this.peer = peer;
+    this.networkPeer = peer;
     this.hostname = hostname;
   }
 
   /** E.g. `api.stripe.com on TCP 443`. */
   public toString(): string {
     const what = this.kind === DestinationKind.FQDN ? this.hostname!
-      : this.kind === DestinationKind.INTERNET ? 'the internet' : String(this.peer);
+      : this.kind === DestinationKind.INTERNET ? 'the internet' : String(this.networkPeer);
     return `${what} on ${this.ports.length === 0 ? 'all ports' : this.ports.join(', ')}`;
   }
 }

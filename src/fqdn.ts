@@ -31,13 +31,17 @@ export enum FqdnEnforcement {
 
 /** One FQDN destination, merged by host name. */
 export interface FqdnEntry {
+  /** The host name, possibly a `*.` wildcard. */
   readonly hostname: string;
+  /** Every port the name is allowed on. */
   readonly ports: Port[];
 }
 
 /** One IP destination, merged by CIDR. */
 export interface IpEntry {
+  /** The block, in canonical form. */
   readonly cidr: string;
+  /** The ports; empty means every port. */
   readonly ports: Port[];
   /** True for `Destination.internet`. */
   readonly internet: boolean;
@@ -129,7 +133,9 @@ function checkIstio(where: string, request: FqdnEgressRequest): void {
 
 /** What one ServiceEntry registers with the sidecar for an IP block. */
 interface IpRegistration {
+  /** The registered block. */
   readonly cidr: string;
+  /** The TCP port numbers the ServiceEntry lists. */
   readonly tcpPorts: number[];
 }
 

@@ -138,7 +138,7 @@ export class RestrictedEgress extends Construct {
     for (const target of targets) {
       for (const destination of destinations) {
         const peers = destination.kind === DestinationKind.FQDN ? fqdnPeers
-          : destination.kind === DestinationKind.INTERNET ? internet : [destination.peer!];
+          : destination.kind === DestinationKind.INTERNET ? internet : [destination.networkPeer!];
         peers.forEach((peer) => target.allowTo(peer, ...destination.ports));
       }
     }
@@ -152,7 +152,7 @@ export class RestrictedEgress extends Construct {
     const isolations = this.node.root.node.findAll().filter((c): c is NamespaceIsolation => c instanceof NamespaceIsolation);
     const errors: string[] = [];
     for (const destination of this.destinations.filter((d) => d.kind === DestinationKind.NAMESPACE)) {
-      const namespace = destination.peer!.toPeerConfig().namespace!;
+      const namespace = destination.networkPeer!.toPeerConfig().namespace!;
       for (const isolation of isolations.filter((i) => i.namespace === namespace && i.isolatesIngress)) {
         const open = this.targets.every((t) => model.flowsTo(isolation).some((f) => f.source === t));
         if (!open) {
@@ -194,7 +194,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
     if (!(destination instanceof Destination)) {
       throw netsecError(path, 'allow holds something that is not a Destination', String(destination), 'Use the Destination factories, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
     }
-    const block = destination.peer?.toPeerConfig().ipBlock;
+    const block = destination.networkPeer?.toPeerConfig().ipBlock;
     if (destination.kind === DestinationKind.INTERNET && !props.allowInternet) {
       throw netsecError(path, 'internet egress needs the explicit opt-in', destination.toString(),
         'Set allowInternet: true if these pods really may reach any public address, or name the services with Destination.fqdn() or Destination.cidr().');
@@ -207,7 +207,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
       throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr,
         'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the endpoint), or remove the destination.');
     }
-    if (IsolatedTier.isIsolatedTier(destination.peer)) checkServed(path, destination.peer, destination.ports);
+    if (IsolatedTier.isIsolatedTier(destination.networkPeer)) checkServed(path, destination.networkPeer, destination.ports);
     if (isFqdn(destination) && props.fqdnEnforcement === undefined) {
       throw netsecError(path, 'an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only', destination.hostname,
         `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
@@ -271,7 +271,7 @@ function mergeFqdns(destinations: Destination[]): FqdnEntry[] {
 function ipEntries(destinations: Destination[]): IpEntry[] {
   return destinations.flatMap((d): IpEntry[] => {
     if (d.kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
-    const block = d.peer?.toPeerConfig().ipBlock;
+    const block = d.networkPeer?.toPeerConfig().ipBlock;
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });
 }

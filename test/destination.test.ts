@@ -6,7 +6,7 @@ describe('Destination', () => {
   test('cidr keeps the canonical block and the ports', () => {
     const d = Destination.cidr('203.0.113.0/24', Port.tcp(443), Port.udp(53));
     expect(d.kind).toBe(DestinationKind.CIDR);
-    expect(d.peer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
+    expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
     expect(d.ports.map(String)).toEqual(['TCP 443', 'UDP 53']);
     expect(d.toString()).toBe('203.0.113.0/24 on TCP 443, UDP 53');
     expect(Destination.cidr('2001:db8::/32').toString()).toBe('2001:db8::/32 on all ports');
@@ -14,7 +14,7 @@ describe('Destination', () => {
 
   test('cidrExcept keeps the except list sorted and deduplicated', () => {
     const d = Destination.cidrExcept('10.0.0.0/8', ['10.2.0.0/16', '10.1.0.0/16', '10.2.0.0/16'], Port.tcp(5432));
-    expect(d.peer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'] } });
+    expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'] } });
   });
 
   test('an invalid CIDR or except is refused, naming the factory, the value and the fix', () => {
@@ -42,7 +42,7 @@ describe('Destination', () => {
       const d = Destination.fqdn(name, Port.tcp(443));
       expect(d.kind).toBe(DestinationKind.FQDN);
       expect(d.hostname).toBe(name);
-      expect(d.peer).toBeUndefined();
+      expect(d.networkPeer).toBeUndefined();
     }
     expect(Destination.fqdn('api.stripe.com', Port.tcp(443)).toString()).toBe('api.stripe.com on TCP 443');
   });
@@ -87,9 +87,9 @@ describe('Destination', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
     const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data' });
     const baseline = new NamespaceIsolation(chart, 'baseline');
-    expect(Destination.tier(db, Port.tcp(5432)).peer).toBe(db);
+    expect(Destination.tier(db, Port.tcp(5432)).networkPeer).toBe(db);
     expect(Destination.tier(db).kind).toBe(DestinationKind.TIER);
-    expect(Destination.namespace('monitoring', Port.tcp(9090)).peer!.toPeerConfig()).toEqual({ namespace: 'monitoring' });
+    expect(Destination.namespace('monitoring', Port.tcp(9090)).networkPeer!.toPeerConfig()).toEqual({ namespace: 'monitoring' });
     expect(Destination.peer(db).kind).toBe(DestinationKind.TIER);
     expect(Destination.peer(baseline).kind).toBe(DestinationKind.PEER);
     expect(Destination.peer(Peer.pods({ app: 'redis' }, 'cache')).kind).toBe(DestinationKind.PEER);

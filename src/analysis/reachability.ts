@@ -35,6 +35,17 @@ export interface ReachabilityEndpoint {
   readonly ip?: string;
 }
 
+/** Options for building a `Reachability` from constructs. */
+export interface ReachabilityOptions {
+  /**
+   * Plain manifest objects modelled together with the synthesized ones: pods the chart does not
+   * contain but its policies talk to (e.g. the cluster DNS pods, with their labels, in `kube-system`),
+   * Namespaces with their labels, or policies applied by others.
+   * @default - only the synthesized manifests and the tiers
+   */
+  readonly additionalManifests?: any[];
+}
+
 /**
  * Answers which connections a set of Kubernetes manifests allows, exactly as a conformant CNI enforces
  * NetworkPolicy (networking.k8s.io/v1).
@@ -68,13 +79,13 @@ export class Reachability {
    * representative pod named after the tier's construct id, with the tier's namespace, pod labels and
    * numeric ports.
    */
-  public static fromChart(chart: Chart): Reachability {
-    return Reachability.fromScopes(chart.toJson(), chart);
+  public static fromChart(chart: Chart, options: ReachabilityOptions = {}): Reachability {
+    return Reachability.fromScopes([...chart.toJson(), ...options.additionalManifests ?? []], chart);
   }
 
   /** Models every chart of an app, like `fromChart` for all of them together. */
-  public static fromApp(app: App): Reachability {
-    return Reachability.fromScopes(app.charts.flatMap(chart => chart.toJson()), app);
+  public static fromApp(app: App, options: ReachabilityOptions = {}): Reachability {
+    return Reachability.fromScopes([...app.charts.flatMap(chart => chart.toJson()), ...options.additionalManifests ?? []], app);
   }
 
   private static fromScopes(manifests: any[], root: IConstruct): Reachability {

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Reachability } from '../../src/analysis';
 import { Port } from '../../src/port';
 import { IsolatedTier } from '../../src/tier';
@@ -47,6 +47,24 @@ describe('fromChart', () => {
 
     new ApiObject(chart, 'clash', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' } });
     expect(() => Reachability.fromChart(chart)).toThrow(/IsolatedTier shop\/web: models the same pod as Pod shop\/web \("shop\/web"\)/);
+  });
+});
+
+describe('additional manifests', () => {
+  test('pods the chart talks to but does not contain, such as the cluster DNS, can be added to the model', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new IsolatedTier(chart, 'web', { podLabels: { app: 'web' } });
+    const coredns = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+      spec: { containers: [{ name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }] },
+    };
+    const r = Reachability.fromChart(chart, { additionalManifests: [coredns] });
+    expect(r.pods).toEqual(['kube-system/coredns', 'shop/web']);
+    expect(r.isAllowed(at('shop', 'web'), at('kube-system', 'coredns'), Port.udp(53))).toBe(true);
+    expect(r.isAllowed(at('shop', 'web'), at('kube-system', 'coredns'), Port.udp(54))).toBe(false);
+    expect(Reachability.fromApp(chart.node.root as App, { additionalManifests: [coredns] }).pods).toEqual(r.pods);
   });
 });
 

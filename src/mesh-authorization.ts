@@ -1,0 +1,182 @@
+import { netsecError } from './errors';
+import {
+  AuthorizationPolicySpec, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules,
+  AuthorizationPolicySpecRulesFrom, toJson_AuthorizationPolicySpec,
+} from './imports/security.istio.io';
+import { Flow } from './intent';
+import { IsolatedPods } from './isolated-pods';
+import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from './mesh-identity';
+import { Port, Protocol } from './port';
+import { compareStrings } from './selector';
+import { IsolatedTier } from './tier';
+
+/*
+ * Renders Istio ALLOW AuthorizationPolicies from the flows into one isolated group of pods: the same
+ * allow graph as its NetworkPolicy ingress, with callers named by workload identity. Output is canonical:
+ * ports are unioned per source, sources with the same ports share one rule, everything is sorted.
+ */
+
+/** The largest port range expanded into single ports (AuthorizationPolicy ports cannot express ranges). */
+export const MAX_AUTHORIZED_RANGE = 100;
+
+/** What the renderer needs beyond the flows. */
+export interface AuthorizationContext {
+  /** The mesh trust domain of principals. */
+  readonly trustDomain: string;
+  /** Service accounts of pods that are not tiers. */
+  readonly identities: ResolvedIdentity[];
+  /**
+   * Ports of the destination where mTLS is optional (port-level exceptions): a caller may arrive in
+   * plaintext, without an identity, so those ports are authorized by port alone.
+   */
+  readonly plaintextPorts: number[];
+  /** True when mTLS is STRICT: plaintext callers (IP blocks outside the mesh) are then rejected. */
+  readonly strict: boolean;
+}
+
+/** The TCP ports a flow opens, as AuthorizationPolicy operations see them. */
+interface OperationPorts {
+  /** Every port: the rule needs no `to`. */
+  readonly all: boolean;
+  /** Single ports, sorted; empty with `all` false means no TCP port (nothing the proxy sees). */
+  readonly ports: number[];
+}
+
+/**
+ * Problems that make the flows into `destination` impossible to authorize exactly, as error messages
+ * naming the construct that declared each flow (or the tier that lacks a service account).
+ */
+export function authorizationProblems(destination: IsolatedPods, flows: Flow[], context: AuthorizationContext): string[] {
+  const problems: string[] = [];
+  const fail = (where: IsolatedPods | Flow, p: SourceProblem) =>
+    problems.push(netsecError(where instanceof IsolatedPods ? where : where.declaredBy, p.what, p.value, p.fix).message);
+  if (IsolatedTier.isIsolatedTier(destination) && destination.serviceAccountName === undefined) {
+    fail(destination, missingServiceAccount(destination));
+  }
+  for (const flow of flows) {
+    const ports = operationPortsOf(flow.ports);
+    if (isSourceProblem(ports)) {
+      fail(flow, ports);
+      continue;
+    }
+    // On ports where mTLS is optional the caller is authorized by port alone: its identity is not needed.
+    if (!ports.all && ports.ports.every((p) => context.plaintextPorts.includes(p))) continue;
+    const source = meshSourceOf(flow.source, destination.namespace, context.trustDomain, context.identities);
+    if (isSourceProblem(source)) {
+      fail(IsolatedTier.isIsolatedTier(flow.source) ? flow.source : flow, source);
+    } else if (source.ipBlock && context.strict) {
+      fail(flow, {
+        what: `flow from ${flow.source} into ${destination} cannot work under STRICT mTLS: callers outside the mesh send plaintext`,
+        value: flow.ports.map(String),
+        fix: 'Declare a port exception with MtlsMode.PERMISSIVE for the port on this tier (portExceptions), put a mesh gateway in front, or name in-mesh callers by Peer.pods() or a tier.',
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Renders the spec of the ALLOW policy for `destination`: one rule per set of ports, whose sources are
+ * the callers allowed on exactly those ports. Flows without TCP ports add nothing (the proxy only sees
+ * TCP). Callers the mesh cannot name are left out here; `authorizationProblems` reports them.
+ */
+export function renderAllowSpec(destination: IsolatedPods, flows: Flow[], context: AuthorizationContext): any {
+  const bySource = new Map<string, { source: MeshSource; all: boolean; ports: Set<number> }>();
+  const plaintext = new Set<number>();
+  for (const flow of flows) {
+    const ports = operationPortsOf(flow.ports);
+    if (isSourceProblem(ports)) continue;
+    context.plaintextPorts.filter((p) => ports.all || ports.ports.includes(p)).forEach((p) => plaintext.add(p));
+    // Plaintext ports get their own rule without sources; the caller's identity rule keeps the others.
+    const identityPorts = ports.ports.filter((p) => !context.plaintextPorts.includes(p));
+    if (!ports.all && identityPorts.length === 0) continue;
+    const source = meshSourceOf(flow.source, destination.namespace, context.trustDomain, context.identities);
+    if (isSourceProblem(source)) continue;
+    const key = sourceKey(source);
+    const slot = bySource.get(key) ?? { source, all: false, ports: new Set<number>() };
+    slot.all = slot.all || ports.all;
+    identityPorts.forEach((p) => slot.ports.add(p));
+    bySource.set(key, slot);
+  }
+
+  const byPorts = new Map<string, { ports: number[]; sources: MeshSource[] }>();
+  for (const slot of bySource.values()) {
+    const ports = slot.all ? [] : [...slot.ports].sort((a, b) => a - b);
+    const key = ports.join(',');
+    const group = byPorts.get(key) ?? { ports, sources: [] };
+    group.sources.push(slot.source);
+    byPorts.set(key, group);
+  }
+  const rules: AuthorizationPolicySpecRules[] = [...byPorts.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([, group]) => ({ from: renderSources(group.sources), ...renderTo(group.ports) }));
+  if (plaintext.size > 0) {
+    rules.push(renderTo([...plaintext].sort((a, b) => a - b)));
+  }
+
+  const spec: AuthorizationPolicySpec = {
+    action: AuthorizationPolicySpecAction.ALLOW,
+    ...(IsolatedTier.isIsolatedTier(destination) ? { selector: { matchLabels: { ...destination.podLabels } } } : {}),
+    ...(rules.length > 0 ? { rules } : {}),
+  };
+  return toJson_AuthorizationPolicySpec(spec);
+}
+
+/**
+ * The TCP ports of a flow as single port numbers. No ports, or every TCP port, means every port. UDP and
+ * SCTP ports are dropped: Istio proxies only TCP. Named ports and wide ranges have no equivalent.
+ */
+function operationPortsOf(ports: Port[]): OperationPorts | SourceProblem {
+  if (ports.length === 0) return { all: true, ports: [] };
+  const tcp = ports.filter((p) => p.protocol === Protocol.TCP);
+  if (tcp.some((p) => p.isAllPorts)) return { all: true, ports: [] };
+  const out = new Set<number>();
+  for (const port of tcp) {
+    if (port.isNamed) {
+      return {
+        what: `AuthorizationPolicy ports are numbers, and the named port ${port} has no number here`,
+        value: port.toString(),
+        fix: 'Allow the container port by number, e.g. Port.tcp(9090).',
+      };
+    }
+    const end = port.endPort ?? port.port!;
+    if (end - port.port! + 1 > MAX_AUTHORIZED_RANGE) {
+      return {
+        what: `AuthorizationPolicy ports cannot express ranges, and ${port} is wider than ${MAX_AUTHORIZED_RANGE} ports`,
+        value: port.toString(),
+        fix: 'Allow the ports the tier really serves, or all ports (no port arguments).',
+      };
+    }
+    for (let p = port.port!; p <= end; p++) out.add(p);
+  }
+  return { all: false, ports: [...out].sort((a, b) => a - b) };
+}
+
+/** Sources as `from` entries: all principals in one, all namespaces in one, IP blocks (each with its exceptions). */
+function renderSources(sources: MeshSource[]): AuthorizationPolicySpecRulesFrom[] {
+  const unique = (values: string[]) => [...new Set(values)].sort(compareStrings);
+  const principals = unique(sources.filter((s) => s.principal !== undefined).map((s) => s.principal!));
+  const namespaces = unique(sources.filter((s) => s.namespace !== undefined).map((s) => s.namespace!));
+  const blocks = sources.filter((s) => s.ipBlock !== undefined).map((s) => s.ipBlock!);
+  const plainBlocks = unique(blocks.filter((b) => !b.except?.length).map((b) => b.cidr));
+  // notIpBlocks applies to the whole source entry, so a block with exceptions needs an entry of its own.
+  const excepted = blocks.filter((b) => b.except?.length)
+    .sort((a, b) => compareStrings(a.cidr, b.cidr) || compareStrings(a.except!.join(','), b.except!.join(',')));
+  return [
+    ...(principals.length > 0 ? [{ source: { principals } }] : []),
+    ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
+    ...(plainBlocks.length > 0 ? [{ source: { ipBlocks: plainBlocks } }] : []),
+    ...excepted.map((b) => ({ source: { ipBlocks: [b.cidr], notIpBlocks: [...b.except!] } })),
+  ];
+}
+
+/** `to` naming the ports; nothing for every port. Ports are strings in AuthorizationPolicy. */
+function renderTo(ports: number[]): AuthorizationPolicySpecRules {
+  return ports.length > 0 ? { to: [{ operation: { ports: ports.map(String) } }] } : {};
+}
+
+function sourceKey(source: MeshSource): string {
+  if (source.principal !== undefined) return `principal ${source.principal}`;
+  if (source.namespace !== undefined) return `namespace ${source.namespace}`;
+  return `ipBlock ${source.ipBlock!.cidr} except ${(source.ipBlock!.except ?? []).join(',')}`;
+}

@@ -8,6 +8,7 @@ import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace, PeerConfig } from './peer';
 import { Port, Protocol } from './port';
 import { LabelSelector, normalizeLabels } from './selector';
+import { exposeTier, TierService, TierServiceOptions } from './service';
 
 const TIER_MARK = Symbol.for('cdk8s-netsec.IsolatedTier');
 
@@ -132,6 +133,19 @@ export class IsolatedTier extends IsolatedPods {
   /** The tier as a peer: its pod labels in its namespace. */
   public toPeerConfig(): PeerConfig {
     return { podSelector: { matchLabels: { ...this.podLabels } }, namespace: this.namespace };
+  }
+
+  /**
+   * Exposes the tier's pods through a Service that selects the tier's labels and forwards to its ports.
+   *
+   * ClusterIP unless `type` says otherwise; a LoadBalancer must name `loadBalancerSourceRanges` and a
+   * NodePort `nodePortSourceRanges`, which are also written as ipBlock ingress rules on this tier.
+   *
+   * @param options type, ports and name; by default a ClusterIP Service named after the tier, on every
+   * port the tier declares
+   */
+  public expose(options: TierServiceOptions = {}): TierService {
+    return exposeTier(this, options);
   }
 
   /** `tier <namespace>/<name>`. */

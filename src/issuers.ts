@@ -1,0 +1,210 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
+import { netsecError } from './errors';
+import { ClusterIssuer, Issuer } from './imports/cert-manager.io';
+import { IntentModel } from './intent';
+import { toDnsLabel } from './names';
+import { checkNamespace } from './peer';
+import { defaultName, resolveNamespace } from './tier';
+
+/** Properties of an `AcmeClusterIssuer`. */
+export interface AcmeClusterIssuerProps {
+  /**
+   * The ACME directory URL (https only).
+   * @default AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION
+   */
+  readonly server?: string;
+  /**
+   * The contact address of the ACME account.
+   * @default - no contact address
+   */
+  readonly email?: string;
+  /**
+   * The IngressClass that serves the HTTP-01 challenge paths. It must be the class of the controller
+   * that receives the domain's public HTTP traffic on port 80.
+   * @default 'nginx'
+   */
+  readonly ingressClassName?: string;
+  /**
+   * The Secret (in cert-manager's cluster resource namespace) that holds the ACME account key;
+   * cert-manager creates it.
+   * @default - `<name>-account-key`
+   */
+  readonly accountKeySecretName?: string;
+  /**
+   * The ClusterIssuer's name.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * An ACME `ClusterIssuer` (Let's Encrypt by default) that proves domain control with HTTP-01 challenges
+ * served through an ingress class.
+ *
+ * The solver Service is ClusterIP rather than cert-manager's default NodePort, so a challenge never
+ * opens a port on every node. Its `issuer` reference knows it solves HTTP-01, so a `SecureIngress` using
+ * it lets the controller reach the solver pods.
+ *
+ * @example
+ * const letsencrypt = new AcmeClusterIssuer(chart, 'letsencrypt', { email: 'ops@example.com' });
+ * new SecureIngress(chart, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080),
+ *   issuerReference: letsencrypt.issuer });
+ */
+export class AcmeClusterIssuer extends Construct {
+  /** Let's Encrypt's production directory: trusted certificates, strict rate limits. */
+  public static readonly LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
+  /** Let's Encrypt's staging directory: untrusted certificates, generous limits, for testing. */
+  public static readonly LETS_ENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
+
+  /** The ClusterIssuer's name. */
+  public readonly name: string;
+  /** A reference for Certificates and `SecureIngress` (ClusterIssuer, ACME HTTP-01). */
+  public readonly issuer: IssuerReference;
+  /** The ClusterIssuer object. */
+  public readonly apiObject: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? defaultName(scope, id);
+    checkObjectName(this, 'name', this.name);
+    const server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
+    checkServer(this, server);
+    if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
+      throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+    }
+    const ingressClassName = props.ingressClassName ?? 'nginx';
+    checkObjectName(this, 'ingressClassName', ingressClassName);
+    const accountKey = props.accountKeySecretName ?? toDnsLabel([this.name, 'account-key']);
+    checkObjectName(this, 'accountKeySecretName', accountKey);
+
+    IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
+    this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
+    this.apiObject = clusterScoped(new ClusterIssuer(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        acme: {
+          server,
+          ...(props.email !== undefined ? { email: props.email } : {}),
+          privateKeySecretRef: { name: accountKey },
+          solvers: [{ http01: { ingress: { ingressClassName, serviceType: 'ClusterIP' } } }],
+        },
+      },
+    }));
+  }
+}
+
+/** Properties of a `PrivateCertificateAuthority`. */
+export interface PrivateCertificateAuthorityProps extends CertificateOptions {
+  /** The CA certificate's common name, e.g. "shop internal CA". */
+  readonly commonName: string;
+  /**
+   * Make cluster-wide issuers (ClusterIssuer), usable from every namespace. The CA certificate and its
+   * Secret then live in cert-manager's cluster resource namespace.
+   * @default false - namespaced Issuers, usable only from `namespace`
+   */
+  readonly clusterWide?: boolean;
+  /**
+   * The namespace of the issuers and the CA certificate (namespaced CA only).
+   * @default - the namespace of the enclosing chart
+   */
+  readonly namespace?: string;
+  /**
+   * cert-manager's cluster resource namespace (`--cluster-resource-namespace`), where a ClusterIssuer
+   * reads its CA Secret (cluster-wide CA only).
+   * @default 'cert-manager'
+   */
+  readonly clusterResourceNamespace?: string;
+  /**
+   * The base name of the objects: the CA issuer is named this, the self-signed issuer
+   * `<name>-selfsigned`, the CA certificate and its Secret `<name>-ca`.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * A private certificate authority for internal TLS, run by cert-manager: a self-signed issuer signs a CA
+ * certificate, and a CA issuer signs workload certificates with it.
+ *
+ * The CA defaults to ECDSA P-256, a one-year lifetime renewed four months before expiry, and a new key on
+ * every renewal. Clients must trust the CA certificate (`ca.crt` in its Secret); distribute it (for
+ * example with trust-manager) before certificates are rotated onto a renewed CA.
+ *
+ * @example
+ * const ca = new PrivateCertificateAuthority(chart, 'internal-ca', { commonName: 'shop internal CA' });
+ * new TlsCertificate(chart, 'api-tls', { dnsNames: ['api.shop.svc'], issuer: ca.issuer });
+ */
+export class PrivateCertificateAuthority extends Construct {
+  /** The CA issuer: a reference for the Certificates it should sign. */
+  public readonly issuer: IssuerReference;
+  /** The self-signed issuer that signs only the CA certificate. */
+  public readonly selfSignedIssuer: IssuerReference;
+  /** The CA certificate. */
+  public readonly certificate: TlsCertificate;
+
+  public constructor(scope: Construct, id: string, props: PrivateCertificateAuthorityProps) {
+    super(scope, id);
+    const name = props.name ?? defaultName(scope, id);
+    checkObjectName(this, 'name', name);
+    const clusterWide = props.clusterWide ?? false;
+    if (clusterWide && props.namespace !== undefined) {
+      throw netsecError(this, 'namespace is set for a cluster-wide CA', props.namespace,
+        'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');
+    }
+    if (!clusterWide && props.clusterResourceNamespace !== undefined) {
+      throw netsecError(this, 'clusterResourceNamespace is set for a namespaced CA', props.clusterResourceNamespace,
+        'Set clusterWide: true, or use namespace for a namespaced CA.');
+    }
+    const namespace = clusterWide
+      ? checkNamespace(this.node.path, props.clusterResourceNamespace ?? 'cert-manager')
+      : resolveNamespace(scope, id, props.namespace);
+
+    const selfSignedName = toDnsLabel([name, 'selfsigned']);
+    this.selfSignedIssuer = this.makeIssuer('SelfSigned', selfSignedName, clusterWide, namespace, { selfSigned: {} });
+    this.certificate = new TlsCertificate(this, 'Certificate', {
+      name: toDnsLabel([name, 'ca']),
+      secretName: toDnsLabel([name, 'ca']),
+      namespace,
+      commonName: props.commonName,
+      certificateAuthority: true,
+      issuer: this.selfSignedIssuer,
+      duration: props.duration ?? Duration.days(365),
+      renewBefore: props.renewBefore ?? Duration.days(120),
+      keyAlgorithm: props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
+    });
+    this.issuer = this.makeIssuer('Issuer', name, clusterWide, namespace, { ca: { secretName: this.certificate.secretName } });
+  }
+
+  private makeIssuer(id: string, name: string, clusterWide: boolean, namespace: string, spec: any): IssuerReference {
+    const model = IntentModel.of(this);
+    if (clusterWide) {
+      model.claimName('ClusterIssuer', '', name, this);
+      clusterScoped(new ClusterIssuer(this, id, { metadata: { name }, spec }));
+      return IssuerReference.clusterIssuer(name);
+    }
+    model.claimName('Issuer', namespace, name, this);
+    new Issuer(this, id, { metadata: { name, namespace }, spec });
+    return IssuerReference.issuer(name, { namespace });
+  }
+}
+
+/** Removes the namespace cdk8s copies from the chart: a cluster-scoped object has none. */
+function clusterScoped<T extends ApiObject>(object: T): T {
+  if (object.metadata.namespace !== undefined) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return object;
+}
+
+function checkServer(scope: Construct, server: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:') {
+    throw netsecError(scope, 'server must be the https URL of an ACME directory', server,
+      'Use AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING, or your CA\'s https directory URL.');
+  }
+}

@@ -50,10 +50,10 @@ export class Destination {
    * An IP block without some of its sub-blocks (rendered as `ipBlock.except`).
    *
    * @param cidr the block
-   * @param except sub-blocks strictly inside `cidr` that stay unreachable
+   * @param excluded sub-blocks strictly inside `cidr` that stay unreachable
    */
-  public static cidrExcept(cidr: string, except: string[], ...ports: Port[]): Destination {
-    const block = normalizeIpBlock('Destination.cidr', cidr, checkStrings('Destination.cidr', except));
+  public static cidrExcept(cidr: string, excluded: string[], ...ports: Port[]): Destination {
+    const block = normalizeIpBlock('Destination.cidr', cidr, checkStrings('Destination.cidr', excluded));
     return new Destination(DestinationKind.CIDR, checkPorts('Destination.cidr', ports), Peer.fromConfig({ ipBlock: block }));
   }
 

@@ -1,30 +1,14 @@
-import { Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
+import { NGINX_PEER, secure, setup } from './ingress-fixtures';
 import { findObject, objectsOfKind, synthValid } from './util';
 import { findTier } from '../src/ingress-backend';
 import { Port } from '../src/port';
-import { SecureIngress, SecureIngressProps } from '../src/secure-ingress';
 import { IsolatedTier } from '../src/tier';
 
 /*
  * The backends of a SecureIngress other than a plain tier: cdk8s-plus workloads and Services, matched to
  * the tier with their labels (or given an ingress-only tier), so the controller-only rule is always written.
  */
-
-const NGINX_PEER = {
-  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
-};
-
-function setup() {
-  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
-  const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
-  return { chart, web };
-}
-
-function secure(chart: Chart, props: Partial<SecureIngressProps> & { backend: SecureIngressProps['backend'] }, id = 'public'): SecureIngress {
-  return new SecureIngress(chart, id, { host: 'shop.example.com', port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ...props });
-}
 
 describe('findTier', () => {
   test('finds the tier with exactly these labels in this namespace, whatever the key order', () => {

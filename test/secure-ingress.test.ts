@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Duration, Testing, Yaml } from 'cdk8s';
+import { NGINX_PEER, secure, setup } from './ingress-fixtures';
 import { findObject, objectsOfKind, synthValid } from './util';
 import { Reachability } from '../src/analysis';
 import { IssuerReference, KeyAlgorithm } from '../src/certificate';
@@ -8,22 +9,6 @@ import { NamespaceIsolation } from '../src/namespace-isolation';
 import { Port } from '../src/port';
 import { PathType, SecureIngress, SecureIngressProps } from '../src/secure-ingress';
 import { IsolatedTier } from '../src/tier';
-
-/** The controller peer every test expects: ingress-nginx pods in their namespace, as one AND peer. */
-const NGINX_PEER = {
-  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
-};
-
-function setup() {
-  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
-  const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)], serviceAccountName: 'web' });
-  return { chart, web };
-}
-
-function secure(chart: Chart, props: Partial<SecureIngressProps> & { backend: SecureIngressProps['backend'] }, id = 'public'): SecureIngress {
-  return new SecureIngress(chart, id, { host: 'shop.example.com', port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ...props });
-}
 
 describe('SecureIngress', () => {
   test('the DESIGN call: TLS wiring, hardened Service, controller-only policy, ACME solver allowance', () => {

@@ -1,0 +1,26 @@
+/*
+ * Shared fixtures of the SecureIngress tests: a chart with the `web` tier, a SecureIngress with test
+ * defaults, and the controller peer the backend policies must name.
+ */
+import { Chart, Testing } from 'cdk8s';
+import { Port } from '../src/port';
+import { SecureIngress, SecureIngressProps } from '../src/secure-ingress';
+import { IsolatedTier } from '../src/tier';
+
+/** The default controller as a NetworkPolicy peer: ingress-nginx pods in their namespace, one AND peer. */
+export const NGINX_PEER = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+};
+
+/** A chart in namespace shop with the `web` tier serving TCP 8080. */
+export function setup(): { chart: Chart; web: IsolatedTier } {
+  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)], serviceAccountName: 'web' });
+  return { chart, web };
+}
+
+/** A SecureIngress for shop.example.com on TCP 8080 from ClusterIssuer letsencrypt-prod, unless `props` say otherwise. */
+export function secure(chart: Chart, props: Partial<SecureIngressProps> & { backend: SecureIngressProps['backend'] }, id = 'public'): SecureIngress {
+  return new SecureIngress(chart, id, { host: 'shop.example.com', port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ...props });
+}

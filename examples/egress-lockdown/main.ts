@@ -15,10 +15,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/egress-lockdown.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { IsolatedTier, NamespaceIsolation, Port } from '../../src';
-import { Destination } from '../../src/destination';
-import { FqdnEnforcement } from '../../src/fqdn';
-import { RestrictedEgress } from '../../src/restricted-egress';
+import { Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from '../../src';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildEgressLockdown(app: App): Chart {

@@ -11,9 +11,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/mesh-mtls.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../../src';
-import { MeshMtls } from '../../src/mesh-mtls';
-import { MtlsMode } from '../../src/mesh-peer-authentication';
+import { IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port } from '../../src';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildMeshMtls(app: App): Chart {

@@ -14,6 +14,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~6.0.0',
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.3.0',
+  bin: { 'cdk8s-netsec': 'lib/cli/main.js' },
   keywords: ['cdk8s', 'kubernetes', 'networkpolicy', 'istio', 'cert-manager', 'security'],
   // Runtime dependencies that are not jsii modules are bundled into the package.
   deps: ['yaml@^2.6.0', 'ipaddr.js@^2.2.0'],

@@ -1,4 +1,4 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
 import { netsecError } from './errors';
@@ -6,6 +6,7 @@ import { ClusterIssuer, Issuer } from './imports/cert-manager.io';
 import { IntentModel } from './intent';
 import { toDnsLabel } from './names';
 import { checkNamespace } from './peer';
+import { clusterScoped } from './render/cluster-scoped';
 import { defaultName, resolveNamespace } from './tier';
 
 /** Properties of an `AcmeClusterIssuer`. */
@@ -188,12 +189,6 @@ export class PrivateCertificateAuthority extends Construct {
     new Issuer(this, id, { metadata: { name, namespace }, spec });
     return IssuerReference.issuer(name, { namespace });
   }
-}
-
-/** Removes the namespace cdk8s copies from the chart: a cluster-scoped object has none. */
-function clusterScoped<T extends ApiObject>(object: T): T {
-  if (object.metadata.namespace !== undefined) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  return object;
 }
 
 function checkServer(scope: Construct, server: string): void {

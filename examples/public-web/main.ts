@@ -11,9 +11,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/public-web.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { IsolatedTier, NamespaceIsolation, Port } from '../../src';
-import { AcmeClusterIssuer } from '../../src/issuers';
-import { SecureIngress } from '../../src/secure-ingress';
+import { AcmeClusterIssuer, IsolatedTier, NamespaceIsolation, Port, SecureIngress } from '../../src';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildPublicWeb(app: App): Chart {

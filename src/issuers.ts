@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
 import { netsecError } from './errors';

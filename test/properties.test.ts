@@ -6,8 +6,8 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../src';
-import { Reachability } from '../src/analysis';
 import { validateAll } from './util';
+import { Reachability } from '../src/analysis';
 
 const NAMESPACES = ['alpha', 'beta', 'gamma'];
 const PORTS = [8080, 9090, 5432];
@@ -34,8 +34,11 @@ function build(p: Program): { chart: Chart; reach: Reachability } {
   const chart = new Chart(Testing.app(), 'prop');
   p.baselines.forEach((on, i) => { if (on) new NamespaceIsolation(chart, `base-${NAMESPACES[i]}`, { namespace: NAMESPACES[i] }); });
   const tiers = p.tiers.map((t, i) => new IsolatedTier(chart, `t${i}`, {
-    podLabels: { app: `t${i}` }, namespace: NAMESPACES[t.namespace], ports: [Port.tcp(t.port)],
-    isolateIngress: t.isolateIngress, isolateEgress: t.isolateEgress,
+    podLabels: { app: `t${i}` },
+    namespace: NAMESPACES[t.namespace],
+    ports: [Port.tcp(t.port)],
+    isolateIngress: t.isolateIngress,
+    isolateEgress: t.isolateEgress,
   }));
   for (const f of p.flows) {
     if (f.allPorts) tiers[f.to].allowFrom(tiers[f.from]);
@@ -44,7 +47,8 @@ function build(p: Program): { chart: Chart; reach: Reachability } {
   for (const i of p.external) tiers[i].allowTo(Peer.ipBlock('203.0.113.0/24'), Port.tcp(443));
   // A DNS server pod, so that the DNS rule is judged like any other flow.
   new ApiObject(chart, 'dns', {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
     spec: { containers: [{ name: 'coredns', image: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }] },
   });

@@ -7,7 +7,8 @@ const labels = fc.dictionary(labelName, fc.oneof(fc.constant(''), labelName), { 
 
 describe('normalizeSelector', () => {
   test('is idempotent and independent of key and expression order', () => {
-    fc.assert(fc.property(labels, fc.array(fc.record({ key: labelName, values: fc.array(labelName, { minLength: 1, maxLength: 3 }) }), { maxLength: 3 }), (matchLabels, exprs) => {
+    const expression = fc.record({ key: labelName, values: fc.array(labelName, { minLength: 1, maxLength: 3 }) });
+    fc.assert(fc.property(labels, fc.array(expression, { maxLength: 3 }), (matchLabels, exprs) => {
       const expressions = exprs.map((e) => ({ key: e.key, operator: LabelOperator.IN, values: e.values }));
       const once = normalizeSelector('t', { matchLabels, matchExpressions: expressions });
       expect(normalizeSelector('t', once)).toEqual(once);

@@ -89,7 +89,17 @@ export class AcmeClusterIssuer extends Construct {
           server,
           ...(props.email !== undefined ? { email: props.email } : {}),
           privateKeySecretRef: { name: accountKey },
-          solvers: [{ http01: { ingress: { ingressClassName, serviceType: 'ClusterIP' } } }],
+          solvers: [{
+            http01: {
+              ingress: {
+                ingressClassName,
+                serviceType: 'ClusterIP',
+                // The controller reaches solver pods in plaintext: keep Istio sidecars out of them, or a
+                // STRICT namespace refuses the ACME challenge.
+                podTemplate: { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } } },
+              },
+            },
+          }],
         },
       },
     }));

@@ -99,6 +99,13 @@ export function resolveIdentity(where: string, identity: WorkloadIdentity): Reso
 export function meshSourceOf(peer: IPeer, destinationNamespace: string, trustDomain: string,
   identities: ResolvedIdentity[]): MeshSource | SourceProblem {
   if (IsolatedTier.isIsolatedTier(peer)) {
+    if (!peer.inMesh) {
+      return {
+        what: `${peer} runs outside the mesh, so it cannot present the mTLS identity a meshed destination requires`,
+        value: peer.node.path,
+        fix: 'Enroll its pods in the mesh (inMesh: true, with a service account), or add a PERMISSIVE port exception for the destination port.',
+      };
+    }
     if (peer.serviceAccountName === undefined) return missingServiceAccount(peer);
     return { principal: principalOf(trustDomain, peer.namespace, peer.serviceAccountName) };
   }

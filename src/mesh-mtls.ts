@@ -354,7 +354,7 @@ export class MeshMtls extends Construct {
   }
 }
 
-/** Tiers (selected by labels) and whole namespaces get ALLOW policies; other isolated groups are not known here. */
+/** Meshed tiers and whole namespaces get ALLOW policies; tiers outside the mesh and other isolated groups do not. */
 function isAuthorizable(peer: IPeer): peer is IsolatedPods {
-  return IsolatedTier.isIsolatedTier(peer) || peer instanceof NamespaceIsolation;
+  return (IsolatedTier.isIsolatedTier(peer) && peer.inMesh) || peer instanceof NamespaceIsolation;
 }

@@ -327,6 +327,9 @@ export class SecureIngress extends Construct {
       podLabels: SOLVER_LABELS,
       ports: [Port.tcp(SOLVER_PORT)],
       isolateEgress: false,
+      // Solver pods are short-lived cert-manager pods the ingress controller reaches in plaintext; the
+      // ACME issuers of this library keep sidecars out of them, so mesh authorization does not apply.
+      inMesh: false,
     });
     solver.allowFrom(this.controller.peer, Port.tcp(SOLVER_PORT));
   }

@@ -46,6 +46,13 @@ export interface IsolatedTierOptions {
    */
   readonly dns?: ClusterDns;
   /**
+   * Whether the tier's pods run in the service mesh (with a sidecar or in ambient mode). `MeshMtls` writes
+   * no authorization for tiers outside the mesh, and refuses flows from them into meshed tiers, which
+   * could not present an mTLS identity.
+   * @default true
+   */
+  readonly inMesh?: boolean;
+  /**
    * The name of the tier's NetworkPolicy and the base name of the other objects made for it.
    * @default - derived from the construct id (a DNS-1123 label, shortened with a hash when needed)
    */
@@ -100,6 +107,8 @@ export class IsolatedTier extends IsolatedPods {
   public readonly ports: Port[];
   /** The service account of the tier's pods, if known. */
   public readonly serviceAccountName?: string;
+  /** Whether the tier's pods run in the service mesh. */
+  public readonly inMesh: boolean;
 
   public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
     // Validate before super() so that bad input leaves nothing half-built in the tree.
@@ -128,6 +137,7 @@ export class IsolatedTier extends IsolatedPods {
     this.podLabels = podLabels;
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
+    this.inMesh = props.inMesh ?? true;
   }
 
   /** The tier as a peer: its pod labels in its namespace. */

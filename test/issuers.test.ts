@@ -18,7 +18,15 @@ describe('AcmeClusterIssuer', () => {
       server: 'https://acme-v02.api.letsencrypt.org/directory',
       email: 'ops@example.com',
       privateKeySecretRef: { name: 'letsencrypt-account-key' },
-      solvers: [{ http01: { ingress: { ingressClassName: 'nginx', serviceType: 'ClusterIP' } } }],
+      solvers: [{
+        http01: {
+          ingress: {
+            ingressClassName: 'nginx',
+            serviceType: 'ClusterIP',
+            podTemplate: { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } } },
+          },
+        },
+      }],
     });
     expect(acme.issuer.kind).toBe(IssuerKind.CLUSTER_ISSUER);
     expect(acme.issuer.name).toBe('letsencrypt');

@@ -1,10 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
-import { IntentModel, IsolatedTier, NamespaceIsolation, Peer, Port } from '../src';
+import { IntentModel, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port } from '../src';
 import { checkIstioRules } from './istio-rules';
 import { findObject, objectsOfKind, synthValid } from './util';
-import { MeshInjection } from '../src/mesh-injection';
-import { MeshMtls } from '../src/mesh-mtls';
-import { MtlsMode } from '../src/mesh-peer-authentication';
 
 /** Synthesizes, validates every object, and checks the Istio CRD rules the schemas leave out. */
 function synth(chart: Chart): any[] {
@@ -292,5 +289,19 @@ describe('MeshMtls', () => {
     expect(findObject(objects, 'PeerAuthentication', 'data-mesh', 'data').spec.mtls.mode).toBe('STRICT');
     expect(findObject(objects, 'AuthorizationPolicy', 'db', 'data').spec.rules[0].from)
       .toEqual([{ source: { principals: ['cluster.local/ns/shop/sa/api'] } }]);
+  });
+});
+
+describe('tiers outside the mesh', () => {
+  test('get no AuthorizationPolicy, and their flows into meshed tiers are refused', () => {
+    const chart = new Chart(Testing.app(), 'outside', { namespace: 'shop' });
+    const legacy = new IsolatedTier(chart, 'legacy', { podLabels: { app: 'legacy' }, inMesh: false });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, serviceAccountName: 'api' });
+    legacy.allowFrom(api, Port.tcp(8080));
+    new MeshMtls(chart, 'mesh', { mode: MtlsMode.STRICT });
+    expect(objectsOfKind(synth(chart), 'AuthorizationPolicy').map((o) => o.metadata.name)).toEqual(['mesh-allow-nothing']);
+
+    api.allowFrom(legacy, Port.tcp(9090));
+    expect(() => Testing.synth(chart)).toThrow(/tier shop\/legacy runs outside the mesh, so it cannot present the mTLS identity a meshed destination requires \("outside\/legacy"\)\. Enroll its pods in the mesh/);
   });
 });

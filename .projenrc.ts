@@ -75,6 +75,11 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('example-diagrams', {
+  description: 'Redraw the allowed-flow diagram in each example README from the synthesized manifests',
+  exec: 'ts-node -P examples/tsconfig.json -T examples/diagrams.ts',
+});
+
 project.addTask('synth-example', {
   description: 'Synthesize examples/three-tier with the real cdk8s CLI',
   cwd: 'examples/three-tier',

@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
+import { Reachability } from '../src';
 import { buildComplete } from './complete/main';
 import { buildEgressLockdown } from './egress-lockdown/main';
 import { buildMeshMtls } from './mesh-mtls/main';
 import { buildPublicWeb } from './public-web/main';
 import { buildThreeTier } from './three-tier/main';
-import { Reachability } from '../src';
 
 const BUILDERS: { [example: string]: (app: App) => unknown } = {
   'complete': buildComplete,

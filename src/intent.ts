@@ -83,7 +83,13 @@ export class IntentModel extends Construct {
   }
 
   private readonly _flows: Flow[] = [];
-  private readonly claims: NameClaim[] = [];
+  // The same flows indexed by peer, so that rendering each tier's policy does not scan every flow.
+  private readonly flowsBySource = new Map<IPeer, Flow[]>();
+  private readonly flowsByDestination = new Map<IPeer, Flow[]>();
+  // The first claim of each name, and every later claim of it by another construct. Kept as claims
+  // arrive because cdk8s validates the whole app once per chart it synthesizes.
+  private readonly firstClaims = new Map<string, NameClaim>();
+  private readonly nameConflicts: { claim: NameClaim; first: NameClaim }[] = [];
   private readonly _services: ServiceRecord[] = [];
   private readonly baselines: { namespace: string; ingress: boolean; egress: boolean }[] = [];
   private readonly requiredIngressRules: RequiredTraffic[] = [];
@@ -103,17 +109,19 @@ export class IntentModel extends Construct {
   /** Records a flow. Ports are kept as given; renderers merge and sort them. */
   public addFlow(flow: Flow): void {
     this._flows.push(flow);
+    indexFlow(this.flowsBySource, flow.source, flow);
+    indexFlow(this.flowsByDestination, flow.destination, flow);
     this.observers.forEach((o) => o.flowAdded(flow));
   }
 
   /** The flows whose destination is `peer` (compared by identity). */
   public flowsTo(peer: IPeer): Flow[] {
-    return this._flows.filter((f) => f.destination === peer);
+    return [...this.flowsByDestination.get(peer) ?? []];
   }
 
   /** The flows whose source is `peer` (compared by identity). */
   public flowsFrom(peer: IPeer): Flow[] {
-    return this._flows.filter((f) => f.source === peer);
+    return [...this.flowsBySource.get(peer) ?? []];
   }
 
   /** Every Service the library emitted, in declaration order. */
@@ -178,21 +186,24 @@ export class IntentModel extends Construct {
    * validation with both construct paths.
    */
   public claimName(kind: string, namespace: string, name: string, owner: IConstruct): void {
-    this.claims.push({ kind, namespace, name, owner });
+    const claim: NameClaim = { kind, namespace, name, owner };
+    const key = `${kind}/${namespace}/${name}`;
+    const first = this.firstClaims.get(key);
+    if (first && first.owner !== owner) {
+      this.nameConflicts.push({ claim, first });
+    } else if (!first) {
+      this.firstClaims.set(key, claim);
+    }
   }
 
   private duplicateNames(): string[] {
-    const seen = new Map<string, NameClaim>();
-    const errors: string[] = [];
-    for (const claim of this.claims) {
-      const key = `${claim.kind}/${claim.namespace}/${claim.name}`;
-      const first = seen.get(key);
-      if (first && first.owner !== claim.owner) {
-        errors.push(`${claim.owner.node.path}: ${claim.kind} name is already used in namespace ${claim.namespace} by ${first.owner.node.path} ("${claim.name}"). Give one of them a different id or an explicit name.`);
-      } else if (!first) {
-        seen.set(key, claim);
-      }
-    }
-    return errors;
+    return this.nameConflicts.map(({ claim, first }) =>
+      `${claim.owner.node.path}: ${claim.kind} name is already used in namespace ${claim.namespace} by ${first.owner.node.path} ("${claim.name}"). Give one of them a different id or an explicit name.`);
   }
+}
+
+function indexFlow(index: Map<IPeer, Flow[]>, peer: IPeer, flow: Flow): void {
+  const flows = index.get(peer);
+  if (flows) flows.push(flow);
+  else index.set(peer, [flow]);
 }

@@ -22,6 +22,14 @@ export enum PathType {
   EXACT = 'Exact',
 }
 
+/** The checked TLS source of a SecureIngress. */
+interface ResolvedTls {
+  readonly secretName: string;
+  readonly issuer?: IssuerReference;
+  readonly namespacedIssuer?: string;
+  readonly acmeHttp01: boolean;
+}
+
 /** Properties of a `SecureIngress`. */
 export interface SecureIngressProps {
   /**
@@ -176,32 +184,38 @@ export class SecureIngress extends Construct {
     this.paths = this.resolvePaths(props.paths ?? ['/']);
     this.pathType = props.pathType ?? PathType.PREFIX;
     const port = this.checkPort(props.port);
+    this.checkRoutes();
+    // Everything that can be refused is checked before the backend Service or any other object exists.
+    const tls = this.resolveTls(props);
+    this.tlsSecretName = tls.secretName;
+    const annotations = this.annotations(props.sourceRanges);
+    if (tls.acmeHttp01) {
+      const wildcard = this.hosts.find(isWildcardHostname);
+      if (wildcard) {
+        throw netsecError(this, 'ACME HTTP-01 cannot validate a wildcard host', wildcard,
+          'Use an issuer that solves DNS-01 for wildcards (and set acmeHttp01: false), or list the host names.');
+      }
+    }
+
     const backend = resolveBackend(this, this.name, props.backend, port);
     this.backendTier = backend.tier;
     this.namespace = backend.tier.namespace;
     this.serviceName = backend.serviceName;
     this.servicePort = backend.servicePort;
     this.service = backend.service;
-    this.checkRoutes();
 
-    const tls = this.resolveTls(props);
-    this.tlsSecretName = tls.secretName;
-    if (tls.issuer) {
-      if (tls.issuer.acmeHttp01) {
-        const wildcard = this.hosts.find(isWildcardHostname);
-        if (wildcard) {
-          throw netsecError(this, 'ACME HTTP-01 cannot validate a wildcard host', wildcard,
-            'Use an issuer that solves DNS-01 for wildcards (and set acmeHttp01: false), or list the host names.');
-        }
-        this.allowSolverPods();
-      }
+    const issuer = tls.issuer ?? (tls.namespacedIssuer !== undefined
+      ? IssuerReference.issuer(tls.namespacedIssuer, { namespace: this.namespace, acmeHttp01: tls.acmeHttp01 })
+      : undefined);
+    if (issuer) {
+      if (tls.acmeHttp01) this.allowSolverPods();
       this.certificate = new TlsCertificate(this, 'Certificate', {
         ...props.certificate,
         name: this.name,
         namespace: this.namespace,
         secretName: tls.secretName,
         dnsNames: [...this.hosts],
-        issuer: tls.issuer,
+        issuer,
       });
     }
 
@@ -209,7 +223,6 @@ export class SecureIngress extends Construct {
     this.backendTier.allowFrom(this.controller.peer, port);
 
     IntentModel.of(this).claimName('Ingress', this.namespace, this.name, this);
-    const annotations = this.annotations(props.sourceRanges);
     this.apiObject = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: this.name,
@@ -276,6 +289,8 @@ export class SecureIngress extends Construct {
   private checkRoutes(): void {
     for (const other of this.node.root.node.findAll()) {
       if (!(other instanceof SecureIngress) || other === this || other.ingressClassName !== this.ingressClassName) continue;
+      // A SecureIngress whose constructor threw is left in the tree half-built and routes nothing.
+      if (other.apiObject === undefined) continue;
       if (other.pathType !== this.pathType) continue;
       for (const host of this.hosts.filter((h) => other.hosts.includes(h))) {
         const path = this.paths.find((p) => other.paths.includes(p));
@@ -287,7 +302,11 @@ export class SecureIngress extends Construct {
     }
   }
 
-  private resolveTls(props: SecureIngressProps): { secretName: string; issuer?: IssuerReference } {
+  /**
+   * Checks the TLS source. An `issuer` by name is returned as `namespacedIssuer`: its reference needs the
+   * backend's namespace, which is known only once the backend is resolved.
+   */
+  private resolveTls(props: SecureIngressProps): ResolvedTls {
     const given = (['clusterIssuer', 'issuer', 'issuerReference', 'tlsSecretName'] as const).filter((k) => props[k] !== undefined);
     if (given.length !== 1) {
       throw netsecError(this, given.length === 0 ? 'no TLS source is given' : `more than one TLS source is given (${given.join(', ')})`,
@@ -302,21 +321,21 @@ export class SecureIngress extends Construct {
           'Drop them, or use clusterIssuer/issuer instead of tlsSecretName.');
       }
       checkObjectName(this, 'tlsSecretName', props.tlsSecretName);
-      return { secretName: props.tlsSecretName };
+      return { secretName: props.tlsSecretName, acmeHttp01: false };
     }
     if (props.issuerReference !== undefined) {
       if (props.acmeHttp01 !== undefined) {
         throw netsecError(this, 'acmeHttp01 is set next to issuerReference', props.acmeHttp01,
           'Say it on the reference: IssuerReference.clusterIssuer(name, { acmeHttp01 }).');
       }
-      return { secretName, issuer: props.issuerReference };
+      return { secretName, issuer: props.issuerReference, acmeHttp01: props.issuerReference.acmeHttp01 };
     }
     if (props.clusterIssuer !== undefined) {
       checkObjectName(this, 'clusterIssuer', props.clusterIssuer);
-      return { secretName, issuer: IssuerReference.clusterIssuer(props.clusterIssuer, { acmeHttp01 }) };
+      return { secretName, issuer: IssuerReference.clusterIssuer(props.clusterIssuer, { acmeHttp01 }), acmeHttp01 };
     }
     checkObjectName(this, 'issuer', props.issuer!);
-    return { secretName, issuer: IssuerReference.issuer(props.issuer!, { namespace: this.namespace, acmeHttp01 }) };
+    return { secretName, namespacedIssuer: props.issuer!, acmeHttp01 };
   }
 
   /** Lets the controller reach cert-manager's HTTP-01 solver pods in this namespace (one policy per namespace). */

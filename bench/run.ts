@@ -1,0 +1,432 @@
+/*
+ * The benchmarks (issue #8): `npm run bench [-- options]`. See BENCHMARKS.md for what is measured and the
+ * latest numbers.
+ *
+ *   --sizes 100,1000,5000     mesh sizes N (tiers)
+ *   --runs K                  runs per variant and size (default 5, or 3 when N > 1000); the median counts
+ *   --variants ours,l1,plus,plain  (a), (b), (c), (d); also l1-wrapped: (b) with one Construct per tier
+ *   --layouts namespace,single  charts: one per namespace, and/or one for the whole mesh
+ *   --check-sizes 100,1000    sizes whose outputs are compared through Reachability ("none" to skip)
+ *   --analyzer 500/250,...    analyzer sizes as pods/policies ("none" to skip); default: a diagonal and
+ *                             one axis each for pods and policies
+ *   --analyzer-runs K         runs per analyzer size (default 3)
+ *   --profile                 also run variant (a) at the largest N under --cpu-prof and list hot functions
+ *   --seed S                  PRNG seed of the mesh graph
+ *
+ * Results go to stdout as Markdown and to bench/out/results.{md,json}.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { difference, expected, judge, Verdict } from './equivalence';
+import { crossNamespaceEdges, DEFAULT_SEED, Layout, LAYOUTS, meshGraph } from './mesh';
+import { compiled, JS_OUT, lastJsonLine, median, OUT, ROOT, runNode, transpileAll } from './process';
+
+const VARIANTS: Record<string, string> = {
+  'ours': '(a) cdk8s-netsec IsolatedTier',
+  'l1': '(b) hand-written L1 KubeNetworkPolicy',
+  'l1-wrapped': '(b\') (b), each policy inside one Construct',
+  'plus': '(c) cdk8s-plus-28 NetworkPolicy',
+  'plain': '(d) plain objects + yaml (floor)',
+};
+const LETTER: Record<string, string> = { 'ours': 'a', 'l1': 'b', 'l1-wrapped': 'b\'', 'plus': 'c', 'plain': 'd' };
+/** The variants of the issue; l1-wrapped is a diagnostic, run on request. */
+const DEFAULT_VARIANTS = ['ours', 'l1', 'plus', 'plain'];
+const DEFAULT_ANALYZER = [
+  '500/250', '1000/500', '2000/1000', '4000/2000', // pods and policies together
+  '500/1000', '1000/1000', '4000/1000', // pods grow, 1,000 policies
+  '2000/250', '2000/500', '2000/2000', // policies grow, 2,000 pods
+];
+
+interface Options {
+  sizes: number[];
+  runs?: number;
+  variants: string[];
+  layouts: Layout[];
+  checkSizes: number[];
+  analyzer: string[];
+  analyzerRuns: number;
+  profile: boolean;
+  seed: number;
+}
+
+interface SynthRun {
+  readonly variant: string;
+  readonly n: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly bootMs: number;
+  readonly loadMs: number;
+  readonly graphMs: number;
+  readonly buildMs: number;
+  readonly synthMs: number;
+  readonly maxRssKiB: number;
+}
+
+interface SynthRow {
+  readonly variant: string;
+  readonly layout: Layout;
+  readonly n: number;
+  readonly runs: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly loadAverage: number;
+  readonly wallMinMs: number;
+  readonly wallMaxMs: number;
+  readonly loadMs: number;
+  readonly buildMs: number;
+  readonly synthMs: number;
+  readonly peakRssMiB: number;
+  readonly objects: number;
+  readonly yamlKiB: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}" (options start with --)`);
+    const [key, inline] = arg.slice(2).split('=', 2);
+    if (key === 'profile') values.set(key, 'true');
+    else values.set(key, inline ?? argv[++i] ?? '');
+  }
+  const known = ['sizes', 'runs', 'variants', 'layouts', 'check-sizes', 'analyzer', 'analyzer-runs', 'profile', 'seed'];
+  for (const key of values.keys()) {
+    if (!known.includes(key)) throw new Error(`unknown option --${key} (known: ${known.map((k) => `--${k}`).join(', ')})`);
+  }
+  const list = (key: string, fallback: string) => {
+    const text = values.get(key) ?? fallback;
+    return text === 'none' || text === '' ? [] : text.split(',').map((s) => s.trim());
+  };
+  const numbers = (key: string, fallback: string) => list(key, fallback).map((s) => {
+    const n = Number(s.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < 2) throw new Error(`--${key}: "${s}" is not a size`);
+    return n;
+  });
+  const variants = list('variants', DEFAULT_VARIANTS.join(','));
+  for (const v of variants) if (!(v in VARIANTS)) throw new Error(`--variants: unknown variant "${v}" (${Object.keys(VARIANTS).join(', ')})`);
+  const layouts = list('layouts', 'namespace,single') as Layout[];
+  for (const l of layouts) if (!LAYOUTS.includes(l)) throw new Error(`--layouts: unknown layout "${l}" (${LAYOUTS.join(', ')})`);
+  return {
+    sizes: numbers('sizes', '100,1000,5000'),
+    runs: values.has('runs') ? Number(values.get('runs')) : undefined,
+    variants,
+    layouts,
+    checkSizes: numbers('check-sizes', '100,1000'),
+    analyzer: list('analyzer', DEFAULT_ANALYZER.join(',')),
+    analyzerRuns: Number(values.get('analyzer-runs') ?? 3),
+    profile: values.has('profile'),
+    seed: Number(values.get('seed') ?? DEFAULT_SEED),
+  };
+}
+
+const fixed = (x: number, digits = 0) => x.toFixed(digits);
+const ratio = (x: number, y: number) => (y > 0 ? (x / y).toFixed(2) : 'n/a');
+
+function outdirOf(variant: string, n: number, layout: Layout): string {
+  return path.join(OUT, 'synth', `${layout}-${variant}-${n}`);
+}
+
+function synthOnce(variant: string, n: number, layout: Layout, seed: number, nodeArgs: string[] = []): SynthRun {
+  const dir = outdirOf(variant, n, layout);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const result = runNode(compiled('bench/synth-worker.ts'), [variant, String(n), dir, String(seed), layout], nodeArgs);
+  const inside = lastJsonLine(result.stdout);
+  return { ...inside, wallMs: result.wallMs };
+}
+
+/** Counts the YAML documents and bytes a variant wrote. */
+function outputSize(dir: string): { objects: number; bytes: number } {
+  let objects = 0;
+  let bytes = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    bytes += Buffer.byteLength(text);
+    if (text.trim().length > 0) objects += 1 + (text.match(/^---$/gm) ?? []).length;
+  }
+  return { objects, bytes };
+}
+
+function benchSynthesis(options: Options, layout: Layout, out: string[]): SynthRow[] {
+  const rows: SynthRow[] = [];
+  // One discarded run of each variant warms the file cache so that the first measured process is not
+  // the one that reads node_modules from disk.
+  for (const v of options.variants) synthOnce(v, Math.min(...options.sizes), layout, options.seed);
+  for (const n of options.sizes) {
+    const runs = options.runs ?? (n > 1000 ? 3 : 5);
+    const samples = new Map<string, SynthRun[]>(options.variants.map((v) => [v, []]));
+    const loads: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      // Interleaved, so that drift in the machine's speed spreads over all variants.
+      for (const v of options.variants) {
+        loads.push(os.loadavg()[0]);
+        const run = synthOnce(v, n, layout, options.seed);
+        samples.get(v)!.push(run);
+        process.stderr.write(`  ${layout} N=${n} run ${r + 1}/${runs} ${v}: ${fixed(run.wallMs)} ms wall, ${fixed(run.cpuMs)} ms CPU, ${fixed(run.maxRssKiB / 1024)} MiB (load ${os.loadavg()[0].toFixed(1)})\n`);
+      }
+    }
+    for (const v of options.variants) {
+      const s = samples.get(v)!;
+      const size = outputSize(outdirOf(v, n, layout));
+      rows.push({
+        variant: v,
+        layout,
+        n,
+        runs,
+        wallMs: median(s.map((x) => x.wallMs)),
+        cpuMs: median(s.map((x) => x.cpuMs)),
+        loadAverage: median(loads),
+        wallMinMs: Math.min(...s.map((x) => x.wallMs)),
+        wallMaxMs: Math.max(...s.map((x) => x.wallMs)),
+        loadMs: median(s.map((x) => x.loadMs)),
+        buildMs: median(s.map((x) => x.buildMs)),
+        synthMs: median(s.map((x) => x.synthMs)),
+        peakRssMiB: median(s.map((x) => x.maxRssKiB)) / 1024,
+        objects: size.objects,
+        yamlKiB: size.bytes / 1024,
+      });
+    }
+  }
+
+  const title = layout === 'single' ? 'one chart for the whole mesh' : 'one chart per namespace';
+  out.push(`## Synthesis: mesh-N, ${title}`, '');
+  out.push('Median of the runs; wall = whole `node` process, measured by the parent (spawn to exit); CPU = user + system time of the process; load = requiring the variant\'s modules; build = constructing the app; synth = `app.synth()` (for (d): `YAML.stringify` and writing the files); peak RSS = the worker\'s `maxRSS`; load avg = the machine\'s 1-minute load average while the size ran.', '');
+  out.push('| N | variant | objects | YAML KiB | wall ms | (min–max) | CPU ms | load ms | build ms | synth ms | peak RSS MiB | load avg |');
+  out.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    out.push(`| ${r.n} | ${VARIANTS[r.variant]} | ${r.objects} | ${fixed(r.yamlKiB)} | **${fixed(r.wallMs)}** | ${fixed(r.wallMinMs)}–${fixed(r.wallMaxMs)} | ${fixed(r.cpuMs)} | ${fixed(r.loadMs)} | ${fixed(r.buildMs)} | ${fixed(r.synthMs)} | ${fixed(r.peakRssMiB)} | ${r.loadAverage.toFixed(1)} |`);
+  }
+  out.push('');
+
+  const row = (v: string, n: number) => rows.find((r) => r.variant === v && r.n === n)!;
+  const pairs: [string, string][] = [['ours', 'l1'], ['ours', 'plus'], ['l1', 'plain'], ['ours', 'l1-wrapped']]
+    .filter(([x, y]) => options.variants.includes(x) && options.variants.includes(y)) as [string, string][];
+  if (pairs.length > 0) {
+    out.push('Ratios of median wall time; in brackets, of median CPU time:', '');
+    out.push(`| N | ${pairs.map(([x, y]) => `(${LETTER[x]})/(${LETTER[y]})`).join(' | ')} | peak RSS ${pairs.map(([x, y]) => `(${LETTER[x]})/(${LETTER[y]})`).join(', ')} |`);
+    out.push(`|---:|${pairs.map(() => '---:').join('|')}|---:|`);
+    for (const n of options.sizes) {
+      const cells = pairs.map(([x, y]) => `${ratio(row(x, n).wallMs, row(y, n).wallMs)} (${ratio(row(x, n).cpuMs, row(y, n).cpuMs)})`);
+      const rss = pairs.map(([x, y]) => ratio(row(x, n).peakRssMiB, row(y, n).peakRssMiB)).join(', ');
+      out.push(`| ${n} | ${cells.join(' | ')} | ${rss} |`);
+    }
+    out.push('');
+  }
+
+  if (options.sizes.length >= 2) {
+    const steps = options.sizes.slice(1).map((n, i) => [options.sizes[i], n]);
+    const many = steps.length >= 2;
+    // What last / first would be for a cost of N log N or N², for these sizes.
+    const slopeOf = (f: (n: number) => number, [a, b]: number[]) => (f(b) - f(a)) / (b - a);
+    const shape = (f: (n: number) => number) => ratio(slopeOf(f, steps[steps.length - 1]), slopeOf(f, steps[0]));
+    out.push(`Growth: marginal time per tier between consecutive sizes, wall (CPU in brackets). Constant when the cost is linear in N${many ? `; last / first would be ${shape((n) => n * Math.log(n))} for N log N and ${shape((n) => n * n)} for N²` : ''}.`, '');
+    out.push(`| variant | ${steps.map(([a, b]) => `ms/tier ${a}→${b}`).join(' | ')}${many ? ' | last / first |' : ' |'}`);
+    out.push(`|---|${steps.map(() => '---:').join('|')}|${many ? '---:|' : ''}`);
+    for (const v of options.variants) {
+      const slopes = steps.map(([a, b]) => (row(v, b).wallMs - row(v, a).wallMs) / (b - a));
+      const cpuSlopes = steps.map(([a, b]) => (row(v, b).cpuMs - row(v, a).cpuMs) / (b - a));
+      const cells = slopes.map((x, i) => `${x.toFixed(3)} (${cpuSlopes[i].toFixed(3)})`);
+      const last = many ? ` ${ratio(slopes[slopes.length - 1], slopes[0])} (${ratio(cpuSlopes[cpuSlopes.length - 1], cpuSlopes[0])}) |` : '';
+      out.push(`| ${VARIANTS[v]} | ${cells.join(' | ')} |${last}`);
+    }
+    out.push('');
+  }
+  return rows;
+}
+
+/** The targets of issue #8 for one layout, judged on median wall time. */
+function targets(rows: SynthRow[], layout: Layout): string[] {
+  const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  const wall = (v: string, n: number) => rows.find((r) => r.variant === v && r.n === n)?.wallMs;
+  const has = (v: string) => rows.some((r) => r.variant === v);
+  const lines: string[] = [];
+  const largest = sizes[sizes.length - 1];
+  if (has('ours') && has('l1')) {
+    const r = wall('ours', largest)! / wall('l1', largest)!;
+    lines.push(`- (a)/(b) at N = ${largest}: ${r.toFixed(2)} (target at most 1.25): ${r <= 1.25 ? 'met' : '**missed**'}`);
+  }
+  if (has('ours') && has('plus')) {
+    const slower = sizes.filter((n) => wall('ours', n)! > wall('plus', n)!);
+    lines.push(`- (a) never slower than (c): ${slower.length === 0 ? 'met' : `**missed** at N = ${slower.join(', ')}`}`);
+  }
+  if (has('ours') && sizes.length >= 3) {
+    const step = (a: number, b: number) => (wall('ours', b)! - wall('ours', a)!) / (b - a);
+    const [a, b, c] = sizes.slice(-3);
+    const growth = step(b, c) / step(a, b);
+    const nLogN = ((c * Math.log(c) - b * Math.log(b)) / (c - b)) / ((b * Math.log(b) - a * Math.log(a)) / (b - a));
+    lines.push(`- growth of (a) linear in N: marginal cost per tier ${a}→${b} vs ${b}→${c} grew ${growth.toFixed(2)}× (N log N would be ${nLogN.toFixed(2)}×): ${growth <= nLogN ? 'met' : '**missed**'}`);
+  }
+  return lines.length === 0 ? [] : [`Targets (${layout === 'single' ? 'one chart' : 'one chart per namespace'}, median wall time):`, '', ...lines, ''];
+}
+
+function checkEquivalence(options: Options, layout: Layout, out: string[]): any[] {
+  const results: any[] = [];
+  const variants = options.variants;
+  out.push(`## Do the variants allow the same flows? (${layout === 'single' ? 'one chart' : 'one chart per namespace'})`, '');
+  out.push('Each variant\'s YAML read back with one Pod per tier (containerPort 8080) and one kube-dns Pod, judged by `Reachability.fromManifests`: the full matrix on TCP 8080 and on UDP 53, and `flows()` (every allowed pair with all its ports), compared with the graph and between variants.', '');
+  out.push('| N | variant | NetworkPolicies | pairs TCP 8080 | pairs UDP 53 | flows | vs graph | vs (b) | analysis ms |');
+  out.push('|---:|---|---:|---:|---:|---:|---|---|---:|');
+  for (const n of options.checkSizes) {
+    const graph = meshGraph(n, options.seed);
+    const missing = variants.filter((v) => !fs.existsSync(outdirOf(v, n, layout)));
+    for (const v of missing) synthOnce(v, n, layout, options.seed);
+    const want = expected(graph);
+    const verdicts = new Map<string, Verdict>(variants.map((v) => [v, judge(v, outdirOf(v, n, layout), graph)]));
+    const reference = verdicts.get('l1') ?? verdicts.get(variants[0])!;
+    for (const v of variants) {
+      const verdict = verdicts.get(v)!;
+      const vsGraph = [difference(verdict.tcp8080, want.tcp8080, v, 'graph'), difference(verdict.udp53, want.udp53, v, 'graph')];
+      const vsReference = difference(verdict.flows, reference.flows, v, reference.variant);
+      const describe = (ds: ReturnType<typeof difference>[]) => {
+        const count = ds.reduce((sum, d) => sum + d.onlyLeft + d.onlyRight, 0);
+        return count === 0 ? 'same' : `**${count} differ**: ${ds.flatMap((d) => d.examples).join('; ')}`;
+      };
+      out.push(`| ${n} | ${VARIANTS[v]} | ${verdict.policies} | ${verdict.tcp8080.size} | ${verdict.udp53.size} | ${verdict.flows.size} | ${describe(vsGraph)} | ${v === reference.variant ? '—' : describe([vsReference])} | ${verdict.ms} |`);
+      results.push({
+        n,
+        layout,
+        variant: v,
+        policies: verdict.policies,
+        tcp8080: verdict.tcp8080.size,
+        udp53: verdict.udp53.size,
+        flows: verdict.flows.size,
+        vsGraph,
+        vsReference,
+        ms: verdict.ms,
+      });
+    }
+  }
+  out.push('');
+  return results;
+}
+
+/**
+ * The analyzer benchmark is bench/analyzer.ts (owned with the analyzer); it runs one size per process
+ * when given `pods/policies` and prints one line per size, which is parsed here.
+ */
+function benchAnalyzer(options: Options, out: string[]): any[] {
+  const script = compiled('bench/analyzer.ts');
+  out.push('## Analyzer: full matrix', '');
+  if (!fs.existsSync(script)) {
+    out.push('bench/analyzer.ts is missing; skipped.', '');
+    return [];
+  }
+  const rows: any[] = [];
+  const number = (line: string, pattern: RegExp) => {
+    const m = line.match(pattern);
+    return m ? Number(m[1]) : NaN;
+  };
+  for (const size of options.analyzer) {
+    const [pods, policies] = size.split('/').map(Number);
+    const samples: any[] = [];
+    for (let r = 0; r < options.analyzerRuns; r++) {
+      const result = runNode(script, [size]);
+      const line = result.stdout.trim().split('\n').pop() ?? '';
+      samples.push({
+        wallMs: result.wallMs,
+        buildMs: number(line, /build\s+(\d+) ms/),
+        matrixMs: number(line, /matrix TCP 8080\s+(\d+) ms/),
+        allowedPct: number(line, /TCP 8080\s+\d+ ms \(([\d.]+)% allowed\)/),
+        namedMs: number(line, /matrix named \w+\s+(\d+) ms/),
+        flowsMs: number(line, /flows\s+(\d+) ms/),
+        flowPairs: number(line, /flows\s+\d+ ms \((\d+) pairs\)/),
+        peakRssMiB: number(line, /peak rss (\d+) MB/),
+        line,
+      });
+      process.stderr.write(`  analyzer ${size} run ${r + 1}/${options.analyzerRuns}: ${fixed(result.wallMs)} ms\n`);
+    }
+    const m = (key: string) => median(samples.map((s) => s[key]));
+    rows.push({
+      pods,
+      policies,
+      wallMs: m('wallMs'),
+      buildMs: m('buildMs'),
+      matrixMs: m('matrixMs'),
+      namedMs: m('namedMs'),
+      flowsMs: m('flowsMs'),
+      flowPairs: m('flowPairs'),
+      allowedPct: m('allowedPct'),
+      peakRssMiB: m('peakRssMiB'),
+      line: samples[0].line,
+    });
+  }
+  out.push(`Median of ${options.analyzerRuns} processes per size. build = \`Reachability.fromManifests\` (read, compile, index); matrix = \`matrix(Port.tcp(8080))\` over every ordered pair of pods; named = \`matrix(Port.named('grpc'))\`; flows() = every allowed pair with all its ports (bench/analyzer.ts times it up to 2,000 pods); wall = the whole process, cluster generation included.`, '');
+  out.push('| pods | policies | build ms | matrix TCP 8080 ms | allowed | matrix named ms | flows() ms (pairs) | wall ms | peak RSS MiB |');
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const flows = Number.isNaN(r.flowsMs) ? 'not timed' : `${r.flowsMs} (${r.flowPairs})`;
+    out.push(`| ${r.pods} | ${r.policies} | ${r.buildMs} | **${r.matrixMs}** | ${r.allowedPct}% | ${r.namedMs} | ${flows} | ${fixed(r.wallMs)} | ${r.peakRssMiB} |`);
+  }
+  out.push('');
+  return rows;
+}
+
+/** Self time per function from a V8 .cpuprofile, hottest first. */
+function hotFunctions(profileFile: string, limit = 15): string[] {
+  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
+  const interval = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length) / 1000;
+  const self = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const f = node.callFrame;
+    const file = f.url.replace('file://', '');
+    const where = file ? `${path.relative(file.startsWith(JS_OUT) ? JS_OUT : ROOT, file)}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
+    self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0) * interval);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit)
+    .map(([k, ms]) => `| ${fixed(ms)} | ${fixed((100 * ms) / total, 1)}% | \`${k.replace(/\|/g, '\\|')}\` |`);
+}
+
+function profileOurs(options: Options, layout: Layout, out: string[]): void {
+  const n = Math.max(...options.sizes);
+  const dir = path.join(OUT, 'prof', layout);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const run = synthOnce('ours', n, layout, options.seed, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+  out.push(`## Profile of (a) at N = ${n}, ${layout === 'single' ? 'one chart' : 'one chart per namespace'}`, '');
+  out.push(`One run under \`--cpu-prof\` (${fixed(run.wallMs)} ms wall; build ${fixed(run.buildMs)} ms, synth ${fixed(run.synthMs)} ms); profile in \`${path.relative(ROOT, path.join(dir, file))}\`. Self time:`, '');
+  out.push('| self ms | share | function |', '|---:|---:|---|', ...hotFunctions(path.join(dir, file)), '');
+}
+
+function machine(): string[] {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return [
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    `- Machine: ${os.cpus().length} × ${cpu}, ${fixed(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}`,
+    `- Node.js ${process.version}`,
+  ];
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  fs.mkdirSync(OUT, { recursive: true });
+  const t = transpileAll();
+  process.stderr.write(`transpiled ${t.transpiled} of ${t.files} files in ${t.ms} ms into ${path.relative(ROOT, JS_OUT)}\n`);
+
+  const out: string[] = ['# Benchmark results', '', ...machine()];
+  const graphs = options.sizes.map((n) => meshGraph(n, options.seed));
+  out.push(`- Mesh: ${graphs.map((g) => `N=${g.tiers.length}: ${g.namespaces.length} namespaces, ${g.tiers.length * 3} edges (${crossNamespaceEdges(g)} across namespaces)`).join('; ')}; seed ${options.seed}`, '');
+
+  const results: any = { options, machine: machine() };
+  if (options.sizes.length > 0 && options.variants.length > 0) {
+    results.synthesis = [];
+    results.equivalence = [];
+    for (const layout of options.layouts) {
+      const rows = benchSynthesis(options, layout, out);
+      results.synthesis.push(...rows);
+      out.push(...targets(rows, layout));
+      if (options.checkSizes.length > 0) results.equivalence.push(...checkEquivalence(options, layout, out));
+      if (options.profile) profileOurs(options, layout, out);
+    }
+  }
+  if (options.analyzer.length > 0) results.analyzer = benchAnalyzer(options, out);
+
+  const text = out.join('\n');
+  fs.writeFileSync(path.join(OUT, 'results.md'), text + '\n');
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(text + '\n');
+  process.stderr.write(`wrote ${path.relative(ROOT, path.join(OUT, 'results.md'))} and results.json\n`);
+}
+
+main();

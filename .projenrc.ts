@@ -75,6 +75,11 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('package-smoke', {
+  description: 'Install the packed tarball (dist/js) into a fresh project and synthesize an example with it',
+  exec: 'bash scripts/package-smoke.sh',
+});
+
 project.addTask('example-diagrams', {
   description: 'Redraw the allowed-flow diagram in each example README from the synthesized manifests',
   exec: 'ts-node -P examples/tsconfig.json -T examples/diagrams.ts',

@@ -47,6 +47,19 @@ export interface RequiredTraffic {
   readonly requiredBy: IConstruct;
 }
 
+/** Labels that Namespace objects the library emits must carry, for a platform component (e.g. mesh injection). */
+export interface RequiredNamespaceLabels {
+  /**
+   * The namespace whose Namespace object needs the labels.
+   * @default - every namespace
+   */
+  readonly namespace?: string;
+  /** The labels. */
+  readonly labels: { [key: string]: string };
+  /** The construct that needs them (for errors). */
+  readonly requiredBy: IConstruct;
+}
+
 /**
  * Reacts to intent as it is declared: for renderers that emit one object per flow destination or per
  * Service, which must exist before the app synthesizes even when the intent comes later in the program.
@@ -95,6 +108,7 @@ export class IntentModel extends Construct {
   private readonly requiredIngressRules: RequiredTraffic[] = [];
   private readonly requiredEgressRules: RequiredTraffic[] = [];
   private readonly observers: IIntentObserver[] = [];
+  private readonly namespaceLabelRules: RequiredNamespaceLabels[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -151,6 +165,19 @@ export class IntentModel extends Construct {
   /** Records egress that every egress-isolated group of pods in `traffic.namespace` must be allowed. */
   public requireEgress(traffic: RequiredTraffic): void {
     this.requiredEgressRules.push(traffic);
+  }
+
+  /**
+   * Records labels that the emitted Namespace object of `required.namespace` must carry. They are read when
+   * the Namespace object renders, so namespaces declared later get them too.
+   */
+  public requireNamespaceLabels(required: RequiredNamespaceLabels): void {
+    this.namespaceLabelRules.push(required);
+  }
+
+  /** Every label rule that applies to `namespace`, in declaration order. */
+  public requiredNamespaceLabels(namespace: string): RequiredNamespaceLabels[] {
+    return this.namespaceLabelRules.filter((r) => r.namespace === undefined || r.namespace === namespace);
   }
 
   /** The ingress that isolated pods of `namespace` must accept, in declaration order. */

@@ -185,6 +185,9 @@ export class MeshMtls extends Construct {
     });
     for (const exception of this.exceptions) this.emitException(exception);
     this.requireDataPlaneTraffic(props.controlPlane);
+    if (Object.keys(this.injection.namespaceLabels).length > 0) {
+      this.model.requireNamespaceLabels({ namespace: this.namespace, labels: this.injection.namespaceLabels, requiredBy: this });
+    }
     if (this.authorization && this.namespace !== undefined) this.ensureDefaultDeny(this.namespace);
 
     this.model.observe({ flowAdded: (f) => this.onFlow(f), serviceAdded: (s) => this.onService(s) });
@@ -306,7 +309,7 @@ export class MeshMtls extends Construct {
   }
 
   private validateMesh(): string[] {
-    const errors = [...this.overlappingMeshes(), ...this.labelNamespaces(), ...this.disabledServicePorts()];
+    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts()];
     for (const [destination] of this.allowPolicies) {
       errors.push(...authorizationProblems(destination, this.model.flowsTo(destination), this.contextFor(destination)));
     }
@@ -323,24 +326,22 @@ export class MeshMtls extends Construct {
   }
 
   /**
-   * Labels the Namespace objects emitted in covered namespaces. This runs when the app synthesizes (cdk8s
-   * validates before it renders any object), so namespaces declared after this construct are labelled too.
+   * Namespace objects emitted in covered namespaces get the injection labels through the intent model, which
+   * they read when they render; here only a contradicting label given by the user is reported.
    */
-  private labelNamespaces(): string[] {
-    const errors: string[] = [];
+  private namespaceLabelConflicts(): string[] {
     const wanted = this.injection.namespaceLabels;
+    const errors: string[] = [];
     for (const isolation of this.node.root.node.findAll()) {
       if (!(isolation instanceof NamespaceIsolation) || !isolation.namespaceObject || !this.covers(isolation.namespace)) continue;
-      const metadata = isolation.namespaceObject.metadata;
+      const given = isolation.namespaceLabels;
       const conflicts = MESH_NAMESPACE_LABELS
-        .filter((key) => metadata.getLabel(key) !== undefined && metadata.getLabel(key) !== wanted[key])
-        .map((key) => `${key}=${metadata.getLabel(key)}`);
+        .filter((key) => given[key] !== undefined && given[key] !== wanted[key])
+        .map((key) => `${key}=${given[key]}`);
       if (conflicts.length > 0) {
         errors.push(netsecError(isolation, `Namespace ${isolation.namespace} carries a mesh label that contradicts injection ${this.injection}`,
           conflicts, 'Remove the label from namespaceLabels, or choose the matching MeshInjection (or MeshInjection.unmanaged()).').message);
-        continue;
       }
-      for (const [key, value] of Object.entries(wanted)) metadata.addLabel(key, value);
     }
     return errors;
   }

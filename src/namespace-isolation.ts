@@ -2,10 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
+import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { PeerConfig } from './peer';
 import { clusterScoped } from './render/cluster-scoped';
-import { LabelSelector, normalizeLabels } from './selector';
+import { compareStrings, LabelSelector, normalizeLabels } from './selector';
 import { defaultName, resolveNamespace } from './tier';
 
 /** Properties of `NamespaceIsolation`. */
@@ -57,6 +58,8 @@ export interface NamespaceIsolationProps {
 export class NamespaceIsolation extends IsolatedPods {
   /** The Namespace object, with `createNamespace`. */
   public readonly namespaceObject?: ApiObject;
+  /** The labels given for the Namespace object (platform labels such as mesh injection are added at synth). */
+  public readonly namespaceLabels: { [key: string]: string } = {};
 
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
     if (props.namespaceLabels && !props.createNamespace) {
@@ -75,11 +78,8 @@ export class NamespaceIsolation extends IsolatedPods {
     if (props.createNamespace) {
       this.model.claimName('Namespace', '', this.namespace, this);
       const labels = namespaceLabels;
-      this.namespaceObject = clusterScoped(new ApiObject(this, 'Namespace', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: this.namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
-      }));
+      this.namespaceLabels = labels;
+      this.namespaceObject = clusterScoped(new NamespaceObject(this, 'Namespace', this.namespace, labels));
     }
   }
 
@@ -95,5 +95,30 @@ export class NamespaceIsolation extends IsolatedPods {
 
   protected get podSelector(): LabelSelector {
     return {};
+  }
+}
+
+/**
+ * A Namespace object whose labels are the given ones plus those the intent model requires for the
+ * namespace (e.g. sidecar injection), read when it renders. A required label never overrides a given one:
+ * the construct that requires it reports the conflict.
+ */
+class NamespaceObject extends ApiObject {
+  public constructor(scope: Construct, id: string, private readonly namespaceName: string, private readonly given: { [key: string]: string }) {
+    super(scope, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName } });
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const labels: { [key: string]: string } = {};
+    for (const rule of IntentModel.of(this).requiredNamespaceLabels(this.namespaceName)) Object.assign(labels, rule.labels);
+    Object.assign(labels, this.given);
+    const keys = Object.keys(labels).sort(compareStrings);
+    if (keys.length > 0) {
+      // Keep metadata keys in the sorted order cdk8s gives every other object.
+      const metadata = { ...json.metadata, labels: Object.fromEntries(keys.map((k) => [k, labels[k]])) };
+      json.metadata = Object.fromEntries(Object.keys(metadata).sort(compareStrings).map((k) => [k, (metadata as any)[k]]));
+    }
+    return json;
   }
 }

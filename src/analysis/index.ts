@@ -2,3 +2,5 @@ export * from './explanation';
 export * from './allowed-flow';
 export * from './matrix';
 export * from './reachability';
+export * from './audit-finding';
+export * from './audit-rules';

@@ -4,6 +4,8 @@ import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
 import { Port } from '../port';
 import { AllowedFlow } from './allowed-flow';
+import { runAudit } from './audit';
+import { AuditFinding, AuditOptions } from './audit-finding';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
@@ -164,6 +166,17 @@ export class Reachability {
   /** A Mermaid `flowchart LR` of `flows()`: pods grouped per namespace, edges labelled with ports. */
   public toMermaid(): string {
     return renderMermaid(this.pods, this.flows());
+  }
+
+  /**
+   * Checks the manifests against the audit catalogue (`AuditRules.all()`): missing default deny,
+   * unselected pods, egress to any address, the metadata endpoint, exposed Services, Ingress without TLS,
+   * mTLS not strict, ingress ports no Service exposes, CIDRs with host bits.
+   *
+   * @returns the findings, most severe first, then by rule identifier and resource
+   */
+  public audit(options: AuditOptions = {}): AuditFinding[] {
+    return runAudit(this.model, this.index, options);
   }
 
   /**

@@ -1,0 +1,80 @@
+/** How serious an audit finding is, from `LOW` to `CRITICAL`. */
+export enum AuditSeverity {
+  /** Worth a look; often intended. */
+  LOW = 'low',
+  /** A gap in defence in depth. */
+  MEDIUM = 'medium',
+  /** Traffic is allowed that a reviewer would not expect, or protection is missing. */
+  HIGH = 'high',
+  /** A known path to credentials or to the whole network. */
+  CRITICAL = 'critical',
+}
+
+/** The severities in increasing order. */
+const ORDER: readonly AuditSeverity[] = [AuditSeverity.LOW, AuditSeverity.MEDIUM, AuditSeverity.HIGH, AuditSeverity.CRITICAL];
+
+/** Compares severities (negative when `a` is less severe than `b`). @internal */
+export function compareSeverity(a: AuditSeverity, b: AuditSeverity): number {
+  return ORDER.indexOf(a) - ORDER.indexOf(b);
+}
+
+/** Parses a severity name (`low`, `medium`, `high`, `critical`, any case); undefined when unknown. @internal */
+export function parseSeverity(text: string): AuditSeverity | undefined {
+  return ORDER.find(s => s === String(text).toLowerCase());
+}
+
+/** One rule of the audit catalogue. */
+export interface AuditRule {
+  /** The stable identifier, e.g. `NETSEC001`. Identifiers are never reused or renumbered. */
+  readonly id: string;
+  /** A short kebab-case name, e.g. `namespace-without-default-deny`. */
+  readonly name: string;
+  /** The severity of its findings. */
+  readonly severity: AuditSeverity;
+  /** What the rule checks, in one sentence. */
+  readonly description: string;
+}
+
+/** One problem the audit found in a set of manifests. Findings are data: print, filter or count them. */
+export interface AuditFinding {
+  /** The rule's stable identifier, e.g. `NETSEC004`. */
+  readonly ruleId: string;
+  /** The rule's name, e.g. `egress-to-any-address`. */
+  readonly ruleName: string;
+  /** The severity. */
+  readonly severity: AuditSeverity;
+  /** The object concerned, e.g. `NetworkPolicy shop/web` or `Namespace shop`. */
+  readonly resource: string;
+  /** The kind of the object concerned (`Namespace`, `Pod`, `Deployment`, `NetworkPolicy`, `Service`, ...). */
+  readonly kind: string;
+  /**
+   * The namespace of the object concerned.
+   * @default - a cluster-scoped object (a Namespace)
+   */
+  readonly namespace?: string;
+  /** The name of the object concerned. */
+  readonly name: string;
+  /** What is wrong, naming the offending value. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /**
+   * The path of the construct that emitted the object, when the model was built from constructs.
+   * @default - unknown (the model was built from plain manifests)
+   */
+  readonly constructPath?: string;
+}
+
+/** Options of `Reachability.audit`. */
+export interface AuditOptions {
+  /**
+   * Report only findings of at least this severity.
+   * @default AuditSeverity.LOW (every finding)
+   */
+  readonly minSeverity?: AuditSeverity;
+  /**
+   * Rule identifiers or names to leave out (e.g. `["NETSEC007"]` or `["nodeport-service"]`).
+   * @default - none
+   */
+  readonly ignore?: string[];
+}

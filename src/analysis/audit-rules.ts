@@ -1,0 +1,75 @@
+import { AuditRule, AuditSeverity } from './audit-finding';
+
+/*
+ * The audit catalogue. Identifiers are stable: a rule that is retired keeps its number, and new rules
+ * take the next one.
+ */
+const RULES: readonly AuditRule[] = [
+  {
+    id: 'NETSEC001', name: 'namespace-without-default-deny-ingress', severity: AuditSeverity.HIGH,
+    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates ingress, so new pods accept traffic from anywhere.',
+  },
+  {
+    id: 'NETSEC002', name: 'namespace-without-default-deny-egress', severity: AuditSeverity.MEDIUM,
+    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates egress, so new pods may connect anywhere.',
+  },
+  {
+    id: 'NETSEC003', name: 'pod-not-selected', severity: AuditSeverity.MEDIUM,
+    description: 'No NetworkPolicy selects a pod, so it is isolated in neither direction.',
+  },
+  {
+    id: 'NETSEC004', name: 'egress-to-any-address', severity: AuditSeverity.HIGH,
+    description: 'An egress rule allows 0.0.0.0/0 or ::/0 (or every destination, with no `to`).',
+  },
+  {
+    id: 'NETSEC005', name: 'metadata-endpoint-reachable', severity: AuditSeverity.CRITICAL,
+    description: 'A pod may connect to the cloud instance metadata endpoint (169.254.169.254, fd00:ec2::254), where node credentials live.',
+  },
+  {
+    id: 'NETSEC006', name: 'load-balancer-without-source-ranges', severity: AuditSeverity.HIGH,
+    description: 'A Service of type LoadBalancer has no loadBalancerSourceRanges, or one that admits every address.',
+  },
+  {
+    id: 'NETSEC007', name: 'nodeport-service', severity: AuditSeverity.MEDIUM,
+    description: 'A Service of type NodePort opens its port on every node, outside the ingress controller.',
+  },
+  {
+    id: 'NETSEC008', name: 'ingress-without-tls', severity: AuditSeverity.HIGH,
+    description: 'An Ingress serves a host (or every host) without a TLS entry for it.',
+  },
+  {
+    id: 'NETSEC009', name: 'mtls-permissive', severity: AuditSeverity.MEDIUM,
+    description: 'An Istio PeerAuthentication accepts plain text next to mTLS (mode PERMISSIVE) for a workload or port.',
+  },
+  {
+    id: 'NETSEC010', name: 'mtls-disabled', severity: AuditSeverity.HIGH,
+    description: 'An Istio PeerAuthentication turns mTLS off (mode DISABLE) for a workload or port.',
+  },
+  {
+    id: 'NETSEC011', name: 'ingress-port-without-service', severity: AuditSeverity.LOW,
+    description: 'A pod accepts ingress on a port that no Service selecting it exposes: the port is probably wrong, or the Service is missing.',
+  },
+  {
+    id: 'NETSEC012', name: 'cidr-with-host-bits', severity: AuditSeverity.LOW,
+    description: 'An ipBlock CIDR has host bits set (e.g. 10.0.0.1/24); CNIs use the network (10.0.0.0/24), which is wider than it reads.',
+  },
+];
+
+/** The audit catalogue: every rule `Reachability.audit()` checks, with its stable identifier. */
+export class AuditRules {
+  /** Every rule, in identifier order. */
+  public static all(): AuditRule[] {
+    return RULES.map(r => ({ ...r }));
+  }
+
+  /**
+   * The rule with this identifier or name.
+   * @returns undefined when no rule has it
+   */
+  public static find(idOrName: string): AuditRule | undefined {
+    const rule = RULES.find(r => r.id === idOrName || r.name === idOrName);
+    return rule ? { ...rule } : undefined;
+  }
+
+  private constructor() {}
+}

@@ -10,19 +10,6 @@ export enum AuditSeverity {
   CRITICAL = 'critical',
 }
 
-/** The severities in increasing order. */
-const ORDER: readonly AuditSeverity[] = [AuditSeverity.LOW, AuditSeverity.MEDIUM, AuditSeverity.HIGH, AuditSeverity.CRITICAL];
-
-/** Compares severities (negative when `a` is less severe than `b`). @internal */
-export function compareSeverity(a: AuditSeverity, b: AuditSeverity): number {
-  return ORDER.indexOf(a) - ORDER.indexOf(b);
-}
-
-/** Parses a severity name (`low`, `medium`, `high`, `critical`, any case); undefined when unknown. @internal */
-export function parseSeverity(text: string): AuditSeverity | undefined {
-  return ORDER.find(s => s === String(text).toLowerCase());
-}
-
 /** One rule of the audit catalogue. */
 export interface AuditRule {
   /** The stable identifier, e.g. `NETSEC001`. Identifiers are never reused or renumbered. */

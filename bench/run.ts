@@ -15,6 +15,7 @@
  *
  * Results go to stdout as Markdown and to bench/out/results.{md,json}.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -107,16 +108,25 @@ function parseOptions(argv: string[]): Options {
   for (const v of variants) if (!(v in VARIANTS)) throw new Error(`--variants: unknown variant "${v}" (${Object.keys(VARIANTS).join(', ')})`);
   const layouts = list('layouts', 'namespace,single') as Layout[];
   for (const l of layouts) if (!LAYOUTS.includes(l)) throw new Error(`--layouts: unknown layout "${l}" (${LAYOUTS.join(', ')})`);
+  const count = (key: string, fallback?: number) => {
+    if (!values.has(key)) return fallback;
+    const n = Number(values.get(key));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${key}: "${values.get(key)}" is not a positive integer`);
+    return n;
+  };
+  for (const size of list('analyzer', DEFAULT_ANALYZER.join(','))) {
+    if (!/^\d+\/\d+$/.test(size)) throw new Error(`--analyzer: "${size}" is not pods/policies`);
+  }
   return {
     sizes: numbers('sizes', '100,1000,5000'),
-    runs: values.has('runs') ? Number(values.get('runs')) : undefined,
+    runs: count('runs'),
     variants,
     layouts,
     checkSizes: numbers('check-sizes', '100,1000'),
     analyzer: list('analyzer', DEFAULT_ANALYZER.join(',')),
-    analyzerRuns: Number(values.get('analyzer-runs') ?? 3),
+    analyzerRuns: count('analyzer-runs', 3)!,
     profile: values.has('profile'),
-    seed: Number(values.get('seed') ?? DEFAULT_SEED),
+    seed: count('seed', DEFAULT_SEED)!,
   };
 }
 
@@ -127,10 +137,14 @@ function outdirOf(variant: string, n: number, layout: Layout): string {
   return path.join(OUT, 'synth', `${layout}-${variant}-${n}`);
 }
 
+/** Output directories written by this process; anything else in bench/out is left over from an earlier run. */
+const written = new Set<string>();
+
 function synthOnce(variant: string, n: number, layout: Layout, seed: number, nodeArgs: string[] = []): SynthRun {
   const dir = outdirOf(variant, n, layout);
   fs.rmSync(dir, { recursive: true, force: true });
   const result = runNode(compiled('bench/synth-worker.ts'), [variant, String(n), dir, String(seed), layout], nodeArgs);
+  written.add(dir);
   const inside = lastJsonLine(result.stdout);
   return { ...inside, wallMs: result.wallMs };
 }
@@ -264,15 +278,16 @@ function checkEquivalence(options: Options, layout: Layout, out: string[]): any[
   const variants = options.variants;
   out.push(`## Do the variants allow the same flows? (${layout === 'single' ? 'one chart' : 'one chart per namespace'})`, '');
   out.push('Each variant\'s YAML read back with one Pod per tier (containerPort 8080) and one kube-dns Pod, judged by `Reachability.fromManifests`: the full matrix on TCP 8080 and on UDP 53, and `flows()` (every allowed pair with all its ports), compared with the graph and between variants.', '');
-  out.push('| N | variant | NetworkPolicies | pairs TCP 8080 | pairs UDP 53 | flows | vs graph | vs (b) | analysis ms |');
+  const referenceName = variants.includes('l1') ? 'l1' : variants[0];
+  out.push(`| N | variant | NetworkPolicies | pairs TCP 8080 | pairs UDP 53 | flows | vs graph | vs (${LETTER[referenceName]}) | analysis ms |`);
   out.push('|---:|---|---:|---:|---:|---:|---|---|---:|');
   for (const n of options.checkSizes) {
     const graph = meshGraph(n, options.seed);
-    const missing = variants.filter((v) => !fs.existsSync(outdirOf(v, n, layout)));
+    const missing = variants.filter((v) => !written.has(outdirOf(v, n, layout)));
     for (const v of missing) synthOnce(v, n, layout, options.seed);
     const want = expected(graph);
     const verdicts = new Map<string, Verdict>(variants.map((v) => [v, judge(v, outdirOf(v, n, layout), graph)]));
-    const reference = verdicts.get('l1') ?? verdicts.get(variants[0])!;
+    const reference = verdicts.get(referenceName)!;
     for (const v of variants) {
       const verdict = verdicts.get(v)!;
       const vsGraph = [difference(verdict.tcp8080, want.tcp8080, v, 'graph'), difference(verdict.udp53, want.udp53, v, 'graph')];
@@ -389,12 +404,26 @@ function profileOurs(options: Options, layout: Layout, out: string[]): void {
   out.push('| self ms | share | function |', '|---:|---:|---|', ...hotFunctions(path.join(dir, file)), '');
 }
 
+/** The commit measured, and the files under src/ and bench/ that differ from it (they are measured too). */
+function sources(): string {
+  const git = (args: string[]) => {
+    const r = spawnSync('git', ['--no-optional-locks', ...args], { cwd: ROOT, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trimEnd() : undefined;
+  };
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  if (commit === undefined) return 'unknown (not a git checkout)';
+  const changed = (git(['status', '--porcelain', '--', 'src', 'bench']) ?? '').split('\n').filter((l) => l.length > 0)
+    .map((l) => l.slice(3));
+  return changed.length === 0 ? commit : `${commit}, with uncommitted changes in ${changed.join(', ')}`;
+}
+
 function machine(): string[] {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${os.cpus().length} × ${cpu}, ${fixed(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}`,
     `- Node.js ${process.version}`,
+    `- Sources: ${sources()}`,
   ];
 }
 

@@ -1,0 +1,186 @@
+import { App, Chart } from 'cdk8s';
+import { AuditFinding, AuditOptions } from '../analysis/audit-finding';
+import { Reachability, ReachabilityEndpoint, ReachabilityOptions } from '../analysis/reachability';
+import { netsecError } from '../errors';
+import { Port } from '../port';
+import { describeFindings, endpointLabel, flowLine } from './format';
+
+/**
+ * Assertions about what a set of manifests allows, for any test runner.
+ *
+ * Each assertion returns nothing when it holds and throws a plain `Error` when it does not. The message
+ * states the expectation and carries the evidence: for a connection, both endpoints, the port and the
+ * analyzer's full explanation (which policy and which rule decided each side); for the audit, every
+ * finding with its rule, resource, message and fix. Jest, Mocha, Vitest, `node:test` and plain
+ * `node:assert` scripts all report a thrown error as a failure, so no matcher library is needed.
+ *
+ * @example
+ * const policies = NetsecAssertions.fromChart(chart);
+ * policies.allows({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090));
+ * policies.denies({ namespace: 'shop', pod: 'web' }, { namespace: 'data', pod: 'db' }, Port.tcp(5432));
+ * policies.hasNoFindings({ minSeverity: AuditSeverity.HIGH });
+ */
+export class NetsecAssertions {
+  /**
+   * Asserts about a chart: its manifests plus every `IsolatedTier` in it as one pod named after the
+   * tier's construct id (see `Reachability.fromChart`).
+   */
+  public static fromChart(chart: Chart, options: ReachabilityOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromChart(chart, options));
+  }
+
+  /** Asserts about every chart of an app together (see `Reachability.fromApp`). */
+  public static fromApp(app: App, options: ReachabilityOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromApp(app, options));
+  }
+
+  /**
+   * Asserts about plain manifest objects, e.g. the documents of a YAML file or `Testing.synth(chart)`
+   * (see `Reachability.fromManifests`).
+   */
+  public static fromManifests(manifests: any[]): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromManifests(manifests));
+  }
+
+  /** Asserts about a model that is already built. */
+  public static fromReachability(reachability: Reachability): NetsecAssertions {
+    return new NetsecAssertions(reachability);
+  }
+
+  /** The model the assertions query; use it for questions the assertions do not ask. */
+  public readonly reachability: Reachability;
+
+  private constructor(reachability: Reachability) {
+    this.reachability = reachability;
+  }
+
+  /**
+   * Asserts that `from` may open a connection to `to` on `port`.
+   * @param port a single numeric or named port, as for `Reachability.explain`
+   * @throws Error with the explanation of why the connection is denied
+   */
+  public allows(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): void {
+    this.expectConnection(from, to, port, true);
+  }
+
+  /**
+   * Asserts that `from` may not open a connection to `to` on `port`.
+   *
+   * Traffic of a pod to itself is always allowed, so denying it fails.
+   * @param port a single numeric or named port, as for `Reachability.explain`
+   * @throws Error with the explanation of which rules let the connection through
+   */
+  public denies(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): void {
+    this.expectConnection(from, to, port, false);
+  }
+
+  /**
+   * Asserts the complete set of connections a pod may open to other modelled pods.
+   *
+   * Each expected entry reads `namespace/pod: ports`, with the ports written as `AllowedFlow.description`
+   * writes them (`TCP 9090`, `TCP 80, 8000-8100; UDP 53`, `all TCP`, `all traffic`). The order of the
+   * entries does not matter. Addresses outside the cluster and pods that are not modelled (e.g. DNS pods
+   * not given through `additionalManifests`) are not part of the comparison.
+   *
+   * @param from the source pod, as `{ namespace, pod }`
+   * @param expected every allowed destination, e.g. `["shop/api: TCP 9090"]`; empty for none
+   * @throws Error listing the unexpected and the missing entries next to the actual ones
+   */
+  public allowsExactlyFrom(from: ReachabilityEndpoint, expected: string[]): void {
+    const source = this.podId(from, 'allowsExactlyFrom');
+    const actual = this.reachability.flows().filter(f => f.from === source).map(f => flowLine(f.to, f.description));
+    compareFlows(`${source} to connect to exactly`, expected, actual, 'allowsExactlyFrom');
+  }
+
+  /**
+   * Asserts the complete set of modelled pods that may connect to a pod.
+   *
+   * Each expected entry reads `namespace/pod: ports`, naming the source pod, with the ports written as in
+   * `allowsExactlyFrom`. The order of the entries does not matter; sources outside the cluster are not
+   * part of the comparison.
+   *
+   * @param to the destination pod, as `{ namespace, pod }`
+   * @param expected every allowed source, e.g. `["shop/web: TCP 9090"]`; empty for none
+   * @throws Error listing the unexpected and the missing entries next to the actual ones
+   */
+  public allowsExactlyTo(to: ReachabilityEndpoint, expected: string[]): void {
+    const destination = this.podId(to, 'allowsExactlyTo');
+    const actual = this.reachability.flows().filter(f => f.to === destination).map(f => flowLine(f.from, f.description));
+    compareFlows(`${destination} to accept connections from exactly`, expected, actual, 'allowsExactlyTo');
+  }
+
+  /**
+   * Asserts that the audit (`Reachability.audit`) finds nothing.
+   * @param options which severities to consider and which rules to leave out
+   * @throws Error listing every finding: rule, severity, resource, message and fix
+   */
+  public hasNoFindings(options: AuditOptions = {}): void {
+    const findings = this.reachability.audit(options);
+    if (findings.length === 0) return;
+    const scope = options.minSeverity ? ` of severity ${options.minSeverity} or above` : '';
+    throw new Error(`Expected no audit findings${scope}, but found ${findings.length}:\n${describeFindings(findings)}`);
+  }
+
+  /**
+   * Asserts that the audit reports a rule, optionally for one resource.
+   * @param rule the rule's identifier (`NETSEC004`) or name (`egress-to-any-address`)
+   * @param resource the object as findings name it, `Kind namespace/name` (`NetworkPolicy shop/web`) or
+   * `Kind name` for a cluster-scoped object (`Namespace shop`)
+   * @throws Error listing every finding the audit did report
+   */
+  public hasFinding(rule: string, resource?: string): void {
+    const findings = this.reachability.audit();
+    const matches = findings.filter((f: AuditFinding) => (f.ruleId === rule || f.ruleName === rule)
+      && (resource === undefined || f.resource === resource));
+    if (matches.length > 0) return;
+    const expected = resource === undefined ? rule : `${rule} on ${resource}`;
+    const found = findings.length === 0 ? 'no findings at all' : `these ${findings.length}:\n${describeFindings(findings)}`;
+    throw new Error(`Expected an audit finding ${expected}, but found ${found}`);
+  }
+
+  private expectConnection(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port, allowed: boolean): void {
+    const explanation = this.reachability.explain(from, to, port);
+    if (explanation.allowed === allowed) return;
+    const [expected, actual] = allowed ? ['allowed', 'denied'] : ['denied', 'allowed'];
+    throw new Error(`Expected ${endpointLabel(from)} -> ${endpointLabel(to)} on ${port} to be ${expected}, but it is ${actual}.\n`
+      + explanation.text);
+  }
+
+  /** The `namespace/pod` id of a pod endpoint, checked against the model. */
+  private podId(endpoint: ReachabilityEndpoint, method: string): string {
+    if (endpoint?.pod === undefined || endpoint.ip !== undefined) {
+      throw netsecError(`NetsecAssertions.${method}`, 'needs a pod endpoint', endpoint,
+        'Name a modelled pod as { namespace, pod }; flows are listed between pods only.');
+    }
+    const id = endpointLabel(endpoint);
+    if (!this.reachability.pods.includes(id)) {
+      throw netsecError(`NetsecAssertions.${method}`, 'names a pod that is not modelled', id,
+        `Modelled pods: ${this.reachability.pods.join(', ') || '(none)'}.`);
+    }
+    return id;
+  }
+}
+
+function compareFlows(expectation: string, expected: string[], actual: string[], method: string): void {
+  if (!Array.isArray(expected) || expected.some(e => typeof e !== 'string')) {
+    throw netsecError(`NetsecAssertions.${method}`, 'expects a list of "namespace/pod: ports" strings', expected,
+      'Pass e.g. ["shop/api: TCP 9090"], or [] for no connections.');
+  }
+  const want = new Set(expected.map(normalizeFlowLine));
+  const have = new Set(actual);
+  const unexpected = actual.filter(a => !want.has(a));
+  const missing = [...want].filter(e => !have.has(e)).sort();
+  if (unexpected.length === 0 && missing.length === 0) return;
+  const list = (lines: string[]) => lines.length === 0 ? '  (none)' : lines.map(l => `  ${l}`).join('\n');
+  const parts = [`Expected ${expectation}:`, list([...want].sort()), 'but the policies allow:', list(actual)];
+  if (unexpected.length > 0) parts.push('Unexpected:', list(unexpected));
+  if (missing.length > 0) parts.push('Missing:', list(missing));
+  throw new Error(parts.join('\n'));
+}
+
+/** Tolerates spacing differences around the colon and between ports. */
+function normalizeFlowLine(line: string): string {
+  const colon = line.indexOf(':');
+  if (colon < 0) return line.trim();
+  return flowLine(line.slice(0, colon).trim(), line.slice(colon + 1).trim().replace(/\s+/g, ' '));
+}

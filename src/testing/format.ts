@@ -1,0 +1,25 @@
+import { AuditFinding } from '../analysis/audit-finding';
+import { ReachabilityEndpoint } from '../analysis/reachability';
+
+/*
+ * Text for assertion messages. Internal: not re-exported.
+ */
+
+/** An endpoint as the analyzer labels it: `namespace/pod` (namespace defaulting to "default") or the address. */
+export function endpointLabel(endpoint: ReachabilityEndpoint): string {
+  if (endpoint?.ip !== undefined) return endpoint.ip;
+  return `${endpoint?.namespace ?? 'default'}/${endpoint?.pod}`;
+}
+
+/** One allowed flow seen from one end: `namespace/pod: ports`. */
+export function flowLine(pod: string, ports: string): string {
+  return `${pod}: ${ports}`;
+}
+
+/** One finding per line: rule, severity, resource, construct path when known, message and fix. */
+export function describeFindings(findings: AuditFinding[]): string {
+  return findings.map(f => {
+    const construct = f.constructPath ? ` (construct ${f.constructPath})` : '';
+    return `  ${f.ruleId} ${f.ruleName} [${f.severity}] ${f.resource}${construct}: ${f.message} Fix: ${f.fix}`;
+  }).join('\n');
+}

@@ -14,14 +14,18 @@ export interface ParsedCidr {
   /** Canonical text: `network/prefix`. */
   readonly text: string;
   readonly address: ipaddr.IPv4 | ipaddr.IPv6;
+  /** The text as written, when it had host bits set (only with `allowHostBits`). */
+  readonly withHostBits?: string;
 }
 
 /**
  * Parses `a.b.c.d/n` or `x::y/n`. Returns an explanation string when the input is not a CIDR, so callers
  * can build an error that names their construct. Host bits set in the address are reported as an error
- * because the API server normalizes them away, which would hide a typo.
+ * because the API server normalizes them away, which would hide a typo. The analyzer reads manifests
+ * written by others and passes `allowHostBits`: it then models the network the API server keeps and
+ * remembers the text as written (`withHostBits`).
  */
-export function parseCidr(text: string): ParsedCidr | string {
+export function parseCidr(text: string, allowHostBits = false): ParsedCidr | string {
   if (typeof text !== 'string' || !text.includes('/')) {
     return 'is not in CIDR notation (missing the "/prefix")';
   }
@@ -41,7 +45,8 @@ export function parseCidr(text: string): ParsedCidr | string {
   const network = address.kind() === 'ipv4'
     ? ipaddr.IPv4.networkAddressFromCIDR(text)
     : ipaddr.IPv6.networkAddressFromCIDR(text);
-  if (network.toNormalizedString() !== address.toNormalizedString()) {
+  const hostBits = network.toNormalizedString() !== address.toNormalizedString();
+  if (hostBits && !allowHostBits) {
     return `has host bits set; the network address is ${network.toString()}/${prefixLength}`;
   }
   return {
@@ -50,6 +55,7 @@ export function parseCidr(text: string): ParsedCidr | string {
     prefixLength,
     text: `${network.toString()}/${prefixLength}`,
     address: network,
+    ...(hostBits ? { withHostBits: text } : {}),
   };
 }
 

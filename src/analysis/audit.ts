@@ -1,6 +1,18 @@
+import { parseAddress } from '../cidr';
+import { netsecError } from '../errors';
+import { Port, Protocol } from '../port';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
+import { AuditRules } from './audit-rules';
 import { ClusterIndex } from './cluster';
-import { ManifestModel } from './manifests';
+import { explainConnection } from './explain';
+import { ManifestModel, ModelPod, namespaceOf } from './manifests';
+import { CompiledPolicyPort, CompiledRule } from './policy-model';
+
+/*
+ * The audit: each rule of the catalogue (audit-rules.ts) is one function from the model to findings.
+ * Rules read the same compiled policies the analyzer evaluates, so a finding about reachability (the
+ * metadata endpoint) is exactly what `explain` would answer.
+ */
 
 /** The severities in increasing order. */
 const ORDER: readonly AuditSeverity[] = [AuditSeverity.LOW, AuditSeverity.MEDIUM, AuditSeverity.HIGH, AuditSeverity.CRITICAL];
@@ -15,7 +27,385 @@ export function parseSeverity(text: string): AuditSeverity | undefined {
   return ORDER.find(s => s === String(text).toLowerCase());
 }
 
-/** Runs every rule of the catalogue. (Implementation in progress.) */
-export function runAudit(_model: ManifestModel, _index: ClusterIndex, _options: AuditOptions): AuditFinding[] {
-  throw new Error('Reachability.audit: not implemented yet');
+/** Finds the construct that emitted an object (kind, namespace or undefined for cluster-scoped, name). */
+export type ConstructPathLookup = (kind: string, namespace: string | undefined, name: string) => string | undefined;
+
+/** The cloud instance metadata endpoints (AWS, GCP, Azure, OpenStack share the IPv4 one; AWS has an IPv6 one). */
+export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254', 'fd00:ec2::254'];
+
+/** The object a finding is about. */
+interface Subject {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly constructPath?: string;
+}
+
+interface AuditContext {
+  readonly model: ManifestModel;
+  readonly index: ClusterIndex;
+  readonly lookup: ConstructPathLookup;
+}
+
+type RuleCheck = (context: AuditContext, report: (subject: Subject, message: string, fix: string) => void) => void;
+
+const CHECKS: Record<string, RuleCheck> = {
+  NETSEC001: (c, report) => defaultDeny(c, 'ingress', report),
+  NETSEC002: (c, report) => defaultDeny(c, 'egress', report),
+  NETSEC003: unselectedPods,
+  NETSEC004: egressToAnyAddress,
+  NETSEC005: metadataReachable,
+  NETSEC006: loadBalancerSourceRanges,
+  NETSEC007: nodePortServices,
+  NETSEC008: ingressWithoutTls,
+  NETSEC009: (c, report) => peerAuthenticationMode(c, 'PERMISSIVE', report),
+  NETSEC010: (c, report) => peerAuthenticationMode(c, 'DISABLE', report),
+  NETSEC011: (c, report) => ingressPortsWithoutService(c, true, report),
+  NETSEC012: cidrsWithHostBits,
+  NETSEC013: (c, report) => ingressPortsWithoutService(c, false, report),
+};
+
+/** Runs every rule of the catalogue that the options keep; findings sorted most severe first. */
+export function runAudit(model: ManifestModel, index: ClusterIndex, options: AuditOptions, lookup: ConstructPathLookup): AuditFinding[] {
+  const minSeverity = checkedSeverity(options.minSeverity);
+  const ignored = checkedIgnores(options.ignore);
+  const context: AuditContext = { model, index, lookup };
+  const findings: AuditFinding[] = [];
+  for (const rule of AuditRules.all()) {
+    if (ignored.has(rule.id) || compareSeverity(rule.severity, minSeverity) < 0) continue;
+    CHECKS[rule.id](context, (subject, message, fix) => {
+      const constructPath = subject.constructPath ?? lookup(subject.kind, subject.namespace, subject.name);
+      findings.push({
+        ruleId: rule.id,
+        ruleName: rule.name,
+        severity: rule.severity,
+        resource: subject.namespace === undefined ? `${subject.kind} ${subject.name}` : `${subject.kind} ${subject.namespace}/${subject.name}`,
+        kind: subject.kind,
+        ...(subject.namespace === undefined ? {} : { namespace: subject.namespace }),
+        name: subject.name,
+        message,
+        fix,
+        ...(constructPath === undefined ? {} : { constructPath }),
+      });
+    });
+  }
+  return findings.sort((a, b) => compareSeverity(b.severity, a.severity)
+    || compare(a.ruleId, b.ruleId) || compare(a.resource, b.resource) || compare(a.message, b.message));
+}
+
+function checkedSeverity(severity: AuditSeverity | undefined): AuditSeverity {
+  if (severity === undefined) return AuditSeverity.LOW;
+  const parsed = parseSeverity(severity);
+  if (parsed === undefined) {
+    throw netsecError('Reachability.audit', 'minSeverity is not a severity', severity, `Use one of ${ORDER.join(', ')} (AuditSeverity).`);
+  }
+  return parsed;
+}
+
+function checkedIgnores(ignore: string[] | undefined): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of ignore ?? []) {
+    const rule = typeof entry === 'string' ? AuditRules.find(entry.trim()) : undefined;
+    if (rule === undefined) {
+      throw netsecError('Reachability.audit', 'ignore names no audit rule', entry,
+        `Use rule identifiers or names from AuditRules.all(): ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
+    }
+    ids.add(rule.id);
+  }
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// NetworkPolicy coverage
+
+function podSubject(pod: ModelPod): Subject {
+  return { kind: pod.kind, namespace: pod.namespace, name: pod.name, constructPath: pod.constructPath };
+}
+
+function listNames(names: readonly string[], max = 5): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: (s: Subject, m: string, f: string) => void): void {
+  const type = direction === 'ingress' ? 'Ingress' : 'Egress';
+  for (const namespace of c.index.namespaces) {
+    const pods = c.index.pods.filter(p => p.namespace === namespace);
+    if (pods.length === 0) continue;
+    const covered = c.index.policies.some(p => p.namespace === namespace && p.podSelector.matchesAll && p[direction] !== undefined);
+    if (covered) continue;
+    report({ kind: 'Namespace', name: namespace },
+      `namespace ${namespace} has ${pods.length} pod${pods.length === 1 ? '' : 's'} (${listNames(pods.map(p => p.name))}) but no NetworkPolicy `
+      + `with an empty podSelector and policy type ${type}, so a pod added later is not ${direction}-isolated`,
+      `Add a default-deny policy for the namespace (podSelector: {}, policyTypes: [${type}]), e.g. new NamespaceIsolation(chart, 'baseline', { namespace: '${namespace}' }), `
+      + 'and allow each needed flow explicitly.');
+  }
+}
+
+function unselectedPods(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  c.index.pods.forEach((pod, i) => {
+    if (c.index.ingressOf[i].policies.length > 0 || c.index.egressOf[i].policies.length > 0) return;
+    report(podSubject(pod),
+      `no NetworkPolicy selects ${pod.namespace}/${pod.name} (labels ${describeLabels(pod.labels)}), so every connection to and from it is allowed`,
+      'Select the pods with a policy that isolates both directions (an IsolatedTier over their labels, or a namespace default deny) and allow only the flows they need.');
+  });
+}
+
+function egressToAnyAddress(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  for (const policy of c.index.policies) {
+    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    for (const rule of policy.egress ?? []) {
+      const ports = describePorts(rule);
+      if (rule.peers === undefined) {
+        report(subject, `spec.egress[${rule.index}] has no "to": it allows every destination, inside and outside the cluster, on ${ports}`,
+          'List the destinations: pods by namespace and labels, or ipBlocks as narrow as the service needs (RestrictedEgress, Peer.ipv4("203.0.113.0/24")).');
+        continue;
+      }
+      rule.peers.forEach((peer, p) => {
+        if (peer.kind !== 'ipBlock' || peer.cidr.prefixLength !== 0) return;
+        const except = peer.except.length > 0 ? ` except ${peer.except.map(e => e.text).join(', ')}` : '';
+        const family = peer.cidr.family === 'ipv4' ? 'IPv4' : 'IPv6';
+        const reach = peer.except.length > 0 ? `every ${family} address outside the excepted ranges` : `every ${family} address`;
+        report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${ports}`,
+          'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an egress gateway or a DNS-aware CNI).');
+      });
+    }
+  }
+}
+
+function metadataReachable(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  const endpoints = METADATA_ENDPOINTS.map(text => parseAddress(text)!);
+  c.index.pods.forEach((pod, i) => {
+    const reasons: string[] = [];
+    for (const address of endpoints) {
+      const explanation = explainConnection(c.index,
+        { kind: 'pod', position: i, pod, label: `${pod.namespace}/${pod.name}` },
+        { kind: 'address', address, label: address.toString() },
+        Port.tcp(80));
+      if (explanation.allowed) reasons.push(`${address.toString()} (${explanation.egress.reason})`);
+    }
+    if (reasons.length === 0) return;
+    report(podSubject(pod), `${pod.namespace}/${pod.name} may connect to the instance metadata endpoint on TCP 80: ${reasons.join('; ')}`,
+      'Isolate the pod\'s egress and keep 169.254.169.254/32 (and fd00:ec2::254/128) in the except list of every wide ipBlock; Peer.anyIpv4() and RestrictedEgress do this.');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Services and Ingresses
+
+function objectsOf(c: AuditContext, kind: string, group: string): any[] {
+  return c.model.objects.filter(o => o?.kind === kind && groupMatches(o.apiVersion, group));
+}
+
+function groupMatches(apiVersion: unknown, group: string): boolean {
+  if (typeof apiVersion !== 'string') return true;
+  const slash = apiVersion.indexOf('/');
+  return (slash < 0 ? '' : apiVersion.slice(0, slash)) === group;
+}
+
+function objectSubject(object: any): Subject {
+  return { kind: object.kind, namespace: namespaceOf(object), name: String(object.metadata?.name ?? '<unnamed>') };
+}
+
+const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+
+function loadBalancerSourceRanges(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  for (const service of objectsOf(c, 'Service', '')) {
+    if (service.spec?.type !== 'LoadBalancer') continue;
+    const field: unknown = service.spec?.loadBalancerSourceRanges;
+    const annotation: unknown = service.metadata?.annotations?.[SOURCE_RANGES_ANNOTATION];
+    const ranges = Array.isArray(field) && field.length > 0
+      ? field.map(String)
+      : typeof annotation === 'string' && annotation.trim().length > 0 ? annotation.split(',').map(s => s.trim()) : [];
+    const fix = 'Set spec.loadBalancerSourceRanges to the client ranges that need the service, or put it behind the ingress controller '
+      + '(type ClusterIP with a SecureIngress).';
+    if (ranges.length === 0) {
+      report(objectSubject(service), 'type LoadBalancer without loadBalancerSourceRanges: the cloud load balancer admits every address', fix);
+      continue;
+    }
+    const open = ranges.filter(r => /\/0$/.test(r));
+    if (open.length > 0) {
+      report(objectSubject(service), `type LoadBalancer with loadBalancerSourceRanges ${open.join(', ')}: every address is admitted`, fix);
+    }
+  }
+}
+
+function nodePortServices(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  for (const service of objectsOf(c, 'Service', '')) {
+    if (service.spec?.type !== 'NodePort') continue;
+    const ports = (Array.isArray(service.spec?.ports) ? service.spec.ports : [])
+      .map((p: any) => `${p?.protocol ?? 'TCP'} ${p?.port}${p?.nodePort !== undefined ? ` (nodePort ${p.nodePort})` : ''}`);
+    report(objectSubject(service),
+      `type NodePort opens ${ports.length > 0 ? ports.join(', ') : 'its ports'} on every node; node ports bypass the ingress controller and many NetworkPolicy implementations see the node, not the client, as the source`,
+      'Use type ClusterIP and expose the service through the ingress controller (SecureIngress); if a node port is unavoidable, firewall the node port range outside the cluster.');
+  }
+}
+
+function ingressWithoutTls(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  for (const ingress of objectsOf(c, 'Ingress', 'networking.k8s.io')) {
+    const tls: any[] = Array.isArray(ingress.spec?.tls) ? ingress.spec.tls : [];
+    const tlsHosts: string[] = tls.flatMap(t => (Array.isArray(t?.hosts) ? t.hosts : []).map(String));
+    const tlsForAnyHost = tls.some(t => !Array.isArray(t?.hosts) || t.hosts.length === 0);
+    const rules: any[] = Array.isArray(ingress.spec?.rules) ? ingress.spec.rules : [];
+    const fix = 'Add a spec.tls entry with the host and a certificate Secret (SecureIngress issues one with cert-manager), and redirect HTTP to HTTPS.';
+    const uncovered = new Set<string>();
+    for (const rule of rules) {
+      const host = typeof rule?.host === 'string' && rule.host.length > 0 ? rule.host : undefined;
+      if (host === undefined) {
+        if (!tlsForAnyHost) uncovered.add('every host (a rule without host)');
+      } else if (!tlsForAnyHost && !tlsHosts.some(pattern => hostMatches(pattern, host))) {
+        uncovered.add(host);
+      }
+    }
+    if (ingress.spec?.defaultBackend !== undefined && tls.length === 0) uncovered.add('the default backend');
+    if (uncovered.size > 0) {
+      report(objectSubject(ingress), `serves ${[...uncovered].join(', ')} without TLS${tls.length === 0 ? ' (no spec.tls)' : ''}`, fix);
+    }
+  }
+}
+
+/** True when a TLS host (exact, or `*.domain` for one label) covers a rule host. */
+function hostMatches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  if (p.startsWith('*.')) {
+    const dot = h.indexOf('.');
+    return dot > 0 && h.slice(dot) === p.slice(1);
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Istio
+
+function peerAuthenticationMode(c: AuditContext, mode: 'PERMISSIVE' | 'DISABLE', report: (s: Subject, m: string, f: string) => void): void {
+  const fix = mode === 'PERMISSIVE'
+    ? 'Use mode STRICT once every client has a sidecar (MeshMtls with MtlsMode.STRICT); keep PERMISSIVE only for a migration, on the fewest workloads and ports.'
+    : 'Use mode STRICT; if a port must accept clients outside the mesh (e.g. a metrics scraper), allow it on that port only and restrict it with a NetworkPolicy.';
+  for (const object of objectsOf(c, 'PeerAuthentication', 'security.istio.io')) {
+    const scope = describePeerAuthenticationScope(object);
+    const where: string[] = [];
+    if (object.spec?.mtls?.mode === mode) where.push(scope);
+    const portLevel = object.spec?.portLevelMtls;
+    if (portLevel && typeof portLevel === 'object') {
+      const ports = Object.keys(portLevel).filter(port => portLevel[port]?.mode === mode).sort((a, b) => Number(a) - Number(b));
+      if (ports.length > 0) where.push(`port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} of ${scope}`);
+    }
+    if (where.length === 0) continue;
+    report(objectSubject(object),
+      `mTLS mode ${mode} for ${where.join('; ')}: ${mode === 'PERMISSIVE' ? 'plain-text connections are accepted next to mTLS' : 'connections are accepted in plain text only'}`,
+      fix);
+  }
+}
+
+function describePeerAuthenticationScope(object: any): string {
+  const labels = object.spec?.selector?.matchLabels;
+  const namespace = namespaceOf(object);
+  if (labels && typeof labels === 'object' && Object.keys(labels).length > 0) {
+    return `workloads ${describeLabels(labels)} in namespace ${namespace}`;
+  }
+  return `every workload in namespace ${namespace}${namespace === 'istio-system' ? ' (the root namespace: the whole mesh, by default)' : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ingress ports and Services
+
+/**
+ * Ingress ports a pod accepts that no Service selecting it exposes. `withService` reports pods that some
+ * Service selects (NETSEC011, a port mismatch); otherwise pods that no Service selects (NETSEC013).
+ */
+function ingressPortsWithoutService(c: AuditContext, withService: boolean, report: (s: Subject, m: string, f: string) => void): void {
+  const services = objectsOf(c, 'Service', '').filter(s => {
+    const selector = s.spec?.selector;
+    return selector && typeof selector === 'object' && Object.keys(selector).length > 0;
+  });
+  c.index.pods.forEach((pod, i) => {
+    const wanted = new Map<string, { protocol: Protocol; port: number }>();
+    for (const { rule } of c.index.ingressOf[i].rules) {
+      for (const entry of rule.ports ?? []) {
+        if (entry.port === undefined || entry.endPort !== undefined || entry.name !== undefined) continue;
+        wanted.set(`${entry.protocol} ${entry.port}`, { protocol: entry.protocol, port: entry.port });
+      }
+    }
+    if (wanted.size === 0) return;
+    const selecting = services.filter(s => namespaceOf(s) === pod.namespace
+      && Object.entries(s.spec.selector).every(([k, v]) => pod.labels[k] === v));
+    if ((selecting.length > 0) !== withService) return;
+    const exposed = new Set<string>();
+    for (const service of selecting) {
+      for (const port of Array.isArray(service.spec?.ports) ? service.spec.ports : []) {
+        const protocol: Protocol = port?.protocol ?? Protocol.TCP;
+        const target = port?.targetPort ?? port?.port;
+        const number = typeof target === 'string' && !/^\d+$/.test(target)
+          ? pod.ports.find(p => p.name === target && p.protocol === protocol)?.port
+          : Number(target);
+        if (number !== undefined && Number.isInteger(number)) exposed.add(`${protocol} ${number}`);
+      }
+    }
+    const missing = [...wanted.keys()].filter(k => !exposed.has(k)).sort(compareProtocolPorts);
+    if (missing.length === 0) return;
+    if (withService) {
+      const names = selecting.map(s => s.metadata?.name).sort();
+      report(podSubject(pod), `${pod.namespace}/${pod.name} accepts ingress on ${missing.join(', ')}, but the Services that select it `
+        + `(${names.join(', ')}) expose no such target port`,
+      'Correct the port in the ingress rule, or give the Service a port with that targetPort (IsolatedTier.expose()).');
+    } else {
+      report(podSubject(pod), `${pod.namespace}/${pod.name} accepts ingress on ${missing.join(', ')}, but no Service in namespace ${pod.namespace} selects it`,
+        'If clients reach the pods through a Service, add it (IsolatedTier.expose()); ignore this rule when the Service is managed elsewhere.');
+    }
+  });
+}
+
+function compareProtocolPorts(a: string, b: string): number {
+  const [pa, na] = a.split(' ');
+  const [pb, nb] = b.split(' ');
+  return compare(pa, pb) || Number(na) - Number(nb);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CIDRs
+
+function cidrsWithHostBits(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+  for (const policy of c.index.policies) {
+    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    const rules: CompiledRule[] = [...policy.ingress ?? [], ...policy.egress ?? []];
+    for (const rule of rules) {
+      const peerField = rule.direction === 'ingress' ? 'from' : 'to';
+      (rule.peers ?? []).forEach((peer, p) => {
+        if (peer.kind !== 'ipBlock') return;
+        const field = `spec.${rule.direction}[${rule.index}].${peerField}[${p}].ipBlock`;
+        const blocks = [{ block: peer.cidr, field: `${field}.cidr` }, ...peer.except.map((block, e) => ({ block, field: `${field}.except[${e}]` }))];
+        for (const { block, field: where } of blocks) {
+          if (block.withHostBits === undefined) continue;
+          const single = `${block.withHostBits.split('/')[0]}/${block.family === 'ipv4' ? 32 : 128}`;
+          report(subject, `${where} "${block.withHostBits}" has host bits set; it is modelled as ${block.text}, but CNIs differ on how they read it`,
+            `Write the block you mean: "${block.text}" for the network, or "${single}" for the one address.`);
+        }
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Text
+
+function describeLabels(labels: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(labels).sort(([a], [b]) => compare(a, b));
+  return entries.length === 0 ? '{}' : `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+}
+
+function describePorts(rule: CompiledRule): string {
+  if (rule.ports === undefined) return 'every port';
+  return rule.ports.map(describePort).join(', ');
+}
+
+function describePort(entry: CompiledPolicyPort): string {
+  if (entry.name !== undefined) return `${entry.protocol} port named ${entry.name}`;
+  if (entry.port === undefined) return `all ${entry.protocol}`;
+  return entry.endPort === undefined ? `${entry.protocol} ${entry.port}` : `${entry.protocol} ${entry.port}-${entry.endPort}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

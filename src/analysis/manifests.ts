@@ -32,6 +32,10 @@ export interface ModelPod {
   readonly addresses: readonly (IPv4 | IPv6)[];
   /** Where the pod comes from, e.g. `Deployment shop/web`, for messages. */
   readonly source: string;
+  /** The kind of the object the pod comes from (`Pod`, `Deployment`, ..., or `IsolatedTier`). */
+  readonly kind: string;
+  /** The construct that declared the pod, when it comes from a construct. */
+  readonly constructPath?: string;
 }
 
 /** A NetworkPolicy object and how to name it in messages. */
@@ -177,6 +181,7 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
     ports: readContainerPorts(spec, where),
     addresses: isPod ? readPodIps(object.status, where) : [],
     source: where,
+    kind: object.kind,
   };
 }
 

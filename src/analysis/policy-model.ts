@@ -192,7 +192,8 @@ function compileIpBlock(raw: any, where: string, field: string): IpBlockPeer {
 }
 
 function checkedCidr(text: unknown, where: string, field: string): ParsedCidr {
-  const parsed = parseCidr(text as string);
+  // The API server accepts host bits and keeps the network; the audit reports them (NETSEC012).
+  const parsed = parseCidr(text as string, true);
   if (typeof parsed === 'string') {
     const hint = typeof text === 'string' && !text.includes('/') ? ` For one address write "${text}/${text.includes(':') ? 128 : 32}".` : '';
     throw netsecError(where, `${field} ${parsed}`, text, `Write a CIDR such as "10.0.0.0/16" or "2001:db8::/64".${hint}`);

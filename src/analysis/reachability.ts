@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
@@ -93,7 +93,7 @@ export class Reachability {
   private static fromScopes(manifests: any[], root: IConstruct): Reachability {
     const model = readManifests(manifests);
     for (const pod of tierPods(root)) addPod(model, pod);
-    return new Reachability(model);
+    return new Reachability(model, root);
   }
 
   /** Every modelled pod, as `namespace/pod`, sorted by namespace then name. */
@@ -104,9 +104,12 @@ export class Reachability {
   private readonly index: ClusterIndex;
   private readonly model: ManifestModel;
   private readonly addresses = new Map<string, number>();
+  private readonly root?: IConstruct;
+  private constructPaths?: Map<string, string>;
 
-  private constructor(model: ManifestModel) {
+  private constructor(model: ManifestModel, root?: IConstruct) {
     this.model = model;
+    this.root = root;
     this.index = new ClusterIndex(model);
     this.pods = [...this.index.podIds];
     this.namespaces = [...this.index.namespaces];
@@ -176,7 +179,7 @@ export class Reachability {
    * @returns the findings, most severe first, then by rule identifier and resource
    */
   public audit(options: AuditOptions = {}): AuditFinding[] {
-    return runAudit(this.model, this.index, options);
+    return runAudit(this.model, this.index, options, (kind, namespace, name) => this.constructPathOf(kind, namespace, name));
   }
 
   /**
@@ -185,6 +188,20 @@ export class Reachability {
    */
   public objectsOfKind(kind: string): any[] {
     return this.model.objects.filter(o => o.kind === kind);
+  }
+
+  /** The construct path of an emitted object, found by rendering each ApiObject under the root once. */
+  private constructPathOf(kind: string, namespace: string | undefined, name: string): string | undefined {
+    if (this.root === undefined) return undefined;
+    if (this.constructPaths === undefined) {
+      this.constructPaths = new Map();
+      for (const construct of this.root.node.findAll()) {
+        if (!ApiObject.isApiObject(construct)) continue;
+        const json = construct.toJson();
+        this.constructPaths.set(objectKey(json?.kind, json?.metadata?.namespace, json?.metadata?.name), construct.node.path);
+      }
+    }
+    return this.constructPaths.get(objectKey(kind, namespace, name));
   }
 
   private resolve(endpoint: ReachabilityEndpoint, role: string): ResolvedEndpoint {
@@ -220,6 +237,10 @@ export class Reachability {
   private podEndpoint(position: number): ResolvedEndpoint {
     return { kind: 'pod', position, pod: this.index.pods[position], label: this.pods[position] };
   }
+}
+
+function objectKey(kind: unknown, namespace: unknown, name: unknown): string {
+  return `${kind}|${kind === 'Namespace' ? '' : namespace ?? DEFAULT_NAMESPACE}|${name}`;
 }
 
 function checkQueryPort(port: Port, method: string): void {

@@ -22,6 +22,8 @@ export function tierPods(root: IConstruct): ModelPod[] {
         .map(p => ({ port: p.port!, protocol: p.protocol })),
       addresses: [],
       source: `IsolatedTier ${tier.node.path}`,
+      kind: 'IsolatedTier',
+      constructPath: tier.node.path,
     };
   });
 }

@@ -1,5 +1,6 @@
 import { pod, rawPolicy } from './fixtures';
 import { Reachability } from '../../src/analysis';
+import { Port } from '../../src/port';
 
 /** Reading one NetworkPolicy in namespace x named p, next to one pod. */
 const read = (spec: any) => () => Reachability.fromManifests([pod('x', 'a'), rawPolicy('x', 'p', spec)]);
@@ -12,9 +13,14 @@ describe('a NetworkPolicy the API server would reject is an error naming the obj
         + 'Write a CIDR such as "10.0.0.0/16" or "2001:db8::/64". For one address write "10.0.0.1/32".');
   });
 
-  test('a malformed or host-bits CIDR', () => {
+  test('a malformed CIDR', () => {
     expect(read(ingressFrom({ ipBlock: { cidr: '10.0.0.0/33' } }))).toThrow(/ipBlock.cidr is not a valid IPv4 or IPv6 CIDR \("10.0.0.0\/33"\)/);
-    expect(read(ingressFrom({ ipBlock: { cidr: '10.0.0.1/8' } }))).toThrow(/has host bits set; the network address is 10.0.0.0\/8/);
+  });
+
+  test('a CIDR with host bits is accepted, as the API server does, and modelled as its network', () => {
+    const r = read(ingressFrom({ ipBlock: { cidr: '10.0.0.1/8' } }))();
+    expect(r.isAllowed({ ip: '10.200.0.9' }, { namespace: 'x', pod: 'a' }, Port.tcp(80))).toBe(true);
+    expect(r.isAllowed({ ip: '11.0.0.1' }, { namespace: 'x', pod: 'a' }, Port.tcp(80))).toBe(false);
   });
 
   test('an except block outside the cidr, or as large as it', () => {

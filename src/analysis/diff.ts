@@ -1,0 +1,224 @@
+import { Port, Protocol } from '../port';
+import { AllowedFlow } from './allowed-flow';
+import { AuditFinding, AuditOptions } from './audit-finding';
+import { Reachability } from './reachability';
+
+/** Ports a change opens or closes between one ordered pair of modelled pods. */
+export interface FlowChange {
+  /** The source pod, as `namespace/pod`. */
+  readonly from: string;
+  /** The destination pod, as `namespace/pod`. */
+  readonly to: string;
+  /**
+   * The ports opened (or closed), merged into ranges, per protocol in the order TCP, UDP, SCTP; a
+   * protocol opened (or closed) entirely is one whole-protocol `Port` (`Port.allTcp()` etc.).
+   */
+  readonly ports: Port[];
+  /** The ports in words, e.g. `TCP 80, 8000-8100; UDP 53`, `all TCP` or `all traffic`. */
+  readonly description: string;
+  /**
+   * True when the whole flow appears or disappears: in `opened`, the pair could not connect on any port
+   * before; in `closed`, it cannot connect on any port after.
+   */
+  readonly wholeFlow: boolean;
+}
+
+/**
+ * What a change to the manifests does to the network: the flows it opens and closes, and the audit
+ * findings it adds and resolves.
+ *
+ * Compares `Reachability.flows()` of both models port by port, so a pair whose allowed ports changed
+ * from `TCP 80-90` to `TCP 85-95` reports `TCP 91-95` opened and `TCP 80-84` closed. Pods are matched
+ * by `namespace/pod`: a renamed pod's flows close and the new name's flows open.
+ *
+ * @example
+ * const change = ReachabilityDiff.between(Reachability.fromManifests(mainBranch), Reachability.fromManifests(pullRequest));
+ * if (!change.isEmpty) console.log(change.toMarkdown());
+ */
+export class ReachabilityDiff {
+  /**
+   * Compares two models.
+   * @param before the model of the current manifests (e.g. the main branch)
+   * @param after the model of the changed manifests (e.g. a pull request)
+   * @param auditOptions the options both audits run with (ignored rules, minimum severity)
+   */
+  public static between(before: Reachability, after: Reachability, auditOptions: AuditOptions = {}): ReachabilityDiff {
+    const { opened, closed } = compareFlows(before.flows(), after.flows());
+    const oldFindings = before.audit(auditOptions);
+    const newFindings = after.audit(auditOptions);
+    return new ReachabilityDiff(opened, closed, subtractFindings(newFindings, oldFindings), subtractFindings(oldFindings, newFindings));
+  }
+
+  /** Ports that are allowed after but not before, per pair, sorted by source then destination. */
+  public readonly opened: FlowChange[];
+  /** Ports that were allowed before but not after, per pair, sorted by source then destination. */
+  public readonly closed: FlowChange[];
+  /** Findings of the audit after the change that the audit before it did not report, most severe first. */
+  public readonly findingsAdded: AuditFinding[];
+  /** Findings of the audit before the change that the audit after it no longer reports, most severe first. */
+  public readonly findingsResolved: AuditFinding[];
+
+  private constructor(opened: FlowChange[], closed: FlowChange[], findingsAdded: AuditFinding[], findingsResolved: AuditFinding[]) {
+    this.opened = opened;
+    this.closed = closed;
+    this.findingsAdded = findingsAdded;
+    this.findingsResolved = findingsResolved;
+  }
+
+  /** True when no flow opens or closes and no finding is added or resolved. */
+  public get isEmpty(): boolean {
+    return this.opened.length + this.closed.length + this.findingsAdded.length + this.findingsResolved.length === 0;
+  }
+
+  /**
+   * The change as Markdown for a pull-request review: a table of opened flows, a table of closed flows,
+   * and lists of the findings added and resolved; sections without entries are left out.
+   */
+  public toMarkdown(): string {
+    if (this.isEmpty) return 'No change: the same flows are allowed and the audit reports the same findings.\n';
+    const sections: string[] = [];
+    if (this.opened.length > 0) sections.push(flowTable(`Flows opened (${this.opened.length})`, this.opened, 'new flow', 'more ports'));
+    if (this.closed.length > 0) sections.push(flowTable(`Flows closed (${this.closed.length})`, this.closed, 'flow removed', 'fewer ports'));
+    if (this.findingsAdded.length > 0) sections.push(findingList(`Findings added (${this.findingsAdded.length})`, this.findingsAdded));
+    if (this.findingsResolved.length > 0) sections.push(findingList(`Findings resolved (${this.findingsResolved.length})`, this.findingsResolved));
+    return sections.join('\n');
+  }
+}
+
+const PROTOCOLS: readonly Protocol[] = [Protocol.TCP, Protocol.UDP, Protocol.SCTP];
+const LAST_PORT = 65535;
+
+/** Inclusive port intervals of one protocol, sorted and not touching. */
+type Intervals = Array<{ start: number; end: number }>;
+
+function compareFlows(before: AllowedFlow[], after: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
+  const oldPorts = new Map(before.map(f => [pairKey(f.from, f.to), f]));
+  const newPorts = new Map(after.map(f => [pairKey(f.from, f.to), f]));
+  const pairs = [...new Map([...before, ...after].map(f => [pairKey(f.from, f.to), { from: f.from, to: f.to }])).values()]
+    .sort((a, b) => comparePods(a.from, b.from) || comparePods(a.to, b.to));
+  const opened: FlowChange[] = [];
+  const closed: FlowChange[] = [];
+  for (const { from, to } of pairs) {
+    const was = oldPorts.get(pairKey(from, to));
+    const is = newPorts.get(pairKey(from, to));
+    const gained = subtract(portSets(is), portSets(was));
+    const lost = subtract(portSets(was), portSets(is));
+    if (gained.size > 0) opened.push({ from, to, ...describe(gained), wholeFlow: was === undefined });
+    if (lost.size > 0) closed.push({ from, to, ...describe(lost), wholeFlow: is === undefined });
+  }
+  return { opened, closed };
+}
+
+function pairKey(from: string, to: string): string {
+  return `${from}\n${to}`;
+}
+
+/** Orders `namespace/pod` ids by namespace, then name, like `Reachability.pods`. */
+function comparePods(a: string, b: string): number {
+  const [na, pa] = splitPod(a);
+  const [nb, pb] = splitPod(b);
+  return compareText(na, nb) || compareText(pa, pb);
+}
+
+function splitPod(id: string): [string, string] {
+  const slash = id.indexOf('/');
+  return [id.slice(0, slash), id.slice(slash + 1)];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A flow's ports as merged intervals per protocol; `flows()` yields only numeric and whole-protocol ports. */
+function portSets(flow: AllowedFlow | undefined): Map<Protocol, Intervals> {
+  const sets = new Map<Protocol, Intervals>();
+  for (const port of flow?.ports ?? []) {
+    if (port.isNamed) continue;
+    const interval = port.isAllPorts ? { start: 1, end: LAST_PORT } : { start: port.port!, end: port.endPort ?? port.port! };
+    sets.set(port.protocol, merge([...sets.get(port.protocol) ?? [], interval]));
+  }
+  return sets;
+}
+
+function merge(intervals: Intervals): Intervals {
+  const merged: Intervals = [];
+  for (const next of [...intervals].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last && next.start <= last.end + 1) last.end = Math.max(last.end, next.end);
+    else merged.push({ ...next });
+  }
+  return merged;
+}
+
+/** The ports in `a` that are not in `b`, per protocol; protocols left empty are dropped. */
+function subtract(a: Map<Protocol, Intervals>, b: Map<Protocol, Intervals>): Map<Protocol, Intervals> {
+  const result = new Map<Protocol, Intervals>();
+  for (const [protocol, intervals] of a) {
+    let rest = intervals;
+    for (const cut of b.get(protocol) ?? []) {
+      rest = rest.flatMap(i => [
+        ...(i.start < cut.start ? [{ start: i.start, end: Math.min(i.end, cut.start - 1) }] : []),
+        ...(i.end > cut.end ? [{ start: Math.max(i.start, cut.end + 1), end: i.end }] : []),
+      ]);
+    }
+    if (rest.length > 0) result.set(protocol, rest);
+  }
+  return result;
+}
+
+/** Ports and words in the shape `AllowedFlow` uses. */
+function describe(sets: Map<Protocol, Intervals>): Pick<FlowChange, 'ports' | 'description'> {
+  const ports: Port[] = [];
+  const parts: string[] = [];
+  let wholeProtocols = 0;
+  for (const protocol of PROTOCOLS) {
+    const intervals = sets.get(protocol);
+    if (!intervals) continue;
+    if (intervals.length === 1 && intervals[0].start === 1 && intervals[0].end === LAST_PORT) {
+      wholeProtocols++;
+      ports.push(Port.allPorts(protocol));
+      parts.push(`all ${protocol}`);
+      continue;
+    }
+    ports.push(...intervals.map(i => Port.range(protocol, i.start, i.end)));
+    parts.push(`${protocol} ${intervals.map(i => (i.start === i.end ? `${i.start}` : `${i.start}-${i.end}`)).join(', ')}`);
+  }
+  return { ports, description: wholeProtocols === PROTOCOLS.length ? 'all traffic' : parts.join('; ') };
+}
+
+/**
+ * The findings of `a` that `b` does not have, keeping `a`'s order. A finding is the same when its rule,
+ * object and message are; each finding of `b` accounts for one equal finding of `a`.
+ */
+function subtractFindings(a: AuditFinding[], b: AuditFinding[]): AuditFinding[] {
+  const remaining = new Map<string, number>();
+  for (const finding of b) remaining.set(findingKey(finding), (remaining.get(findingKey(finding)) ?? 0) + 1);
+  return a.filter(finding => {
+    const count = remaining.get(findingKey(finding)) ?? 0;
+    if (count > 0) remaining.set(findingKey(finding), count - 1);
+    return count === 0;
+  });
+}
+
+function findingKey(finding: AuditFinding): string {
+  return [finding.ruleId, finding.kind, finding.namespace ?? '', finding.name, finding.message].join('\n');
+}
+
+function flowTable(title: string, changes: FlowChange[], whole: string, partial: string): string {
+  const rows = changes.map(c => `| \`${c.from}\` | \`${c.to}\` | ${cell(c.description)} | ${c.wholeFlow ? whole : partial} |`);
+  return [`### ${title}`, '', '| From | To | Ports | Change |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+function findingList(title: string, findings: AuditFinding[]): string {
+  const items = findings.map(f => `- **${f.severity.toUpperCase()}** ${f.ruleId} ${f.ruleName}: ${f.resource}: ${inline(f.message)}`);
+  return [`### ${title}`, '', ...items, ''].join('\n');
+}
+
+/** Table cells may not hold a pipe or a line break. */
+function cell(text: string): string {
+  return inline(text).replace(/\|/g, '\\|');
+}
+
+function inline(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,94 @@
+import { AuditFinding } from '../analysis/audit-finding';
+import { FlowChange, ReachabilityDiff } from '../analysis/diff';
+import { Reachability } from '../analysis/reachability';
+import { netsecError } from '../errors';
+import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import { ExitStatus } from './exit-status';
+import { ManifestInput, readManifestInput } from './input';
+import { checkIgnored, failing, findingJson, parseFailOn, plural, portJson } from './report';
+import type { CliIo } from './run';
+import { DIFF_USAGE } from './usage';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'fail-on-change', takesValue: false },
+  { name: 'fail-on', takesValue: true },
+  { name: 'ignore', takesValue: true, repeatable: true },
+  { name: 'json', takesValue: false },
+  { name: 'help', takesValue: false },
+];
+
+/** One side of the comparison. */
+interface Side {
+  readonly path: string;
+  readonly input: ManifestInput;
+  readonly reachability: Reachability;
+}
+
+/** `cdk8s-netsec diff`: compares two synthesized outputs; returns the exit status. */
+export function diff(argv: readonly string[], io: CliIo): number {
+  const args = parseArguments('diff', argv, OPTIONS);
+  if (args.switches.has('help')) {
+    io.stdout.write(DIFF_USAGE);
+    return ExitStatus.OK;
+  }
+  if (args.operands.length !== 2) {
+    throw netsecError('cdk8s-netsec diff', 'needs exactly two paths, the old output and the new one', args.operands,
+      'Write cdk8s-netsec diff <old> <new>, each a YAML file or a directory of them.');
+  }
+  const failOn = parseFailOn(valueOf(args, 'fail-on') ?? 'none', 'diff');
+  const ignore = checkIgnored(listOf(args, 'ignore'), 'diff');
+  const [before, after] = args.operands.map(path => readSide(path, io));
+  const change = ReachabilityDiff.between(before.reachability, after.reachability, { ignore });
+
+  const reasons: string[] = [];
+  if (args.switches.has('fail-on-change') && !change.isEmpty) reasons.push('the change opens or closes flows or changes findings (--fail-on-change)');
+  const severe = failing(change.findingsAdded, failOn);
+  if (severe.length > 0) reasons.push(`the change adds ${plural(severe.length, 'finding')} at or above ${failOn} (--fail-on ${failOn})`);
+
+  io.stdout.write(args.switches.has('json') ? jsonReport(before, after, change) : markdownReport(before, after, change));
+  if (reasons.length > 0) io.stderr.write(`cdk8s-netsec diff: exit 1: ${reasons.join('; ')}.\n`);
+  return reasons.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
+}
+
+function readSide(path: string, io: CliIo): Side {
+  const input = readManifestInput([path], io);
+  try {
+    return { path, input, reachability: Reachability.fromManifests(input.objects) };
+  } catch (error: any) {
+    // Say which side the object is on; the library's message names the object, the value and the fix.
+    throw new Error(`${path}: ${error?.message ?? error}`);
+  }
+}
+
+function markdownReport(before: Side, after: Side, change: ReachabilityDiff): string {
+  const oldPods = new Set(before.reachability.pods);
+  const newPods = new Set(after.reachability.pods);
+  const added = after.reachability.pods.filter(p => !oldPods.has(p));
+  const removed = before.reachability.pods.filter(p => !newPods.has(p));
+  const lines = [
+    `## Network reachability: \`${before.path}\` → \`${after.path}\``,
+    '',
+    `Before: ${plural(before.input.files.length, 'file')}, ${plural(oldPods.size, 'pod')}. `
+      + `After: ${plural(after.input.files.length, 'file')}, ${plural(newPods.size, 'pod')}.`,
+  ];
+  if (added.length > 0) lines.push(`Pods added: ${added.map(p => `\`${p}\``).join(', ')}.`);
+  if (removed.length > 0) lines.push(`Pods removed: ${removed.map(p => `\`${p}\``).join(', ')}.`);
+  lines.push('', change.toMarkdown().trimEnd());
+  return lines.join('\n') + '\n';
+}
+
+function jsonReport(before: Side, after: Side, change: ReachabilityDiff): string {
+  const side = (s: Side) => ({ path: s.path, files: s.input.files, pods: s.reachability.pods });
+  const flow = (c: FlowChange) => ({ from: c.from, to: c.to, ports: c.ports.map(portJson), description: c.description, wholeFlow: c.wholeFlow });
+  const findings = (list: AuditFinding[]) => list.map(findingJson);
+  const document = {
+    before: side(before),
+    after: side(after),
+    changed: !change.isEmpty,
+    opened: change.opened.map(flow),
+    closed: change.closed.map(flow),
+    findingsAdded: findings(change.findingsAdded),
+    findingsResolved: findings(change.findingsResolved),
+  };
+  return JSON.stringify(document, undefined, 2) + '\n';
+}

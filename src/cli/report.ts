@@ -1,0 +1,88 @@
+import { compareSeverity, parseSeverity } from '../analysis/audit';
+import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
+import { AuditRules } from '../analysis/audit-rules';
+import { netsecError } from '../errors';
+import { Port } from '../port';
+
+/*
+ * What analyze and diff share: the --fail-on threshold, the --ignore list, and how findings and ports
+ * are printed as text and as JSON.
+ */
+
+/** The severities from most to least severe, for counts. */
+export const SEVERITIES_DESCENDING: readonly AuditSeverity[] = [AuditSeverity.CRITICAL, AuditSeverity.HIGH, AuditSeverity.MEDIUM, AuditSeverity.LOW];
+
+/** Reads `--fail-on`: a severity, or `none` (undefined: never fail on findings). */
+export function parseFailOn(text: string, command: string): AuditSeverity | undefined {
+  if (text.toLowerCase() === 'none') return undefined;
+  const severity = parseSeverity(text);
+  if (severity === undefined) {
+    throw netsecError(`cdk8s-netsec ${command} --fail-on`, 'is not a severity', text, 'Use low, medium, high, critical or none.');
+  }
+  return severity;
+}
+
+/** Checks `--ignore` entries against the audit catalogue, so that a typo does not silently ignore nothing. */
+export function checkIgnored(ignore: readonly string[], command: string): string[] {
+  for (const entry of ignore) {
+    if (AuditRules.find(entry) === undefined) {
+      throw netsecError(`cdk8s-netsec ${command} --ignore`, 'names no audit rule', entry,
+        `Give rule identifiers or names from the catalogue: ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
+    }
+  }
+  return [...ignore];
+}
+
+/** The findings at or above the threshold; none when there is no threshold. */
+export function failing(findings: readonly AuditFinding[], threshold: AuditSeverity | undefined): AuditFinding[] {
+  return threshold === undefined ? [] : findings.filter(f => compareSeverity(f.severity, threshold) >= 0);
+}
+
+/** A finding as an indented text block: severity, rule, object, message, fix. */
+export function findingText(finding: AuditFinding): string {
+  return [
+    `  ${finding.severity.toUpperCase()} ${finding.ruleId} ${finding.ruleName}: ${finding.resource}`,
+    `    ${finding.message}`,
+    `    Fix: ${finding.fix}`,
+  ].join('\n');
+}
+
+/** Counts per severity in words, most severe first: `1 high, 2 low`. */
+export function severityCounts(findings: readonly AuditFinding[]): string {
+  return SEVERITIES_DESCENDING
+    .map(s => [s, findings.filter(f => f.severity === s).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([s, count]) => `${count} ${s}`)
+    .join(', ');
+}
+
+/** `1 finding` / `2 findings`; irregular plurals are given. */
+export function plural(count: number, noun: string, nouns: string = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** A finding as a JSON object: every field of the finding, optional ones only when known. */
+export function findingJson(finding: AuditFinding): object {
+  return {
+    ruleId: finding.ruleId,
+    ruleName: finding.ruleName,
+    severity: finding.severity,
+    resource: finding.resource,
+    kind: finding.kind,
+    ...(finding.namespace !== undefined ? { namespace: finding.namespace } : {}),
+    name: finding.name,
+    message: finding.message,
+    fix: finding.fix,
+    ...(finding.constructPath !== undefined ? { constructPath: finding.constructPath } : {}),
+  };
+}
+
+/** A port as a JSON object: `{ protocol, port }`, `{ protocol, port, endPort }`, `{ protocol, name }`, or `{ protocol }` for all ports. */
+export function portJson(port: Port): object {
+  return {
+    protocol: port.protocol,
+    ...(port.port !== undefined ? { port: port.port } : {}),
+    ...(port.endPort !== undefined ? { endPort: port.endPort } : {}),
+    ...(port.name !== undefined ? { name: port.name } : {}),
+  };
+}

@@ -1,0 +1,70 @@
+import { netsecError } from '../errors';
+import { analyze } from './analyze';
+import { diff } from './diff';
+import { ExitStatus } from './exit-status';
+import { ANALYZE_USAGE, DIFF_USAGE, MAIN_USAGE } from './usage';
+
+/** Somewhere text goes: `process.stdout`, or a buffer in tests. */
+export interface CliOutput {
+  /** Writes text as given (the command line adds its own line breaks). */
+  write(text: string): unknown;
+}
+
+/** What the command line reads from and writes to, so that tests run it without spawning a process. */
+export interface CliIo {
+  /** Reports, help, JSON. */
+  readonly stdout: CliOutput;
+  /** Errors and the reason for a failing exit status. */
+  readonly stderr: CliOutput;
+  /** The directory relative paths are resolved against. */
+  readonly cwd: string;
+  /**
+   * Reads all of standard input, for the path `-`.
+   * @default - the path "-" is an error
+   */
+  readonly readStdin?: () => string;
+}
+
+const COMMAND_USAGE = new Map([['analyze', ANALYZE_USAGE], ['diff', DIFF_USAGE]]);
+
+/**
+ * Runs `cdk8s-netsec` with the arguments after the program name and returns the exit status: 0 ok,
+ * 1 findings at or above the threshold (or a change, for diff with --fail-on-change), 2 usage error or
+ * unreadable or invalid input. Never throws; errors are written to `io.stderr`.
+ */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'analyze':
+        return analyze(rest, io);
+      case 'diff':
+        return diff(rest, io);
+      case 'help':
+      case '--help':
+      case '-h':
+        return help(rest[0], io);
+      case undefined:
+        io.stderr.write(MAIN_USAGE);
+        return ExitStatus.ERROR;
+      default:
+        throw netsecError('cdk8s-netsec', 'does not know this command', command, 'Commands: analyze, diff, help. Run "cdk8s-netsec --help" for usage.');
+    }
+  } catch (error: any) {
+    io.stderr.write(`Error: ${error?.message ?? String(error)}\n`);
+    return ExitStatus.ERROR;
+  }
+}
+
+function help(topic: string | undefined, io: CliIo): number {
+  if (topic === undefined) {
+    io.stdout.write(MAIN_USAGE);
+    return ExitStatus.OK;
+  }
+  const usage = COMMAND_USAGE.get(topic);
+  if (usage === undefined) {
+    throw netsecError('cdk8s-netsec help', 'does not know this command', topic, 'Commands: analyze, diff.');
+  }
+  io.stdout.write(usage);
+  return ExitStatus.OK;
+}

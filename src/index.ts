@@ -35,3 +35,5 @@ export type { ExposedPort, TierServiceOptions, TierServicePort, TierServiceProps
 export { PathType, SecureIngress } from './secure-ingress';
 export type { SecureIngressProps } from './secure-ingress';
 export * from './analysis';
+export { NetsecAudit } from './netsec-audit';
+export type { NetsecAuditProps } from './netsec-audit';

@@ -1,0 +1,74 @@
+import { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AuditFinding, AuditSeverity, Reachability } from './analysis';
+import { netsecError } from './errors';
+
+/** Properties of `NetsecAudit`. */
+export interface NetsecAuditProps {
+  /**
+   * Synthesis fails when a finding of at least this severity exists. Less severe findings do not fail it.
+   * @default AuditSeverity.HIGH
+   */
+  readonly failOn?: AuditSeverity;
+  /**
+   * Rule identifiers or names to leave out (e.g. `["NETSEC013"]`); see `AuditRules.all()`.
+   * @default - none
+   */
+  readonly ignore?: string[];
+  /**
+   * Plain manifest objects audited together with the app's (e.g. Namespaces with labels, or the cluster
+   * DNS pods), as `ReachabilityOptions.additionalManifests`.
+   * @default - only the app's manifests and its tiers
+   */
+  readonly additionalManifests?: any[];
+}
+
+/**
+ * Runs the `Reachability` audit over the whole app when it synthesizes, and fails synthesis (as any
+ * construct validation does) when a finding at or above `failOn` exists. This makes a plain
+ * `app.synth()` refuse what the audit flags, without the cdk8s CLI plugin.
+ *
+ * Add one per app; the audit sees every chart, so flows between charts are judged together.
+ *
+ * @example
+ * new NetsecAudit(chart, 'audit', { failOn: AuditSeverity.MEDIUM, ignore: ['NETSEC013'] });
+ */
+export class NetsecAudit extends Construct {
+  private readonly failOn: AuditSeverity;
+  private readonly ignore: string[];
+  private readonly additionalManifests: any[];
+  /** True while the audit renders the charts: `Chart.toJson()` validates the tree again, this construct included. */
+  private auditing = false;
+
+  public constructor(scope: Construct, id: string, props: NetsecAuditProps = {}) {
+    super(scope, id);
+    const severities = Object.values(AuditSeverity) as string[];
+    if (props.failOn !== undefined && !severities.includes(props.failOn)) {
+      throw netsecError(this, 'failOn is not a severity', props.failOn, `Use one of ${severities.join(', ')} (AuditSeverity).`);
+    }
+    this.failOn = props.failOn ?? AuditSeverity.HIGH;
+    this.ignore = [...props.ignore ?? []];
+    this.additionalManifests = [...props.additionalManifests ?? []];
+    // Unknown rules in `ignore` are reported now, not at synth.
+    Reachability.fromManifests([]).audit({ ignore: this.ignore });
+    this.node.addValidation({ validate: () => (this.auditing ? [] : this.findings().map(f => this.describe(f))) });
+  }
+
+  /** The findings that fail synthesis: those at or above `failOn`, without the ignored rules. */
+  public findings(): AuditFinding[] {
+    const app = App.of(this);
+    this.auditing = true;
+    try {
+      return Reachability.fromApp(app, { additionalManifests: this.additionalManifests })
+        .audit({ minSeverity: this.failOn, ignore: this.ignore });
+    } finally {
+      this.auditing = false;
+    }
+  }
+
+  private describe(finding: AuditFinding): string {
+    const where = finding.constructPath === undefined ? '' : ` (construct ${finding.constructPath})`;
+    return `${finding.ruleId} ${finding.ruleName} [${finding.severity}] ${finding.resource}${where}: ${finding.message}. `
+      + `Fix: ${finding.fix} To accept it instead, add "${finding.ruleId}" to the ignore list of ${this.node.path}.`;
+  }
+}

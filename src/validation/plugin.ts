@@ -1,0 +1,121 @@
+import { compareSeverity, parseSeverity } from '../analysis/audit';
+import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
+import { AuditRules } from '../analysis/audit-rules';
+import { Reachability } from '../analysis/reachability';
+import { netsecError } from '../errors';
+import { ContextLike } from './contract';
+import { ManifestFiles } from './manifest-files';
+import { findingsToViolations, summarize } from './violations';
+
+/** Properties of `NetsecValidation`, given as `properties:` of its `validations:` entry in cdk8s.yaml. */
+export interface NetsecValidationProps {
+  /**
+   * The least severity that fails synthesis: `low`, `medium`, `high` or `critical` (any case; the values
+   * of `AuditSeverity`). Findings below it are still reported, marked "reported only".
+   * @default "high"
+   */
+  readonly failOn?: string;
+  /**
+   * Audit rules to leave out, by identifier or name (e.g. `NETSEC011` or `ingress-port-without-service`).
+   * Ignored rules are neither reported nor fail synthesis.
+   * @default - every rule of `AuditRules.all()` is checked
+   */
+  readonly ignore?: string[];
+}
+
+/**
+ * A cdk8s-cli validation plugin that audits the synthesized manifests with `Reachability.audit()`.
+ *
+ * `cdk8s synth` loads it from the `validations:` list of cdk8s.yaml, constructs it with the entry's
+ * `properties` and calls `validate` once the app is synthesized. Every file the app wrote is modelled
+ * together, so flows across charts and namespaces are judged as the cluster would judge them. The report
+ * has one violation per audit rule: the rule identifier and name, the rule's description with its
+ * severity, the fix, and every violating object with its manifest file, its construct path (which the
+ * CLI looks up by `metadata.name`) and one location per finding. Synthesis fails (exit code 2) when a
+ * finding is at least as severe as `failOn`, or when the manifests cannot be analyzed at all (invalid
+ * YAML, or a NetworkPolicy the API server would reject).
+ *
+ * @example
+ * // cdk8s.yaml
+ * // validations:
+ * //   - package: cdk8s-netsec
+ * //     version: 1.2.3
+ * //     class: NetsecValidation
+ * //     properties:
+ * //       failOn: medium
+ * //       ignore: [NETSEC011]
+ */
+export class NetsecValidation {
+  /** The least severity that fails synthesis. */
+  public readonly failOn: AuditSeverity;
+  /** The rules left out, as identifiers. */
+  public readonly ignore: string[];
+
+  /**
+   * Checks the properties; throws, naming the property, the value and the fix, on an unknown severity
+   * or rule, so that a typo in cdk8s.yaml stops synthesis instead of weakening the check.
+   */
+  public constructor(props: NetsecValidationProps = {}) {
+    this.failOn = checkFailOn(props?.failOn);
+    this.ignore = checkIgnore(props?.ignore);
+  }
+
+  /**
+   * Audits the manifests of `context` and submits its report.
+   *
+   * @param context the CLI's `ValidationContext` (cdk8s-cli `lib/plugins/validation`): `manifests`
+   * (paths of the synthesized YAML files) and `report` (`addViolation`, `submit`) are used. Typed
+   * loosely so that the package does not depend on cdk8s-cli at run time.
+   */
+  public async validate(context: any): Promise<void> {
+    const { manifests, report } = context as ContextLike;
+    let files: ManifestFiles;
+    let findings: AuditFinding[];
+    try {
+      files = ManifestFiles.read(manifests ?? []);
+      findings = Reachability.fromManifests(files.objects).audit({ ignore: this.ignore });
+    } catch (e) {
+      report.addViolation({
+        ruleName: 'manifests-not-analyzable',
+        recommendation: `The manifests cannot be analyzed: ${(e as Error).message}`,
+        fix: 'Correct the object the message names; the audit runs once every manifest can be read.',
+        violatingResources: (manifests ?? []).map(manifestPath => ({
+          resourceName: manifestPath.split(/[\\/]/).pop() ?? manifestPath,
+          locations: [(e as Error).message],
+          manifestPath,
+        })),
+      });
+      report.submit('failure', { Error: (e as Error).message });
+      return;
+    }
+    for (const violation of findingsToViolations(findings, files, this.failOn)) report.addViolation(violation);
+    const fails = findings.some(f => compareSeverity(f.severity, this.failOn) >= 0);
+    report.submit(fails ? 'failure' : 'success', summarize(findings, this.failOn, this.ignore));
+  }
+}
+
+function checkFailOn(value: unknown): AuditSeverity {
+  if (value === undefined || value === null) return AuditSeverity.HIGH;
+  const severity = typeof value === 'string' ? parseSeverity(value.trim()) : undefined;
+  if (severity === undefined) {
+    throw netsecError('NetsecValidation', 'failOn is not a severity', value,
+      `Use one of ${Object.values(AuditSeverity).join(', ')} in the properties of the validation in cdk8s.yaml.`);
+  }
+  return severity;
+}
+
+function checkIgnore(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw netsecError('NetsecValidation', 'ignore is not a list', value,
+      'Write it as a YAML list of rule identifiers or names, e.g. ignore: [NETSEC011].');
+  }
+  return value.map(entry => {
+    const rule = typeof entry === 'string' ? AuditRules.find(entry.trim()) : undefined;
+    if (rule === undefined) {
+      throw netsecError('NetsecValidation', 'ignore names no audit rule', entry,
+        `Use identifiers or names from AuditRules.all(): ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
+    }
+    return rule.id;
+  });
+}

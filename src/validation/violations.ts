@@ -1,0 +1,71 @@
+import { Violation, ViolatingResource } from './contract';
+import { ManifestFiles } from './manifest-files';
+import { compareSeverity } from '../analysis/audit';
+import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
+import { AuditRules } from '../analysis/audit-rules';
+
+/*
+ * Turns audit findings into the CLI's violations: one violation per rule, one violating resource per
+ * object, one location per finding. Internal: not re-exported.
+ */
+
+/** One violation per rule, in the order of the findings (most severe first). */
+export function findingsToViolations(findings: AuditFinding[], files: ManifestFiles, failOn: AuditSeverity): Violation[] {
+  const byRule = new Map<string, AuditFinding[]>();
+  for (const finding of findings) {
+    const group = byRule.get(finding.ruleId) ?? [];
+    group.push(finding);
+    byRule.set(finding.ruleId, group);
+  }
+  return [...byRule.values()].map(group => toViolation(group, files, failOn));
+}
+
+function toViolation(findings: AuditFinding[], files: ManifestFiles, failOn: AuditSeverity): Violation {
+  const first = findings[0];
+  const fails = compareSeverity(first.severity, failOn) >= 0;
+  const verdict = fails
+    ? `${first.severity}, fails synthesis (failOn: ${failOn})`
+    : `${first.severity}, reported only: below failOn ${failOn}`;
+  const description = AuditRules.find(first.ruleId)?.description ?? first.message;
+  const fixes = [...new Set(findings.map(f => f.fix))];
+  return {
+    ruleName: `${first.ruleId} ${first.ruleName}`,
+    recommendation: `[${verdict}] ${description}`,
+    fix: fixes.join('\n'),
+    violatingResources: toResources(findings, files),
+  };
+}
+
+/** Findings about the same object become one resource with a location per finding. */
+function toResources(findings: AuditFinding[], files: ManifestFiles): ViolatingResource[] {
+  const byResource = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }>();
+  for (const finding of findings) {
+    let resource = byResource.get(finding.resource);
+    if (resource === undefined) {
+      // The CLI finds the construct path by metadata.name; an object the manifests only imply (a
+      // Namespace) has no construct, so it is named in full to match nothing rather than a namesake.
+      const held = files.holds(finding.kind, finding.namespace, finding.name);
+      resource = {
+        resourceName: held ? finding.name : finding.resource,
+        manifestPath: files.fileOf(finding.kind, finding.namespace, finding.name) ?? '',
+        locations: [],
+      };
+      byResource.set(finding.resource, resource);
+    }
+    resource.locations.push(`${finding.resource}: ${finding.message}`);
+  }
+  return [...byResource.values()];
+}
+
+/** The summary rows of the report, e.g. `Findings: 3 (1 high, 2 low)`. */
+export function summarize(findings: AuditFinding[], failOn: AuditSeverity, ignore: string[]): { [key: string]: string } {
+  const counts = new Map<string, number>();
+  for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+  const perSeverity = [...counts.entries()].map(([severity, count]) => `${count} ${severity}`).join(', ');
+  const failing = findings.filter(f => compareSeverity(f.severity, failOn) >= 0).length;
+  return {
+    'Findings': findings.length === 0 ? '0' : `${findings.length} (${perSeverity})`,
+    'Fails on': `${failOn} and above (${failing} finding${failing === 1 ? '' : 's'})`,
+    ...(ignore.length > 0 ? { 'Ignored rules': ignore.join(', ') } : {}),
+  };
+}

@@ -109,7 +109,7 @@ function parseFile(display: string, text: string): any[] {
     const value = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value) || typeof value.kind !== 'string') {
-      const { line } = lineCounter.linePos(document.range[0]);
+      const { line } = lineCounter.linePos(document.contents?.range?.[0] ?? document.range[0]);
       throw netsecError(`${display}:${line}`, 'holds a document that is not a Kubernetes object', summarize(value),
         'Each YAML document must be one object with apiVersion, kind and metadata.');
     }

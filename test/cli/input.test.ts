@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readManifestInput } from '../../src/cli/input';
+
+/** A scratch directory with the given files (path -> content), removed after each test. */
+let scratch: string;
+function files(contents: Record<string, string>): string {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'netsec-cli-'));
+  for (const [name, text] of Object.entries(contents)) {
+    fs.mkdirSync(path.dirname(path.join(scratch, name)), { recursive: true });
+    fs.writeFileSync(path.join(scratch, name), text);
+  }
+  return scratch;
+}
+afterEach(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+
+const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+
+describe('readManifestInput', () => {
+  test('a directory contributes its *.yaml and *.yml files recursively, sorted, and nothing else', () => {
+    const cwd = files({
+      'out/b.yaml': ns('b'),
+      'out/a.yml': ns('a'),
+      'out/sub/c.YAML': ns('c'),
+      'out/Z.yaml': ns('z'),
+      'out/notes.txt': 'not yaml',
+      'out/chart.json': '{}',
+    });
+    const input = readManifestInput(['out'], { cwd });
+    expect(input.files).toEqual(['out/Z.yaml', 'out/a.yml', 'out/b.yaml', 'out/sub/c.YAML']);
+    expect(input.objects.map(o => o.metadata.name)).toEqual(['z', 'a', 'b', 'c']);
+  });
+
+  test('files keep the order given; a file given twice (also through its directory) is read once', () => {
+    const cwd = files({ 'd/one.yaml': ns('one'), 'd/two.yaml': ns('two') });
+    const input = readManifestInput(['d/two.yaml', 'd', './d/one.yaml'], { cwd });
+    expect(input.files).toEqual(['d/two.yaml', 'd/one.yaml']);
+  });
+
+  test('multi-document files: every document in order, empty documents (a trailing ---) skipped, Lists kept whole', () => {
+    const cwd = files({ 'all.yaml': `---\n${ns('a')}---\n${ns('b')}---\n` });
+    expect(readManifestInput(['all.yaml'], { cwd }).objects.map(o => o.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  test('YAML errors name the file, line and column', () => {
+    const cwd = files({ 'broken.yaml': `${ns('a')}---\nkind: Pod\nmetadata:\n  labels: {app: web\n` });
+    expect(() => readManifestInput(['broken.yaml'], { cwd })).toThrow(/^broken\.yaml:\d+:\d+: is not valid YAML \(".+"\)\./);
+    try {
+      readManifestInput(['broken.yaml'], { cwd });
+    } catch (error: any) {
+      const line = Number(/^broken\.yaml:(\d+):/.exec(error.message)![1]);
+      expect(line).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  test('a document that is not a Kubernetes object is named with its file and line', () => {
+    const cwd = files({ 'odd.yaml': `${ns('a')}---\n- just\n- a list\n` });
+    expect(() => readManifestInput(['odd.yaml'], { cwd }))
+      .toThrow('odd.yaml:6: holds a document that is not a Kubernetes object ("a list of 2 items"). Each YAML document must be one object with apiVersion, kind and metadata.');
+    const scalar = files({ 'scalar.yaml': 'hello\n' });
+    expect(() => readManifestInput(['scalar.yaml'], { cwd: scalar })).toThrow('scalar.yaml:1: holds a document that is not a Kubernetes object ("hello")');
+  });
+
+  test('missing paths and directories without YAML are errors that say what to give', () => {
+    const cwd = files({ 'empty/readme.md': '#' });
+    expect(() => readManifestInput(['nope.yaml'], { cwd })).toThrow(/^nope\.yaml: does not exist \(".+nope\.yaml"\)\. Give a YAML file or a directory/);
+    expect(() => readManifestInput(['empty'], { cwd })).toThrow(/^empty: is a directory without \*\.yaml or \*\.yml files/);
+  });
+
+  test('"-" reads standard input when it is available', () => {
+    expect(readManifestInput(['-'], { cwd: '/', readStdin: () => ns('piped') }).objects[0].metadata.name).toBe('piped');
+    expect(() => readManifestInput(['-'], { cwd: '/' })).toThrow('standard input is not available');
+  });
+});

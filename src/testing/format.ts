@@ -20,6 +20,6 @@ export function flowLine(pod: string, ports: string): string {
 export function describeFindings(findings: AuditFinding[]): string {
   return findings.map(f => {
     const construct = f.constructPath ? ` (construct ${f.constructPath})` : '';
-    return `  ${f.ruleId} ${f.ruleName} [${f.severity}] ${f.resource}${construct}: ${f.message} Fix: ${f.fix}`;
+    return `  ${f.ruleId} ${f.ruleName} [${f.severity}] ${f.resource}${construct}: ${f.message}. Fix: ${f.fix}`;
   }).join('\n');
 }

@@ -166,7 +166,7 @@ describe('NetsecAssertions audit assertions', () => {
   };
   const FINDINGS = [
     finding('NETSEC004', 'egress-to-any-address', AuditSeverity.HIGH, 'NetworkPolicy shop/web'),
-    finding('NETSEC011', 'ingress-port-without-service', AuditSeverity.LOW, 'Pod shop/api'),
+    finding('NETSEC011', 'ingress-port-not-in-service', AuditSeverity.MEDIUM, 'Pod shop/api'),
   ];
 
   afterEach(() => jest.restoreAllMocks());
@@ -176,8 +176,8 @@ describe('NetsecAssertions audit assertions', () => {
     const audit = jest.spyOn(policies.reachability, 'audit').mockReturnValue(FINDINGS);
     expect(messageOf(() => policies.hasNoFindings({ minSeverity: AuditSeverity.LOW }))).toBe([
       'Expected no audit findings of severity low or above, but found 2:',
-      '  NETSEC004 egress-to-any-address [high] NetworkPolicy shop/web (construct shop/web): NETSEC004 message Fix: NETSEC004 fix',
-      '  NETSEC011 ingress-port-without-service [low] Pod shop/api: NETSEC011 message Fix: NETSEC011 fix',
+      '  NETSEC004 egress-to-any-address [high] NetworkPolicy shop/web (construct shop/web): NETSEC004 message. Fix: NETSEC004 fix',
+      '  NETSEC011 ingress-port-not-in-service [medium] Pod shop/api: NETSEC011 message. Fix: NETSEC011 fix',
     ].join('\n'));
     expect(audit).toHaveBeenCalledWith({ minSeverity: AuditSeverity.LOW });
     audit.mockReturnValue([]);
@@ -191,7 +191,7 @@ describe('NetsecAssertions audit assertions', () => {
     policies.hasFinding('egress-to-any-address', 'NetworkPolicy shop/web');
     const message = messageOf(() => policies.hasFinding('NETSEC004', 'NetworkPolicy shop/api'));
     expect(message).toMatch(/^Expected an audit finding NETSEC004 on NetworkPolicy shop\/api, but found these 2:\n/);
-    expect(message).toContain('NETSEC011 ingress-port-without-service [low] Pod shop/api');
+    expect(message).toContain('NETSEC011 ingress-port-not-in-service [medium] Pod shop/api');
   });
 
   test('with the real audit: a LoadBalancer without source ranges is reported, and hasNoFindings names it', () => {

@@ -76,6 +76,23 @@ describe('NetsecValidation.validate', () => {
     expect(submitted).toEqual([{ status: 'failure', metadata: expect.objectContaining({ 'Fails on': expect.stringMatching(/^high and above/) }) }]);
   });
 
+  test('objects inside a List are located in their file; a namespace only implied by its objects is named in full', async () => {
+    const other = manifest('other.yaml', [denyAll('shop')]);
+    const open = manifest('open.yaml', [{ apiVersion: 'v1', kind: 'List', items: [pod('open', 'web')] }]);
+    const { context, violations } = fakeContext([other, open]);
+
+    await new NetsecValidation().validate(context);
+
+    const resources = (rule: string) => violations.find(v => v.ruleName.startsWith(rule))?.violatingResources;
+    // No Namespace object exists, so no construct path can belong to it: the CLI must not match a namesake.
+    expect(resources('NETSEC001')).toEqual([{
+      resourceName: 'Namespace open', manifestPath: open, locations: [expect.stringMatching(/^Namespace open: /)],
+    }]);
+    expect(resources('NETSEC003')).toEqual([{
+      resourceName: 'web', manifestPath: open, locations: [expect.stringMatching(/^Pod open\/web: /)],
+    }]);
+  });
+
   test('findings below failOn are reported but the report succeeds', async () => {
     const { context, violations, submitted } = fakeContext([manifest('a.yaml', [denyAll('shop'), service('shop', 'public', 'LoadBalancer')])]);
 

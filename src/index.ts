@@ -35,5 +35,7 @@ export type { ExposedPort, TierServiceOptions, TierServicePort, TierServiceProps
 export { PathType, SecureIngress } from './secure-ingress';
 export type { SecureIngressProps } from './secure-ingress';
 export * from './analysis';
+export { ReachabilityDiff } from './analysis/diff';
+export type { FlowChange } from './analysis/diff';
 export { NetsecAudit } from './netsec-audit';
 export type { NetsecAuditProps } from './netsec-audit';

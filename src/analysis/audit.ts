@@ -119,7 +119,7 @@ function checkedIgnores(ignore: string[] | undefined): Set<string> {
 // NetworkPolicy coverage
 
 function podSubject(pod: ModelPod): Subject {
-  return { kind: pod.kind, namespace: pod.namespace, name: pod.name, constructPath: pod.constructPath };
+  return { kind: pod.kind, namespace: pod.namespace, name: pod.objectName ?? pod.name, constructPath: pod.constructPath };
 }
 
 function listNames(names: readonly string[], max = 5): string {

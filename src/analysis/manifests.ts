@@ -34,6 +34,8 @@ export interface ModelPod {
   readonly source: string;
   /** The kind of the object the pod comes from (`Pod`, `Deployment`, ..., or `IsolatedTier`). */
   readonly kind: string;
+  /** The name of the object the pod comes from, when it differs from the pod's name. */
+  readonly objectName?: string;
   /** The construct that declared the pod, when it comes from a construct. */
   readonly constructPath?: string;
 }

@@ -11,6 +11,7 @@ import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
 import { computeFlows } from './flow-analysis';
+import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
 import { ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';
@@ -46,6 +47,14 @@ export interface ReachabilityOptions {
    * @default - only the synthesized manifests and the tiers
    */
   readonly additionalManifests?: any[];
+  /**
+   * Models one representative pod for each distinct podSelector of a NetworkPolicy that selects no
+   * modelled pod, named after the policy, with labels the selector selects. Use it for YAML that holds
+   * policies for pods deployed elsewhere, such as the synthesized output of `IsolatedTier`s: without
+   * it, such a model has no pods and allows no flows between pods. Empty selectors get no pod.
+   * @default false
+   */
+  readonly inferPods?: boolean;
 }
 
 /**
@@ -71,9 +80,14 @@ export class Reachability {
    *
    * Objects of other kinds are kept for audits (`objectsOfKind`). Throws, naming the object, the value
    * and the fix, on a NetworkPolicy the API server would reject (bad CIDR, selector operator, port).
+   *
+   * @param options `inferPods` to model the pods of policies whose workloads are not in the manifests
    */
-  public static fromManifests(manifests: any[]): Reachability {
-    return new Reachability(readManifests(manifests));
+  public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): Reachability {
+    const all = Array.isArray(manifests) && options.additionalManifests ? [...manifests, ...options.additionalManifests] : manifests;
+    const model = readManifests(all);
+    if (options.inferPods) inferPods(model);
+    return new Reachability(model);
   }
 
   /**
@@ -82,17 +96,18 @@ export class Reachability {
    * numeric ports.
    */
   public static fromChart(chart: Chart, options: ReachabilityOptions = {}): Reachability {
-    return Reachability.fromScopes([...chart.toJson(), ...options.additionalManifests ?? []], chart);
+    return Reachability.fromScopes([...chart.toJson(), ...options.additionalManifests ?? []], chart, options);
   }
 
   /** Models every chart of an app, like `fromChart` for all of them together. */
   public static fromApp(app: App, options: ReachabilityOptions = {}): Reachability {
-    return Reachability.fromScopes([...app.charts.flatMap(chart => chart.toJson()), ...options.additionalManifests ?? []], app);
+    return Reachability.fromScopes([...app.charts.flatMap(chart => chart.toJson()), ...options.additionalManifests ?? []], app, options);
   }
 
-  private static fromScopes(manifests: any[], root: IConstruct): Reachability {
+  private static fromScopes(manifests: any[], root: IConstruct, options: ReachabilityOptions): Reachability {
     const model = readManifests(manifests);
     for (const pod of tierPods(root)) addPod(model, pod);
+    if (options.inferPods) inferPods(model);
     return new Reachability(model, root);
   }
 

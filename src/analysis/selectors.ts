@@ -16,6 +16,8 @@ export interface CompiledSelector {
   /** Human-readable form, e.g. `pod=a,tier in (b,c)` or `{}`. */
   readonly text: string;
   matches(labels: Readonly<Record<string, string>>): boolean;
+  /** Labels of an object the selector selects, or undefined when no labels can satisfy it. */
+  sample(): Record<string, string> | undefined;
 }
 
 type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
@@ -113,7 +115,31 @@ function compileRequirements(requirements: Requirement[]): CompiledSelector {
     key,
     text,
     matches: (labels) => sorted.every(r => holds(r, labels)),
+    sample: () => {
+      const labels = sampleLabels(sorted);
+      return labels !== undefined && sorted.every(r => holds(r, labels)) ? labels : undefined;
+    },
   };
+}
+
+/** A candidate label set for requirements: the first allowed value per key, keys absent where allowed. */
+function sampleLabels(requirements: readonly Requirement[]): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  for (const key of [...new Set(requirements.map(r => r.key))]) {
+    const on = requirements.filter(r => r.key === key);
+    const mustBePresent = on.some(r => r.operator === 'In' || r.operator === 'Exists');
+    if (!mustBePresent) continue;
+    if (on.some(r => r.operator === 'DoesNotExist')) return undefined;
+    const excluded = new Set(on.filter(r => r.operator === 'NotIn').flatMap(r => r.values));
+    const allowedSets = on.filter(r => r.operator === 'In').map(r => r.values);
+    const candidates = allowedSets.length > 0
+      ? allowedSets[0].filter(v => allowedSets.every(set => set.includes(v)))
+      : ['present', 'x', 'y'];
+    const value = candidates.find(v => !excluded.has(v));
+    if (value === undefined) return undefined;
+    labels[key] = value;
+  }
+  return labels;
 }
 
 function holds(requirement: Requirement, labels: Readonly<Record<string, string>>): boolean {

@@ -17,6 +17,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'port', takesValue: true, repeatable: true },
   { name: 'mermaid', takesValue: false },
   { name: 'json', takesValue: false },
+  { name: 'no-infer-pods', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -46,7 +47,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
   }
 
   const input = readManifestInput(args.operands, io);
-  const reachability = Reachability.fromManifests(input.objects);
+  const reachability = Reachability.fromManifests(input.objects, { inferPods: !args.switches.has('no-infer-pods') });
   const findings = reachability.audit({ ignore });
   const failures = failing(findings, failOn);
   const report: AnalyzeReport = {

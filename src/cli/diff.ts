@@ -14,6 +14,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', takesValue: true },
   { name: 'ignore', takesValue: true, repeatable: true },
   { name: 'json', takesValue: false },
+  { name: 'no-infer-pods', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -37,7 +38,8 @@ export function diff(argv: readonly string[], io: CliIo): number {
   }
   const failOn = parseFailOn(valueOf(args, 'fail-on') ?? 'none', 'diff');
   const ignore = checkIgnored(listOf(args, 'ignore'), 'diff');
-  const [before, after] = args.operands.map(path => readSide(path, io));
+  const inferPods = !args.switches.has('no-infer-pods');
+  const [before, after] = args.operands.map(path => readSide(path, io, inferPods));
   const change = ReachabilityDiff.between(before.reachability, after.reachability, { ignore });
 
   const reasons: string[] = [];
@@ -50,10 +52,10 @@ export function diff(argv: readonly string[], io: CliIo): number {
   return reasons.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
 }
 
-function readSide(path: string, io: CliIo): Side {
+function readSide(path: string, io: CliIo, inferPods: boolean): Side {
   const input = readManifestInput([path], io);
   try {
-    return { path, input, reachability: Reachability.fromManifests(input.objects) };
+    return { path, input, reachability: Reachability.fromManifests(input.objects, { inferPods }) };
   } catch (error: any) {
     // Say which side the object is on; the library's message names the object, the value and the fix.
     throw new Error(`${path}: ${error?.message ?? error}`);

@@ -33,6 +33,10 @@ Options:
   --mermaid             Print a Mermaid flowchart of the allowed flows (in a \`\`\`mermaid block).
   --json                Print one JSON document instead of text: files, pods, findings and summary,
                         plus flows, matrices and mermaid when asked for.
+  --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
+                        NetworkPolicy podSelector that selects none of them also gets one
+                        representative pod named after the policy, so the output of IsolatedTiers
+                        (policies without workloads) has pods and flows.
   -h, --help            Print this text.
 `;
 
@@ -49,5 +53,9 @@ Options:
                         low, medium, high, critical, or none. Default: none.
   --ignore <rules>      Leave out audit rules, by identifier or name, comma-separated or repeated.
   --json                Print one JSON document instead of Markdown.
+  --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
+                        NetworkPolicy podSelector that selects none of them also gets one
+                        representative pod named after the policy, so the output of IsolatedTiers
+                        (policies without workloads) has pods and flows.
   -h, --help            Print this text.
 `;

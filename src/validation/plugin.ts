@@ -16,11 +16,18 @@ export interface NetsecValidationProps {
    */
   readonly failOn?: string;
   /**
-   * Audit rules to leave out, by identifier or name (e.g. `NETSEC011` or `ingress-port-without-service`).
+   * Audit rules to leave out, by identifier or name (e.g. `NETSEC013` or `ingress-without-service`).
    * Ignored rules are neither reported nor fail synthesis.
    * @default - every rule of `AuditRules.all()` is checked
    */
   readonly ignore?: string[];
+  /**
+   * Models one representative pod for each NetworkPolicy podSelector that selects no workload in the
+   * manifests (see `ReachabilityOptions.inferPods`), so tiers without workloads in the app are audited
+   * as pods (default deny, metadata endpoint, Service ports).
+   * @default true
+   */
+  readonly inferPods?: boolean;
 }
 
 /**
@@ -50,6 +57,8 @@ export class NetsecValidation {
   public readonly failOn: AuditSeverity;
   /** The rules left out, as identifiers. */
   public readonly ignore: string[];
+  /** Whether pods are inferred from policies that select no workload. */
+  public readonly inferPods: boolean;
 
   /**
    * Checks the properties; throws, naming the property, the value and the fix, on an unknown severity
@@ -58,6 +67,10 @@ export class NetsecValidation {
   public constructor(props: NetsecValidationProps = {}) {
     this.failOn = checkFailOn(props?.failOn);
     this.ignore = checkIgnore(props?.ignore);
+    if (props?.inferPods !== undefined && typeof props.inferPods !== 'boolean') {
+      throw netsecError('NetsecValidation', 'inferPods is not a boolean', props.inferPods, 'Write inferPods: true or inferPods: false.');
+    }
+    this.inferPods = props?.inferPods ?? true;
   }
 
   /**
@@ -73,7 +86,7 @@ export class NetsecValidation {
     let findings: AuditFinding[];
     try {
       files = ManifestFiles.read(manifests ?? []);
-      findings = Reachability.fromManifests(files.objects).audit({ ignore: this.ignore });
+      findings = Reachability.fromManifests(files.objects, { inferPods: this.inferPods }).audit({ ignore: this.ignore });
     } catch (e) {
       report.addViolation({
         ruleName: 'manifests-not-analyzable',

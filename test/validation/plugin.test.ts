@@ -55,6 +55,27 @@ const service = (namespace: string, name: string, type: string) => ({
 });
 
 describe('NetsecValidation.validate', () => {
+  test('pods are inferred from policies without workloads (inferPods, default true)', async () => {
+    const tierPolicy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress', 'Egress'], egress: [{ to: [{ ipBlock: { cidr: '169.254.0.0/16' } }] }] },
+    };
+    const file = manifest('tier.k8s.yaml', [denyAll('shop'), tierPolicy]);
+    const inferred = fakeContext([file]);
+    await new NetsecValidation({ failOn: 'critical' }).validate(inferred.context);
+    const metadata = inferred.violations.find(v => v.ruleName.startsWith('NETSEC005'));
+    expect(metadata?.violatingResources.map((r: any) => [r.resourceName, r.manifestPath])).toEqual([['web', file]]);
+    expect(inferred.submitted).toEqual([expect.objectContaining({ status: 'failure' })]);
+
+    const literal = fakeContext([file]);
+    await new NetsecValidation({ failOn: 'critical', inferPods: false }).validate(literal.context);
+    expect(literal.violations.find(v => v.ruleName.startsWith('NETSEC005'))).toBeUndefined();
+    expect(literal.submitted).toEqual([expect.objectContaining({ status: 'success' })]);
+    expect(() => new NetsecValidation({ inferPods: 'yes' as any })).toThrow('NetsecValidation: inferPods is not a boolean ("yes"). Write inferPods: true or inferPods: false.');
+  });
+
   test('reports one violation per rule with the rule ID, every violating resource and the fix, and fails at failOn', async () => {
     const shop = manifest('shop.k8s.yaml', [denyAll('shop'), pod('shop', 'web'),
       service('shop', 'public', 'LoadBalancer'), service('shop', 'admin', 'LoadBalancer')]);

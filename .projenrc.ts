@@ -49,7 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'examples/*/dist/', 'examples/*/imports/'],
   },
-  gitignore: ['examples/*/dist/', 'bench/out/'],
+  gitignore: ['examples/*/dist/', 'bench/out/', 'test/fixtures/*/*/dist/'],
 });
 
 // unrs-resolver (used by jest and the eslint TypeScript resolver) 1.13.0 is published for Linux only in

@@ -36,10 +36,10 @@ export class NetsecAssertions {
 
   /**
    * Asserts about plain manifest objects, e.g. the documents of a YAML file or `Testing.synth(chart)`
-   * (see `Reachability.fromManifests`).
+   * (see `Reachability.fromManifests`; `inferPods` models the tiers of synthesized YAML).
    */
-  public static fromManifests(manifests: any[]): NetsecAssertions {
-    return new NetsecAssertions(Reachability.fromManifests(manifests));
+  public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromManifests(manifests, options));
   }
 
   /** Asserts about a model that is already built. */

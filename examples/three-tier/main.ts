@@ -31,6 +31,9 @@ export function buildThreeTier(app: App): Chart {
   api.allowFrom(web, Port.tcp(9090));
   db.allowFrom(api, Port.tcp(5432));
   api.allowTo(Peer.ipBlock('203.0.113.0/24'), Port.tcp(443));
+
+  // A ClusterIP Service per tier, on the tier's port: clients call names, not pod IPs.
+  for (const tier of [web, api, db]) tier.expose();
   return chart;
 }
 

@@ -16,12 +16,22 @@ describe('examples/three-tier', () => {
     expect(findObject(objects, 'Namespace', 'data').metadata).toEqual({ name: 'data' });
   });
 
-  test('emits two namespaces, two baselines and one policy per tier', () => {
+  test('emits two namespaces, two baselines, one policy and one ClusterIP Service per tier', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort()).toEqual([
       'Namespace//data', 'Namespace//shop',
       'NetworkPolicy/data/data-baseline', 'NetworkPolicy/data/db',
       'NetworkPolicy/shop/api', 'NetworkPolicy/shop/shop-baseline', 'NetworkPolicy/shop/web',
+      'Service/data/db', 'Service/shop/api', 'Service/shop/web',
     ]);
+    const db = findObject(objects, 'Service', 'db', 'data');
+    expect(db.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    expect(db.spec.selector).toEqual({ app: 'db' });
+    expect(db.spec.ports).toEqual([expect.objectContaining({ port: 5432, targetPort: 5432, protocol: 'TCP' })]);
+  });
+
+  test('the audit finds nothing, also from the synthesized YAML alone', () => {
+    expect(reach.audit()).toEqual([]);
+    expect(Reachability.fromManifests(objects, { inferPods: true }).audit()).toEqual([]);
   });
 
   test('the database accepts only the API, across namespaces, as one AND peer on 5432', () => {

@@ -1,6 +1,7 @@
 import { Port, Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { AuditFinding, AuditOptions } from './audit-finding';
+import { describePortIntervals, LAST_PORT } from './port-intervals';
 import { Reachability } from './reachability';
 
 /** Ports a change opens or closes between one ordered pair of modelled pods. */
@@ -85,9 +86,6 @@ export class ReachabilityDiff {
   }
 }
 
-const PROTOCOLS: readonly Protocol[] = [Protocol.TCP, Protocol.UDP, Protocol.SCTP];
-const LAST_PORT = 65535;
-
 /** Inclusive port intervals of one protocol, sorted and not touching. */
 type Intervals = Array<{ start: number; end: number }>;
 
@@ -168,22 +166,7 @@ function subtract(a: Map<Protocol, Intervals>, b: Map<Protocol, Intervals>): Map
 
 /** Ports and words in the shape `AllowedFlow` uses. */
 function describe(sets: Map<Protocol, Intervals>): Pick<FlowChange, 'ports' | 'description'> {
-  const ports: Port[] = [];
-  const parts: string[] = [];
-  let wholeProtocols = 0;
-  for (const protocol of PROTOCOLS) {
-    const intervals = sets.get(protocol);
-    if (!intervals) continue;
-    if (intervals.length === 1 && intervals[0].start === 1 && intervals[0].end === LAST_PORT) {
-      wholeProtocols++;
-      ports.push(Port.allPorts(protocol));
-      parts.push(`all ${protocol}`);
-      continue;
-    }
-    ports.push(...intervals.map(i => Port.range(protocol, i.start, i.end)));
-    parts.push(`${protocol} ${intervals.map(i => (i.start === i.end ? `${i.start}` : `${i.start}-${i.end}`)).join(', ')}`);
-  }
-  return { ports, description: wholeProtocols === PROTOCOLS.length ? 'all traffic' : parts.join('; ') };
+  return describePortIntervals(sets);
 }
 
 /**

@@ -1,12 +1,8 @@
-import { Port, Protocol } from '../port';
+import { Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
-
-const PROTOCOLS: readonly Protocol[] = [Protocol.TCP, Protocol.UDP, Protocol.SCTP];
-const LAST_PORT = 65535;
-
-interface Interval { start: number; end: number }
+import { describePortIntervals, Interval, LAST_PORT, PROTOCOLS } from './port-intervals';
 
 /** A piece of one protocol's port space in which every verdict is the same, and the verdicts. */
 interface Piece extends Interval { protocol: Protocol; cells: Uint8Array }
@@ -67,9 +63,7 @@ function boundaries(index: ClusterIndex, protocol: Protocol): number[] {
 }
 
 function describe(allowed: Piece[]): Pick<AllowedFlow, 'ports' | 'description'> {
-  const ports: Port[] = [];
-  const parts: string[] = [];
-  let wholeProtocols = 0;
+  const sets = new Map<Protocol, Interval[]>();
   for (const protocol of PROTOCOLS) {
     const intervals: Interval[] = [];
     for (const piece of allowed.filter(p => p.protocol === protocol)) {
@@ -77,15 +71,7 @@ function describe(allowed: Piece[]): Pick<AllowedFlow, 'ports' | 'description'> 
       if (last && last.end + 1 === piece.start) last.end = piece.end;
       else intervals.push({ start: piece.start, end: piece.end });
     }
-    if (intervals.length === 0) continue;
-    if (intervals.length === 1 && intervals[0].start === 1 && intervals[0].end === LAST_PORT) {
-      wholeProtocols++;
-      ports.push(Port.allPorts(protocol));
-      parts.push(`all ${protocol}`);
-      continue;
-    }
-    ports.push(...intervals.map(i => Port.range(protocol, i.start, i.end)));
-    parts.push(`${protocol} ${intervals.map(i => (i.start === i.end ? `${i.start}` : `${i.start}-${i.end}`)).join(', ')}`);
+    sets.set(protocol, intervals);
   }
-  return { ports, description: wholeProtocols === PROTOCOLS.length ? 'all traffic' : parts.join('; ') };
+  return describePortIntervals(sets);
 }

@@ -411,6 +411,27 @@ function profileOurs(options: Options, layout: Layout, out: string[]): void {
   out.push(`## Profile of (a) at N = ${n}, ${layout === 'single' ? 'one chart' : 'one chart per namespace'}`, '');
   out.push(`One run under \`--cpu-prof\` (${fixed(run.wallMs)} ms wall; build ${fixed(run.buildMs)} ms, synth ${fixed(run.synthMs)} ms); profile in \`${path.relative(ROOT, path.join(dir, file))}\`. Self time:`, '');
   out.push('| self ms | share | function |', '|---:|---:|---|', ...hotFunctions(path.join(dir, file)), '');
+  out.push('Self time by package (src = this library):', '');
+  out.push('| self ms | share | package |', '|---:|---:|---|', ...selfByPackage(path.join(dir, file)), '');
+}
+
+/** Self time of a V8 .cpuprofile grouped by npm package; this library's own files count as `src`. */
+function selfByPackage(profileFile: string): string[] {
+  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
+  const interval = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length) / 1000;
+  const self = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const url: string = node.callFrame.url.replace('file://', '');
+    const packages = url.match(/node_modules\/(@[^/]+\/[^/]+|[^/]+)/g);
+    const key = packages ? packages[packages.length - 1].replace('node_modules/', '')
+      : url.startsWith(path.join(JS_OUT, 'src')) ? 'src'
+        : url.startsWith(JS_OUT) ? 'bench'
+          : url.startsWith('node:') ? 'node.js internals' : '(garbage collector, native, idle)';
+    self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0) * interval);
+  }
+  const total = [...self.values()].reduce((x, y) => x + y, 0);
+  return [...self.entries()].sort((x, y) => y[1] - x[1]).filter(([, ms]) => ms >= 1)
+    .map(([k, ms]) => `| ${fixed(ms)} | ${fixed((100 * ms) / total, 1)}% | ${k} |`);
 }
 
 /** The commit measured, and the files under src/ and bench/ that differ from it (they are measured too). */

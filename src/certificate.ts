@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { parseAddress } from './cidr';
 import { netsecError } from './errors';
 import { checkHostname } from './hostname';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from './imports/cert-manager.io';
 import { IntentModel } from './intent';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace } from './peer';
+import { certManager } from './render/l1';
 import { defaultName, resolveNamespace } from './tier';
 
 /** The cert-manager API group every issuer reference names. */
@@ -211,7 +211,7 @@ export class TlsCertificate extends Construct {
     model.claimName('Secret', this.namespace, this.secretName, this);
 
     const key = KEYS[props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256];
-    this.apiObject = new Certificate(this, 'Resource', {
+    this.apiObject = new (certManager().Certificate)(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         ...(props.commonName !== undefined ? { commonName: props.commonName } : {}),
@@ -221,7 +221,11 @@ export class TlsCertificate extends Construct {
         duration: lifetime.duration,
         renewBefore: lifetime.renewBefore,
         issuerRef: { group: CERT_MANAGER_GROUP, kind: this.issuer.kind, name: this.issuer.name },
-        privateKey: { algorithm: key.algorithm, size: key.size, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        privateKey: {
+          algorithm: certManager().CertificateSpecPrivateKeyAlgorithm[key.family],
+          size: key.size,
+          rotationPolicy: certManager().CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
         secretName: this.secretName,
       },
     });
@@ -262,12 +266,12 @@ export class TlsCertificate extends Construct {
   }
 }
 
-const KEYS: { [algorithm: string]: { algorithm: CertificateSpecPrivateKeyAlgorithm; size: number } } = {
-  [KeyAlgorithm.ECDSA_P256]: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256 },
-  [KeyAlgorithm.ECDSA_P384]: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 384 },
-  [KeyAlgorithm.RSA_2048]: { algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 2048 },
-  [KeyAlgorithm.RSA_3072]: { algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 3072 },
-  [KeyAlgorithm.RSA_4096]: { algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 4096 },
+const KEYS: { [algorithm: string]: { family: 'ECDSA' | 'RSA'; size: number } } = {
+  [KeyAlgorithm.ECDSA_P256]: { family: 'ECDSA', size: 256 },
+  [KeyAlgorithm.ECDSA_P384]: { family: 'ECDSA', size: 384 },
+  [KeyAlgorithm.RSA_2048]: { family: 'RSA', size: 2048 },
+  [KeyAlgorithm.RSA_3072]: { family: 'RSA', size: 3072 },
+  [KeyAlgorithm.RSA_4096]: { family: 'RSA', size: 4096 },
 };
 
 /** Validates duration and renewBefore and renders them as Go durations (`2160h`), which cert-manager parses. */

@@ -2,13 +2,14 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { parseCidr, ParsedCidr } from './cidr';
 import { netsecError } from './errors';
-import { ServiceEntry, ServiceEntrySpec, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from './imports/networking.istio.io';
+import type { ServiceEntrySpec } from './imports/networking.istio.io';
 import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { IPeer, PeerConfig } from './peer';
 import { Port, Protocol } from './port';
+import { istioNetworking } from './render/l1';
 import { compareStrings } from './selector';
 import { IsolatedTier } from './tier';
 
@@ -199,7 +200,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
       hosts: [entry.hostname],
       ports: numbers.map((n) => ({ number: n, name: `${istioProtocol(n).toLowerCase()}-${n}`, protocol: istioProtocol(n) })),
       // DNS cannot resolve a wildcard: the sidecar then passes the connection to the address the app chose.
-      resolution: wildcard ? ServiceEntrySpecResolution.NONE : ServiceEntrySpecResolution.DNS,
+      resolution: wildcard ? istioNetworking().ServiceEntrySpecResolution.NONE : istioNetworking().ServiceEntrySpecResolution.DNS,
     });
     return entry.hostname;
   }
@@ -214,7 +215,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
       hosts: [host],
       addresses: [entry.cidr],
       ports: entry.tcpPorts.map((n) => ({ number: n, name: `tcp-${n}`, protocol: 'TCP' })),
-      resolution: ServiceEntrySpecResolution.NONE,
+      resolution: istioNetworking().ServiceEntrySpecResolution.NONE,
     });
     this.registrations.set(namespace, [...this.registrationsIn(namespace), entry]);
     return host;
@@ -222,9 +223,9 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
 
   private serviceEntry(name: string, namespace: string, spec: Omit<ServiceEntrySpec, 'location' | 'exportTo'>): void {
     this.model.claimName('ServiceEntry', namespace, name, this.node.scope!);
-    this.objects.push(new ServiceEntry(this, `ServiceEntry-${namespace}-${name}`, {
+    this.objects.push(new (istioNetworking().ServiceEntry)(this, `ServiceEntry-${namespace}-${name}`, {
       metadata: { name, namespace },
-      spec: { ...spec, location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL, exportTo: ['.'] },
+      spec: { ...spec, location: istioNetworking().ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL, exportTo: ['.'] },
     }));
   }
 

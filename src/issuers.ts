@@ -2,11 +2,11 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
 import { netsecError } from './errors';
-import { ClusterIssuer, Issuer } from './imports/cert-manager.io';
 import { IntentModel } from './intent';
 import { toDnsLabel } from './names';
 import { checkNamespace } from './peer';
 import { clusterScoped } from './render/cluster-scoped';
+import { certManager } from './render/l1';
 import { defaultName, resolveNamespace } from './tier';
 
 /** Properties of an `AcmeClusterIssuer`. */
@@ -82,7 +82,7 @@ export class AcmeClusterIssuer extends Construct {
 
     IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
     this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
-    this.apiObject = clusterScoped(new ClusterIssuer(this, 'Resource', {
+    this.apiObject = clusterScoped(new (certManager().ClusterIssuer)(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         acme: {
@@ -192,11 +192,11 @@ export class PrivateCertificateAuthority extends Construct {
     const model = IntentModel.of(this);
     if (clusterWide) {
       model.claimName('ClusterIssuer', '', name, this);
-      clusterScoped(new ClusterIssuer(this, id, { metadata: { name }, spec }));
+      clusterScoped(new (certManager().ClusterIssuer)(this, id, { metadata: { name }, spec }));
       return IssuerReference.clusterIssuer(name);
     }
     model.claimName('Issuer', namespace, name, this);
-    new Issuer(this, id, { metadata: { name, namespace }, spec });
+    new (certManager().Issuer)(this, id, { metadata: { name, namespace }, spec });
     return IssuerReference.issuer(name, { namespace });
   }
 }

@@ -1,12 +1,10 @@
 import { netsecError } from './errors';
-import {
-  AuthorizationPolicySpec, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules,
-  AuthorizationPolicySpecRulesFrom, toJson_AuthorizationPolicySpec,
-} from './imports/security.istio.io';
+import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from './imports/security.istio.io';
 import { Flow } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from './mesh-identity';
 import { Port, Protocol } from './port';
+import { istioSecurity } from './render/l1';
 import { compareStrings } from './selector';
 import { IsolatedTier } from './tier';
 
@@ -115,11 +113,11 @@ export function renderAllowSpec(destination: IsolatedPods, flows: Flow[], contex
   }
 
   const spec: AuthorizationPolicySpec = {
-    action: AuthorizationPolicySpecAction.ALLOW,
+    action: istioSecurity().AuthorizationPolicySpecAction.ALLOW,
     ...(IsolatedTier.isIsolatedTier(destination) ? { selector: { matchLabels: { ...destination.podLabels } } } : {}),
     ...(rules.length > 0 ? { rules } : {}),
   };
-  return toJson_AuthorizationPolicySpec(spec);
+  return istioSecurity().toJson_AuthorizationPolicySpec(spec);
 }
 
 /**

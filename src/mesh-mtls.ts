@@ -1,10 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { netsecError } from './errors';
-import { DestinationRule, DestinationRuleSpecTrafficPolicyTlsMode } from './imports/networking.istio.io';
-import {
-  AuthorizationPolicy, PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode,
-} from './imports/security.istio.io';
+import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from './imports/security.istio.io';
 import { Flow, IntentModel, ServiceRecord } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from './mesh-authorization';
@@ -17,6 +14,7 @@ import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { checkNamespace, IPeer, Peer } from './peer';
 import { Port } from './port';
+import { istioNetworking, istioSecurity } from './render/l1';
 import { defaultName, IsolatedTier, resolveNamespace } from './tier';
 
 const MESH_MARK = Symbol.for('cdk8s-netsec.MeshMtls');
@@ -179,7 +177,7 @@ export class MeshMtls extends Construct {
 
     const policyNamespace = this.namespace ?? this.rootNamespace;
     this.model.claimName('PeerAuthentication', policyNamespace, this.name, this);
-    this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
+    this.peerAuthentication = new (istioSecurity().PeerAuthentication)(this, 'PeerAuthentication', {
       metadata: { name: this.name, namespace: policyNamespace },
       spec: { mtls: { mode: this.mode as string as PeerAuthenticationSpecMtlsMode } },
     });
@@ -233,7 +231,7 @@ export class MeshMtls extends Construct {
   private emitException(exception: ResolvedPortException): void {
     this.model.claimName('PeerAuthentication', exception.namespace, exception.name, this);
     // Workload-scoped policies are ignored in the root namespace, so each goes to its pods' namespace.
-    new PeerAuthentication(this, `PortException-${exception.namespace}-${exception.name}`, {
+    new (istioSecurity().PeerAuthentication)(this, `PortException-${exception.namespace}-${exception.name}`, {
       metadata: { name: exception.name, namespace: exception.namespace },
       spec: {
         selector: { matchLabels: exception.labels },
@@ -268,8 +266,8 @@ export class MeshMtls extends Construct {
     const name = destination.policy.name;
     this.model.claimName('AuthorizationPolicy', destination.namespace, name, this);
     this.allowPolicies.set(destination, new ApiObject(this, `Allow-${destination.namespace}-${name}`, {
-      apiVersion: AuthorizationPolicy.GVK.apiVersion,
-      kind: AuthorizationPolicy.GVK.kind,
+      apiVersion: istioSecurity().AuthorizationPolicy.GVK.apiVersion,
+      kind: istioSecurity().AuthorizationPolicy.GVK.kind,
       metadata: { name, namespace: destination.namespace },
       spec: Lazy.any({ produce: () => renderAllowSpec(destination, this.model.flowsTo(destination), this.contextFor(destination)) }),
     }));
@@ -281,16 +279,16 @@ export class MeshMtls extends Construct {
     this.defaultDenyNamespaces.add(namespace);
     const name = toDnsLabel([this.name, 'allow-nothing']);
     this.model.claimName('AuthorizationPolicy', namespace, name, this);
-    new AuthorizationPolicy(this, `AllowNothing-${namespace}`, { metadata: { name, namespace }, spec: {} });
+    new (istioSecurity().AuthorizationPolicy)(this, `AllowNothing-${namespace}`, { metadata: { name, namespace }, spec: {} });
   }
 
   private onService(service: ServiceRecord): void {
     if (!this.covers(service.namespace)) return;
     this.model.claimName('DestinationRule', service.namespace, service.name, this);
     const tls = this.mode === MtlsMode.DISABLE
-      ? DestinationRuleSpecTrafficPolicyTlsMode.DISABLE
-      : DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL;
-    new DestinationRule(this, `DestinationRule-${service.namespace}-${service.name}`, {
+      ? istioNetworking().DestinationRuleSpecTrafficPolicyTlsMode.DISABLE
+      : istioNetworking().DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL;
+    new (istioNetworking().DestinationRule)(this, `DestinationRule-${service.namespace}-${service.name}`, {
       metadata: { name: service.name, namespace: service.namespace },
       spec: {
         host: `${service.name}.${service.namespace}.svc.${this.clusterDomain}`,

@@ -192,6 +192,11 @@ export class TlsCertificate extends Construct {
   /** The Certificate object. */
   public readonly apiObject: ApiObject;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`TlsCertificateProps`)
+   */
   public constructor(scope: Construct, id: string, props: TlsCertificateProps) {
     super(scope, id);
     this.namespace = resolveNamespace(scope, id, props.namespace);

@@ -42,6 +42,11 @@ export abstract class IsolatedPods extends Construct implements IPeer {
   /** The app's intent model. */
   protected readonly model: IntentModel;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`IsolatedPodsProps`)
+   */
   protected constructor(scope: Construct, id: string, props: IsolatedPodsProps) {
     const path = `${scope.node.path}/${id}`;
     if (!props.isolateIngress && !props.isolateEgress) {

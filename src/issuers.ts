@@ -66,6 +66,11 @@ export class AcmeClusterIssuer extends Construct {
   /** The ClusterIssuer object. */
   public readonly apiObject: ApiObject;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`AcmeClusterIssuerProps`)
+   */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
     super(scope, id);
     this.name = props.name ?? defaultName(scope, id);
@@ -155,6 +160,11 @@ export class PrivateCertificateAuthority extends Construct {
   /** The CA certificate. */
   public readonly certificate: TlsCertificate;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`PrivateCertificateAuthorityProps`)
+   */
   public constructor(scope: Construct, id: string, props: PrivateCertificateAuthorityProps) {
     super(scope, id);
     const name = props.name ?? defaultName(scope, id);

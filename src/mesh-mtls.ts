@@ -149,6 +149,11 @@ export class MeshMtls extends Construct {
   private readonly allowPolicies = new Map<IsolatedPods, ApiObject>();
   private readonly defaultDenyNamespaces = new Set<string>();
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`MeshMtlsProps`)
+   */
   public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });

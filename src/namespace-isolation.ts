@@ -61,6 +61,11 @@ export class NamespaceIsolation extends IsolatedPods {
   /** The labels given for the Namespace object (platform labels such as mesh injection are added at synth). */
   public readonly namespaceLabels: { [key: string]: string } = {};
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`NamespaceIsolationProps`)
+   */
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
     if (props.namespaceLabels && !props.createNamespace) {
       throw netsecError(`${scope.node.path}/${id}`, 'namespaceLabels are set but the Namespace object is not emitted', props.namespaceLabels,

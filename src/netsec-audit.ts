@@ -40,6 +40,11 @@ export class NetsecAudit extends Construct {
   /** True while the audit renders the charts: `Chart.toJson()` validates the tree again, this construct included. */
   private auditing = false;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`NetsecAuditProps`)
+   */
   public constructor(scope: Construct, id: string, props: NetsecAuditProps = {}) {
     super(scope, id);
     const severities = Object.values(AuditSeverity) as string[];

@@ -111,6 +111,11 @@ export class RestrictedEgress extends Construct {
   /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */
   public readonly enforcementObjects: ApiObject[];
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`RestrictedEgressProps`)
+   */
   public constructor(scope: Construct, id: string, props: RestrictedEgressProps) {
     // Everything is checked before super() so that bad input leaves nothing half-built in the tree.
     const path = `${scope.node.path}/${id}`;

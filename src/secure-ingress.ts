@@ -170,6 +170,11 @@ export class SecureIngress extends Construct {
   /** The Ingress object. */
   public readonly apiObject: k8s.KubeIngress;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`SecureIngressProps`)
+   */
   public constructor(scope: Construct, id: string, props: SecureIngressProps) {
     super(scope, id);
     this.name = props.name ?? defaultName(scope, id);

@@ -132,6 +132,11 @@ export class TierService extends Construct {
   /** The Service object. */
   public readonly apiObject: k8s.KubeService;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`TierServiceProps`)
+   */
   public constructor(scope: Construct, id: string, props: TierServiceProps) {
     super(scope, id);
     if (!IsolatedTier.isIsolatedTier(props.tier)) {

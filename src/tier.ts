@@ -110,6 +110,11 @@ export class IsolatedTier extends IsolatedPods {
   /** Whether the tier's pods run in the service mesh. */
   public readonly inMesh: boolean;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`IsolatedTierProps`)
+   */
   public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
     // Validate before super() so that bad input leaves nothing half-built in the tree.
     const path = `${scope.node.path}/${id}`;

@@ -63,6 +63,8 @@ export class NetsecValidation {
   /**
    * Checks the properties; throws, naming the property, the value and the fix, on an unknown severity
    * or rule, so that a typo in cdk8s.yaml stops synthesis instead of weakening the check.
+   *
+   * @param props the configuration (`NetsecValidationProps`)
    */
   public constructor(props: NetsecValidationProps = {}) {
     this.failOn = checkFailOn(props?.failOn);

@@ -23,10 +23,10 @@ describe('examples/three-tier', () => {
       'NetworkPolicy/shop/api', 'NetworkPolicy/shop/shop-baseline', 'NetworkPolicy/shop/web',
       'Service/data/db', 'Service/shop/api', 'Service/shop/web',
     ]);
-    const db = findObject(objects, 'Service', 'db', 'data');
-    expect(db.spec.type ?? 'ClusterIP').toBe('ClusterIP');
-    expect(db.spec.selector).toEqual({ app: 'db' });
-    expect(db.spec.ports).toEqual([expect.objectContaining({ port: 5432, targetPort: 5432, protocol: 'TCP' })]);
+    const dbService = findObject(objects, 'Service', 'db', 'data');
+    expect(dbService.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    expect(dbService.spec.selector).toEqual({ app: 'db' });
+    expect(dbService.spec.ports).toEqual([expect.objectContaining({ port: 5432, targetPort: 5432, protocol: 'TCP' })]);
   });
 
   test('the audit finds nothing, also from the synthesized YAML alone', () => {

@@ -15,3 +15,8 @@ npx ts-node -T main.ts
 count="$(grep -c '^kind: NetworkPolicy' dist/three-tier.k8s.yaml)"
 echo "package smoke: $(tar tzf "$tarball" | wc -l) files packed; three-tier synthesized $count NetworkPolicies from the installed package"
 test "$count" -eq 5
+# The command line from the installed package's bin: the example's audit is clean and its flows are there.
+npx --no-install cdk8s-netsec analyze --flows dist/ > analyze.txt
+grep -q '^Findings: none.$' analyze.txt
+grep -q 'shop/web -> shop/api: TCP 9090' analyze.txt
+echo "package smoke: cdk8s-netsec analyze ran from the installed bin: $(head -n 1 analyze.txt)"

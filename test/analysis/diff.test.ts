@@ -1,8 +1,8 @@
+import { namespace, pod, policy } from './fixtures';
 import { Port, Protocol } from '../../src';
 import { AuditSeverity } from '../../src/analysis/audit-finding';
 import { ReachabilityDiff } from '../../src/analysis/diff';
 import { Reachability } from '../../src/analysis/reachability';
-import { namespace, pod, policy } from './fixtures';
 
 /*
  * ReachabilityDiff lives in src/analysis/diff.ts; its tests sit with the CLI that is its first user.

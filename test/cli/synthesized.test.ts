@@ -1,24 +1,27 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Chart, YamlOutputType } from 'cdk8s';
 import { cli } from './run-cli';
 import { buildThreeTier } from '../../examples/three-tier/main';
+import { IsolatedTier, Port } from '../../src';
 
 /*
  * The CLI on what `cdk8s synth` writes for IsolatedTiers: NetworkPolicies without workloads. Pods are
  * inferred from the policies' selectors by default, so flows and the matrix are judged from the YAML.
  */
 
-function synthThreeTier(): string {
+/** Synthesizes the three-tier example into a new directory; `change` may add intent first. */
+function synthThreeTier(change?: (chart: Chart) => void): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsec-cli-'));
   const app = new App({ outdir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  buildThreeTier(app);
+  const chart = buildThreeTier(app);
+  change?.(chart);
   app.synth();
   return outdir;
 }
 
-describe('analyze on synthesized tier output', () => {
+describe('analyze and diff on synthesized tier output', () => {
   const dir = synthThreeTier();
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -36,5 +39,22 @@ describe('analyze on synthesized tier output', () => {
   test('--no-infer-pods models only workloads: none here', () => {
     const report = JSON.parse(cli(['analyze', '--json', '--no-infer-pods', dir]).stdout);
     expect(report.pods).toEqual([]);
+  });
+
+  test('diff of two synthesized outputs: a new flow from web to the database is reported with its port', () => {
+    const changed = synthThreeTier((chart) => {
+      const tier = (id: string) => chart.node.findChild(id) as IsolatedTier;
+      tier('db').allowFrom(tier('web'), Port.tcp(5432));
+    });
+    try {
+      const run = cli(['diff', '--json', '--fail-on-change', dir, changed]);
+      expect(run.status).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report.opened.map((f: any) => [f.from, f.to, f.description, f.wholeFlow])).toEqual([['shop/web', 'data/db', 'TCP 5432', true]]);
+      expect(report.closed).toEqual([]);
+      expect(cli(['diff', dir, dir]).status).toBe(0);
+    } finally {
+      fs.rmSync(changed, { recursive: true, force: true });
+    }
   });
 });

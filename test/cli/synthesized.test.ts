@@ -34,6 +34,8 @@ describe('analyze and diff on synthesized tier output', () => {
     expect(flows).toContain('shop/web -> shop/api: TCP 9090');
     expect(flows).toContain('shop/api -> data/db: TCP 5432');
     expect(flows).not.toContainEqual(expect.stringMatching(/^shop\/web -> data\/db/));
+    expect(report.matrices).toHaveLength(1);
+    expect(report.matrices[0].allowed).toEqual([{ from: 'shop/web', to: 'shop/api' }]);
   });
 
   test('--no-infer-pods models only workloads: none here', () => {

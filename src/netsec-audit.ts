@@ -39,6 +39,10 @@ export class NetsecAudit extends Construct {
   private readonly additionalManifests: any[];
   /** True while the audit renders the charts: `Chart.toJson()` validates the tree again, this construct included. */
   private auditing = false;
+  /** How many `App.synth()`/`synthYaml()` calls are running (see `reuseDuringSynthesis`). */
+  private synthesizing = 0;
+  /** The findings of the running app synthesis. */
+  private cached?: AuditFinding[];
 
   /**
    * @param scope the parent construct
@@ -57,17 +61,41 @@ export class NetsecAudit extends Construct {
     // Unknown rules in `ignore` are reported now, not at synth.
     Reachability.fromManifests([]).audit({ ignore: this.ignore });
     this.node.addValidation({ validate: () => (this.auditing ? [] : this.findings().map(f => this.describe(f))) });
+    this.reuseDuringSynthesis(App.of(this));
   }
 
   /** The findings that fail synthesis: those at or above `failOn`, without the ignored rules. */
   public findings(): AuditFinding[] {
-    const app = App.of(this);
+    if (this.cached !== undefined) return [...this.cached];
     this.auditing = true;
+    let findings: AuditFinding[];
     try {
-      return Reachability.fromApp(app, { additionalManifests: this.additionalManifests })
+      findings = Reachability.fromApp(App.of(this), { additionalManifests: this.additionalManifests })
         .audit({ minSeverity: this.failOn, ignore: this.ignore });
     } finally {
       this.auditing = false;
+    }
+    if (this.synthesizing > 0) this.cached = findings;
+    return [...findings];
+  }
+
+  /**
+   * cdk8s validates the whole app once, and again inside every chart it renders, so one `app.synth()`
+   * of an app with many charts would run the audit once per chart. The app's synth methods are wrapped
+   * so that the findings of one synthesis are computed once and dropped when it ends; a synthesis after
+   * a change audits afresh.
+   */
+  private reuseDuringSynthesis(app: App): void {
+    for (const method of ['synth', 'synthYaml'] as const) {
+      const original = app[method] as (...args: unknown[]) => unknown;
+      (app as any)[method] = (...args: unknown[]) => {
+        this.synthesizing++;
+        try {
+          return original.apply(app, args);
+        } finally {
+          if (--this.synthesizing === 0) this.cached = undefined;
+        }
+      };
     }
   }
 

@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { AuditSeverity, IsolatedTier, NamespaceIsolation, NetsecAudit, Peer, Port } from '../src';
+import { AuditSeverity, IsolatedTier, NamespaceIsolation, NetsecAudit, Peer, Port, Reachability } from '../src';
 
 /** A clean two-tier namespace; `widen` adds egress to every IPv4 address (NETSEC004, high). */
 function build(widen: boolean, props: ConstructorParameters<typeof NetsecAudit>[2] = {}): App {
@@ -40,5 +40,29 @@ describe('NetsecAudit: the audit as construct validation', () => {
     expect(() => build(false, { ignore: ['NETSEC404'] })).toThrow(/ignore names no audit rule \("NETSEC404"\)/);
     expect(() => build(false, { failOn: 'urgent' as AuditSeverity }))
       .toThrow('shop/audit: failOn is not a severity ("urgent"). Use one of low, medium, high, critical (AuditSeverity).');
+  });
+
+  test('one audit per synthesis, though cdk8s validates the app again for every chart', () => {
+    const app = build(false);
+    for (const ns of ['a', 'b', 'c']) {
+      const chart = new Chart(app, ns, { namespace: ns });
+      new NamespaceIsolation(chart, 'baseline');
+    }
+    const spy = jest.spyOn(Reachability, 'fromApp');
+    try {
+      app.synth();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('a change after a synthesis is audited afresh by the next one', () => {
+    const app = build(false);
+    app.synth();
+    const chart = app.charts.find(c => c.node.id === 'shop')!;
+    (chart.node.findChild('api') as IsolatedTier).allowTo(Peer.anyIpv4(), Port.tcp(443));
+    expect(() => app.synth()).toThrow(/NETSEC004 egress-to-any-address \[high\] NetworkPolicy shop\/api/);
+    expect(() => app.synthYaml()).toThrow(/NETSEC004/);
   });
 });

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuditFinding, AuditSeverity, Reachability } from './analysis';
-import { netsecError } from './errors';
+import { checkSeverity, resolveRuleIds } from './analysis/audit';
 
 /** Properties of `NetsecAudit`. */
 export interface NetsecAuditProps {
@@ -51,15 +51,10 @@ export class NetsecAudit extends Construct {
    */
   public constructor(scope: Construct, id: string, props: NetsecAuditProps = {}) {
     super(scope, id);
-    const severities = Object.values(AuditSeverity) as string[];
-    if (props.failOn !== undefined && !severities.includes(props.failOn)) {
-      throw netsecError(this, 'failOn is not a severity', props.failOn, `Use one of ${severities.join(', ')} (AuditSeverity).`);
-    }
-    this.failOn = props.failOn ?? AuditSeverity.HIGH;
-    this.ignore = [...props.ignore ?? []];
+    // Bad severities and unknown rules are reported now, not at synth.
+    this.failOn = props.failOn === undefined ? AuditSeverity.HIGH : checkSeverity(props.failOn, this.node.path, 'failOn');
+    this.ignore = resolveRuleIds(props.ignore ?? [], this.node.path, 'ignore');
     this.additionalManifests = [...props.additionalManifests ?? []];
-    // Unknown rules in `ignore` are reported now, not at synth.
-    Reachability.fromManifests([]).audit({ ignore: this.ignore });
     this.node.addValidation({ validate: () => (this.auditing ? [] : this.findings().map(f => this.describe(f))) });
     this.reuseDuringSynthesis(App.of(this));
   }

@@ -94,25 +94,38 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
 }
 
 function checkedSeverity(severity: AuditSeverity | undefined): AuditSeverity {
-  if (severity === undefined) return AuditSeverity.LOW;
-  const parsed = parseSeverity(severity);
-  if (parsed === undefined) {
-    throw netsecError('Reachability.audit', 'minSeverity is not a severity', severity, `Use one of ${ORDER.join(', ')} (AuditSeverity).`);
-  }
-  return parsed;
+  return severity === undefined ? AuditSeverity.LOW : checkSeverity(severity, 'Reachability.audit', 'minSeverity');
 }
 
 function checkedIgnores(ignore: string[] | undefined): Set<string> {
-  const ids = new Set<string>();
-  for (const entry of ignore ?? []) {
+  return new Set(resolveRuleIds(ignore ?? [], 'Reachability.audit', 'ignore'));
+}
+
+/**
+ * Reads a severity name (any case, surrounding blanks ignored) given as `field` of `where`; throws naming
+ * them, the value and the choices. `context` ends the fix, e.g. where the value is written.
+ */
+export function checkSeverity(value: unknown, where: string, field: string, context = '(AuditSeverity)'): AuditSeverity {
+  const severity = typeof value === 'string' ? parseSeverity(value.trim()) : undefined;
+  if (severity === undefined) {
+    throw netsecError(where, `${field} is not a severity`, value, `Use one of ${ORDER.join(', ')} ${context}.`);
+  }
+  return severity;
+}
+
+/**
+ * The identifiers of the rules named (by identifier or name) in `field` of `where`; throws naming the
+ * first entry that names no rule, with the catalogue, so that a typo never silently ignores nothing.
+ */
+export function resolveRuleIds(entries: readonly unknown[], where: string, field: string,
+  fix = 'Use rule identifiers or names from AuditRules.all()'): string[] {
+  return entries.map(entry => {
     const rule = typeof entry === 'string' ? AuditRules.find(entry.trim()) : undefined;
     if (rule === undefined) {
-      throw netsecError('Reachability.audit', 'ignore names no audit rule', entry,
-        `Use rule identifiers or names from AuditRules.all(): ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
+      throw netsecError(where, `${field} names no audit rule`, entry, `${fix}: ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
     }
-    ids.add(rule.id);
-  }
-  return ids;
+    return rule.id;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
-import { compareSeverity, parseSeverity } from '../analysis/audit';
+import { compareSeverity, parseSeverity, resolveRuleIds } from '../analysis/audit';
 import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
-import { AuditRules } from '../analysis/audit-rules';
 import { netsecError } from '../errors';
 import { Port } from '../port';
 
@@ -24,12 +23,7 @@ export function parseFailOn(text: string, command: string): AuditSeverity | unde
 
 /** Checks `--ignore` entries against the audit catalogue, so that a typo does not silently ignore nothing. */
 export function checkIgnored(ignore: readonly string[], command: string): string[] {
-  for (const entry of ignore) {
-    if (AuditRules.find(entry) === undefined) {
-      throw netsecError(`cdk8s-netsec ${command} --ignore`, 'names no audit rule', entry,
-        `Give rule identifiers or names from the catalogue: ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
-    }
-  }
+  resolveRuleIds(ignore, `cdk8s-netsec ${command}`, '--ignore');
   return [...ignore];
 }
 

@@ -1,6 +1,5 @@
-import { compareSeverity, parseSeverity } from '../analysis/audit';
+import { checkSeverity, compareSeverity, resolveRuleIds } from '../analysis/audit';
 import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
-import { AuditRules } from '../analysis/audit-rules';
 import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
 import { ContextLike } from './contract';
@@ -111,12 +110,7 @@ export class NetsecValidation {
 
 function checkFailOn(value: unknown): AuditSeverity {
   if (value === undefined || value === null) return AuditSeverity.HIGH;
-  const severity = typeof value === 'string' ? parseSeverity(value.trim()) : undefined;
-  if (severity === undefined) {
-    throw netsecError('NetsecValidation', 'failOn is not a severity', value,
-      `Use one of ${Object.values(AuditSeverity).join(', ')} in the properties of the validation in cdk8s.yaml.`);
-  }
-  return severity;
+  return checkSeverity(value, 'NetsecValidation', 'failOn', 'in the properties of the validation in cdk8s.yaml');
 }
 
 function checkIgnore(value: unknown): string[] {
@@ -125,12 +119,5 @@ function checkIgnore(value: unknown): string[] {
     throw netsecError('NetsecValidation', 'ignore is not a list', value,
       'Write it as a YAML list of rule identifiers or names, e.g. ignore: [NETSEC011].');
   }
-  return value.map(entry => {
-    const rule = typeof entry === 'string' ? AuditRules.find(entry.trim()) : undefined;
-    if (rule === undefined) {
-      throw netsecError('NetsecValidation', 'ignore names no audit rule', entry,
-        `Use identifiers or names from AuditRules.all(): ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
-    }
-    return rule.id;
-  });
+  return resolveRuleIds(value, 'NetsecValidation', 'ignore', 'Use identifiers or names from AuditRules.all()');
 }

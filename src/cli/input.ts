@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../analysis/yaml-documents';
 import { netsecError } from '../errors';
 
 /*
@@ -56,7 +56,7 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
     }
   }
   const objects: any[] = [];
-  for (const file of files) objects.push(...parseFile(file.display, readText(file.absolute, file.display, source)));
+  for (const file of files) objects.push(...parseYamlDocuments(file.display, readText(file.absolute, file.display, source)));
   return { files: files.map(f => f.display), objects };
 }
 
@@ -93,34 +93,4 @@ function readText(absolute: string, display: string, source: InputSource): strin
   } catch (error: any) {
     throw netsecError(display, 'cannot be read', error?.code ?? String(error), 'Check the path and its permissions.');
   }
-}
-
-function parseFile(display: string, text: string): any[] {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const objects: any[] = [];
-  for (const document of documents) {
-    const error = document.errors[0];
-    if (error) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      throw netsecError(`${display}:${line}:${col}`, 'is not valid YAML', error.message.split('\n')[0],
-        'Fix the YAML at that line; cdk8s synth output is valid YAML, so a hand edit or a truncated file is the usual cause.');
-    }
-    const value = document.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value) || typeof value.kind !== 'string') {
-      const { line } = lineCounter.linePos(document.contents?.range?.[0] ?? document.range[0]);
-      throw netsecError(`${display}:${line}`, 'holds a document that is not a Kubernetes object', summarize(value),
-        'Each YAML document must be one object with apiVersion, kind and metadata.');
-    }
-    objects.push(value);
-  }
-  return objects;
-}
-
-/** The offending document, or a short account of it when it is a large list or an object without kind. */
-function summarize(value: unknown): unknown {
-  if (Array.isArray(value)) return `a list of ${value.length} items`;
-  if (typeof value === 'object' && value !== null) return `an object without kind; keys: ${Object.keys(value).slice(0, 5).join(', ')}`;
-  return value;
 }

@@ -168,7 +168,7 @@ describe('NetsecValidation.validate', () => {
     fs.writeFileSync(file, 'kind: Service\nmetadata: {name: x\n');
     const { context, violations, submitted } = fakeContext([file]);
     await new NetsecValidation().validate(context);
-    expect(violations[0].recommendation).toContain(`${file}: not valid YAML`);
+    expect(violations[0].recommendation).toContain(`${file}:3:1: is not valid YAML`);
     expect(submitted.map(s => s.status)).toEqual(['failure']);
   });
 

@@ -1,7 +1,7 @@
 import { Port, Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { AuditFinding, AuditOptions } from './audit-finding';
-import { describePortIntervals, LAST_PORT } from './port-intervals';
+import { describePortIntervals, Interval, LAST_PORT } from './port-intervals';
 import { Reachability } from './reachability';
 
 /** Ports a change opens or closes between one ordered pair of modelled pods. */
@@ -87,7 +87,7 @@ export class ReachabilityDiff {
 }
 
 /** Inclusive port intervals of one protocol, sorted and not touching. */
-type Intervals = Array<{ start: number; end: number }>;
+type Intervals = Interval[];
 
 function compareFlows(before: AllowedFlow[], after: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
   const oldPorts = new Map(before.map(f => [pairKey(f.from, f.to), f]));
@@ -101,8 +101,8 @@ function compareFlows(before: AllowedFlow[], after: AllowedFlow[]): { opened: Fl
     const is = newPorts.get(pairKey(from, to));
     const gained = subtract(portSets(is), portSets(was));
     const lost = subtract(portSets(was), portSets(is));
-    if (gained.size > 0) opened.push({ from, to, ...describe(gained), wholeFlow: was === undefined });
-    if (lost.size > 0) closed.push({ from, to, ...describe(lost), wholeFlow: is === undefined });
+    if (gained.size > 0) opened.push({ from, to, ...describePortIntervals(gained), wholeFlow: was === undefined });
+    if (lost.size > 0) closed.push({ from, to, ...describePortIntervals(lost), wholeFlow: is === undefined });
   }
   return { opened, closed };
 }
@@ -162,11 +162,6 @@ function subtract(a: Map<Protocol, Intervals>, b: Map<Protocol, Intervals>): Map
     if (rest.length > 0) result.set(protocol, rest);
   }
   return result;
-}
-
-/** Ports and words in the shape `AllowedFlow` uses. */
-function describe(sets: Map<Protocol, Intervals>): Pick<FlowChange, 'ports' | 'description'> {
-  return describePortIntervals(sets);
 }
 
 /**

@@ -52,6 +52,18 @@ describe('TlsCertificate', () => {
     });
   });
 
+  test.each([
+    [KeyAlgorithm.ECDSA_P256, 'ECDSA', 256],
+    [KeyAlgorithm.ECDSA_P384, 'ECDSA', 384],
+    [KeyAlgorithm.RSA_2048, 'RSA', 2048],
+    [KeyAlgorithm.RSA_3072, 'RSA', 3072],
+    [KeyAlgorithm.RSA_4096, 'RSA', 4096],
+  ])('keyAlgorithm %s emits privateKey algorithm %s, size %d, rotated on every renewal', (keyAlgorithm, algorithm, size) => {
+    const c = chart();
+    new TlsCertificate(c, 'tls', { dnsNames: ['shop.example.com'], issuer: IssuerReference.clusterIssuer('ca'), keyAlgorithm });
+    expect(findObject(synthValid(c), 'Certificate', 'tls', 'shop').spec.privateKey).toEqual({ algorithm, size, rotationPolicy: 'Always' });
+  });
+
   test('an Issuer of another namespace cannot sign', () => {
     expect(() => new TlsCertificate(chart(), 'tls', {
       dnsNames: ['shop.example.com'], issuer: IssuerReference.issuer('ca', { namespace: 'data' }),

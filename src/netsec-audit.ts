@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuditFinding, AuditSeverity, Reachability } from './analysis';
-import { checkSeverity, resolveRuleIds } from './analysis/audit';
+import { checkSeverity, findingLine, resolveRuleIds } from './analysis/audit';
 
 /** Properties of `NetsecAudit`. */
 export interface NetsecAuditProps {
@@ -95,8 +95,6 @@ export class NetsecAudit extends Construct {
   }
 
   private describe(finding: AuditFinding): string {
-    const where = finding.constructPath === undefined ? '' : ` (construct ${finding.constructPath})`;
-    return `${finding.ruleId} ${finding.ruleName} [${finding.severity}] ${finding.resource}${where}: ${finding.message}. `
-      + `Fix: ${finding.fix} To accept it instead, add "${finding.ruleId}" to the ignore list of ${this.node.path}.`;
+    return `${findingLine(finding)} To accept it instead, add "${finding.ruleId}" to the ignore list of ${this.node.path}.`;
   }
 }

@@ -101,6 +101,12 @@ function checkedIgnores(ignore: string[] | undefined): Set<string> {
   return new Set(resolveRuleIds(ignore ?? [], 'Reachability.audit', 'ignore'));
 }
 
+/** A finding on one line: rule, severity, resource, construct path when known, message and fix. */
+export function findingLine(f: AuditFinding): string {
+  const construct = f.constructPath === undefined ? '' : ` (construct ${f.constructPath})`;
+  return `${f.ruleId} ${f.ruleName} [${f.severity}] ${f.resource}${construct}: ${f.message}. Fix: ${f.fix}`;
+}
+
 /**
  * Reads a severity name (any case, surrounding blanks ignored) given as `field` of `where`; throws naming
  * them, the value and the choices. `context` ends the fix, e.g. where the value is written.

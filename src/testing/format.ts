@@ -1,3 +1,4 @@
+import { findingLine } from '../analysis/audit';
 import { AuditFinding } from '../analysis/audit-finding';
 import { ReachabilityEndpoint } from '../analysis/reachability';
 
@@ -18,8 +19,5 @@ export function flowLine(pod: string, ports: string): string {
 
 /** One finding per line: rule, severity, resource, construct path when known, message and fix. */
 export function describeFindings(findings: AuditFinding[]): string {
-  return findings.map(f => {
-    const construct = f.constructPath ? ` (construct ${f.constructPath})` : '';
-    return `  ${f.ruleId} ${f.ruleName} [${f.severity}] ${f.resource}${construct}: ${f.message}. Fix: ${f.fix}`;
-  }).join('\n');
+  return findings.map(f => `  ${findingLine(f)}`).join('\n');
 }

@@ -21,6 +21,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // cdk8s-plus-28 is a jsii module: users bring it (peer), we build against its lowest supported version (dev).
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   bundledDeps: ['yaml', 'ipaddr.js'],
+  // The Python target makes jsii check every public name against Python's rules (reserved words, clashes).
+  publishToPypi: { distName: 'cdk8s-netsec', module: 'cdk8s_netsec' },
   devDeps: [
     'cdk8s-cli@2.207.60',
     'kubernetes-models@4.5.1',

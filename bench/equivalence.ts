@@ -61,10 +61,10 @@ export function judge(variant: string, dir: string, graph: MeshGraph): Verdict {
   const started = Date.now();
   const objects = readYamlDir(dir);
   const reach = Reachability.fromManifests([...objects, ...representativePods(graph)]);
-  const pairs = (port: Port) => new Set(reach.matrix(port).allowedPairs().map((p) => `${p.from} -> ${p.to}`));
+  const pairs = (port: Port) => new Set(reach.matrix(port).allowedPairs().map((p) => `${p.source} -> ${p.destination}`));
   const tcp8080 = pairs(Port.tcp(APP_PORT));
   const udp53 = pairs(Port.udp(53));
-  const flows = new Set(reach.flows().map((f) => `${f.from} -> ${f.to}: ${f.ports.map(String).join(', ')}`));
+  const flows = new Set(reach.flows().map((f) => `${f.source} -> ${f.destination}: ${f.ports.map(String).join(', ')}`));
   return {
     variant,
     policies: objects.filter((o) => o.kind === 'NetworkPolicy').length,

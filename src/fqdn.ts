@@ -105,17 +105,17 @@ function checkIstio(where: string, request: FqdnEgressRequest): void {
         throw netsecError(where, `${hostname}: the Istio sidecar enforces names only on single TCP ports`, port.toString(),
           'Use Port.tcp(n) for each port: the sidecar does not proxy UDP or SCTP, and a ServiceEntry lists single port numbers.');
       }
-      if (istioProtocol(port.port!) !== 'TCP') continue;
+      if (istioProtocol(port.startPort!) !== 'TCP') continue;
       if (hostname.startsWith('*.')) {
         throw netsecError(where, 'a wildcard name can be enforced only on TLS (443) or HTTP (80): plain TCP carries no name, so the sidecar would pass any address on that port',
           `${hostname} on ${port}`, 'Use port 443 or 80 for the wildcard, or list each name with its port.');
       }
-      const other = plainTcp.get(port.port!);
+      const other = plainTcp.get(port.startPort!);
       if (other !== undefined && other !== hostname) {
         throw netsecError(where, 'two names share a plain TCP port; plain TCP carries no name, so the sidecar cannot tell them apart',
           `${other} and ${hostname} on ${port}`, 'Give each service its own port, or use Destination.cidr() with their address ranges.');
       }
-      plainTcp.set(port.port!, hostname);
+      plainTcp.set(port.startPort!, hostname);
     }
   }
   for (const entry of request.ipEntries) {
@@ -195,7 +195,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
   private fqdnServiceEntry(baseName: string, namespace: string, entry: FqdnEntry): string {
     const name = toDnsLabel([baseName, entry.hostname.replace(/^\*\./, 'wildcard.')]);
     const wildcard = entry.hostname.startsWith('*.');
-    const numbers = [...new Set(entry.ports.map((p) => p.port!))].sort((a, b) => a - b);
+    const numbers = [...new Set(entry.ports.map((p) => p.startPort!))].sort((a, b) => a - b);
     this.serviceEntry(name, namespace, {
       hosts: [entry.hostname],
       ports: numbers.map((n) => ({ number: n, name: `${istioProtocol(n).toLowerCase()}-${n}`, protocol: istioProtocol(n) })),
@@ -281,7 +281,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
         if (!block || exempt.has(peer)) continue;
         const tcp = ports.length === 0 ? [Port.allTcp()] : ports.filter((p) => p.protocol === Protocol.TCP && !p.isNamed);
         const covered = (p: Port) => p.isNumeric && p.endPort === undefined
-          && registered.some((r) => r.cidr === block.cidr && r.tcpPorts.includes(p.port!));
+          && registered.some((r) => r.cidr === block.cidr && r.tcpPorts.includes(p.startPort!));
         const missing = tcp.filter((p) => !covered(p));
         if (missing.length > 0) {
           errors.push(netsecError(owner, `the Sidecar of ${target} passes only registered destinations (REGISTRY_ONLY), so egress from ${group} to ${block.cidr} would be dropped`,
@@ -306,7 +306,7 @@ function dnsIpEntries(group: IsolatedPods): IpEntry[] {
 function mergeIp(entries: IpEntry[]): IpRegistration[] {
   const byCidr = new Map<string, Set<number>>();
   for (const entry of entries) {
-    const tcp = entry.ports.filter((p) => p.protocol === Protocol.TCP).map((p) => p.port!);
+    const tcp = entry.ports.filter((p) => p.protocol === Protocol.TCP).map((p) => p.startPort!);
     if (tcp.length === 0) continue;
     const slot = byCidr.get(entry.cidr) ?? new Set<number>();
     tcp.forEach((n) => slot.add(n));

@@ -67,7 +67,7 @@ function serviceBackend(ingress: Construct, name: string, service: plus.Service,
   }
   const ports: any[] = spec.ports ?? [];
   const target = (p: any): number => p.targetPort ?? p.port;
-  const match = ports.find((p) => target(p) === port.port && (p.protocol ?? 'TCP') === 'TCP');
+  const match = ports.find((p) => target(p) === port.startPort && (p.protocol ?? 'TCP') === 'TCP');
   if (!match) {
     throw netsecError(ingress, `the backend Service does not forward to ${port}`, ports.map((p) => `${p.port}->${target(p)}`),
       'Pass the container port one of its ports targets, or bind that port on the Service.');

@@ -137,15 +137,15 @@ function operationPortsOf(ports: Port[]): OperationPorts | SourceProblem {
         fix: 'Allow the container port by number, e.g. Port.tcp(9090).',
       };
     }
-    const end = port.endPort ?? port.port!;
-    if (end - port.port! + 1 > MAX_AUTHORIZED_RANGE) {
+    const end = port.endPort ?? port.startPort!;
+    if (end - port.startPort! + 1 > MAX_AUTHORIZED_RANGE) {
       return {
         what: `AuthorizationPolicy ports cannot express ranges, and ${port} is wider than ${MAX_AUTHORIZED_RANGE} ports`,
         value: port.toString(),
         fix: 'Allow the ports the tier really serves, or all ports (no port arguments).',
       };
     }
-    for (let p = port.port!; p <= end; p++) out.add(p);
+    for (let p = port.startPort!; p <= end; p++) out.add(p);
   }
   return { all: false, ports: [...out].sort((a, b) => a - b) };
 }
@@ -156,15 +156,15 @@ function renderSources(sources: MeshSource[]): AuthorizationPolicySpecRulesFrom[
   const principals = unique(sources.filter((s) => s.principal !== undefined).map((s) => s.principal!));
   const namespaces = unique(sources.filter((s) => s.namespace !== undefined).map((s) => s.namespace!));
   const blocks = sources.filter((s) => s.ipBlock !== undefined).map((s) => s.ipBlock!);
-  const plainBlocks = unique(blocks.filter((b) => !b.except?.length).map((b) => b.cidr));
+  const plainBlocks = unique(blocks.filter((b) => !b.excluded?.length).map((b) => b.cidr));
   // notIpBlocks applies to the whole source entry, so a block with exceptions needs an entry of its own.
-  const excepted = blocks.filter((b) => b.except?.length)
-    .sort((a, b) => compareStrings(a.cidr, b.cidr) || compareStrings(a.except!.join(','), b.except!.join(',')));
+  const excepted = blocks.filter((b) => b.excluded?.length)
+    .sort((a, b) => compareStrings(a.cidr, b.cidr) || compareStrings(a.excluded!.join(','), b.excluded!.join(',')));
   return [
     ...(principals.length > 0 ? [{ source: { principals } }] : []),
     ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
     ...(plainBlocks.length > 0 ? [{ source: { ipBlocks: plainBlocks } }] : []),
-    ...excepted.map((b) => ({ source: { ipBlocks: [b.cidr], notIpBlocks: [...b.except!] } })),
+    ...excepted.map((b) => ({ source: { ipBlocks: [b.cidr], notIpBlocks: [...b.excluded!] } })),
   ];
 }
 
@@ -176,5 +176,5 @@ function renderTo(ports: number[]): AuthorizationPolicySpecRules {
 function sourceKey(source: MeshSource): string {
   if (source.principal !== undefined) return `principal ${source.principal}`;
   if (source.namespace !== undefined) return `namespace ${source.namespace}`;
-  return `ipBlock ${source.ipBlock!.cidr} except ${(source.ipBlock!.except ?? []).join(',')}`;
+  return `ipBlock ${source.ipBlock!.cidr} except ${(source.ipBlock!.excluded ?? []).join(',')}`;
 }

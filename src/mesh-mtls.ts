@@ -352,7 +352,7 @@ export class MeshMtls extends Construct {
   /** DISABLE on a port a library Service forwards to would refuse the ISTIO_MUTUAL its DestinationRule asks for. */
   private disabledServicePorts(): string[] {
     return this.model.services.filter((s) => this.covers(s.namespace)).flatMap((service) => exceptionsFor(this.exceptions, service.backend)
-      .flatMap((e) => service.targetPorts.filter((p) => e.ports[String(p.port)] === MtlsMode.DISABLE)
+      .flatMap((e) => service.targetPorts.filter((p) => e.ports[String(p.startPort)] === MtlsMode.DISABLE)
         .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
           p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
   }

@@ -98,12 +98,12 @@ export function resolvePortExceptions(owner: IConstruct, exceptions: MtlsPortExc
         throw netsecError(owner, 'a port exception takes single TCP container ports', String(port),
           'Name each port by number, e.g. Port.tcp(9102); Istio proxies only TCP.');
       }
-      const earlier = slot.ports[String(port.port)];
+      const earlier = slot.ports[String(port.startPort)];
       if (earlier !== undefined && earlier !== mode) {
-        throw netsecError(owner, `port ${port.port} of ${describePeerConfig(config)} has two exception modes`, [earlier, mode],
+        throw netsecError(owner, `port ${port.startPort} of ${describePeerConfig(config)} has two exception modes`, [earlier, mode],
           'Give each port one mode.');
       }
-      slot.ports[String(port.port)] = mode;
+      slot.ports[String(port.startPort)] = mode;
     }
     byWorkload.set(key, slot);
   }

@@ -14,7 +14,7 @@ export interface IpBlockConfig {
    * Sub-blocks of `cidr` that are not part of the peer, each strictly inside `cidr`.
    * @default - none
    */
-  readonly except?: string[];
+  readonly excluded?: string[];
 }
 
 /**
@@ -89,10 +89,10 @@ export class Peer {
    * excluded from any larger block; allow them by naming them as a block of their own.
    *
    * @param cidr e.g. '203.0.113.0/24' or '2001:db8::/32'; a single address needs '/32' or '/128'
-   * @param except sub-blocks strictly inside `cidr` to exclude
+   * @param excluded sub-blocks strictly inside `cidr` to exclude (rendered as `ipBlock.except`)
    */
-  public static ipBlock(cidr: string, except?: string[]): IPeer {
-    return new IpBlockPeer(normalizeIpBlock('Peer.ipBlock', cidr, except ?? []));
+  public static ipBlock(cidr: string, excluded?: string[]): IPeer {
+    return new IpBlockPeer(normalizeIpBlock('Peer.ipBlock', cidr, excluded ?? []));
   }
 
   /** Every IPv4 address (0.0.0.0/0). Pods are addresses too: prefer narrower blocks. */
@@ -173,7 +173,7 @@ export class Peer {
         throw netsecError('Peer.fromConfig', 'an IP block peer cannot also select pods or namespaces', config,
           'Use two peers: one Peer.ipBlock() and one pod or namespace peer.');
       }
-      return new IpBlockPeer(normalizeIpBlock('Peer.fromConfig', config.ipBlock.cidr, config.ipBlock.except ?? []));
+      return new IpBlockPeer(normalizeIpBlock('Peer.fromConfig', config.ipBlock.cidr, config.ipBlock.excluded ?? []));
     }
     const scopes = [config.namespace !== undefined, config.namespaceSelector !== undefined, config.allNamespaces === true];
     if (scopes.filter((x) => x).length > 1) {
@@ -201,7 +201,7 @@ class IpBlockPeer implements IPeer {
     return { ipBlock: this.config };
   }
   public toString(): string {
-    const except = this.config.except?.length ? ` except ${this.config.except.join(', ')}` : '';
+    const except = this.config.excluded?.length ? ` except ${this.config.excluded.join(', ')}` : '';
     return `${this.config.cidr}${except}`;
   }
 }
@@ -219,7 +219,7 @@ class SelectorPeer implements IPeer {
 /** Describes a peer config for people, e.g. `pods app=web in namespace shop`. */
 export function describePeerConfig(config: PeerConfig): string {
   if (config.ipBlock) {
-    const except = config.ipBlock.except?.length ? ` except ${config.ipBlock.except.join(', ')}` : '';
+    const except = config.ipBlock.excluded?.length ? ` except ${config.ipBlock.excluded.join(', ')}` : '';
     return `${config.ipBlock.cidr}${except}`;
   }
   const pods = config.podSelector ? `pods ${describeSelector(config.podSelector)}` : 'all pods';
@@ -251,7 +251,7 @@ export function normalizeIpBlock(where: string, cidr: string, except: string[]):
     excepts.push(inner);
   }
   const unique = [...new Set(excepts.map((e) => e.text))].sort(compareCidrText);
-  return { cidr: outer.text, ...(unique.length > 0 ? { except: unique } : {}) };
+  return { cidr: outer.text, ...(unique.length > 0 ? { excluded: unique } : {}) };
 }
 
 function parseOrThrow(where: string, text: string, field: string): ParsedCidr {

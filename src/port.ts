@@ -40,20 +40,20 @@ export class Port {
 
   /** An inclusive range of TCP ports, rendered as `port` + `endPort` (Kubernetes 1.25+). */
   public static tcpRange(startPort: number, endPort: number): Port {
-    return Port.range(Protocol.TCP, startPort, endPort);
+    return Port.portRange(Protocol.TCP, startPort, endPort);
   }
 
   /** An inclusive range of UDP ports, rendered as `port` + `endPort` (Kubernetes 1.25+). */
   public static udpRange(startPort: number, endPort: number): Port {
-    return Port.range(Protocol.UDP, startPort, endPort);
+    return Port.portRange(Protocol.UDP, startPort, endPort);
   }
 
   /** An inclusive range of ports of any protocol, rendered as `port` + `endPort` (Kubernetes 1.25+). */
-  public static range(protocol: Protocol, startPort: number, endPort: number): Port {
-    const start = checkNumber(startPort, 'Port.range');
-    const end = checkNumber(endPort, 'Port.range');
+  public static portRange(protocol: Protocol, startPort: number, endPort: number): Port {
+    const start = checkNumber(startPort, 'Port.portRange');
+    const end = checkNumber(endPort, 'Port.portRange');
     if (end < start) {
-      throw netsecError('Port.range', 'endPort is lower than the start port', `${start}-${end}`,
+      throw netsecError('Port.portRange', 'endPort is lower than the start port', `${start}-${end}`,
         'Give the lower port first, e.g. Port.tcpRange(8000, 8100).');
     }
     return start === end ? new Port(protocol, start) : new Port(protocol, start, end);
@@ -100,7 +100,7 @@ export class Port {
   /** The protocol. */
   public readonly protocol: Protocol;
   /** The port number, or the first port of a range; undefined for named ports and whole protocols. */
-  public readonly port?: number;
+  public readonly startPort?: number;
   /** The last port of an inclusive range; undefined unless this is a range. */
   public readonly endPort?: number;
   /** The container port name; undefined unless this is a named port. */
@@ -108,19 +108,19 @@ export class Port {
 
   private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string) {
     this.protocol = protocol;
-    this.port = port;
+    this.startPort = port;
     this.endPort = endPort;
     this.name = name;
   }
 
   /** True when this covers every port of its protocol. */
   public get isAllPorts(): boolean {
-    return this.port === undefined && this.name === undefined;
+    return this.startPort === undefined && this.name === undefined;
   }
 
   /** True when this is a numeric port or range (not named, not a whole protocol). */
   public get isNumeric(): boolean {
-    return this.port !== undefined;
+    return this.startPort !== undefined;
   }
 
   /** True when this port names a container port. */
@@ -137,15 +137,15 @@ export class Port {
     if (other.isAllPorts) return true;
     if (this.isAllPorts) return false;
     if (this.isNamed || other.isNamed) return this.name === other.name;
-    return other.port! <= this.port! && (this.endPort ?? this.port!) <= (other.endPort ?? other.port!);
+    return other.startPort! <= this.startPort! && (this.endPort ?? this.startPort!) <= (other.endPort ?? other.startPort!);
   }
 
   /** A stable key: equal keys mean equal ports. */
   public toString(): string {
     if (this.name !== undefined) return `${this.protocol} ${this.name}`;
-    if (this.port === undefined) return `${this.protocol} all ports`;
-    if (this.endPort !== undefined) return `${this.protocol} ${this.port}-${this.endPort}`;
-    return `${this.protocol} ${this.port}`;
+    if (this.startPort === undefined) return `${this.protocol} all ports`;
+    if (this.endPort !== undefined) return `${this.protocol} ${this.startPort}-${this.endPort}`;
+    return `${this.protocol} ${this.startPort}`;
   }
 }
 

@@ -64,7 +64,7 @@ export interface TierServiceOptions {
    * How the Service is reachable.
    * @default ServiceType.CLUSTER_IP
    */
-  readonly type?: ServiceType;
+  readonly serviceType?: ServiceType;
   /**
    * The ports to expose.
    * @default - every single numeric port the tier declares, each on the same Service port
@@ -116,7 +116,7 @@ const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  *
  * @example
  * web.expose();                                                             // ClusterIP "web"
- * web.expose({ type: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['203.0.113.0/24'] });
+ * web.expose({ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['203.0.113.0/24'] });
  */
 export class TierService extends Construct {
   /** The Service name. */
@@ -124,7 +124,7 @@ export class TierService extends Construct {
   /** The Service namespace (the tier's). */
   public readonly namespace: string;
   /** How the Service is reachable. */
-  public readonly type: ServiceType;
+  public readonly serviceType: ServiceType;
   /** The tier whose pods back the Service. */
   public readonly tier: IsolatedTier;
   /** The Service ports. */
@@ -144,9 +144,9 @@ export class TierService extends Construct {
     }
     this.tier = props.tier;
     this.namespace = this.tier.namespace;
-    this.type = props.type ?? ServiceType.CLUSTER_IP;
-    if (!Object.values(ServiceType).includes(this.type)) {
-      throw netsecError(this, 'type is not a ServiceType', this.type, 'Use ServiceType.CLUSTER_IP, LOAD_BALANCER or NODE_PORT.');
+    this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
+    if (!Object.values(ServiceType).includes(this.serviceType)) {
+      throw netsecError(this, 'type is not a ServiceType', this.serviceType, 'Use ServiceType.CLUSTER_IP, LOAD_BALANCER or NODE_PORT.');
     }
     this.name = props.name ?? defaultName(scope, id);
     if (!SERVICE_NAME.test(this.name) || this.name.length > 63) {
@@ -155,7 +155,7 @@ export class TierService extends Construct {
     }
     this.ports = this.resolvePorts(props.ports);
     const sourceRanges = this.resolveSourceRanges(props);
-    const external = this.type !== ServiceType.CLUSTER_IP;
+    const external = this.serviceType !== ServiceType.CLUSTER_IP;
     if (!external && props.externalTrafficPolicy !== undefined) {
       throw netsecError(this, 'externalTrafficPolicy applies only to LoadBalancer and NodePort Services', props.externalTrafficPolicy,
         'Drop externalTrafficPolicy, or choose a LoadBalancer or NodePort type.');
@@ -174,7 +174,7 @@ export class TierService extends Construct {
     this.apiObject = new k8s.KubeService(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
-        type: this.type,
+        type: this.serviceType,
         selector: { ...this.tier.podLabels },
         ports: this.ports.map((p) => ({
           name: p.name,
@@ -182,17 +182,17 @@ export class TierService extends Construct {
           protocol: p.targetPort.protocol,
           targetPort: p.targetPort.name !== undefined
             ? k8s.IntOrString.fromString(p.targetPort.name)
-            : k8s.IntOrString.fromNumber(p.targetPort.port!),
+            : k8s.IntOrString.fromNumber(p.targetPort.startPort!),
         })),
         ...(external ? { externalTrafficPolicy: props.externalTrafficPolicy ?? ExternalTrafficPolicy.LOCAL } : {}),
-        ...(this.type === ServiceType.LOAD_BALANCER ? { loadBalancerSourceRanges: sourceRanges } : {}),
+        ...(this.serviceType === ServiceType.LOAD_BALANCER ? { loadBalancerSourceRanges: sourceRanges } : {}),
       },
     });
   }
 
   /** `Service shop/web (ClusterIP)`. */
   public toString(): string {
-    return `Service ${this.namespace}/${this.name} (${this.type})`;
+    return `Service ${this.namespace}/${this.name} (${this.serviceType})`;
   }
 
   private resolvePorts(requested: TierServicePort[] | undefined): ExposedPort[] {
@@ -227,7 +227,7 @@ export class TierService extends Construct {
       throw netsecError(this, `${this.tier} does not serve ${target}`, target.toString(),
         `Expose one of the ports the tier serves (${this.tier.ports.join(', ')}), or add the port to its ports.`);
     }
-    const port = spec.port ?? target.port;
+    const port = spec.port ?? target.startPort;
     if (port === undefined) {
       throw netsecError(this, `the named target port ${target.name} needs a Service port number`, spec,
         `Pass port, e.g. { targetPort: Port.named("${target.name}"), port: 80 }.`);
@@ -242,18 +242,18 @@ export class TierService extends Construct {
   }
 
   private resolveSourceRanges(props: TierServiceOptions): string[] {
-    const required = this.type === ServiceType.LOAD_BALANCER ? 'loadBalancerSourceRanges'
-      : this.type === ServiceType.NODE_PORT ? 'nodePortSourceRanges' : undefined;
+    const required = this.serviceType === ServiceType.LOAD_BALANCER ? 'loadBalancerSourceRanges'
+      : this.serviceType === ServiceType.NODE_PORT ? 'nodePortSourceRanges' : undefined;
     for (const field of ['loadBalancerSourceRanges', 'nodePortSourceRanges'] as const) {
       if (props[field] !== undefined && field !== required) {
-        throw netsecError(this, `${field} does not apply to a ${this.type} Service`, props[field],
-          field === 'loadBalancerSourceRanges' ? 'Drop it, or set type: ServiceType.LOAD_BALANCER.' : 'Drop it, or set type: ServiceType.NODE_PORT.');
+        throw netsecError(this, `${field} does not apply to a ${this.serviceType} Service`, props[field],
+          field === 'loadBalancerSourceRanges' ? 'Drop it, or set serviceType: ServiceType.LOAD_BALANCER.' : 'Drop it, or set serviceType: ServiceType.NODE_PORT.');
       }
     }
     if (required === undefined) return [];
     const ranges = props[required] ?? [];
     if (ranges.length === 0) {
-      throw netsecError(this, `a ${this.type} Service must name the client ranges it accepts (${required})`, props[required],
+      throw netsecError(this, `a ${this.serviceType} Service must name the client ranges it accepts (${required})`, props[required],
         `Pass ${required}, e.g. ["203.0.113.0/24"]; ["0.0.0.0/0", "::/0"] opens it to everyone and must be written out.`);
     }
     const canonical = ranges.map((cidr) => normalizeIpBlock(this.node.path, cidr, []).cidr);
@@ -266,7 +266,7 @@ export class TierService extends Construct {
  * `IsolatedTier.expose()`.
  */
 export function exposeTier(tier: IsolatedTier, options: TierServiceOptions): TierService {
-  const type = options.type ?? ServiceType.CLUSTER_IP;
+  const type = options.serviceType ?? ServiceType.CLUSTER_IP;
   const name = options.name ?? (type === ServiceType.CLUSTER_IP ? tier.name : toDnsLabel([tier.name, type.toLowerCase()]));
   const id = `Service-${name}`;
   if (tier.node.tryFindChild(id)) {

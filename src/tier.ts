@@ -89,7 +89,7 @@ export class IsolatedTier extends IsolatedPods {
    */
   public static fromWorkload(scope: Construct, id: string, workload: plus.Workload, options: IsolatedTierOptions = {}): IsolatedTier {
     const containerPorts = workload.containers.flatMap((c) => c.ports)
-      .map((p) => Port.range((p.protocol as string as Protocol) ?? Protocol.TCP, p.number, p.number));
+      .map((p) => Port.portRange((p.protocol as string as Protocol) ?? Protocol.TCP, p.number, p.number));
     return new IsolatedTier(scope, id, {
       ...options,
       podLabels: workload.matchLabels,

@@ -32,8 +32,8 @@ const CASES: Case[] = [
   { name: 'path without leading slash', make: (c, w) => ingress(c, w, { paths: ['api'], clusterIssuer: 'x' }), where: 'shop/i', value: '"api"', fix: /plain path such as "\/api"/ },
   { name: 'source range without mask', make: (c, w) => ingress(c, w, { sourceRanges: ['1.2.3.4'], clusterIssuer: 'x' }), where: 'shop/i', value: '"1.2.3.4"', fix: /write "1\.2\.3\.4\/32"/ },
   // Services
-  { name: 'LoadBalancer without source ranges', make: (_c, w) => w.expose({ type: ServiceType.LOAD_BALANCER }), where: 'shop/web/Service-web-loadbalancer', value: 'undefined', fix: /Pass loadBalancerSourceRanges/ },
-  { name: 'NodePort without source ranges', make: (_c, w) => w.expose({ type: ServiceType.NODE_PORT }), where: 'shop/web/Service-web-nodeport', value: 'undefined', fix: /Pass nodePortSourceRanges/ },
+  { name: 'LoadBalancer without source ranges', make: (_c, w) => w.expose({ serviceType: ServiceType.LOAD_BALANCER }), where: 'shop/web/Service-web-loadbalancer', value: 'undefined', fix: /Pass loadBalancerSourceRanges/ },
+  { name: 'NodePort without source ranges', make: (_c, w) => w.expose({ serviceType: ServiceType.NODE_PORT }), where: 'shop/web/Service-web-nodeport', value: 'undefined', fix: /Pass nodePortSourceRanges/ },
   { name: 'Service name that is not a DNS-1035 label', make: (_c, w) => w.expose({ name: 'Web Svc' }), where: 'shop/web/Service-Web Svc', value: '"Web Svc"', fix: /Pass name/ },
   // Certificates and issuers
   { name: 'certificate without subject', make: (c) => new TlsCertificate(c, 'cert', { dnsNames: [], issuer: IssuerReference.clusterIssuer('x') }), where: 'shop/cert', value: '{"dnsNames":[]}', fix: /Give dnsNames/ },

@@ -14,7 +14,7 @@ describe('Destination', () => {
 
   test('cidrExcept keeps the except list sorted and deduplicated', () => {
     const d = Destination.cidrExcept('10.0.0.0/8', ['10.2.0.0/16', '10.1.0.0/16', '10.2.0.0/16'], Port.tcp(5432));
-    expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'] } });
+    expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8', excluded: ['10.1.0.0/16', '10.2.0.0/16'] } });
   });
 
   test('an invalid CIDR or except is refused, naming the factory, the value and the fix', () => {

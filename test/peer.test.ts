@@ -4,9 +4,9 @@ import { renderPeer } from '../src/render/network-policy';
 describe('Peer.ipBlock', () => {
   test('keeps IPv4 and IPv6 blocks with sorted, deduplicated except', () => {
     expect(Peer.ipBlock('10.0.0.0/8', ['10.2.0.0/16', '10.1.0.0/16', '10.1.0.0/16']).toPeerConfig())
-      .toEqual({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'] } });
+      .toEqual({ ipBlock: { cidr: '10.0.0.0/8', excluded: ['10.1.0.0/16', '10.2.0.0/16'] } });
     expect(Peer.ipBlock('2001:db8::/32', ['2001:db8:1::/48']).toPeerConfig())
-      .toEqual({ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:1::/48'] } });
+      .toEqual({ ipBlock: { cidr: '2001:db8::/32', excluded: ['2001:db8:1::/48'] } });
   });
 
   test('anyIpv4 and anyIpv6 are the whole address families', () => {

@@ -3,13 +3,13 @@ import { normalizePorts, renderPort } from '../src/render/network-policy';
 
 describe('Port factories', () => {
   test('tcp, udp and sctp carry protocol and number', () => {
-    expect([Port.tcp(443), Port.udp(53), Port.sctp(9899)].map((p) => [p.protocol, p.port, p.endPort]))
+    expect([Port.tcp(443), Port.udp(53), Port.sctp(9899)].map((p) => [p.protocol, p.startPort, p.endPort]))
       .toEqual([[Protocol.TCP, 443, undefined], [Protocol.UDP, 53, undefined], [Protocol.SCTP, 9899, undefined]]);
   });
 
   test('ranges keep start and end; a one-port range is a single port', () => {
     const range = Port.tcpRange(8000, 8100);
-    expect([range.port, range.endPort, range.toString()]).toEqual([8000, 8100, 'TCP 8000-8100']);
+    expect([range.startPort, range.endPort, range.toString()]).toEqual([8000, 8100, 'TCP 8000-8100']);
     expect(Port.udpRange(53, 53).endPort).toBeUndefined();
   });
 
@@ -23,7 +23,7 @@ describe('Port factories', () => {
 
   test('named ports default to TCP and render the name as the port', () => {
     const named = Port.named('metrics');
-    expect([named.protocol, named.name, named.port]).toEqual([Protocol.TCP, 'metrics', undefined]);
+    expect([named.protocol, named.name, named.startPort]).toEqual([Protocol.TCP, 'metrics', undefined]);
     expect(renderPort(Port.named('dns', Protocol.UDP)).port?.value).toBe('dns');
   });
 
@@ -32,7 +32,7 @@ describe('Port factories', () => {
   });
 
   test('rejects a range whose end is below its start', () => {
-    expect(() => Port.tcpRange(9000, 8000)).toThrow(/Port\.range: endPort is lower than the start port \("9000-8000"\)\. Give the lower port first/);
+    expect(() => Port.tcpRange(9000, 8000)).toThrow(/Port\.portRange: endPort is lower than the start port \("9000-8000"\)\. Give the lower port first/);
   });
 
   test.each([

@@ -94,7 +94,7 @@ describe('SecureIngress', () => {
     expect(r.isAllowed(controller, solverPod, Port.tcp(8089))).toBe(true);
     expect(r.isAllowed(controller, solverPod, Port.tcp(8080))).toBe(false);
     // Everything that reaches web or the solver pods, on any port: the controller alone.
-    const into = (to: string) => r.flows().filter((f) => f.to === to).map((f) => `${f.from} ${f.description}`);
+    const into = (to: string) => r.flows().filter((f) => f.destination === to).map((f) => `${f.source} ${f.description}`);
     expect(into('shop/web')).toEqual(['ingress-nginx/controller TCP 8080']);
     expect(into('shop/cm-acme-http-solver-x')).toEqual(['ingress-nginx/controller TCP 8089']);
     expect(r.isAllowed({ ip: '203.0.113.7' }, webPod, Port.tcp(8080))).toBe(false);

@@ -45,7 +45,7 @@ describe('TierService', () => {
   test('a LoadBalancer names its source ranges; the tier admits exactly them on the exposed ports', () => {
     const { chart, web } = setup();
     const service = web.expose({
-      type: ServiceType.LOAD_BALANCER,
+      serviceType: ServiceType.LOAD_BALANCER,
       ports: [{ targetPort: Port.tcp(8080), port: 443, name: 'https' }],
       loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.0/24'],
     });
@@ -69,13 +69,13 @@ describe('TierService', () => {
 
   test('externalTrafficPolicy CLUSTER is available for LoadBalancer and NodePort', () => {
     const { chart, web } = setup();
-    web.expose({ type: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['0.0.0.0/0'], externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER });
+    web.expose({ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['0.0.0.0/0'], externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER });
     expect(findObject(synthValid(chart), 'Service', 'web-loadbalancer').spec.externalTrafficPolicy).toBe('Cluster');
   });
 
   test('a NodePort is an explicit choice with its own source ranges, written as ipBlock rules only', () => {
     const { chart, web } = setup();
-    web.expose({ type: ServiceType.NODE_PORT, ports: [{ targetPort: Port.tcp(9090) }], nodePortSourceRanges: ['10.20.0.0/16'] });
+    web.expose({ serviceType: ServiceType.NODE_PORT, ports: [{ targetPort: Port.tcp(9090) }], nodePortSourceRanges: ['10.20.0.0/16'] });
     const objects = synthValid(chart);
     const spec = findObject(objects, 'Service', 'web-nodeport').spec;
     expect(spec.type).toBe('NodePort');
@@ -93,12 +93,12 @@ describe('TierService', () => {
   });
 
   test.each([
-    [{ type: ServiceType.LOAD_BALANCER }, /^test\/web\/Service-web-loadbalancer: a LoadBalancer Service must name the client ranges it accepts \(loadBalancerSourceRanges\) \(undefined\)\. Pass loadBalancerSourceRanges/],
-    [{ type: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: [] }, /must name the client ranges/],
-    [{ type: ServiceType.NODE_PORT }, /a NodePort Service must name the client ranges it accepts \(nodePortSourceRanges\)/],
+    [{ serviceType: ServiceType.LOAD_BALANCER }, /^test\/web\/Service-web-loadbalancer: a LoadBalancer Service must name the client ranges it accepts \(loadBalancerSourceRanges\) \(undefined\)\. Pass loadBalancerSourceRanges/],
+    [{ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: [] }, /must name the client ranges/],
+    [{ serviceType: ServiceType.NODE_PORT }, /a NodePort Service must name the client ranges it accepts \(nodePortSourceRanges\)/],
     [{ loadBalancerSourceRanges: ['10.0.0.0/8'] }, /loadBalancerSourceRanges does not apply to a ClusterIP Service/],
-    [{ type: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.0/8'], nodePortSourceRanges: ['10.0.0.0/8'] }, /nodePortSourceRanges does not apply to a LoadBalancer/],
-    [{ type: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.1'] }, /cidr is not in CIDR notation.*write "10.0.0.1\/32"/],
+    [{ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.0/8'], nodePortSourceRanges: ['10.0.0.0/8'] }, /nodePortSourceRanges does not apply to a LoadBalancer/],
+    [{ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.1'] }, /cidr is not in CIDR notation.*write "10.0.0.1\/32"/],
     [{ externalTrafficPolicy: ExternalTrafficPolicy.LOCAL }, /externalTrafficPolicy applies only to LoadBalancer and NodePort/],
     [{ ports: [{ targetPort: Port.tcp(5432) }] }, /tier shop\/web does not serve TCP 5432 \("TCP 5432"\)\. Expose one of the ports the tier serves \(TCP 8080, TCP 9090\)/],
     [{ ports: [{ targetPort: Port.tcpRange(8080, 8081) }] }, /forwards to one port, not a range/],

@@ -3,9 +3,9 @@ import { Port } from '../port';
 /** An allowed connection between two modelled pods and every port it is allowed on. */
 export interface AllowedFlow {
   /** The source pod, as `namespace/pod`. */
-  readonly from: string;
+  readonly source: string;
   /** The destination pod, as `namespace/pod`. */
-  readonly to: string;
+  readonly destination: string;
   /**
    * The allowed destination ports, merged into ranges, per protocol in the order TCP, UDP, SCTP; a
    * protocol allowed entirely is one whole-protocol `Port` (`Port.allTcp()` etc.).

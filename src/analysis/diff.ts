@@ -7,9 +7,9 @@ import { Reachability } from './reachability';
 /** Ports a change opens or closes between one ordered pair of modelled pods. */
 export interface FlowChange {
   /** The source pod, as `namespace/pod`. */
-  readonly from: string;
+  readonly source: string;
   /** The destination pod, as `namespace/pod`. */
-  readonly to: string;
+  readonly destination: string;
   /**
    * The ports opened (or closed), merged into ranges, per protocol in the order TCP, UDP, SCTP; a
    * protocol opened (or closed) entirely is one whole-protocol `Port` (`Port.allTcp()` etc.).
@@ -90,9 +90,9 @@ export class ReachabilityDiff {
 type Intervals = Interval[];
 
 function compareFlows(before: AllowedFlow[], after: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
-  const oldPorts = new Map(before.map(f => [pairKey(f.from, f.to), f]));
-  const newPorts = new Map(after.map(f => [pairKey(f.from, f.to), f]));
-  const pairs = [...new Map([...before, ...after].map(f => [pairKey(f.from, f.to), { from: f.from, to: f.to }])).values()]
+  const oldPorts = new Map(before.map(f => [pairKey(f.source, f.destination), f]));
+  const newPorts = new Map(after.map(f => [pairKey(f.source, f.destination), f]));
+  const pairs = [...new Map([...before, ...after].map(f => [pairKey(f.source, f.destination), { from: f.source, to: f.destination }])).values()]
     .sort((a, b) => comparePods(a.from, b.from) || comparePods(a.to, b.to));
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
@@ -101,8 +101,8 @@ function compareFlows(before: AllowedFlow[], after: AllowedFlow[]): { opened: Fl
     const is = newPorts.get(pairKey(from, to));
     const gained = subtract(portSets(is), portSets(was));
     const lost = subtract(portSets(was), portSets(is));
-    if (gained.size > 0) opened.push({ from, to, ...describePortIntervals(gained), wholeFlow: was === undefined });
-    if (lost.size > 0) closed.push({ from, to, ...describePortIntervals(lost), wholeFlow: is === undefined });
+    if (gained.size > 0) opened.push({ source: from, destination: to, ...describePortIntervals(gained), wholeFlow: was === undefined });
+    if (lost.size > 0) closed.push({ source: from, destination: to, ...describePortIntervals(lost), wholeFlow: is === undefined });
   }
   return { opened, closed };
 }
@@ -132,7 +132,7 @@ function portSets(flow: AllowedFlow | undefined): Map<Protocol, Intervals> {
   const sets = new Map<Protocol, Intervals>();
   for (const port of flow?.ports ?? []) {
     if (port.isNamed) continue;
-    const interval = port.isAllPorts ? { start: 1, end: LAST_PORT } : { start: port.port!, end: port.endPort ?? port.port! };
+    const interval = port.isAllPorts ? { start: 1, end: LAST_PORT } : { start: port.startPort!, end: port.endPort ?? port.startPort! };
     sets.set(port.protocol, merge([...sets.get(port.protocol) ?? [], interval]));
   }
   return sets;
@@ -183,7 +183,7 @@ function findingKey(finding: AuditFinding): string {
 }
 
 function flowTable(title: string, changes: FlowChange[], whole: string, partial: string): string {
-  const rows = changes.map(c => `| \`${c.from}\` | \`${c.to}\` | ${cell(c.description)} | ${c.wholeFlow ? whole : partial} |`);
+  const rows = changes.map(c => `| \`${c.source}\` | \`${c.destination}\` | ${cell(c.description)} | ${c.wholeFlow ? whole : partial} |`);
   return [`### ${title}`, '', '| From | To | Ports | Change |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 

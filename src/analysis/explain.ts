@@ -52,7 +52,7 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
 
 /** The number a connection on `port` uses at the destination; undefined when a named port does not resolve. */
 export function resolvePort(port: Port, destination: ModelPod | undefined): number | undefined {
-  if (port.name === undefined) return port.port;
+  if (port.name === undefined) return port.startPort;
   return destination?.ports.find(p => p.name === port.name && p.protocol === port.protocol)?.port;
 }
 

@@ -37,7 +37,7 @@ export function computeFlows(index: ClusterIndex): AllowedFlow[] {
       const key = allowed.map(piece => pieces.indexOf(piece)).join(',');
       let ports = shared.get(key);
       if (!ports) shared.set(key, ports = describe(allowed));
-      flows.push({ from: index.podIds[from], to: index.podIds[to], ...ports });
+      flows.push({ source: index.podIds[from], destination: index.podIds[to], ...ports });
     }
   }
   return flows;

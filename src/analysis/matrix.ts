@@ -4,9 +4,9 @@ import { Port } from '../port';
 /** An ordered pair of modelled pods, each named `namespace/pod`. */
 export interface PodPair {
   /** The pod that opens the connection, as `namespace/pod`. */
-  readonly from: string;
+  readonly source: string;
   /** The pod that accepts it, as `namespace/pod`. */
-  readonly to: string;
+  readonly destination: string;
 }
 
 /**
@@ -47,12 +47,12 @@ export class ReachabilityMatrix {
   }
 
   /**
-   * True when `from` may open a connection to `to` on the matrix's port.
-   * @param from a pod as `namespace/pod`
-   * @param to a pod as `namespace/pod`
+   * True when `client` may open a connection to `server` on the matrix's port.
+   * @param client a pod as `namespace/pod`
+   * @param server a pod as `namespace/pod`
    */
-  public isAllowed(from: string, to: string): boolean {
-    return this.cells[this.position(from) * this.pods.length + this.position(to)] === 1;
+  public isAllowed(client: string, server: string): boolean {
+    return this.cells[this.position(client) * this.pods.length + this.position(server)] === 1;
   }
 
   /** Every allowed pair of distinct pods, in row order. */
@@ -61,7 +61,7 @@ export class ReachabilityMatrix {
     const pairs: PodPair[] = [];
     for (let from = 0; from < n; from++) {
       for (let to = 0; to < n; to++) {
-        if (from !== to && this.cells[from * n + to] === 1) pairs.push({ from: this.pods[from], to: this.pods[to] });
+        if (from !== to && this.cells[from * n + to] === 1) pairs.push({ source: this.pods[from], destination: this.pods[to] });
       }
     }
     return pairs;

@@ -19,7 +19,7 @@ export function renderMermaid(pods: readonly string[], flows: readonly AllowedFl
     lines.push('  end');
   });
   for (const flow of flows) {
-    lines.push(`  ${ids.get(flow.from)} -->|"${escape(flow.description)}"| ${ids.get(flow.to)}`);
+    lines.push(`  ${ids.get(flow.source)} -->|"${escape(flow.description)}"| ${ids.get(flow.destination)}`);
   }
   return lines.join('\n') + '\n';
 }

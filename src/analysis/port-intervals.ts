@@ -25,7 +25,7 @@ export function describePortIntervals(sets: ReadonlyMap<Protocol, readonly Inter
       parts.push(`all ${protocol}`);
       continue;
     }
-    ports.push(...intervals.map(i => Port.range(protocol, i.start, i.end)));
+    ports.push(...intervals.map(i => Port.portRange(protocol, i.start, i.end)));
     parts.push(`${protocol} ${intervals.map(i => (i.start === i.end ? `${i.start}` : `${i.start}-${i.end}`)).join(', ')}`);
   }
   return { ports, description: wholeProtocols === PROTOCOLS.length ? 'all traffic' : parts.join('; ') };

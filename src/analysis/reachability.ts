@@ -132,21 +132,21 @@ export class Reachability {
   }
 
   /**
-   * True when `from` may open a connection to `to` on `port`.
+   * True when `client` may open a connection to `server` on `port`.
    *
    * @param port a single numeric port (`Port.tcp(443)`), or a named port (`Port.named('http')`) that
    * resolves against the destination pod's container ports; a name the destination does not declare
    * means no connection is possible.
    */
-  public isAllowed(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): boolean {
-    return this.explain(from, to, port).allowed;
+  public isAllowed(client: ReachabilityEndpoint, server: ReachabilityEndpoint, port: Port): boolean {
+    return this.explain(client, server, port).allowed;
   }
 
   /** Says whether a connection is allowed and which policies and rules decide each side. */
-  public explain(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): Explanation {
+  public explain(client: ReachabilityEndpoint, server: ReachabilityEndpoint, port: Port): Explanation {
     checkQueryPort(port, 'explain');
-    const source = this.resolve(from, 'from');
-    const destination = this.resolve(to, 'to');
+    const source = this.resolve(client, 'from');
+    const destination = this.resolve(server, 'to');
     if (source.kind === 'address' && destination.kind === 'address') {
       throw netsecError('Reachability', 'both ends of the connection are outside the cluster', `${source.label} -> ${destination.label}`,
         'NetworkPolicy only governs traffic of pods; name a modelled pod as one end ({ namespace, pod }).');
@@ -165,10 +165,10 @@ export class Reachability {
     if (port.isNamed) {
       this.index.pods.forEach((pod, i) => destinationPorts[i] = resolvePort(port, pod) ?? -1);
     } else {
-      destinationPorts.fill(port.port!);
+      destinationPorts.fill(port.startPort!);
     }
     const cells = evaluateMatrix(this.index, {
-      protocol: port.protocol, destinationPorts, uniformPort: port.isNamed ? undefined : port.port,
+      protocol: port.protocol, destinationPorts, uniformPort: port.isNamed ? undefined : port.startPort,
     });
     return ReachabilityMatrix._fromCells(this.pods, port, cells);
   }

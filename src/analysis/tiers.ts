@@ -18,8 +18,8 @@ export function tierPods(root: IConstruct): ModelPod[] {
       labels: { ...tier.podLabels },
       // Only single numeric ports become container ports; ranges and names say nothing about one number.
       ports: tier.ports
-        .filter(p => p.port !== undefined && p.endPort === undefined && p.name === undefined)
-        .map(p => ({ port: p.port!, protocol: p.protocol })),
+        .filter(p => p.startPort !== undefined && p.endPort === undefined && p.name === undefined)
+        .map(p => ({ port: p.startPort!, protocol: p.protocol })),
       addresses: [],
       source: `IsolatedTier ${tier.node.path}`,
       kind: 'IsolatedTier',

@@ -97,7 +97,7 @@ function textReport(report: AnalyzeReport): string {
   if (report.flows) {
     const flows = r.flows();
     lines.push(`Allowed flows (${flows.length}):`);
-    lines.push(...flows.map(f => `  ${f.from} -> ${f.to}: ${f.description}`));
+    lines.push(...flows.map(f => `  ${f.source} -> ${f.destination}: ${f.description}`));
     if (flows.length === 0) lines.push('  none: no modelled pod may connect to another');
     lines.push('');
   }
@@ -129,7 +129,7 @@ function jsonReport(report: AnalyzeReport): string {
       failing: report.failingCount,
       ignored: report.ignore,
     },
-    ...(report.flows ? { flows: r.flows().map(f => ({ from: f.from, to: f.to, ports: f.ports.map(portJson), description: f.description })) } : {}),
+    ...(report.flows ? { flows: r.flows().map(f => ({ from: f.source, to: f.destination, ports: f.ports.map(portJson), description: f.description })) } : {}),
     ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port)) } : {}),
     ...(report.mermaid ? { mermaid: r.toMermaid() } : {}),
   };
@@ -138,5 +138,5 @@ function jsonReport(report: AnalyzeReport): string {
 
 function matrixJson(r: Reachability, port: Port): object {
   const matrix = r.matrix(port);
-  return { port: portJson(port), pods: matrix.pods, allowed: matrix.allowedPairs() };
+  return { port: portJson(port), pods: matrix.pods, allowed: matrix.allowedPairs().map(p => ({ from: p.source, to: p.destination })) };
 }

@@ -25,7 +25,7 @@ export function parsePortArgument(text: string, option: string): Port {
     if (number < 1 || number > 65535) {
       throw netsecError(where, 'is not a port number from 1 to 65535', text, 'Give a port such as tcp/8080.');
     }
-    return Port.range(protocol, number, number);
+    return Port.portRange(protocol, number, number);
   }
   if (/^[a-z0-9-]+$/.test(portText) && /[a-z]/.test(portText)) {
     return Port.named(portText, protocol);

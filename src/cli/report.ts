@@ -75,7 +75,7 @@ export function findingJson(finding: AuditFinding): object {
 export function portJson(port: Port): object {
   return {
     protocol: port.protocol,
-    ...(port.port !== undefined ? { port: port.port } : {}),
+    ...(port.startPort !== undefined ? { port: port.startPort } : {}),
     ...(port.endPort !== undefined ? { endPort: port.endPort } : {}),
     ...(port.name !== undefined ? { name: port.name } : {}),
   };

@@ -84,7 +84,7 @@ export function normalizePorts(ports: Port[]): Port[] {
       continue;
     }
     const ranges = mine.filter((p) => p.isNumeric)
-      .map((p) => [p.port!, p.endPort ?? p.port!])
+      .map((p) => [p.startPort!, p.endPort ?? p.startPort!])
       .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const merged: number[][] = [];
     for (const [start, end] of ranges) {
@@ -92,7 +92,7 @@ export function normalizePorts(ports: Port[]): Port[] {
       if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
       else merged.push([start, end]);
     }
-    out.push(...merged.map(([start, end]) => Port.range(protocol, start, end)));
+    out.push(...merged.map(([start, end]) => Port.portRange(protocol, start, end)));
     const names = [...new Set(mine.filter((p) => p.isNamed).map((p) => p.name!))].sort(compareStrings);
     out.push(...names.map((name) => Port.named(name, protocol)));
   }
@@ -104,7 +104,7 @@ export function renderPort(port: Port): k8s.NetworkPolicyPort {
   return {
     protocol: port.protocol,
     ...(port.name !== undefined ? { port: k8s.IntOrString.fromString(port.name) } : {}),
-    ...(port.port !== undefined ? { port: k8s.IntOrString.fromNumber(port.port) } : {}),
+    ...(port.startPort !== undefined ? { port: k8s.IntOrString.fromNumber(port.startPort) } : {}),
     ...(port.endPort !== undefined ? { endPort: port.endPort } : {}),
   };
 }
@@ -158,7 +158,7 @@ function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boole
 }
 
 function renderIpBlock(block: IpBlockConfig, guardMetadata: boolean): k8s.IpBlock {
-  const except = [...(block.except ?? [])];
+  const except = [...(block.excluded ?? [])];
   if (guardMetadata) {
     const outer = parseCidr(block.cidr) as ParsedCidr;
     for (const endpoint of METADATA_ENDPOINTS) {

@@ -55,23 +55,23 @@ export class NetsecAssertions {
   }
 
   /**
-   * Asserts that `from` may open a connection to `to` on `port`.
+   * Asserts that `client` may open a connection to `server` on `port`.
    * @param port a single numeric or named port, as for `Reachability.explain`
    * @throws Error with the explanation of why the connection is denied
    */
-  public allows(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): void {
-    this.expectConnection(from, to, port, true);
+  public allows(client: ReachabilityEndpoint, server: ReachabilityEndpoint, port: Port): void {
+    this.expectConnection(client, server, port, true);
   }
 
   /**
-   * Asserts that `from` may not open a connection to `to` on `port`.
+   * Asserts that `client` may not open a connection to `server` on `port`.
    *
    * Traffic of a pod to itself is always allowed, so denying it fails.
    * @param port a single numeric or named port, as for `Reachability.explain`
    * @throws Error with the explanation of which rules let the connection through
    */
-  public denies(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port): void {
-    this.expectConnection(from, to, port, false);
+  public denies(client: ReachabilityEndpoint, server: ReachabilityEndpoint, port: Port): void {
+    this.expectConnection(client, server, port, false);
   }
 
   /**
@@ -82,13 +82,13 @@ export class NetsecAssertions {
    * entries does not matter. Addresses outside the cluster and pods that are not modelled (e.g. DNS pods
    * not given through `additionalManifests`) are not part of the comparison.
    *
-   * @param from the source pod, as `{ namespace, pod }`
+   * @param client the source pod, as `{ namespace, pod }`
    * @param expected every allowed destination, e.g. `["shop/api: TCP 9090"]`; empty for none
    * @throws Error listing the unexpected and the missing entries next to the actual ones
    */
-  public allowsExactlyFrom(from: ReachabilityEndpoint, expected: string[]): void {
-    const source = this.podId(from, 'allowsExactlyFrom');
-    const actual = this.reachability.flows().filter(f => f.from === source).map(f => flowLine(f.to, f.description));
+  public allowsExactlyFrom(client: ReachabilityEndpoint, expected: string[]): void {
+    const source = this.podId(client, 'allowsExactlyFrom');
+    const actual = this.reachability.flows().filter(f => f.source === source).map(f => flowLine(f.destination, f.description));
     compareFlows(`${source} to connect to exactly`, expected, actual, 'allowsExactlyFrom');
   }
 
@@ -105,7 +105,7 @@ export class NetsecAssertions {
    */
   public allowsExactlyTo(to: ReachabilityEndpoint, expected: string[]): void {
     const destination = this.podId(to, 'allowsExactlyTo');
-    const actual = this.reachability.flows().filter(f => f.to === destination).map(f => flowLine(f.from, f.description));
+    const actual = this.reachability.flows().filter(f => f.destination === destination).map(f => flowLine(f.source, f.description));
     compareFlows(`${destination} to accept connections from exactly`, expected, actual, 'allowsExactlyTo');
   }
 

@@ -18,7 +18,7 @@ describe('fromChart', () => {
     expect(r.isAllowed(at('shop', 'web'), at('shop', 'api'), Port.tcp(9091))).toBe(false);
     expect(r.isAllowed(at('shop', 'api'), at('shop', 'web'), Port.tcp(8080))).toBe(false);
     expect(r.isAllowed({ ip: '198.51.100.1' }, at('shop', 'web'), Port.tcp(8080))).toBe(false);
-    expect(r.flows().map(f => `${f.from} -> ${f.to}: ${f.description}`)).toEqual(['shop/web -> shop/api: TCP 9090']);
+    expect(r.flows().map(f => `${f.source} -> ${f.destination}: ${f.description}`)).toEqual(['shop/web -> shop/api: TCP 9090']);
   });
 
   test('a tier in another namespace is placed there; the cross-namespace flow needs both rules', () => {

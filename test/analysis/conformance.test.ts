@@ -114,7 +114,7 @@ const TCP81 = Port.tcp(81);
 /** The three cases upstream repeats per protocol, for one protocol. */
 function perProtocolCases(protocol: Protocol): Case[] {
   const p = protocol as string;
-  const on = (n: number) => Port.range(protocol, n, n);
+  const on = (n: number) => Port.portRange(protocol, n, n);
   return [
     {
       it: "should support a 'default-deny-ingress' policy",

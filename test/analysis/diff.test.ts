@@ -15,7 +15,7 @@ function model(ingress?: any[], extra: any[] = []): Reachability {
 }
 
 const fromA = (ports: any[]) => [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports }];
-const show = (changes: ReachabilityDiff['opened']) => changes.map(c => `${c.from} -> ${c.to}: ${c.description}${c.wholeFlow ? ' (whole flow)' : ''}`);
+const show = (changes: ReachabilityDiff['opened']) => changes.map(c => `${c.source} -> ${c.destination}: ${c.description}${c.wholeFlow ? ' (whole flow)' : ''}`);
 
 describe('ReachabilityDiff', () => {
   test('overlapping ranges: only the ports outside the overlap open and close', () => {
@@ -30,7 +30,7 @@ describe('ReachabilityDiff', () => {
     const change = ReachabilityDiff.between(model(fromA([{ protocol: 'TCP' }])), model(fromA([{ port: 443 }])));
     expect(change.opened).toEqual([]);
     expect(show(change.closed)).toEqual(['x/a -> x/b: TCP 1-442, 444-65535']);
-    expect(change.closed[0].ports.map(p => [p.protocol, p.port, p.endPort])).toEqual([[Protocol.TCP, 1, 442], [Protocol.TCP, 444, 65535]]);
+    expect(change.closed[0].ports.map(p => [p.protocol, p.startPort, p.endPort])).toEqual([[Protocol.TCP, 1, 442], [Protocol.TCP, 444, 65535]]);
   });
 
   test('a pair that could not connect and now may on everything opens as a whole flow of all traffic', () => {
@@ -53,7 +53,7 @@ describe('ReachabilityDiff', () => {
   test('changes are sorted by source, then destination, by namespace then name', () => {
     const pods = (ns: string[]) => ns.map(n => pod(n, 'p'));
     const change = ReachabilityDiff.between(Reachability.fromManifests([]), Reachability.fromManifests(pods(['a-b', 'a', 'b'])));
-    expect(change.opened.map(c => `${c.from} ${c.to}`)).toEqual([
+    expect(change.opened.map(c => `${c.source} ${c.destination}`)).toEqual([
       'a/p a-b/p', 'a/p b/p', 'a-b/p a/p', 'a-b/p b/p', 'b/p a/p', 'b/p a-b/p',
     ]);
   });

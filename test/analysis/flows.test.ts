@@ -37,7 +37,7 @@ function shop(): Reachability {
 
 describe('flows', () => {
   test('lists every allowed pair of distinct pods with its ports merged into ranges', () => {
-    expect(shop().flows().map(f => `${f.from} -> ${f.to}: ${f.description}`)).toEqual([
+    expect(shop().flows().map(f => `${f.source} -> ${f.destination}: ${f.description}`)).toEqual([
       'shop/api -> data/db: TCP 5432',
       'shop/api -> tools/a: all UDP',
       'shop/api -> tools/b: all UDP',

@@ -16,7 +16,7 @@ describe('inferPods', () => {
     expect(Reachability.fromManifests(yaml).pods).toEqual([]);
     const inferred = Reachability.fromManifests(yaml, { inferPods: true });
     const fromConstructs = Reachability.fromApp(app);
-    const strip = (r: Reachability) => r.flows().map(f => `${f.from} -> ${f.to}: ${f.description}`);
+    const strip = (r: Reachability) => r.flows().map(f => `${f.source} -> ${f.destination}: ${f.description}`);
     expect(strip(inferred)).toEqual(strip(fromConstructs));
     expect(inferred.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090))).toBe(true);
     expect(inferred.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'data', pod: 'db' }, Port.tcp(5432))).toBe(false);

@@ -28,7 +28,7 @@ describe('matrix', () => {
     const m = small().matrix(Port.tcp(9))!;
     expect(m.pods).toEqual(['x/a', 'x/b', 'y/c']);
     expect(m.allowedPairs()).toEqual([
-      { from: 'x/a', to: 'x/b' }, { from: 'x/a', to: 'y/c' }, { from: 'x/b', to: 'y/c' },
+      { source: 'x/a', destination: 'x/b' }, { source: 'x/a', destination: 'y/c' }, { source: 'x/b', destination: 'y/c' },
     ]);
     expect(m.allowedCount).toBe(6);
     expect(m.port.toString()).toBe('TCP 9');
@@ -77,7 +77,7 @@ describe('matrix agrees with explain on random clusters', () => {
     fc.record({ podSelector: selector }),
     fc.record({ namespaceSelector: nsSelector }),
     fc.record({ podSelector: selector, namespaceSelector: nsSelector }),
-    fc.record({ ipBlock: fc.constantFrom({ cidr: '10.0.0.0/8', except: ['10.0.1.0/24'] }, { cidr: '10.0.2.0/24' }, { cidr: 'fd00::/8' }) }),
+    fc.record({ ipBlock: fc.constantFrom({ cidr: '10.0.0.0/8', excluded: ['10.0.1.0/24'] }, { cidr: '10.0.2.0/24' }, { cidr: 'fd00::/8' }) }),
   );
   const policyPort = fc.oneof(
     fc.record({ port: fc.constantFrom(80, 81, 443) }),

@@ -32,7 +32,7 @@ describe('examples/public-web', () => {
       spec: { containers: [{ name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1' }] },
     });
     const r = Reachability.fromChart(chart);
-    const into = (to: string) => r.flows().filter((f) => f.to === to).map((f) => `${f.from} ${f.description}`);
+    const into = (to: string) => r.flows().filter((f) => f.destination === to).map((f) => `${f.source} ${f.description}`);
     expect(into('storefront/site')).toEqual(['ingress-nginx/controller TCP 8080']);
     expect(into('storefront/catalog')).toEqual(['storefront/site TCP 9090']);
     expect(r.isAllowed({ ip: '198.51.100.7' }, { namespace: 'storefront', pod: 'site' }, Port.tcp(8080))).toBe(false);

@@ -88,3 +88,17 @@ export function toDnsLabel(parts: string[], maxLength = 63): string {
   }
   return name;
 }
+
+/**
+ * A readable DNS-1123 label for an object that stands for `identity` (a host name, a label set, an
+ * address): `toDnsLabel(parts)`, plus a short hash of `identity` whenever `identity` is not itself a
+ * DNS-1123 label, because then flattening it may map two identities to one name (`a.b.example.com` and
+ * `a-b.example.com`, `*.example.com` and `wildcard.example.com`). Use it wherever a generated name is
+ * derived from user data rather than from construct ids.
+ */
+export function toDistinctDnsLabel(parts: string[], identity: string, maxLength = 63): string {
+  if (checkDns1123Label(identity) === undefined) return toDnsLabel(parts, maxLength);
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  const head = toDnsLabel(parts, maxLength - hash.length - 1);
+  return `${head}-${hash}`;
+}

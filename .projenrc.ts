@@ -31,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^3.23.0',
     'typescript@~5.9.0',
     '@types/node@^20',
+    // A workload from the cdk8s-plus line new cdk8s apps use (issue 16): IsolatedTier.fromWorkload must accept it.
+    'cdk8s-plus-33@2.5.57',
   ],
   github: false,
   release: false,

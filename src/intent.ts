@@ -1,5 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { IPeer } from './peer';
+import type { IsolatedPods } from './isolated-pods';
+import { GroupScope, Selection, selectionOf } from './model/selection';
+import { describePeerConfig, IPeer, PeerConfig } from './peer';
 import { Port } from './port';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
@@ -109,10 +111,19 @@ export class IntentModel extends Construct {
   private readonly requiredEgressRules: RequiredTraffic[] = [];
   private readonly observers: IIntentObserver[] = [];
   private readonly namespaceLabelRules: RequiredNamespaceLabels[] = [];
+  // Every isolated group of pods of the app (tiers and namespace isolations), also by namespace.
+  private readonly groups: IsolatedPods[] = [];
+  private readonly groupsByNamespace = new Map<string, IsolatedPods[]>();
+  // Namespaces the app declares (isolates, or names as a chart's namespace), with who declared them first.
+  private readonly declared = new Map<string, IConstruct>();
+  // Namespaces our constructs place objects in, with the first construct that did.
+  private readonly used = new Map<string, { by: IConstruct; what: string }[]>();
+  // Flows mirrored onto the groups whose pods their raw-selector side selects; recomputed when intent changes.
+  private mirrors?: Mirrors;
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
-    this.node.addValidation({ validate: () => this.duplicateNames() });
+    this.node.addValidation({ validate: () => [...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers()] });
   }
 
   /** Every flow declared so far, in declaration order. */
@@ -122,6 +133,7 @@ export class IntentModel extends Construct {
 
   /** Records a flow. Ports are kept as given; renderers merge and sort them. */
   public addFlow(flow: Flow): void {
+    this.mirrors = undefined;
     this._flows.push(flow);
     indexFlow(this.flowsBySource, flow.source, flow);
     indexFlow(this.flowsByDestination, flow.destination, flow);
@@ -136,6 +148,59 @@ export class IntentModel extends Construct {
   /** The flows whose source is `peer` (compared by identity). */
   public flowsFrom(peer: IPeer): Flow[] {
     return [...this.flowsBySource.get(peer) ?? []];
+  }
+
+  /** Records an isolated group of pods (a tier or a namespace isolation). */
+  public addGroup(group: IsolatedPods): void {
+    this.mirrors = undefined;
+    this.groups.push(group);
+    const inNamespace = this.groupsByNamespace.get(group.namespace);
+    if (inNamespace) inNamespace.push(group);
+    else this.groupsByNamespace.set(group.namespace, [group]);
+  }
+
+  /** Every isolated group of pods, in declaration order. */
+  public get isolatedGroups(): IsolatedPods[] {
+    return [...this.groups];
+  }
+
+  /** The isolated groups of one namespace, in declaration order. */
+  public groupsIn(namespace: string): IsolatedPods[] {
+    return [...this.groupsByNamespace.get(namespace) ?? []];
+  }
+
+  /** Records that the app knows `namespace` (it isolates it, or a chart is bound to it). */
+  public declareNamespace(namespace: string, by: IConstruct): void {
+    if (!this.declared.has(namespace)) this.declared.set(namespace, by);
+  }
+
+  /** True when the app declares `namespace`. */
+  public isDeclaredNamespace(namespace: string): boolean {
+    return this.declared.has(namespace);
+  }
+
+  /** Records that a construct places `what` (a tier, an edge, a mesh) in `namespace`; checked at synth. */
+  public useNamespace(namespace: string, by: IConstruct, what: string): void {
+    const uses = this.used.get(namespace);
+    if (uses) uses.push({ by, what });
+    else this.used.set(namespace, [{ by, what }]);
+  }
+
+  /**
+   * Flows to be written on `group` because their other side selects its pods without naming the group
+   * (a raw selector, a namespace isolation around a tier, a DNS server that is a tier): ingress flows
+   * whose destination selects every pod of the group, and egress flows whose source does.
+   */
+  public mirroredFlows(group: IsolatedPods): { ingress: Flow[]; egress: Flow[] } {
+    const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns()));
+    return mirrors.byGroup.get(group) ?? { ingress: [], egress: [] };
+  }
+
+  /** Every declared flow plus each egress-isolated group's DNS rule, as flows (DNS servers can be tiers). */
+  private allFlowsWithDns(): Flow[] {
+    const dns = this.groups.filter((g) => g.isolatesEgress).flatMap((g) => g.dns.destinations
+      .map((d) => ({ source: g as IPeer, destination: d.peer, ports: d.ports, declaredBy: g as IConstruct })));
+    return [...this._flows, ...dns];
   }
 
   /** Every Service the library emitted, in declaration order. */
@@ -223,6 +288,56 @@ export class IntentModel extends Construct {
     }
   }
 
+  /**
+   * A tier, edge or mesh in a namespace one or two edits away from a namespace the app isolates or binds a
+   * chart to is taken for a typo: its objects would land in a namespace nobody isolated, next to the one
+   * meant. Namespaces far from every declared one are taken as meant (a tier may live in another team's
+   * namespace); declare a near name on purpose by isolating it or binding a chart to it.
+   */
+  private undeclaredNamespaces(): string[] {
+    if (this.declared.size === 0) return [];
+    const errors: string[] = [];
+    for (const [namespace, uses] of this.used) {
+      if (this.declared.has(namespace)) continue;
+      const close = closestName(namespace, [...this.declared.keys()]);
+      if (close === undefined) continue;
+      const first = uses[0];
+      errors.push(`${first.by.node.path}: ${first.what} is in namespace ${namespace}, which the app neither isolates nor declares, next to the declared namespace ${close} ("${namespace}"). `
+        + `Did you mean "${close}"? Fix the namespace, or declare "${namespace}" on purpose: isolate it with new NamespaceIsolation(chart, "id", { namespace: "${namespace}" }), or bind a chart to it (new Chart(app, "id", { namespace: "${namespace}" })).`);
+    }
+    return errors;
+  }
+
+  /** Flows whose raw-selector side selects pods of an isolated group in a way that cannot be written exactly. */
+  private unwritableFlows(): string[] {
+    const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns()));
+    return [...new Set(mirrors.problems)];
+  }
+
+  /**
+   * Two tiers of one namespace whose labels are equal, or one's a subset of the other's, select the same
+   * pods: the narrower tier's pods would also get every flow of the broader one.
+   */
+  private overlappingTiers(): string[] {
+    const errors: string[] = [];
+    for (const groups of this.groupsByNamespace.values()) {
+      const tiers = groups.filter((g) => Object.keys(g._podScope().podLabels).length > 0);
+      for (let i = 0; i < tiers.length; i++) {
+        for (let j = i + 1; j < tiers.length; j++) {
+          const [a, b] = [tiers[i], tiers[j]];
+          const aInB = labelsInclude(a._podScope().podLabels, b._podScope().podLabels);
+          const bInA = labelsInclude(b._podScope().podLabels, a._podScope().podLabels);
+          if (!aInB && !bInA) continue;
+          const [narrow, broad] = aInB ? [a, b] : [b, a];
+          const what = aInB && bInA ? 'select the same pods' : `overlap: every pod of ${narrow} is also a pod of ${broad}`;
+          errors.push(`${b.node.path}: ${a} and ${b} ${what}, so ${narrow} would also accept and open every flow declared for ${broad} (${describePeerConfig(narrow.toPeerConfig())}). `
+            + 'Give each tier labels that no pod of the other carries (e.g. different values of one key such as app), or merge them into one tier.');
+        }
+      }
+    }
+    return errors;
+  }
+
   private duplicateNames(): string[] {
     return this.nameConflicts.map(({ claim, first }) =>
       `${claim.owner.node.path}: ${claim.kind} name is already used in namespace ${claim.namespace} by ${first.owner.node.path} ("${claim.name}"). Give one of them a different id or an explicit name.`);
@@ -234,3 +349,115 @@ function indexFlow(index: Map<IPeer, Flow[]>, peer: IPeer, flow: Flow): void {
   if (flows) flows.push(flow);
   else index.set(peer, [flow]);
 }
+
+/** True when every label of `inner`... i.e. the pods selected by `outer` include those selected by `inner`. */
+function labelsInclude(inner: { [key: string]: string }, outer: { [key: string]: string }): boolean {
+  return Object.entries(outer).every(([k, v]) => inner[k] === v);
+}
+
+/** The declared name closest to `name` by edit distance (at most 2 edits), if any. */
+function closestName(name: string, candidates: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of [...candidates].sort()) {
+    const distance = editDistance(name, candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/** The flows each group gets from the other side of a flow, and the flows that cannot be written exactly. */
+interface Mirrors {
+  readonly byGroup: Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>;
+  readonly problems: string[];
+}
+
+/**
+ * For every flow, the isolated groups whose pods its destination (or source) selects, other than the
+ * group that declared it. A side that selects every pod of such a group is written on that group's
+ * policy too, so the flow is open on both ends. A side that selects only some of a group's pods (a
+ * subset of a tier, pods inside an isolated namespace that no tier describes) or namespaces by unknown
+ * labels cannot be written exactly and is reported.
+ */
+function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, IsolatedPods[]>, flows: Flow[]): Mirrors {
+  const byGroup = new Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>();
+  const problems: string[] = [];
+  const slot = (g: IsolatedPods) => {
+    let s = byGroup.get(g);
+    if (!s) byGroup.set(g, s = { ingress: [], egress: [] });
+    return s;
+  };
+  for (const flow of flows) {
+    for (const side of ['destination', 'source'] as const) {
+      const peer = flow[side];
+      const other = side === 'destination' ? flow.source : flow.destination;
+      const context = namespaceOfPeer(other);
+      if (context === undefined) continue;
+      const config = peer.toPeerConfig();
+      if (config.ipBlock) continue;
+      const candidates = config.namespace !== undefined ? byNamespace.get(config.namespace) ?? []
+        : config.namespaceSelector || config.allNamespaces ? groups : byNamespace.get(context) ?? [];
+      const selected: { group: IsolatedPods; selection: Selection }[] = [];
+      for (const group of candidates) {
+        if (group === peer) continue;
+        const selection = isGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
+          ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
+          : selectionOf(config, context, group._podScope());
+        // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
+        // the app emits the Namespace object its labels are known and the answer is exact.
+        if (selection === Selection.ALL || selection === Selection.SUBSET) selected.push({ group, selection });
+      }
+      for (const { group, selection } of selected) {
+        const isolated = side === 'destination' ? group.isIngressIsolated() : group.isEgressIsolated();
+        if (selection === Selection.ALL) {
+          if (isolated) slot(group)[side === 'destination' ? 'ingress' : 'egress'].push(flow);
+          continue;
+        }
+        if (!isolated) continue;
+        // Pods of an isolated namespace are fine when a tier that receives the flow describes exactly them.
+        const covered = (isGroup(peer) && peerIsTierLike(peer)) || selected.some((s) => s.selection === Selection.ALL
+          && Object.keys(s.group._podScope().podLabels).length > 0 && impliesLabels(config, s.group._podScope().podLabels));
+        if (selection === Selection.SUBSET && covered) continue;
+        const direction = side === 'destination' ? 'ingress' : 'egress';
+        const why = `selects only some pods of ${group}, which isolates ${direction}, so the flow would stay closed on that side`;
+        problems.push(`${flow.declaredBy.node.path}: the flow ${side === 'destination' ? 'to' : 'from'} ${peer} ${why} (${describePeerConfig(config)}). `
+          + 'Name the pods by an IsolatedTier made for exactly them (new IsolatedTier(..., { podLabels, namespace })) so both sides are written, or name the tier or namespace isolation itself.');
+      }
+    }
+  }
+  return { byGroup, problems };
+}
+
+/** The namespace a peer's namespace-less selectors refer to: that of the group that declared the flow. */
+function namespaceOfPeer(peer: IPeer): string | undefined {
+  return isGroup(peer) ? peer.namespace : undefined;
+}
+
+function isGroup(peer: IPeer): peer is IsolatedPods {
+  return typeof (peer as any)?._podScope === 'function';
+}
+
+function peerIsTierLike(group: IsolatedPods): boolean {
+  return Object.keys(group._podScope().podLabels).length > 0;
+}
+
+/** True when the peer requires every one of `labels` with that value (its pods lie within those labels). */
+function impliesLabels(config: PeerConfig, labels: { [key: string]: string }): boolean {
+  const required = config.podSelector?.matchLabels ?? {};
+  return Object.entries(labels).every(([k, v]) => required[k] === v);
+}
+
+export type { GroupScope };

@@ -1,13 +1,13 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
 import { IntentModel } from './intent';
+import { GroupScope } from './model/selection';
 import { checkDns1123Label } from './names';
 import { IPeer, PeerConfig } from './peer';
 import { Port } from './port';
-import { renderPolicySpec, RuleEntry } from './render/network-policy';
-import { LabelSelector } from './selector';
+import { renderNetworkPolicy } from './render/network-policy';
 
 /** What every isolated group of pods is configured with. */
 export interface IsolatedPodsProps {
@@ -26,7 +26,9 @@ export interface IsolatedPodsProps {
 /**
  * Pods that one NetworkPolicy isolates and that open exactly the flows declared on them: the shared
  * mechanism behind `IsolatedTier` (pods selected by labels) and `NamespaceIsolation` (every pod of a
- * namespace). Flows are recorded in the app's `IntentModel`; the policy is rendered from it at synth.
+ * namespace). Flows are recorded in the app's intent model; the policy is rendered from it at synth.
+ *
+ * @internal
  */
 export abstract class IsolatedPods extends Construct implements IPeer {
   /** The namespace of the pods. */
@@ -64,28 +66,28 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     this.isolatesEgress = props.isolateEgress;
     this.dns = props.dns;
     this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
-    this.policy = new ApiObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: props.policyName, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
-    });
+    const chartNamespace = Chart.of(this).namespace;
+    if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
+    this.model.addGroup(this);
+    this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
   }
 
   /**
-   * Allows `peer` to connect to these pods on `ports` (no ports: every port).
-   * When `peer` is isolated by this library too (a tier or namespace), its egress rule is written as well.
+   * Allows `peer` to connect to these pods on `ports`. No ports means the ports this tier declares
+   * (`Port.allTraffic()` opens every port on purpose). When `peer` is, or selects every pod of, a tier or
+   * namespace isolated by this app, its egress rule is written as well.
    */
   public allowFrom(peer: IPeer, ...ports: Port[]): void {
-    this.declare(peer, this, ports);
+    this.declare('allowFrom', peer, this, ports);
   }
 
   /**
-   * Allows these pods to connect to `peer` on `ports` (no ports: every port).
-   * When `peer` is isolated by this library too (a tier or namespace), its ingress rule is written as well.
+   * Allows these pods to connect to `peer` on `ports`. No ports means the ports the destination tier
+   * declares (`Port.allTraffic()` opens every port on purpose). When `peer` is, or selects every pod of, a
+   * tier or namespace isolated by this app, its ingress rule is written as well.
    */
   public allowTo(peer: IPeer, ...ports: Port[]): void {
-    this.declare(this, peer, ports);
+    this.declare('allowTo', this, peer, ports);
   }
 
   /**
@@ -107,16 +109,28 @@ export abstract class IsolatedPods extends Construct implements IPeer {
   /** What the pods are, as a peer. */
   public abstract toPeerConfig(): PeerConfig;
 
-  /** The pods this policy selects, in its namespace. */
-  protected abstract get podSelector(): LabelSelector;
+  /**
+   * The namespace and labels of the pods, for the intent model.
+   * @internal
+   */
+  public abstract _podScope(): GroupScope;
+
+  /** The ports the pods declare they serve, which a flow without ports opens; empty when not declared. */
+  protected abstract get declaredPorts(): Port[];
 
   /** Fails when a destination port cannot be served by these pods; the default accepts every port. */
   protected checkServes(_caller: IConstruct, _ports: Port[]): void {}
 
-  private declare(source: IPeer, destination: IPeer, ports: Port[]): void {
+  private declare(method: string, source: IPeer, destination: IPeer, ports: Port[]): void {
+    const other = source === this ? destination : source;
+    if (other === null || typeof other !== 'object' || typeof (other as IPeer).toPeerConfig !== 'function') {
+      throw netsecError(this, `${method} needs a peer`, other === undefined ? undefined : String(other),
+        'Pass a Peer (e.g. Peer.pods({ app: "web" }, "shop")), an IsolatedTier or a NamespaceIsolation.');
+    }
     for (const port of ports) {
       if (!(port instanceof Port)) {
-        throw netsecError(this, 'ports must be Port values', port, 'Use Port.tcp(8080), Port.udp(53) and the other Port factories.');
+        throw netsecError(this, 'ports must be Port values', port,
+          `Use the Port factories, e.g. Port.tcp(${typeof port === 'number' ? port : 8080}), Port.udp(53) or Port.allTraffic().`);
       }
     }
     for (const peer of [source, destination]) {
@@ -125,28 +139,27 @@ export abstract class IsolatedPods extends Construct implements IPeer {
           'Declare flows only between constructs of the same App, or use Peer.pods() for pods managed elsewhere.');
       }
     }
-    if (destination instanceof IsolatedPods) destination.checkServes(this, ports);
-    this.model.addFlow({ source, destination, ports: [...ports], declaredBy: this });
+    const config = other.toPeerConfig();
+    const named = ports.find((p) => p.isNamed);
+    if (config.ipBlock && named && destination === other) {
+      throw netsecError(this, 'a named port never matches an address block: names are resolved on pods', named.toString(),
+        'Name the port by number, e.g. Port.tcp(443).');
+    }
+    const resolved = this.resolvePorts(method, destination, ports);
+    if (destination instanceof IsolatedPods) destination.checkServes(this, resolved);
+    this.model.addFlow({ source, destination, ports: resolved, declaredBy: this });
   }
 
-  private renderSpec(): any {
-    const entry = (peer: IPeer, ports: Port[]): RuleEntry => ({ peer: peer.toPeerConfig(), ports });
-    // A direction isolated by a namespace baseline is isolated here too: write its declared flows, or the
-    // baseline would silently deny them.
-    // Platform traffic (e.g. mesh sidecars to their control plane) is added wherever a direction is isolated.
-    const ingress = this.isIngressIsolated()
-      ? [
-        ...this.model.flowsTo(this).map((f) => entry(f.source, f.ports)),
-        ...this.model.requiredIngress(this.namespace).map((r) => entry(r.peer, r.ports)),
-      ]
-      : undefined;
-    const egress = this.isEgressIsolated()
-      ? [
-        ...this.model.flowsFrom(this).map((f) => entry(f.destination, f.ports)),
-        ...this.dns.destinations.map((d) => entry(d.peer, d.ports)),
-        ...this.model.requiredEgress(this.namespace).map((r) => entry(r.peer, r.ports)),
-      ]
-      : undefined;
-    return renderPolicySpec({ namespace: this.namespace, podSelector: this.podSelector, ingress, egress });
+  /**
+   * The ports of a flow: as given; `Port.allTraffic()` is every port (the empty list); none given means
+   * the destination's declared ports, and a destination that declares none is an error, never every port.
+   */
+  private resolvePorts(method: string, destination: IPeer, ports: Port[]): Port[] {
+    if (ports.some((p) => p.isAllTraffic)) return [];
+    if (ports.length > 0) return [...ports];
+    const declared = destination instanceof IsolatedPods ? destination.declaredPorts : [];
+    if (declared.length > 0) return [...declared];
+    throw netsecError(this, `${method} names no ports, and ${destination} declares none to default to`, String(destination),
+      'Name the ports, e.g. Port.tcp(8080), declare ports on the destination tier, or open every port on purpose with Port.allTraffic().');
   }
 }

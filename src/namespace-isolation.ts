@@ -4,9 +4,11 @@ import { ClusterDns } from './dns';
 import { netsecError } from './errors';
 import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
+import { GroupScope } from './model/selection';
 import { PeerConfig } from './peer';
+import { Port } from './port';
 import { clusterScoped } from './render/cluster-scoped';
-import { compareStrings, LabelSelector, normalizeLabels } from './selector';
+import { compareStrings, normalizeLabels } from './selector';
 import { defaultName, resolveNamespace } from './tier';
 
 /** Properties of `NamespaceIsolation`. */
@@ -80,6 +82,7 @@ export class NamespaceIsolation extends IsolatedPods {
       dns: props.dns ?? ClusterDns.kubeDns(),
     });
     this.model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
+    this.model.declareNamespace(this.namespace, this);
     if (props.createNamespace) {
       this.model.claimName('Namespace', '', this.namespace, this);
       const labels = namespaceLabels;
@@ -98,8 +101,17 @@ export class NamespaceIsolation extends IsolatedPods {
     return `namespace ${this.namespace}`;
   }
 
-  protected get podSelector(): LabelSelector {
-    return {};
+  /** @internal */
+  public _podScope(): GroupScope {
+    if (!this.namespaceObject) return { namespace: this.namespace, podLabels: {} };
+    // The emitted Namespace carries exactly the given labels plus those the app requires (e.g. mesh injection).
+    const namespaceLabels: { [key: string]: string } = {};
+    for (const rule of this.model.requiredNamespaceLabels(this.namespace)) Object.assign(namespaceLabels, rule.labels);
+    return { namespace: this.namespace, podLabels: {}, namespaceLabels: { ...namespaceLabels, ...this.namespaceLabels } };
+  }
+
+  protected get declaredPorts(): Port[] {
+    return [];
   }
 }
 

@@ -97,6 +97,14 @@ export class Port {
     return new Port(protocol);
   }
 
+  /**
+   * Every port of every protocol (TCP, UDP and SCTP). A flow declared without ports opens only the
+   * destination tier's declared ports; this is how every port is opened, on purpose.
+   */
+  public static allTraffic(): Port {
+    return new Port(Protocol.TCP, undefined, undefined, undefined, true);
+  }
+
   /** The protocol. */
   public readonly protocol: Protocol;
   /** The port number, or the first port of a range; undefined for named ports and whole protocols. */
@@ -106,11 +114,21 @@ export class Port {
   /** The container port name; undefined unless this is a named port. */
   public readonly name?: string;
 
-  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string) {
+  // Every port of every protocol: `protocol` then reads TCP, so code that does not know this flag sees
+  // a narrower port, never a wider one.
+  private readonly everyProtocol: boolean;
+
+  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string, everyProtocol = false) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
     this.name = name;
+    this.everyProtocol = everyProtocol;
+  }
+
+  /** True for `Port.allTraffic()`: every port of every protocol. */
+  public get isAllTraffic(): boolean {
+    return this.everyProtocol;
   }
 
   /** True when this covers every port of its protocol. */
@@ -133,6 +151,8 @@ export class Port {
    * A named port is covered only by the same name or by all ports of its protocol.
    */
   public isCoveredBy(other: Port): boolean {
+    if (other.isAllTraffic) return true;
+    if (this.isAllTraffic) return false;
     if (this.protocol !== other.protocol) return false;
     if (other.isAllPorts) return true;
     if (this.isAllPorts) return false;
@@ -142,6 +162,7 @@ export class Port {
 
   /** A stable key: equal keys mean equal ports. */
   public toString(): string {
+    if (this.everyProtocol) return 'all traffic';
     if (this.name !== undefined) return `${this.protocol} ${this.name}`;
     if (this.startPort === undefined) return `${this.protocol} all ports`;
     if (this.endPort !== undefined) return `${this.protocol} ${this.startPort}-${this.endPort}`;

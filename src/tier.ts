@@ -4,10 +4,11 @@ import { Construct, IConstruct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
 import { IsolatedPods } from './isolated-pods';
+import { GroupScope } from './model/selection';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace, PeerConfig } from './peer';
 import { Port, Protocol } from './port';
-import { LabelSelector, normalizeLabels } from './selector';
+import { normalizeLabels } from './selector';
 import { exposeTier, TierService, TierServiceOptions } from './service';
 
 const TIER_MARK = Symbol.for('cdk8s-netsec.IsolatedTier');
@@ -20,9 +21,9 @@ export interface IsolatedTierOptions {
    */
   readonly namespace?: string;
   /**
-   * The ports the tier's pods serve. Flows into the tier on a numeric port it does not serve are an
-   * error, and Services made for the tier expose these ports.
-   * @default - not declared: any port may be allowed
+   * The ports the tier's pods serve. A flow into the tier declared without ports opens exactly these;
+   * a flow on a numeric port the tier does not serve is an error; Services made for the tier expose them.
+   * @default - not declared: every flow into the tier must name its ports
    */
   readonly ports?: Port[];
   /**
@@ -129,6 +130,12 @@ export class IsolatedTier extends IsolatedPods {
         throw netsecError(path, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
       }
     }
+    for (const port of props.ports ?? []) {
+      if (!(port instanceof Port)) {
+        throw netsecError(path, 'ports must be Port values', port,
+          `Use the Port factories, e.g. ports: [Port.tcp(${typeof port === 'number' ? port : 8080})].`);
+      }
+    }
     const name = props.name ?? defaultName(scope, id);
     super(scope, id, {
       namespace: resolveNamespace(scope, id, props.namespace),
@@ -143,6 +150,7 @@ export class IsolatedTier extends IsolatedPods {
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;
+    this.model.useNamespace(this.namespace, this, String(this));
   }
 
   /** The tier as a peer: its pod labels in its namespace. */
@@ -168,8 +176,13 @@ export class IsolatedTier extends IsolatedPods {
     return `tier ${this.namespace}/${this.name}`;
   }
 
-  protected get podSelector(): LabelSelector {
-    return { matchLabels: this.podLabels };
+  /** @internal */
+  public _podScope(): GroupScope {
+    return { namespace: this.namespace, podLabels: this.podLabels };
+  }
+
+  protected get declaredPorts(): Port[] {
+    return this.ports;
   }
 
   /** Fails when a numeric port is outside the ports this tier declared it serves. */

@@ -68,7 +68,7 @@ const CASES: Case[] = [
   { name: 'tier without any namespace', make: () => new IsolatedTier(new Chart(Testing.app(), 'nons'), 'x', { podLabels: { app: 'x' } }), where: 'nons/x', value: 'undefined', fix: /give the chart one/ },
   { name: 'flow on a port the server does not serve', make: (_c, t) => t.api.allowFrom(t.web, Port.tcp(1234)), where: 'shop/api', value: '"TCP 1234"', fix: /ports the tier serves \(TCP 9090\)/ },
   { name: 'flow on the right number but wrong protocol', make: (_c, t) => t.web.allowTo(t.api, Port.udp(9090)), where: 'shop/web', value: '"UDP 9090"', fix: /ports the tier serves/ },
-  { name: 'flow with a plain number as port', make: (_c, t) => t.api.allowFrom(t.web, 9090 as any), where: 'shop/api', value: '9090', fix: /Use Port\.tcp\(8080\)/ },
+  { name: 'flow with a plain number as port', make: (_c, t) => t.api.allowFrom(t.web, 9090 as any), where: 'shop/api', value: '9090', fix: /Use the Port factories, e\.g\. Port\.tcp\(9090\)/ },
   { name: 'flow to a tier of another app', make: (_c, t) => t.web.allowTo(new IsolatedTier(new Chart(Testing.app(), 'other', { namespace: 'o' }), 'y', { podLabels: { app: 'y' } })), where: 'shop/web', value: '"other/y"', fix: /same App/ },
   // NamespaceIsolation
   { name: 'baseline labels without the Namespace object', make: (c) => new NamespaceIsolation(c, 'b', { namespaceLabels: { team: 'a' } }), where: 'shop/b', value: '{"team":"a"}', fix: /Set createNamespace: true/ },

@@ -11,7 +11,9 @@ describe('pinned CRD schemas', () => {
 
   test('a valid object passes and a wrongly typed field fails', () => {
     const gateway = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'edge' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'edge', namespace: 'edge' },
       spec: { gatewayClassName: 'eg', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
     };
     expect(() => validateCustomResource(gateway)).not.toThrow();

@@ -56,7 +56,7 @@ describe('mesh authorization', () => {
     const api = tier(chart, 'api', []);
     const web = tier(chart, 'web', []);
     api.allowFrom(web, Port.tcp(9090));
-    api.allowFrom(web);
+    api.allowFrom(web, Port.allTraffic());
     expect(policyOf(chart, 'api').rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }]);
   });
 
@@ -166,7 +166,7 @@ describe('mesh authorization', () => {
   test('authorization: false emits no AuthorizationPolicy and needs no service accounts', () => {
     const chart = shop();
     const api = tier(chart, 'api', [], { serviceAccountName: undefined });
-    api.allowFrom(tier(chart, 'web', [], { serviceAccountName: undefined }));
+    api.allowFrom(tier(chart, 'web', [], { serviceAccountName: undefined }), Port.allTraffic());
     new MeshMtls(chart, 'mesh', { authorization: false });
     expect(objectsOfKind(synth(chart), 'AuthorizationPolicy')).toHaveLength(0);
   });
@@ -175,7 +175,7 @@ describe('mesh authorization', () => {
     const chart = shop();
     const api = tier(chart, 'api', [], { serviceAccountName: undefined });
     const web = tier(chart, 'web', [], { serviceAccountName: undefined });
-    api.allowFrom(web);
+    api.allowFrom(web, Port.allTraffic());
     new MeshMtls(chart, 'mesh');
     expect(() => Testing.synth(chart)).toThrow(
       'shop/web: tier shop/web has no service account, so mesh authorization cannot name it (undefined). Set serviceAccountName on the tier to the service account its pods run as (e.g. "web").');

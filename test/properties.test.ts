@@ -41,7 +41,7 @@ function build(p: Program): { chart: Chart; reach: Reachability } {
     isolateEgress: t.isolateEgress,
   }));
   for (const f of p.flows) {
-    if (f.allPorts) tiers[f.to].allowFrom(tiers[f.from]);
+    if (f.allPorts) tiers[f.to].allowFrom(tiers[f.from], Port.allTraffic());
     else tiers[f.to].allowFrom(tiers[f.from], Port.tcp(p.tiers[f.to].port));
   }
   for (const i of p.external) tiers[i].allowTo(Peer.ipBlock('203.0.113.0/24'), Port.tcp(443));

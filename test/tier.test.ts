@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterDns, IntentModel, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol } from '../src';
+import { ClusterDns, IntentModel, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../src';
 import { findObject, synthValid } from './util';
 
 const DNS_RULE = {
@@ -81,12 +81,38 @@ describe('IsolatedTier', () => {
     });
   });
 
-  test('no ports means all ports: the rule has no ports field', () => {
+  test('Port.allTraffic() opens every port on purpose: the rule has no ports field', () => {
     const { chart } = shop();
     const { web, api } = tiers(chart);
-    api.allowFrom(web);
+    api.allowFrom(web, Port.allTraffic());
     const apiPolicy = findObject(synthValid(chart), 'NetworkPolicy', 'api', 'shop');
     expect(apiPolicy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }]);
+  });
+
+  test('no ports means the destination tier\'s declared ports, on both sides, never every port', () => {
+    const { chart } = shop();
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090), Port.udp(9091)] });
+    api.allowFrom(web);
+    web.allowTo(api);
+    const objects = synthValid(chart);
+    const ports = [{ port: 9090, protocol: 'TCP' }, { port: 9091, protocol: 'UDP' }];
+    expect(findObject(objects, 'NetworkPolicy', 'api').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports }]);
+    expect(findObject(objects, 'NetworkPolicy', 'web').spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports });
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(22))).toBe(false);
+  });
+
+  test('a flow without ports to something that declares none is refused at the call, naming the fix', () => {
+    const { chart } = shop();
+    const { web, api } = tiers(chart);
+    const undeclared = new IsolatedTier(chart, 'undeclared', { podLabels: { app: 'undeclared' } });
+    expect(() => undeclared.allowFrom(web)).toThrow(/^shop\/undeclared: allowFrom names no ports, and tier shop\/undeclared declares none to default to \("tier shop\/undeclared"\)\. Name the ports, e\.g\. Port\.tcp\(8080\).*Port\.allTraffic\(\)/);
+    expect(() => api.allowTo(Peer.ipBlock('203.0.113.0/24'))).toThrow(/^shop\/api: allowTo names no ports, and 203\.0\.113\.0\/24 declares none/);
+    expect(() => api.allowTo(Peer.pods({ app: 'x' }))).toThrow(/allowTo names no ports/);
+    // Nothing was recorded by the refused calls.
+    expect(findObject(synthValid(chart), 'NetworkPolicy', 'undeclared').spec.ingress).toEqual([]);
   });
 
   test('rules are merged: ports unioned per peer, peers with equal ports share a rule, all-ports absorbs ports', () => {
@@ -96,7 +122,7 @@ describe('IsolatedTier', () => {
     api.allowFrom(Peer.pods({ app: 'a' }), Port.tcp(80), Port.tcp(81));
     api.allowFrom(Peer.pods({ app: 'b' }), Port.tcp(80));
     api.allowFrom(Peer.pods({ app: 'c' }), Port.tcp(80));
-    api.allowFrom(Peer.pods({ app: 'c' }));
+    api.allowFrom(Peer.pods({ app: 'c' }), Port.allTraffic());
     const ingress = findObject(synthValid(chart), 'NetworkPolicy', 'api').spec.ingress;
     expect(ingress).toEqual([
       { from: [{ podSelector: { matchLabels: { app: 'c' } } }] },
@@ -305,7 +331,7 @@ describe('IsolatedTier bad input', () => {
   test('ports must be Port values (a number slipping past the types is refused)', () => {
     const { chart } = shop();
     const { web, api } = tiers(chart);
-    expect(() => api.allowFrom(web, 9090 as any)).toThrow(/shop\/api: ports must be Port values \(9090\)\. Use Port\.tcp\(8080\)/);
+    expect(() => api.allowFrom(web, 9090 as any)).toThrow(/shop\/api: ports must be Port values \(9090\)\. Use the Port factories, e\.g\. Port\.tcp\(9090\)/);
   });
 
   test('a peer tier from another app is refused', () => {

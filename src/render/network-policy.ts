@@ -1,6 +1,9 @@
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { cidrContains, cidrStrictlyContains, parseCidr, ParsedCidr } from '../cidr';
-import { IpBlockConfig, NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
+import type { Flow, IntentModel } from '../intent';
+import type { IsolatedPods } from '../isolated-pods';
+import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
 import { Port, Protocol } from '../port';
 import { compareStrings, isEmptySelector, LabelSelector } from '../selector';
 
@@ -26,6 +29,48 @@ export interface PolicyIntent {
 
 /** Cloud metadata endpoints: never reachable through a larger egress block. */
 const METADATA_ENDPOINTS: ParsedCidr[] = ['169.254.169.254/32', 'fd00:ec2::254/128'].map((c) => parseCidr(c) as ParsedCidr);
+
+/**
+ * The NetworkPolicy of one isolated group of pods: its spec is read from the intent model when the app
+ * synthesizes, so flows declared after the group are included.
+ */
+export function renderNetworkPolicy(group: IsolatedPods, id: string, name: string, model: IntentModel): ApiObject {
+  return new ApiObject(group, id, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: group.namespace },
+    spec: Lazy.any({ produce: () => renderPolicySpec(policyIntentOf(group, model)) }),
+  });
+}
+
+/**
+ * What the group's policy says: in each direction it isolates (by itself, or through a namespace
+ * baseline of the app, which would otherwise deny them silently), the flows declared on it, the flows
+ * whose other side selects all its pods, DNS, and the platform traffic the app requires.
+ */
+function policyIntentOf(group: IsolatedPods, model: IntentModel): PolicyIntent {
+  const entry = (peer: IPeer, ports: Port[]): RuleEntry => ({ peer: peer.toPeerConfig(), ports });
+  const mirrored = model.mirroredFlows(group);
+  const fromSource = (f: Flow) => entry(f.source, f.ports);
+  const toDestination = (f: Flow) => entry(f.destination, f.ports);
+  const ingress = group.isIngressIsolated()
+    ? [
+      ...model.flowsTo(group).map(fromSource),
+      ...mirrored.ingress.map(fromSource),
+      ...model.requiredIngress(group.namespace).map((r) => entry(r.peer, r.ports)),
+    ]
+    : undefined;
+  const egress = group.isEgressIsolated()
+    ? [
+      ...model.flowsFrom(group).map(toDestination),
+      ...mirrored.egress.map(toDestination),
+      ...group.dns.destinations.map((d) => entry(d.peer, d.ports)),
+      ...model.requiredEgress(group.namespace).map((r) => entry(r.peer, r.ports)),
+    ]
+    : undefined;
+  const labels = group._podScope().podLabels;
+  return { namespace: group.namespace, podSelector: Object.keys(labels).length > 0 ? { matchLabels: labels } : {}, ingress, egress };
+}
 
 /** Renders the `spec` of a NetworkPolicy as JSON, ready for an ApiObject. */
 export function renderPolicySpec(intent: PolicyIntent): any {

@@ -29,6 +29,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/cert-manager@4.4.4',
     '@kubernetes-models/istio@2.3.0',
     'fast-check@^3.23.0',
+    // Tests validate custom resources against the pinned CRDs' openAPIV3Schema.
+    'ajv@8.20.0',
     'typescript@~5.9.0',
     '@types/node@^20',
     // A workload from the cdk8s-plus line new cdk8s apps use (issue 16): IsolatedTier.fromWorkload must accept it.

@@ -123,7 +123,9 @@ export class IntentModel extends Construct {
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
-    this.node.addValidation({ validate: () => [...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers()] });
+    this.node.addValidation({
+      validate: () => [...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers()],
+    });
   }
 
   /** Every flow declared so far, in declaration order. */

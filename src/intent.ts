@@ -201,7 +201,7 @@ export class IntentModel extends Construct {
   /** Every declared flow plus each egress-isolated group's DNS rule, as flows (DNS servers can be tiers). */
   private allFlowsWithDns(): Flow[] {
     const dns = this.groups.filter((g) => g.isolatesEgress).flatMap((g) => g.dns.destinations
-      .map((d) => ({ source: g as IPeer, destination: d.peer, ports: d.ports, declaredBy: g as IConstruct })));
+      .map((d) => ({ source: g as IPeer, destination: d.peer, ports: d.ports, declaredBy: g as IConstruct, dns: true })));
     return [...this._flows, ...dns];
   }
 
@@ -381,6 +381,11 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** A group's DNS rule seen as a flow, for the server side. */
+interface DnsFlow extends Flow {
+  readonly dns: true;
+}
+
 /** The flows each group gets from the other side of a flow, and the flows that cannot be written exactly. */
 interface Mirrors {
   readonly byGroup: Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>;
@@ -403,7 +408,9 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
     return s;
   };
   for (const flow of flows) {
-    for (const side of ['destination', 'source'] as const) {
+    // A DNS rule is written on its group's own egress; only its server side may need writing elsewhere.
+    const isDns = (flow as DnsFlow).dns === true;
+    for (const side of isDns ? ['destination'] as const : ['destination', 'source'] as const) {
       const peer = flow[side];
       const other = side === 'destination' ? flow.source : flow.destination;
       const context = namespaceOfPeer(other);
@@ -414,7 +421,11 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
         : config.namespaceSelector || config.allNamespaces ? groups : byNamespace.get(context) ?? [];
       const selected: { group: IsolatedPods; selection: Selection }[] = [];
       for (const group of candidates) {
-        if (group === peer) continue;
+        if (group === peer) {
+          // A declared flow is on its own groups' policies already; a DNS server that is a group is not.
+          if (isDns && group.isIngressIsolated()) slot(group).ingress.push(flow);
+          continue;
+        }
         const selection = isGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
           ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
           : selectionOf(config, context, group._podScope());

@@ -1,0 +1,128 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { ClusterDns, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability } from '../src';
+import { findObject, synthValid } from './util';
+
+/*
+ * The intent model's whole-app rules: both sides of a flow however its peer is named, refusals where a
+ * side cannot be written exactly, overlapping tiers, and namespaces that look like typos.
+ */
+
+const at = (namespace: string, pod: string) => ({ namespace, pod });
+
+function app(): { chart: Chart; web: IsolatedTier; api: IsolatedTier; db: IsolatedTier } {
+  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  new NamespaceIsolation(chart, 'baseline');
+  const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+  const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+  const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)] });
+  return { chart, web, api, db };
+}
+
+describe('both sides of a flow, however the peer is named', () => {
+  test('a raw selector that names exactly a tier writes the tier\'s ingress rule too', () => {
+    const { chart, web, api } = app();
+    api.allowTo(Peer.pods({ app: 'db' }, 'data'), Port.tcp(5432));
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'db', 'data').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }],
+      ports: [{ port: 5432, protocol: 'TCP' }],
+    }]);
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed(at('shop', 'api'), at('data', 'db'), Port.tcp(5432))).toBe(true);
+    expect(r.isAllowed(at('shop', 'api'), at('data', 'db'), Port.tcp(5433))).toBe(false);
+    expect(r.isAllowed(at('shop', 'web'), at('data', 'db'), Port.tcp(5432))).toBe(false);
+    void web;
+  });
+
+  test('a raw source selector that names exactly a tier writes the tier\'s egress rule too', () => {
+    const { chart, api } = app();
+    api.allowFrom(Peer.pods({ app: 'web' }), Port.tcp(9090));
+    const egress = findObject(synthValid(chart), 'NetworkPolicy', 'web', 'shop').spec.egress;
+    expect(egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
+    expect(Reachability.fromChart(chart).isAllowed(at('shop', 'web'), at('shop', 'api'), Port.tcp(9090))).toBe(true);
+  });
+
+  test('a flow into a namespace isolation reaches the tiers that isolate ingress inside it', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const jobs = new NamespaceIsolation(chart, 'jobs', { namespace: 'jobs', isolateIngress: false });
+    const worker = new IsolatedTier(chart, 'worker', { podLabels: { app: 'worker' }, namespace: 'jobs', ports: [Port.tcp(7000)] });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    jobs.allowFrom(web, Port.tcp(7000));
+    const ingress = findObject(synthValid(chart), 'NetworkPolicy', 'worker', 'jobs').spec.ingress;
+    expect(ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'web' } } }],
+      ports: [{ port: 7000, protocol: 'TCP' }],
+    }]);
+    expect(Reachability.fromChart(chart).isAllowed(at('shop', 'web'), at('jobs', 'worker'), Port.tcp(7000))).toBe(true);
+  });
+
+  test('a tier used as a custom DNS server accepts the DNS queries of the tiers that use it', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const resolver = new IsolatedTier(chart, 'resolver', { podLabels: { app: 'resolver' }, ports: [Port.udp(53), Port.tcp(53)] });
+    new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, dns: ClusterDns.custom([resolver], [53]) });
+    const ingress = findObject(synthValid(chart), 'NetworkPolicy', 'resolver', 'shop').spec.ingress;
+    expect(ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] }]);
+    expect(Reachability.fromChart(chart).isAllowed(at('shop', 'web'), at('shop', 'resolver'), Port.udp(53))).toBe(true);
+  });
+
+  test('a selector for some pods of an isolated namespace, or a subset of a tier, is refused at synth with the fix', () => {
+    const { chart, api } = app();
+    new NamespaceIsolation(chart, 'data-baseline', { namespace: 'data' });
+    api.allowTo(Peer.pods({ app: 'cache' }, 'data'), Port.tcp(6379));
+    expect(() => Testing.synth(chart)).toThrow(/shop\/api: the flow to pods app=cache in namespace data selects only some pods of namespace data, which isolates ingress, so the flow would stay closed on that side .*Name the pods by an IsolatedTier made for exactly them/);
+
+    const second = app();
+    second.api.allowTo(Peer.pods({ app: 'db', role: 'replica' }, 'data'), Port.tcp(5432));
+    expect(() => Testing.synth(second.chart)).toThrow(/selects only some pods of tier data\/db/);
+  });
+
+  test('selectors with other keys, or namespaces chosen by unknown labels, are not taken for the app\'s tiers', () => {
+    const { chart, api } = app();
+    api.allowTo(Peer.pods({ role: 'db' }, 'data'), Port.tcp(5432));
+    api.allowFrom(Peer.podsInNamespaces({ app: 'prometheus' }, { team: 'observability' }), Port.tcp(9090));
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'db', 'data').spec.ingress).toEqual([]);
+  });
+});
+
+describe('overlapping tiers', () => {
+  test('identical selectors and subset selectors in one namespace are refused, naming both tiers', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new IsolatedTier(chart, 'web-too', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    expect(() => Testing.synth(chart)).toThrow(/tier shop\/web and tier shop\/web-too select the same pods/);
+
+    const other = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new IsolatedTier(other, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new IsolatedTier(other, 'canary', { podLabels: { app: 'web', track: 'canary' }, ports: [Port.tcp(8080)] });
+    expect(() => Testing.synth(other)).toThrow(/every pod of tier shop\/canary is also a pod of tier shop\/web, so tier shop\/canary would also accept and open every flow declared for tier shop\/web/);
+  });
+
+  test('the same labels in different namespaces, or different values of one key, do not overlap', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new IsolatedTier(chart, 'web-staging', { podLabels: { app: 'web' }, namespace: 'staging', ports: [Port.tcp(8080)] });
+    new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    expect(() => synthValid(chart)).not.toThrow();
+  });
+});
+
+describe('namespaces that look like typos', () => {
+  test('a tier one edit away from an isolated namespace is refused, naming the close match', () => {
+    const app = new App();
+    const chart = new Chart(app, 'boutique', { namespace: 'boutique' });
+    new NamespaceIsolation(chart, 'baseline');
+    new IsolatedTier(chart, 'cart', { podLabels: { app: 'cart' }, namespace: 'botique', ports: [Port.tcp(7070)] });
+    expect(() => Testing.synth(chart)).toThrow(/boutique\/cart: tier botique\/cart is in namespace botique, which the app neither isolates nor declares, next to the declared namespace boutique \("botique"\)\. Did you mean "boutique"\?/);
+  });
+
+  test('a near name declared on purpose by a chart of its own, and far names, are accepted', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new NamespaceIsolation(chart, 'baseline');
+    new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)] });
+    const shop2 = new Chart(app, 'shop2', { namespace: 'shop2' });
+    new IsolatedTier(shop2, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+});

@@ -14,6 +14,12 @@ export interface Flow {
   readonly ports: Port[];
   /** The construct whose call declared the flow (for errors and explanations). */
   readonly declaredBy: IConstruct;
+  /**
+   * Data-plane traffic a mesh adds for a declared flow (ambient HBONE on TCP 15008): written into
+   * NetworkPolicies, never into mesh authorization.
+   * @default false
+   */
+  readonly transport?: boolean;
 }
 
 /** A Service the library emitted, so that other renderers (mesh DestinationRules, audits) can find it. */
@@ -120,6 +126,7 @@ export class IntentModel extends Construct {
   private readonly used = new Map<string, { by: IConstruct; what: string }[]>();
   // Flows mirrored onto the groups whose pods their raw-selector side selects; recomputed when intent changes.
   private mirrors?: Mirrors;
+  private readonly _meshes: IConstruct[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -150,6 +157,16 @@ export class IntentModel extends Construct {
   /** The flows whose source is `peer` (compared by identity). */
   public flowsFrom(peer: IPeer): Flow[] {
     return [...this.flowsBySource.get(peer) ?? []];
+  }
+
+  /** Records a MeshMtls of the app. */
+  public addMesh(mesh: IConstruct): void {
+    this._meshes.push(mesh);
+  }
+
+  /** Every MeshMtls of the app, in declaration order. */
+  public get meshes(): IConstruct[] {
+    return [...this._meshes];
   }
 
   /** Records an isolated group of pods (a tier or a namespace isolation). */

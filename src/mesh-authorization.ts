@@ -24,8 +24,9 @@ export interface AuthorizationContext {
   /** Service accounts of pods that are not tiers. */
   readonly identities: ResolvedIdentity[];
   /**
-   * Ports of the destination where mTLS is optional (port-level exceptions): a caller may arrive in
-   * plaintext, without an identity, so those ports are authorized by port alone.
+   * Ports of the destination where mTLS is optional (port-level exceptions): a caller outside the mesh
+   * arrives there in plaintext, without an identity, and is authorized by port alone; callers with an
+   * identity keep their identity rule on those ports too.
    */
   readonly plaintextPorts: number[];
   /** True when mTLS is STRICT: plaintext callers (IP blocks outside the mesh) are then rejected. */
@@ -83,17 +84,19 @@ export function renderAllowSpec(destination: IsolatedPods, flows: Flow[], contex
   const plaintext = new Set<number>();
   for (const flow of flows) {
     const ports = operationPortsOf(flow.ports);
-    if (isSourceProblem(ports)) continue;
-    context.plaintextPorts.filter((p) => ports.all || ports.ports.includes(p)).forEach((p) => plaintext.add(p));
-    // Plaintext ports get their own rule without sources; the caller's identity rule keeps the others.
-    const identityPorts = ports.ports.filter((p) => !context.plaintextPorts.includes(p));
-    if (!ports.all && identityPorts.length === 0) continue;
+    // No TCP port: nothing the proxy sees, so nothing to authorize.
+    if (isSourceProblem(ports) || (!ports.all && ports.ports.length === 0)) continue;
     const source = meshSourceOf(flow.source, destination.namespace, context.trustDomain, context.identities);
-    if (isSourceProblem(source)) continue;
+    if (isSourceProblem(source)) {
+      // A caller without an identity (outside the mesh) can only be let in by port, and only on ports
+      // where mTLS is optional; its NetworkPolicy rule still names it exactly.
+      context.plaintextPorts.filter((p) => ports.all || ports.ports.includes(p)).forEach((p) => plaintext.add(p));
+      continue;
+    }
     const key = sourceKey(source);
     const slot = bySource.get(key) ?? { source, all: false, ports: new Set<number>() };
     slot.all = slot.all || ports.all;
-    identityPorts.forEach((p) => slot.ports.add(p));
+    ports.ports.forEach((p) => slot.ports.add(p));
     bySource.set(key, slot);
   }
 

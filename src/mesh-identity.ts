@@ -7,7 +7,8 @@ import { IsolatedTier } from './tier';
 /*
  * Workload identity in the mesh: how the source of a declared flow is named in an Istio
  * AuthorizationPolicy. Tiers and configured workloads are named exactly, by the SPIFFE principal of their
- * service account; other peers map to the closest Istio source that is never narrower than the peer.
+ * service account; whole namespaces by namespace and IP blocks by address. A peer Istio cannot name
+ * exactly is refused rather than widened.
  */
 
 /**
@@ -91,7 +92,8 @@ export function resolveIdentity(where: string, identity: WorkloadIdentity): Reso
  * The Istio source for a flow from `peer` into pods of `destinationNamespace`, or why there is none.
  *
  * - a tier, or pods listed in `identities`: the principal of their service account (exact);
- * - pods in one namespace, or a whole namespace: that namespace (broader than a pod selector);
+ * - pods by label without a known identity: none, a namespace would admit more than the pods;
+ * - a whole namespace: that namespace;
  * - every pod of every namespace: any namespace (`*`), i.e. any mTLS-authenticated workload;
  * - an IP block: the block, compared with the connection's source address;
  * - pods in namespaces chosen by labels: none, Istio cannot see namespace labels.
@@ -132,6 +134,12 @@ export function meshSourceOf(peer: IPeer, destinationNamespace: string, trustDom
   if (config.podSelector && !isEmptySelector(config.podSelector)) {
     const identity = identities.find((i) => i.key === podKey(namespace, config));
     if (identity) return { principal: principalOf(trustDomain, identity.namespace, identity.serviceAccountName) };
+    // A namespace source would admit every workload of the namespace, more than the pods declared.
+    return {
+      what: `${peer} selects pods by label, and mesh authorization can name them only by their service account, which the app does not know`,
+      value: describePeerConfig(config),
+      fix: `Make the callers a tier with serviceAccountName, or give their service account in MeshMtls identities: [{ peer, serviceAccountName }]; use Peer.namespace("${namespace}") if every pod of the namespace may call.`,
+    };
   }
   return { namespace };
 }

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { netsecError } from './errors';
 import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from './imports/security.istio.io';
@@ -15,6 +15,7 @@ import { NamespaceIsolation } from './namespace-isolation';
 import { checkNamespace, IPeer, Peer } from './peer';
 import { Port } from './port';
 import { istioNetworking, istioSecurity } from './render/l1';
+import { SortedObjects } from './render/sorted-objects';
 import { defaultName, IsolatedTier, resolveNamespace } from './tier';
 
 const MESH_MARK = Symbol.for('cdk8s-netsec.MeshMtls');
@@ -73,9 +74,10 @@ export interface MeshMtlsProps {
    */
   readonly authorization?: boolean;
   /**
-   * Service accounts of callers that are not tiers (an ingress controller, a gateway), so that they are
-   * authorized by principal rather than by namespace.
-   * @default - none: such callers are authorized by their namespace
+   * Service accounts of callers that are not tiers (pods named with `Peer.pods(labels, namespace)`), so
+   * that they are authorized by principal. A flow from such pods without a known identity is an error:
+   * a namespace-wide source would admit more than the pods declared.
+   * @default - none
    */
   readonly identities?: WorkloadIdentity[];
   /**
@@ -146,8 +148,10 @@ export class MeshMtls extends Construct {
   private readonly clusterDomain: string;
   private readonly identities: ResolvedIdentity[];
   private readonly exceptions: ResolvedPortException[];
-  private readonly allowPolicies = new Map<IsolatedPods, ApiObject>();
+  private readonly allowPolicies = new Set<IsolatedPods>();
   private readonly defaultDenyNamespaces = new Set<string>();
+  private readonly authorizationPolicies: SortedObjects;
+  private readonly destinationRules: SortedObjects;
 
   /**
    * @param scope the parent construct
@@ -155,30 +159,56 @@ export class MeshMtls extends Construct {
    * @param props the configuration (`MeshMtlsProps`)
    */
   public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
+    // Everything is checked before super() so that a refused MeshMtls leaves nothing in the tree.
+    const path = `${scope.node.path}/${id}`;
+    const name = props.name ?? defaultName(scope, id);
+    const badName = checkDns1123Subdomain(name);
+    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');
+    const mode = props.mode ?? MtlsMode.STRICT;
+    const authorization = props.authorization ?? true;
+    const injection = props.injection ?? MeshInjection.sidecar();
+    if (!(injection instanceof MeshInjection)) {
+      throw netsecError(path, 'injection is not a MeshInjection', String(injection), 'Use MeshInjection.sidecar(), revision(), ambient() or unmanaged().');
+    }
+    const meshWide = props.meshWide ?? false;
+    checkMode(path, mode, authorization, injection, props);
+    if (meshWide && props.namespace !== undefined) {
+      throw netsecError(path, 'namespace and meshWide are both set', props.namespace,
+        'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
+    }
+    const namespace = meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
+    const rootNamespace = checkNamespace(path, props.rootNamespace ?? 'istio-system');
+    const trustDomain = checkTrustDomain(path, props.trustDomain ?? 'cluster.local');
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
+    if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
+    const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
+    const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
+      { mode, baseName: name, namespace, ambient: injection.isAmbient });
+    if (props.controlPlane !== undefined && typeof props.controlPlane?.toPeerConfig !== 'function') {
+      throw netsecError(path, 'controlPlane is not a peer', String(props.controlPlane), 'Pass Peer.pods({ app: "istiod" }, "istio-system") or leave it out.');
+    }
+
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });
     this.model = IntentModel.of(this);
-    this.name = props.name ?? defaultName(scope, id);
-    const badName = checkDns1123Subdomain(this.name);
-    if (badName) throw netsecError(this, `name ${badName}`, this.name, 'Pass a name such as "mesh".');
-    this.mode = props.mode ?? MtlsMode.STRICT;
-    this.authorization = props.authorization ?? true;
-    this.injection = props.injection ?? MeshInjection.sidecar();
-    this.meshWide = props.meshWide ?? false;
-    this.checkMode(props);
-    if (this.meshWide && props.namespace !== undefined) {
-      throw netsecError(this, 'namespace and meshWide are both set', props.namespace,
-        'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
-    }
-    this.namespace = this.meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
-    this.rootNamespace = checkNamespace(this.node.path, props.rootNamespace ?? 'istio-system');
-    this.trustDomain = checkTrustDomain(this.node.path, props.trustDomain ?? 'cluster.local');
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
-    const badDomain = checkDns1123Subdomain(this.clusterDomain);
-    if (badDomain) throw netsecError(this, `clusterDomain ${badDomain}`, this.clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
-    this.identities = (props.identities ?? []).map((i) => resolveIdentity(this.node.path, i));
-    this.exceptions = resolvePortExceptions(this, props.portExceptions ?? [],
-      { mode: this.mode, baseName: this.name, namespace: this.namespace, ambient: this.injection.isAmbient });
+    this.name = name;
+    this.mode = mode;
+    this.authorization = authorization;
+    this.injection = injection;
+    this.meshWide = meshWide;
+    this.namespace = namespace;
+    this.rootNamespace = rootNamespace;
+    this.trustDomain = trustDomain;
+    this.clusterDomain = clusterDomain;
+    this.identities = identities;
+    this.exceptions = exceptions;
+    this.authorizationPolicies = new SortedObjects(this, 'AuthorizationPolicy', istioSecurity().AuthorizationPolicy.GVK.apiVersion,
+      istioSecurity().AuthorizationPolicy.GVK.kind);
+    this.destinationRules = new SortedObjects(this, 'DestinationRule', istioNetworking().DestinationRule.GVK.apiVersion,
+      istioNetworking().DestinationRule.GVK.kind);
+    if (namespace !== undefined) this.model.useNamespace(namespace, this, `MeshMtls ${this.node.path}`);
+    this.model.addMesh(this);
 
     const policyNamespace = this.namespace ?? this.rootNamespace;
     this.model.claimName('PeerAuthentication', policyNamespace, this.name, this);
@@ -200,37 +230,6 @@ export class MeshMtls extends Construct {
   /** True when workloads of `namespace` are covered. */
   public covers(namespace: string): boolean {
     return this.meshWide || namespace === this.namespace;
-  }
-
-  private checkMode(props: MeshMtlsProps): void {
-    if (!Object.values(MtlsMode).includes(this.mode)) {
-      throw netsecError(this, 'mode is not an MtlsMode', this.mode, 'Use MtlsMode.STRICT, PERMISSIVE or DISABLE.');
-    }
-    if (this.mode !== MtlsMode.STRICT && !props.allowPlaintext) {
-      throw netsecError(this, `mode ${this.mode} accepts plaintext connections, which carry no identity`, this.mode,
-        'Keep MtlsMode.STRICT, or set allowPlaintext: true to confirm a migration period.');
-    }
-    if (this.mode === MtlsMode.STRICT && props.allowPlaintext) {
-      throw netsecError(this, 'allowPlaintext has no effect with STRICT mTLS', props.allowPlaintext,
-        'Drop allowPlaintext, or choose MtlsMode.PERMISSIVE for a migration period.');
-    }
-    if (this.mode === MtlsMode.DISABLE && this.authorization) {
-      throw netsecError(this, 'identity-based authorization needs mTLS, which mode DISABLE turns off', this.mode,
-        'Set authorization: false, or use MtlsMode.PERMISSIVE or STRICT.');
-    }
-    if (this.injection.isAmbient && this.mode === MtlsMode.DISABLE) {
-      throw netsecError(this, 'the ambient data plane does not support mode DISABLE', this.mode, 'Use MtlsMode.STRICT or PERMISSIVE.');
-    }
-    if (this.injection.isAmbient && !this.authorization) {
-      // NetworkPolicies see ambient traffic only as TCP 15008 between pods, so ports and callers are
-      // enforced by ztunnel's authorization alone.
-      throw netsecError(this, 'ambient mode needs authorization: NetworkPolicies only see the HBONE tunnel port 15008', this.authorization,
-        'Keep authorization on (the default) with MeshInjection.ambient(), or use sidecars.');
-    }
-    if (this.injection.isAmbient && props.controlPlane) {
-      throw netsecError(this, 'controlPlane is only used by sidecars, and ambient pods have none', String(props.controlPlane),
-        'Drop controlPlane, or use sidecar injection.');
-    }
   }
 
   private emitException(exception: ResolvedPortException): void {
@@ -255,27 +254,57 @@ export class MeshMtls extends Construct {
       this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredBy: this });
       return;
     }
-    // Callers reach ambient pods through the HBONE tunnel; ztunnel then enforces the AuthorizationPolicies.
-    this.model.requireIngress({ namespace, peer: Peer.allPods(), ports: [Port.tcp(HBONE_PORT)], requiredBy: this });
+    // Kubelet probes of ambient pods arrive from this link-local address; the HBONE port is opened per
+    // flow (see onFlow), so that only declared callers reach it.
     this.model.requireIngress({ namespace, peer: Peer.ipBlock(AMBIENT_PROBE_SOURCE), ports: [], requiredBy: this });
-    const meshed = namespace === undefined ? Peer.allPods() : Peer.namespace(namespace);
-    this.model.requireEgress({ namespace, peer: meshed, ports: [Port.tcp(HBONE_PORT)], requiredBy: this });
   }
 
+  /**
+   * Under ambient, a connection between meshed pods travels as HBONE to TCP 15008 of the destination pod,
+   * which is all its NetworkPolicies see. Each declared flow into a covered namespace therefore also
+   * opens 15008 between exactly its two sides (both written by the intent model, across namespaces
+   * too), never for every pod.
+   */
   private onFlow(flow: Flow): void {
+    if (!this.injection.isAmbient || flow.transport) return;
+    const destination = flow.destination.toPeerConfig();
+    if (flow.source.toPeerConfig().ipBlock || destination.ipBlock) return;
+    const namespace = destination.namespace ?? (isGroupPeer(flow.destination) ? flow.destination.namespace : undefined)
+      ?? (isGroupPeer(flow.source) ? flow.source.namespace : undefined);
+    if (namespace !== undefined && !this.covers(namespace) && !destination.allNamespaces && !destination.namespaceSelector) return;
+    this.model.addFlow({ source: flow.source, destination: flow.destination, ports: [Port.tcp(HBONE_PORT)], declaredBy: flow.declaredBy, transport: true });
+  }
+
+  /**
+   * The flows a group accepts as mesh authorization sees them: declared flows into it and flows whose
+   * destination selects all its pods; not the data-plane flows the mesh adds, nor DNS.
+   */
+  private authorizedFlowsTo(group: IsolatedPods): Flow[] {
+    const mirrored = this.model.mirroredFlows(group).ingress.filter((f) => !(f as any).dns);
+    return [...this.model.flowsTo(group), ...mirrored].filter((f) => !f.transport);
+  }
+
+  /**
+   * Emits the allow-nothing policy of each namespace with authorized flows and one ALLOW policy per
+   * receiving group. Done when the app is validated, just before synthesis, when every flow is known,
+   * including those whose destination names the group only through a selector. Idempotent: cdk8s
+   * validates once per chart it synthesizes.
+   */
+  private emitAuthorization(): void {
     if (!this.authorization) return;
-    const destination = flow.destination;
-    if (!isAuthorizable(destination) || !this.covers(destination.namespace)) return;
-    this.ensureDefaultDeny(destination.namespace);
-    if (this.allowPolicies.has(destination)) return;
-    const name = destination.policy.name;
-    this.model.claimName('AuthorizationPolicy', destination.namespace, name, this);
-    this.allowPolicies.set(destination, new ApiObject(this, `Allow-${destination.namespace}-${name}`, {
-      apiVersion: istioSecurity().AuthorizationPolicy.GVK.apiVersion,
-      kind: istioSecurity().AuthorizationPolicy.GVK.kind,
-      metadata: { name, namespace: destination.namespace },
-      spec: Lazy.any({ produce: () => renderAllowSpec(destination, this.model.flowsTo(destination), this.contextFor(destination)) }),
-    }));
+    for (const group of this.model.isolatedGroups) {
+      if (!isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) continue;
+      if (this.authorizedFlowsTo(group).length === 0) continue;
+      this.ensureDefaultDeny(group.namespace);
+      const name = group.policy.name;
+      this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
+      this.allowPolicies.add(group);
+      this.authorizationPolicies.add({
+        key: `${group.namespace}/${name}`,
+        metadata: () => ({ name, namespace: group.namespace }),
+        spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
+      });
+    }
   }
 
   /** An allow-nothing policy: with it, a workload of the namespace accepts only what an ALLOW policy names. */
@@ -284,21 +313,17 @@ export class MeshMtls extends Construct {
     this.defaultDenyNamespaces.add(namespace);
     const name = toDnsLabel([this.name, 'allow-nothing']);
     this.model.claimName('AuthorizationPolicy', namespace, name, this);
-    new (istioSecurity().AuthorizationPolicy)(this, `AllowNothing-${namespace}`, { metadata: { name, namespace }, spec: {} });
+    this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) });
   }
 
   private onService(service: ServiceRecord): void {
     if (!this.covers(service.namespace)) return;
     this.model.claimName('DestinationRule', service.namespace, service.name, this);
-    const tls = this.mode === MtlsMode.DISABLE
-      ? istioNetworking().DestinationRuleSpecTrafficPolicyTlsMode.DISABLE
-      : istioNetworking().DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL;
-    new (istioNetworking().DestinationRule)(this, `DestinationRule-${service.namespace}-${service.name}`, {
-      metadata: { name: service.name, namespace: service.namespace },
-      spec: {
-        host: `${service.name}.${service.namespace}.svc.${this.clusterDomain}`,
-        trafficPolicy: { tls: { mode: tls } },
-      },
+    const tls = this.mode === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL';
+    this.destinationRules.add({
+      key: `${service.namespace}/${service.name}`,
+      metadata: () => ({ name: service.name, namespace: service.namespace }),
+      spec: () => ({ host: `${service.name}.${service.namespace}.svc.${this.clusterDomain}`, trafficPolicy: { tls: { mode: tls } } }),
     });
   }
 
@@ -312,16 +337,34 @@ export class MeshMtls extends Construct {
   }
 
   private validateMesh(): string[] {
-    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts()];
-    for (const [destination] of this.allowPolicies) {
-      errors.push(...authorizationProblems(destination, this.model.flowsTo(destination), this.contextFor(destination)));
+    this.emitAuthorization();
+    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts()];
+    for (const destination of this.allowPolicies) {
+      errors.push(...authorizationProblems(destination, this.authorizedFlowsTo(destination), this.contextFor(destination)));
     }
     return [...new Set(errors)];
   }
 
+  /**
+   * Two meshed tiers of one namespace running as one service account have one identity: an ALLOW rule
+   * for either would admit both.
+   */
+  private sharedServiceAccounts(): string[] {
+    if (!this.authorization) return [];
+    const byAccount = new Map<string, IsolatedTier[]>();
+    for (const group of this.model.isolatedGroups) {
+      if (!IsolatedTier.isIsolatedTier(group) || !group.inMesh || group.serviceAccountName === undefined || !this.covers(group.namespace)) continue;
+      const key = `${group.namespace}/${group.serviceAccountName}`;
+      byAccount.set(key, [...byAccount.get(key) ?? [], group]);
+    }
+    return [...byAccount.entries()].filter(([, tiers]) => tiers.length > 1).map(([key, tiers]) =>
+      netsecError(tiers[1], `${tiers.map(String).join(' and ')} run as one service account, so mesh authorization cannot tell them apart: a flow allowed from one would be allowed from the other`,
+        key, 'Give each tier its own service account (serviceAccountName), as Kubernetes workloads should have anyway.').message);
+  }
+
   /** Two MeshMtls covering the same workloads would emit competing policies. */
   private overlappingMeshes(): string[] {
-    const meshes = this.node.root.node.findAll().filter(MeshMtls.isMeshMtls);
+    const meshes = this.model.meshes.filter(MeshMtls.isMeshMtls);
     return meshes.slice(0, meshes.indexOf(this))
       .filter((other) => this.meshWide || other.meshWide || other.namespace === this.namespace)
       .map((other) => netsecError(this, `it covers workloads that ${other.node.path} covers already`,
@@ -335,7 +378,7 @@ export class MeshMtls extends Construct {
   private namespaceLabelConflicts(): string[] {
     const wanted = this.injection.namespaceLabels;
     const errors: string[] = [];
-    for (const isolation of this.node.root.node.findAll()) {
+    for (const isolation of this.model.isolatedGroups) {
       if (!(isolation instanceof NamespaceIsolation) || !isolation.namespaceObject || !this.covers(isolation.namespace)) continue;
       const given = isolation.namespaceLabels;
       const conflicts = MESH_NAMESPACE_LABELS
@@ -356,6 +399,43 @@ export class MeshMtls extends Construct {
         .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
           p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
   }
+}
+
+/** Checks that the mode, authorization and data plane go together. */
+function checkMode(path: string, mode: MtlsMode, authorization: boolean, injection: MeshInjection, props: MeshMtlsProps): void {
+  if (!Object.values(MtlsMode).includes(mode)) {
+    throw netsecError(path, 'mode is not an MtlsMode', mode, 'Use MtlsMode.STRICT, PERMISSIVE or DISABLE.');
+  }
+  if (mode !== MtlsMode.STRICT && props.allowPlaintext !== true) {
+    throw netsecError(path, `mode ${mode} accepts plaintext connections, which carry no identity`, mode,
+      'Keep MtlsMode.STRICT, or set allowPlaintext: true to confirm a migration period.');
+  }
+  if (mode === MtlsMode.STRICT && props.allowPlaintext) {
+    throw netsecError(path, 'allowPlaintext has no effect with STRICT mTLS', props.allowPlaintext,
+      'Drop allowPlaintext, or choose MtlsMode.PERMISSIVE for a migration period.');
+  }
+  if (mode === MtlsMode.DISABLE && authorization) {
+    throw netsecError(path, 'identity-based authorization needs mTLS, which mode DISABLE turns off', mode,
+      'Set authorization: false, or use MtlsMode.PERMISSIVE or STRICT.');
+  }
+  if (injection.isAmbient && mode === MtlsMode.DISABLE) {
+    throw netsecError(path, 'the ambient data plane does not support mode DISABLE', mode, 'Use MtlsMode.STRICT or PERMISSIVE.');
+  }
+  if (injection.isAmbient && !authorization) {
+    // NetworkPolicies see ambient traffic between meshed pods only as TCP 15008, so the ports are enforced
+    // by ztunnel's authorization alone.
+    throw netsecError(path, 'ambient mode needs authorization: NetworkPolicies only see the HBONE tunnel port 15008', authorization,
+      'Keep authorization on (the default) with MeshInjection.ambient(), or use sidecars.');
+  }
+  if (injection.isAmbient && props.controlPlane) {
+    throw netsecError(path, 'controlPlane is only used by sidecars, and ambient pods have none', String(props.controlPlane),
+      'Drop controlPlane, or use sidecar injection.');
+  }
+}
+
+/** True when a peer is an isolated group of the app (a tier or a namespace isolation). */
+function isGroupPeer(peer: IPeer): peer is IsolatedPods {
+  return IsolatedTier.isIsolatedTier(peer) || peer instanceof NamespaceIsolation;
 }
 
 /** Meshed tiers and whole namespaces get ALLOW policies; tiers outside the mesh and other isolated groups do not. */

@@ -45,7 +45,7 @@ describe('both sides of a flow, however the peer is named', () => {
   test('a flow into a namespace isolation reaches the tiers that isolate ingress inside it', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const jobs = new NamespaceIsolation(chart, 'jobs', { namespace: 'jobs', isolateIngress: false });
-    const worker = new IsolatedTier(chart, 'worker', { podLabels: { app: 'worker' }, namespace: 'jobs', ports: [Port.tcp(7000)] });
+    new IsolatedTier(chart, 'worker', { podLabels: { app: 'worker' }, namespace: 'jobs', ports: [Port.tcp(7000)] });
     const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
     jobs.allowFrom(web, Port.tcp(7000));
     const ingress = findObject(synthValid(chart), 'NetworkPolicy', 'worker', 'jobs').spec.ingress;

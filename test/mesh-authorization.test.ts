@@ -75,22 +75,23 @@ describe('mesh authorization', () => {
     ]);
   });
 
-  test('non-tier callers map to namespaces (pods and namespaces) and ipBlocks, never narrower than declared', () => {
+  test('non-tier callers map exactly: whole namespaces to namespaces, labelled pods to their identity, and ipBlocks', () => {
     const chart = shop();
     const api = tier(chart, 'api', [Port.tcp(9090)]);
     const monitoring = new NamespaceIsolation(chart, 'monitoring', { namespace: 'monitoring' });
+    const batch = Peer.pods({ app: 'batch' }, 'jobs');
     api.allowFrom(Peer.namespace('ops'), Port.tcp(9090));
-    api.allowFrom(Peer.pods({ app: 'batch' }, 'jobs'), Port.tcp(9090));
-    api.allowFrom(Peer.pods({ app: 'sidekick' }), Port.tcp(9090));
+    api.allowFrom(batch, Port.tcp(9090));
     api.allowFrom(monitoring, Port.tcp(9090));
     api.allowFrom(Peer.allPods(), Port.tcp(9090));
     api.allowFrom(Peer.ipBlock('10.1.0.0/16'), Port.tcp(9090));
     api.allowFrom(Peer.ipBlock('10.0.0.0/8', ['10.9.0.0/16']), Port.tcp(9090));
     // ipBlocks are plaintext callers, which STRICT mode refuses; PERMISSIVE lets them in.
-    const spec = policyOf(chart, 'api', { mode: MtlsMode.PERMISSIVE, allowPlaintext: true });
+    const spec = policyOf(chart, 'api', { mode: MtlsMode.PERMISSIVE, allowPlaintext: true, identities: [{ peer: batch, serviceAccountName: 'batch' }] });
     expect(spec.rules).toEqual([{
       from: [
-        { source: { namespaces: ['*', 'jobs', 'monitoring', 'ops', 'shop'] } },
+        { source: { principals: ['cluster.local/ns/jobs/sa/batch'] } },
+        { source: { namespaces: ['*', 'monitoring', 'ops'] } },
         { source: { ipBlocks: ['10.1.0.0/16'] } },
         { source: { ipBlocks: ['10.0.0.0/8'], notIpBlocks: ['10.9.0.0/16'] } },
       ],
@@ -103,16 +104,32 @@ describe('mesh authorization', () => {
     const web = tier(chart, 'web', [Port.tcp(8080)]);
     const controller = Peer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, 'ingress-nginx');
     web.allowFrom(Peer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, 'ingress-nginx'), Port.tcp(8080));
-    web.allowFrom(Peer.pods({ app: 'other' }, 'ingress-nginx'), Port.tcp(8080));
     web.allowFrom(tier(chart, 'api', []), Port.tcp(8080));
     const spec = policyOf(chart, 'web', { trustDomain: 'prod.example.com', identities: [{ peer: controller, serviceAccountName: 'ingress-nginx' }] });
     expect(spec.rules).toEqual([{
-      from: [
-        { source: { principals: ['prod.example.com/ns/ingress-nginx/sa/ingress-nginx', 'prod.example.com/ns/shop/sa/api'] } },
-        { source: { namespaces: ['ingress-nginx'] } },
-      ],
+      from: [{ source: { principals: ['prod.example.com/ns/ingress-nginx/sa/ingress-nginx', 'prod.example.com/ns/shop/sa/api'] } }],
       to: [{ operation: { ports: ['8080'] } }],
     }]);
+  });
+
+  test('labelled pods without a known identity are refused, never widened to their namespace', () => {
+    for (const peer of [Peer.pods({ app: 'other' }, 'ingress-nginx'), Peer.pods({ app: 'sidekick' }),
+      Peer.podsMatching({ matchLabels: { app: 'x' } })]) {
+      const chart = shop();
+      const web = tier(chart, 'web', [Port.tcp(8080)]);
+      web.allowFrom(peer, Port.tcp(8080));
+      new MeshMtls(chart, 'mesh');
+      expect(() => Testing.synth(chart)).toThrow(/shop\/web: pods app=\w+ .*selects pods by label, and mesh authorization can name them only by their service account, which the app does not know .*Make the callers a tier with serviceAccountName, or give their service account in MeshMtls identities/);
+    }
+  });
+
+  test('two meshed tiers of one namespace sharing a service account are refused: one identity cannot tell them apart', () => {
+    const chart = shop();
+    const api = tier(chart, 'api', [Port.tcp(9090)], { serviceAccountName: 'shared' });
+    const web = tier(chart, 'web', [Port.tcp(8080)], { serviceAccountName: 'shared' });
+    api.allowFrom(web, Port.tcp(9090));
+    new MeshMtls(chart, 'mesh');
+    expect(() => Testing.synth(chart)).toThrow(/shop\/web: tier shop\/api and tier shop\/web run as one service account, so mesh authorization cannot tell them apart: .*\("shop\/shared"\)\. Give each tier its own service account/);
   });
 
   test('identities must be labelled pods in a named namespace, and not tiers', () => {
@@ -137,7 +154,7 @@ describe('mesh authorization', () => {
     });
   });
 
-  test('on a plaintext exception port, flows are allowed by port alone; other ports keep identities', () => {
+  test('on a plaintext exception port, only callers without an identity are let in by port alone; identities and addresses stay exact', () => {
     const chart = shop();
     const api = tier(chart, 'api', [Port.tcp(9090), Port.tcp(9102)]);
     api.allowFrom(Peer.namespaces({ team: 'observability' }), Port.tcp(9102));
@@ -145,9 +162,16 @@ describe('mesh authorization', () => {
     api.allowFrom(Peer.ipBlock('192.0.2.0/24'), Port.tcp(9102));
     const spec = policyOf(chart, 'api', { portExceptions: [{ workload: api, ports: [Port.tcp(9102)] }] });
     expect(spec.rules).toEqual([
-      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['9090'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['9090', '9102'] } }] },
+      { from: [{ source: { ipBlocks: ['192.0.2.0/24'] } }], to: [{ operation: { ports: ['9102'] } }] },
       { to: [{ operation: { ports: ['9102'] } }] },
     ]);
+    // Without a caller that lacks an identity, no port-only rule is written at all.
+    const exact = shop();
+    const api2 = tier(exact, 'api', [Port.tcp(9090), Port.tcp(9102)]);
+    api2.allowFrom(tier(exact, 'web', []), Port.tcp(9102));
+    const spec2 = policyOf(exact, 'api', { portExceptions: [{ workload: api2, ports: [Port.tcp(9102)] }] });
+    expect(spec2.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['9102'] } }] }]);
   });
 
   test('declaration order does not change the policy', () => {

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { IntentModel, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port } from '../src';
+import { IntentModel, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port, Reachability } from '../src';
 import { checkIstioRules } from './istio-rules';
 import { findObject, objectsOfKind, synthValid } from './util';
 
@@ -53,7 +53,7 @@ describe('MeshMtls', () => {
       }],
     });
     // web receives nothing, so only the namespace default deny applies to it.
-    expect(objectsOfKind(objects, 'AuthorizationPolicy').map((o) => o.metadata.name)).toEqual(['mesh-allow-nothing', 'api']);
+    expect(objectsOfKind(objects, 'AuthorizationPolicy').map((o) => o.metadata.name)).toEqual(['api', 'mesh-allow-nothing']);
     expect(findObject(objects, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
     expect(objects).toMatchSnapshot();
   });
@@ -228,27 +228,66 @@ describe('MeshMtls', () => {
       'shop/baseline: Namespace shop carries a mesh label that contradicts injection sidecar (istio.io/rev=stable) (["istio-injection=disabled"]). Remove the label from namespaceLabels');
   });
 
-  test('ambient: no istiod egress; HBONE 15008 and the probe address are let through isolated pods', () => {
+  test('ambient: no istiod egress; HBONE 15008 between exactly the declared sides, and the probe address', () => {
     const chart = shop();
     new NamespaceIsolation(chart, 'baseline');
     const web = tier(chart, 'web', 8080);
     const api = tier(chart, 'api', 9090);
+    tier(chart, 'other', 7070);
     api.allowFrom(web, Port.tcp(9090));
     new MeshMtls(chart, 'mesh', { injection: MeshInjection.ambient() });
     const objects = synth(chart);
     const policy = findObject(objects, 'NetworkPolicy', 'api').spec;
     expect(JSON.stringify(policy)).not.toContain('15012');
-    expect(policy.ingress).toContainEqual({ from: [{ namespaceSelector: {} }], ports: [{ port: 15008, protocol: 'TCP' }] });
-    expect(policy.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }] });
-    expect(policy.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
+    expect(policy.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '169.254.7.127/32' } }] },
+      { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 9090, protocol: 'TCP' }, { port: 15008, protocol: 'TCP' }] },
+    ]);
     expect(findObject(objects, 'NetworkPolicy', 'web').spec.egress).toContainEqual({
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
-      ports: [{ port: 15008, protocol: 'TCP' }],
+      to: [{ podSelector: { matchLabels: { app: 'api' } } }],
+      ports: [{ port: 9090, protocol: 'TCP' }, { port: 15008, protocol: 'TCP' }],
     });
+    // Only the declared caller reaches the tunnel port: an undeclared pod of the namespace does not.
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(15008))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'other' }, { namespace: 'shop', pod: 'api' }, Port.tcp(15008))).toBe(false);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'other' }, Port.tcp(15008))).toBe(false);
     expect(findObject(objects, 'AuthorizationPolicy', 'api').spec.rules[0].from)
       .toEqual([{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }]);
     expect(() => new MeshMtls(shop(), 'x', { injection: MeshInjection.ambient(), authorization: false }))
       .toThrow('shop/x: ambient mode needs authorization: NetworkPolicies only see the HBONE tunnel port 15008 (false)');
+  });
+
+  test('ambient with one MeshMtls per namespace: a declared cross-namespace flow gets 15008 on both sides', () => {
+    const chart = shop();
+    new NamespaceIsolation(chart, 'baseline');
+    new NamespaceIsolation(chart, 'data-baseline', { namespace: 'data' });
+    const api = tier(chart, 'api', 9090);
+    const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)], serviceAccountName: 'db' });
+    db.allowFrom(api, Port.tcp(5432));
+    new MeshMtls(chart, 'mesh', { injection: MeshInjection.ambient() });
+    new MeshMtls(chart, 'data-mesh', { namespace: 'data', injection: MeshInjection.ambient() });
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'data', pod: 'db' }, Port.tcp(15008))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'data', pod: 'db' }, Port.tcp(5432))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'data', pod: 'db' }, Port.tcp(5433))).toBe(false);
+  });
+
+  test('swapping two allowFrom lines under MeshMtls changes no byte of the YAML', () => {
+    const build = (swap: boolean) => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      const web = tier(chart, 'web', 8080);
+      const api = tier(chart, 'api', 9090);
+      const db = tier(chart, 'db', 5432);
+      const lines = [() => api.allowFrom(web, Port.tcp(9090)), () => db.allowFrom(api, Port.tcp(5432))];
+      new MeshMtls(chart, 'mesh');
+      (swap ? [...lines].reverse() : lines).forEach((line) => line());
+      api.expose();
+      db.expose();
+      return app.synthYaml();
+    };
+    expect(build(true)).toBe(build(false));
   });
 
   test('a custom control plane is what isolated sidecars may reach on 15012', () => {

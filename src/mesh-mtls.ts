@@ -272,7 +272,9 @@ export class MeshMtls extends Construct {
     const namespace = destination.namespace ?? (isGroupPeer(flow.destination) ? flow.destination.namespace : undefined)
       ?? (isGroupPeer(flow.source) ? flow.source.namespace : undefined);
     if (namespace !== undefined && !this.covers(namespace) && !destination.allNamespaces && !destination.namespaceSelector) return;
-    this.model.addFlow({ source: flow.source, destination: flow.destination, ports: [Port.tcp(HBONE_PORT)], declaredBy: flow.declaredBy, transport: true });
+    this.model.addFlow({
+      source: flow.source, destination: flow.destination, ports: [Port.tcp(HBONE_PORT)], declaredBy: flow.declaredBy, transport: true,
+    });
   }
 
   /**

@@ -109,20 +109,20 @@ describe('overlapping tiers', () => {
 
 describe('namespaces that look like typos', () => {
   test('a tier one edit away from an isolated namespace is refused, naming the close match', () => {
-    const app = new App();
-    const chart = new Chart(app, 'boutique', { namespace: 'boutique' });
+    const boutique = new App();
+    const chart = new Chart(boutique, 'boutique', { namespace: 'boutique' });
     new NamespaceIsolation(chart, 'baseline');
     new IsolatedTier(chart, 'cart', { podLabels: { app: 'cart' }, namespace: 'botique', ports: [Port.tcp(7070)] });
     expect(() => Testing.synth(chart)).toThrow(/boutique\/cart: tier botique\/cart is in namespace botique, which the app neither isolates nor declares, next to the declared namespace boutique \("botique"\)\. Did you mean "boutique"\?/);
   });
 
   test('a near name declared on purpose by a chart of its own, and far names, are accepted', () => {
-    const app = new App();
-    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const shops = new App();
+    const chart = new Chart(shops, 'shop', { namespace: 'shop' });
     new NamespaceIsolation(chart, 'baseline');
     new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)] });
-    const shop2 = new Chart(app, 'shop2', { namespace: 'shop2' });
+    const shop2 = new Chart(shops, 'shop2', { namespace: 'shop2' });
     new IsolatedTier(shop2, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
-    expect(() => app.synthYaml()).not.toThrow();
+    expect(() => shops.synthYaml()).not.toThrow();
   });
 });

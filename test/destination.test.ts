@@ -99,6 +99,6 @@ describe('Destination', () => {
   test('tier, namespace and peer refuse what they cannot name', () => {
     expect(() => Destination.tier(Peer.pods({ app: 'x' }) as any)).toThrow(/^Destination\.tier: is not an IsolatedTier .*Destination\.peer\(Peer\.pods/);
     expect(() => Destination.namespace('Data')).toThrow(/^Destination\.namespace: namespace name must be a DNS-1123 label.*\("Data"\)\. Use a namespace name/);
-    expect(() => Destination.peer('10.0.0.0/8' as any)).toThrow(/^Destination\.peer: is not a peer \("10\.0\.0\.0\/8"\)/);
+    expect(() => Destination.peer('10.0.0.0/8' as any)).toThrow(/^Destination\.peer: expected a peer \("10\.0\.0\.0\/8"\)/);
   });
 });

@@ -30,6 +30,6 @@ describe('ClusterDns', () => {
     expect(() => ClusterDns.nodeLocalCache({ address: '169.254.20.10/32' })).toThrow(/address must be a single IP address, not a CIDR/);
     expect(() => ClusterDns.nodeLocalCache({ address: 'cache.local' })).toThrow(/ClusterDns\.nodeLocalCache: address is not an IP address \("cache\.local"\)/);
     expect(() => ClusterDns.nodeLocalCache({ cacheOnly: true, upstream: {} })).toThrow(/cacheOnly and upstream contradict each other/);
-    expect(() => ClusterDns.kubeDns({ namespace: 'Kube' })).toThrow(/Peer\.clusterDns: namespace name/);
+    expect(() => ClusterDns.kubeDns({ namespace: 'Kube' })).toThrow(/^ClusterDns\.kubeDns: namespace name/);
   });
 });

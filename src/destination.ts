@@ -82,7 +82,7 @@ export class Destination {
    */
   public static tier(tier: IsolatedTier, ...ports: Port[]): Destination {
     if (!IsolatedTier.isIsolatedTier(tier)) {
-      throw netsecError('Destination.tier', 'is not an IsolatedTier', String(tier),
+      throw netsecError('Destination.tier', 'is not an IsolatedTier', tier !== null && typeof tier === 'object' ? String(tier) : tier,
         'Pass an IsolatedTier; for other pods use Destination.peer(Peer.pods(...)).');
     }
     return new Destination(DestinationKind.TIER, checkPorts('Destination.tier', ports), tier);

@@ -91,6 +91,11 @@ export function normalizeLabels(where: string, labels: { [key: string]: string }
       throw netsecError(where, `label key ${badKey}`, key,
         'Use a key like "app" or "example.com/tier": an optional DNS prefix, "/", and up to 63 characters [A-Za-z0-9-_.].');
     }
+    if (key === 'constructor') {
+      // cdk8s takes an object with an own "constructor" field for a class instance and fails at synth.
+      throw netsecError(where, 'label key "constructor" cannot be emitted by cdk8s (it reads the field as the object\'s class)', key,
+        'Use another key, or a prefixed one such as "example.com/constructor".');
+    }
     if (typeof value !== 'string') {
       throw netsecError(where, `label "${key}" must have a string value`, value, 'Quote the value, e.g. { tier: "1" }.');
     }

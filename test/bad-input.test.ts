@@ -99,6 +99,7 @@ const CASES: Case[] = [
   { name: 'labels as a Map', make: () => Peer.pods(new Map([['app', 'web']]) as any), where: 'Peer.pods', value: '"a Map of 1"', fix: /Write labels as an object/ },
   { name: 'labels inherited through __proto__', make: () => Peer.namespaces({ __proto__: { team: 'a' } } as any), where: 'Peer.namespaces', value: '"an object inheriting the keys [\\"team\\"]"', fix: /Write labels as an object/ },
   { name: 'a parsed __proto__ label key', make: () => Peer.pods(JSON.parse('{"__proto__":{"app":"x"}}')), where: 'Peer.pods', value: '"__proto__"', fix: /Use a key like "app"/ },
+  { name: 'label key "constructor" (cdk8s cannot emit it)', make: (c) => new IsolatedTier(c, 'x', { podLabels: { constructor: 'x' } as any }), where: 'shop/x', value: '"constructor"', fix: /a prefixed one such as "example\.com\/constructor"/ },
   { name: 'selector with a misspelt field', make: () => Peer.podsMatching({ matchLabel: { app: 'x' } } as any), where: 'Peer.podsMatching', value: '{"matchLabel":{"app":"x"}}', fix: /Write a selector such as/ },
   { name: 'peer config with a misspelt field', make: () => Peer.fromConfig({ podSelector: { matchLabels: { app: 'x' } }, namespce: 'o' } as any), where: 'Peer.fromConfig', value: '{"podSelector":{"matchLabels":{"app":"x"}},"namespce":"o"}', fix: /Use the Peer factories/ },
   { name: 'peer config allNamespaces as a string', make: () => Peer.fromConfig({ podSelector: { matchLabels: { a: 'b' } }, allNamespaces: 'no' as any }), where: 'Peer.fromConfig', value: '"no"', fix: /allNamespaces: true, or leave it out/ },

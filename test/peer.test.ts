@@ -189,10 +189,21 @@ describe('label maps from plain JavaScript', () => {
     expect(() => Peer.pods(parsed)).toThrow(/^Peer\.pods: label key has a name that is not alphanumeric.*\("__proto__"\)/);
   });
 
-  test('keys named like Object members are ordinary labels, kept as own fields', () => {
-    const config = Peer.pods({ constructor: 'x', toString: 'y', hasOwnProperty: 'z' }).toPeerConfig();
-    expect(config.podSelector!.matchLabels).toEqual({ constructor: 'x', hasOwnProperty: 'z', toString: 'y' });
-    expect(Object.keys(config.podSelector!.matchLabels!)).toEqual(['constructor', 'hasOwnProperty', 'toString']);
+  test('keys named like Object members are ordinary labels, kept as own fields, and synthesize', () => {
+    const labels = { toString: 'y', hasOwnProperty: 'z', valueOf: 'v' };
+    const config = Peer.pods(labels).toPeerConfig();
+    expect(Object.keys(config.podSelector!.matchLabels!)).toEqual(['hasOwnProperty', 'toString', 'valueOf']);
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(80)] });
+    api.allowFrom(Peer.pods(labels), Port.tcp(80));
+    const policy = synthValid(chart).find((o) => o.kind === 'NetworkPolicy');
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { hasOwnProperty: 'z', toString: 'y', valueOf: 'v' } } }]);
+  });
+
+  test('the key "constructor" is refused at the call: cdk8s cannot emit it', () => {
+    expect(() => Peer.pods({ constructor: 'x' } as any))
+      .toThrow('Peer.pods: label key "constructor" cannot be emitted by cdk8s (it reads the field as the object\'s class) ("constructor"). Use another key, or a prefixed one such as "example.com/constructor".');
+    expect(Peer.pods({ 'example.com/constructor': 'x' }).toPeerConfig().podSelector).toEqual({ matchLabels: { 'example.com/constructor': 'x' } });
   });
 
   test('a prototype-less map is accepted', () => {

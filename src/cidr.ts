@@ -62,7 +62,7 @@ export function parseCidr(text: string, allowHostBits = false): ParsedCidr | str
 
 /** Parses an address (no prefix); undefined when it is not an IP address. */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (!ipaddr.isValid(text)) return undefined;
+  if (typeof text !== 'string' || !ipaddr.isValid(text)) return undefined;
   const address = ipaddr.parse(text);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
     return (address as ipaddr.IPv6).toIPv4Address();

@@ -96,3 +96,10 @@ describe('the metadata endpoints', () => {
     }));
   });
 });
+
+describe('parsing from plain JavaScript', () => {
+  test.each([undefined, null, 5, {}])('parseCidr and parseAddress reject %p without throwing', (value) => {
+    expect(parseCidr(value as any)).toBe('is not in CIDR notation (missing the "/prefix")');
+    expect(parseAddress(value as any)).toBeUndefined();
+  });
+});

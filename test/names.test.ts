@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { checkDns1123Label, checkLabelKey, checkLabelValue, checkPortName, toDistinctDnsLabel, toDnsLabel } from '../src/names';
+import { checkDns1123Label, checkDns1123Subdomain, checkLabelKey, checkLabelValue, checkPortName, toDistinctDnsLabel, toDnsLabel } from '../src/names';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -96,5 +96,13 @@ describe('toDistinctDnsLabel', () => {
       }
       if (a !== b) expect(name(a)).not.toBe(name(b));
     }), { numRuns: 500 });
+  });
+});
+
+describe('checks from plain JavaScript', () => {
+  test.each([undefined, null, 5, {}, ['a']])('every syntax check reports %p as not a string instead of throwing', (value) => {
+    for (const check of [checkDns1123Label, checkDns1123Subdomain, checkLabelKey, checkLabelValue, checkPortName]) {
+      expect(check(value as any)).toBe('must be a string');
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { IsolatedTier, LabelOperator, NamespaceIsolation, Peer, Port, Reachability } from '../src';
+import { synthValid } from './util';
 import { checkPortsTowards, guardMetadataEndpoints, resolvePeer } from '../src/peer';
 import { renderPeer } from '../src/render/network-policy';
-import { synthValid } from './util';
 
 describe('Peer.ipBlock', () => {
   test('keeps IPv4 and IPv6 blocks with sorted, deduplicated except', () => {

@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { LabelOperator } from '../src';
 import {
-  checkPlainObject, describeSelector, isEmptySelector, normalizeLabels, normalizeRequiredLabels, normalizeRequiredSelector, normalizeSelector, selectorKey,
+  checkPlainObject, describeSelector, isEmptySelector, normalizeLabels, normalizeRequiredLabels, normalizeRequiredSelector,
+  normalizeSelector, selectorKey,
 } from '../src/selector';
 
 const labelName = fc.stringMatching(/^[a-z0-9]([-a-z0-9_.]{0,20}[a-z0-9])?$/);

@@ -306,6 +306,8 @@ export function resolvePeer(where: IConstruct | string, peer: IPeer): IPeer {
  * Refuses named ports towards an address block: a named port is looked up in the destination pod's
  * spec, and an address outside the cluster has none, so the rule could never match. Only for the
  * destination side: in an ingress rule, a named port is the receiving pod's and works with any source.
+ * (Kubernetes API reference, NetworkPolicy v1: `NetworkPolicyPort.port` is "a numerical or named port on
+ * a pod".)
  *
  * @param where the construct (or factory name) that received the ports
  * @param destination the destination's peer config

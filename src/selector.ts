@@ -28,7 +28,8 @@ export interface LabelExpression {
 
 /**
  * A Kubernetes label selector: every `matchLabels` pair and every expression must hold (AND).
- * An empty selector selects everything.
+ * In Kubernetes an empty selector selects everything, so the library refuses one wherever it would select
+ * every pod or namespace: that is asked for with `Peer.allPods()` and the other explicit factories.
  */
 export interface LabelSelector {
   /**
@@ -92,7 +93,8 @@ export function normalizeLabels(where: string, labels: { [key: string]: string }
         'Use a key like "app" or "example.com/tier": an optional DNS prefix, "/", and up to 63 characters [A-Za-z0-9-_.].');
     }
     if (key === 'constructor') {
-      // cdk8s takes an object with an own "constructor" field for a class instance and fails at synth.
+      // cdk8s (sanitizeValue in its _util) takes an object with an own "constructor" field for a class
+      // instance and fails at synth; refuse it here, where the caller can still fix it.
       throw netsecError(where, 'label key "constructor" cannot be emitted by cdk8s (it reads the field as the object\'s class)', key,
         'Use another key, or a prefixed one such as "example.com/constructor".');
     }

@@ -251,4 +251,37 @@ describe('value types: a clear error or a valid value that selects no more than 
       }
     }), { numRuns: 1000 });
   });
+
+  test('random selectors with expressions through Reachability: a pod is admitted exactly when the written selector holds', () => {
+    const key = fc.constantFrom('app', 'tier', 'track');
+    const value = fc.constantFrom('a', 'b', 'c');
+    const expression = fc.oneof(
+      fc.record({ key, operator: fc.constantFrom(LabelOperator.IN, LabelOperator.NOT_IN), values: fc.array(value, { minLength: 1, maxLength: 2 }) }),
+      fc.record({ key, operator: fc.constantFrom(LabelOperator.EXISTS, LabelOperator.DOES_NOT_EXIST) }),
+    );
+    const selector = fc.record({
+      matchLabels: fc.dictionary(key, value, { maxKeys: 2 }),
+      matchExpressions: fc.array(expression, { maxLength: 2 }),
+    }).filter((sel) => Object.keys(sel.matchLabels).length + sel.matchExpressions.length > 0);
+    const holds = (sel: { matchLabels: { [k: string]: string }; matchExpressions: any[] }, labels: { [k: string]: string }) =>
+      Object.entries(sel.matchLabels).every(([k, v]) => labels[k] === v)
+      && sel.matchExpressions.every((e) => {
+        const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+        switch (e.operator) {
+          case LabelOperator.IN: return has && e.values.includes(labels[e.key]);
+          case LabelOperator.NOT_IN: return !has || !e.values.includes(labels[e.key]);
+          case LabelOperator.EXISTS: return has;
+          default: return !has;
+        }
+      });
+    fc.assert(fc.property(selector, fc.dictionary(key, value, { maxKeys: 3 }), (sel, clientLabels) => {
+      const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+      const api = new IsolatedTier(chart, 'api', { podLabels: { role: 'api' }, ports: [Port.tcp(80)] });
+      api.allowFrom(Peer.podsMatching(sel), Port.tcp(80));
+      const pod = (name: string, labels: { [k: string]: string }) =>
+        ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+      const r = Reachability.fromManifests([...validateAll(Testing.synth(chart)), pod('api', { role: 'api' }), pod('client', clientLabels)]);
+      expect(r.isAllowed({ namespace: 'shop', pod: 'client' }, { namespace: 'shop', pod: 'api' }, Port.tcp(80))).toBe(holds(sel, clientLabels));
+    }), { numRuns: 80 });
+  });
 });

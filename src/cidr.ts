@@ -1,4 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
+import { compareStrings } from './selector';
 
 /*
  * CIDR arithmetic shared by the constructs (validation, metadata-endpoint guard) and the analyzer
@@ -61,7 +62,7 @@ export function parseCidr(text: string, allowHostBits = false): ParsedCidr | str
 
 /** Parses an address (no prefix); undefined when it is not an IP address. */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (!ipaddr.isValid(text)) return undefined;
+  if (typeof text !== 'string' || !ipaddr.isValid(text)) return undefined;
   const address = ipaddr.parse(text);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
     return (address as ipaddr.IPv6).toIPv4Address();
@@ -85,4 +86,39 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
 /** True when `inner` lies inside `outer` and is smaller than it, as `ipBlock.except` requires. */
 export function cidrStrictlyContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   return cidrContains(outer, inner) && inner.prefixLength > outer.prefixLength;
+}
+
+/**
+ * The cloud instance metadata endpoints, where node credentials live: 169.254.169.254 (AWS, GCP, Azure,
+ * OpenStack and others) and fd00:ec2::254 (AWS Nitro, IPv6). The one home of these two addresses: the
+ * egress guard, the metadata refusals and the opt-in that opens them all read it from here.
+ */
+export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+
+const METADATA_BLOCKS: readonly ParsedCidr[] = METADATA_ENDPOINTS.map((text) => parseCidr(text) as ParsedCidr);
+
+/**
+ * The metadata endpoint a block names itself (the block lies inside the endpoint's /32 or /128), or
+ * undefined. Such a block cannot be guarded with `except` (which must be strictly inside the block), so a
+ * path that does not mean to open the endpoint refuses it.
+ */
+export function metadataEndpointNamedBy(cidr: string): string | undefined {
+  const block = parseCidr(cidr);
+  if (typeof block === 'string') return undefined;
+  return METADATA_BLOCKS.find((endpoint) => cidrContains(endpoint, block))?.text;
+}
+
+/**
+ * The except list that keeps the metadata endpoints out of a wider block: `excluded`, plus each endpoint
+ * strictly inside `cidr` that no entry of `excluded` covers yet, sorted. A block that is itself an endpoint
+ * gets nothing added (see `metadataEndpointNamedBy`). `cidr` and `excluded` must be valid, canonical CIDRs.
+ */
+export function excludeMetadataEndpoints(cidr: string, excluded: readonly string[]): string[] {
+  const outer = parseCidr(cidr) as ParsedCidr;
+  const except = [...excluded];
+  for (const endpoint of METADATA_BLOCKS) {
+    const covered = except.some((e) => cidrContains(parseCidr(e) as ParsedCidr, endpoint));
+    if (cidrStrictlyContains(outer, endpoint) && !covered) except.push(endpoint.text);
+  }
+  return [...new Set(except)].sort(compareStrings);
 }

@@ -1,8 +1,8 @@
 import { parseAddress } from './cidr';
 import { netsecError } from './errors';
 import { checkHostname, isWildcardHostname } from './hostname';
-import { checkNamespace, IPeer, Peer, normalizeIpBlock } from './peer';
-import { Port } from './port';
+import { checkNamespace, checkPortsTowards, IPeer, Peer, normalizeIpBlock, PeerConfig, resolvePeer } from './peer';
+import { checkPorts, Port } from './port';
 import { IsolatedTier } from './tier';
 
 /** What a `Destination` names. */
@@ -54,7 +54,9 @@ export class Destination {
    */
   public static cidrExcept(cidr: string, excluded: string[], ...ports: Port[]): Destination {
     const block = normalizeIpBlock('Destination.cidr', cidr, checkStrings('Destination.cidr', excluded));
-    return new Destination(DestinationKind.CIDR, checkPorts('Destination.cidr', ports), Peer.fromConfig({ ipBlock: block }));
+    const checked = checkPorts('Destination.cidr', ports);
+    checkPortsTowards('Destination.cidr', { ipBlock: block }, checked);
+    return new Destination(DestinationKind.CIDR, checked, Peer.fromConfig({ ipBlock: block }));
   }
 
   /**
@@ -66,6 +68,7 @@ export class Destination {
    */
   public static internet(...ports: Port[]): Destination {
     const checked = checkPorts('Destination.internet', ports);
+    checkPortsTowards('Destination.internet', INTERNET_BLOCK, checked);
     if (checked.length === 0) {
       throw netsecError('Destination.internet', 'internet egress needs at least one port', ports,
         'Name the ports, e.g. Destination.internet(Port.tcp(443)); to open every port say so with Port.allTcp() and Port.allUdp().');
@@ -79,7 +82,7 @@ export class Destination {
    */
   public static tier(tier: IsolatedTier, ...ports: Port[]): Destination {
     if (!IsolatedTier.isIsolatedTier(tier)) {
-      throw netsecError('Destination.tier', 'is not an IsolatedTier', String(tier),
+      throw netsecError('Destination.tier', 'is not an IsolatedTier', tier !== null && typeof tier === 'object' ? String(tier) : tier,
         'Pass an IsolatedTier; for other pods use Destination.peer(Peer.pods(...)).');
     }
     return new Destination(DestinationKind.TIER, checkPorts('Destination.tier', ports), tier);
@@ -108,6 +111,11 @@ export class Destination {
       throw netsecError('Destination.fqdn', `hostname ${problem.what}`, hostname, problem.fix);
     }
     const checked = checkPorts('Destination.fqdn', ports);
+    const named = checked.find((p) => p.isNamed);
+    if (named) {
+      throw netsecError('Destination.fqdn', `a named port towards ${hostname} can never match (a host outside the cluster has no pod spec to name ports)`,
+        named.toString(), 'Use the port number, e.g. Port.tcp(443).');
+    }
     if (checked.length === 0) {
       throw netsecError('Destination.fqdn', 'an FQDN destination needs at least one port', hostname,
         'Name the ports, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
@@ -117,15 +125,17 @@ export class Destination {
 
   /**
    * Any peer: pods (`Peer.pods`), namespaces by labels, a `NamespaceIsolation` (its ingress side is
-   * written too) or an IP block (with the same checks as `Destination.cidr`).
+   * written too) or an IP block (with the same checks as `Destination.cidr`). The peer is validated as
+   * `Peer.fromConfig` validates a config, whoever wrote it.
    */
   public static peer(peer: IPeer, ...ports: Port[]): Destination {
-    if (peer === null || typeof peer !== 'object' || typeof (peer as IPeer).toPeerConfig !== 'function') {
-      throw netsecError('Destination.peer', 'is not a peer', String(peer), 'Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
-    }
-    const kind = IsolatedTier.isIsolatedTier(peer) ? DestinationKind.TIER
-      : peer.toPeerConfig().ipBlock ? DestinationKind.CIDR : DestinationKind.PEER;
-    return new Destination(kind, checkPorts('Destination.peer', ports), peer);
+    const resolved = resolvePeer('Destination.peer', peer);
+    const checked = checkPorts('Destination.peer', ports);
+    const config = resolved.toPeerConfig();
+    checkPortsTowards('Destination.peer', config, checked);
+    const kind = IsolatedTier.isIsolatedTier(resolved) ? DestinationKind.TIER
+      : config.ipBlock ? DestinationKind.CIDR : DestinationKind.PEER;
+    return new Destination(kind, checked, resolved);
   }
 
   /** What the destination names. */
@@ -152,6 +162,9 @@ export class Destination {
   }
 }
 
+/** What `Destination.internet` opens, for the checks that only need to know it is addresses. */
+const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: '0.0.0.0/0' } };
+
 /** Egress-specific rules on top of the RFC 1123 syntax (`checkHostname`): an external, fully qualified name. */
 function checkEgressHostname(value: string): { what: string; fix: string } | undefined {
   if (typeof value === 'string' && parseAddress(value)) {
@@ -174,15 +187,6 @@ function checkEgressHostname(value: string): { what: string; fix: string } | und
     return { what: 'is an in-cluster name', fix: 'Use Destination.tier() or Destination.namespace() for pods and Services in the cluster.' };
   }
   return undefined;
-}
-
-function checkPorts(where: string, ports: Port[]): Port[] {
-  for (const port of ports) {
-    if (!(port instanceof Port)) {
-      throw netsecError(where, 'ports must be Port values', port, 'Use Port.tcp(443), Port.udp(53) and the other Port factories.');
-    }
-  }
-  return [...ports];
 }
 
 function checkStrings(where: string, values: string[]): string[] {

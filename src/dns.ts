@@ -1,7 +1,8 @@
 import { parseAddress } from './cidr';
 import { netsecError } from './errors';
-import { IPeer, Peer } from './peer';
-import { Port } from './port';
+import { clusterDnsPeer, guardMetadataEndpoints, IPeer, Peer, resolvePeer } from './peer';
+import { checkPortNumber, Port } from './port';
+import { checkPlainObject } from './selector';
 
 /** Options for `ClusterDns.kubeDns()`. */
 export interface KubeDnsOptions {
@@ -65,14 +66,21 @@ export interface DnsDestination {
 export class ClusterDns {
   /** The cluster DNS pods (CoreDNS or kube-dns). */
   public static kubeDns(options: KubeDnsOptions = {}): ClusterDns {
-    const peer = Peer.clusterDns({ podLabels: options.podLabels, namespace: options.namespace });
-    return new ClusterDns([{ peer, ports: dnsPorts('ClusterDns.kubeDns', options.ports ?? [53]) }]);
+    return new ClusterDns(kubeDnsDestinations('ClusterDns.kubeDns', options));
   }
 
   /** NodeLocal DNSCache on its link-local address, plus (by default) the cluster DNS pods behind it. */
   public static nodeLocalCache(options: NodeLocalDnsOptions = {}): ClusterDns {
+    const where = 'ClusterDns.nodeLocalCache';
+    checkPlainObject(where, 'the options', options ?? {}, ['address', 'upstream', 'cacheOnly'],
+      'Pass { address, upstream, cacheOnly }, or nothing for 169.254.20.10 plus the kube-dns pods.');
+    options = options ?? {};
+    if (options.cacheOnly !== undefined && typeof options.cacheOnly !== 'boolean') {
+      throw netsecError(where, 'cacheOnly must be true or false', options.cacheOnly, 'Write cacheOnly: true, or leave it out.');
+    }
     const address = options.address ?? '169.254.20.10';
-    const cache: DnsDestination = { peer: Peer.ipBlock(asHostCidr(address)), ports: dnsPorts('ClusterDns.nodeLocalCache', [53]) };
+    const peer = guardMetadataEndpoints(where, Peer.ipBlock(asHostCidr(address)), METADATA_DNS_FIX);
+    const cache: DnsDestination = { peer, ports: dnsPorts(where, [53]) };
     if (options.cacheOnly) {
       if (options.upstream) {
         throw netsecError('ClusterDns.nodeLocalCache', 'cacheOnly and upstream contradict each other', options,
@@ -80,7 +88,7 @@ export class ClusterDns {
       }
       return new ClusterDns([cache]);
     }
-    return new ClusterDns([cache, ...ClusterDns.kubeDns(options.upstream).destinations]);
+    return new ClusterDns([cache, ...kubeDnsDestinations(where, options.upstream)]);
   }
 
   /**
@@ -91,14 +99,25 @@ export class ClusterDns {
     return new ClusterDns([{ peer: Peer.ipBlock('169.254.169.254/32'), ports: dnsPorts('ClusterDns.metadataServer', [53]) }]);
   }
 
-  /** DNS servers at these peers and ports (each port allowed over UDP and TCP). */
+  /**
+   * DNS servers at these peers and ports (each port allowed over UDP and TCP).
+   *
+   * Each peer is validated as `Peer.fromConfig` validates a config. An address block here never opens
+   * the cloud metadata endpoint: a block that is the endpoint is refused (use `metadataServer()`), and a
+   * wider block gets it excluded.
+   *
+   * @param peers the DNS servers: at least one
+   * @param ports their container ports, e.g. [53]
+   */
   public static custom(peers: IPeer[], ports: number[]): ClusterDns {
-    if (peers.length === 0) {
-      throw netsecError('ClusterDns.custom', 'no DNS server peers were given', peers,
-        'Name at least one peer, or use ClusterDns.disabled() to write no DNS rule.');
+    const where = 'ClusterDns.custom';
+    if (!Array.isArray(peers) || peers.length === 0) {
+      throw netsecError(where, 'no DNS server peers were given', peers,
+        'Name at least one peer, e.g. [Peer.ipBlock("10.0.0.10/32")], or use ClusterDns.disabled() to write no DNS rule.');
     }
-    const checked = dnsPorts('ClusterDns.custom', ports);
-    return new ClusterDns(peers.map((peer) => ({ peer, ports: checked })));
+    const servers = peers.map((peer) => guardMetadataEndpoints(where, resolvePeer(where, peer), METADATA_DNS_FIX));
+    const checked = dnsPorts(where, ports);
+    return new ClusterDns(servers.map((peer) => ({ peer, ports: checked })));
   }
 
   /**
@@ -117,14 +136,28 @@ export class ClusterDns {
   }
 }
 
+const METADATA_DNS_FIX = 'For GKE Cloud DNS on the metadata address use ClusterDns.metadataServer(), which opens port 53 only; otherwise name the DNS server\'s own address.';
+
+function kubeDnsDestinations(where: string, options: KubeDnsOptions | undefined): DnsDestination[] {
+  checkPlainObject(where, 'the options', options ?? {}, ['podLabels', 'namespace', 'ports'],
+    'Pass { podLabels, namespace, ports }, or nothing for kube-dns in kube-system on port 53.');
+  const peer = clusterDnsPeer(where, { podLabels: options?.podLabels, namespace: options?.namespace });
+  return [{ peer, ports: dnsPorts(where, options?.ports ?? [53]) }];
+}
+
 function dnsPorts(where: string, ports: number[]): Port[] {
-  if (ports.length === 0) {
-    throw netsecError(where, 'no DNS ports were given', ports, 'Give the DNS pods\' container port, usually [53].');
+  if (!Array.isArray(ports) || ports.length === 0) {
+    throw netsecError(where, 'no DNS ports were given', ports, 'Give the DNS pods\' container port, usually [53] (a list of numbers).');
   }
-  return [...new Set(ports)].sort((a, b) => a - b).flatMap((p) => [Port.udp(p), Port.tcp(p)]);
+  const numbers = ports.map((p) => checkPortNumber(where, p));
+  return [...new Set(numbers)].sort((a, b) => a - b).flatMap((p) => [Port.udp(p), Port.tcp(p)]);
 }
 
 function asHostCidr(address: string): string {
+  if (typeof address !== 'string') {
+    throw netsecError('ClusterDns.nodeLocalCache', 'address must be a string', address,
+      'Give the node cache address, e.g. "169.254.20.10".');
+  }
   if (address.includes('/')) {
     throw netsecError('ClusterDns.nodeLocalCache', 'address must be a single IP address, not a CIDR', address,
       'Give the node cache address, e.g. "169.254.20.10".');

@@ -5,8 +5,8 @@ import { netsecError } from './errors';
 import { IntentModel } from './intent';
 import { GroupScope } from './model/selection';
 import { checkDns1123Label } from './names';
-import { IPeer, PeerConfig } from './peer';
-import { Port } from './port';
+import { checkPortsTowards, IPeer, PeerConfig, resolvePeer } from './peer';
+import { checkPorts, Port } from './port';
 import { renderNetworkPolicy } from './render/network-policy';
 
 /** What every isolated group of pods is configured with. */
@@ -121,33 +121,19 @@ export abstract class IsolatedPods extends Construct implements IPeer {
   /** Fails when a destination port cannot be served by these pods; the default accepts every port. */
   protected checkServes(_caller: IConstruct, _ports: Port[]): void {}
 
-  private declare(method: string, source: IPeer, destination: IPeer, ports: Port[]): void {
-    const other = source === this ? destination : source;
-    if (other === null || typeof other !== 'object' || typeof (other as IPeer).toPeerConfig !== 'function') {
-      throw netsecError(this, `${method} needs a peer`, other === undefined ? undefined : String(other),
-        'Pass a Peer (e.g. Peer.pods({ app: "web" }, "shop")), an IsolatedTier or a NamespaceIsolation.');
+  private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {
+    // Check and freeze whatever the caller passed (plain JavaScript included) before anything is recorded.
+    const other = resolvePeer(this, source === this ? destination : source);
+    const ports = checkPorts(this, given);
+    const [from, to] = source === this ? [this as IPeer, other] : [other, this as IPeer];
+    if (other instanceof Construct && other.node.root !== this.node.root) {
+      throw netsecError(this, 'the peer belongs to another cdk8s app', other.node.path,
+        'Declare flows only between constructs of the same App, or use Peer.pods() for pods managed elsewhere.');
     }
-    for (const port of ports) {
-      if (!(port instanceof Port)) {
-        throw netsecError(this, 'ports must be Port values', port,
-          `Use the Port factories, e.g. Port.tcp(${typeof port === 'number' ? port : 8080}), Port.udp(53) or Port.allTraffic().`);
-      }
-    }
-    for (const peer of [source, destination]) {
-      if (peer instanceof Construct && peer.node.root !== this.node.root) {
-        throw netsecError(this, 'the peer belongs to another cdk8s app', peer.node.path,
-          'Declare flows only between constructs of the same App, or use Peer.pods() for pods managed elsewhere.');
-      }
-    }
-    const config = other.toPeerConfig();
-    const named = ports.find((p) => p.isNamed);
-    if (config.ipBlock && named && destination === other) {
-      throw netsecError(this, 'a named port never matches an address block: names are resolved on pods', named.toString(),
-        'Name the port by number, e.g. Port.tcp(443).');
-    }
-    const resolved = this.resolvePorts(method, destination, ports);
-    if (destination instanceof IsolatedPods) destination.checkServes(this, resolved);
-    this.model.addFlow({ source, destination, ports: resolved, declaredBy: this });
+    checkPortsTowards(this, to.toPeerConfig(), ports);
+    const resolved = this.resolvePorts(method, to, ports);
+    if (to instanceof IsolatedPods) to.checkServes(this, resolved);
+    this.model.addFlow({ source: from, destination: to, ports: resolved, declaredBy: this });
   }
 
   /**

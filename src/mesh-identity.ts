@@ -1,6 +1,6 @@
 import { netsecError } from './errors';
 import { checkDns1123Subdomain } from './names';
-import { describePeerConfig, IpBlockConfig, IPeer, PeerConfig } from './peer';
+import { describePeerConfig, IpBlockConfig, IPeer, PeerConfig, resolvePeer } from './peer';
 import { isEmptySelector, selectorKey } from './selector';
 import { IsolatedTier } from './tier';
 
@@ -71,6 +71,10 @@ export function checkTrustDomain(where: string, trustDomain: string): string {
 
 /** Checks a workload identity and returns its lookup key. */
 export function resolveIdentity(where: string, identity: WorkloadIdentity): ResolvedIdentity {
+  if (identity === null || typeof identity !== 'object') {
+    throw netsecError(where, 'a workload identity must be an object', identity, 'Pass { peer: Peer.pods(labels, "namespace"), serviceAccountName: "sa" }.');
+  }
+  resolvePeer(where, identity.peer);
   if (IsolatedTier.isIsolatedTier(identity.peer)) {
     throw netsecError(where, 'a workload identity names a tier', String(identity.peer),
       'Set serviceAccountName on the tier itself; identities are for peers that are not tiers.');

@@ -12,7 +12,7 @@ import {
 } from './mesh-peer-authentication';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
-import { checkNamespace, IPeer, Peer } from './peer';
+import { checkNamespace, IPeer, Peer, resolvePeer } from './peer';
 import { Port } from './port';
 import { istioNetworking, istioSecurity } from './render/l1';
 import { SortedObjects } from './render/sorted-objects';
@@ -185,9 +185,7 @@ export class MeshMtls extends Construct {
     const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
     const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
       { mode, baseName: name, namespace, ambient: injection.isAmbient });
-    if (props.controlPlane !== undefined && typeof props.controlPlane?.toPeerConfig !== 'function') {
-      throw netsecError(path, 'controlPlane is not a peer', String(props.controlPlane), 'Pass Peer.pods({ app: "istiod" }, "istio-system") or leave it out.');
-    }
+    const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
 
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });
@@ -217,7 +215,7 @@ export class MeshMtls extends Construct {
       spec: { mtls: { mode: this.mode as string as PeerAuthenticationSpecMtlsMode } },
     });
     for (const exception of this.exceptions) this.emitException(exception);
-    this.requireDataPlaneTraffic(props.controlPlane);
+    this.requireDataPlaneTraffic(controlPlane);
     if (Object.keys(this.injection.namespaceLabels).length > 0) {
       this.model.requireNamespaceLabels({ namespace: this.namespace, labels: this.injection.namespaceLabels, requiredBy: this });
     }

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { netsecError } from './errors';
-import { toDnsLabel } from './names';
-import { describePeerConfig, IPeer } from './peer';
-import { Port, Protocol } from './port';
+import { toDistinctDnsLabel, toDnsLabel } from './names';
+import { describePeerConfig, IPeer, resolvePeer } from './peer';
+import { checkPorts, Port, Protocol } from './port';
 import { isEmptySelector } from './selector';
 import { IsolatedTier } from './tier';
 
@@ -64,7 +64,11 @@ export interface PortExceptionScope {
 export function resolvePortExceptions(owner: IConstruct | string, exceptions: MtlsPortException[], scope: PortExceptionScope): ResolvedPortException[] {
   const byWorkload = new Map<string, { namespace: string; labels: { [key: string]: string }; name: string; ports: { [port: string]: MtlsMode } }>();
   for (const exception of exceptions) {
-    const config = exception.workload.toPeerConfig();
+    if (exception === null || typeof exception !== 'object') {
+      throw netsecError(owner, 'a port exception must be an object', exception, 'Pass { workload: tier, ports: [Port.tcp(9102)] }.');
+    }
+    const config = resolvePeer(owner, exception.workload).toPeerConfig();
+    checkPorts(owner, exception.ports);
     const labels = config.podSelector?.matchLabels ?? {};
     if (config.ipBlock || !config.podSelector || isEmptySelector(config.podSelector) || config.podSelector.matchExpressions) {
       throw netsecError(owner, 'a port exception must select pods by labels (Istio selectors take no expressions)',
@@ -90,9 +94,11 @@ export function resolvePortExceptions(owner: IConstruct | string, exceptions: Mt
     if (exception.ports.length === 0) {
       throw netsecError(owner, 'a port exception names no ports', [], 'List the container ports, e.g. ports: [Port.tcp(9102)].');
     }
-    const workloadName = IsolatedTier.isIsolatedTier(exception.workload) ? exception.workload.name : toDnsLabel(Object.values(labels));
     const key = `${namespace}|${JSON.stringify(labels)}`;
-    const slot = byWorkload.get(key) ?? { namespace, labels: { ...labels }, name: toDnsLabel([scope.baseName, workloadName]), ports: {} };
+    // A name from label values is lossy ({ app: "a-b" } and { app: "a", tier: "b" }): a hash keeps them apart.
+    const name = IsolatedTier.isIsolatedTier(exception.workload) ? toDnsLabel([scope.baseName, exception.workload.name])
+      : toDistinctDnsLabel([scope.baseName, ...Object.values(labels)], Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','));
+    const slot = byWorkload.get(key) ?? { namespace, labels: { ...labels }, name, ports: {} };
     for (const port of exception.ports) {
       if (!(port instanceof Port) || port.protocol !== Protocol.TCP || !port.isNumeric || port.endPort !== undefined) {
         throw netsecError(owner, 'a port exception takes single TCP container ports', String(port),

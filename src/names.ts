@@ -3,8 +3,11 @@ import { createHash } from 'crypto';
 /*
  * Kubernetes name and label syntax, as the API server validates it (k8s.io/apimachinery validation).
  * Every check returns an explanation of what is wrong, or undefined when the value is valid, so callers
- * can wrap it into an error that also names the construct and the fix.
+ * can wrap it into an error that also names the construct and the fix. Values that are not strings (from
+ * JavaScript callers) are reported as such rather than failing with a TypeError.
  */
+
+const NOT_A_STRING = 'must be a string';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -12,6 +15,7 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export function checkDns1123Label(value: string): string | undefined {
+  if (typeof value !== 'string') return NOT_A_STRING;
   if (value.length > 63) return 'must be at most 63 characters';
   if (!DNS1123_LABEL.test(value)) {
     return 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
@@ -20,6 +24,7 @@ export function checkDns1123Label(value: string): string | undefined {
 }
 
 export function checkDns1123Subdomain(value: string): string | undefined {
+  if (typeof value !== 'string') return NOT_A_STRING;
   if (value.length > 253) return 'must be at most 253 characters';
   if (!DNS1123_SUBDOMAIN.test(value)) {
     return 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit';
@@ -29,6 +34,7 @@ export function checkDns1123Subdomain(value: string): string | undefined {
 
 /** Checks a label (or annotation) key: an optional DNS-1123 subdomain prefix, "/", and a name of up to 63 characters. */
 export function checkLabelKey(key: string): string | undefined {
+  if (typeof key !== 'string') return NOT_A_STRING;
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -47,6 +53,7 @@ export function checkLabelKey(key: string): string | undefined {
 
 /** Checks a label value: empty, or up to 63 alphanumeric characters with "-", "_" or "." inside. */
 export function checkLabelValue(value: string): string | undefined {
+  if (typeof value !== 'string') return NOT_A_STRING;
   if (value.length > 63) return 'must be at most 63 characters';
   if (value.length > 0 && !LABEL_NAME.test(value)) {
     return 'must be empty or alphanumeric with "-", "_" or "." inside, starting and ending with a letter or digit';
@@ -56,6 +63,7 @@ export function checkLabelValue(value: string): string | undefined {
 
 /** Checks a port name (IANA_SVC_NAME): 1-15 lower-case letters, digits and "-", at least one letter, no "--". */
 export function checkPortName(name: string): string | undefined {
+  if (typeof name !== 'string') return NOT_A_STRING;
   if (name.length === 0 || name.length > 15) return 'must be 1 to 15 characters';
   if (!IANA_SVC_NAME.test(name)) {
     return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';

@@ -1,7 +1,11 @@
-import { cidrStrictlyContains, parseCidr, ParsedCidr } from './cidr';
+import { Construct, IConstruct } from 'constructs';
+import { cidrStrictlyContains, excludeMetadataEndpoints, metadataEndpointNamedBy, parseCidr, ParsedCidr } from './cidr';
 import { netsecError } from './errors';
 import { checkDns1123Label } from './names';
-import { compareStrings, describeSelector, LabelSelector, normalizeLabels, normalizeSelector } from './selector';
+import { Port } from './port';
+import {
+  checkPlainObject, compareStrings, describeSelector, LabelSelector, normalizeRequiredLabels, normalizeRequiredSelector,
+} from './selector';
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -78,7 +82,9 @@ export interface ClusterDnsPeerOptions {
  * Factories for the peers of a flow.
  *
  * Pods and namespaces are selected by labels; a peer that names both pods and a namespace selects the
- * pods of that namespace only (one NetworkPolicy peer with both selectors: AND, never OR).
+ * pods of that namespace only (one NetworkPolicy peer with both selectors: AND, never OR). Label maps and
+ * selectors must not be empty: an empty selector selects everything, which is asked for on purpose with
+ * `Peer.allPods()`, `Peer.namespace(name)`, `Peer.namespaces(labels)` or `Peer.podsInAllNamespaces(labels)`.
  */
 export class Peer {
   /**
@@ -89,10 +95,10 @@ export class Peer {
    * excluded from any larger block; allow them by naming them as a block of their own.
    *
    * @param cidr e.g. '203.0.113.0/24' or '2001:db8::/32'; a single address needs '/32' or '/128'
-   * @param excluded sub-blocks strictly inside `cidr` to exclude (rendered as `ipBlock.except`)
+   * @param excluded sub-blocks strictly inside `cidr` to exclude (rendered as `ipBlock.except`) @default - none
    */
   public static ipBlock(cidr: string, excluded?: string[]): IPeer {
-    return new IpBlockPeer(normalizeIpBlock('Peer.ipBlock', cidr, excluded ?? []));
+    return new IpBlockPeer(normalizeIpBlock('Peer.ipBlock', cidr, checkCidrList('Peer.ipBlock', excluded ?? [])));
   }
 
   /** Every IPv4 address (0.0.0.0/0). Pods are addresses too: prefer narrower blocks. */
@@ -110,9 +116,15 @@ export class Peer {
     return new SelectorPeer({ namespace: checkNamespace('Peer.namespace', name) });
   }
 
-  /** Every pod of the namespaces that carry these labels. */
+  /**
+   * Every pod of the namespaces that carry these labels.
+   *
+   * @param namespaceLabels at least one label; for every namespace use `Peer.allPods()`
+   */
   public static namespaces(namespaceLabels: { [key: string]: string }): IPeer {
-    return new SelectorPeer({ namespaceSelector: { matchLabels: normalizeLabels('Peer.namespaces', namespaceLabels) } });
+    return new SelectorPeer({
+      namespaceSelector: { matchLabels: requiredNamespaceLabels('Peer.namespaces', namespaceLabels, 'Peer.allPods()') },
+    });
   }
 
   /** Every pod of every namespace (not addresses outside the cluster). */
@@ -123,35 +135,59 @@ export class Peer {
   /**
    * Pods with these labels, in one namespace.
    *
-   * @param podLabels labels the pods must carry
+   * @param podLabels at least one label the pods must carry; for every pod of a namespace use `Peer.namespace(name)`
    * @param namespace the pods' namespace @default - the namespace of the tier the peer is used with
    */
   public static pods(podLabels: { [key: string]: string }, namespace?: string): IPeer {
     return new SelectorPeer({
-      podSelector: { matchLabels: normalizeLabels('Peer.pods', podLabels) },
+      podSelector: { matchLabels: requiredPodLabels('Peer.pods', podLabels, 'Peer.namespace("<namespace>")') },
       ...(namespace !== undefined ? { namespace: checkNamespace('Peer.pods', namespace) } : {}),
     });
   }
 
-  /** Pods with these labels in the namespaces with those labels (one peer: both must match). */
+  /**
+   * Pods with these labels in the namespaces with those labels (one peer: both must match).
+   *
+   * @param podLabels at least one label the pods must carry; for every pod of the namespaces use `Peer.namespaces(namespaceLabels)`
+   * @param namespaceLabels at least one namespace label; for these pods in every namespace use `Peer.podsInAllNamespaces(podLabels)`
+   */
   public static podsInNamespaces(podLabels: { [key: string]: string }, namespaceLabels: { [key: string]: string }): IPeer {
     return new SelectorPeer({
-      podSelector: { matchLabels: normalizeLabels('Peer.podsInNamespaces', podLabels) },
-      namespaceSelector: { matchLabels: normalizeLabels('Peer.podsInNamespaces', namespaceLabels) },
+      podSelector: { matchLabels: requiredPodLabels('Peer.podsInNamespaces', podLabels, 'Peer.namespaces(namespaceLabels)') },
+      namespaceSelector: {
+        matchLabels: requiredNamespaceLabels('Peer.podsInNamespaces', namespaceLabels, 'Peer.podsInAllNamespaces(podLabels)'),
+      },
+    });
+  }
+
+  /**
+   * Pods with these labels in every namespace (rendered as an empty `namespaceSelector` next to the pod
+   * selector). Any namespace can start pods with these labels: prefer naming the namespace.
+   *
+   * @param podLabels at least one label the pods must carry; for every pod of every namespace use `Peer.allPods()`
+   */
+  public static podsInAllNamespaces(podLabels: { [key: string]: string }): IPeer {
+    return new SelectorPeer({
+      podSelector: { matchLabels: requiredPodLabels('Peer.podsInAllNamespaces', podLabels, 'Peer.allPods()') },
+      allNamespaces: true,
     });
   }
 
   /**
    * Pods matching a full label selector (labels and expressions), optionally in namespaces matching
-   * another selector.
+   * another selector. Neither selector may be empty.
    *
-   * @param podSelector which pods
-   * @param namespaceSelector which namespaces @default - the namespace of the tier the peer is used with
+   * @param podSelector which pods: at least one label or expression
+   * @param namespaceSelector which namespaces: at least one label or expression @default - the namespace of the tier the peer is used with
    */
   public static podsMatching(podSelector: LabelSelector, namespaceSelector?: LabelSelector): IPeer {
     return new SelectorPeer({
-      podSelector: normalizeSelector('Peer.podsMatching', podSelector),
-      ...(namespaceSelector ? { namespaceSelector: normalizeSelector('Peer.podsMatching', namespaceSelector) } : {}),
+      podSelector: normalizeRequiredSelector('Peer.podsMatching', podSelector, EMPTY_POD_SELECTOR,
+        'Give at least one label or expression; for every pod of the namespaces use Peer.namespaces(labels) or Peer.fromConfig({ namespaceSelector }).'),
+      ...(namespaceSelector !== undefined ? {
+        namespaceSelector: normalizeRequiredSelector('Peer.podsMatching', namespaceSelector, EMPTY_NAMESPACE_SELECTOR,
+          'Give at least one label or expression, or leave namespaceSelector out for the tier\'s own namespace; for every namespace use Peer.fromConfig({ podSelector, allNamespaces: true }).'),
+      } : {}),
     });
   }
 
@@ -160,60 +196,192 @@ export class Peer {
    * See `ClusterDns` for the egress rule (ports, NodeLocal DNSCache) that isolated tiers get.
    */
   public static clusterDns(options: ClusterDnsPeerOptions = {}): IPeer {
-    return new SelectorPeer({
-      podSelector: { matchLabels: normalizeLabels('Peer.clusterDns', options.podLabels ?? { 'k8s-app': 'kube-dns' }) },
-      namespace: checkNamespace('Peer.clusterDns', options.namespace ?? 'kube-system'),
-    });
+    return clusterDnsPeer('Peer.clusterDns', options);
   }
 
-  /** Wraps a peer description produced elsewhere (validated again). */
+  /**
+   * Wraps a peer description produced elsewhere, validated and normalized again: a valid CIDR with its
+   * `excluded` blocks strictly inside it, valid label keys and values, non-empty selectors, at most one
+   * of `namespace`, `namespaceSelector` and `allNamespaces`, and no pod or namespace field next to
+   * `ipBlock`. Unknown fields are refused (a misspelt field would otherwise drop a requirement).
+   */
   public static fromConfig(config: PeerConfig): IPeer {
-    if (config.ipBlock) {
-      if (config.podSelector || config.namespace || config.namespaceSelector || config.allNamespaces) {
-        throw netsecError('Peer.fromConfig', 'an IP block peer cannot also select pods or namespaces', config,
-          'Use two peers: one Peer.ipBlock() and one pod or namespace peer.');
-      }
-      return new IpBlockPeer(normalizeIpBlock('Peer.fromConfig', config.ipBlock.cidr, config.ipBlock.excluded ?? []));
-    }
-    const scopes = [config.namespace !== undefined, config.namespaceSelector !== undefined, config.allNamespaces === true];
-    if (scopes.filter((x) => x).length > 1) {
-      throw netsecError('Peer.fromConfig', 'a peer names its namespaces in more than one way', config,
-        'Set only one of namespace, namespaceSelector or allNamespaces.');
-    }
-    if (!scopes.some((x) => x) && !config.podSelector) {
-      throw netsecError('Peer.fromConfig', 'a peer selects nothing', config,
-        'Set ipBlock, podSelector, or a namespace field.');
-    }
-    return new SelectorPeer({
-      ...(config.podSelector ? { podSelector: normalizeSelector('Peer.fromConfig', config.podSelector) } : {}),
-      ...(config.namespace !== undefined ? { namespace: checkNamespace('Peer.fromConfig', config.namespace) } : {}),
-      ...(config.namespaceSelector ? { namespaceSelector: normalizeSelector('Peer.fromConfig', config.namespaceSelector) } : {}),
-      ...(config.allNamespaces ? { allNamespaces: true } : {}),
-    });
+    return peerOf(normalizePeerConfig('Peer.fromConfig', config));
   }
 
   private constructor() {}
 }
 
-class IpBlockPeer implements IPeer {
-  constructor(private readonly config: IpBlockConfig) {}
-  public toPeerConfig(): PeerConfig {
-    return { ipBlock: this.config };
+const EMPTY_POD_SELECTOR = 'the pod selector is empty (it would select every pod)';
+const EMPTY_NAMESPACE_SELECTOR = 'the namespace selector is empty (it would select every namespace)';
+
+function requiredPodLabels(where: string, labels: { [key: string]: string }, everyPod: string): { [key: string]: string } {
+  return normalizeRequiredLabels(where, labels, 'pod labels are empty (they would select every pod)',
+    `Name at least one label, e.g. { app: "web" }; to select every pod on purpose use ${everyPod}.`);
+}
+
+function requiredNamespaceLabels(where: string, labels: { [key: string]: string }, everyNamespace: string): { [key: string]: string } {
+  return normalizeRequiredLabels(where, labels, 'namespace labels are empty (they would select every namespace)',
+    `Name at least one label, e.g. { team: "payments" }; to select every namespace on purpose use ${everyNamespace}.`);
+}
+
+/** The DNS server pods; `where` is the factory the options were given to. */
+export function clusterDnsPeer(where: string, options: ClusterDnsPeerOptions | undefined): IPeer {
+  checkPlainObject(where, 'the options', options ?? {}, ['podLabels', 'namespace'],
+    'Pass { podLabels, namespace }, or nothing for kube-dns in kube-system.');
+  const podLabels = options?.podLabels ?? { 'k8s-app': 'kube-dns' };
+  return new SelectorPeer({
+    podSelector: {
+      matchLabels: normalizeRequiredLabels(where, podLabels, 'DNS pod labels are empty (they would select every pod of the namespace)',
+        'Give the DNS pods\' labels, e.g. { "k8s-app": "kube-dns" }, or leave podLabels out for that default.'),
+    },
+    namespace: checkNamespace(where, options?.namespace ?? 'kube-system'),
+  });
+}
+
+/**
+ * Validates and normalizes a peer config exactly as `Peer.fromConfig` does, with `where` in the errors.
+ * The result is deeply frozen: a peer checked once stays as checked.
+ */
+export function normalizePeerConfig(where: string, config: PeerConfig): PeerConfig {
+  checkPlainObject(where, 'a peer config', config, ['ipBlock', 'podSelector', 'namespace', 'namespaceSelector', 'allNamespaces'],
+    'Use the Peer factories, e.g. Peer.pods({ app: "web" }) or Peer.ipBlock("203.0.113.0/24").');
+  if (config.allNamespaces !== undefined && typeof config.allNamespaces !== 'boolean') {
+    throw netsecError(where, 'allNamespaces must be true or false', config.allNamespaces, 'Write allNamespaces: true, or leave it out.');
   }
-  public toString(): string {
-    const except = this.config.excluded?.length ? ` except ${this.config.excluded.join(', ')}` : '';
-    return `${this.config.cidr}${except}`;
+  if (config.ipBlock !== undefined) {
+    if (config.podSelector !== undefined || config.namespace !== undefined || config.namespaceSelector !== undefined || config.allNamespaces) {
+      throw netsecError(where, 'an IP block peer cannot also select pods or namespaces', config,
+        'Use two peers: one Peer.ipBlock() and one pod or namespace peer.');
+    }
+    checkPlainObject(where, 'ipBlock', config.ipBlock, ['cidr', 'excluded'], 'Write ipBlock: { cidr: "10.0.0.0/8", excluded: ["10.1.0.0/16"] }.');
+    return deepFreeze({ ipBlock: normalizeIpBlock(where, config.ipBlock.cidr, checkCidrList(where, config.ipBlock.excluded ?? [])) });
+  }
+  const scopes = [config.namespace !== undefined, config.namespaceSelector !== undefined, config.allNamespaces === true];
+  if (scopes.filter((x) => x).length > 1) {
+    throw netsecError(where, 'a peer names its namespaces in more than one way', config,
+      'Set only one of namespace, namespaceSelector or allNamespaces.');
+  }
+  if (!scopes.some((x) => x) && config.podSelector === undefined) {
+    throw netsecError(where, 'a peer selects nothing', config,
+      'Set ipBlock, podSelector, or a namespace field.');
+  }
+  return deepFreeze({
+    ...(config.podSelector !== undefined ? {
+      podSelector: normalizeRequiredSelector(where, config.podSelector, EMPTY_POD_SELECTOR,
+        'Give at least one label or expression, or leave podSelector out to select every pod of the namespaces named (Peer.namespace(name), Peer.allPods()).'),
+    } : {}),
+    ...(config.namespace !== undefined ? { namespace: checkNamespace(where, config.namespace) } : {}),
+    ...(config.namespaceSelector !== undefined ? {
+      namespaceSelector: normalizeRequiredSelector(where, config.namespaceSelector, EMPTY_NAMESPACE_SELECTOR,
+        'Give at least one label or expression; for every namespace set allNamespaces: true instead.'),
+    } : {}),
+    ...(config.allNamespaces ? { allNamespaces: true } : {}),
+  });
+}
+
+/**
+ * Checks a peer received from a user at the call, before anything is recorded: refuses what is not a
+ * peer (undefined, null, numbers, strings, objects without `toPeerConfig`), calls `toPeerConfig()` once
+ * and validates the config as `Peer.fromConfig` does. Returns the peer to record: the library's own peers
+ * and constructs (tiers, namespace isolations) as they are, so that flows between them still write both
+ * sides; any other object as a frozen copy of its normalized config, so a user-written peer cannot change
+ * after the check.
+ *
+ * @param where the construct (or factory name) that received the peer, for the error message
+ * @param peer the peer as given
+ */
+export function resolvePeer(where: IConstruct | string, peer: IPeer): IPeer {
+  if (peer instanceof IpBlockPeer || peer instanceof SelectorPeer) return peer;
+  const path = typeof where === 'string' ? where : where.node.path;
+  if (peer === null || typeof peer !== 'object' || typeof (peer as IPeer).toPeerConfig !== 'function') {
+    throw netsecError(path, 'expected a peer', Construct.isConstruct(peer) ? (peer as IConstruct).node.path : peer,
+      'Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
+  }
+  const config = normalizePeerConfig(path, peer.toPeerConfig());
+  return Construct.isConstruct(peer) ? peer : peerOf(config);
+}
+
+/**
+ * Refuses named ports towards an address block: a named port is looked up in the destination pod's
+ * spec, and an address outside the cluster has none, so the rule could never match. Only for the
+ * destination side: in an ingress rule, a named port is the receiving pod's and works with any source.
+ * (Kubernetes API reference, NetworkPolicy v1: `NetworkPolicyPort.port` is "a numerical or named port on
+ * a pod".)
+ *
+ * @param where the construct (or factory name) that received the ports
+ * @param destination the destination's peer config
+ * @param ports the ports towards it
+ */
+export function checkPortsTowards(where: IConstruct | string, destination: PeerConfig, ports: Port[]): void {
+  if (!destination.ipBlock) return;
+  const named = ports.find((p) => p.isNamed);
+  if (named) {
+    throw netsecError(where, `a named port towards the address block ${destination.ipBlock.cidr} can never match (an address has no pod spec to name ports)`,
+      named.toString(), 'Use the port number, e.g. Port.tcp(443).');
   }
 }
 
-class SelectorPeer implements IPeer {
-  constructor(private readonly config: PeerConfig) {}
+/**
+ * The one metadata check for a peer that opens addresses on a path that does not mean to open the cloud
+ * metadata endpoint: a block that is itself an endpoint is refused with `fix`; a wider block gets the
+ * endpoints added to its `excluded` list, so every renderer sees the guarded block. Other peers are
+ * returned as they are.
+ */
+export function guardMetadataEndpoints(where: string, peer: IPeer, fix: string): IPeer {
+  const block = peer.toPeerConfig().ipBlock;
+  if (!block) return peer;
+  const named = metadataEndpointNamedBy(block.cidr);
+  if (named) {
+    throw netsecError(where, `the block opens the cloud metadata endpoint ${named}, where node credentials live`, block.cidr, fix);
+  }
+  const excluded = excludeMetadataEndpoints(block.cidr, block.excluded ?? []);
+  return excluded.length === (block.excluded ?? []).length ? peer : new IpBlockPeer({ cidr: block.cidr, excluded });
+}
+
+function peerOf(config: PeerConfig): IPeer {
+  return config.ipBlock ? new IpBlockPeer(config.ipBlock) : new SelectorPeer(config);
+}
+
+class IpBlockPeer implements IPeer {
+  private readonly config: PeerConfig;
+  constructor(block: IpBlockConfig) {
+    this.config = deepFreeze({ ipBlock: block });
+  }
   public toPeerConfig(): PeerConfig {
     return this.config;
   }
   public toString(): string {
     return describePeerConfig(this.config);
   }
+}
+
+class SelectorPeer implements IPeer {
+  private readonly config: PeerConfig;
+  constructor(config: PeerConfig) {
+    this.config = deepFreeze(config);
+  }
+  public toPeerConfig(): PeerConfig {
+    return this.config;
+  }
+  public toString(): string {
+    return describePeerConfig(this.config);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function checkCidrList(where: string, values: string[]): string[] {
+  if (!Array.isArray(values)) {
+    throw netsecError(where, 'excluded blocks must be a list of CIDRs', values, 'Pass an array, e.g. ["10.1.0.0/16"].');
+  }
+  return values;
 }
 
 /** Describes a peer config for people, e.g. `pods app=web in namespace shop`. */

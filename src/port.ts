@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { netsecError } from './errors';
 import { checkPortName } from './names';
 
@@ -25,17 +26,17 @@ export enum Protocol {
 export class Port {
   /** A single TCP port. */
   public static tcp(port: number): Port {
-    return new Port(Protocol.TCP, checkNumber(port, 'Port.tcp'));
+    return new Port(Protocol.TCP, checkPortNumber('Port.tcp', port));
   }
 
   /** A single UDP port. */
   public static udp(port: number): Port {
-    return new Port(Protocol.UDP, checkNumber(port, 'Port.udp'));
+    return new Port(Protocol.UDP, checkPortNumber('Port.udp', port));
   }
 
   /** A single SCTP port. */
   public static sctp(port: number): Port {
-    return new Port(Protocol.SCTP, checkNumber(port, 'Port.sctp'));
+    return new Port(Protocol.SCTP, checkPortNumber('Port.sctp', port));
   }
 
   /** An inclusive range of TCP ports, rendered as `port` + `endPort` (Kubernetes 1.25+). */
@@ -50,13 +51,14 @@ export class Port {
 
   /** An inclusive range of ports of any protocol, rendered as `port` + `endPort` (Kubernetes 1.25+). */
   public static portRange(protocol: Protocol, startPort: number, endPort: number): Port {
-    const start = checkNumber(startPort, 'Port.portRange');
-    const end = checkNumber(endPort, 'Port.portRange');
+    const checked = checkProtocol('Port.portRange', protocol);
+    const start = checkPortNumber('Port.portRange', startPort);
+    const end = checkPortNumber('Port.portRange', endPort);
     if (end < start) {
       throw netsecError('Port.portRange', 'endPort is lower than the start port', `${start}-${end}`,
         'Give the lower port first, e.g. Port.tcpRange(8000, 8100).');
     }
-    return start === end ? new Port(protocol, start) : new Port(protocol, start, end);
+    return start === end ? new Port(checked, start) : new Port(checked, start, end);
   }
 
   /**
@@ -69,12 +71,13 @@ export class Port {
    * @param protocol @default Protocol.TCP
    */
   public static named(name: string, protocol?: Protocol): Port {
-    const problem = checkPortName(name);
+    const problem = typeof name === 'string' ? checkPortName(name) : 'must be a string';
     if (problem) {
       throw netsecError('Port.named', `port name ${problem}`, name,
         'Use the container port name from the pod spec, e.g. Port.named("http").');
     }
-    return new Port(protocol ?? Protocol.TCP, undefined, undefined, name);
+    const checked = protocol === undefined ? Protocol.TCP : checkProtocol('Port.named', protocol);
+    return new Port(checked, undefined, undefined, name);
   }
 
   /** Every TCP port. */
@@ -94,7 +97,7 @@ export class Port {
 
   /** Every port of one protocol. */
   public static allPorts(protocol: Protocol): Port {
-    return new Port(protocol);
+    return new Port(checkProtocol('Port.allPorts', protocol));
   }
 
   /**
@@ -124,6 +127,8 @@ export class Port {
     this.endPort = endPort;
     this.name = name;
     this.everyProtocol = everyProtocol;
+    // Frozen: a Port checked once cannot be turned into another (or into "no port") from JavaScript.
+    Object.freeze(this);
   }
 
   /** True for `Port.allTraffic()`: every port of every protocol. */
@@ -170,10 +175,65 @@ export class Port {
   }
 }
 
-function checkNumber(port: number, factory: string): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw netsecError(factory, 'port must be an integer from 1 to 65535', port,
-      'Use a valid port number; for every port of a protocol use Port.allTcp() (or allUdp/allSctp), or pass no ports at all.');
+/**
+ * Checks a port number (an integer from 1 to 65535) and returns it. `where` names the caller in the error.
+ * Strings such as '80', NaN, Infinity, 0 and -0 are refused.
+ */
+export function checkPortNumber(where: string, port: number): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    const asNumber = typeof port === 'string' && /^[0-9]+$/.test(port) ? Number(port) : undefined;
+    const hint = asNumber !== undefined && asNumber >= 1 && asNumber <= 65535
+      ? ` Pass the number without quotes: ${asNumber}.`
+      : '';
+    throw netsecError(where, 'port must be an integer from 1 to 65535', port,
+      `Use a valid port number; for every port of a protocol use Port.allTcp() (or allUdp/allSctp), or pass no ports at all.${hint}`);
   }
   return port;
+}
+
+/** Checks that `protocol` is a member of `Protocol` (JavaScript callers can pass any string). */
+export function checkProtocol(where: string, protocol: Protocol): Protocol {
+  if (!(Object.values(Protocol) as unknown[]).includes(protocol)) {
+    throw netsecError(where, 'protocol is not one of TCP, UDP, SCTP', protocol,
+      'Use Protocol.TCP, Protocol.UDP or Protocol.SCTP (the strings "TCP", "UDP", "SCTP", upper case).');
+  }
+  return protocol;
+}
+
+/**
+ * Checks a list of ports given by a user and returns a copy: the one check for every place ports arrive
+ * (flows, destinations, DNS, exceptions). Refuses anything that is not a `Port` made by a factory: plain
+ * numbers (`8080`), strings (`'tcp/80'`), undefined, nested arrays.
+ *
+ * @param where the construct (or factory name) that received the ports, for the error message
+ * @param ports the ports as given
+ */
+export function checkPorts(where: IConstruct | string, ports: Port[]): Port[] {
+  if (!Array.isArray(ports)) {
+    throw netsecError(where, 'ports must be a list of Port values', ports, portsFix(undefined));
+  }
+  for (const port of ports) {
+    if (!isWellFormedPort(port)) {
+      throw netsecError(where, 'ports must be Port values', port, portsFix(port));
+    }
+  }
+  return [...ports];
+}
+
+/** The fix for a value that is not a Port; a plain port number gets its own Port.tcp(n). */
+function portsFix(value: unknown): string {
+  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535
+    ? `Use Port.tcp(${n}) or Port.udp(${n}) (the Port factories), not a plain number or string.`
+    : 'Use Port.tcp(8080), Port.udp(53) or another Port factory.';
+}
+
+/** A Port from a factory: the class, a known protocol, and fields in range (JavaScript can forge prototypes). */
+function isWellFormedPort(port: unknown): port is Port {
+  if (!(port instanceof Port) || !Object.isFrozen(port)) return false;
+  if (!(Object.values(Protocol) as unknown[]).includes(port.protocol)) return false;
+  const inRange = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
+  if (port.name !== undefined) return port.startPort === undefined && typeof port.name === 'string' && checkPortName(port.name) === undefined;
+  if (port.startPort === undefined) return port.endPort === undefined;
+  return inRange(port.startPort) && (port.endPort === undefined || (inRange(port.endPort) && port.endPort > port.startPort));
 }

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../src';
+import { IsolatedTier, NamespaceIsolation, Peer, Port, Protocol } from '../src';
 import { Destination, DestinationKind } from '../src/destination';
 
 describe('Destination', () => {
@@ -99,6 +99,40 @@ describe('Destination', () => {
   test('tier, namespace and peer refuse what they cannot name', () => {
     expect(() => Destination.tier(Peer.pods({ app: 'x' }) as any)).toThrow(/^Destination\.tier: is not an IsolatedTier .*Destination\.peer\(Peer\.pods/);
     expect(() => Destination.namespace('Data')).toThrow(/^Destination\.namespace: namespace name must be a DNS-1123 label.*\("Data"\)\. Use a namespace name/);
-    expect(() => Destination.peer('10.0.0.0/8' as any)).toThrow(/^Destination\.peer: is not a peer \("10\.0\.0\.0\/8"\)/);
+    expect(() => Destination.peer('10.0.0.0/8' as any)).toThrow(/^Destination\.peer: expected a peer \("10\.0\.0\.0\/8"\)/);
+  });
+
+  test.each([
+    ['cidr', () => Destination.cidr('203.0.113.0/24', Port.tcp(80), Port.named('https')), 'Destination.cidr', '203.0.113.0/24'],
+    ['cidrExcept', () => Destination.cidrExcept('10.0.0.0/8', ['10.1.0.0/16'], Port.named('https')), 'Destination.cidr', '10.0.0.0/8'],
+    ['peer with an ipBlock', () => Destination.peer(Peer.ipBlock('198.51.100.0/24'), Port.named('https', Protocol.UDP)), 'Destination.peer', '198.51.100.0/24'],
+    ['internet', () => Destination.internet(Port.named('https')), 'Destination.internet', '0.0.0.0/0'],
+  ])('%s refuses a named port: an address has no pod spec to name it', (_name, make, where, cidr) => {
+    expect(make).toThrow(new RegExp(`^${where.replace('.', '\\.')}: a named port towards the address block ${cidr.replace(/[./]/g, '\\$&')} can never match .*\\("(TCP|UDP) https"\\)\\. Use the port number, e\\.g\\. Port\\.tcp\\(443\\)\\.`));
+  });
+
+  test('fqdn refuses a named port; pods and namespaces keep them', () => {
+    expect(() => Destination.fqdn('api.example.com', Port.named('https')))
+      .toThrow('Destination.fqdn: a named port towards api.example.com can never match (a host outside the cluster has no pod spec to name ports) ("TCP https"). Use the port number, e.g. Port.tcp(443).');
+    expect(Destination.peer(Peer.pods({ app: 'web' }), Port.named('http')).ports.map(String)).toEqual(['TCP http']);
+    expect(Destination.namespace('monitoring', Port.named('metrics')).ports.map(String)).toEqual(['TCP metrics']);
+  });
+
+  test('peer validates user-written peers at the call and keeps a normalized copy', () => {
+    const user = (config: unknown) => ({ toPeerConfig: () => config, toString: () => 'user' }) as any;
+    expect(() => Destination.peer(undefined as any)).toThrow('Destination.peer: expected a peer (undefined). Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
+    expect(() => Destination.peer(user({ ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }))).toThrow(/^Destination\.peer: except block is not strictly inside/);
+    expect(() => Destination.peer(user({ podSelector: {} }))).toThrow(/^Destination\.peer: the pod selector is empty/);
+    expect(() => Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.named('https'))).toThrow(/^Destination\.peer: a named port towards the address block/);
+    const destination = Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.tcp(443));
+    expect(destination.kind).toBe(DestinationKind.CIDR);
+    expect(destination.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
+    expect(Object.isFrozen(destination.networkPeer!.toPeerConfig())).toBe(true);
+  });
+
+  test('ports that are not a list of Ports are refused with the shared check', () => {
+    expect(() => Destination.cidr('10.0.0.0/8', [Port.tcp(80)] as any)).toThrow(/^Destination\.cidr: ports must be Port values \(\[\{"protocol":"TCP","startPort":80\}\]\)/);
+    expect(() => Destination.namespace('ops', undefined as any)).toThrow(/^Destination\.namespace: ports must be Port values \(undefined\)/);
+    expect(() => Destination.tier(undefined as any)).toThrow(/^Destination\.tier: is not an IsolatedTier \(undefined\)/);
   });
 });

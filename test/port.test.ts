@@ -1,4 +1,6 @@
+import { Chart, Testing } from 'cdk8s';
 import { Port, Protocol } from '../src';
+import { checkPorts } from '../src/port';
 import { normalizePorts, renderPort } from '../src/render/network-policy';
 
 describe('Port factories', () => {
@@ -75,5 +77,94 @@ describe('normalizePorts', () => {
 
   test('no ports stays no ports (all ports)', () => {
     expect(normalizePorts([])).toEqual([]);
+  });
+});
+
+describe('Port from plain JavaScript', () => {
+  test.each(['ICMP', 'tcp', '', 'ALL', 'TCP ', '*'])('every factory that takes a protocol refuses %p', (protocol) => {
+    const p = protocol as Protocol;
+    const message = /protocol is not one of TCP, UDP, SCTP \(.*\)\. Use Protocol\.TCP, Protocol\.UDP or Protocol\.SCTP/;
+    expect(() => Port.portRange(p, 80, 90)).toThrow(new RegExp(`^Port\\.portRange: ${message.source}`));
+    expect(() => Port.portRange(p, 80, 80)).toThrow(/^Port\.portRange: protocol is not one/);
+    expect(() => Port.named('http', p)).toThrow(/^Port\.named: protocol is not one/);
+    expect(() => Port.allPorts(p)).toThrow(/^Port\.allPorts: protocol is not one/);
+  });
+
+  test('null and non-string protocols are refused; only an omitted one defaults to TCP', () => {
+    expect(() => Port.named('http', null as any)).toThrow(/^Port\.named: protocol is not one of TCP, UDP, SCTP \(null\)/);
+    expect(() => Port.allPorts(undefined as any)).toThrow(/^Port\.allPorts: protocol is not one of TCP, UDP, SCTP \(undefined\)/);
+    expect(() => Port.portRange(6 as any, 1, 2)).toThrow(/\(6\)/);
+    expect(Port.named('http').protocol).toBe(Protocol.TCP);
+    expect(Port.allPorts(Protocol.SCTP).toString()).toBe('SCTP all ports');
+  });
+
+  test.each([
+    ['the string "80"', '80', /\("80"\)\. .*Pass the number without quotes: 80\./],
+    ['NaN', NaN, /\(NaN\)/],
+    ['Infinity', Infinity, /\(Infinity\)/],
+    ['negative zero', -0, /\(-0\)/],
+    ['null', null, /\(null\)/],
+    ['undefined', undefined, /\(undefined\)/],
+    ['an object', { port: 80 }, /\(\{"port":80\}\)/],
+  ])('numeric factories refuse %s', (_name, value, shown) => {
+    for (const make of [() => Port.tcp(value as any), () => Port.udp(value as any), () => Port.sctp(value as any)]) {
+      expect(make).toThrow(/^Port\.(tcp|udp|sctp): port must be an integer from 1 to 65535/);
+      expect(make).toThrow(shown);
+    }
+    expect(() => Port.tcpRange(value as any, 90)).toThrow(/^Port\.portRange: port must be an integer/);
+    expect(() => Port.udpRange(1, value as any)).toThrow(/^Port\.portRange: port must be an integer/);
+  });
+
+  test('a named port must be a string', () => {
+    expect(() => Port.named(undefined as any)).toThrow(/^Port\.named: port name must be a string \(undefined\)\. Use the container port name/);
+    expect(() => Port.named(8080 as any)).toThrow(/port name must be a string \(8080\)/);
+  });
+
+  test('a Port cannot be changed after the factory checked it', () => {
+    const port = Port.tcp(443);
+    expect(() => { (port as any).protocol = 'ICMP'; }).toThrow(TypeError);
+    expect(() => { (port as any).startPort = undefined; }).toThrow(TypeError);
+    expect([port.protocol, port.startPort, port.isAllPorts]).toEqual([Protocol.TCP, 443, false]);
+    expect(Object.isFrozen(Port.named('http'))).toBe(true);
+    expect(Object.isFrozen(Port.allUdp())).toBe(true);
+  });
+});
+
+describe('checkPorts', () => {
+  test('returns a copy of well-formed ports', () => {
+    const ports = [Port.tcp(80), Port.named('web'), Port.allUdp(), Port.tcpRange(1, 9)];
+    const checked = checkPorts('x', ports);
+    expect(checked).toEqual(ports);
+    expect(checked).not.toBe(ports);
+    expect(checkPorts('x', [])).toEqual([]);
+  });
+
+  test.each([
+    ['a plain number', [8080], '(8080). Use Port.tcp(8080) or Port.udp(8080) (the Port factories), not a plain number or string.'],
+    ['a number string', ['443'], '("443"). Use Port.tcp(443) or Port.udp(443)'],
+    ['a protocol/port string', ['tcp/80'], '("tcp/80"). Use Port.tcp(8080), Port.udp(53) or another Port factory.'],
+    ['undefined', [undefined], '(undefined). Use Port.tcp(8080)'],
+    ['null', [null], '(null). Use Port.tcp(8080)'],
+    ['an array inside the array', [[Port.tcp(80)]], '([{"protocol":"TCP","startPort":80}]). Use Port.tcp(8080)'],
+    ['a look-alike object', [{ protocol: 'TCP', startPort: 80 }], '({"protocol":"TCP","startPort":80}). Use Port.tcp(8080)'],
+    ['an out-of-range number', [70000], '(70000). Use Port.tcp(8080), Port.udp(53) or another Port factory.'],
+  ])('refuses %s with the value and the fix', (_name, ports, message) => {
+    expect(() => checkPorts('shop/api', ports as any)).toThrow(`shop/api: ports must be Port values ${message}`);
+  });
+
+  test('refuses a non-list, and forged Ports that skip the factories', () => {
+    expect(() => checkPorts('Destination.cidr', Port.tcp(80) as any)).toThrow(/^Destination\.cidr: ports must be a list of Port values/);
+    expect(() => checkPorts('x', undefined as any)).toThrow(/ports must be a list of Port values \(undefined\)/);
+    const forged = Object.create(Port.prototype);
+    expect(() => checkPorts('x', [forged])).toThrow(/ports must be Port values/);
+    const unknownProtocol = Object.freeze(Object.assign(Object.create(Port.prototype), { protocol: 'ICMP' }));
+    expect(() => checkPorts('x', [unknownProtocol])).toThrow(/ports must be Port values/);
+    const badRange = Object.freeze(Object.assign(Object.create(Port.prototype), { protocol: 'TCP', startPort: 90, endPort: 80 }));
+    expect(() => checkPorts('x', [badRange])).toThrow(/ports must be Port values/);
+  });
+
+  test('takes a construct as where', () => {
+    const chart = new Chart(Testing.app(), 'shop');
+    expect(() => checkPorts(chart, [80 as any])).toThrow(/^shop: ports must be Port values \(80\)/);
   });
 });

@@ -1,6 +1,9 @@
 import * as fc from 'fast-check';
 import { LabelOperator } from '../src';
-import { describeSelector, isEmptySelector, normalizeLabels, normalizeSelector, selectorKey } from '../src/selector';
+import {
+  checkPlainObject, describeSelector, isEmptySelector, normalizeLabels, normalizeRequiredLabels, normalizeRequiredSelector,
+  normalizeSelector, selectorKey,
+} from '../src/selector';
 
 const labelName = fc.stringMatching(/^[a-z0-9]([-a-z0-9_.]{0,20}[a-z0-9])?$/);
 const labels = fc.dictionary(labelName, fc.oneof(fc.constant(''), labelName), { maxKeys: 5 });
@@ -37,5 +40,50 @@ describe('normalizeSelector', () => {
       expect(() => normalizeLabels('caller/path', { [badKey]: 'x' })).toThrow(/^caller\/path: label key/);
     }));
     expect(() => normalizeLabels('p', { app: 5 as any })).toThrow(/p: label "app" must have a string value \(5\)\. Quote the value/);
+  });
+});
+
+describe('required labels and selectors', () => {
+  test('an empty map or selector is refused with the caller\'s words', () => {
+    expect(() => normalizeRequiredLabels('f', {}, 'labels are empty', 'Use X.')).toThrow('f: labels are empty ({}). Use X.');
+    expect(() => normalizeRequiredSelector('f', {}, 'selector is empty', 'Use Y.')).toThrow('f: selector is empty ({}). Use Y.');
+    expect(() => normalizeRequiredSelector('f', { matchLabels: {}, matchExpressions: [] }, 'selector is empty', 'Use Y.')).toThrow(/^f: selector is empty/);
+  });
+
+  test('a non-empty map or selector comes back normalized', () => {
+    expect(normalizeRequiredLabels('f', { b: '1', a: '2' }, 'w', 'x')).toEqual({ a: '2', b: '1' });
+    expect(normalizeRequiredSelector('f', { matchExpressions: [{ key: 'a', operator: LabelOperator.EXISTS }] }, 'w', 'x'))
+      .toEqual({ matchExpressions: [{ key: 'a', operator: 'Exists' }] });
+  });
+
+  test('normalizeLabels still accepts an empty map where it selects nothing (e.g. extra namespace labels)', () => {
+    expect(normalizeLabels('f', {})).toEqual({});
+  });
+});
+
+describe('checkPlainObject', () => {
+  const fix = 'Fix.';
+  test.each([
+    ['undefined', undefined, 'undefined'],
+    ['null', null, 'null'],
+    ['a string', 'app=web', '"app=web"'],
+    ['an array', [1], '[1]'],
+    ['a Map', new Map(), '"a Map of 0"'],
+    ['a Date', new Date(0), '"an object inheriting from Date"'],
+  ])('refuses %s', (_name, value, shown) => {
+    expect(() => checkPlainObject('f', 'a thing', value, undefined, fix)).toThrow(`f: a thing must be a plain object (${shown}). Fix.`);
+  });
+
+  test('refuses unknown fields when the known ones are given, and accepts plain and prototype-less objects', () => {
+    expect(() => checkPlainObject('f', 'a selector', { matchLabel: {} }, ['matchLabels'], fix))
+      .toThrow('f: a selector has unknown fields (matchLabel); known fields are matchLabels ({"matchLabel":{}}). Fix.');
+    expect(() => checkPlainObject('f', 'x', { a: 1 }, undefined, fix)).not.toThrow();
+    expect(() => checkPlainObject('f', 'x', Object.create(null), ['a'], fix)).not.toThrow();
+  });
+
+  test('a selector with a misspelt field is refused rather than read as "select everything"', () => {
+    expect(() => normalizeSelector('f', { matchlabels: { app: 'x' } } as any)).toThrow(/^f: a label selector has unknown fields \(matchlabels\)/);
+    expect(() => normalizeSelector('f', { matchExpressions: [{ key: 'a', operator: LabelOperator.IN, value: ['x'] }] } as any))
+      .toThrow(/^f: a selector expression has unknown fields \(value\)/);
   });
 });

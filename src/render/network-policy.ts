@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { cidrContains, cidrStrictlyContains, parseCidr, ParsedCidr } from '../cidr';
+import { excludeMetadataEndpoints } from '../cidr';
 import type { Flow, IntentModel } from '../intent';
 import type { IsolatedPods } from '../isolated-pods';
 import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
@@ -27,8 +27,6 @@ export interface PolicyIntent {
   readonly egress?: RuleEntry[];
 }
 
-/** Cloud metadata endpoints: never reachable through a larger egress block. */
-const METADATA_ENDPOINTS: ParsedCidr[] = ['169.254.169.254/32', 'fd00:ec2::254/128'].map((c) => parseCidr(c) as ParsedCidr);
 
 /**
  * The NetworkPolicy of one isolated group of pods: its spec is read from the intent model when the app
@@ -202,16 +200,9 @@ function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boole
     }));
 }
 
+/** An ipBlock; in egress rules the cloud metadata endpoints are kept out of any wider block. */
 function renderIpBlock(block: IpBlockConfig, guardMetadata: boolean): k8s.IpBlock {
-  const except = [...(block.excluded ?? [])];
-  if (guardMetadata) {
-    const outer = parseCidr(block.cidr) as ParsedCidr;
-    for (const endpoint of METADATA_ENDPOINTS) {
-      const covered = except.some((e) => cidrContains(parseCidr(e) as ParsedCidr, endpoint));
-      if (cidrStrictlyContains(outer, endpoint) && !covered) except.push(endpoint.text);
-    }
-  }
-  except.sort(compareStrings);
+  const except = guardMetadata ? excludeMetadataEndpoints(block.cidr, block.excluded ?? []) : [...(block.excluded ?? [])].sort(compareStrings);
   return { cidr: block.cidr, ...(except.length > 0 ? { except } : {}) };
 }
 

@@ -105,7 +105,9 @@ export class Port {
    * destination tier's declared ports; this is how every port is opened, on purpose.
    */
   public static allTraffic(): Port {
-    return new Port(Protocol.TCP, undefined, undefined, undefined, true);
+    const port = new Port(Protocol.TCP);
+    ALL_TRAFFIC.add(port);
+    return port;
   }
 
   /** The protocol. */
@@ -117,23 +119,18 @@ export class Port {
   /** The container port name; undefined unless this is a named port. */
   public readonly name?: string;
 
-  // Every port of every protocol: `protocol` then reads TCP, so code that does not know this flag sees
-  // a narrower port, never a wider one.
-  private readonly everyProtocol: boolean;
-
-  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string, everyProtocol = false) {
+  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
     this.name = name;
-    this.everyProtocol = everyProtocol;
     // Frozen: a Port checked once cannot be turned into another (or into "no port") from JavaScript.
     Object.freeze(this);
   }
 
   /** True for `Port.allTraffic()`: every port of every protocol. */
   public get isAllTraffic(): boolean {
-    return this.everyProtocol;
+    return ALL_TRAFFIC.has(this);
   }
 
   /** True when this covers every port of its protocol. */
@@ -167,13 +164,19 @@ export class Port {
 
   /** A stable key: equal keys mean equal ports. */
   public toString(): string {
-    if (this.everyProtocol) return 'all traffic';
+    if (this.isAllTraffic) return 'all traffic';
     if (this.name !== undefined) return `${this.protocol} ${this.name}`;
     if (this.startPort === undefined) return `${this.protocol} all ports`;
     if (this.endPort !== undefined) return `${this.protocol} ${this.startPort}-${this.endPort}`;
     return `${this.protocol} ${this.startPort}`;
   }
 }
+
+/**
+ * The ports made by `Port.allTraffic()`. Their `protocol` reads TCP, so code that does not ask
+ * `isAllTraffic` sees a narrower port, never a wider one; kept outside the (frozen) object.
+ */
+const ALL_TRAFFIC = new WeakSet<Port>();
 
 /**
  * Checks a port number (an integer from 1 to 65535) and returns it. `where` names the caller in the error.

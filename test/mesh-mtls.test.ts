@@ -169,7 +169,7 @@ describe('MeshMtls', () => {
       mtls: { mode: 'STRICT' },
       portLevelMtls: { 9102: { mode: 'PERMISSIVE' }, 15090: { mode: 'PERMISSIVE' } },
     });
-    expect(findObject(objects, 'PeerAuthentication', 'mesh-legacy', 'shop').spec).toEqual({
+    expect(findObject(objects, 'PeerAuthentication', 'mesh-legacy-362ec648', 'shop').spec).toEqual({
       selector: { matchLabels: { app: 'legacy' } },
       mtls: { mode: 'STRICT' },
       portLevelMtls: { 8080: { mode: 'DISABLE' } },

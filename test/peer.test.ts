@@ -310,12 +310,18 @@ describe('checkPortsTowards: named ports cannot match an address block', () => {
     expect(() => checkPortsTowards('x', Peer.pods({ app: 'web' }).toPeerConfig(), [Port.named('http')])).not.toThrow();
   });
 
-  test('the analyzer agrees: a named egress port towards an address never matches', () => {
+  test('allowTo refuses it at the call, and the analyzer agrees such a rule never matches', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
-    // Written below the check on purpose, to show why the check exists.
-    api.allowTo(Peer.ipBlock('203.0.113.0/24'), Port.named('https'));
-    const r = Reachability.fromChart(chart);
+    expect(() => api.allowTo(Peer.ipBlock('203.0.113.0/24'), Port.named('https')))
+      .toThrow('shop/api: a named port towards the address block 203.0.113.0/24 can never match (an address has no pod spec to name ports) ("TCP https"). Use the port number, e.g. Port.tcp(443).');
+    // The same rule written by hand, to show why the check exists.
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api', namespace: 'shop' },
+      spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 'https' }] }] },
+    };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api', namespace: 'shop', labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+    const r = Reachability.fromManifests([policy, pod]);
     expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { ip: '203.0.113.5' }, Port.named('https'))).toBe(false);
     expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { ip: '203.0.113.5' }, Port.tcp(443))).toBe(false);
   });

@@ -331,7 +331,7 @@ describe('IsolatedTier bad input', () => {
   test('ports must be Port values (a number slipping past the types is refused)', () => {
     const { chart } = shop();
     const { web, api } = tiers(chart);
-    expect(() => api.allowFrom(web, 9090 as any)).toThrow(/shop\/api: ports must be Port values \(9090\)\. Use the Port factories, e\.g\. Port\.tcp\(9090\)/);
+    expect(() => api.allowFrom(web, 9090 as any)).toThrow(/shop\/api: ports must be Port values \(9090\)\. Use Port\.tcp\(9090\) or Port\.udp\(9090\)/);
   });
 
   test('a peer tier from another app is refused', () => {

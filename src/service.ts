@@ -5,6 +5,7 @@ import { IntentModel } from './intent';
 import { checkDns1123Label, toDnsLabel } from './names';
 import { normalizeIpBlock, Peer } from './peer';
 import { Port } from './port';
+import { renderService } from './render/service';
 import { compareStrings } from './selector';
 import { defaultName, IsolatedTier } from './tier';
 
@@ -138,29 +139,40 @@ export class TierService extends Construct {
    * @param props the configuration (`TierServiceProps`)
    */
   public constructor(scope: Construct, id: string, props: TierServiceProps) {
-    super(scope, id);
-    if (!IsolatedTier.isIsolatedTier(props.tier)) {
-      throw netsecError(this, 'tier must be an IsolatedTier', String(props.tier), 'Pass the tier whose pods back the Service.');
+    // Everything is checked before super() so that a refused Service leaves nothing in the tree and a
+    // corrected retry with the same id works.
+    const path = `${scope.node.path}/${id}`;
+    if (props === null || typeof props !== 'object' || !IsolatedTier.isIsolatedTier(props.tier)) {
+      throw netsecError(path, 'tier must be an IsolatedTier', String(props?.tier), 'Pass the tier whose pods back the Service.');
     }
-    this.tier = props.tier;
-    this.namespace = this.tier.namespace;
-    this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
-    if (!Object.values(ServiceType).includes(this.serviceType)) {
-      throw netsecError(this, 'type is not a ServiceType', this.serviceType, 'Use ServiceType.CLUSTER_IP, LOAD_BALANCER or NODE_PORT.');
+    const tier = props.tier;
+    const serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
+    if (!Object.values(ServiceType).includes(serviceType)) {
+      throw netsecError(path, 'serviceType is not a ServiceType', serviceType, 'Use ServiceType.CLUSTER_IP, LOAD_BALANCER or NODE_PORT.');
     }
-    this.name = props.name ?? defaultName(scope, id);
-    if (!SERVICE_NAME.test(this.name) || this.name.length > 63) {
-      throw netsecError(this, 'Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter',
-        this.name, 'Pass name, e.g. name: "web".');
+    const name = props.name ?? defaultName(scope, id);
+    if (typeof name !== 'string' || !SERVICE_NAME.test(name) || name.length > 63) {
+      throw netsecError(path, 'Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter',
+        name, 'Pass name, e.g. name: "web".');
     }
-    this.ports = this.resolvePorts(props.ports);
-    const sourceRanges = this.resolveSourceRanges(props);
-    const external = this.serviceType !== ServiceType.CLUSTER_IP;
+    const ports = resolvePorts(path, tier, props.ports);
+    const sourceRanges = resolveSourceRanges(path, serviceType, props);
+    const external = serviceType !== ServiceType.CLUSTER_IP;
     if (!external && props.externalTrafficPolicy !== undefined) {
-      throw netsecError(this, 'externalTrafficPolicy applies only to LoadBalancer and NodePort Services', props.externalTrafficPolicy,
+      throw netsecError(path, 'externalTrafficPolicy applies only to LoadBalancer and NodePort Services', props.externalTrafficPolicy,
         'Drop externalTrafficPolicy, or choose a LoadBalancer or NodePort type.');
     }
+    const externalTrafficPolicy = external ? props.externalTrafficPolicy ?? ExternalTrafficPolicy.LOCAL : undefined;
+    if (externalTrafficPolicy !== undefined && !Object.values(ExternalTrafficPolicy).includes(externalTrafficPolicy)) {
+      throw netsecError(path, 'externalTrafficPolicy is not an ExternalTrafficPolicy', externalTrafficPolicy, 'Use ExternalTrafficPolicy.LOCAL or CLUSTER.');
+    }
 
+    super(scope, id);
+    this.tier = tier;
+    this.namespace = tier.namespace;
+    this.serviceType = serviceType;
+    this.name = name;
+    this.ports = ports;
     IntentModel.of(this).addService({
       name: this.name,
       namespace: this.namespace,
@@ -170,23 +182,9 @@ export class TierService extends Construct {
     });
     const targetPorts = this.ports.map((p) => p.targetPort);
     for (const cidr of sourceRanges) this.tier.allowFrom(Peer.ipBlock(cidr), ...targetPorts);
-
-    this.apiObject = new k8s.KubeService(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
-      spec: {
-        type: this.serviceType,
-        selector: { ...this.tier.podLabels },
-        ports: this.ports.map((p) => ({
-          name: p.name,
-          port: p.port,
-          protocol: p.targetPort.protocol,
-          targetPort: p.targetPort.name !== undefined
-            ? k8s.IntOrString.fromString(p.targetPort.name)
-            : k8s.IntOrString.fromNumber(p.targetPort.startPort!),
-        })),
-        ...(external ? { externalTrafficPolicy: props.externalTrafficPolicy ?? ExternalTrafficPolicy.LOCAL } : {}),
-        ...(this.serviceType === ServiceType.LOAD_BALANCER ? { loadBalancerSourceRanges: sourceRanges } : {}),
-      },
+    this.apiObject = renderService(this, 'Resource', {
+      name: this.name, namespace: this.namespace, serviceType, selector: this.tier.podLabels, ports: this.ports,
+      externalTrafficPolicy, loadBalancerSourceRanges: serviceType === ServiceType.LOAD_BALANCER ? sourceRanges : undefined,
     });
   }
 
@@ -194,71 +192,71 @@ export class TierService extends Construct {
   public toString(): string {
     return `Service ${this.namespace}/${this.name} (${this.serviceType})`;
   }
+}
 
-  private resolvePorts(requested: TierServicePort[] | undefined): ExposedPort[] {
-    const wanted = requested ?? this.tier.ports
-      .filter((p) => p.isNumeric && p.endPort === undefined)
-      .map((p) => ({ targetPort: p }));
-    if (wanted.length === 0) {
-      throw netsecError(this, `${this.tier} declares no single port to expose`, this.tier.ports.map(String),
-        'Pass ports, e.g. ports: [{ targetPort: Port.tcp(8080) }], or declare the tier\'s ports.');
-    }
-    const ports = wanted.map((p) => this.resolvePort(p));
-    for (const [i, p] of ports.entries()) {
-      const earlier = ports.slice(0, i);
-      if (earlier.some((q) => q.port === p.port && q.targetPort.protocol === p.targetPort.protocol)) {
-        throw netsecError(this, 'two Service ports use the same port and protocol', `${p.targetPort.protocol} ${p.port}`,
-          'Expose each port once, or give one of them another port.');
-      }
-      if (earlier.some((q) => q.name === p.name)) {
-        throw netsecError(this, 'two Service ports have the same name', p.name, 'Give each port its own name.');
-      }
-    }
-    return ports;
+function resolvePorts(path: string, tier: IsolatedTier, requested: TierServicePort[] | undefined): ExposedPort[] {
+  const wanted = requested ?? tier.ports
+    .filter((p) => p.isNumeric && p.endPort === undefined)
+    .map((p) => ({ targetPort: p }));
+  if (wanted.length === 0) {
+    throw netsecError(path, `${tier} declares no single port to expose`, tier.ports.map(String),
+      'Pass ports, e.g. ports: [{ targetPort: Port.tcp(8080) }], or declare the tier\'s ports.');
   }
+  const ports = wanted.map((p) => resolvePort(path, tier, p));
+  for (const [i, p] of ports.entries()) {
+    const earlier = ports.slice(0, i);
+    if (earlier.some((q) => q.port === p.port && q.targetPort.protocol === p.targetPort.protocol)) {
+      throw netsecError(path, 'two Service ports use the same port and protocol', `${p.targetPort.protocol} ${p.port}`,
+        'Expose each port once, or give one of them another port.');
+    }
+    if (earlier.some((q) => q.name === p.name)) {
+      throw netsecError(path, 'two Service ports have the same name', p.name, 'Give each port its own name.');
+    }
+  }
+  return ports;
+}
 
-  private resolvePort(spec: TierServicePort): ExposedPort {
-    const target = spec.targetPort;
-    if (!(target instanceof Port) || target.isAllPorts || target.endPort !== undefined) {
-      throw netsecError(this, 'a Service forwards to one port, not a range or a whole protocol', String(target),
-        'Use a single port such as Port.tcp(8080), or a named port with an explicit port.');
-    }
-    if (this.tier.ports.length > 0 && !this.tier.ports.some((served) => target.isCoveredBy(served))) {
-      throw netsecError(this, `${this.tier} does not serve ${target}`, target.toString(),
-        `Expose one of the ports the tier serves (${this.tier.ports.join(', ')}), or add the port to its ports.`);
-    }
-    const port = spec.port ?? target.startPort;
-    if (port === undefined) {
-      throw netsecError(this, `the named target port ${target.name} needs a Service port number`, spec,
-        `Pass port, e.g. { targetPort: Port.named("${target.name}"), port: 80 }.`);
-    }
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw netsecError(this, 'Service port must be an integer from 1 to 65535', port, 'Use a valid port number.');
-    }
-    const name = spec.name ?? target.name ?? `${target.protocol.toLowerCase()}-${port}`;
-    const bad = checkDns1123Label(name);
-    if (bad) throw netsecError(this, `Service port name ${bad}`, name, 'Use a name such as "http".');
-    return { name, port, targetPort: target };
+function resolvePort(path: string, tier: IsolatedTier, spec: TierServicePort): ExposedPort {
+  const target = spec.targetPort;
+  if (!(target instanceof Port) || target.isAllPorts || target.endPort !== undefined) {
+    throw netsecError(path, 'a Service forwards to one port, not a range or a whole protocol', String(target),
+      'Use a single port such as Port.tcp(8080), or a named port with an explicit port.');
   }
+  if (tier.ports.length > 0 && !tier.ports.some((served) => target.isCoveredBy(served))) {
+    throw netsecError(path, `${tier} does not serve ${target}`, target.toString(),
+      `Expose one of the ports the tier serves (${tier.ports.join(', ')}), or add the port to its ports.`);
+  }
+  const port = spec.port ?? target.startPort;
+  if (port === undefined) {
+    throw netsecError(path, `the named target port ${target.name} needs a Service port number`, spec,
+      `Pass port, e.g. { targetPort: Port.named("${target.name}"), port: 80 }.`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw netsecError(path, 'Service port must be an integer from 1 to 65535', port, 'Use a valid port number.');
+  }
+  const name = spec.name ?? target.name ?? `${target.protocol.toLowerCase()}-${port}`;
+  const bad = checkDns1123Label(name);
+  if (bad) throw netsecError(path, `Service port name ${bad}`, name, 'Use a name such as "http".');
+  return { name, port, targetPort: target };
+}
 
-  private resolveSourceRanges(props: TierServiceOptions): string[] {
-    const required = this.serviceType === ServiceType.LOAD_BALANCER ? 'loadBalancerSourceRanges'
-      : this.serviceType === ServiceType.NODE_PORT ? 'nodePortSourceRanges' : undefined;
-    for (const field of ['loadBalancerSourceRanges', 'nodePortSourceRanges'] as const) {
-      if (props[field] !== undefined && field !== required) {
-        throw netsecError(this, `${field} does not apply to a ${this.serviceType} Service`, props[field],
-          field === 'loadBalancerSourceRanges' ? 'Drop it, or set serviceType: ServiceType.LOAD_BALANCER.' : 'Drop it, or set serviceType: ServiceType.NODE_PORT.');
-      }
+function resolveSourceRanges(path: string, serviceType: ServiceType, props: TierServiceOptions): string[] {
+  const required = serviceType === ServiceType.LOAD_BALANCER ? 'loadBalancerSourceRanges'
+    : serviceType === ServiceType.NODE_PORT ? 'nodePortSourceRanges' : undefined;
+  for (const field of ['loadBalancerSourceRanges', 'nodePortSourceRanges'] as const) {
+    if (props[field] !== undefined && field !== required) {
+      throw netsecError(path, `${field} does not apply to a ${serviceType} Service`, props[field],
+        field === 'loadBalancerSourceRanges' ? 'Drop it, or set serviceType: ServiceType.LOAD_BALANCER.' : 'Drop it, or set serviceType: ServiceType.NODE_PORT.');
     }
-    if (required === undefined) return [];
-    const ranges = props[required] ?? [];
-    if (ranges.length === 0) {
-      throw netsecError(this, `a ${this.serviceType} Service must name the client ranges it accepts (${required})`, props[required],
-        `Pass ${required}, e.g. ["203.0.113.0/24"]; ["0.0.0.0/0", "::/0"] opens it to everyone and must be written out.`);
-    }
-    const canonical = ranges.map((cidr) => normalizeIpBlock(this.node.path, cidr, []).cidr);
-    return [...new Set(canonical)].sort(compareStrings);
   }
+  if (required === undefined) return [];
+  const ranges = props[required] ?? [];
+  if (ranges.length === 0) {
+    throw netsecError(path, `a ${serviceType} Service must name the client ranges it accepts (${required})`, props[required],
+      `Pass ${required}, e.g. ["203.0.113.0/24"]; ["0.0.0.0/0", "::/0"] opens it to everyone and must be written out.`);
+  }
+  const canonical = ranges.map((cidr) => normalizeIpBlock(path, cidr, []).cidr);
+  return [...new Set(canonical)].sort(compareStrings);
 }
 
 /**

@@ -344,3 +344,20 @@ describe('tiers outside the mesh', () => {
     expect(() => Testing.synth(chart)).toThrow(/tier shop\/legacy runs outside the mesh, so it cannot present the mTLS identity a meshed destination requires \("outside\/legacy"\)\. Enroll its pods in the mesh/);
   });
 });
+
+describe('MeshMtls: all or nothing', () => {
+  test('a refused MeshMtls leaves nothing in the tree or the model, and a corrected retry with the same id works', () => {
+    const chart = shop();
+    const web = tier(chart, 'web', 8080);
+    const api = tier(chart, 'api', 9090);
+    api.allowFrom(web, Port.tcp(9090));
+    const before = chart.node.findAll().map((c) => c.node.path);
+    expect(() => new MeshMtls(chart, 'mesh', { mode: MtlsMode.PERMISSIVE })).toThrow(/allowPlaintext/);
+    expect(() => new MeshMtls(chart, 'mesh', { trustDomain: 'Bad Domain' })).toThrow(/^shop\/mesh: /);
+    expect(() => new MeshMtls(chart, 'mesh', { portExceptions: [{ workload: api, ports: [9102 as any] }] })).toThrow(/^shop\/mesh: ports must be Port values/);
+    expect(() => new MeshMtls(chart, 'mesh', { controlPlane: 'istiod' as any })).toThrow(/^shop\/mesh: expected a peer/);
+    expect(chart.node.findAll().map((c) => c.node.path)).toEqual(before);
+    new MeshMtls(chart, 'mesh');
+    expect(objectsOfKind(synth(chart), 'PeerAuthentication')).toHaveLength(1);
+  });
+});

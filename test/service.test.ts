@@ -124,3 +124,24 @@ describe('TierService', () => {
     expect(() => web.expose()).toThrow(/^test\/web: the tier already has a Service with this name \("web"\)\. Pass another name/);
   });
 });
+
+describe('TierService: all or nothing', () => {
+  test('a refused expose() leaves nothing in the tree, and the corrected retry with the same name works', () => {
+    const { web } = setup();
+    const before = web.node.children.map((c) => c.node.id);
+    expect(() => web.expose({ serviceType: ServiceType.LOAD_BALANCER })).toThrow(/must name the client ranges/);
+    expect(web.node.children.map((c) => c.node.id)).toEqual(before);
+    const service = web.expose({ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['203.0.113.0/24'] });
+    expect(service.node.path).toBe('test/web/Service-web-loadbalancer');
+    expect(web.node.children.map((c) => c.node.id)).toEqual([...before, 'Service-web-loadbalancer']);
+  });
+
+  test('refusals from plain JavaScript leave the tree as it was', () => {
+    const { web } = setup();
+    const before = web.node.findAll().map((c) => c.node.path);
+    for (const options of [{ serviceType: 'Headless' }, { name: 'Web_1' }, { ports: [{ targetPort: 8080 }] }, { externalTrafficPolicy: 'Local' }]) {
+      expect(() => web.expose(options as any)).toThrow(/^test\/web\/Service-/);
+      expect(web.node.findAll().map((c) => c.node.path)).toEqual(before);
+    }
+  });
+});

@@ -342,3 +342,21 @@ describe('IsolatedTier bad input', () => {
     expect(() => web.allowTo(foreign)).toThrow(/shop\/web: the peer belongs to another cdk8s app/);
   });
 });
+
+describe('IsolatedTier: all or nothing', () => {
+  test('a refused tier or flow leaves the tree and the model as they were; a retry with the same id works', () => {
+    const { chart } = shop();
+    const { web, api } = tiers(chart);
+    const before = chart.node.findAll().map((c) => c.node.path);
+    const yamlBefore = JSON.stringify(Testing.synth(chart));
+    expect(() => new IsolatedTier(chart, 'cache', { podLabels: {} })).toThrow(/podLabels is empty/);
+    expect(() => new IsolatedTier(chart, 'cache', { podLabels: { app: 'cache' }, ports: [6379 as any] })).toThrow(/ports must be Port values/);
+    expect(() => api.allowFrom(undefined as any, Port.tcp(9090))).toThrow(/^shop\/api: expected a peer/);
+    expect(() => api.allowFrom(web, 9090 as any)).toThrow(/^shop\/api: ports must be Port values/);
+    expect(() => api.allowFrom({ toPeerConfig: () => ({}) } as any, Port.tcp(9090))).toThrow(/^shop\/api: /);
+    expect(chart.node.findAll().map((c) => c.node.path)).toEqual(before);
+    expect(JSON.stringify(Testing.synth(chart))).toBe(yamlBefore);
+    const cache = new IsolatedTier(chart, 'cache', { podLabels: { app: 'cache' }, ports: [Port.tcp(6379)] });
+    expect(cache.node.path).toBe('shop/cache');
+  });
+});

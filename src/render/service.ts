@@ -1,0 +1,39 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { ExposedPort } from '../service';
+
+/** What a Service says, decided and checked by the construct that records it. */
+export interface ServiceIntent {
+  readonly name: string;
+  readonly namespace: string;
+  /** `ClusterIP`, `LoadBalancer` or `NodePort`. */
+  readonly serviceType: string;
+  /** The labels of the backing pods: exactly the tier's. */
+  readonly selector: { [key: string]: string };
+  readonly ports: ExposedPort[];
+  /** LoadBalancer and NodePort only. */
+  readonly externalTrafficPolicy?: string;
+  /** LoadBalancer only. */
+  readonly loadBalancerSourceRanges?: string[];
+}
+
+/** Renders a Service: each port forwards to one container port of the tier, by number or by name. */
+export function renderService(scope: Construct, id: string, intent: ServiceIntent): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: intent.name, namespace: intent.namespace },
+    spec: {
+      type: intent.serviceType,
+      selector: { ...intent.selector },
+      ports: intent.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        protocol: p.targetPort.protocol,
+        targetPort: p.targetPort.name !== undefined
+          ? k8s.IntOrString.fromString(p.targetPort.name)
+          : k8s.IntOrString.fromNumber(p.targetPort.startPort!),
+      })),
+      ...(intent.externalTrafficPolicy !== undefined ? { externalTrafficPolicy: intent.externalTrafficPolicy } : {}),
+      ...(intent.loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges: [...intent.loadBalancerSourceRanges] } : {}),
+    },
+  });
+}

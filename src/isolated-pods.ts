@@ -41,8 +41,8 @@ export abstract class IsolatedPods extends Construct implements IPeer {
   public readonly dns: ClusterDns;
   /** The NetworkPolicy object. */
   public readonly policy: ApiObject;
-  /** The app's intent model. */
-  protected readonly model: IntentModel;
+  // The app's intent model.
+  private readonly model: IntentModel;
 
   /**
    * @param scope the parent construct

@@ -81,10 +81,10 @@ export class NamespaceIsolation extends IsolatedPods {
       isolateEgress: props.isolateEgress ?? true,
       dns: props.dns ?? ClusterDns.kubeDns(),
     });
-    this.model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
-    this.model.declareNamespace(this.namespace, this);
+    IntentModel.of(this).addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
+    IntentModel.of(this).declareNamespace(this.namespace, this);
     if (props.createNamespace) {
-      this.model.claimName('Namespace', '', this.namespace, this);
+      IntentModel.of(this).claimName('Namespace', '', this.namespace, this);
       const labels = namespaceLabels;
       this.namespaceLabels = labels;
       this.namespaceObject = clusterScoped(new NamespaceObject(this, 'Namespace', this.namespace, labels));
@@ -106,7 +106,7 @@ export class NamespaceIsolation extends IsolatedPods {
     if (!this.namespaceObject) return { namespace: this.namespace, podLabels: {} };
     // The emitted Namespace carries exactly the given labels plus those the app requires (e.g. mesh injection).
     const namespaceLabels: { [key: string]: string } = {};
-    for (const rule of this.model.requiredNamespaceLabels(this.namespace)) Object.assign(namespaceLabels, rule.labels);
+    for (const rule of IntentModel.of(this).requiredNamespaceLabels(this.namespace)) Object.assign(namespaceLabels, rule.labels);
     return { namespace: this.namespace, podLabels: {}, namespaceLabels: { ...namespaceLabels, ...this.namespaceLabels } };
   }
 

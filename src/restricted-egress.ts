@@ -104,8 +104,8 @@ export interface RestrictedEgressProps {
 export class RestrictedEgress extends Construct {
   /** The base name of the emitted objects. */
   public readonly name: string;
-  /** The isolated pods whose egress is restricted. */
-  public readonly targets: IsolatedPods[];
+  /** The tiers or namespace isolation whose egress is restricted. */
+  public readonly targets: IPeer[];
   /** The allowlist, as given (plus the metadata endpoint with `allowMetadataEndpoint`). */
   public readonly destinations: Destination[];
   /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */

@@ -183,8 +183,13 @@ export class TierService extends Construct {
     const targetPorts = this.ports.map((p) => p.targetPort);
     for (const cidr of sourceRanges) this.tier.allowFrom(Peer.ipBlock(cidr), ...targetPorts);
     this.apiObject = renderService(this, 'Resource', {
-      name: this.name, namespace: this.namespace, serviceType, selector: this.tier.podLabels, ports: this.ports,
-      externalTrafficPolicy, loadBalancerSourceRanges: serviceType === ServiceType.LOAD_BALANCER ? sourceRanges : undefined,
+      name: this.name,
+      namespace: this.namespace,
+      serviceType,
+      selector: this.tier.podLabels,
+      ports: this.ports,
+      externalTrafficPolicy,
+      loadBalancerSourceRanges: serviceType === ServiceType.LOAD_BALANCER ? sourceRanges : undefined,
     });
   }
 

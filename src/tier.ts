@@ -3,6 +3,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
+import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { GroupScope } from './model/selection';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
@@ -150,7 +151,7 @@ export class IsolatedTier extends IsolatedPods {
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;
-    this.model.useNamespace(this.namespace, this, String(this));
+    IntentModel.of(this).useNamespace(this.namespace, this, String(this));
   }
 
   /** The tier as a peer: its pod labels in its namespace. */

@@ -1,8 +1,9 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterDns, IntentModel, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../src';
+import { ClusterDns, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../src';
 import { findObject, synthValid } from './util';
+import { IntentModel } from '../src/intent';
 
 const DNS_RULE = {
   to: [{

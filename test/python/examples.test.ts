@@ -16,7 +16,7 @@ import { App, Chart } from 'cdk8s';
 import * as plus33 from 'cdk8s-plus-33';
 import { buildComplete } from '../../examples/complete/main';
 import { buildThreeTier } from '../../examples/three-tier/main';
-import { IsolatedTier, NamespaceIsolation, Port, Reachability } from '../../src';
+import { AuditSeverity, IsolatedTier, NamespaceIsolation, Port, Reachability } from '../../src';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PYTHON_EXAMPLES = path.join(ROOT, 'examples', 'python');
@@ -52,6 +52,19 @@ function readYamlFiles(dir: string): { [file: string]: string } {
     files[name] = fs.readFileSync(path.join(dir, name), 'utf8');
   }
   return files;
+}
+
+/** The ```python blocks of a Markdown file (relative to the repository), with the line each starts on. */
+function pythonBlocks(file: string): { file: string; line: number; code: string }[] {
+  const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+  const blocks: { file: string; line: number; code: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== '```python') continue;
+    const end = lines.indexOf('```', i + 1);
+    blocks.push({ file, line: i + 2, code: lines.slice(i + 1, end).join('\n') + '\n' });
+    i = end;
+  }
+  return blocks;
 }
 
 /** The TypeScript twin of examples/python/cdk8s-plus-33/main.py (a cdk8s-plus-33 app is no TypeScript example). */
@@ -134,8 +147,31 @@ describePython('the Python package (wheel, virtualenv, examples/python)', () => 
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }, 300_000);
 
+  test('every Python block in README.md and docs/python.md runs against the wheel', () => {
+    const snippets = ['README.md', path.join('docs', 'python.md')].flatMap(pythonBlocks);
+    expect(snippets.length).toBeGreaterThanOrEqual(8);
+    const input = path.join(work, 'snippets.json');
+    fs.writeFileSync(input, JSON.stringify(snippets));
+    const out = fs.mkdtempSync(path.join(work, 'snippets-'));
+    const started = Date.now();
+    const result = spawnSync(python, [path.join(ROOT, 'scripts', 'python-snippets.py'), input, out], { encoding: 'utf8', env: ENV, timeout: 240_000 });
+    timings.push(`${snippets.length} doc snippets ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
+    const results: string[] = JSON.parse(result.stdout);
+    const failed = snippets.map((s, i) => `${s.file}:${s.line} ${results[i]}`).filter((line) => !/ (ok|skipped)$/.test(line));
+    expect(failed).toEqual([]);
+    expect(results.filter((r) => r === 'ok').length).toBeGreaterThanOrEqual(7);
+  }, 300_000);
+
   test('cdk8s-plus-33: a tier made in Python from a cdk8s-plus-33 Deployment is the TypeScript one', () => {
     const expected = synthTypeScript(buildPlus33);
+    // The app, used as documented, passes the library's own audit at the default failOn (high).
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'netsec-ts-')) });
+    const reach = Reachability.fromChart(buildPlus33(app));
+    expect(reach.audit({ minSeverity: AuditSeverity.HIGH })).toEqual([]);
+    expect(reach.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090))).toBe(true);
+    expect(reach.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'shop', pod: 'web' }, Port.tcp(8080))).toBe(false);
+    fs.rmSync(app.outdir, { recursive: true, force: true });
     const { files } = runPython('cdk8s-plus-33');
     expect(Object.keys(files)).toEqual(['plus33.k8s.yaml']);
     // The tiers select the Deployments' pods, and the flow is there.

@@ -55,7 +55,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'examples/*/dist/', 'examples/*/imports/'],
   },
-  gitignore: ['examples/*/dist/', 'bench/out/', 'test/fixtures/*/*/dist/'],
+  gitignore: ['examples/*/dist/', 'examples/python/*/dist/', '__pycache__/', '/.venv/', 'bench/out/', 'test/fixtures/*/*/dist/'],
 });
 
 // unrs-resolver (used by jest and the eslint TypeScript resolver) 1.13.0 is published for Linux only in
@@ -89,6 +89,15 @@ project.addTask('package-smoke', {
 project.addTask('example-diagrams', {
   description: 'Redraw the allowed-flow diagram in each example README from the synthesized manifests',
   exec: 'ts-node -P examples/tsconfig.json -T examples/diagrams.ts',
+});
+
+// Python (issue 16): the wheel comes from `npx projen compile && npx projen package:python` (jsii-pacmak,
+// dist/python/). This task builds it from a copy of the tree and installs it, with its dependencies from
+// PyPI at the npm versions, into a fresh virtualenv (default .venv): what test/python/examples.test.ts does.
+project.addTask('python-venv', {
+  description: 'Build the Python wheel and install it with cdk8s, constructs, cdk8s-plus-28/-33 into a fresh virtualenv (default .venv)',
+  exec: 'bash scripts/python-venv.sh',
+  receiveArgs: true,
 });
 
 project.addTask('synth-example', {

@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { netsecError } from './errors';
 import { toDnsLabel } from './names';
@@ -7,6 +6,7 @@ import { Port } from './port';
 import { compareStrings } from './selector';
 import { TierService } from './service';
 import { IsolatedTier, resolveNamespace } from './tier';
+import { isPlusService, isPlusWorkload, PlusService } from './workload';
 
 /*
  * What a SecureIngress routes to: the tier its controller rule goes on, and the Service and port its
@@ -29,8 +29,8 @@ export interface ResolvedBackend {
  */
 export function resolveBackend(ingress: Construct, name: string, backend: IConstruct, port: Port): ResolvedBackend {
   if (IsolatedTier.isIsolatedTier(backend)) return tierBackend(ingress, name, backend, port);
-  if (backend instanceof plus.Service) return serviceBackend(ingress, name, backend, port);
-  if (backend instanceof plus.Workload) {
+  if (isPlusService(backend)) return serviceBackend(ingress, name, backend, port);
+  if (isPlusWorkload(backend)) {
     const namespace = resolveNamespace(backend.node.scope!, backend.node.id, backend.metadata.namespace);
     const tier = findTier(ingress, namespace, backend.matchLabels)
       ?? IsolatedTier.fromWorkload(ingress, 'Backend', backend, { isolateEgress: false, name: toDnsLabel([name, 'backend']) });
@@ -58,7 +58,7 @@ function tierBackend(ingress: Construct, name: string, tier: IsolatedTier, port:
  * A cdk8s-plus Service is used as it is. Its selector names the pods, so the controller rule goes on the
  * tier with exactly those labels.
  */
-function serviceBackend(ingress: Construct, name: string, service: plus.Service, port: Port): ResolvedBackend {
+function serviceBackend(ingress: Construct, name: string, service: PlusService, port: Port): ResolvedBackend {
   const spec = ApiObject.of(service).toJson().spec ?? {};
   const selector: { [key: string]: string } = spec.selector ?? {};
   if (Object.keys(selector).length === 0) {

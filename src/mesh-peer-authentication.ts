@@ -61,7 +61,8 @@ export interface PortExceptionScope {
 }
 
 /** Checks port exceptions and merges them per workload (same namespace and labels). */
-export function resolvePortExceptions(owner: IConstruct | string, exceptions: MtlsPortException[], scope: PortExceptionScope): ResolvedPortException[] {
+export function resolvePortExceptions(owner: IConstruct | string, exceptions: MtlsPortException[],
+  scope: PortExceptionScope): ResolvedPortException[] {
   const byWorkload = new Map<string, { namespace: string; labels: { [key: string]: string }; name: string; ports: { [port: string]: MtlsMode } }>();
   for (const exception of exceptions) {
     if (exception === null || typeof exception !== 'object') {

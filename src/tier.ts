@@ -1,5 +1,4 @@
 import { Chart } from 'cdk8s';
-import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
@@ -8,9 +7,10 @@ import { IsolatedPods } from './isolated-pods';
 import { GroupScope } from './model/selection';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace, PeerConfig } from './peer';
-import { Port, Protocol } from './port';
+import { Port } from './port';
 import { normalizeLabels } from './selector';
 import { exposeTier, TierService, TierServiceOptions } from './service';
+import { readWorkload } from './workload';
 
 const TIER_MARK = Symbol.for('cdk8s-netsec.IsolatedTier');
 
@@ -86,18 +86,31 @@ export class IsolatedTier extends IsolatedPods {
   }
 
   /**
-   * A tier for the pods of a cdk8s-plus workload: its selector labels, namespace, service account and
-   * container ports. Options override what the workload says.
+   * A tier for the pods of a cdk8s-plus workload: its selector labels, namespace (else its chart's), service
+   * account and container ports. Options override what the workload says.
+   *
+   * Any cdk8s-plus line works (cdk8s-plus-28, the library's peer, and newer ones such as cdk8s-plus-33,
+   * which current cdk8s app templates use): the workload is read through the public API those lines share.
+   * A workload selecting its pods with matchExpressions, or running in the host network, is refused: the
+   * tier would select other pods, or look isolated without being so.
+   *
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job (any cdk8s-plus line)
+   * @param options overrides of what the workload says, and the tier's other options
    */
-  public static fromWorkload(scope: Construct, id: string, workload: plus.Workload, options: IsolatedTierOptions = {}): IsolatedTier {
-    const containerPorts = workload.containers.flatMap((c) => c.ports)
-      .map((p) => Port.portRange((p.protocol as string as Protocol) ?? Protocol.TCP, p.number, p.number));
+  public static fromWorkload(scope: Construct, id: string, workload: IConstruct, options: IsolatedTierOptions = {}): IsolatedTier {
+    const path = `${scope?.node?.path}/${id}`;
+    if (options === null || typeof options !== 'object') {
+      throw netsecError(path, 'options must be an object', options, 'Pass the IsolatedTierOptions as an object, e.g. { isolateEgress: false }, or leave them out.');
+    }
+    const facts = readWorkload(path, workload);
     return new IsolatedTier(scope, id, {
       ...options,
-      podLabels: workload.matchLabels,
-      namespace: options.namespace ?? workload.metadata.namespace,
-      serviceAccountName: options.serviceAccountName ?? workload.serviceAccount?.name,
-      ports: options.ports ?? (containerPorts.length > 0 ? containerPorts : undefined),
+      podLabels: facts.podLabels,
+      namespace: options.namespace ?? facts.namespace,
+      serviceAccountName: options.serviceAccountName ?? facts.serviceAccountName,
+      ports: options.ports ?? (facts.ports.length > 0 ? facts.ports : undefined),
     });
   }
 

@@ -129,7 +129,9 @@ function jsonReport(report: AnalyzeReport): string {
       failing: report.failingCount,
       ignored: report.ignore,
     },
-    ...(report.flows ? { flows: r.flows().map(f => ({ from: f.source, to: f.destination, ports: f.ports.map(portJson), description: f.description })) } : {}),
+    ...(report.flows
+      ? { flows: r.flows().map(f => ({ from: f.source, to: f.destination, ports: f.ports.map(portJson), description: f.description })) }
+      : {}),
     ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port)) } : {}),
     ...(report.mermaid ? { mermaid: r.toMermaid() } : {}),
   };

@@ -81,7 +81,9 @@ function markdownReport(before: Side, after: Side, change: ReachabilityDiff): st
 
 function jsonReport(before: Side, after: Side, change: ReachabilityDiff): string {
   const side = (s: Side) => ({ path: s.path, files: s.input.files, pods: s.reachability.pods });
-  const flow = (c: FlowChange) => ({ from: c.source, to: c.destination, ports: c.ports.map(portJson), description: c.description, wholeFlow: c.wholeFlow });
+  const flow = (c: FlowChange) => ({
+    from: c.source, to: c.destination, ports: c.ports.map(portJson), description: c.description, wholeFlow: c.wholeFlow,
+  });
   const findings = (list: AuditFinding[]) => list.map(findingJson);
   const document = {
     before: side(before),

@@ -7,8 +7,8 @@ import { IsolatedPods } from './isolated-pods';
 import { GroupScope } from './model/selection';
 import { PeerConfig } from './peer';
 import { Port } from './port';
-import { clusterScoped } from './render/cluster-scoped';
-import { compareStrings, normalizeLabels } from './selector';
+import { renderNamespace } from './render/namespace';
+import { normalizeLabels } from './selector';
 import { defaultName, resolveNamespace } from './tier';
 
 /** Properties of `NamespaceIsolation`. */
@@ -87,7 +87,7 @@ export class NamespaceIsolation extends IsolatedPods {
       IntentModel.of(this).claimName('Namespace', '', this.namespace, this);
       const labels = namespaceLabels;
       this.namespaceLabels = labels;
-      this.namespaceObject = clusterScoped(new NamespaceObject(this, 'Namespace', this.namespace, labels));
+      this.namespaceObject = renderNamespace(this, 'Namespace', this.namespace, labels);
     }
   }
 
@@ -112,30 +112,5 @@ export class NamespaceIsolation extends IsolatedPods {
 
   protected get declaredPorts(): Port[] {
     return [];
-  }
-}
-
-/**
- * A Namespace object whose labels are the given ones plus those the intent model requires for the
- * namespace (e.g. sidecar injection), read when it renders. A required label never overrides a given one:
- * the construct that requires it reports the conflict.
- */
-class NamespaceObject extends ApiObject {
-  public constructor(scope: Construct, id: string, private readonly namespaceName: string, private readonly given: { [key: string]: string }) {
-    super(scope, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName } });
-  }
-
-  public toJson(): any {
-    const json = super.toJson();
-    const labels: { [key: string]: string } = {};
-    for (const rule of IntentModel.of(this).requiredNamespaceLabels(this.namespaceName)) Object.assign(labels, rule.labels);
-    Object.assign(labels, this.given);
-    const keys = Object.keys(labels).sort(compareStrings);
-    if (keys.length > 0) {
-      // Keep metadata keys in the sorted order cdk8s gives every other object.
-      const metadata = { ...json.metadata, labels: Object.fromEntries(keys.map((k) => [k, labels[k]])) };
-      json.metadata = Object.fromEntries(Object.keys(metadata).sort(compareStrings).map((k) => [k, (metadata as any)[k]]));
-    }
-    return json;
   }
 }

@@ -124,8 +124,11 @@ export class Port {
     this.startPort = port;
     this.endPort = endPort;
     this.name = name;
-    // Frozen: a Port checked once cannot be turned into another (or into "no port") from JavaScript.
-    Object.freeze(this);
+    // Read-only fields: a Port checked once cannot be turned into another (or into "no port") from
+    // JavaScript. Not frozen: the jsii kernel tags the objects it hands to other languages.
+    for (const key of ['protocol', 'startPort', 'endPort', 'name']) {
+      Object.defineProperty(this, key, { writable: false, configurable: false });
+    }
   }
 
   /** True for `Port.allTraffic()`: every port of every protocol. */
@@ -233,7 +236,7 @@ function portsFix(value: unknown): string {
 
 /** A Port from a factory: the class, a known protocol, and fields in range (JavaScript can forge prototypes). */
 function isWellFormedPort(port: unknown): port is Port {
-  if (!(port instanceof Port) || !Object.isFrozen(port)) return false;
+  if (!(port instanceof Port) || Object.getOwnPropertyDescriptor(port, 'protocol')?.writable !== false) return false;
   if (!(Object.values(Protocol) as unknown[]).includes(port.protocol)) return false;
   const inRange = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
   if (port.name !== undefined) return port.startPort === undefined && typeof port.name === 'string' && checkPortName(port.name) === undefined;

@@ -75,6 +75,10 @@ const bootstrap = 'test -x node_modules/.bin/projen || npm ci --no-audit --no-fu
 project.package.setScript('example', `${bootstrap} && projen synth-example`);
 project.package.setScript('check', `${bootstrap} && projen test`);
 
+// jsii's reserved-word warnings are silenced by the compile task because they include C# keywords the
+// design needs (`namespace`); this check fails the build on any name Python, Java or Go cannot carry.
+project.postCompileTask.exec('node scripts/check-jsii-names.js');
+
 project.addTask('bench', {
   description: 'Benchmarks: synthesis at scale against hand-written alternatives, and the analyzer (see BENCHMARKS.md)',
   exec: 'ts-node -P bench/tsconfig.json -T bench/run.ts',

@@ -4,7 +4,7 @@ import { netsecError } from './errors';
 import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from './imports/security.istio.io';
 import { Flow, IntentModel, ServiceRecord } from './intent';
 import { IsolatedPods } from './isolated-pods';
-import { AuthorizationContext, authorizationProblems, renderAllowSpec } from './mesh-authorization';
+import { AuthorizationContext, authorizationProblems, renderAllowSpec } from './render/authorization-policy';
 import { checkTrustDomain, resolveIdentity, ResolvedIdentity, WorkloadIdentity } from './mesh-identity';
 import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {

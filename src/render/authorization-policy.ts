@@ -1,12 +1,12 @@
-import { netsecError } from './errors';
-import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from './imports/security.istio.io';
-import { Flow } from './intent';
-import { IsolatedPods } from './isolated-pods';
-import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from './mesh-identity';
-import { Port, Protocol } from './port';
-import { istioSecurity } from './render/l1';
-import { compareStrings } from './selector';
-import { IsolatedTier } from './tier';
+import { netsecError } from '../errors';
+import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from '../imports/security.istio.io';
+import { Flow } from '../intent';
+import { IsolatedPods } from '../isolated-pods';
+import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from '../mesh-identity';
+import { Port, Protocol } from '../port';
+import { istioSecurity } from './l1';
+import { compareStrings } from '../selector';
+import { IsolatedTier } from '../tier';
 
 /*
  * Renders Istio ALLOW AuthorizationPolicies from the flows into one isolated group of pods: the same

@@ -7,8 +7,10 @@ import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
+import { MeshInjection } from './mesh-injection';
 import { IPeer, PeerConfig } from './peer';
 import { Port, Protocol } from './port';
+import { ciliumFqdnProblem, ciliumPeerProblem, ciliumPortProblem, renderFqdnEgressPolicy } from './render/cilium-network-policy';
 import { istioNetworking } from './render/l1';
 import { compareStrings } from './selector';
 import { IsolatedTier } from './tier';
@@ -23,11 +25,18 @@ export enum FqdnEnforcement {
    * Istio sidecars: a ServiceEntry per destination (exported to its own namespace only) and a Sidecar
    * with `outboundTrafficPolicy: REGISTRY_ONLY` for the selected pods, whose registry holds exactly the
    * allowed destinations. The pods also get an L3 rule to the public internet on the FQDN ports, because
-   * NetworkPolicy cannot name hosts: the sidecar is the enforcement point, so the pods must be in the mesh.
+   * NetworkPolicy cannot name hosts: the sidecar is the enforcement point, so the pods must run one. A
+   * tier with `inMesh: false`, or pods in an ambient-mode namespace, are refused (use `CILIUM`).
    */
   ISTIO = 'ISTIO',
-  // A Cilium option would be one more member here and one more FqdnEnforcer below: a CiliumNetworkPolicy
-  // per target with `toFQDNs` and a DNS rule that lets Cilium see the answers, and no internet L3 rule.
+  /**
+   * Cilium: one CiliumNetworkPolicy per restricted tier (or namespace) with a `toFQDNs` rule per name on
+   * exactly its ports, and a DNS rule to the pods' cluster DNS through which Cilium's DNS proxy learns the
+   * names' addresses. No rule to public addresses is written into the NetworkPolicy: Cilium adds
+   * NetworkPolicies and CiliumNetworkPolicies up, so such a rule would open the ports to every address.
+   * The cluster's CNI must be Cilium.
+   */
+  CILIUM = 'CILIUM',
 }
 
 /** One FQDN destination, merged by host name. */
@@ -60,6 +69,8 @@ export interface FqdnEgressRequest {
   readonly ipEntries: IpEntry[];
   /** The cluster's DNS domain, for in-cluster Service names. */
   readonly clusterDomain: string;
+  /** The app's intent model. */
+  readonly model: IntentModel;
 }
 
 /** The objects an enforcement point emitted. */
@@ -67,7 +78,7 @@ export interface FqdnEnforcementOutput {
   readonly objects: ApiObject[];
 }
 
-/** One enforcement point. Adding Cilium means adding one implementation of this interface. */
+/** One enforcement point: one implementation of this interface per `FqdnEnforcement` member. */
 export interface FqdnEnforcer {
   /** Throws, naming `where`, when the request cannot be enforced. Runs before any construct is made. */
   check(where: string, request: FqdnEgressRequest): void;
@@ -81,6 +92,7 @@ export interface FqdnEnforcer {
 export function fqdnEnforcer(enforcement: FqdnEnforcement): FqdnEnforcer {
   switch (enforcement) {
     case FqdnEnforcement.ISTIO: return ISTIO_ENFORCER;
+    case FqdnEnforcement.CILIUM: return CILIUM_ENFORCER;
     default: throw netsecError('FqdnEnforcement', 'is not a known enforcement option', enforcement,
       `Use one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}.`);
   }
@@ -98,6 +110,7 @@ function istioProtocol(port: number): string {
 }
 
 function checkIstio(where: string, request: FqdnEgressRequest): void {
+  request.targets.forEach((target) => checkSidecarPossible(where, target, request.model));
   const plainTcp = new Map<number, string>();
   for (const { hostname, ports } of request.fqdns) {
     for (const port of ports) {
@@ -157,9 +170,10 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
 
   public constructor(owner: Construct, id: string, request: FqdnEgressRequest, fqdnPeers: IPeer[]) {
     super(owner, id);
-    this.model = IntentModel.of(this);
+    this.model = request.model;
     this.targets = request.targets;
     this.fqdnPeers = fqdnPeers;
+    this.model.addEgressEnforcement({ enforcer: this, targets: request.targets });
     this.clusterDomain = request.clusterDomain;
     const namespaces = [...new Set(request.targets.map((t) => t.namespace))].sort(compareStrings);
     for (const namespace of namespaces) {
@@ -236,10 +250,10 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
    */
   private renderSidecar(target: IsolatedPods): any {
     const hosts = new Set<string>();
-    for (const enforcement of enforcementsCovering(target)) {
+    for (const enforcement of enforcementsCovering(target, this.model)) {
       enforcement.hostsIn(target.namespace).forEach((h) => hosts.add(`./${h}`));
     }
-    for (const group of coveredGroups(target)) {
+    for (const group of coveredGroups(target, this.model)) {
       for (const { peer } of egressEntries(group, this.model)) {
         const namespace = inClusterNamespace(peer.toPeerConfig(), group.namespace);
         if (namespace === '*') hosts.add(`*/*.svc.${this.clusterDomain}`);
@@ -257,8 +271,11 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
   private checkTree(): string[] {
     const owner = this.node.scope!;
     const errors: string[] = [];
-    const all = allOf(this, IstioEgress);
+    const all = istioEnforcements(this.model);
     for (const target of this.targets) {
+      // A mesh mode declared after this construct: the namespace may have turned ambient since.
+      const ambient = ambientProblem(owner, target, this.model);
+      if (ambient) errors.push(ambient.message);
       const earlier = all.slice(0, all.indexOf(this)).find((e) => e.targets.some((t) => sameSidecarScope(t, target)));
       if (earlier) {
         errors.push(netsecError(owner, `${target} already gets a Sidecar from ${earlier.node.scope!.node.path}; Istio leaves it undefined which of two Sidecars applies`,
@@ -271,11 +288,11 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
 
   /** IP egress of the covered pods that the REGISTRY_ONLY sidecar would drop for lack of a ServiceEntry. */
   private unregisteredIpEgress(owner: IConstruct, target: IsolatedPods): string[] {
-    const enforcements = enforcementsCovering(target);
+    const enforcements = enforcementsCovering(target, this.model);
     const exempt = new Set(enforcements.flatMap((e) => e.fqdnPeers));
     const registered = enforcements.flatMap((e) => e.registrationsIn(target.namespace));
     const errors: string[] = [];
-    for (const group of coveredGroups(target)) {
+    for (const group of coveredGroups(target, this.model)) {
       for (const { peer, ports } of egressEntries(group, this.model)) {
         const block = peer.toPeerConfig().ipBlock;
         if (!block || exempt.has(peer)) continue;
@@ -336,21 +353,27 @@ function inClusterNamespace(config: PeerConfig, groupNamespace: string): string 
 /**
  * The isolated groups whose egress reaches the pods a target's Sidecar applies to. A tier's pods also
  * get the flows of the NamespaceIsolations of their namespace (policies add up); a namespace-wide Sidecar
- * applies to every pod of the namespace that has no Sidecar of its own.
+ * applies to every pod of the namespace that has no Sidecar of its own. Every isolated group owns its
+ * namespace's NetworkPolicy names in the model, so that is where they are looked up.
  */
-function coveredGroups(target: IsolatedPods): IsolatedPods[] {
-  const groups = allOf(target, IsolatedPods).filter((g) => g.namespace === target.namespace);
+function coveredGroups(target: IsolatedPods, model: IntentModel): IsolatedPods[] {
+  const groups = model.claimOwners('NetworkPolicy', target.namespace).filter((g): g is IsolatedPods => g instanceof IsolatedPods);
   if (IsolatedTier.isIsolatedTier(target)) {
     return [target, ...groups.filter((g) => g instanceof NamespaceIsolation)];
   }
-  const ownSidecar = new Set(allOf(target, IstioEgress).flatMap((e) => e.targets));
+  const ownSidecar = new Set(istioEnforcements(model).flatMap((e) => e.targets));
   return groups.filter((g) => !IsolatedTier.isIsolatedTier(g) || !ownSidecar.has(g));
 }
 
 /** The Istio enforcements whose ServiceEntries a target's Sidecar imports. */
-function enforcementsCovering(target: IsolatedPods): IstioEgress[] {
-  const groups = coveredGroups(target);
-  return allOf(target, IstioEgress).filter((e) => e.targets.some((t) => groups.includes(t)));
+function enforcementsCovering(target: IsolatedPods, model: IntentModel): IstioEgress[] {
+  const groups = coveredGroups(target, model);
+  return istioEnforcements(model).filter((e) => e.targets.some((t) => groups.includes(t)));
+}
+
+/** Every Istio enforcement of the app, in declaration order. */
+function istioEnforcements(model: IntentModel): IstioEgress[] {
+  return model.egressEnforcements.map((r) => r.enforcer).filter((e): e is IstioEgress => e instanceof IstioEgress);
 }
 
 /** True when two targets would get Sidecars for the same workloads (one tier, or one namespace-wide). */
@@ -363,6 +386,83 @@ function targetName(target: IsolatedPods): string {
   return IsolatedTier.isIsolatedTier(target) ? target.name : target.namespace;
 }
 
-function allOf<T>(scope: IConstruct, type: Function & { prototype: T }): T[] {
-  return scope.node.root.node.findAll().filter((c) => c instanceof type) as unknown as T[];
+/**
+ * A Sidecar applies only to pods that run one: a tier declared outside the mesh has none, so the
+ * REGISTRY_ONLY filter would apply to nothing while the L3 rule opens the FQDN ports to every public
+ * address. Refused, with the enforcement that does apply.
+ */
+function checkSidecarPossible(where: string, target: IsolatedPods, model: IntentModel): void {
+  if (IsolatedTier.isIsolatedTier(target) && !target.inMesh) {
+    throw netsecError(where, `${target} is not in the mesh (inMesh: false), so no sidecar would enforce the names and the pods would reach every public address on the FQDN ports`,
+      'FqdnEnforcement.ISTIO', 'Use fqdnEnforcement: FqdnEnforcement.CILIUM where Cilium is the CNI, or put the tier in the mesh (inMesh: true, with sidecar injection).');
+  }
+  const ambient = ambientProblem(where, target, model);
+  if (ambient) throw ambient;
+}
+
+/** The refusal for Istio enforcement in an ambient-mode namespace (no sidecars there), or undefined. */
+function ambientProblem(where: IConstruct | string, target: IsolatedPods, model: IntentModel): Error | undefined {
+  const ambient = Object.entries(MeshInjection.ambient().namespaceLabels);
+  const isAmbient = model.requiredNamespaceLabels(target.namespace)
+    .some((rule) => ambient.every(([key, value]) => rule.labels[key] === value));
+  if (!isAmbient) return undefined;
+  return netsecError(where, `namespace ${target.namespace} runs the ambient data plane, whose pods have no sidecar, so a Sidecar would enforce nothing and the pods would reach every public address on the FQDN ports`,
+    `${target} with FqdnEnforcement.ISTIO`, 'Use fqdnEnforcement: FqdnEnforcement.CILIUM where Cilium is the CNI, or use sidecar injection in this namespace.');
+}
+
+const CILIUM_ENFORCER: FqdnEnforcer = {
+  check: checkCilium,
+  // Cilium adds NetworkPolicies and CiliumNetworkPolicies up: an L3 rule here would open the ports to every address.
+  fqdnNetworkPeers: () => [],
+  render: (owner, request) => new CiliumEgress(owner, 'Cilium', request),
+};
+
+function checkCilium(where: string, request: FqdnEgressRequest): void {
+  for (const { hostname, ports } of request.fqdns) {
+    const bad = ciliumFqdnProblem(hostname);
+    if (bad) throw netsecError(where, `hostname ${bad}`, hostname, 'Write a lower-case name such as "api.example.com" or "*.example.com".');
+    for (const port of ports) {
+      const badPort = ciliumPortProblem(port);
+      if (badPort) throw netsecError(where, `${hostname}: the port ${badPort}`, port.toString(), 'Use a port number, e.g. Port.tcp(443).');
+    }
+  }
+  if (request.fqdns.length === 0) return;
+  for (const target of request.targets) {
+    if (target.dns.destinations.length === 0) {
+      throw netsecError(where, `${target} has no DNS rule (ClusterDns.disabled()), but Cilium learns the addresses of the names only from DNS answers it proxies`,
+        'ClusterDns.disabled()', 'Give the tier its cluster DNS (the default, ClusterDns.kubeDns()), or allow the services by address with Destination.cidr().');
+    }
+    for (const { peer } of target.dns.destinations) {
+      const bad = ciliumPeerProblem(peer.toPeerConfig());
+      if (bad) {
+        throw netsecError(where, `the DNS server of ${target} ${bad}`, String(peer),
+          'Name the DNS pods by namespace and labels (ClusterDns.kubeDns({ namespace, podLabels })) or by address.');
+      }
+    }
+  }
+}
+
+/**
+ * Cilium enforcement of one `RestrictedEgress`: one CiliumNetworkPolicy per target, selecting exactly the
+ * target's pods (every pod of the namespace for a NamespaceIsolation, which the user chose as target).
+ */
+class CiliumEgress extends Construct implements FqdnEnforcementOutput {
+  public readonly objects: ApiObject[] = [];
+
+  public constructor(owner: Construct, id: string, request: FqdnEgressRequest) {
+    super(owner, id);
+    request.model.addEgressEnforcement({ enforcer: this, targets: request.targets });
+    if (request.fqdns.length === 0) return;
+    for (const target of request.targets) {
+      const name = request.targets.length === 1 ? request.baseName : toDnsLabel([request.baseName, targetName(target)]);
+      request.model.claimName('CiliumNetworkPolicy', target.namespace, name, owner);
+      this.objects.push(new ApiObject(this, `CiliumNetworkPolicy-${target.namespace}-${name}`, renderFqdnEgressPolicy({
+        name,
+        namespace: target.namespace,
+        podSelector: IsolatedTier.isIsolatedTier(target) ? { matchLabels: target.podLabels } : {},
+        dnsServers: target.dns.destinations.map((d) => ({ peer: d.peer.toPeerConfig(), ports: d.ports })),
+        fqdns: request.fqdns,
+      })));
+    }
+  }
 }

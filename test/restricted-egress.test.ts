@@ -326,7 +326,7 @@ describe('RestrictedEgress: bad input', () => {
   test('an FQDN destination without an enforcement option says which options exist', () => {
     const { chart, apiTier } = setup();
     expect(() => new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [Destination.fqdn('api.stripe.com', Port.tcp(443))] }))
-      .toThrow(/^shop\/egress: an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only \("api\.stripe\.com"\)\. Set fqdnEnforcement to one of: FqdnEnforcement\.ISTIO; or allow the service's published address ranges with Destination\.cidr\(\)\.$/);
+      .toThrow(/^shop\/egress: an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only \("api\.stripe\.com"\)\. Set fqdnEnforcement to one of: FqdnEnforcement\.ISTIO, FqdnEnforcement\.CILIUM; or allow the service's published address ranges with Destination\.cidr\(\)\.$/);
     expect(chart.node.tryFindChild('egress')).toBeUndefined();
   });
 

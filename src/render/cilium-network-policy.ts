@@ -105,7 +105,7 @@ export function renderFqdnEgressPolicy(intent: FqdnEgressPolicyIntent): any {
     ...CILIUM_NETWORK_POLICY,
     metadata: { name: intent.name, namespace: intent.namespace },
     spec: {
-      endpointSelector: renderSelector(intent.podSelector, (k) => k),
+      endpointSelector: renderSelector(intent.podSelector),
       egress: [...dnsRules, ...fqdnRules],
     },
   };
@@ -146,7 +146,7 @@ function ciliumPeer(peer: PeerConfig): any {
     const except = peer.ipBlock.excluded ?? [];
     return { toCIDRSet: [{ cidr: peer.ipBlock.cidr, ...(except.length > 0 ? { except: [...except].sort(compareStrings) } : {}) }] };
   }
-  const selector = renderSelector(peer.podSelector ?? {}, (k) => k);
+  const selector = renderSelector(peer.podSelector ?? {});
   if (peer.namespace !== undefined) {
     selector.matchLabels = sortKeys({ ...selector.matchLabels, [CILIUM_NAMESPACE_LABEL]: peer.namespace });
   } else if (peer.allNamespaces) {
@@ -167,12 +167,12 @@ function renderPorts(ports: Port[]): any[][] {
   return chunks;
 }
 
-function renderSelector(selector: LabelSelector, key: (k: string) => string): any {
+function renderSelector(selector: LabelSelector): any {
   if (isEmptySelector(selector)) return {};
   return {
-    ...(selector.matchLabels ? { matchLabels: sortKeys(Object.fromEntries(Object.entries(selector.matchLabels).map(([k, v]) => [key(k), v]))) } : {}),
+    ...(selector.matchLabels ? { matchLabels: sortKeys(selector.matchLabels) } : {}),
     ...(selector.matchExpressions ? {
-      matchExpressions: selector.matchExpressions.map((e) => ({ key: key(e.key), operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })),
+      matchExpressions: selector.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })),
     } : {}),
   };
 }

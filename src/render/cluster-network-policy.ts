@@ -119,7 +119,9 @@ function renderRule(rule: ClusterRule, side: 'from' | 'to'): any {
 
 function renderPeer(peer: ClusterPeer): any {
   if (peer.networks) return { networks: [...peer.networks] };
-  if (peer.pods) return { pods: { namespaceSelector: renderSelector(peer.pods.namespaceSelector), podSelector: renderSelector(peer.pods.podSelector) } };
+  if (peer.pods) {
+    return { pods: { namespaceSelector: renderSelector(peer.pods.namespaceSelector), podSelector: renderSelector(peer.pods.podSelector) } };
+  }
   return { namespaces: renderSelector(peer.namespaces ?? {}) };
 }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { netsecError } from './errors';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEnforcementOutput, FqdnEnforcer } from './fqdn-enforcer';
 import { ciliumFqdnProblem, ciliumPeerProblem, ciliumPortProblem, renderFqdnEgressPolicy } from './render/cilium-network-policy';
+import { compareStrings } from './selector';
 import { IsolatedTier } from './tier';
 
 /*
@@ -54,8 +55,10 @@ class CiliumEgress extends Construct implements FqdnEnforcementOutput {
     super(owner, id);
     request.model.addEgressEnforcement({ enforcer: this, targets: request.targets });
     if (request.fqdns.length === 0) return;
-    for (const target of request.targets) {
-      const name = enforcementObjectName(request, target);
+    // Objects in name order, so that the order of `tiers` never changes the YAML.
+    const named = request.targets.map((target) => ({ target, name: enforcementObjectName(request, target) }))
+      .sort((a, b) => compareStrings(`${a.target.namespace}/${a.name}`, `${b.target.namespace}/${b.name}`));
+    for (const { target, name } of named) {
       request.model.claimName('CiliumNetworkPolicy', target.namespace, name, owner);
       this.objects.push(new ApiObject(this, `CiliumNetworkPolicy-${target.namespace}-${name}`, renderFqdnEgressPolicy({
         name,

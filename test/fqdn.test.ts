@@ -112,7 +112,7 @@ describe('FqdnEnforcement.CILIUM', () => {
     });
     new RestrictedEgress(chart, 'egress', { tiers: [a, b], fqdnEnforcement: FqdnEnforcement.CILIUM, allow: [Destination.fqdn('api.example.com', Port.tcp(443))] });
     const objects = synthValid(chart);
-    expect(objectsOfKind(objects, 'CiliumNetworkPolicy').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['shop/egress-a', 'other/egress-b']);
+    expect(objectsOfKind(objects, 'CiliumNetworkPolicy').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['other/egress-b', 'shop/egress-a']);
     const policyB = findObject(objects, 'CiliumNetworkPolicy', 'egress-b', 'other');
     expect(policyB.spec.endpointSelector).toEqual({ matchLabels: { app: 'b', tier: 'x' } });
     expect(policyB.spec.egress[0]).toEqual({
@@ -158,6 +158,16 @@ describe('FqdnEnforcement.CILIUM', () => {
     const a = new IsolatedTier(chart, 'a', { podLabels: { app: 'a' }, inMesh: false });
     new RestrictedEgress(chart, 'egress', { tier: a, fqdnEnforcement: FqdnEnforcement.CILIUM, allow: [Destination.fqdn('api.example.com', Port.tcp(443))] });
     expect(objectsOfKind(synthValid(chart), 'CiliumNetworkPolicy')).toHaveLength(1);
+  });
+
+  test('the order of the tiers never changes the YAML', () => {
+    const build = (order: string[]) => {
+      const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+      const tiers = Object.fromEntries(['a', 'b', 'c'].map((n) => [n, new IsolatedTier(chart, n, { podLabels: { app: n } })]));
+      new RestrictedEgress(chart, 'egress', { tiers: order.map((n) => tiers[n]), fqdnEnforcement: FqdnEnforcement.CILIUM, allow: [Destination.fqdn('api.example.com', Port.tcp(443))] });
+      return Testing.synth(chart).filter((o) => o.kind === 'CiliumNetworkPolicy');
+    };
+    expect(build(['c', 'a', 'b'])).toEqual(build(['a', 'b', 'c']));
   });
 
   test('the same name claimed twice fails synthesis with both paths', () => {

@@ -1,6 +1,7 @@
 import { Testing, Yaml } from 'cdk8s';
 import { buildClusterGuardrails } from '../../examples/cluster-guardrails/main';
 import { Reachability } from '../../src/analysis';
+import { AuditSeverity } from '../../src/analysis/audit-finding';
 import { Port } from '../../src/port';
 import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
 
@@ -66,6 +67,19 @@ describe('examples/cluster-guardrails', () => {
     expect(r.isAllowed(api, web, Port.tcp(8080))).toBe(false);
     expect(r.isAllowed(web, { ip: '169.254.169.254' }, Port.tcp(80))).toBe(false);
     expect(r.isAllowed({ namespace: 'monitoring', pod: 'agent' }, { ip: '169.254.169.254' }, Port.tcp(80))).toBe(true);
+  });
+
+  test('audit at failOn high: the agent\'s explicit metadata opt-in, and (until the audit reads the Baseline) the shop\'s missing namespace default deny', () => {
+    // FOR THE LEAD: when the audit learns that a Baseline ClusterNetworkPolicy deny covers a namespace
+    // (issue 15 item 5), the NETSEC001 findings go and only the deliberate NETSEC005 stays.
+    const app = Testing.app();
+    buildClusterGuardrails(app);
+    const findings = Reachability.fromApp(app).audit({ minSeverity: AuditSeverity.HIGH });
+    expect(findings.map((f) => `${f.ruleId} ${f.resource}`)).toEqual([
+      'NETSEC005 IsolatedTier monitoring/agent',
+      'NETSEC001 Namespace monitoring',
+      'NETSEC001 Namespace shop',
+    ]);
   });
 
   test('synthesizes schema-valid YAML (snapshot)', () => {

@@ -321,8 +321,11 @@ function checkSidecarPossible(where: string, target: IsolatedPods, model: Intent
 /** The refusal for Istio enforcement in an ambient-mode namespace (no sidecars there), or undefined. */
 function ambientProblem(where: IConstruct | string, target: IsolatedPods, model: IntentModel): Error | undefined {
   const ambient = Object.entries(MeshInjection.ambient().namespaceLabels);
-  const isAmbient = model.requiredNamespaceLabels(target.namespace)
-    .some((rule) => ambient.every(([key, value]) => rule.labels[key] === value));
+  const labelled = (labels: { [key: string]: string }) => ambient.every(([key, value]) => labels[key] === value);
+  // Ambient through a MeshMtls (a label it requires), or written by hand on the emitted Namespace object.
+  const isolations = model.claimOwners('NetworkPolicy', target.namespace).filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation);
+  const isAmbient = model.requiredNamespaceLabels(target.namespace).some((rule) => labelled(rule.labels))
+    || isolations.some((isolation) => labelled(isolation.namespaceLabels));
   if (!isAmbient) return undefined;
   return netsecError(where, `namespace ${target.namespace} runs the ambient data plane, whose pods have no sidecar, so a Sidecar would enforce nothing and the pods would reach every public address on the FQDN ports`,
     `${target} with FqdnEnforcement.ISTIO`, 'Use fqdnEnforcement: FqdnEnforcement.CILIUM where Cilium is the CNI, or use sidecar injection in this namespace.');

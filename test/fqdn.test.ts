@@ -213,6 +213,15 @@ describe('FqdnEnforcement.ISTIO needs sidecars (issue 18)', () => {
     expect(() => Testing.synth(chart)).toThrow(/shop\/egress: namespace shop runs the ambient data plane, whose pods have no sidecar/);
   });
 
+  test('a namespace labelled for ambient mode by hand is refused too', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new NamespaceIsolation(chart, 'baseline', { createNamespace: true, namespaceLabels: { 'istio.io/dataplane-mode': 'ambient' } });
+    const tier = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' } });
+    expect(() => new RestrictedEgress(chart, 'egress', { tier, fqdnEnforcement: FqdnEnforcement.ISTIO, allow }))
+      .toThrow('shop/egress: namespace shop runs the ambient data plane, whose pods have no sidecar');
+    expect(chart.node.tryFindChild('egress')).toBeUndefined();
+  });
+
   test('sidecar mode stays accepted', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     new MeshMtls(chart, 'mesh', { injection: MeshInjection.sidecar() });

@@ -112,7 +112,7 @@ export class ClusterIsolation extends Construct {
     this.name = name;
     this.exemptNamespaces = exempt;
     this.metadataEndpointAccess = access;
-    model.addClusterBaseline({ exemptNamespaces: exempt, declaredBy: this });
+    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, declaredBy: this });
 
     const intents = [
       ...access.map((a) => accessPolicy(name, adminPriority, a)),

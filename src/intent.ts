@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import type { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { IPeer } from './peer';
 import { Port } from './port';
 
@@ -86,6 +87,8 @@ interface NameClaim {
 export interface ClusterBaseline {
   /** The namespaces the guardrails leave alone. */
   readonly exemptNamespaces: string[];
+  /** The pods that keep access to the cloud metadata endpoint. */
+  readonly metadataEndpointAccess: MetadataEndpointAccess[];
   /** The construct that declared it (for errors). */
   readonly declaredBy: IConstruct;
 }

@@ -7,6 +7,7 @@ import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
+import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { checkDns1123Label, checkDns1123Subdomain } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { IPeer, Peer } from './peer';
@@ -159,7 +160,21 @@ export class RestrictedEgress extends Construct {
       }
     }
     this.enforcementObjects = enforcer ? enforcer.render(this, request, fqdnPeers).objects : [];
-    this.node.addValidation({ validate: () => this.isolatedNamespaceDestinations(model) });
+    this.node.addValidation({ validate: () => [...this.isolatedNamespaceDestinations(model), ...this.metadataBehindGuardrail(model, props)] });
+  }
+
+  /**
+   * `allowMetadataEndpoint` under a ClusterIsolation whose Admin deny covers the pods: the NetworkPolicy
+   * rule would be dead unless the guardrail names the pods as an exception.
+   */
+  private metadataBehindGuardrail(model: IntentModel, props: RestrictedEgressProps): string[] {
+    const guardrails = model.clusterBaseline;
+    if (!props.allowMetadataEndpoint || !guardrails) return [];
+    return this.targets.filter((t) => model.clusterIsolates(t.namespace) && !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
+      .map((t) => netsecError(this, `${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
+        t.toString(), IsolatedTier.isIsolatedTier(t)
+          ? `Add MetadataEndpointAccess.pods("${t.namespace}", ${JSON.stringify(t.podLabels)}) to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`
+          : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`).message);
   }
 
   /**
@@ -183,6 +198,14 @@ export class RestrictedEgress extends Construct {
     }
     return errors;
   }
+}
+
+/** True when a metadata exception covers every pod of the target: its namespace, and labels the target's pods all carry. */
+function coversTarget(access: MetadataEndpointAccess, target: IsolatedPods): boolean {
+  if (access.namespace !== target.namespace) return false;
+  if (!access.podLabels) return true;
+  if (!IsolatedTier.isIsolatedTier(target)) return false;
+  return Object.entries(access.podLabels).every(([key, value]) => target.podLabels[key] === value);
 }
 
 /** Every tier and peer construct must belong to the app of `scope`: a flow cannot join two apps. */

@@ -169,6 +169,32 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
   });
 });
 
+describe('ClusterIsolation: the metadata guardrail and allowMetadataEndpoint agree', () => {
+  function build(access: MetadataEndpointAccess[], namespace = 'monitoring') {
+    const app = Testing.app();
+    new ClusterIsolation(platform(app), 'guardrails', { exemptNamespaces: ['kube-system'], metadataEndpointAccess: access });
+    const chart = new Chart(app, 'mon', { namespace });
+    const agent = new IsolatedTier(chart, 'agent', { podLabels: { app: 'agent', team: 'obs' } });
+    new RestrictedEgress(chart, 'egress', { tier: agent, allow: [], allowMetadataEndpoint: true });
+    return chart;
+  }
+
+  test('without an exception for the pods, allowMetadataEndpoint would be dead: synthesis fails with the exception to add', () => {
+    expect(() => Testing.synth(build([]))).toThrow('mon/egress: cluster/guardrails denies the metadata endpoint to tier monitoring/agent before any NetworkPolicy, so allowMetadataEndpoint would have no effect ("tier monitoring/agent"). '
+      + 'Add MetadataEndpointAccess.pods("monitoring", {"app":"agent","team":"obs"}) to the ClusterIsolation\'s metadataEndpointAccess, or drop allowMetadataEndpoint.');
+    expect(() => Testing.synth(build([MetadataEndpointAccess.pods('monitoring', { app: 'other' })]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);
+    expect(() => Testing.synth(build([MetadataEndpointAccess.namespace('elsewhere')]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);
+  });
+
+  test('an exception by namespace, or by labels every pod of the tier carries, lets the NetworkPolicy decide; exempt namespaces need none', () => {
+    for (const access of [[MetadataEndpointAccess.namespace('monitoring')], [MetadataEndpointAccess.pods('monitoring', { app: 'agent' })]]) {
+      const egress = findObject(synthValid(build(access)), 'NetworkPolicy', 'agent', 'monitoring').spec.egress;
+      expect(egress[egress.length - 1]).toEqual({ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }, { ipBlock: { cidr: 'fd00:ec2::254/128' } }], ports: [{ port: 80, protocol: 'TCP' }] });
+    }
+    expect(objectsOfKind(synthValid(build([], 'kube-system')), 'NetworkPolicy')).toHaveLength(1);
+  });
+});
+
 describe('ClusterIsolation: bad input (path, value, fix; nothing left behind, a retry works)', () => {
   const cases: { name: string; props: () => any; message: string }[] = [
     { name: 'exemptNamespaces not a list', props: () => ({ exemptNamespaces: 'kube-system' }), message: 'cluster/guardrails: exemptNamespaces must be a list of namespace names ("kube-system"). Pass e.g. exemptNamespaces: ["kube-system"].' },

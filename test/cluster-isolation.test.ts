@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import { ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceIsolation, Peer, Port, RestrictedEgress } from '../src';
 import { findObject, objectsOfKind, synthValid, validateAll } from './util';
 import { Reachability } from '../src/analysis';
@@ -166,6 +167,39 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
     expect(findObject(objects, 'NetworkPolicy', 'monitoring', 'monitoring').spec.ingress).toEqual([
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9091, protocol: 'TCP' }] },
     ]);
+  });
+});
+
+describe('ClusterIsolation: property, random tiers with one-sided isolation keep exactly their flows', () => {
+  const tierSpec = fc.record({ inB: fc.boolean(), direction: fc.constantFrom('both', 'ingress-only', 'egress-only') });
+  const flowSpec = fc.record({ from: fc.nat(4), to: fc.nat(4) });
+
+  test('every declared flow is allowed on both sides, nothing else between the tiers, every policy isolates both ways', () => {
+    fc.assert(fc.property(fc.array(tierSpec, { minLength: 5, maxLength: 5 }), fc.array(flowSpec, { maxLength: 8 }), (specs, flows) => {
+      const app = Testing.app();
+      new ClusterIsolation(platform(app), 'guardrails', { exemptNamespaces: ['kube-system'] });
+      const chart = new Chart(app, 'apps', { namespace: 'a' });
+      const tiers = specs.map((spec, i) => new IsolatedTier(chart, `t${i}`, {
+        podLabels: { app: `t${i}` },
+        namespace: spec.inB ? 'b' : 'a',
+        ports: [Port.tcp(8080)],
+        isolateIngress: spec.direction !== 'egress-only',
+        isolateEgress: spec.direction !== 'ingress-only',
+      }));
+      const declared = new Set<string>();
+      for (const { from, to } of flows.filter((f) => f.from !== f.to)) {
+        tiers[to].allowFrom(tiers[from], Port.tcp(8080));
+        declared.add(`${from}->${to}`);
+      }
+      const r = Reachability.fromChart(chart);
+      const pod = (i: number) => ({ namespace: tiers[i].namespace, pod: `t${i}` });
+      for (let from = 0; from < tiers.length; from++) {
+        for (let to = 0; to < tiers.length; to++) {
+          if (from !== to) expect([from, to, r.isAllowed(pod(from), pod(to), Port.tcp(8080))]).toEqual([from, to, declared.has(`${from}->${to}`)]);
+        }
+      }
+      for (const policy of objectsOfKind(synthValid(chart), 'NetworkPolicy')) expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    }), { numRuns: 25, seed: 15 });
   });
 });
 

@@ -129,15 +129,15 @@ export class ClusterIsolation extends Construct {
 
 /** An exception: the pods' metadata traffic skips the rest of the Admin tier, so their NetworkPolicies decide. */
 function accessPolicy(base: string, priority: number, access: MetadataEndpointAccess): ClusterPolicyIntent {
-  const identity = access.podLabels ? `${access.namespace}/${describeSelector({ matchLabels: access.podLabels })}` : access.namespace;
+  const identity = access.podLabels ? `${access.namespaceName}/${describeSelector({ matchLabels: access.podLabels })}` : access.namespaceName;
   const labelValues = Object.values(access.podLabels ?? {});
   return {
-    name: toDistinctDnsLabel([base, 'metadata-access', access.namespace, ...labelValues], identity),
+    name: toDistinctDnsLabel([base, 'metadata-access', access.namespaceName, ...labelValues], identity),
     tier: ClusterTier.ADMIN,
     priority,
     subject: access.podLabels
-      ? { pods: { namespaceSelector: namespaceNamed(access.namespace), podSelector: { matchLabels: access.podLabels } } }
-      : { namespaces: namespaceNamed(access.namespace) },
+      ? { pods: { namespaceSelector: namespaceNamed(access.namespaceName), podSelector: { matchLabels: access.podLabels } } }
+      : { namespaces: namespaceNamed(access.namespaceName) },
     egress: [{ name: 'pass-metadata-endpoint', action: ClusterAction.PASS, peers: [{ networks: METADATA_NETWORKS }] }],
   };
 }
@@ -227,8 +227,8 @@ function checkAccess(path: string, access: MetadataEndpointAccess[] | undefined,
     if (!(entry instanceof MetadataEndpointAccess)) {
       throw netsecError(where, 'holds something that is not a MetadataEndpointAccess', String(entry), 'Use MetadataEndpointAccess.namespace() or MetadataEndpointAccess.pods().');
     }
-    if (exempt.includes(entry.namespace)) {
-      throw netsecError(where, `namespace ${entry.namespace} is exempt, so the guardrail does not apply there anyway`, entry.toString(),
+    if (exempt.includes(entry.namespaceName)) {
+      throw netsecError(where, `namespace ${entry.namespaceName} is exempt, so the guardrail does not apply there anyway`, entry.toString(),
         'Remove the exception, or stop exempting the namespace.');
     }
     if (seen.has(entry.toString())) throw netsecError(where, 'an exception is listed twice', entry.toString(), 'List each exception once.');

@@ -39,18 +39,18 @@ export class MetadataEndpointAccess {
     return new MetadataEndpointAccess(checkedNamespace, labels);
   }
 
-  /** The namespace of the pods. */
-  public readonly namespace: string;
+  /** The namespace of the pods (not `namespace`, which names the factory in every jsii language). */
+  public readonly namespaceName: string;
   /** The pods' labels; undefined for the whole namespace. */
   public readonly podLabels?: { [key: string]: string };
 
   private constructor(namespace: string, podLabels?: { [key: string]: string }) {
-    this.namespace = namespace;
+    this.namespaceName = namespace;
     this.podLabels = podLabels;
   }
 
   /** `namespace karpenter` or `pods app=aws-node in kube-system`. */
   public toString(): string {
-    return this.podLabels ? `pods ${describeSelector({ matchLabels: this.podLabels })} in ${this.namespace}` : `namespace ${this.namespace}`;
+    return this.podLabels ? `pods ${describeSelector({ matchLabels: this.podLabels })} in ${this.namespaceName}` : `namespace ${this.namespaceName}`;
   }
 }

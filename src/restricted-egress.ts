@@ -202,7 +202,7 @@ export class RestrictedEgress extends Construct {
 
 /** True when a metadata exception covers every pod of the target: its namespace, and labels the target's pods all carry. */
 function coversTarget(access: MetadataEndpointAccess, target: IsolatedPods): boolean {
-  if (access.namespace !== target.namespace) return false;
+  if (access.namespaceName !== target.namespace) return false;
   if (!access.podLabels) return true;
   if (!IsolatedTier.isIsolatedTier(target)) return false;
   return Object.entries(access.podLabels).every(([key, value]) => target.podLabels[key] === value);

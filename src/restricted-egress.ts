@@ -4,7 +4,7 @@ import { cidrContains, parseCidr, ParsedCidr } from './cidr';
 import { Destination, DestinationKind } from './destination';
 import { netsecError } from './errors';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
-import { FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
+import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
@@ -146,6 +146,7 @@ export class RestrictedEgress extends Construct {
     const request: FqdnEgressRequest = {
       baseName: name, targets, clusterDomain, fqdns: mergeFqdns(destinations), ipEntries: ipEntries(destinations), model,
     };
+    if (enforcer) checkDistinctObjectNames(path, request);
     enforcer?.check(path, request);
     super(scope, id);
     this.name = name;
@@ -197,6 +198,20 @@ export class RestrictedEgress extends Construct {
         destination.toString(), fix).message);
     }
     return errors;
+  }
+}
+
+/** Two targets whose enforcement objects would share a namespace and name (tiers with one name) cannot both get one. */
+function checkDistinctObjectNames(path: string, request: FqdnEgressRequest): void {
+  const seen = new Map<string, IsolatedPods>();
+  for (const target of request.targets) {
+    const key = `${target.namespace}/${enforcementObjectName(request, target)}`;
+    const other = seen.get(key);
+    if (other) {
+      throw netsecError(path, `${other} and ${target} would get enforcement objects of the same name`, key,
+        'Give the tiers distinct names, or restrict them in separate RestrictedEgress constructs.');
+    }
+    seen.set(key, target);
   }
 }
 

@@ -272,6 +272,17 @@ describe('FQDN enforcement: bad input (path, value, fix; nothing left behind)', 
     expect(IntentModel.of(chart).flows).toHaveLength(flows);
   });
 
+  test.each([FqdnEnforcement.CILIUM, FqdnEnforcement.ISTIO])('%s: two tiers of one name in one namespace are refused before anything is built', (enforcement) => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const a = new IsolatedTier(chart, 'a', { podLabels: { app: 'a' }, name: 'same' });
+    const b = new IsolatedTier(chart, 'b', { podLabels: { app: 'b' }, name: 'same' });
+    const before = [...chart.node.children];
+    expect(() => new RestrictedEgress(chart, 'egress', { tiers: [a, b], fqdnEnforcement: enforcement, allow: [Destination.fqdn('api.example.com', Port.tcp(443))] }))
+      .toThrow('shop/egress: tier shop/same and tier shop/same would get enforcement objects of the same name ("shop/egress-same"). Give the tiers distinct names, or restrict them in separate RestrictedEgress constructs.');
+    expect(chart.node.children).toEqual(before);
+    expect(IntentModel.of(chart).flows).toEqual([]);
+  });
+
   test.each([
     ['API.example.com', 'must be lower case'],
     ['api.example.com.', 'must not end with "."'],

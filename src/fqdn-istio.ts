@@ -7,7 +7,7 @@ import type { ServiceEntrySpec } from './imports/networking.istio.io';
 import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
 import { MeshInjection } from './mesh-injection';
-import { toDnsLabel } from './names';
+import { toDistinctDnsLabel, toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { IPeer, PeerConfig } from './peer';
 import { Port, Protocol } from './port';
@@ -101,7 +101,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
     for (const namespace of namespaces) {
       const dns = request.targets.filter((t) => t.namespace === namespace).flatMap(dnsIpEntries);
       this.hosts.set(namespace, [
-        ...request.fqdns.map((f) => this.fqdnServiceEntry(request.baseName, namespace, f)),
+        ...request.fqdns.map((f) => this.fqdnServiceEntry(serviceEntryName(request, f.hostname), namespace, f)),
         ...mergeIp([...request.ipEntries, ...dns]).map((e) => this.ipServiceEntry(request.baseName, namespace, e)),
       ]);
     }
@@ -128,8 +128,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
     return this.registrations.get(namespace) ?? [];
   }
 
-  private fqdnServiceEntry(baseName: string, namespace: string, entry: FqdnEntry): string {
-    const name = toDnsLabel([baseName, entry.hostname.replace(/^\*\./, 'wildcard.')]);
+  private fqdnServiceEntry(name: string, namespace: string, entry: FqdnEntry): string {
     const wildcard = entry.hostname.startsWith('*.');
     const numbers = [...new Set(entry.ports.map((p) => p.startPort!))].sort((a, b) => a - b);
     this.serviceEntry(name, namespace, {
@@ -231,6 +230,16 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
     }
     return errors;
   }
+}
+
+/**
+ * The ServiceEntry name of a host: readable (`<base>-api-stripe-com`), and with a hash of the host only
+ * when another host of the same allowlist flattens to the same name (`a.b.example.com`, `a-b.example.com`).
+ */
+function serviceEntryName(request: FqdnEgressRequest, hostname: string): string {
+  const plain = (host: string) => toDnsLabel([request.baseName, host.replace(/^\*\./, 'wildcard.')]);
+  const shared = request.fqdns.filter((f) => plain(f.hostname) === plain(hostname)).length > 1;
+  return shared ? toDistinctDnsLabel([request.baseName, hostname.replace(/^\*\./, 'wildcard.')], hostname) : plain(hostname);
 }
 
 /** The DNS servers of a group that are IP blocks: TCP DNS to them passes the sidecar. */

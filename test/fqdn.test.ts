@@ -222,6 +222,28 @@ describe('FqdnEnforcement.ISTIO needs sidecars (issue 18)', () => {
     expect(chart.node.tryFindChild('egress')).toBeUndefined();
   });
 
+  test('hosts that flatten to one name get distinct ServiceEntry names instead of a construct-id crash', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const tier = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' } });
+    new RestrictedEgress(chart, 'egress', {
+      tier,
+      fqdnEnforcement: FqdnEnforcement.ISTIO,
+      allow: [
+        Destination.fqdn('a.b.example.com', Port.tcp(443)), Destination.fqdn('a-b.example.com', Port.tcp(443)),
+        Destination.fqdn('*.example.org', Port.tcp(443)), Destination.fqdn('wildcard.example.org', Port.tcp(443)),
+        Destination.fqdn('api.stripe.com', Port.tcp(443)),
+      ],
+    });
+    const entries = objectsOfKind(synthValid(chart), 'ServiceEntry');
+    const names = entries.map((e) => e.metadata.name);
+    expect(new Set(names).size).toBe(5);
+    expect(names).toContain('egress-api-stripe-com');
+    for (const host of ['a.b.example.com', 'a-b.example.com', '*.example.org', 'wildcard.example.org']) {
+      const entry = entries.find((e) => e.spec.hosts[0] === host);
+      expect(entry.metadata.name).toMatch(/^egress-(a-b-example-com|wildcard-example-org)-[0-9a-f]{8}$/);
+    }
+  });
+
   test('sidecar mode stays accepted', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     new MeshMtls(chart, 'mesh', { injection: MeshInjection.sidecar() });

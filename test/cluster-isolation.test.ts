@@ -257,6 +257,7 @@ describe('ClusterIsolation: bad input (path, value, fix; nothing left behind, a 
       props: () => ({ metadataEndpointAccess: [MetadataEndpointAccess.pods('a', { app: 'x' }), MetadataEndpointAccess.pods('a', { app: 'x' })] }),
       message: 'cluster/guardrails (metadataEndpointAccess): an exception is listed twice ("pods app=x in a"). List each exception once.',
     },
+    { name: 'exceptions that are not a list', props: () => ({ metadataEndpointAccess: MetadataEndpointAccess.namespace('a') }), message: 'cluster/guardrails (metadataEndpointAccess): must be a list ({"namespaceName":"a"}). Pass e.g. [MetadataEndpointAccess.pods("kube-system", { app: "aws-node" })].' },
     { name: 'an exception that is a plain string', props: () => ({ metadataEndpointAccess: ['kube-system'] }), message: 'cluster/guardrails (metadataEndpointAccess): holds something that is not a MetadataEndpointAccess ("kube-system").' },
     { name: 'a priority out of range', props: () => ({ adminPriority: 1000 }), message: 'cluster/guardrails: adminPriority must be an integer from 0 to 999 (the second policy of the tier takes the next value, at most 1000) (1000). Pass e.g. adminPriority: 500.' },
     { name: 'a fractional priority', props: () => ({ baselinePriority: 10.5 }), message: 'cluster/guardrails: baselinePriority must be an integer from 0 to 999' },

@@ -77,6 +77,18 @@ describe('renderFqdnEgressPolicy', () => {
     }
   });
 
+  test('a DNS block with excluded sub-blocks keeps them (toCIDRSet except)', () => {
+    const policy = renderFqdnEgressPolicy({
+      name: 'e',
+      namespace: 'shop',
+      podSelector: {},
+      fqdns: [{ hostname: 'x.example.com', ports: [Port.tcp(443)] }],
+      dnsServers: [{ peer: { ipBlock: { cidr: '10.0.0.0/24', excluded: ['10.0.0.128/25', '10.0.0.64/26'] } }, ports: [Port.udp(53)] }],
+    });
+    validateAll([policy]);
+    expect(policy.spec.egress[0].toCIDRSet).toEqual([{ cidr: '10.0.0.0/24', except: ['10.0.0.128/25', '10.0.0.64/26'] }]);
+  });
+
   test('DNS pods in every namespace, and selectors with expressions, keep their meaning', () => {
     const policy = renderFqdnEgressPolicy({
       name: 'egress',

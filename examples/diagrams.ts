@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { Reachability } from '../src';
+import { buildCiliumEgress } from './cilium-egress/main';
+import { buildClusterGuardrails } from './cluster-guardrails/main';
 import { buildComplete } from './complete/main';
 import { buildEgressLockdown } from './egress-lockdown/main';
 import { buildMeshMtls } from './mesh-mtls/main';
@@ -14,6 +16,8 @@ import { buildPublicWeb } from './public-web/main';
 import { buildThreeTier } from './three-tier/main';
 
 const BUILDERS: { [example: string]: (app: App) => unknown } = {
+  'cilium-egress': buildCiliumEgress,
+  'cluster-guardrails': buildClusterGuardrails,
   'complete': buildComplete,
   'egress-lockdown': buildEgressLockdown,
   'mesh-mtls': buildMeshMtls,

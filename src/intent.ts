@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import type { IsolatedPods } from './isolated-pods';
+import type { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { GroupScope, Selection, selectionOf } from './model/selection';
 import { describePeerConfig, IPeer, PeerConfig } from './peer';
 import { Port } from './port';
@@ -87,6 +88,30 @@ interface NameClaim {
   readonly owner: IConstruct;
 }
 
+/**
+ * Cluster-wide isolation (a `ClusterIsolation`): every pod of every namespace but the exempt ones is
+ * isolated in both directions by a Baseline ClusterNetworkPolicy, whatever NetworkPolicies exist.
+ */
+export interface ClusterBaseline {
+  /** The namespaces the guardrails leave alone. */
+  readonly exemptNamespaces: string[];
+  /** The pods that keep access to the cloud metadata endpoint. */
+  readonly metadataEndpointAccess: MetadataEndpointAccess[];
+  /** The construct that declared it (for errors). */
+  readonly declaredBy: IConstruct;
+}
+
+/**
+ * An egress allowlist enforced beyond NetworkPolicy (e.g. the Istio objects of a `RestrictedEgress`), so
+ * that enforcement points can find each other without scanning the construct tree.
+ */
+export interface EgressEnforcementRecord {
+  /** The construct that emits the enforcement objects. */
+  readonly enforcer: IConstruct;
+  /** The isolated groups of pods it restricts. */
+  readonly targets: IConstruct[];
+}
+
 const MODEL_ID = 'cdk8s-netsec.IntentModel';
 
 /**
@@ -113,6 +138,8 @@ export class IntentModel extends Construct {
   private readonly nameConflicts: { claim: NameClaim; first: NameClaim }[] = [];
   private readonly _services: ServiceRecord[] = [];
   private readonly baselines: { namespace: string; ingress: boolean; egress: boolean }[] = [];
+  private clusterWide?: ClusterBaseline;
+  private readonly enforcements: EgressEnforcementRecord[] = [];
   private readonly requiredIngressRules: RequiredTraffic[] = [];
   private readonly requiredEgressRules: RequiredTraffic[] = [];
   private readonly observers: IIntentObserver[] = [];
@@ -282,14 +309,42 @@ export class IntentModel extends Construct {
     this.baselines.push({ namespace, ingress: isolatesIngress, egress: isolatesEgress });
   }
 
-  /** True when a namespace baseline isolates ingress to every pod of `namespace`. */
-  public namespaceIsolatesIngress(namespace: string): boolean {
-    return this.baselines.some((b) => b.namespace === namespace && b.ingress);
+  /**
+   * Records cluster-wide isolation. There is at most one per app; the caller checks `clusterBaseline`
+   * first, so that it can refuse a second one before it builds anything.
+   */
+  public addClusterBaseline(baseline: ClusterBaseline): void {
+    this.clusterWide = baseline;
   }
 
-  /** True when a namespace baseline isolates egress from every pod of `namespace`. */
+  /** The cluster-wide isolation of the app, if any. */
+  public get clusterBaseline(): ClusterBaseline | undefined {
+    return this.clusterWide;
+  }
+
+  /** True when a cluster-wide baseline covers `namespace` (it is not exempt). */
+  public clusterIsolates(namespace: string): boolean {
+    return this.clusterWide !== undefined && !this.clusterWide.exemptNamespaces.includes(namespace);
+  }
+
+  /** True when a namespace or cluster-wide baseline isolates ingress to every pod of `namespace`. */
+  public namespaceIsolatesIngress(namespace: string): boolean {
+    return this.clusterIsolates(namespace) || this.baselines.some((b) => b.namespace === namespace && b.ingress);
+  }
+
+  /** True when a namespace or cluster-wide baseline isolates egress from every pod of `namespace`. */
   public namespaceIsolatesEgress(namespace: string): boolean {
-    return this.baselines.some((b) => b.namespace === namespace && b.egress);
+    return this.clusterIsolates(namespace) || this.baselines.some((b) => b.namespace === namespace && b.egress);
+  }
+
+  /** Records an egress allowlist enforced beyond NetworkPolicy. */
+  public addEgressEnforcement(record: EgressEnforcementRecord): void {
+    this.enforcements.push(record);
+  }
+
+  /** Every egress allowlist enforced beyond NetworkPolicy, in declaration order. */
+  public get egressEnforcements(): EgressEnforcementRecord[] {
+    return [...this.enforcements];
   }
 
   /**
@@ -305,6 +360,18 @@ export class IntentModel extends Construct {
     } else if (!first) {
       this.firstClaims.set(key, claim);
     }
+  }
+
+  /**
+   * The constructs that claimed a name of `kind` in `namespace`, in the order of their first claim: e.g.
+   * the isolated groups of pods of a namespace are the owners of its NetworkPolicies.
+   */
+  public claimOwners(kind: string, namespace: string): IConstruct[] {
+    const owners: IConstruct[] = [];
+    for (const claim of [...this.firstClaims.values(), ...this.nameConflicts.map((c) => c.claim)]) {
+      if (claim.kind === kind && claim.namespace === namespace && !owners.includes(claim.owner)) owners.push(claim.owner);
+    }
+    return owners;
   }
 
   /**
@@ -374,12 +441,16 @@ function labelsInclude(inner: { [key: string]: string }, outer: { [key: string]:
   return Object.entries(outer).every(([k, v]) => inner[k] === v);
 }
 
-/** The declared name closest to `name` by edit distance (at most 2 edits), if any. */
+/**
+ * The declared name closest to `name` by edit distance, if any is close enough to be a typo of it: one
+ * edit per four characters, at most two (`botique` for `boutique`; not `b` for `a`).
+ */
 function closestName(name: string, candidates: string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const candidate of [...candidates].sort()) {
     const distance = editDistance(name, candidate);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
+    const allowed = Math.min(2, Math.floor(Math.max(name.length, candidate.length) / 4));
+    if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
   }
   return best?.name;
 }

@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import { cidrContains, parseCidr, ParsedCidr } from './cidr';
 import { Destination, DestinationKind } from './destination';
 import { netsecError } from './errors';
-import { FqdnEgressRequest, FqdnEnforcement, fqdnEnforcer, FqdnEntry, IpEntry } from './fqdn';
+import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
+import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
+import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { checkDns1123Label, checkDns1123Subdomain } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { IPeer, Peer } from './peer';
@@ -110,6 +112,8 @@ export class RestrictedEgress extends Construct {
   public readonly destinations: Destination[];
   /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */
   public readonly enforcementObjects: ApiObject[];
+  // The same targets as the isolated groups they are, for the checks at synth.
+  private readonly groups: IsolatedPods[];
 
   /**
    * @param scope the parent construct
@@ -117,27 +121,39 @@ export class RestrictedEgress extends Construct {
    * @param props the configuration (`RestrictedEgressProps`)
    */
   public constructor(scope: Construct, id: string, props: RestrictedEgressProps) {
-    // Everything is checked before super() so that bad input leaves nothing half-built in the tree.
+    // All input is checked before super(), and nothing after it can fail: a refused RestrictedEgress
+    // leaves no child in the tree and no flow in the model, and a retry with the same id works.
     const path = `${scope.node.path}/${id}`;
+    if (props === null || typeof props !== 'object') {
+      throw netsecError(path, 'props are missing', props, 'Pass { tier, allow: [...] }.');
+    }
     const targets = resolveTargets(path, props);
     const destinations = checkDestinations(path, props);
+    checkSameApp(path, scope, targets, destinations);
     const internet = internetPeers(path, props);
+    if (props.fqdnEnforcement !== undefined && !Object.values(FqdnEnforcement).includes(props.fqdnEnforcement)) {
+      throw netsecError(path, 'fqdnEnforcement is not a known enforcement option', props.fqdnEnforcement,
+        `Use one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}.`);
+    }
     const enforcer = props.fqdnEnforcement !== undefined ? fqdnEnforcer(props.fqdnEnforcement) : undefined;
     // The FQDN L3 rule gets peers of its own, so that the enforcement point can tell them from IP destinations.
     const fqdnPeers = enforcer && destinations.some(isFqdn) ? enforcer.fqdnNetworkPeers(internetPeers(path, props)) : [];
     const name = props.name ?? defaultName(scope, id);
-    const badName = checkDns1123Label(name);
+    const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
     if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "egress".');
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    const badDomain = checkDns1123Subdomain(clusterDomain);
+    const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
     if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Pass the cluster\'s DNS domain, e.g. "cluster.local".');
+    const model = IntentModel.of(scope);
     const request: FqdnEgressRequest = {
-      baseName: name, targets, clusterDomain, fqdns: mergeFqdns(destinations), ipEntries: ipEntries(destinations),
+      baseName: name, targets, clusterDomain, fqdns: mergeFqdns(destinations), ipEntries: ipEntries(destinations), model,
     };
+    if (enforcer) checkDistinctObjectNames(path, request);
     enforcer?.check(path, request);
     super(scope, id);
     this.name = name;
     this.targets = targets;
+    this.groups = targets;
     this.destinations = destinations;
 
     for (const target of targets) {
@@ -148,25 +164,77 @@ export class RestrictedEgress extends Construct {
       }
     }
     this.enforcementObjects = enforcer ? enforcer.render(this, request, fqdnPeers).objects : [];
-    this.node.addValidation({ validate: () => this.isolatedNamespaceDestinations() });
+    this.node.addValidation({ validate: () => [...this.isolatedNamespaceDestinations(model), ...this.metadataBehindGuardrail(model, props)] });
   }
 
-  /** A namespace destination isolated by a NamespaceIsolation of this app would stay closed on its ingress side. */
-  private isolatedNamespaceDestinations(): string[] {
-    const model = IntentModel.of(this);
-    const isolations = this.node.root.node.findAll().filter((c): c is NamespaceIsolation => c instanceof NamespaceIsolation);
+  /**
+   * `allowMetadataEndpoint` under a ClusterIsolation whose Admin deny covers the pods: the NetworkPolicy
+   * rule would be dead unless the guardrail names the pods as an exception.
+   */
+  private metadataBehindGuardrail(model: IntentModel, props: RestrictedEgressProps): string[] {
+    const guardrails = model.clusterBaseline;
+    if (!props.allowMetadataEndpoint || !guardrails) return [];
+    return this.groups.filter((t) => model.clusterIsolates(t.namespace) && !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
+      .map((t) => netsecError(this, `${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
+        t.toString(), IsolatedTier.isIsolatedTier(t)
+          ? `Add MetadataEndpointAccess.pods("${t.namespace}", ${JSON.stringify(t.podLabels)}) to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`
+          : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`).message);
+  }
+
+  /**
+   * A namespace destination whose namespace denies ingress (a NamespaceIsolation, or the ClusterIsolation
+   * of the app) stays closed on its ingress side unless the flow goes to the namespace's isolation.
+   */
+  private isolatedNamespaceDestinations(model: IntentModel): string[] {
     const errors: string[] = [];
     for (const destination of this.destinations.filter((d) => d.kind === DestinationKind.NAMESPACE)) {
       const namespace = destination.networkPeer!.toPeerConfig().namespace!;
-      for (const isolation of isolations.filter((i) => i.namespace === namespace && i.isolatesIngress)) {
-        const open = this.targets.every((t) => model.flowsTo(isolation).some((f) => f.source === t));
-        if (!open) {
-          errors.push(netsecError(this, `namespace ${namespace} denies ingress through ${isolation.node.path}, so Destination.namespace() would open only the egress side`,
-            destination.toString(), 'Pass the isolation instead, Destination.peer(isolation, ...ports), which writes both sides.').message);
-        }
-      }
+      if (!model.namespaceIsolatesIngress(namespace)) continue;
+      const isolations = model.claimOwners('NetworkPolicy', namespace)
+        .filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation && o.isIngressIsolated());
+      const open = this.groups.every((t) => model.flowsFrom(t).some((f) => isolations.includes(f.destination as NamespaceIsolation)));
+      if (open) continue;
+      const by = isolations.length > 0 ? isolations[0].node.path : model.clusterBaseline!.declaredBy.node.path;
+      const fix = isolations.length > 0 ? 'Pass the isolation instead, Destination.peer(isolation, ...ports), which writes both sides.'
+        : `Add a NamespaceIsolation for ${namespace} and pass it, Destination.peer(isolation, ...ports), which writes both sides; or exempt the namespace.`;
+      errors.push(netsecError(this, `namespace ${namespace} denies ingress through ${by}, so Destination.namespace() would open only the egress side`,
+        destination.toString(), fix).message);
     }
     return errors;
+  }
+}
+
+/** Two targets whose enforcement objects would share a namespace and name (tiers with one name) cannot both get one. */
+function checkDistinctObjectNames(path: string, request: FqdnEgressRequest): void {
+  const seen = new Map<string, IsolatedPods>();
+  for (const target of request.targets) {
+    const key = `${target.namespace}/${enforcementObjectName(request, target)}`;
+    const other = seen.get(key);
+    if (other) {
+      throw netsecError(path, `${other} and ${target} would get enforcement objects of the same name`, key,
+        'Give the tiers distinct names, or restrict them in separate RestrictedEgress constructs.');
+    }
+    seen.set(key, target);
+  }
+}
+
+/** True when a metadata exception covers every pod of the target: its namespace, and labels the target's pods all carry. */
+function coversTarget(access: MetadataEndpointAccess, target: IsolatedPods): boolean {
+  if (access.namespaceName !== target.namespace) return false;
+  if (!access.podLabels) return true;
+  if (!IsolatedTier.isIsolatedTier(target)) return false;
+  return Object.entries(access.podLabels).every(([key, value]) => target.podLabels[key] === value);
+}
+
+/** Every tier and peer construct must belong to the app of `scope`: a flow cannot join two apps. */
+function checkSameApp(path: string, scope: Construct, targets: IsolatedPods[], destinations: Destination[]): void {
+  const candidates: unknown[] = [...targets, ...destinations.map((d) => d.networkPeer)];
+  const constructs = candidates.filter((c): c is Construct => c instanceof Construct);
+  for (const construct of constructs) {
+    if (construct.node.root !== scope.node.root) {
+      throw netsecError(path, 'a tier or destination belongs to another cdk8s app', construct.node.path,
+        'Use tiers of the same App, or Peer.pods() for pods managed elsewhere.');
+    }
   }
 }
 

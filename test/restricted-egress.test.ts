@@ -4,6 +4,7 @@ import { findObject, objectsOfKind, synthValid } from './util';
 import { Reachability } from '../src/analysis';
 import { Destination } from '../src/destination';
 import { FqdnEnforcement } from '../src/fqdn';
+import { IntentModel } from '../src/intent';
 import { RestrictedEgress } from '../src/restricted-egress';
 
 const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
@@ -326,7 +327,7 @@ describe('RestrictedEgress: bad input', () => {
   test('an FQDN destination without an enforcement option says which options exist', () => {
     const { chart, apiTier } = setup();
     expect(() => new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [Destination.fqdn('api.stripe.com', Port.tcp(443))] }))
-      .toThrow(/^shop\/egress: an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only \("api\.stripe\.com"\)\. Set fqdnEnforcement to one of: FqdnEnforcement\.ISTIO; or allow the service's published address ranges with Destination\.cidr\(\)\.$/);
+      .toThrow(/^shop\/egress: an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only \("api\.stripe\.com"\)\. Set fqdnEnforcement to one of: FqdnEnforcement\.ISTIO, FqdnEnforcement\.CILIUM; or allow the service's published address ranges with Destination\.cidr\(\)\.$/);
     expect(chart.node.tryFindChild('egress')).toBeUndefined();
   });
 
@@ -388,6 +389,51 @@ describe('RestrictedEgress: bad input', () => {
     const { chart, apiTier, db } = setup();
     expect(() => new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [Destination.tier(db, Port.tcp(3306))] }))
       .toThrow(/^shop\/egress: tier data\/db does not serve TCP 3306 \("TCP 3306"\)\. Allow one of the ports the tier serves \(TCP 5432\)/);
+    expect(chart.node.tryFindChild('egress')).toBeUndefined();
+  });
+});
+
+describe('RestrictedEgress: all-or-nothing (issue 13)', () => {
+  test('a bad destination after good ones leaves no child, no flow and no rule; a retry with the same id works', () => {
+    const { chart, apiTier, db } = setup();
+    const children = [...chart.node.children];
+    const model = IntentModel.of(chart);
+    expect(() => new RestrictedEgress(chart, 'egress', {
+      tier: apiTier,
+      allow: [Destination.tier(db, Port.tcp(5432)), Destination.cidr('198.51.100.0/24', Port.tcp(443)), Destination.cidr('169.254.169.254/32', Port.tcp(80))],
+    })).toThrow('shop/egress: the cloud metadata endpoint is named as a destination ("169.254.169.254/32"). Set allowMetadataEndpoint: true instead');
+    expect(chart.node.children).toEqual(children);
+    expect(model.flows).toEqual([]);
+    expect(egressOf(synthValid(chart))).toEqual([KUBE_DNS]);
+
+    new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [Destination.tier(db, Port.tcp(5432))] });
+    expect(model.flows).toHaveLength(1);
+    expect(findObject(synthValid(chart), 'NetworkPolicy', 'db', 'data').spec.ingress).toHaveLength(1);
+  });
+
+  test('a destination tier of another app is refused at the call, before any flow is written', () => {
+    const { chart, apiTier } = setup();
+    const otherChart = new Chart(Testing.app(), 'other', { namespace: 'other' });
+    const foreign = new IsolatedTier(otherChart, 'foreign', { podLabels: { app: 'foreign' } });
+    expect(() => new RestrictedEgress(chart, 'egress', {
+      tier: apiTier, allow: [Destination.cidr('198.51.100.0/24', Port.tcp(443)), Destination.tier(foreign)],
+    })).toThrow('shop/egress: a tier or destination belongs to another cdk8s app ("other/foreign"). Use tiers of the same App, or Peer.pods() for pods managed elsewhere.');
+    expect(chart.node.tryFindChild('egress')).toBeUndefined();
+    expect(IntentModel.of(chart).flows).toEqual([]);
+    expect(IntentModel.of(otherChart).flows).toEqual([]);
+  });
+
+  test('a target tier of another app is refused the same way', () => {
+    const { chart } = setup();
+    const foreign = new IsolatedTier(new Chart(Testing.app(), 'other', { namespace: 'other' }), 'foreign', { podLabels: { app: 'foreign' } });
+    expect(() => new RestrictedEgress(chart, 'egress', { tier: foreign, allow: [Destination.cidr('198.51.100.0/24', Port.tcp(443))] }))
+      .toThrow('shop/egress: a tier or destination belongs to another cdk8s app ("other/foreign").');
+    expect(chart.node.tryFindChild('egress')).toBeUndefined();
+  });
+
+  test('missing props from JavaScript are refused with the fix', () => {
+    const { chart } = setup();
+    expect(() => new RestrictedEgress(chart, 'egress', undefined as any)).toThrow('shop/egress: props are missing (undefined). Pass { tier, allow: [...] }.');
     expect(chart.node.tryFindChild('egress')).toBeUndefined();
   });
 });

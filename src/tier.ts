@@ -143,6 +143,7 @@ export class IsolatedTier extends IsolatedPods {
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;
+    this.model.addEndpoint({ namespace: this.namespace, podLabels, owner: this });
   }
 
   /** The tier as a peer: its pod labels in its namespace. */

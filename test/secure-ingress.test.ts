@@ -14,7 +14,7 @@ describe('SecureIngress', () => {
   test('the DESIGN call: TLS wiring, hardened Service, controller-only policy, ACME solver allowance', () => {
     const { chart, web } = setup();
     const ingress = new SecureIngress(chart, 'public', {
-      host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ingressClassName: 'nginx',
+      host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx(),
     });
     const objects = synthValid(chart);
     const ing = findObject(objects, 'Ingress', 'public');
@@ -213,14 +213,14 @@ describe('SecureIngress', () => {
       ['a port the tier does not serve', () => ({ port: Port.tcp(9090) }), /^shop\/public: port is not served by the backend tier shop\/web \("TCP 9090"\)\. Use one of the tier's ports \(TCP 8080\)/],
       ['a UDP port', () => ({ port: Port.udp(8080) }), /port must be one numeric TCP port.*\("UDP 8080"\)/],
       ['a port range', () => ({ port: Port.tcpRange(8080, 8081) }), /port must be one numeric TCP port/],
-      ['no TLS source', () => ({ clusterIssuer: undefined }), /^shop\/public: no TLS source is given \(\{\}\)\. Pass exactly one of clusterIssuer/],
+      ['no TLS source', () => ({ clusterIssuer: undefined }), /^shop\/public: no TLS source is given \(undefined\)\. Pass exactly one of clusterIssuer/],
       ['two TLS sources', () => ({ issuer: 'ca' }), /more than one TLS source is given \(clusterIssuer, issuer\)/],
       ['a wildcard with HTTP-01', () => ({ host: '*.example.com' }), /ACME HTTP-01 cannot validate a wildcard host \("\*.example.com"\)\. Use an issuer that solves DNS-01/],
-      ['acmeHttp01 with a Secret', () => ({ clusterIssuer: undefined, tlsSecretName: 'tls', acmeHttp01: false }), /acmeHttp01 and certificate apply only when a Certificate is issued/],
-      ['acmeHttp01 with a reference', () => ({ clusterIssuer: undefined, issuerReference: IssuerReference.clusterIssuer('x'), acmeHttp01: true }), /acmeHttp01 is set next to issuerReference/],
+      ['acmeHttp01 with a Secret', () => ({ clusterIssuer: undefined, tlsSecretName: 'tls', acmeHttp01: false }), /^shop\/public: acmeHttp01 applies only next to clusterIssuer or issuer \(false\)\. Say it on the source/],
+      ['acmeHttp01 with a reference', () => ({ clusterIssuer: undefined, issuerReference: IssuerReference.clusterIssuer('x'), acmeHttp01: true }), /^shop\/public: acmeHttp01 applies only next to clusterIssuer or issuer \(true\)/],
       ['an invalid issuer name', () => ({ clusterIssuer: 'Lets Encrypt' }), /^shop\/public: clusterIssuer must be a DNS-1123 subdomain/],
       ['a class the controller does not serve', () => ({ ingressClassName: 'traefik' }), /ingressClassName is not the class of the ingress controller nginx .*\("traefik"\)\. Pass the controller that serves it/],
-      ['sourceRanges without ingress-nginx', () => ({ sourceRanges: ['10.0.0.0/8'], controller: IngressController.custom({ className: 'x', namespace: 'x', podLabels: { app: 'x' } }) }), /sourceRanges needs ingress-nginx/],
+      ['sourceRanges without ingress-nginx', () => ({ sourceRanges: ['10.0.0.0/8'], controller: IngressController.custom({ className: 'x', namespace: 'x', podLabels: { app: 'x' } }) }), /^shop\/public: sourceRanges needs a controller with a source allowlist annotation; the ingress controller x .* has none the library writes \(\["10.0.0.0\/8"\]\)\. Restrict sources at/],
       ['an empty sourceRanges', () => ({ sourceRanges: [] }), /sourceRanges is empty/],
       ['a bad source range', () => ({ sourceRanges: ['10.0.0.1/8'] }), /cidr has host bits set/],
       ['a backend of another kind', () => ({ backend: new Chart(Testing.app(), 'x') }), /backend must be an IsolatedTier, a cdk8s-plus workload or a cdk8s-plus Service \("x"\)/],
@@ -233,7 +233,7 @@ describe('SecureIngress', () => {
       const { chart } = setup();
       const open = new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false });
       secure(chart, { backend: open });
-      expect(() => Testing.synth(chart)).toThrow(/shop\/public: tier shop\/open does not isolate ingress, so any pod could reach the backend, not only the controller \("shop\/open"\)\. Leave isolateIngress/);
+      expect(() => Testing.synth(chart)).toThrow(/shop\/public: tier shop\/open does not isolate ingress, so any pod could reach the backend, not only the edge \("shop\/open"\)\. Leave isolateIngress/);
       new NamespaceIsolation(chart, 'baseline');
       expect(findObject(synthValid(chart), 'NetworkPolicy', 'open').spec.ingress).toEqual([{ from: [NGINX_PEER], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     });

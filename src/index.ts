@@ -28,6 +28,13 @@ export { IssuerKind, IssuerReference, KeyAlgorithm, TlsCertificate } from './cer
 export type { CertificateOptions, ClusterIssuerReferenceOptions, IssuerReferenceOptions, TlsCertificateProps } from './certificate';
 export { AcmeClusterIssuer, PrivateCertificateAuthority } from './issuers';
 export type { AcmeClusterIssuerProps, PrivateCertificateAuthorityProps } from './issuers';
+export { TlsSource } from './tls-source';
+export type { ExistingSecretOptions, TlsIssuerOptions } from './tls-source';
+export { GatewayImplementation } from './gateway-implementation';
+export type { CustomGatewayImplementationProps, EnvoyGatewayOptions } from './gateway-implementation';
+export { SecureGateway } from './secure-gateway';
+export type { SecureGatewayProps } from './secure-gateway';
+export type { BackendTlsOptions } from './backend-tls';
 export { IngressController } from './ingress-controller';
 export type { IngressControllerProps, IngressNginxOptions } from './ingress-controller';
 export { ExternalTrafficPolicy, ServiceType, TierService } from './service';

@@ -9,6 +9,7 @@ import { App, Testing } from 'cdk8s';
 import { Reachability } from '../src';
 import { buildComplete } from './complete/main';
 import { buildEgressLockdown } from './egress-lockdown/main';
+import { buildGatewayEdge } from './gateway-edge/main';
 import { buildMeshMtls } from './mesh-mtls/main';
 import { buildPublicWeb } from './public-web/main';
 import { buildThreeTier } from './three-tier/main';
@@ -16,6 +17,7 @@ import { buildThreeTier } from './three-tier/main';
 const BUILDERS: { [example: string]: (app: App) => unknown } = {
   'complete': buildComplete,
   'egress-lockdown': buildEgressLockdown,
+  'gateway-edge': buildGatewayEdge,
   'mesh-mtls': buildMeshMtls,
   'public-web': buildPublicWeb,
   'three-tier': buildThreeTier,

@@ -36,7 +36,10 @@ export function buildComplete(app: App): Chart[] {
 
   const letsencrypt = new AcmeClusterIssuer(shop, 'letsencrypt', { email: 'ops@example.com' });
   new SecureIngress(shop, 'public', {
-    host: 'shop.example.com', backend: web, port: Port.tcp(8080), issuerReference: letsencrypt.issuer,
+    host: 'shop.example.com',
+    backend: web,
+    port: Port.tcp(8080),
+    issuerReference: letsencrypt.issuer,
     // Retired upstream; the mesh learns its service account (ingress-nginx) from here.
     controller: IngressController.ingressNginx(),
   });

@@ -66,7 +66,7 @@ export interface SecureGatewayProps {
  */
 export class SecureGateway extends Construct {
   /** True when `x` is a `SecureGateway`. */
-  public static isSecureGateway(x: unknown): x is SecureGateway {
+  public static isSecureGateway(x: any): x is SecureGateway {
     return x instanceof SecureGateway;
   }
 
@@ -184,12 +184,15 @@ export class SecureGateway extends Construct {
         throw netsecError(requester, `host is already served by gateway ${this.namespace}/${this.name} for ${taken.owner.node.path}`, hostname,
           'Route each host through a gateway once: serve both paths from one SecureIngress, or use another host.');
       }
-      const label = toDistinctDnsLabel([this.name, hostname.replace(/^\*\./, 'wildcard.')], hostname);
+      const readable = hostname.replace(/^\*\./, 'wildcard.');
+      // A Certificate and Secret per host, named after the gateway and the host (hashed: hosts flatten).
+      const certificateName = this.tls.secretName === undefined ? toDistinctDnsLabel([this.name, readable], hostname) : undefined;
       return {
         hostname,
-        name: toDistinctDnsLabel(['https', hostname.replace(/^\*\./, 'wildcard.')], hostname),
+        name: toDistinctDnsLabel(['https', readable], hostname),
         routeNamespace,
-        secretName: this.tls.secretName ?? toDnsLabel([label, 'tls']),
+        certificateName,
+        secretName: this.tls.secretName ?? `${certificateName}-tls`,
         secretNamespace: this.tls.secretName !== undefined && this.tls.secretNamespace !== this.namespace ? this.tls.secretNamespace : undefined,
       };
     });

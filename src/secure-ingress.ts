@@ -252,18 +252,17 @@ export class SecureIngress extends Construct {
     if (this.gateway) {
       this.apiObject = this.buildGatewayRoute(this.gateway, plan);
     } else {
-      this.apiObject = this.buildIngress(plan);
+      this.tlsSecretName = plan.tls!.secretName ?? toDnsLabel([plan.name, 'tls']);
+      this.apiObject = this.buildIngress(plan, this.tlsSecretName);
     }
     // The one rule that opens the backend: the edge's pods (namespace AND labels), on `port` only.
     const edge = this.gateway?.peer ?? plan.controller!.peer;
     this.backendTier.allowFrom(edge, plan.port);
   }
 
-  private buildIngress(plan: Plan): ApiObject {
+  private buildIngress(plan: Plan, secretName: string): ApiObject {
     const controller = plan.controller!;
     const tls = plan.tls!;
-    const secretName = tls.secretName ?? toDnsLabel([plan.name, 'tls']);
-    (this as { tlsSecretName?: string }).tlsSecretName = secretName;
     if (tls.issuerRef) {
       if (tls.acmeHttp01) admitAcmeSolvers(this, this.namespace, controller.peer);
       this.certificates.push(new TlsCertificate(this, 'Certificate', {
@@ -300,7 +299,7 @@ export class SecureIngress extends Construct {
       for (const listener of plan.listeners) {
         this.certificates.push(new TlsCertificate(this, `Certificate-${listener.name}`, {
           ...gateway._certificateOptions,
-          name: listener.secretName.replace(/-tls$/, ''),
+          name: listener.certificateName!,
           namespace: gateway.namespace,
           secretName: listener.secretName,
           dnsNames: [listener.hostname],

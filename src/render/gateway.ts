@@ -21,6 +21,8 @@ export interface HttpsListener {
   readonly name: string;
   readonly routeNamespace: string;
   readonly secretName: string;
+  /** The Certificate that writes the Secret; undefined for an existing Secret. */
+  readonly certificateName?: string;
   /** Set when the Secret is in another namespace than the Gateway. */
   readonly secretNamespace?: string;
 }

@@ -86,27 +86,37 @@ export class AcmeClusterIssuer extends Construct {
    */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
     super(scope, id);
-    this.name = props.name ?? defaultName(scope, id);
-    checkObjectName(this, 'name', this.name);
-    const server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
-    checkServer(this, server);
-    if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
-      throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
-    }
+    const name = props.name ?? defaultName(scope, id);
+    let server: string;
+    let ingressClassName: string;
+    let accountKey: string;
     const gateway = props.gateway;
-    if (gateway !== undefined) {
-      if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
-        throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
+    try {
+      checkObjectName(this, 'name', name);
+      server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
+      checkServer(this, server);
+      if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
+        throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
       }
-      if (props.ingressClassName !== undefined) {
-        throw netsecError(this, 'both ingressClassName and gateway are set', props.ingressClassName,
-          'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
+      if (gateway !== undefined) {
+        if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
+          throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
+        }
+        if (props.ingressClassName !== undefined) {
+          throw netsecError(this, 'both ingressClassName and gateway are set', props.ingressClassName,
+            'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
+        }
       }
+      ingressClassName = props.ingressClassName ?? 'nginx';
+      checkObjectName(this, 'ingressClassName', ingressClassName);
+      accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
+      checkObjectName(this, 'accountKeySecretName', accountKey);
+    } catch (e) {
+      // All-or-nothing: a refused issuer leaves nothing in the tree; a retry with the same id works.
+      scope.node.tryRemoveChild(id);
+      throw e;
     }
-    const ingressClassName = props.ingressClassName ?? 'nginx';
-    checkObjectName(this, 'ingressClassName', ingressClassName);
-    const accountKey = props.accountKeySecretName ?? toDnsLabel([this.name, 'account-key']);
-    checkObjectName(this, 'accountKeySecretName', accountKey);
+    this.name = name;
 
     IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
     this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });

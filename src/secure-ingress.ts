@@ -351,6 +351,13 @@ export class SecureIngress extends Construct {
               : `Set the TLS source and certificate options on the SecureGateway (${gateway.node.path}), or route through a controller.`);
         }
       }
+      // An HTTPRoute carries at most 16 hostnames and 64 path matches per rule.
+      if (hosts.length > 16) {
+        throw netsecError(this, 'more than 16 hosts for one HTTPRoute', hosts.length, 'Split the hosts over several SecureIngresses.');
+      }
+      if (paths.length > 64) {
+        throw netsecError(this, 'more than 64 paths for one HTTPRoute rule', paths.length, 'Route a common prefix instead, or split the paths over several SecureIngresses.');
+      }
       this.checkWildcardAcme(hosts, gateway.tls);
       const listeners = gateway._planListeners(this, hosts, namespace);
       const backendTls = props.backendTls === undefined ? undefined : resolveBackendTls(this.node.path, name, namespace, props.backendTls);

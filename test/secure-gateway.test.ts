@@ -161,6 +161,16 @@ describe('SecureGateway', () => {
     expect(listeners.every((l: any) => l.allowedRoutes.namespaces.from !== 'All')).toBe(true);
   });
 
+  test('more than 16 hosts on one gateway: the redirect route matches every host of the HTTP listener instead of listing them', () => {
+    const { chart, api, gw } = setup();
+    for (let i = 0; i < 17; i++) route(chart, gw, api, `h${i}.example.com`, `r${i}`);
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'Gateway', 'edge').spec.listeners).toHaveLength(18);
+    const redirect = findObject(objects, 'HTTPRoute', 'edge-https-redirect');
+    expect(redirect.spec.hostnames).toBeUndefined();
+    expect(redirect.spec.rules[0].backendRefs).toBeUndefined();
+  });
+
   test('an existing Secret in another namespace: no Certificate, a ReferenceGrant for exactly that Secret', () => {
     const { chart, api, gw } = setup({ clusterIssuer: undefined, tls: TlsSource.existingSecret('wildcard-tls', { namespace: 'certs' }) });
     route(chart, gw, api);
@@ -251,6 +261,9 @@ describe('SecureGateway', () => {
       ['backendTls without an issuer', { backendTls: {} }, /^shop\/r: backendTls.issuer must be an IssuerReference \("undefined"\)/],
       ['a gateway of another kind', { gateway: {} }, /^shop\/r: gateway must be a SecureGateway \("\[object Object\]"\)/],
       ['a wildcard host with HTTP-01', { host: '*.example.com' }, /^shop\/r: ACME HTTP-01 cannot validate a wildcard host \("\*.example.com"\)/],
+      ['more hosts than an HTTPRoute holds', { host: undefined, hosts: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) },
+        /^shop\/r: more than 16 hosts for one HTTPRoute \(17\)\. Split the hosts over several SecureIngresses/],
+      ['more paths than an HTTPRoute rule holds', { paths: Array.from({ length: 65 }, (_, i) => `/p${i}`) }, /^shop\/r: more than 64 paths for one HTTPRoute rule \(65\)/],
     ])('%s', (_what, extra, message) => {
       const { chart, api, gw } = setup();
       const before = chart.node.findAll().length;

@@ -11,6 +11,8 @@ import { gatewayApi } from './l1';
  */
 
 const GROUP = 'gateway.networking.k8s.io';
+/** The most hostnames one HTTPRoute may list. */
+const MAX_ROUTE_HOSTNAMES = 16;
 
 /** The HTTP listener's name: the one listener on port 80, which only redirects. */
 export const HTTP_LISTENER = 'http';
@@ -96,10 +98,12 @@ export function renderRedirectRoute(scope: Construct, id: string, name: string, 
     metadata: { name, namespace: gateway.namespace },
     spec: Lazy.any({
       produce: () => {
+        // The hosts, when an HTTPRoute can list them all (16); else every host of the HTTP listener, which
+        // only redirects either way.
         const hostnames = [...new Set(gateway.listeners().map((l) => l.hostname))].sort(compareStrings);
         return {
           parentRefs: [{ group: GROUP, kind: 'Gateway', name: gateway.name, sectionName: HTTP_LISTENER }],
-          ...(hostnames.length > 0 ? { hostnames } : {}),
+          ...(hostnames.length > 0 && hostnames.length <= MAX_ROUTE_HOSTNAMES ? { hostnames } : {}),
           rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
         };
       },

@@ -53,9 +53,12 @@ const ENVOY_OWNING_NAME = 'gateway.envoyproxy.io/owning-gateway-name';
 const ENVOY_OWNING_NAMESPACE = 'gateway.envoyproxy.io/owning-gateway-namespace';
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
+const APP_NAME_LABEL = 'app.kubernetes.io/name';
+
 enum Flavour {
   ENVOY_GATEWAY = 'envoyGateway',
   ISTIO = 'istio',
+  NGINX_GATEWAY_FABRIC = 'nginxGatewayFabric',
   CUSTOM = 'custom',
 }
 
@@ -100,6 +103,16 @@ export class GatewayImplementation {
   }
 
   /**
+   * NGINX Gateway Fabric (nginx/nginx-gateway-fabric). It provisions one NGINX Deployment per Gateway in the
+   * Gateway's namespace, whose pods are labelled `app.kubernetes.io/name: <gateway>-<gatewayClassName>` and
+   * run as the service account of that name. Longer than 63 characters, NGINX Gateway Fabric shortens the
+   * name with a hash: such a gateway is refused (shorten the gateway or class name, or use `custom`).
+   */
+  public static nginxGatewayFabric(): GatewayImplementation {
+    return new GatewayImplementation(Flavour.NGINX_GATEWAY_FABRIC, undefined, {});
+  }
+
+  /**
    * Cilium's Gateway API support. Not available yet: Cilium's per-node Envoy reaches backends as the
    * reserved `ingress` identity, which a Kubernetes NetworkPolicy cannot name, so the admission must be a
    * CiliumNetworkPolicy; this factory always throws until that renderer exists.
@@ -140,11 +153,20 @@ export class GatewayImplementation {
   }
 
   /**
-   * The data plane of the Gateway `gatewayName` in `gatewayNamespace` of class `gatewayClassName`.
+   * The data plane of the Gateway `gatewayName` in `gatewayNamespace` of class `gatewayClassName`; fails,
+   * naming `where`, when the implementation would name it in a way the library cannot predict.
    * @internal
    */
-  public _dataPlane(gatewayName: string, gatewayNamespace: string, gatewayClassName: string): GatewayDataPlane {
+  public _dataPlane(where: string, gatewayName: string, gatewayNamespace: string, gatewayClassName: string): GatewayDataPlane {
     switch (this.flavour) {
+      case Flavour.NGINX_GATEWAY_FABRIC: {
+        const name = `${gatewayName}-${gatewayClassName}`;
+        if (name.length > 63) {
+          throw netsecError(where, 'NGINX Gateway Fabric names the data plane <gateway>-<gatewayClassName>, shortened with a hash above 63 characters', name,
+            'Shorten the gateway name or the class name, or use GatewayImplementation.custom() with the labels of the provisioned pods.');
+        }
+        return { namespace: gatewayNamespace, podLabels: { [APP_NAME_LABEL]: name }, serviceAccountName: name };
+      }
       case Flavour.ENVOY_GATEWAY:
         return {
           namespace: this.fixedNamespace ?? gatewayNamespace,
@@ -161,7 +183,7 @@ export class GatewayImplementation {
     }
   }
 
-  /** `GatewayImplementation.envoyGateway`, `.istio` or `.custom`. */
+  /** `GatewayImplementation.envoyGateway`, `.istio`, `.nginxGatewayFabric` or `.custom`. */
   public toString(): string {
     return `GatewayImplementation.${this.flavour}`;
   }

@@ -130,7 +130,7 @@ export class SecureGateway extends Construct {
       throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
         'Drop certificate, or use an issuer instead of an existing Secret.');
     }
-    const plane = props.implementation._dataPlane(name, namespace, props.gatewayClassName);
+    const plane = props.implementation._dataPlane(path, name, namespace, props.gatewayClassName);
     const peer = Peer.pods(plane.podLabels, plane.namespace);
 
     super(scope, id);

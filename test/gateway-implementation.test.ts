@@ -7,25 +7,35 @@ import { GatewayImplementation } from '../src/gateway-implementation';
 
 describe('GatewayImplementation', () => {
   test('envoyGateway: proxies in envoy-gateway-system, labelled with the owning Gateway\'s name and namespace', () => {
-    expect(GatewayImplementation.envoyGateway()._dataPlane('edge', 'web', 'eg')).toEqual({
+    expect(GatewayImplementation.envoyGateway()._dataPlane('x', 'edge', 'web', 'eg')).toEqual({
       namespace: 'envoy-gateway-system',
       podLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'edge', 'gateway.envoyproxy.io/owning-gateway-namespace': 'web' },
     });
-    expect(GatewayImplementation.envoyGateway({ namespace: 'eg-system' })._dataPlane('edge', 'web', 'eg').namespace).toBe('eg-system');
-    expect(GatewayImplementation.envoyGateway({ gatewayNamespaceMode: true })._dataPlane('edge', 'web', 'eg').namespace).toBe('web');
+    expect(GatewayImplementation.envoyGateway({ namespace: 'eg-system' })._dataPlane('x', 'edge', 'web', 'eg').namespace).toBe('eg-system');
+    expect(GatewayImplementation.envoyGateway({ gatewayNamespaceMode: true })._dataPlane('x', 'edge', 'web', 'eg').namespace).toBe('web');
   });
 
   test('istio: pods in the Gateway\'s namespace labelled gateway-name, service account <gateway>-<class>', () => {
-    expect(GatewayImplementation.istio()._dataPlane('edge', 'web', 'istio')).toEqual({
+    expect(GatewayImplementation.istio()._dataPlane('x', 'edge', 'web', 'istio')).toEqual({
       namespace: 'web',
       podLabels: { 'gateway.networking.k8s.io/gateway-name': 'edge' },
       serviceAccountName: 'edge-istio',
     });
   });
 
+  test('nginxGatewayFabric: pods in the Gateway\'s namespace named <gateway>-<class>, service account of that name', () => {
+    expect(GatewayImplementation.nginxGatewayFabric()._dataPlane('x', 'edge', 'web', 'nginx')).toEqual({
+      namespace: 'web',
+      podLabels: { 'app.kubernetes.io/name': 'edge-nginx' },
+      serviceAccountName: 'edge-nginx',
+    });
+    expect(() => GatewayImplementation.nginxGatewayFabric()._dataPlane('shop/edge', 'e'.repeat(40), 'web', 'c'.repeat(23))).toThrow(
+      /^shop\/edge: NGINX Gateway Fabric names the data plane <gateway>-<gatewayClassName>, shortened with a hash above 63 characters \("e+-c+"\)\. Shorten the gateway name/);
+  });
+
   test('custom: the given namespace, labels and service account, whatever the gateway', () => {
     const custom = GatewayImplementation.custom({ namespace: 'proxy', podLabels: { app: 'proxy' }, serviceAccountName: 'proxy' });
-    expect(custom._dataPlane('edge', 'web', 'x')).toEqual({ namespace: 'proxy', podLabels: { app: 'proxy' }, serviceAccountName: 'proxy' });
+    expect(custom._dataPlane('x', 'edge', 'web', 'x')).toEqual({ namespace: 'proxy', podLabels: { app: 'proxy' }, serviceAccountName: 'proxy' });
     expect(String(custom)).toBe('GatewayImplementation.custom');
   });
 

@@ -139,6 +139,18 @@ describe('SecureGateway', () => {
     expect(gw.dataPlaneServiceAccountName).toBe('edge-istio');
   });
 
+  test('nginxGatewayFabric: only the NGINX pods provisioned for this Gateway reach the backend (analyzer)', () => {
+    const { chart, api, gw } = setup({ implementation: GatewayImplementation.nginxGatewayFabric(), gatewayClassName: 'nginx' });
+    route(chart, gw, api);
+    pod(chart, 'edge-nginx-abc', 'edge', { 'app.kubernetes.io/name': 'edge-nginx' });
+    pod(chart, 'other-nginx-abc', 'edge', { 'app.kubernetes.io/name': 'other-nginx' });
+    const r = Reachability.fromChart(chart);
+    const apiPod = { namespace: 'shop', pod: 'api' };
+    expect(r.isAllowed({ namespace: 'edge', pod: 'edge-nginx-abc' }, apiPod, Port.tcp(9090))).toBe(true);
+    expect(r.isAllowed({ namespace: 'edge', pod: 'other-nginx-abc' }, apiPod, Port.tcp(9090))).toBe(false);
+    expect(gw.dataPlaneServiceAccountName).toBe('edge-nginx');
+  });
+
   test('envoyGateway in Gateway-namespace mode: the proxies run in the Gateway\'s namespace', () => {
     const { gw } = setup({ implementation: GatewayImplementation.envoyGateway({ gatewayNamespaceMode: true }) });
     expect(gw.dataPlaneNamespace).toBe('edge');
@@ -230,6 +242,8 @@ describe('SecureGateway', () => {
       ['two TLS sources', { issuer: 'ca' }, /^shop\/gw: more than one TLS source is given \(clusterIssuer, issuer\) \(\{"clusterIssuer":"le","issuer":"ca"\}\)\. Pass exactly one/],
       ['an implementation of another kind', { implementation: 'envoy' as any }, /^shop\/gw: implementation must be a GatewayImplementation \("envoy"\)\. Use GatewayImplementation.envoyGateway\(\)/],
       ['a name that is not a DNS label', { name: 'edge.gw' }, /^shop\/gw: name must be a DNS-1123 label.* \("edge.gw"\)\. Pass a name such as "edge"/],
+      ['an NGINX Gateway Fabric data-plane name the implementation would hash', { implementation: GatewayImplementation.nginxGatewayFabric(), gatewayClassName: 'c'.repeat(62) },
+        /^shop\/gw: NGINX Gateway Fabric names the data plane <gateway>-<gatewayClassName>, shortened with a hash above 63 characters/],
       ['certificate options with an existing Secret', { clusterIssuer: undefined, tls: TlsSource.existingSecret('s'), certificate: {} },
         /^shop\/gw: certificate applies only when a Certificate is issued \("Secret s"\)/],
     ])('%s', (_what, props, message) => {

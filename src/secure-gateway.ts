@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { CertificateOptions } from './certificate';
+import { CertificateOptions, IssuerKind } from './certificate';
 import { netsecError } from './errors';
 import { GatewayImplementation } from './gateway-implementation';
 import { IntentModel } from './intent';
@@ -129,6 +129,11 @@ export class SecureGateway extends Construct {
     if (tls.secretName !== undefined && props.certificate !== undefined) {
       throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
         'Drop certificate, or use an issuer instead of an existing Secret.');
+    }
+    const issuer = tls.issuerRef;
+    if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
+      throw netsecError(path, `${issuer} cannot sign the listeners' Certificates in namespace ${namespace}: an Issuer signs only its own namespace`,
+        issuer.toString(), 'Use an Issuer of the gateway\'s namespace, or a ClusterIssuer.');
     }
     const plane = props.implementation._dataPlane(path, name, namespace, props.gatewayClassName);
     const peer = Peer.pods(plane.podLabels, plane.namespace);

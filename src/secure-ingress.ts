@@ -431,6 +431,9 @@ export class SecureIngress extends Construct {
     if (gateway !== undefined && !SecureGateway.isSecureGateway(gateway)) {
       throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass a SecureGateway made in this app.');
     }
+    if (gateway !== undefined && gateway.node.root !== this.node.root) {
+      throw netsecError(this, 'gateway belongs to another app', gateway.node.path, 'Pass a SecureGateway made in this app: its listeners are emitted with this app.');
+    }
     return { controller, gateway };
   }
 

@@ -244,6 +244,8 @@ describe('SecureGateway', () => {
       ['a name that is not a DNS label', { name: 'edge.gw' }, /^shop\/gw: name must be a DNS-1123 label.* \("edge.gw"\)\. Pass a name such as "edge"/],
       ['an NGINX Gateway Fabric data-plane name the implementation would hash', { implementation: GatewayImplementation.nginxGatewayFabric(), gatewayClassName: 'c'.repeat(62) },
         /^shop\/gw: NGINX Gateway Fabric names the data plane <gateway>-<gatewayClassName>, shortened with a hash above 63 characters/],
+      ['an Issuer of another namespace', { clusterIssuer: undefined, tls: TlsSource.issuerReference(IssuerReference.issuer('ca', { namespace: 'other' })) },
+        /^shop\/gw: Issuer other\/ca cannot sign the listeners' Certificates in namespace shop: an Issuer signs only its own namespace \("Issuer other\/ca"\)/],
       ['certificate options with an existing Secret', { clusterIssuer: undefined, tls: TlsSource.existingSecret('s'), certificate: {} },
         /^shop\/gw: certificate applies only when a Certificate is issued \("Secret s"\)/],
     ])('%s', (_what, props, message) => {
@@ -274,6 +276,8 @@ describe('SecureGateway', () => {
         /^shop\/r: backendTls.issuer solves ACME HTTP-01, which cannot prove a cluster-internal Service name \("ClusterIssuer le"\)/],
       ['backendTls without an issuer', { backendTls: {} }, /^shop\/r: backendTls.issuer must be an IssuerReference \("undefined"\)/],
       ['a gateway of another kind', { gateway: {} }, /^shop\/r: gateway must be a SecureGateway \("\[object Object\]"\)/],
+      ['a gateway of another app', { gateway: new SecureGateway(new Chart(Testing.app(), 'other', { namespace: 'edge' }), 'gw', { gatewayClassName: 'eg', implementation: GatewayImplementation.istio(), clusterIssuer: 'le' }) },
+        /^shop\/r: gateway belongs to another app \("other\/gw"\)\. Pass a SecureGateway made in this app/],
       ['a wildcard host with HTTP-01', { host: '*.example.com' }, /^shop\/r: ACME HTTP-01 cannot validate a wildcard host \("\*.example.com"\)/],
       ['more hosts than an HTTPRoute holds', { host: undefined, hosts: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) },
         /^shop\/r: more than 16 hosts for one HTTPRoute \(17\)\. Split the hosts over several SecureIngresses/],

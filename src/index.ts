@@ -7,7 +7,7 @@ export type { ClusterDnsPeerOptions, IPeer, IpBlockConfig, PeerConfig } from './
 export { ClusterDns } from './dns';
 export type { DnsDestination, KubeDnsOptions, NodeLocalDnsOptions } from './dns';
 export { IntentModel } from './intent';
-export type { Flow, IIntentObserver, RequiredNamespaceLabels, RequiredTraffic, ServiceRecord } from './intent';
+export type { EdgeIdentityRecord, EdgeRouteRecord, EndpointRecord, Flow, IIntentObserver, RequiredNamespaceLabels, RequiredTraffic, ServiceRecord } from './intent';
 export { IsolatedPods } from './isolated-pods';
 export type { IsolatedPodsProps } from './isolated-pods';
 export { IsolatedTier } from './tier';

@@ -171,6 +171,21 @@ export class SecureGateway extends Construct {
     if (plane.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
     }
+    this.node.addValidation({ validate: () => this.dataPlaneNamespaceProblems(model) });
+  }
+
+  /**
+   * The data plane's own traffic (clients on the implementation's container ports, its egress to the
+   * backends and its control plane) is not modelled, so a namespace baseline over the data-plane pods
+   * would silently cut the gateway off. Whether the app isolates that namespace is known only once the
+   * whole app is declared.
+   */
+  private dataPlaneNamespaceProblems(model: IntentModel): string[] {
+    const ns = this.dataPlaneNamespace;
+    if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
+    return [netsecError(this, `the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
+      ns, `Leave ${ns} out of NamespaceIsolation, or write the data plane's ingress (its container ports) and egress (backends, control plane) yourself; `
+      + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.').message];
   }
 
   /**

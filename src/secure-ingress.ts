@@ -275,6 +275,13 @@ export class SecureIngress extends Construct {
       }));
     }
     const model = IntentModel.of(this);
+    // The controller's own traffic is not modelled: a baseline over its namespace would cut it off silently.
+    this.node.addValidation({
+      validate: () => !model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace) ? [] : [
+        netsecError(this, `the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
+          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or write the controller's ingress and egress yourself.`).message,
+      ],
+    });
     if (controller.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer: controller.peer, serviceAccountName: controller.serviceAccountName, declaredBy: this });
     }

@@ -151,6 +151,14 @@ describe('SecureGateway', () => {
     expect(gw.dataPlaneServiceAccountName).toBe('edge-nginx');
   });
 
+  test('a namespace baseline over the data-plane pods fails synthesis instead of cutting the gateway off silently', () => {
+    const { chart, api, gw } = setup({ implementation: GatewayImplementation.istio(), gatewayClassName: 'istio' });
+    route(chart, gw, api);
+    new NamespaceIsolation(chart, 'edge-baseline', { namespace: 'edge' });
+    expect(() => Testing.synth(chart)).toThrow(
+      /shop\/edge: the app isolates namespace edge, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied \("edge"\)\. Leave edge out of NamespaceIsolation/);
+  });
+
   test('envoyGateway in Gateway-namespace mode: the proxies run in the Gateway\'s namespace', () => {
     const { gw } = setup({ implementation: GatewayImplementation.envoyGateway({ gatewayNamespaceMode: true }) });
     expect(gw.dataPlaneNamespace).toBe('edge');

@@ -303,6 +303,14 @@ describe('SecureIngress', () => {
       expect(findObject(synthValid(chart), 'NetworkPolicy', 'open').spec.ingress).toEqual([{ from: [NGINX_PEER], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     });
 
+    test('a namespace baseline over the controller pods fails synthesis instead of cutting the controller off silently', () => {
+      const { chart, web } = setup();
+      secure(chart, { backend: web });
+      new NamespaceIsolation(chart, 'nginx-baseline', { namespace: 'ingress-nginx' });
+      expect(() => Testing.synth(chart)).toThrow(
+        /shop\/public: the app isolates namespace ingress-nginx, where the ingress controller nginx .* runs, so clients could not reach it and its connections to the backend would be denied \("ingress-nginx"\)\. Leave ingress-nginx out of NamespaceIsolation/);
+    });
+
     test('the same host and path routed twice', () => {
       const { chart, web } = setup();
       const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });

@@ -191,6 +191,16 @@ describe('SecureGateway', () => {
     expect(redirect.spec.rules[0].backendRefs).toBeUndefined();
   });
 
+  test('the Gateway does not depend on the order the hosts were routed in', () => {
+    const gatewayFor = (hosts: string[]) => {
+      const { chart, api, gw } = setup();
+      hosts.forEach((h) => route(chart, gw, api, h, h.split('.')[0]));
+      const objects = synthValid(chart);
+      return [findObject(objects, 'Gateway', 'edge'), findObject(objects, 'HTTPRoute', 'edge-https-redirect')];
+    };
+    expect(gatewayFor(['b.example.com', 'a.example.com', 'c.example.com'])).toEqual(gatewayFor(['c.example.com', 'a.example.com', 'b.example.com']));
+  });
+
   test('an existing Secret in another namespace: no Certificate, a ReferenceGrant for exactly that Secret', () => {
     const { chart, api, gw } = setup({ clusterIssuer: undefined, tls: TlsSource.existingSecret('wildcard-tls', { namespace: 'certs' }) });
     route(chart, gw, api);

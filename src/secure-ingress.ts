@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from './backend-tls';
 import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from './certificate';
 import { netsecError } from './errors';
-import { checkHostname, isWildcardHostname } from './hostname';
+import { isWildcardHostname } from './hostname';
 import { BackendPlan, planBackend } from './ingress-backend';
 import { IngressController } from './ingress-controller';
 import { IntentModel } from './intent';
@@ -13,19 +13,12 @@ import { normalizeIpBlock } from './peer';
 import { Port, Protocol } from './port';
 import { HttpsListener, renderForwardingRoute } from './render/gateway';
 import { renderIngress } from './render/ingress';
+import { checkPathType, PathType, resolveHosts, resolvePaths } from './route-match';
 import { SecureGateway } from './secure-gateway';
 import { compareStrings } from './selector';
 import { TierService } from './service';
 import { defaultName, IsolatedTier } from './tier';
 import { resolveTlsSource, TlsSource } from './tls-source';
-
-/** How an Ingress path matches request paths. */
-export enum PathType {
-  /** The path and everything below it, matched per path element (`/api` matches `/api/v1`, not `/apiv1`). */
-  PREFIX = 'Prefix',
-  /** Only the path itself. */
-  EXACT = 'Exact',
-}
 
 /** Properties of a `SecureIngress`. */
 export interface SecureIngressProps {
@@ -140,11 +133,6 @@ export interface SecureIngressProps {
   readonly name?: string;
 }
 
-
-/** What ingress controllers and Gateway API accept in Prefix and Exact paths (ingress-nginx's strict path validation). */
-const PATH = /^\/[A-Za-z0-9/_.-]*$/;
-/** Path segments the API server refuses in Ingress paths (and Gateway API in HTTPRoute paths). */
-const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 /** Everything a SecureIngress checked before it creates its first child. */
 interface Plan {
@@ -338,12 +326,9 @@ export class SecureIngress extends Construct {
     const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
     if (badName) throw netsecError(this, `name ${badName}`, name, 'Pass a name such as "public".');
     const edge = this.checkEdge(props);
-    const hosts = this.resolveHosts(props);
-    const paths = this.resolvePaths(props.paths ?? ['/']);
-    const pathType = props.pathType ?? PathType.PREFIX;
-    if (!Object.values(PathType).includes(pathType)) {
-      throw netsecError(this, 'pathType is not a PathType', pathType, 'Use PathType.PREFIX or PathType.EXACT.');
-    }
+    const hosts = resolveHosts(this, props.host, props.hosts);
+    const paths = resolvePaths(this, props.paths ?? ['/']);
+    const pathType = checkPathType(this, props.pathType ?? PathType.PREFIX);
     const port = this.checkPort(props.port);
     const backend = planBackend(this, name, props.backend, port);
     const namespace = backend.namespace;
@@ -451,45 +436,6 @@ export class SecureIngress extends Construct {
       throw netsecError(this, 'ACME HTTP-01 cannot validate a wildcard host', wildcard,
         'Use an issuer that solves DNS-01 for wildcards (acmeHttp01: false), or list the host names.');
     }
-  }
-
-  private resolveHosts(props: SecureIngressProps): string[] {
-    if (props.host !== undefined && props.hosts !== undefined) {
-      throw netsecError(this, 'both host and hosts are set', { host: props.host, hosts: props.hosts }, 'Use host for one name or hosts for several, not both.');
-    }
-    if (props.hosts !== undefined && !Array.isArray(props.hosts)) {
-      throw netsecError(this, 'hosts must be an array', props.hosts, 'Pass hosts: ["shop.example.com", "www.example.com"].');
-    }
-    const hosts = props.host !== undefined ? [props.host] : [...(props.hosts ?? [])];
-    if (hosts.length === 0) {
-      throw netsecError(this, 'no host is given', props.hosts, 'Pass host: "shop.example.com" (or hosts: [...]); an edge without a host cannot have a certificate.');
-    }
-    for (const [i, host] of hosts.entries()) {
-      const bad = checkHostname(host, true);
-      if (bad) {
-        throw netsecError(this, `host ${bad}`, host,
-          'Use a DNS name such as "shop.example.com"; a wildcard only as the whole leftmost label, as in "*.example.com".');
-      }
-      if (hosts.indexOf(host) !== i) throw netsecError(this, 'a host is listed twice', host, 'List each host once.');
-    }
-    return hosts;
-  }
-
-  private resolvePaths(paths: string[]): string[] {
-    if (!Array.isArray(paths)) throw netsecError(this, 'paths must be an array', paths, 'Pass paths: ["/api"].');
-    if (paths.length === 0) throw netsecError(this, 'paths is empty', paths, 'Leave paths out to route "/", or list paths such as "/api".');
-    for (const [i, path] of paths.entries()) {
-      if (typeof path !== 'string' || !PATH.test(path)) {
-        throw netsecError(this, 'path must start with "/" and contain only letters, digits, "/", "_", "-" and "."', path,
-          'Write a plain path such as "/api"; regular expressions are not Prefix or Exact paths.');
-      }
-      if (path.includes('//') || DOT_SEGMENT.test(path)) {
-        throw netsecError(this, 'path contains "//" or a "." or ".." segment, which the API server refuses', path,
-          'Write the path without empty, "." and ".." segments, e.g. "/api/v1".');
-      }
-      if (paths.indexOf(path) !== i) throw netsecError(this, 'a path is listed twice', path, 'List each path once.');
-    }
-    return [...paths];
   }
 
   private checkPort(port: Port): Port {

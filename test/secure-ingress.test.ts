@@ -11,8 +11,9 @@ import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../src/issuers';
 import { MeshMtls } from '../src/mesh-mtls';
 import { NamespaceIsolation } from '../src/namespace-isolation';
 import { Port } from '../src/port';
+import { PathType } from '../src/route-match';
 import { SecureGateway } from '../src/secure-gateway';
-import { PathType, SecureIngress, SecureIngressProps } from '../src/secure-ingress';
+import { SecureIngress, SecureIngressProps } from '../src/secure-ingress';
 import { IsolatedTier } from '../src/tier';
 import { TlsSource } from '../src/tls-source';
 

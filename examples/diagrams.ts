@@ -11,6 +11,7 @@ import { buildCiliumEgress } from './cilium-egress/main';
 import { buildClusterGuardrails } from './cluster-guardrails/main';
 import { buildComplete } from './complete/main';
 import { buildEgressLockdown } from './egress-lockdown/main';
+import { buildGatewayEdge } from './gateway-edge/main';
 import { buildMeshMtls } from './mesh-mtls/main';
 import { buildPublicWeb } from './public-web/main';
 import { buildThreeTier } from './three-tier/main';
@@ -20,6 +21,7 @@ const BUILDERS: { [example: string]: (app: App) => unknown } = {
   'cluster-guardrails': buildClusterGuardrails,
   'complete': buildComplete,
   'egress-lockdown': buildEgressLockdown,
+  'gateway-edge': buildGatewayEdge,
   'mesh-mtls': buildMeshMtls,
   'public-web': buildPublicWeb,
   'three-tier': buildThreeTier,

@@ -25,6 +25,12 @@ const GROUPS = {
   ],
   'security.istio.io': [['istio.io_all.yaml', ['PeerAuthentication', 'AuthorizationPolicy']]],
   'networking.istio.io': [['istio.io_all.yaml', ['DestinationRule', 'Sidecar', 'ServiceEntry']]],
+  'gateway.networking.k8s.io': [
+    ['gateway.networking.k8s.io_gateways.yaml', ['Gateway']],
+    ['gateway.networking.k8s.io_httproutes.yaml', ['HTTPRoute']],
+    ['gateway.networking.k8s.io_referencegrants.yaml', ['ReferenceGrant']],
+    ['gateway.networking.k8s.io_backendtlspolicies.yaml', ['BackendTLSPolicy']],
+  ],
 };
 const VERSION = 'v1';
 

@@ -6,11 +6,8 @@ import { checkHostname } from './hostname';
 import { IntentModel } from './intent';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace } from './peer';
-import { certManager } from './render/l1';
+import { renderCertificate } from './render/certificate';
 import { defaultName, resolveNamespace } from './tier';
-
-/** The cert-manager API group every issuer reference names. */
-const CERT_MANAGER_GROUP = 'cert-manager.io';
 
 /** Whether an issuer is namespaced or cluster-wide. */
 export enum IssuerKind {
@@ -199,40 +196,47 @@ export class TlsCertificate extends Construct {
    */
   public constructor(scope: Construct, id: string, props: TlsCertificateProps) {
     super(scope, id);
-    this.namespace = resolveNamespace(scope, id, props.namespace);
-    this.name = props.name ?? defaultName(scope, id);
-    this.secretName = props.secretName ?? toDnsLabel([this.name, 'tls']);
-    this.issuer = props.issuer;
-    this.dnsNames = [...(props.dnsNames ?? [])];
-    checkObjectName(this, 'name', this.name);
-    checkObjectName(this, 'secretName', this.secretName);
-    this.checkIssuer();
-    this.checkSubject(props);
-    const lifetime = checkLifetime(this, props);
+    let lifetime: { duration: string; renewBefore: string };
+    let key: { family: 'ECDSA' | 'RSA'; size: number };
+    try {
+      this.namespace = resolveNamespace(scope, id, props.namespace);
+      this.name = props.name ?? defaultName(scope, id);
+      this.secretName = props.secretName ?? toDnsLabel([this.name, 'tls']);
+      this.issuer = props.issuer;
+      this.dnsNames = [...(props.dnsNames ?? [])];
+      checkObjectName(this, 'name', this.name);
+      checkObjectName(this, 'secretName', this.secretName);
+      this.checkIssuer();
+      this.checkSubject(props);
+      lifetime = checkLifetime(this, props);
+      const known = KEYS[props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256];
+      if (known === undefined) {
+        throw netsecError(this, 'keyAlgorithm is not a KeyAlgorithm', props.keyAlgorithm, 'Use KeyAlgorithm.ECDSA_P256 (the default), ECDSA_P384 or RSA_2048/3072/4096.');
+      }
+      key = known;
+    } catch (e) {
+      // All-or-nothing: a refused certificate leaves nothing in the tree; a retry with the same id works.
+      scope.node.tryRemoveChild(id);
+      throw e;
+    }
 
     const model = IntentModel.of(this);
     model.claimName('Certificate', this.namespace, this.name, this);
     // Two Certificates writing one Secret would overwrite each other's key on every renewal.
     model.claimName('Secret', this.namespace, this.secretName, this);
 
-    const key = KEYS[props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256];
-    this.apiObject = new (certManager().Certificate)(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
-      spec: {
-        ...(props.commonName !== undefined ? { commonName: props.commonName } : {}),
-        ...(this.dnsNames.length > 0 ? { dnsNames: [...this.dnsNames] } : {}),
-        ...(props.ipAddresses?.length ? { ipAddresses: [...props.ipAddresses] } : {}),
-        ...(props.certificateAuthority ? { isCa: true } : {}),
-        duration: lifetime.duration,
-        renewBefore: lifetime.renewBefore,
-        issuerRef: { group: CERT_MANAGER_GROUP, kind: this.issuer.kind, name: this.issuer.name },
-        privateKey: {
-          algorithm: certManager().CertificateSpecPrivateKeyAlgorithm[key.family],
-          size: key.size,
-          rotationPolicy: certManager().CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
-        },
-        secretName: this.secretName,
-      },
+    this.apiObject = renderCertificate(this, 'Resource', {
+      name: this.name,
+      namespace: this.namespace,
+      secretName: this.secretName,
+      dnsNames: this.dnsNames,
+      ipAddresses: props.ipAddresses ?? [],
+      commonName: props.commonName,
+      certificateAuthority: props.certificateAuthority ?? false,
+      duration: lifetime.duration,
+      renewBefore: lifetime.renewBefore,
+      issuer: { kind: this.issuer.kind, name: this.issuer.name },
+      key,
     });
   }
 
@@ -271,7 +275,7 @@ export class TlsCertificate extends Construct {
   }
 }
 
-const KEYS: { [algorithm: string]: { family: 'ECDSA' | 'RSA'; size: number } } = {
+const KEYS: { [algorithm: string]: { family: 'ECDSA' | 'RSA'; size: number } | undefined } = {
   [KeyAlgorithm.ECDSA_P256]: { family: 'ECDSA', size: 256 },
   [KeyAlgorithm.ECDSA_P384]: { family: 'ECDSA', size: 384 },
   [KeyAlgorithm.RSA_2048]: { family: 'RSA', size: 2048 },

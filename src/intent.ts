@@ -80,6 +80,35 @@ export interface IIntentObserver {
   serviceAdded(service: ServiceRecord): void;
 }
 
+/** Hosts and paths an edge (an ingress class or a gateway) routes to one backend. */
+export interface EdgeRouteRecord {
+  /** Which edge serves the route: routes of different edges never compete. */
+  readonly edge: string;
+  /** The host names. */
+  readonly hosts: string[];
+  /** The request paths. */
+  readonly paths: string[];
+  /** How the paths match (routes with different match types do not compete). */
+  readonly pathType: string;
+  /** A description of the backend, for errors. */
+  readonly backend: string;
+  /** The construct that declared the route. */
+  readonly owner: IConstruct;
+}
+
+/**
+ * The identity of an edge's data plane (an ingress controller's or a gateway's pods): the pods as flows
+ * name them, and the service account they run as, so that mesh authorization can name them by principal.
+ */
+export interface EdgeIdentityRecord {
+  /** The pods: labels in one named namespace. */
+  readonly peer: IPeer;
+  /** The service account those pods run as. */
+  readonly serviceAccountName: string;
+  /** The construct that declared the edge. */
+  readonly declaredBy: IConstruct;
+}
+
 /** A name an emitted object claims, so that two objects never share a kind, namespace and name. */
 interface NameClaim {
   readonly kind: string;
@@ -154,6 +183,8 @@ export class IntentModel extends Construct {
   // Flows mirrored onto the groups whose pods their raw-selector side selects; recomputed when intent changes.
   private mirrors?: Mirrors;
   private readonly _meshes: IConstruct[] = [];
+  private readonly edgeRouteRecords: EdgeRouteRecord[] = [];
+  private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -362,6 +393,32 @@ export class IntentModel extends Construct {
     }
   }
 
+  /** The first isolated group with exactly `podLabels` in `namespace`, or undefined. */
+  public endpointSelecting(namespace: string, podLabels: { [key: string]: string }): IConstruct | undefined {
+    const wanted = labelKey(podLabels);
+    return (this.groupsByNamespace.get(namespace) ?? []).find((g) => labelKey(g._podScope().podLabels) === wanted);
+  }
+
+  /** Records hosts and paths an edge routes to a backend. */
+  public addEdgeRoute(route: EdgeRouteRecord): void {
+    this.edgeRouteRecords.push(route);
+  }
+
+  /** The routes recorded for `edge`, in declaration order. */
+  public edgeRoutes(edge: string): EdgeRouteRecord[] {
+    return this.edgeRouteRecords.filter((r) => r.edge === edge);
+  }
+
+  /** Records the service account of an edge's data-plane pods (ingress controller or gateway). */
+  public addEdgeIdentity(identity: EdgeIdentityRecord): void {
+    this.edgeIdentityRecords.push(identity);
+  }
+
+  /** Every edge identity recorded, in declaration order. */
+  public get edgeIdentities(): EdgeIdentityRecord[] {
+    return [...this.edgeIdentityRecords];
+  }
+
   /**
    * The constructs that claimed a name of `kind` in `namespace`, in the order of their first claim: e.g.
    * the isolated groups of pods of a namespace are the owners of its NetworkPolicies.
@@ -428,6 +485,10 @@ export class IntentModel extends Construct {
     return this.nameConflicts.map(({ claim, first }) =>
       `${claim.owner.node.path}: ${claim.kind} name is already used in namespace ${claim.namespace} by ${first.owner.node.path} ("${claim.name}"). Give one of them a different id or an explicit name.`);
   }
+}
+
+function labelKey(labels: { [key: string]: string }): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function indexFlow(index: Map<IPeer, Flow[]>, peer: IPeer, flow: Flow): void {

@@ -1,13 +1,20 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
 import { netsecError } from './errors';
 import { IntentModel } from './intent';
 import { toDnsLabel } from './names';
-import { checkNamespace } from './peer';
+import { checkNamespace, IPeer } from './peer';
+import { Port } from './port';
 import { clusterScoped } from './render/cluster-scoped';
 import { certManager } from './render/l1';
-import { defaultName, resolveNamespace } from './tier';
+import type { SecureGateway } from './secure-gateway';
+import { defaultName, IsolatedTier, resolveNamespace } from './tier';
+
+/** Pods cert-manager starts to answer ACME HTTP-01 challenges, and the port they listen on. */
+const SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' };
+const SOLVER_PORT = 8089;
+const SOLVER_NAME = 'acme-http01-solver';
 
 /** Properties of an `AcmeClusterIssuer`. */
 export interface AcmeClusterIssuerProps {
@@ -24,9 +31,15 @@ export interface AcmeClusterIssuerProps {
   /**
    * The IngressClass that serves the HTTP-01 challenge paths. It must be the class of the controller
    * that receives the domain's public HTTP traffic on port 80.
-   * @default 'nginx'
+   * @default 'nginx' - unless `gateway` is given
    */
   readonly ingressClassName?: string;
+  /**
+   * Solve HTTP-01 challenges through this gateway instead of an ingress class: cert-manager's Gateway API
+   * solver (`gatewayHTTPRoute`) attaches its challenge routes to the gateway's HTTP listener.
+   * @default - through `ingressClassName`
+   */
+  readonly gateway?: SecureGateway;
   /**
    * The Secret (in cert-manager's cluster resource namespace) that holds the ACME account key;
    * cert-manager creates it.
@@ -73,17 +86,37 @@ export class AcmeClusterIssuer extends Construct {
    */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
     super(scope, id);
-    this.name = props.name ?? defaultName(scope, id);
-    checkObjectName(this, 'name', this.name);
-    const server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
-    checkServer(this, server);
-    if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
-      throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+    const name = props.name ?? defaultName(scope, id);
+    let server: string;
+    let ingressClassName: string;
+    let accountKey: string;
+    const gateway = props.gateway;
+    try {
+      checkObjectName(this, 'name', name);
+      server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
+      checkServer(this, server);
+      if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
+        throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+      }
+      if (gateway !== undefined) {
+        if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
+          throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
+        }
+        if (props.ingressClassName !== undefined) {
+          throw netsecError(this, 'both ingressClassName and gateway are set', props.ingressClassName,
+            'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
+        }
+      }
+      ingressClassName = props.ingressClassName ?? 'nginx';
+      checkObjectName(this, 'ingressClassName', ingressClassName);
+      accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
+      checkObjectName(this, 'accountKeySecretName', accountKey);
+    } catch (e) {
+      // All-or-nothing: a refused issuer leaves nothing in the tree; a retry with the same id works.
+      scope.node.tryRemoveChild(id);
+      throw e;
     }
-    const ingressClassName = props.ingressClassName ?? 'nginx';
-    checkObjectName(this, 'ingressClassName', ingressClassName);
-    const accountKey = props.accountKeySecretName ?? toDnsLabel([this.name, 'account-key']);
-    checkObjectName(this, 'accountKeySecretName', accountKey);
+    this.name = name;
 
     IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
     this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
@@ -94,17 +127,7 @@ export class AcmeClusterIssuer extends Construct {
           server,
           ...(props.email !== undefined ? { email: props.email } : {}),
           privateKeySecretRef: { name: accountKey },
-          solvers: [{
-            http01: {
-              ingress: {
-                ingressClassName,
-                serviceType: 'ClusterIP',
-                // The controller reaches solver pods in plaintext: keep Istio sidecars out of them, or a
-                // STRICT namespace refuses the ACME challenge.
-                podTemplate: { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } } },
-              },
-            },
-          }],
+          solvers: [{ http01: gateway !== undefined ? { gatewayHttpRoute: gatewaySolver(gateway) } : { ingress: ingressSolver(ingressClassName) } }],
         },
       },
     }));
@@ -209,6 +232,43 @@ export class PrivateCertificateAuthority extends Construct {
     new (certManager().Issuer)(this, id, { metadata: { name, namespace }, spec });
     return IssuerReference.issuer(name, { namespace });
   }
+}
+
+// The edge reaches solver pods in plaintext: keep Istio sidecars out of them, or a STRICT namespace
+// refuses the ACME challenge.
+const SOLVER_POD_TEMPLATE = { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } } };
+
+function ingressSolver(ingressClassName: string): any {
+  return { ingressClassName, serviceType: 'ClusterIP', podTemplate: SOLVER_POD_TEMPLATE };
+}
+
+/** The Gateway API solver: challenge routes attach to the gateway's HTTP listener (port 80). */
+function gatewaySolver(gateway: SecureGateway): any {
+  return {
+    parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name, namespace: gateway.namespace, sectionName: 'http' }],
+    serviceType: 'ClusterIP',
+    podTemplate: SOLVER_POD_TEMPLATE,
+  };
+}
+
+/**
+ * Lets `edge` (an ingress controller's or a gateway's data-plane pods) reach cert-manager's HTTP-01 solver
+ * pods in `namespace` on their port, and nothing else; one solver tier per namespace, found in the app's
+ * model when it exists.
+ */
+export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPeer): void {
+  const known = IntentModel.of(scope).endpointSelecting(namespace, SOLVER_LABELS);
+  const solver = IsolatedTier.isIsolatedTier(known) ? known : new IsolatedTier(Chart.of(scope), `${SOLVER_NAME}-${namespace}`, {
+    name: SOLVER_NAME,
+    namespace,
+    podLabels: SOLVER_LABELS,
+    ports: [Port.tcp(SOLVER_PORT)],
+    isolateEgress: false,
+    // Solver pods are short-lived cert-manager pods the edge reaches in plaintext; the ACME issuers of
+    // this library keep sidecars out of them, so mesh authorization does not apply.
+    inMesh: false,
+  });
+  solver.allowFrom(edge, Port.tcp(SOLVER_PORT));
 }
 
 function checkServer(scope: Construct, server: string): void {

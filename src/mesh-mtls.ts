@@ -330,7 +330,8 @@ export class MeshMtls extends Construct {
   private contextFor(destination: IsolatedPods): AuthorizationContext {
     return {
       trustDomain: this.trustDomain,
-      identities: this.identities,
+      // Identities given here come first; then the edges' data planes, which SecureIngress records.
+      identities: [...this.identities, ...this.model.edgeIdentities.map((e) => resolveIdentity(e.declaredBy.node.path, e))],
       plaintextPorts: plaintextPortsOf(this.exceptions, destination),
       strict: this.mode === MtlsMode.STRICT,
     };

@@ -5,7 +5,7 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  AcmeClusterIssuer, Destination, IsolatedTier, IssuerReference, MeshMtls, MtlsMode, Port, RestrictedEgress,
+  AcmeClusterIssuer, Destination, IngressController, IsolatedTier, IssuerReference, MeshMtls, MtlsMode, Port, RestrictedEgress,
   SecureIngress, ServiceType, TlsCertificate,
 } from '../src';
 
@@ -18,11 +18,11 @@ interface Case {
 }
 
 const ingress = (c: Chart, web: IsolatedTier, extra: object) =>
-  new SecureIngress(c, 'i', { host: 'a.example.com', backend: web, port: Port.tcp(8080), ...extra });
+  new SecureIngress(c, 'i', { host: 'a.example.com', backend: web, port: Port.tcp(8080), controller: IngressController.ingressNginx(), ...extra });
 
 const CASES: Case[] = [
   // SecureIngress
-  { name: 'no TLS source', make: (c, w) => ingress(c, w, {}), where: 'shop/i', value: '{}', fix: /Pass exactly one of clusterIssuer/ },
+  { name: 'no TLS source', make: (c, w) => ingress(c, w, {}), where: 'shop/i', value: 'undefined', fix: /Pass exactly one of clusterIssuer/ },
   { name: 'two TLS sources', make: (c, w) => ingress(c, w, { clusterIssuer: 'x', tlsSecretName: 'y' }), where: 'shop/i', value: '{"clusterIssuer":"x","tlsSecretName":"y"}', fix: /Pass exactly one/ },
   { name: 'upper-case host', make: (c, w) => ingress(c, w, { host: 'Shop.example.com', clusterIssuer: 'x' }), where: 'shop/i', value: '"Shop.example.com"', fix: /Use a DNS name such as "shop\.example\.com"/ },
   { name: 'wildcard that is not the leftmost label', make: (c, w) => ingress(c, w, { host: 'a.*.example.com', clusterIssuer: 'x' }), where: 'shop/i', value: '"a.*.example.com"', fix: /whole leftmost label/ },
@@ -64,7 +64,7 @@ const CONFLICTS: Case[] = [
   { name: 'the same tier name declared twice with different labels', make: (c) => new IsolatedTier(c, 'web-again', { podLabels: { app: 'other' }, name: 'web' }), where: 'shop/web-again', value: '"web"', fix: /different id or an explicit name/ },
   {
     name: 'two SecureIngress claiming one host and path',
-    make: (c, w) => { ingress(c, w, { clusterIssuer: 'x' }); new SecureIngress(c, 'i2', { host: 'a.example.com', backend: w, port: Port.tcp(8080), clusterIssuer: 'x' }); },
+    make: (c, w) => { ingress(c, w, { clusterIssuer: 'x' }); new SecureIngress(c, 'i2', { host: 'a.example.com', backend: w, port: Port.tcp(8080), clusterIssuer: 'x', controller: IngressController.ingressNginx() }); },
     where: 'shop/i2',
     value: '"a.example.com/"',
     fix: /Route each host and path to one backend/,

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { findObject, synthValid } from './util';
+import { findObject, objectsOfKind, synthValid } from './util';
 import { IssuerKind, IssuerReference, KeyAlgorithm, TlsCertificate } from '../src/certificate';
 
 function chart(): Chart {
@@ -80,9 +80,14 @@ describe('TlsCertificate', () => {
     [{ dnsNames: ['a.example.com'], duration: Duration.days(10), renewBefore: Duration.days(10) }, /renewBefore is not shorter than duration, .*\("240h >= 240h"\)/],
     [{ dnsNames: ['a.example.com'], duration: Duration.millis(3600500) }, /duration must be a Duration of whole seconds/],
     [{ dnsNames: ['a.example.com'], secretName: 'Bad_Name' }, /secretName must be a DNS-1123 subdomain/],
-  ])('rejects bad input %#', (props, message) => {
-    expect(() => new TlsCertificate(chart(), 'tls', { issuer: IssuerReference.clusterIssuer('ca'), ...props } as any))
+    [{ dnsNames: ['a.example.com'], keyAlgorithm: 'ED25519' }, /^test\/tls: keyAlgorithm is not a KeyAlgorithm \("ED25519"\)\. Use KeyAlgorithm.ECDSA_P256/],
+  ])('rejects bad input %#, leaving nothing in the tree; a retry with the same id works', (props, message) => {
+    const c = chart();
+    expect(() => new TlsCertificate(c, 'tls', { issuer: IssuerReference.clusterIssuer('ca'), ...props } as any))
       .toThrow(message as RegExp);
+    expect(c.node.tryFindChild('tls')).toBeUndefined();
+    new TlsCertificate(c, 'tls', { issuer: IssuerReference.clusterIssuer('ca'), dnsNames: ['a.example.com'] });
+    expect(objectsOfKind(Testing.synth(c), 'Certificate')).toHaveLength(1);
   });
 
   test('two Certificates writing one Secret fail validation with both paths', () => {

@@ -1,7 +1,7 @@
 import * as plus from 'cdk8s-plus-28';
 import { NGINX_PEER, secure, setup } from './ingress-fixtures';
 import { findObject, objectsOfKind, synthValid } from './util';
-import { findTier } from '../src/ingress-backend';
+import { IntentModel } from '../src/intent';
 import { Port } from '../src/port';
 import { IsolatedTier } from '../src/tier';
 
@@ -10,8 +10,9 @@ import { IsolatedTier } from '../src/tier';
  * the tier with their labels (or given an ingress-only tier), so the controller-only rule is always written.
  */
 
-describe('findTier', () => {
+describe('tier lookup in the intent model (no tree scan)', () => {
   test('finds the tier with exactly these labels in this namespace, whatever the key order', () => {
+    const findTier = (c: any, ns: string, labels: { [k: string]: string }) => IntentModel.of(c).endpointSelecting(ns, labels);
     const { chart, web } = setup();
     const both = new IsolatedTier(chart, 'both', { podLabels: { tier: 'front', app: 'web' } });
     expect(findTier(chart, 'shop', { app: 'web' })).toBe(web);

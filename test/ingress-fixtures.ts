@@ -3,6 +3,7 @@
  * defaults, and the controller peer the backend policies must name.
  */
 import { Chart, Testing } from 'cdk8s';
+import { IngressController } from '../src/ingress-controller';
 import { Port } from '../src/port';
 import { SecureIngress, SecureIngressProps } from '../src/secure-ingress';
 import { IsolatedTier } from '../src/tier';
@@ -20,7 +21,11 @@ export function setup(): { chart: Chart; web: IsolatedTier } {
   return { chart, web };
 }
 
-/** A SecureIngress for shop.example.com on TCP 8080 from ClusterIssuer letsencrypt-prod, unless `props` say otherwise. */
+/**
+ * A SecureIngress for shop.example.com on TCP 8080 from ClusterIssuer letsencrypt-prod through ingress-nginx,
+ * unless `props` say otherwise (there is no default controller: the fixture names one).
+ */
 export function secure(chart: Chart, props: Partial<SecureIngressProps> & { backend: SecureIngressProps['backend'] }, id = 'public'): SecureIngress {
-  return new SecureIngress(chart, id, { host: 'shop.example.com', port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ...props });
+  const edge = props.gateway === undefined ? { controller: IngressController.ingressNginx() } : {};
+  return new SecureIngress(chart, id, { host: 'shop.example.com', port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ...edge, ...props });
 }

@@ -1,7 +1,9 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
 import { findObject, objectsOfKind, synthValid } from './util';
 import { IssuerKind, TlsCertificate } from '../src/certificate';
+import { GatewayImplementation } from '../src/gateway-implementation';
 import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../src/issuers';
+import { SecureGateway } from '../src/secure-gateway';
 
 function chart(): Chart {
   return new Chart(Testing.app(), 'test', { namespace: 'shop' });
@@ -60,8 +62,16 @@ describe('AcmeClusterIssuer', () => {
     [{ server: 'not a url' }, /server must be the https URL/],
     [{ email: 'ops' }, /email is not an e-mail address \("ops"\)/],
     [{ ingressClassName: 'Nginx' }, /ingressClassName must be a DNS-1123 subdomain/],
-  ])('rejects bad input %#', (props, message) => {
-    expect(() => new AcmeClusterIssuer(chart(), 'acme', props)).toThrow(message);
+    [{ gateway: 'edge' as any }, /^test\/acme: gateway must be a SecureGateway \("edge"\)\. Pass the SecureGateway whose HTTP listener/],
+    [{ gateway: 'gateway' as any, ingressClassName: 'nginx' }, /^test\/acme: both ingressClassName and gateway are set \("nginx"\)\. Challenges are solved through one edge/],
+  ])('rejects bad input %#, leaving nothing in the tree; a retry with the same id works', (props, message) => {
+    const c = chart();
+    const gw = new SecureGateway(c, 'edge', { gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'acme' });
+    const given = (props as any).gateway === 'gateway' ? { ...props, gateway: gw } : props;
+    const before = c.node.findAll().length;
+    expect(() => new AcmeClusterIssuer(c, 'acme', given)).toThrow(message);
+    expect(c.node.findAll().length).toBe(before);
+    new AcmeClusterIssuer(c, 'acme');
   });
 });
 

@@ -1,20 +1,27 @@
 import { ApiObject, Chart, Duration, Testing, Yaml } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
 import { NGINX_PEER, secure, setup } from './ingress-fixtures';
 import { findObject, objectsOfKind, synthValid } from './util';
 import { Reachability } from '../src/analysis';
 import { IssuerReference, KeyAlgorithm } from '../src/certificate';
+import { GatewayImplementation } from '../src/gateway-implementation';
 import { IngressController } from '../src/ingress-controller';
+import { IntentModel } from '../src/intent';
 import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../src/issuers';
+import { MeshMtls } from '../src/mesh-mtls';
 import { NamespaceIsolation } from '../src/namespace-isolation';
 import { Port } from '../src/port';
-import { PathType, SecureIngress, SecureIngressProps } from '../src/secure-ingress';
+import { PathType } from '../src/route-match';
+import { SecureGateway } from '../src/secure-gateway';
+import { SecureIngress, SecureIngressProps } from '../src/secure-ingress';
 import { IsolatedTier } from '../src/tier';
+import { TlsSource } from '../src/tls-source';
 
 describe('SecureIngress', () => {
   test('the DESIGN call: TLS wiring, hardened Service, controller-only policy, ACME solver allowance', () => {
     const { chart, web } = setup();
     const ingress = new SecureIngress(chart, 'public', {
-      host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', ingressClassName: 'nginx',
+      host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx(),
     });
     const objects = synthValid(chart);
     const ing = findObject(objects, 'Ingress', 'public');
@@ -200,6 +207,25 @@ describe('SecureIngress', () => {
     expect(findObject(objects, 'NetworkPolicy', 'acme-http01-solver').spec.ingress[0].from).toEqual([traefikPeer]);
   });
 
+  test('MeshMtls knows the controller: the backend admits its service account, not its whole namespace', () => {
+    const { chart, web } = setup();
+    secure(chart, { backend: web });
+    new MeshMtls(chart, 'mesh');
+    const policy = findObject(synthValid(chart), 'AuthorizationPolicy', 'web');
+    expect(policy.spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/ingress-nginx/sa/ingress-nginx'] } }], to: [{ operation: { ports: ['8080'] } }] }]);
+  });
+
+  test('the TLS source as a class: TlsSource.issuerReference and TlsSource.existingSecret', () => {
+    const { chart, web } = setup();
+    const letsencrypt = new AcmeClusterIssuer(chart, 'letsencrypt');
+    secure(chart, { backend: web, clusterIssuer: undefined, tls: TlsSource.issuerReference(letsencrypt.issuer) });
+    secure(chart, { backend: web, clusterIssuer: undefined, tls: TlsSource.existingSecret('static-tls'), host: 'static.example.com' }, 'static');
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'Certificate', 'public').spec.issuerRef.name).toBe('letsencrypt');
+    expect(findObject(objects, 'Ingress', 'static').spec.tls).toEqual([{ hosts: ['static.example.com'], secretName: 'static-tls' }]);
+    expect(objectsOfKind(objects, 'Certificate')).toHaveLength(1);
+  });
+
   describe('bad input fails with the construct path, the value and a fix', () => {
     test.each<[string, (web: IsolatedTier) => Partial<SecureIngressProps>, RegExp]>([
       ['an uppercase host', () => ({ host: 'Shop.example.com' }), /^shop\/public: host must be lower case \("Shop.example.com"\)\. Use a DNS name/],
@@ -213,29 +239,77 @@ describe('SecureIngress', () => {
       ['a port the tier does not serve', () => ({ port: Port.tcp(9090) }), /^shop\/public: port is not served by the backend tier shop\/web \("TCP 9090"\)\. Use one of the tier's ports \(TCP 8080\)/],
       ['a UDP port', () => ({ port: Port.udp(8080) }), /port must be one numeric TCP port.*\("UDP 8080"\)/],
       ['a port range', () => ({ port: Port.tcpRange(8080, 8081) }), /port must be one numeric TCP port/],
-      ['no TLS source', () => ({ clusterIssuer: undefined }), /^shop\/public: no TLS source is given \(\{\}\)\. Pass exactly one of clusterIssuer/],
+      ['no TLS source', () => ({ clusterIssuer: undefined }), /^shop\/public: no TLS source is given \(undefined\)\. Pass exactly one of clusterIssuer/],
       ['two TLS sources', () => ({ issuer: 'ca' }), /more than one TLS source is given \(clusterIssuer, issuer\)/],
       ['a wildcard with HTTP-01', () => ({ host: '*.example.com' }), /ACME HTTP-01 cannot validate a wildcard host \("\*.example.com"\)\. Use an issuer that solves DNS-01/],
-      ['acmeHttp01 with a Secret', () => ({ clusterIssuer: undefined, tlsSecretName: 'tls', acmeHttp01: false }), /acmeHttp01 and certificate apply only when a Certificate is issued/],
-      ['acmeHttp01 with a reference', () => ({ clusterIssuer: undefined, issuerReference: IssuerReference.clusterIssuer('x'), acmeHttp01: true }), /acmeHttp01 is set next to issuerReference/],
+      ['acmeHttp01 with a Secret', () => ({ clusterIssuer: undefined, tlsSecretName: 'tls', acmeHttp01: false }), /^shop\/public: acmeHttp01 applies only next to clusterIssuer or issuer \(false\)\. Say it on the source/],
+      ['acmeHttp01 with a reference', () => ({ clusterIssuer: undefined, issuerReference: IssuerReference.clusterIssuer('x'), acmeHttp01: true }), /^shop\/public: acmeHttp01 applies only next to clusterIssuer or issuer \(true\)/],
       ['an invalid issuer name', () => ({ clusterIssuer: 'Lets Encrypt' }), /^shop\/public: clusterIssuer must be a DNS-1123 subdomain/],
       ['a class the controller does not serve', () => ({ ingressClassName: 'traefik' }), /ingressClassName is not the class of the ingress controller nginx .*\("traefik"\)\. Pass the controller that serves it/],
-      ['sourceRanges without ingress-nginx', () => ({ sourceRanges: ['10.0.0.0/8'], controller: IngressController.custom({ className: 'x', namespace: 'x', podLabels: { app: 'x' } }) }), /sourceRanges needs ingress-nginx/],
+      ['sourceRanges without ingress-nginx', () => ({ sourceRanges: ['10.0.0.0/8'], controller: IngressController.custom({ className: 'x', namespace: 'x', podLabels: { app: 'x' } }) }), /^shop\/public: sourceRanges needs a controller with a source allowlist annotation; the ingress controller x .* has none the library writes \(\["10.0.0.0\/8"\]\)\. Restrict sources at/],
       ['an empty sourceRanges', () => ({ sourceRanges: [] }), /sourceRanges is empty/],
       ['a bad source range', () => ({ sourceRanges: ['10.0.0.1/8'] }), /cidr has host bits set/],
       ['a backend of another kind', () => ({ backend: new Chart(Testing.app(), 'x') }), /backend must be an IsolatedTier, a cdk8s-plus workload or a cdk8s-plus Service \("x"\)/],
-    ])('%s', (_what, props, message) => {
+      // No default on a retired controller: the edge is always named.
+      ['neither controller nor gateway', () => ({ controller: undefined }),
+        /^shop\/public: neither controller nor gateway is given, and there is no default edge \(undefined\)\. Pass gateway: a SecureGateway/],
+      ['both controller and gateway', (web) => ({ gateway: new SecureGateway(web.node.scope as Chart, 'gw', { gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'le' }), controller: IngressController.ingressNginx() }),
+        /^shop\/public: both controller and gateway are given \(\{"controller":"ingress controller nginx .*","gateway":"gateway shop\/gw \(class eg\)"\}\)\. Pass one of them/],
+      ['a controller of another kind', () => ({ controller: 'nginx' as any }), /^shop\/public: controller must be an IngressController \("nginx"\)/],
+      ['backendTls without a gateway', () => ({ backendTls: { issuer: IssuerReference.clusterIssuer('ca') } }), /^shop\/public: backendTls needs a gateway \(BackendTLSPolicy is Gateway API\)/],
+      ['a TLS source of another kind', () => ({ clusterIssuer: undefined, tls: 'le' as any }), /^shop\/public: tls must be a TlsSource \("le"\)/],
+      ['a Secret of another namespace', () => ({ clusterIssuer: undefined, tls: TlsSource.existingSecret('s', { namespace: 'certs' }) }),
+        /^shop\/public: an Ingress reads its TLS Secret from its own namespace \(shop\) \("Secret certs\/s"\)\. Copy the Secret into the backend's namespace/],
+      ['an Issuer of another namespace', () => ({ clusterIssuer: undefined, issuerReference: IssuerReference.issuer('ca', { namespace: 'data' }) }),
+        /^shop\/public: Issuer data\/ca cannot sign a Certificate in namespace shop: an Issuer signs only its own namespace/],
+      ['an invalid name', () => ({ name: 'Public' }), /^shop\/public: name must be a DNS-1123 subdomain.*\("Public"\)/],
+      ['a name that cannot name the Service', () => ({ name: 'shop.public' }), /^shop\/public: name must be a DNS-1035 label, because the backend Service is named after it.*\("shop.public"\)/],
+      ['an unknown pathType (JavaScript)', () => ({ pathType: 'Regex' as any }), /^shop\/public: pathType is not a PathType \("Regex"\)/],
+      // Paths the API server refuses (issue 18 item 10).
+      ...['//', '/api//v1', '/./', '/api/./v1', '/../', '/api/../admin', '/api/.', '/api/..', '/.', '/..'].map((path): [string, () => Partial<SecureIngressProps>, RegExp] =>
+        [`the path ${path}`, () => ({ paths: [path] }), new RegExp(`^shop/public: path contains "//" or a "\\." or "\\.\\." segment, which the API server refuses \\(${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)\\. Write the path without`)]),
+    ])('%s: refused at the call, nothing left in the tree, a retry with the same id works', (_what, props, message) => {
       const { chart, web } = setup();
-      expect(() => secure(chart, { backend: web, ...props(web) })).toThrow(message);
+      const extra = props(web);
+      const before = chart.node.findAll().map((c) => c.node.path);
+      expect(() => secure(chart, { backend: web, ...extra })).toThrow(message);
+      expect(chart.node.findAll().map((c) => c.node.path)).toEqual(before);
+      expect(chart.node.tryFindChild('public')).toBeUndefined();
+      secure(chart, { backend: web });
+      expect(findObject(synthValid(chart), 'Ingress', 'public').spec.rules[0].host).toBe('shop.example.com');
+    });
+
+    test('paths with dots inside a segment are fine', () => {
+      const { chart, web } = setup();
+      secure(chart, { backend: web, paths: ['/.well-known/security.txt', '/v1.2/api', '/a..b'] });
+      expect(findObject(synthValid(chart), 'Ingress', 'public').spec.rules[0].http.paths.map((p: any) => p.path))
+        .toEqual(['/.well-known/security.txt', '/v1.2/api', '/a..b']);
+    });
+
+    test('a refused workload backend leaves no tier behind, and the model does not keep it', () => {
+      const { chart } = setup();
+      const deployment = new plus.Deployment(chart, 'shopfront', { containers: [{ image: 'shopfront:1.0', portNumber: 8080 }] });
+      const before = chart.node.findAll().length;
+      expect(() => secure(chart, { backend: deployment, port: Port.tcp(9999) })).toThrow(/^shop\/public: port is not a container port of the backend workload \("TCP 9999"\)/);
+      expect(chart.node.findAll().length).toBe(before);
+      expect(IntentModel.of(chart).endpointSelecting('shop', deployment.matchLabels)).toBeUndefined();
     });
 
     test('a backend tier must be ingress-isolated, by itself or by its namespace baseline', () => {
       const { chart } = setup();
       const open = new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false });
       secure(chart, { backend: open });
-      expect(() => Testing.synth(chart)).toThrow(/shop\/public: tier shop\/open does not isolate ingress, so any pod could reach the backend, not only the controller \("shop\/open"\)\. Leave isolateIngress/);
+      expect(() => Testing.synth(chart)).toThrow(/shop\/public: tier shop\/open does not isolate ingress, so any pod could reach the backend, not only the edge \("shop\/open"\)\. Leave isolateIngress/);
       new NamespaceIsolation(chart, 'baseline');
       expect(findObject(synthValid(chart), 'NetworkPolicy', 'open').spec.ingress).toEqual([{ from: [NGINX_PEER], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    });
+
+    test('a namespace baseline over the controller pods fails synthesis instead of cutting the controller off silently', () => {
+      const { chart, web } = setup();
+      secure(chart, { backend: web });
+      new NamespaceIsolation(chart, 'nginx-baseline', { namespace: 'ingress-nginx' });
+      expect(() => Testing.synth(chart)).toThrow(
+        /shop\/public: the app isolates namespace ingress-nginx, where the ingress controller nginx .* runs, so clients could not reach it and its connections to the backend would be denied \("ingress-nginx"\)\. Leave ingress-nginx out of NamespaceIsolation/);
     });
 
     test('the same host and path routed twice', () => {

@@ -13,15 +13,9 @@
  */
 import { App, Chart } from 'cdk8s';
 import {
-  AcmeClusterIssuer, Destination, FqdnEnforcement, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
-  Peer, Port, RestrictedEgress, SecureIngress, WorkloadIdentity,
+  AcmeClusterIssuer, Destination, FqdnEnforcement, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
+  Port, RestrictedEgress, SecureIngress,
 } from '../../src';
-
-/** The ingress controller's identity in the mesh, so that the web tier's AuthorizationPolicy admits it. */
-const INGRESS_NGINX: WorkloadIdentity = {
-  peer: Peer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, 'ingress-nginx'),
-  serviceAccountName: 'ingress-nginx',
-};
 
 /** Builds the example into `app` and returns its charts (shop first, then data). */
 export function buildComplete(app: App): Chart[] {
@@ -42,7 +36,12 @@ export function buildComplete(app: App): Chart[] {
 
   const letsencrypt = new AcmeClusterIssuer(shop, 'letsencrypt', { email: 'ops@example.com' });
   new SecureIngress(shop, 'public', {
-    host: 'shop.example.com', backend: web, port: Port.tcp(8080), issuerReference: letsencrypt.issuer, ingressClassName: 'nginx',
+    host: 'shop.example.com',
+    backend: web,
+    port: Port.tcp(8080),
+    issuerReference: letsencrypt.issuer,
+    // Retired upstream; the mesh learns its service account (ingress-nginx) from here.
+    controller: IngressController.ingressNginx(),
   });
 
   new RestrictedEgress(shop, 'api-egress', {
@@ -51,7 +50,7 @@ export function buildComplete(app: App): Chart[] {
     allow: [Destination.fqdn('api.stripe.com', Port.tcp(443))],
   });
 
-  new MeshMtls(shop, 'mesh', { mode: MtlsMode.STRICT, identities: [INGRESS_NGINX] });
+  new MeshMtls(shop, 'mesh', { mode: MtlsMode.STRICT });
   new MeshMtls(data, 'mesh', { mode: MtlsMode.STRICT });
   return [shop, data];
 }

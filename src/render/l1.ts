@@ -1,4 +1,5 @@
 import type * as CertManager from '../imports/cert-manager.io';
+import type * as GatewayApi from '../imports/gateway.networking.k8s.io';
 import type * as IstioNetworking from '../imports/networking.istio.io';
 import type * as IstioSecurity from '../imports/security.istio.io';
 
@@ -24,4 +25,9 @@ export function istioNetworking(): typeof IstioNetworking {
 /** The security.istio.io L1 module. */
 export function istioSecurity(): typeof IstioSecurity {
   return require('../imports/security.istio.io');
+}
+
+/** The gateway.networking.k8s.io L1 module (Gateway API v1). */
+export function gatewayApi(): typeof GatewayApi {
+  return require('../imports/gateway.networking.k8s.io');
 }

@@ -13,8 +13,8 @@ const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const NAMES = fs.readdirSync(EXAMPLES).filter((n) => fs.existsSync(path.join(EXAMPLES, n, 'cdk8s.yaml'))).sort();
 
 describe('cdk8s synth on every example', () => {
-  test('the examples folder holds the seven documented apps', () => {
-    expect(NAMES).toEqual(['cilium-egress', 'cluster-guardrails', 'complete', 'egress-lockdown', 'mesh-mtls', 'public-web', 'three-tier']);
+  test('the examples folder holds the eight documented apps', () => {
+    expect(NAMES).toEqual(['cilium-egress', 'cluster-guardrails', 'complete', 'egress-lockdown', 'gateway-edge', 'mesh-mtls', 'public-web', 'three-tier']);
   });
 
   test.each(NAMES)('%s synthesizes with the cdk8s CLI', (name) => {

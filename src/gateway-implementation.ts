@@ -56,6 +56,7 @@ const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const APP_NAME_LABEL = 'app.kubernetes.io/name';
 
 enum Flavour {
+  CILIUM = 'cilium',
   ENVOY_GATEWAY = 'envoyGateway',
   ISTIO = 'istio',
   NGINX_GATEWAY_FABRIC = 'nginxGatewayFabric',
@@ -113,13 +114,14 @@ export class GatewayImplementation {
   }
 
   /**
-   * Cilium's Gateway API support. Not available yet: Cilium's per-node Envoy reaches backends as the
-   * reserved `ingress` identity, which a Kubernetes NetworkPolicy cannot name, so the admission must be a
-   * CiliumNetworkPolicy; this factory always throws until that renderer exists.
+   * Cilium's Gateway API support. Cilium's per-node Envoy reaches backends as the reserved `ingress`
+   * identity, which a Kubernetes NetworkPolicy cannot name: each backend (and the ACME solver pods) gets a
+   * CiliumNetworkPolicy admitting `fromEntities: [ingress]` on exactly the backend port, next to its
+   * NetworkPolicy, which must isolate ingress. The proxy has no workload identity, so a backend covered by
+   * MeshMtls authorization is refused.
    */
   public static cilium(): GatewayImplementation {
-    throw netsecError('GatewayImplementation.cilium', 'Cilium\'s Envoy reaches backends as the reserved "ingress" identity, which a NetworkPolicy cannot name',
-      'cilium', 'The admission needs a CiliumNetworkPolicy renderer, which the library does not have yet; until then use GatewayImplementation.custom() for a proxy that runs as pods, or write the CiliumNetworkPolicy (fromEntities: [ingress]) yourself.');
+    return new GatewayImplementation(Flavour.CILIUM, undefined, {});
   }
 
   /** Any other implementation whose data-plane pods run in one namespace with labels of their own. */
@@ -167,6 +169,9 @@ export class GatewayImplementation {
         }
         return { namespace: gatewayNamespace, podLabels: { [APP_NAME_LABEL]: name }, serviceAccountName: name };
       }
+      case Flavour.CILIUM:
+        // No pods: the data plane is the node's Envoy, admitted as Cilium's ingress identity.
+        return { namespace: gatewayNamespace, podLabels: {} };
       case Flavour.ENVOY_GATEWAY:
         return {
           namespace: this.fixedNamespace ?? gatewayNamespace,
@@ -181,6 +186,14 @@ export class GatewayImplementation {
       default:
         return { namespace: this.fixedNamespace!, podLabels: { ...this.fixedLabels }, serviceAccountName: this.serviceAccountName };
     }
+  }
+
+  /**
+   * True when the data plane is Cilium's Envoy, admitted by identity rather than as pods.
+   * @internal
+   */
+  public _isCiliumIngress(): boolean {
+    return this.flavour === Flavour.CILIUM;
   }
 
   /** `GatewayImplementation.envoyGateway`, `.istio`, `.nginxGatewayFabric` or `.custom`. */

@@ -4,6 +4,7 @@ import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, Tls
 import { netsecError } from './errors';
 import { IntentModel } from './intent';
 import { toDnsLabel } from './names';
+import { admitEdge } from './edge-admission';
 import { checkNamespace, IPeer } from './peer';
 import { Port } from './port';
 import { clusterScoped } from './render/cluster-scoped';
@@ -268,7 +269,7 @@ export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPee
     // this library keep sidecars out of them, so mesh authorization does not apply.
     inMesh: false,
   });
-  solver.allowFrom(edge, Port.tcp(SOLVER_PORT));
+  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
 }
 
 function checkServer(scope: Construct, server: string): void {

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CertificateOptions, IssuerKind } from './certificate';
+import { CiliumIngressIdentity } from './edge-admission';
 import { netsecError } from './errors';
 import { GatewayImplementation } from './gateway-implementation';
 import { IntentModel } from './intent';
@@ -136,7 +137,7 @@ export class SecureGateway extends Construct {
         issuer.toString(), 'Use an Issuer of the gateway\'s namespace, or a ClusterIssuer.');
     }
     const plane = props.implementation._dataPlane(path, name, namespace, props.gatewayClassName);
-    const peer = Peer.pods(plane.podLabels, plane.namespace);
+    const peer: IPeer = props.implementation._isCiliumIngress() ? new CiliumIngressIdentity() : Peer.pods(plane.podLabels, plane.namespace);
 
     super(scope, id);
     this.name = name;
@@ -181,6 +182,8 @@ export class SecureGateway extends Construct {
    * whole app is declared.
    */
   private dataPlaneNamespaceProblems(model: IntentModel): string[] {
+    // Cilium's data plane is the node's Envoy, which namespace policies do not select.
+    if (this.implementation._isCiliumIngress()) return [];
     const ns = this.dataPlaneNamespace;
     if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
     return [netsecError(this, `the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,

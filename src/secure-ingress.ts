@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from './backend-tls';
 import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from './certificate';
+import { admitEdge } from './edge-admission';
 import { netsecError } from './errors';
 import { isWildcardHostname } from './hostname';
 import { BackendPlan, planBackend } from './ingress-backend';
@@ -245,7 +246,7 @@ export class SecureIngress extends Construct {
     }
     // The one rule that opens the backend: the edge's pods (namespace AND labels), on `port` only.
     const edge = this.gateway?.peer ?? plan.controller!.peer;
-    this.backendTier.allowFrom(edge, plan.port);
+    admitEdge(this, plan.name, this.backendTier, edge, plan.port);
   }
 
   private buildIngress(plan: Plan, secretName: string): ApiObject {

@@ -33,6 +33,14 @@ describe('GatewayImplementation', () => {
       /^shop\/edge: NGINX Gateway Fabric names the data plane <gateway>-<gatewayClassName>, shortened with a hash above 63 characters \("e+-c+"\)\. Shorten the gateway name/);
   });
 
+  test('cilium: no data-plane pods, admitted by Cilium\'s reserved ingress identity', () => {
+    const cilium = GatewayImplementation.cilium();
+    expect(cilium._isCiliumIngress()).toBe(true);
+    expect(cilium._dataPlane('x', 'edge', 'web', 'cilium')).toEqual({ namespace: 'web', podLabels: {} });
+    expect(GatewayImplementation.istio()._isCiliumIngress()).toBe(false);
+    expect(String(cilium)).toBe('GatewayImplementation.cilium');
+  });
+
   test('custom: the given namespace, labels and service account, whatever the gateway', () => {
     const custom = GatewayImplementation.custom({ namespace: 'proxy', podLabels: { app: 'proxy' }, serviceAccountName: 'proxy' });
     expect(custom._dataPlane('x', 'edge', 'web', 'x')).toEqual({ namespace: 'proxy', podLabels: { app: 'proxy' }, serviceAccountName: 'proxy' });
@@ -41,8 +49,6 @@ describe('GatewayImplementation', () => {
 
   describe('bad input fails at the call with the value and the fix', () => {
     test.each<[string, () => unknown, RegExp]>([
-      ['cilium (needs a CiliumNetworkPolicy renderer)', () => GatewayImplementation.cilium(),
-        /^GatewayImplementation.cilium: Cilium's Envoy reaches backends as the reserved "ingress" identity, which a NetworkPolicy cannot name \("cilium"\)\. The admission needs a CiliumNetworkPolicy renderer/],
       ['custom with empty labels', () => GatewayImplementation.custom({ namespace: 'proxy', podLabels: {} }),
         /^GatewayImplementation.custom: podLabels is empty, so every pod of the namespace would count as the gateway \(\{\}\)\. Give the labels/],
       ['custom without a namespace', () => GatewayImplementation.custom({ podLabels: { app: 'p' } } as any),

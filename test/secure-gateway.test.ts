@@ -309,3 +309,45 @@ describe('SecureGateway', () => {
     });
   });
 });
+
+describe('SecureGateway on Cilium', () => {
+  function cilium(): { chart: Chart; api: IsolatedTier; gw: SecureGateway } {
+    return setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium(), clusterIssuer: undefined,
+      tls: TlsSource.issuerReference(new AcmeClusterIssuer(new Chart(Testing.app(), 'c'), 'le', { email: 'ops@example.com' }).issuer) });
+  }
+
+  test('the backend admits Cilium\'s ingress identity on exactly its port through a CiliumNetworkPolicy, and no pods by NetworkPolicy', () => {
+    const { chart, api, gw } = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
+    route(chart, gw, api);
+    const objects = synthValid(chart);
+    const admission = findObject(objects, 'CiliumNetworkPolicy', 'api-edge-cilium-ingress', 'shop');
+    expect(admission.spec).toEqual({
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ fromEntities: ['ingress'], toPorts: [{ ports: [{ port: '9090', protocol: 'TCP' }] }] }],
+    });
+    // The tier's NetworkPolicy still isolates ingress and admits no pod: Cilium adds the two up.
+    expect(findObject(objects, 'NetworkPolicy', 'api', 'shop').spec.ingress).toEqual([]);
+    expect(objectsOfKind(objects, 'Gateway')[0].spec.gatewayClassName).toBe('cilium');
+  });
+
+  test('ACME through a Cilium gateway admits the ingress identity to the solver pods on 8089 only', () => {
+    const { chart, api, gw } = cilium();
+    route(chart, gw, api);
+    const objects = synthValid(chart);
+    const solvers = objectsOfKind(objects, 'CiliumNetworkPolicy').filter((o) => o.spec.endpointSelector.matchLabels['acme.cert-manager.io/http01-solver'] === 'true');
+    expect(solvers).toHaveLength(1);
+    expect(solvers[0].spec.ingress).toEqual([{ fromEntities: ['ingress'], toPorts: [{ ports: [{ port: '8089', protocol: 'TCP' }] }] }]);
+  });
+
+  test('a backend that does not isolate ingress, or that a mesh authorizes by identity, is refused with the fix', () => {
+    const open = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
+    const loose = new IsolatedTier(open.chart, 'loose', { podLabels: { app: 'loose' }, ports: [Port.tcp(9090)], isolateIngress: false });
+    route(open.chart, open.gw, loose);
+    expect(() => Testing.synth(open.chart)).toThrow(/shop\/api-edge: tier shop\/loose does not isolate ingress, so Cilium's gateway would not be the only caller/);
+
+    const meshed = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
+    route(meshed.chart, meshed.gw, meshed.api);
+    new MeshMtls(meshed.chart, 'mesh');
+    expect(() => Testing.synth(meshed.chart)).toThrow(/shop\/api-edge: shop\/mesh authorizes callers of tier shop\/api by identity, and Cilium's ingress proxy has none/);
+  });
+});

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { buildMeshMtls } from '../../examples/mesh-mtls/main';
 import { buildThreeTier } from '../../examples/three-tier/main';
-import { Port } from '../../src';
+import { Peer, Port } from '../../src';
 import { Reachability } from '../../src/analysis';
 import { MeshMtls } from '../../src/mesh-mtls';
 import { checkIstioRules, istioAllows } from '../istio-rules';
@@ -62,7 +62,10 @@ describe('examples/mesh-mtls', () => {
 
 describe('MeshMtls on the three-tier example', () => {
   const chart = buildThreeTier(Testing.app());
-  new MeshMtls(chart, 'shop-mesh');
+  // The controller is named by labels in the example: the mesh needs its service account to name it exactly.
+  new MeshMtls(chart, 'shop-mesh', {
+    identities: [{ peer: Peer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, 'ingress-nginx'), serviceAccountName: 'ingress-nginx' }],
+  });
   new MeshMtls(chart, 'data-mesh', { namespace: 'data' });
   pod(chart, 'controller', 'ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
   pod(chart, 'istiod', 'istio-system', { app: 'istiod' });

@@ -15,14 +15,8 @@ import typing
 
 from cdk8s import App, Chart
 from cdk8s_netsec import (
-    AcmeClusterIssuer, Destination, FqdnEnforcement, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
-    Peer, Port, Reachability, RestrictedEgress, SecureIngress, WorkloadIdentity,
-)
-
-# The ingress controller's identity in the mesh, so that the web tier's AuthorizationPolicy admits it.
-INGRESS_NGINX = WorkloadIdentity(
-    peer=Peer.pods({"app.kubernetes.io/name": "ingress-nginx"}, "ingress-nginx"),
-    service_account_name="ingress-nginx",
+    AcmeClusterIssuer, Destination, FqdnEnforcement, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
+    Port, Reachability, RestrictedEgress, SecureIngress,
 )
 
 
@@ -45,7 +39,12 @@ def build_complete(app: App) -> typing.List[Chart]:
 
     letsencrypt = AcmeClusterIssuer(shop, "letsencrypt", email="ops@example.com")
     SecureIngress(shop, "public",
-        host="shop.example.com", backend=web, port=Port.tcp(8080), issuer_reference=letsencrypt.issuer, ingress_class_name="nginx",
+        host="shop.example.com",
+        backend=web,
+        port=Port.tcp(8080),
+        issuer_reference=letsencrypt.issuer,
+        # Retired upstream; the mesh learns its service account (ingress-nginx) from here.
+        controller=IngressController.ingress_nginx(),
     )
 
     RestrictedEgress(shop, "api-egress",
@@ -54,7 +53,7 @@ def build_complete(app: App) -> typing.List[Chart]:
         allow=[Destination.fqdn("api.stripe.com", Port.tcp(443))],
     )
 
-    MeshMtls(shop, "mesh", mode=MtlsMode.STRICT, identities=[INGRESS_NGINX])
+    MeshMtls(shop, "mesh", mode=MtlsMode.STRICT)
     MeshMtls(data, "mesh", mode=MtlsMode.STRICT)
     return [shop, data]
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from './certificate';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
+import { IntentModel } from './model/intent-model';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { renderBackendTlsPolicy } from './render/gateway';
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { parseAddress } from './cidr';
 import { netsecError } from './errors';
 import { checkHostname } from './hostname';
-import { IntentModel } from './intent';
+import { IntentModel } from './model/intent-model';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace } from './peer';
 import { renderCertificate } from './render/certificate';

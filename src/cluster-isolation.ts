@@ -2,8 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
+import { IntentModel } from './model/intent-model';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from './names';
 import { checkNamespace } from './peer';
 import {

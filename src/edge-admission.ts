@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
+import { IntentModel } from './model/intent-model';
 import { toDnsLabel } from './names';
 import { IPeer, PeerConfig } from './peer';
 import { Port } from './port';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IntentModel } from './intent';
 import { IsolatedPods } from './isolated-pods';
+import type { IntentModel } from './model/intent-model';
 import { toDnsLabel } from './names';
 import { IPeer } from './peer';
 import { Port } from './port';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
+import { IntentModel } from './model/intent-model';
 import { toDnsLabel } from './names';
 import { Port } from './port';
 import { TierService } from './service';

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterDns } from './dns';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
+import { IntentModel } from './model/intent-model';
 import { GroupScope } from './model/selection';
 import { checkDns1123Label } from './names';
 import { checkPortsTowards, IPeer, PeerConfig, resolvePeer } from './peer';

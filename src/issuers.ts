@@ -1,10 +1,10 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
-import { netsecError } from './errors';
-import { IntentModel } from './intent';
-import { toDnsLabel } from './names';
 import { admitEdge } from './edge-admission';
+import { netsecError } from './errors';
+import { IntentModel } from './model/intent-model';
+import { toDnsLabel } from './names';
 import { checkNamespace, IPeer } from './peer';
 import { Port } from './port';
 import { clusterScoped } from './render/cluster-scoped';

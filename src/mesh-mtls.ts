@@ -2,18 +2,18 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { netsecError } from './errors';
 import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from './imports/security.istio.io';
-import { Flow, IntentModel, ServiceRecord } from './intent';
 import { IsolatedPods } from './isolated-pods';
-import { AuthorizationContext, authorizationProblems, renderAllowSpec } from './render/authorization-policy';
 import { checkTrustDomain, resolveIdentity, ResolvedIdentity, WorkloadIdentity } from './mesh-identity';
 import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {
   exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
 } from './mesh-peer-authentication';
+import { Flow, IntentModel, ServiceRecord } from './model/intent-model';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { checkNamespace, IPeer, Peer, resolvePeer } from './peer';
 import { Port } from './port';
+import { AuthorizationContext, authorizationProblems, renderAllowSpec } from './render/authorization-policy';
 import { istioNetworking, istioSecurity } from './render/l1';
 import { SortedObjects } from './render/sorted-objects';
 import { defaultName, IsolatedTier, resolveNamespace } from './tier';

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { netsecError } from './errors';
-import { IntentModel } from './intent';
+import { IntentModel } from './model/intent-model';
 import { checkDns1123Label, toDnsLabel } from './names';
 import { normalizeIpBlock, Peer } from './peer';
 import { Port } from './port';

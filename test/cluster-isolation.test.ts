@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceIsolation, Peer, Port, RestrictedEgress } from '../src';
 import { findObject, objectsOfKind, synthValid, validateAll } from './util';
 import { Reachability } from '../src/analysis';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 
 const METADATA = ['169.254.169.254/32', 'fd00:ec2::254/128'];
 const NOT_KUBE_SYSTEM = { namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } };

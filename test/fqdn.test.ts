@@ -4,7 +4,7 @@ import { findObject, objectsOfKind, synthValid } from './util';
 import { Reachability } from '../src/analysis';
 import { Destination } from '../src/destination';
 import { FqdnEnforcement } from '../src/fqdn';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 import { RestrictedEgress } from '../src/restricted-egress';
 
 const tcp = (port: number) => ({ port, protocol: 'TCP' });

@@ -1,7 +1,7 @@
 import * as plus from 'cdk8s-plus-28';
 import { NGINX_PEER, secure, setup } from './ingress-fixtures';
 import { findObject, objectsOfKind, synthValid } from './util';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 import { Port } from '../src/port';
 import { IsolatedTier } from '../src/tier';
 

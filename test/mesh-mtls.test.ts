@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port, Reachability } from '../src';
 import { checkIstioRules } from './istio-rules';
 import { findObject, objectsOfKind, synthValid } from './util';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 
 /** Synthesizes, validates every object, and checks the Istio CRD rules the schemas leave out. */
 function synth(chart: Chart): any[] {

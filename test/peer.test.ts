@@ -317,7 +317,9 @@ describe('checkPortsTowards: named ports cannot match an address block', () => {
       .toThrow('shop/api: a named port towards the address block 203.0.113.0/24 can never match (an address has no pod spec to name ports) ("TCP https"). Use the port number, e.g. Port.tcp(443).');
     // The same rule written by hand, to show why the check exists.
     const policy = {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api', namespace: 'shop' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'api', namespace: 'shop' },
       spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 'https' }] }] },
     };
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api', namespace: 'shop', labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };

@@ -4,7 +4,7 @@ import { findObject, objectsOfKind, synthValid } from './util';
 import { Reachability } from '../src/analysis';
 import { Destination } from '../src/destination';
 import { FqdnEnforcement } from '../src/fqdn';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 import { RestrictedEgress } from '../src/restricted-egress';
 
 const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',

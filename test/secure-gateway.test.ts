@@ -312,8 +312,12 @@ describe('SecureGateway', () => {
 
 describe('SecureGateway on Cilium', () => {
   function cilium(): { chart: Chart; api: IsolatedTier; gw: SecureGateway } {
-    return setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium(), clusterIssuer: undefined,
-      tls: TlsSource.issuerReference(new AcmeClusterIssuer(new Chart(Testing.app(), 'c'), 'le', { email: 'ops@example.com' }).issuer) });
+    return setup({
+      gatewayClassName: 'cilium',
+      implementation: GatewayImplementation.cilium(),
+      clusterIssuer: undefined,
+      tls: TlsSource.issuerReference(new AcmeClusterIssuer(new Chart(Testing.app(), 'c'), 'le', { email: 'ops@example.com' }).issuer),
+    });
   }
 
   test('the backend admits Cilium\'s ingress identity on exactly its port through a CiliumNetworkPolicy, and no pods by NetworkPolicy', () => {

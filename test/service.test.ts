@@ -1,6 +1,6 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
 import { findObject, synthValid } from './util';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 import { Port } from '../src/port';
 import { ExternalTrafficPolicy, ServiceType, TierService } from '../src/service';
 import { IsolatedTier } from '../src/tier';

@@ -3,7 +3,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterDns, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../src';
 import { findObject, synthValid } from './util';
-import { IntentModel } from '../src/intent';
+import { IntentModel } from '../src/model/intent-model';
 
 const DNS_RULE = {
   to: [{

@@ -1,8 +1,8 @@
 import { netsecError } from '../errors';
 import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from '../imports/security.istio.io';
-import { Flow } from '../intent';
 import { IsolatedPods } from '../isolated-pods';
 import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from '../mesh-identity';
+import { Flow } from '../model/intent-model';
 import { Port, Protocol } from '../port';
 import { istioSecurity } from './l1';
 import { compareStrings } from '../selector';

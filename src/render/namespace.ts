@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IntentModel } from '../intent';
+import { IntentModel } from '../model/intent-model';
 import { compareStrings } from '../selector';
 import { clusterScoped } from './cluster-scoped';
 

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { excludeMetadataEndpoints } from '../cidr';
-import type { Flow, IntentModel } from '../intent';
 import type { IsolatedPods } from '../isolated-pods';
+import type { Flow, IntentModel } from '../model/intent-model';
 import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
 import { Port, Protocol } from '../port';
 import { compareStrings, isEmptySelector, LabelSelector } from '../selector';

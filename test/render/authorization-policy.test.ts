@@ -1,10 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../../src';
-import { checkIstioRules, istioAllows } from '../istio-rules';
-import { findObject, objectsOfKind, synthValid } from '../util';
-import { MAX_AUTHORIZED_RANGE } from '../../src/render/authorization-policy';
 import { MeshMtls, MeshMtlsProps } from '../../src/mesh-mtls';
 import { MtlsMode } from '../../src/mesh-peer-authentication';
+import { MAX_AUTHORIZED_RANGE } from '../../src/render/authorization-policy';
+import { checkIstioRules, istioAllows } from '../istio-rules';
+import { findObject, objectsOfKind, synthValid } from '../util';
 
 function shop(): Chart {
   return new Chart(Testing.app(), 'shop', { namespace: 'shop' });

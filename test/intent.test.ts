@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { ClusterDns, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability } from '../src';
+import { ClusterDns, ClusterIsolation, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability } from '../src';
 import { findObject, synthValid } from './util';
 
 /*
@@ -124,5 +124,25 @@ describe('namespaces that look like typos', () => {
     const shop2 = new Chart(shops, 'shop2', { namespace: 'shop2' });
     new IsolatedTier(shop2, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
     expect(() => shops.synthYaml()).not.toThrow();
+  });
+});
+
+describe('under ClusterIsolation', () => {
+  test('a raw selector for pods no group describes, in a guarded namespace, is refused; a tier for them writes both sides', () => {
+    const app = new App();
+    new ClusterIsolation(new Chart(app, 'platform'), 'guardrails', { exemptNamespaces: ['kube-system'] });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    api.allowTo(Peer.pods({ app: 'cache' }, 'data'), Port.tcp(6379));
+    expect(() => app.synthYaml()).toThrow(/shop\/api: the flow to pods app=cache in namespace data names pods that platform\/guardrails isolates \(namespace data is not exempt\) but that no tier or namespace isolation of the app describes/);
+
+    const fixed = new App();
+    new ClusterIsolation(new Chart(fixed, 'platform'), 'guardrails', { exemptNamespaces: ['kube-system'] });
+    const shop = new Chart(fixed, 'shop', { namespace: 'shop' });
+    const api2 = new IsolatedTier(shop, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    new IsolatedTier(shop, 'cache', { podLabels: { app: 'cache' }, namespace: 'data', ports: [Port.tcp(6379)] });
+    api2.allowTo(Peer.pods({ app: 'cache' }, 'data'), Port.tcp(6379));
+    expect(() => fixed.synthYaml()).not.toThrow();
+    expect(fixed.synthYaml()).toContain('6379');
   });
 });

@@ -269,7 +269,7 @@ export class IntentModel extends Construct {
    * whose destination selects every pod of the group, and egress flows whose source does.
    */
   public mirroredFlows(group: IsolatedPods): { ingress: Flow[]; egress: Flow[] } {
-    const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns()));
+    const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns(), this.clusterWide));
     return mirrors.byGroup.get(group) ?? { ingress: [], egress: [] };
   }
 
@@ -345,6 +345,7 @@ export class IntentModel extends Construct {
    * first, so that it can refuse a second one before it builds anything.
    */
   public addClusterBaseline(baseline: ClusterBaseline): void {
+    this.mirrors = undefined;
     this.clusterWide = baseline;
   }
 
@@ -453,7 +454,7 @@ export class IntentModel extends Construct {
 
   /** Flows whose raw-selector side selects pods of an isolated group in a way that cannot be written exactly. */
   private unwritableFlows(): string[] {
-    const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns()));
+    const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns(), this.clusterWide));
     return [...new Set(mirrors.problems)];
   }
 
@@ -548,7 +549,7 @@ interface Mirrors {
  * subset of a tier, pods inside an isolated namespace that no tier describes) or namespaces by unknown
  * labels cannot be written exactly and is reported.
  */
-function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, IsolatedPods[]>, flows: Flow[]): Mirrors {
+function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, IsolatedPods[]>, flows: Flow[], cluster?: ClusterBaseline): Mirrors {
   const byGroup = new Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>();
   const problems: string[] = [];
   const slot = (g: IsolatedPods) => {
@@ -581,6 +582,14 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
         // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
         // the app emits the Namespace object its labels are known and the answer is exact.
         if (selection === Selection.ALL || selection === Selection.SUBSET) selected.push({ group, selection });
+      }
+      // Under ClusterIsolation every pod of a non-exempt namespace is isolated both ways, group or not:
+      // pods that no group of the app describes would keep the flow closed on their side.
+      const namespace = config.namespace ?? (config.namespaceSelector || config.allNamespaces ? undefined : context);
+      if (cluster && !isDns && !isGroup(peer) && namespace !== undefined && !cluster.exemptNamespaces.includes(namespace)
+        && !selected.some((s) => s.selection === Selection.ALL && impliesLabels(config, s.group._podScope().podLabels))) {
+        problems.push(`${flow.declaredBy.node.path}: the flow ${side === 'destination' ? 'to' : 'from'} ${peer} names pods that ${cluster.declaredBy.node.path} isolates (namespace ${namespace} is not exempt) but that no tier or namespace isolation of the app describes, so the flow would stay closed on their side (${describePeerConfig(config)}). `
+          + 'Declare a tier for exactly these pods (new IsolatedTier(..., { podLabels, namespace })) or a NamespaceIsolation for the namespace, so both sides are written; or exempt the namespace.');
       }
       for (const { group, selection } of selected) {
         const isolated = side === 'destination' ? group.isIngressIsolated() : group.isEgressIsolated();

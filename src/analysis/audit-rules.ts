@@ -83,6 +83,54 @@ const RULES: readonly AuditRule[] = [
     severity: AuditSeverity.LOW,
     description: 'A pod accepts ingress on specific ports, but no Service in the manifests selects it (its Service may be defined elsewhere, or created at runtime, as for ACME solvers).',
   },
+  {
+    id: 'NETSEC014',
+    name: 'invalid-audit-acceptance',
+    severity: AuditSeverity.MEDIUM,
+    description: 'An object accepts audit rules (annotation netsec.cdk8s.io/audit-accept) without a reason in netsec.cdk8s.io/audit-accept-reason, or names a rule the catalogue does not know; without a reason nothing is suppressed.',
+  },
+  {
+    id: 'NETSEC015',
+    name: 'one-sided-flow',
+    severity: AuditSeverity.MEDIUM,
+    description: 'One side of a connection between two modelled pods names the other specifically (an egress rule selecting the server, or an ingress rule selecting the client) while the other side denies it: the flow was meant, but the cluster drops it.',
+  },
+  {
+    id: 'NETSEC016',
+    name: 'gateway-http-listener-serves-backends',
+    severity: AuditSeverity.HIGH,
+    description: 'A Gateway listener with protocol HTTP has an attached HTTPRoute that forwards to backends instead of only redirecting to HTTPS (a RequestRedirect filter and no backendRefs): the Gateway API equivalent of NETSEC008.',
+  },
+  {
+    id: 'NETSEC017',
+    name: 'route-backend-service-missing',
+    severity: AuditSeverity.MEDIUM,
+    description: 'An HTTPRoute backendRef names a Service that is not in the manifests: the route serves errors, or a Service created later by someone else receives the traffic.',
+  },
+  {
+    id: 'NETSEC018',
+    name: 'route-backend-port-not-in-service',
+    severity: AuditSeverity.MEDIUM,
+    description: 'An HTTPRoute backendRef names a port its Service does not expose, or no port at all: the route cannot reach the backend.',
+  },
+  {
+    id: 'NETSEC019',
+    name: 'gateway-listener-admits-all-namespaces',
+    severity: AuditSeverity.HIGH,
+    description: 'A Gateway listener accepts routes from every namespace (allowedRoutes.namespaces.from: All), so any namespace can attach a route and claim its host.',
+  },
+  {
+    id: 'NETSEC020',
+    name: 'namespace-outside-guardrails',
+    severity: AuditSeverity.HIGH,
+    description: 'The manifests hold Baseline-tier ClusterNetworkPolicies, but a namespace with workloads is neither covered by a Baseline Deny for a direction nor isolated in it by a NetworkPolicy default deny.',
+  },
+  {
+    id: 'NETSEC021',
+    name: 'admin-accept-reopens-metadata-endpoint',
+    severity: AuditSeverity.CRITICAL,
+    description: 'An Admin-tier ClusterNetworkPolicy Accept egress rule has networks that cover a cloud metadata endpoint (169.254.169.254/32, fd00:ec2::254/128): no NetworkPolicy or Baseline rule can deny it to its subjects.',
+  },
 ];
 
 /** The audit catalogue: every rule `Reachability.audit()` checks, with its stable identifier. */

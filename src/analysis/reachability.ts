@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AuditAcceptance } from '../audit-acceptance';
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
 import { Port } from '../port';
@@ -194,7 +195,8 @@ export class Reachability {
    * @returns the findings, most severe first, then by rule identifier and resource
    */
   public audit(options: AuditOptions = {}): AuditFinding[] {
-    return runAudit(this.model, this.index, options, (kind, namespace, name) => this.constructPathOf(kind, namespace, name));
+    return runAudit(this.model, this.index, options, (kind, namespace, name) => this.constructPathOf(kind, namespace, name),
+      path => this.acceptanceAt(path));
   }
 
   /**
@@ -203,6 +205,12 @@ export class Reachability {
    */
   public objectsOfKind(kind: string): any[] {
     return this.model.objects.filter(o => o.kind === kind);
+  }
+
+  /** What `AuditAcceptance.accept` recorded at a construct path and above it (chart models only). */
+  private acceptanceAt(path: string): ReturnType<typeof AuditAcceptance._acceptedAt> {
+    const construct = this.root?.node.findAll().find(c => c.node.path === path);
+    return construct === undefined ? undefined : AuditAcceptance._acceptedAt(construct);
   }
 
   /** The construct path of an emitted object, found by rendering each ApiObject under the root once. */

@@ -54,19 +54,27 @@ function deniesEverything(rule: any, direction: 'ingress' | 'egress', where: str
   return networks.includes(EVERY_IPV4) && networks.includes(EVERY_IPV6);
 }
 
+/**
+ * True when a Baseline-tier ClusterNetworkPolicy denies every peer to every pod of the namespace in one
+ * direction: the namespace's default deny for that direction, as NETSEC001/002/003 accept it.
+ */
+export function baselineDenies(c: AuditContext, namespace: string, direction: 'ingress' | 'egress'): boolean {
+  const labels = c.index.labelsOf(namespace);
+  return clusterPolicies(c, 'Baseline').some(policy => {
+    const where = `ClusterNetworkPolicy ${policy.metadata?.name}`;
+    return subjectCoversNamespace(policy, labels, where) && arrayOf(policy.spec?.[direction]).some(r => deniesEverything(r, direction, where));
+  });
+}
+
 function namespaceOutsideGuardrails(c: AuditContext, report: Report): void {
   const baseline = clusterPolicies(c, 'Baseline');
   if (baseline.length === 0) return;
   for (const namespace of c.index.namespaces) {
     const pods = c.index.pods.filter(p => p.namespace === namespace);
     if (pods.length === 0) continue;
-    const labels = c.index.labelsOf(namespace);
     const open: string[] = [];
     for (const direction of ['ingress', 'egress'] as const) {
-      const guarded = baseline.some(policy => {
-        const where = `ClusterNetworkPolicy ${policy.metadata?.name}`;
-        return subjectCoversNamespace(policy, labels, where) && arrayOf(policy.spec?.[direction]).some(r => deniesEverything(r, direction, where));
-      });
+      const guarded = baselineDenies(c, namespace, direction);
       const isolated = c.index.policies.some(p => p.namespace === namespace && p.podSelector.matchesAll && p[direction] !== undefined);
       if (!guarded && !isolated) open.push(direction);
     }

@@ -9,19 +9,19 @@ const RULES: readonly AuditRule[] = [
     id: 'NETSEC001',
     name: 'namespace-without-default-deny-ingress',
     severity: AuditSeverity.HIGH,
-    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates ingress, so new pods accept traffic from anywhere.',
+    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates ingress, nor a Baseline-tier ClusterNetworkPolicy Deny of every peer for it, so new pods accept traffic from anywhere.',
   },
   {
     id: 'NETSEC002',
     name: 'namespace-without-default-deny-egress',
     severity: AuditSeverity.MEDIUM,
-    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates egress, so new pods may connect anywhere.',
+    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates egress, nor a Baseline-tier ClusterNetworkPolicy Deny of every peer for it, so new pods may connect anywhere.',
   },
   {
     id: 'NETSEC003',
     name: 'pod-not-selected',
     severity: AuditSeverity.MEDIUM,
-    description: 'No NetworkPolicy selects a pod, so it is isolated in neither direction.',
+    description: 'No NetworkPolicy selects a pod and no Baseline-tier ClusterNetworkPolicy denies its namespace both directions, so it is isolated in neither direction.',
   },
   {
     id: 'NETSEC004',

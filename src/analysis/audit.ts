@@ -5,7 +5,7 @@ import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describ
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
 import { registryOnlySidecarFor } from './audit-fqdn-backstop';
 import { gatewayChecks } from './audit-gateway-rules';
-import { guardrailChecks } from './audit-guardrail-rules';
+import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
 import { oneSidedFlows } from './audit-one-sided-flows';
 import { AuditRules } from './audit-rules';
 import { Acceptance, acceptancesOf, ACCEPTANCE_RULE_ID, invalidAcceptances } from './audit-suppression';
@@ -159,7 +159,8 @@ function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: R
     const pods = c.index.pods.filter(p => p.namespace === namespace);
     if (pods.length === 0) continue;
     const covered = c.index.policies.some(p => p.namespace === namespace && p.podSelector.matchesAll && p[direction] !== undefined);
-    if (covered) continue;
+    // A Baseline-tier ClusterNetworkPolicy Deny of every peer isolates the namespace's new pods as well.
+    if (covered || baselineDenies(c, namespace, direction)) continue;
     report({ kind: 'Namespace', name: namespace },
       `namespace ${namespace} has ${pods.length} pod${pods.length === 1 ? '' : 's'} (${listNames(pods.map(p => p.name))}) but no NetworkPolicy `
       + `with an empty podSelector and policy type ${type}, so a pod added later is not ${direction}-isolated`,
@@ -171,6 +172,7 @@ function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: R
 function unselectedPods(c: AuditContext, report: Report): void {
   c.index.pods.forEach((pod, i) => {
     if (c.index.ingressOf[i].policies.length > 0 || c.index.egressOf[i].policies.length > 0) return;
+    if (baselineDenies(c, pod.namespace, 'ingress') && baselineDenies(c, pod.namespace, 'egress')) return;
     report(podSubject(pod),
       `no NetworkPolicy selects ${pod.namespace}/${pod.name} (labels ${describeLabels(pod.labels)}), so every connection to and from it is allowed`,
       'Select the pods with a policy that isolates both directions (an IsolatedTier over their labels, or a namespace default deny) and allow only the flows they need.');

@@ -23,7 +23,7 @@ function nodePort(name: string, annotations?: Record<string, string>): any {
     metadata: { name, namespace: 'shop', ...(annotations ? { annotations } : {}) },
     spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] },
   };
-  new Service(object).validate();
+  new Service(object as any).validate();
   return object;
 }
 

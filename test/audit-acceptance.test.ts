@@ -74,8 +74,14 @@ describe('AuditAcceptance.accept', () => {
 
   test('annotations written by hand on an object are kept and merged', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
-    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: {
-      'netsec.cdk8s.io/audit-accept': 'NETSEC007', 'netsec.cdk8s.io/audit-accept-reason': 'by hand' } } });
+    new ApiObject(chart, 'cm', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'cm',
+        annotations: { 'netsec.cdk8s.io/audit-accept': 'NETSEC007', 'netsec.cdk8s.io/audit-accept-reason': 'by hand' },
+      },
+    });
     AuditAcceptance.accept(chart, ['NETSEC013'], 'platform');
     expect(annotationsOf(Testing.synth(chart), 'ConfigMap', 'cm')).toEqual({
       'netsec.cdk8s.io/audit-accept': 'NETSEC007,NETSEC013', 'netsec.cdk8s.io/audit-accept-reason': 'NETSEC007: by hand; NETSEC013: platform',

@@ -11,7 +11,9 @@ import { validateAll } from '../util';
 
 function sidecar(ns: string, name: string, labels: Record<string, string> | undefined, mode = 'REGISTRY_ONLY'): any {
   return {
-    apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name, namespace: ns },
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Sidecar',
+    metadata: { name, namespace: ns },
     spec: { ...(labels ? { workloadSelector: { labels } } : {}), egress: [{ hosts: ['./api.stripe.com'] }], outboundTrafficPolicy: { mode } },
   };
 }
@@ -37,8 +39,13 @@ describe('the library\'s own Istio FQDN enforcement passes its audit', () => {
     new NamespaceIsolation(chart, 'baseline');
     const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
     api.expose();
-    new RestrictedEgress(chart, 'egress', { tier: api, fqdnEnforcement: FqdnEnforcement.ISTIO, allow: [
-      Destination.fqdn('api.stripe.com', Port.tcp(443)), Destination.cidr('198.51.100.0/24', Port.tcp(22))] });
+    new RestrictedEgress(chart, 'egress', {
+      tier: api,
+      fqdnEnforcement: FqdnEnforcement.ISTIO,
+      allow: [
+        Destination.fqdn('api.stripe.com', Port.tcp(443)), Destination.cidr('198.51.100.0/24', Port.tcp(22)),
+      ],
+    });
     return chart;
   }
 
@@ -93,7 +100,9 @@ describe('hand-written YAML', () => {
     ['a namespace-wide REGISTRY_ONLY Sidecar next to an ALLOW_ANY workload Sidecar that may select the pods',
       [sidecar('shop', 'default', undefined), sidecar('shop', 'canary', { track: 'canary' }, 'ALLOW_ANY')]],
     ['a Cilium toFQDNs policy (Cilium adds NetworkPolicy allows, it does not narrow them)', [{
-      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'api', namespace: 'shop' },
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'api', namespace: 'shop' },
       spec: { endpointSelector: { matchLabels: { app: 'api' } }, egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] },
     }]],
   ])('no exemption with %s', (_name, extra) => {
@@ -108,8 +117,11 @@ describe('hand-written YAML', () => {
   });
 
   test('IPv6 wide rules are recognised the same way', () => {
-    const v6 = policy('shop', 'api', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: '::/0' } }], ports: TCP_443 }] });
+    const v6 = policy('shop', 'api', {
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '::/0' } }], ports: TCP_443 }],
+    });
     expect(netsec004([...base, v6])).toHaveLength(1);
     expect(netsec004([...base, v6, sidecar('shop', 'api', { app: 'api' })])).toEqual([]);
   });

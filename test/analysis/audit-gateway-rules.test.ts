@@ -15,7 +15,10 @@ function gateway(listeners: any[], ns = 'edge', name = 'edge'): any {
 
 function listener(name: string, protocol: string, port: number, from?: string, extra: any = {}): any {
   return {
-    name, protocol, port, hostname: 'shop.example.com',
+    name,
+    protocol,
+    port,
+    hostname: 'shop.example.com',
     ...(protocol === 'HTTPS' ? { tls: { mode: 'Terminate', certificateRefs: [{ name: 'shop-tls' }] } } : {}),
     ...(from ? { allowedRoutes: { namespaces: { from, ...(from === 'Selector' ? { selector: extra.selector ?? {} } : {}) } } } : {}),
   };
@@ -26,8 +29,12 @@ function route(ns: string, name: string, parentRef: any, rules: any[]): any {
 }
 
 function service(ns: string, name: string, ports: number[]): any {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns },
-    spec: { selector: { app: name }, ports: ports.map(port => ({ name: `p${port}`, port, targetPort: 8080 })) } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec: { selector: { app: name }, ports: ports.map(port => ({ name: `p${port}`, port, targetPort: 8080 })) },
+  };
 }
 
 const REDIRECT = { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] };

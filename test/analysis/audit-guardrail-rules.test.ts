@@ -18,8 +18,17 @@ const notIn = (...names: string[]) => ({ namespaces: { matchExpressions: [{ key:
 const EVERY_POD = { namespaces: {} };
 const DENY_IN = { name: 'deny-all', action: 'Deny', from: [EVERY_POD] };
 const DENY_OUT = { name: 'deny-all', action: 'Deny', to: [EVERY_POD, { networks: ['0.0.0.0/0', '::/0'] }] };
-const DNS = { name: 'dns', action: 'Accept', to: [{ pods: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } } }], protocols: [{ udp: { destinationPort: { number: 53 } } }] };
+const DNS = {
+  name: 'dns',
+  action: 'Accept',
+  to: [{
+    pods: {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    },
+  }],
+  protocols: [{ udp: { destinationPort: { number: 53 } } }],
+};
 const BASELINE = cnp('baseline-default-deny', 'Baseline', 100, notIn('kube-system', 'legacy'), { ingress: [DENY_IN], egress: [DNS, DENY_OUT] });
 
 const cluster = [namespace('shop'), namespace('legacy'), namespace('empty'),
@@ -77,10 +86,12 @@ describe('NETSEC021 admin-accept-reopens-metadata-endpoint', () => {
   const subject = { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
 
   test('an Admin Accept whose networks cover a metadata endpoint is critical, naming the field', () => {
-    const admin = cnp('cloud-sdk', 'Admin', 10, subject, { egress: [
-      { name: 'dns', action: 'Accept', to: [{ networks: ['10.96.0.10/32'] }] },
-      { name: 'link-local', action: 'Accept', to: [{ networks: ['169.254.0.0/16', 'fd00:ec2::/64'] }] },
-    ] });
+    const admin = cnp('cloud-sdk', 'Admin', 10, subject, {
+      egress: [
+        { name: 'dns', action: 'Accept', to: [{ networks: ['10.96.0.10/32'] }] },
+        { name: 'link-local', action: 'Accept', to: [{ networks: ['169.254.0.0/16', 'fd00:ec2::/64'] }] },
+      ],
+    });
     const found = findings([...cluster, admin], 'NETSEC021');
     expect(found.map(f => [f.severity, f.resource, f.message])).toEqual([['critical', 'ClusterNetworkPolicy cloud-sdk',
       'Admin-tier Accept rule re-opens the instance metadata endpoint (priority 10): spec.egress[1].to[0].networks[0] 169.254.0.0/16 covers 169.254.169.254; '

@@ -19,14 +19,20 @@ const podsOf = () => [
   pod('data', 'db', { labels: { app: 'db' }, ports: [['pg', 5432]] }),
 ];
 const EGRESS_TO_DB = policy('shop', 'api-egress', {
-  podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'],
-  egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: { matchLabels: { app: 'db' } } }],
-    ports: [{ protocol: 'TCP', port: 5432 }] }],
+  podSelector: { matchLabels: { app: 'api' } },
+  policyTypes: ['Egress'],
+  egress: [{
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: { matchLabels: { app: 'db' } } }],
+    ports: [{ protocol: 'TCP', port: 5432 }],
+  }],
 });
 const INGRESS_FROM_API = (port: number | string) => policy('data', 'db-ingress', {
-  podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'],
-  ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }],
-    ports: [{ protocol: 'TCP', port }] }],
+  podSelector: { matchLabels: { app: 'db' } },
+  policyTypes: ['Ingress'],
+  ingress: [{
+    from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }],
+    ports: [{ protocol: 'TCP', port }],
+  }],
 });
 
 describe('hand-written YAML', () => {
@@ -62,18 +68,27 @@ describe('hand-written YAML', () => {
 
   test('no finding when the other side is not isolated, or when neither side names the other', () => {
     expect(oneSided([...podsOf(), EGRESS_TO_DB])).toEqual([]);
-    const wholeNamespace = policy('shop', 'api-egress', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'],
-      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }] });
-    const addresses = policy('shop', 'api-egress', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 5432 }] }] });
+    const wholeNamespace = policy('shop', 'api-egress', {
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+    });
+    const addresses = policy('shop', 'api-egress', {
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+    });
     expect(oneSided([...podsOf(), wholeNamespace, ISOLATE_ALL('data')])).toEqual([]);
     expect(oneSided([...podsOf(), addresses, ISOLATE_ALL('data')])).toEqual([]);
     expect(oneSided([...podsOf(), ISOLATE_ALL('shop'), ISOLATE_ALL('data')])).toEqual([]);
   });
 
   test('a wide egress rule (all TCP) to named pods is reported only when no port of it gets through', () => {
-    const allTcp = policy('shop', 'api-egress', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'],
-      egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'db' } } }], ports: [{ protocol: 'TCP' }] }] });
+    const allTcp = policy('shop', 'api-egress', {
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'db' } } }], ports: [{ protocol: 'TCP' }] }],
+    });
     expect(oneSided([...podsOf(), allTcp, INGRESS_FROM_API(5432)])).toEqual([]);
     expect(oneSided([...podsOf(), allTcp, ISOLATE_ALL('data')]).map(f => f.message))
       .toEqual([expect.stringContaining('shop/api -> data/db on all TCP')]);

@@ -19,7 +19,8 @@ const DENY_ALL = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] };
 
 function nodePort(name: string, annotations?: Record<string, string>): any {
   const object = {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name, namespace: 'shop', ...(annotations ? { annotations } : {}) },
     spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] },
   };

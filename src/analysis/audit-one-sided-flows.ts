@@ -2,8 +2,9 @@ import { Protocol } from '../port';
 import { AuditContext, listNames, Report } from './audit-context';
 import { IndexedRule, PodRules } from './cluster';
 import { ModelPod } from './manifests';
-import { CompiledPolicyPort, CompiledRule } from './policy-model';
-import { Interval, LAST_PORT, PROTOCOLS } from './port-intervals';
+import { CompiledRule } from './policy-model';
+import { Interval } from './port-intervals';
+import { PortSpan, spansOf } from './port-sets';
 
 /*
  * NETSEC015, one-sided flows: a rule on one side of a connection names the other side's pods (a peer
@@ -12,9 +13,6 @@ import { Interval, LAST_PORT, PROTOCOLS } from './port-intervals';
  * Peers that name no pods (a whole namespace, an ipBlock, every destination) mention nobody in
  * particular and are never reported. Findings are grouped per rule: one finding lists every pair.
  */
-
-/** A port entry of the rule as an interval on one protocol, resolved against the pod it is addressed to. */
-interface PortSpan { readonly protocol: Protocol; readonly start: number; readonly end: number; readonly text: string }
 
 export function oneSidedFlows(c: AuditContext, report: Report): void {
   for (const direction of ['egress', 'ingress'] as const) {
@@ -72,20 +70,6 @@ function specificPeerPods(c: AuditContext, indexed: IndexedRule): number[] {
     set.forEach((member, i) => { if (member === 1) out.add(i); });
   });
   return [...out].sort((a, b) => a - b);
-}
-
-/** The port entries as intervals; named ports the server does not declare are dropped (they match nothing). */
-function spansOf(ports: readonly CompiledPolicyPort[] | undefined, server: ModelPod): PortSpan[] {
-  if (ports === undefined) return PROTOCOLS.map(protocol => ({ protocol, start: 1, end: LAST_PORT, text: `all ${protocol}` }));
-  return ports.flatMap((entry): PortSpan[] => {
-    if (entry.name !== undefined) {
-      const port = server.ports.find(p => p.name === entry.name && p.protocol === entry.protocol)?.port;
-      return port === undefined ? [] : [{ protocol: entry.protocol, start: port, end: port, text: `${entry.protocol} ${port} (${entry.name})` }];
-    }
-    if (entry.port === undefined) return [{ protocol: entry.protocol, start: 1, end: LAST_PORT, text: `all ${entry.protocol}` }];
-    const end = entry.endPort ?? entry.port;
-    return [{ protocol: entry.protocol, start: entry.port, end, text: end === entry.port ? `${entry.protocol} ${entry.port}` : `${entry.protocol} ${entry.port}-${end}` }];
-  });
 }
 
 /** The ports the isolating side's rules admit for the other pod, per protocol. */

@@ -11,6 +11,8 @@ import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
+import { WorkloadExposure } from './exposure';
+import { computeExposure } from './exposure-analysis';
 import { computeFlows } from './flow-analysis';
 import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
@@ -197,6 +199,18 @@ export class Reachability {
   public audit(options: AuditOptions = {}): AuditFinding[] {
     return runAudit(this.model, this.index, options, (kind, namespace, name) => this.constructPathOf(kind, namespace, name),
       path => this.acceptanceAt(path));
+  }
+
+  /**
+   * What can reach each modelled pod: the outside address ranges (maximal ranges sharing one set of
+   * ports), a pod of any namespace the manifests do not know, a new pod of its own namespace, and the
+   * Services (LoadBalancer, NodePort), Ingresses and Gateway API HTTPRoutes that lead to it, with the
+   * sources its policies admit on those paths. See `WorkloadExposure` for the exact definitions.
+   *
+   * @returns one entry per modelled pod, sorted by namespace then name
+   */
+  public exposure(): WorkloadExposure[] {
+    return computeExposure(this.model, this.index);
   }
 
   /**

@@ -1,0 +1,167 @@
+import { Chart, Testing } from 'cdk8s';
+import { namespace, pod, policy } from './fixtures';
+import { IngressController, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability, SecureIngress } from '../../src';
+import type { WorkloadExposure } from '../../src';
+import { validateAll } from '../util';
+
+/*
+ * Reachability.exposure(): outside address ranges, any namespace, own namespace, and the paths in.
+ */
+
+function exposureOf(objects: any[], workload: string): WorkloadExposure {
+  const found = Reachability.fromManifests(validateAll(objects)).exposure().find(e => e.workload === workload);
+  if (!found) throw new Error(`no exposure for ${workload}`);
+  return found;
+}
+
+const ranges = (e: WorkloadExposure) => e.fromOutside.map(r => `${r.addresses} ${r.description}`);
+
+describe('from outside the cluster: maximal ranges that share one answer', () => {
+  test('a pod no policy isolates: every address, all traffic, one range per family', () => {
+    const e = exposureOf([namespace('shop'), pod('shop', 'web', { labels: { app: 'web' } })], 'shop/web');
+    expect(ranges(e)).toEqual(['0.0.0.0-255.255.255.255 all traffic', '::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff all traffic']);
+    expect(e.fromOutside[0].cidrs).toEqual(['0.0.0.0/0']);
+    expect([e.fromAnyNamespaceDescription, e.fromOwnNamespaceDescription]).toEqual(['all traffic', 'all traffic']);
+  });
+
+  test('ipBlocks with except split the space; ranges with one answer merge; ranges admitting nothing are left out', () => {
+    const objects = [namespace('shop'), pod('shop', 'web', { labels: { app: 'web' } }), policy('shop', 'web', {
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        { from: [{ ipBlock: { cidr: '10.0.0.0/9' } }, { ipBlock: { cidr: '10.128.0.0/9' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ],
+    })];
+    const e = exposureOf(objects, 'shop/web');
+    expect(ranges(e)).toEqual([
+      '10.0.0.0-10.0.255.255 TCP 80, 443',
+      '10.1.0.0-10.1.255.255 TCP 80',
+      '10.2.0.0-10.255.255.255 TCP 80, 443',
+    ]);
+    expect(e.fromOutside[2].cidrs).toEqual(['10.2.0.0/15', '10.4.0.0/14', '10.8.0.0/13', '10.16.0.0/12', '10.32.0.0/11', '10.64.0.0/10', '10.128.0.0/9']);
+    expect(e.fromOutside[1].ports.map(p => p.toString())).toEqual(['TCP 80']);
+    // The analyzer agrees at the edges of each range.
+    const r = Reachability.fromManifests(objects);
+    const web = { namespace: 'shop', pod: 'web' };
+    for (const [ip, port, allowed] of [['10.0.255.255', 443, true], ['10.1.0.0', 443, false], ['10.1.255.255', 80, true],
+      ['10.2.0.0', 443, true], ['9.255.255.255', 80, false], ['11.0.0.0', 80, false]] as const) {
+      expect([ip, port, r.isAllowed({ ip }, web, Port.tcp(port))]).toEqual([ip, port, allowed]);
+    }
+  });
+});
+
+describe('from any namespace and from the own namespace', () => {
+  const objects = () => [namespace('shop'), namespace('ops', { team: 'ops' }),
+    pod('shop', 'web', { labels: { app: 'web' }, ports: [['http', 8080]] }),
+    policy('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy('shop', 'web', {
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 'http' }] },
+        { from: [{ namespaceSelector: { matchLabels: { team: 'ops' } } }], ports: [{ protocol: 'TCP', port: 9100 }] },
+        { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: 9200 }] },
+      ],
+    })];
+
+  test('an unknown namespace satisfies only selectors a namespace with its name label alone satisfies', () => {
+    const e = exposureOf(objects(), 'shop/web');
+    expect(e.fromAnyNamespaceDescription).toBe('TCP 8080');
+    expect(ranges(e)).toEqual([]);
+  });
+
+  test('a new pod of the own namespace needs its egress too: the namespace default deny stops it', () => {
+    expect(exposureOf(objects(), 'shop/web').fromOwnNamespaceDescription).toBe('nothing');
+    const openEgress = objects().filter(o => o.metadata.name !== 'deny');
+    expect(exposureOf(openEgress, 'shop/web').fromOwnNamespaceDescription).toBe('TCP 8080, 9200');
+  });
+});
+
+describe('paths into the cluster', () => {
+  test('a LoadBalancer Service with source ranges, an Ingress and a Gateway route, with what the policies admit', () => {
+    const objects = [namespace('shop'), namespace('edge'), namespace('ingress-nginx'),
+      pod('shop', 'web', { labels: { app: 'web' }, ports: [['http', 8080]] }),
+      policy('shop', 'web', {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+          { from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+        ],
+      }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web-lb', namespace: 'shop' },
+        spec: { type: 'LoadBalancer', selector: { app: 'web' }, loadBalancerSourceRanges: ['203.0.113.0/24'], ports: [{ port: 443, targetPort: 8080 }] },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: {
+          ingressClassName: 'nginx',
+          tls: [{ hosts: ['shop.example.com'], secretName: 'tls' }],
+          rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'edge', namespace: 'edge' },
+        spec: {
+          gatewayClassName: 'eg',
+          listeners: [{
+            name: 'https',
+            protocol: 'HTTPS',
+            port: 443,
+            hostname: 'api.example.com',
+            tls: { certificateRefs: [{ name: 'tls' }] },
+            allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } } },
+          }],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: {
+          parentRefs: [{ name: 'edge', namespace: 'edge', sectionName: 'https' }],
+          hostnames: ['api.example.com'],
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/v1' } }], backendRefs: [{ name: 'web', port: 80 }] }],
+        },
+      }];
+    const e = exposureOf(objects, 'shop/web');
+    expect(e.paths.map(p => [p.kind, p.resource, p.description, p.targetPorts.map(t => t.toString()), p.admittedFrom, p.reachable])).toEqual([
+      ['Service', 'Service shop/web-lb', 'LoadBalancer TCP 443 -> TCP 8080, source ranges 203.0.113.0/24', ['TCP 8080'],
+        ['203.0.113.0-203.0.113.255 (TCP 8080)'], true],
+      ['Ingress', 'Ingress shop/web', 'host shop.example.com path / (Prefix) via the ingress controller of nginx (TLS), Service web:80 -> TCP 8080', ['TCP 8080'],
+        ['all pods of namespaces {kubernetes.io/metadata.name=ingress-nginx} (shop/web)'], true],
+      ['HTTPRoute', 'HTTPRoute shop/web', 'hostnames api.example.com path /v1 via Gateway edge/edge listener https (HTTPS 443 api.example.com), Service web:80 -> TCP 8080',
+        ['TCP 8080'], ['all pods of namespaces {kubernetes.io/metadata.name=ingress-nginx} (shop/web)'], true],
+    ]);
+  });
+});
+
+describe('constructs', () => {
+  test('a tier behind SecureIngress: reachable only through the ingress controller, from nothing outside or unknown', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new NamespaceIsolation(chart, 'baseline');
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    api.allowFrom(web, Port.tcp(9090));
+    api.allowFrom(Peer.ipBlock('198.51.100.0/24'), Port.tcp(9090));
+    new SecureIngress(chart, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'le', controller: IngressController.ingressNginx() });
+    const exposure = Reachability.fromChart(chart).exposure();
+    const webExposure = exposure.find(e => e.workload === 'shop/web')!;
+    expect(ranges(webExposure)).toEqual([]);
+    expect(webExposure.fromAnyNamespaceDescription).toBe('nothing');
+    expect(webExposure.paths.map(p => [p.kind, p.reachable])).toEqual([['Ingress', true]]);
+    expect(webExposure.paths[0].admittedFrom).toEqual([expect.stringMatching(/ingress-nginx/)]);
+    const apiExposure = exposure.find(e => e.workload === 'shop/api')!;
+    expect(ranges(apiExposure)).toEqual(['198.51.100.0-198.51.100.255 TCP 9090']);
+    expect(apiExposure.paths).toEqual([]);
+  });
+});

@@ -87,7 +87,7 @@ function outsideRanges(index: ClusterIndex, j: number): ExposedAddressRange[] {
   const isolation = index.ingressOf[j];
   const ranges: ExposedAddressRange[] = [];
   for (const { family, bits } of FAMILIES) {
-    const end = 1n << BigInt(bits);
+    const end = power(bits);
     const cuts = new Set<bigint>([0n, end]);
     for (const { rule } of isolation.rules) {
       for (const peer of rule.peers ?? []) {
@@ -95,7 +95,7 @@ function outsideRanges(index: ClusterIndex, j: number): ExposedAddressRange[] {
         for (const block of [peer.cidr, ...peer.except]) {
           const first = toNumber(block.address);
           cuts.add(first);
-          cuts.add(first + (1n << BigInt(bits - block.prefixLength)));
+          cuts.add(first + power(bits - block.prefixLength));
         }
       }
     }
@@ -132,20 +132,25 @@ function cidrsOf(first: bigint, last: bigint, bits: number): string[] {
   let start = first;
   while (start <= last) {
     let size = 0;
-    while (size < bits && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= last) size++;
+    while (size < bits && start % power(size + 1) === 0n && start + power(size + 1) - 1n <= last) size++;
     blocks.push(`${toAddress(start, bits).toString()}/${bits - size}`);
-    start += 1n << BigInt(size);
+    start += power(size);
   }
   return blocks;
 }
 
+/** 2 to the given power, as a bigint. */
+function power(exponent: number): bigint {
+  return 2n ** BigInt(exponent);
+}
+
 function toNumber(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
-  return address.toByteArray().reduce((n, byte) => (n << 8n) | BigInt(byte), 0n);
+  return address.toByteArray().reduce((n, byte) => n * 256n + BigInt(byte), 0n);
 }
 
 function toAddress(value: bigint, bits: number): ipaddr.IPv4 | ipaddr.IPv6 {
   const bytes: number[] = [];
-  for (let k = bits / 8 - 1; k >= 0; k--) bytes.push(Number((value >> BigInt(8 * k)) & 0xffn));
+  for (let k = bits / 8 - 1; k >= 0; k--) bytes.push(Number((value / power(8 * k)) % 256n));
   return ipaddr.fromByteArray(bytes) as ipaddr.IPv4 | ipaddr.IPv6;
 }
 
@@ -243,7 +248,8 @@ function ingressPaths(c: AuditContext, j: number): ExposurePath[] {
     if (ingress.spec?.defaultBackend?.service) backends.push({ host: '*', path: '(default backend)', service: ingress.spec.defaultBackend.service });
     for (const rule of arrayOf(ingress.spec?.rules)) {
       for (const path of arrayOf(rule?.http?.paths)) {
-        if (path?.backend?.service) backends.push({ host: rule?.host ?? '*', path: `${path.path ?? '/'} (${path.pathType ?? 'ImplementationSpecific'})`, service: path.backend.service });
+        if (!path?.backend?.service) continue;
+        backends.push({ host: rule?.host ?? '*', path: `${path.path ?? '/'} (${path.pathType ?? 'ImplementationSpecific'})`, service: path.backend.service });
       }
     }
     for (const backend of backends) {

@@ -228,8 +228,14 @@ function inClusterAdmission(c: AuditContext, j: number, targets: readonly Port[]
   return [...peers].sort(compare);
 }
 
-/** The Service a backend names in the pod's namespace, when it selects the pod, and the workload port it leads to. */
-function backendTarget(c: AuditContext, pod: ModelPod, namespace: string, name: unknown, port: { number?: unknown; name?: unknown }): Port | undefined | null {
+/** A Service port as a backend names it: by number or by name. */
+interface BackendPort { readonly number?: unknown; readonly name?: unknown }
+
+/**
+ * The workload port a backend leads to: null when the backend's Service does not select the pod,
+ * undefined when it does but the named Service port leads to no port of the pod.
+ */
+function backendTarget(c: AuditContext, pod: ModelPod, namespace: string, name: unknown, port: BackendPort): Port | undefined | null {
   if (namespace !== pod.namespace) return null;
   const service = servicesSelecting(c, pod).find(s => s.metadata?.name === name);
   if (service === undefined) return null;

@@ -1,7 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import { namespace, pod, policy } from './fixtures';
 import { IngressController, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability, SecureIngress } from '../../src';
 import type { WorkloadExposure } from '../../src';
+import { exposureCsv, exposureMarkdown } from '../../src/analysis/exposure-report';
+import { cli } from '../cli/run-cli';
 import { validateAll } from '../util';
 
 /*
@@ -163,5 +166,58 @@ describe('constructs', () => {
     const apiExposure = exposure.find(e => e.workload === 'shop/api')!;
     expect(ranges(apiExposure)).toEqual(['198.51.100.0-198.51.100.255 TCP 9090']);
     expect(apiExposure.paths).toEqual([]);
+  });
+});
+
+describe('cdk8s-netsec analyze --exposure and the report formats', () => {
+  const yaml = [namespace('shop'), pod('shop', 'web', { labels: { app: 'web' } }), policy('shop', 'web', {
+    podSelector: { matchLabels: { app: 'web' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+  })].map(o => YAML.stringify(o)).join('---\n');
+
+  test('text', () => {
+    const run = cli(['analyze', '--exposure', '--fail-on', 'none', '-'], { stdin: yaml });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain([
+      'Exposure (what can reach each workload):',
+      '',
+      'shop/web (Pod)',
+      '  from outside the cluster:',
+      '    203.0.113.0-203.0.113.255: TCP 443',
+      '  from any namespace: nothing',
+      '  from its own namespace: nothing',
+      '  paths in: none',
+    ].join('\n'));
+  });
+
+  test('JSON', () => {
+    const document = JSON.parse(cli(['analyze', '--exposure', '--json', '--fail-on', 'none', '-'], { stdin: yaml }).stdout);
+    expect(document.exposure).toEqual([{
+      workload: 'shop/web',
+      kind: 'Pod',
+      fromOutside: [{ addresses: '203.0.113.0-203.0.113.255', cidrs: ['203.0.113.0/24'], ports: [{ protocol: 'TCP', port: 443 }], description: 'TCP 443' }],
+      fromAnyNamespace: { ports: [], description: 'nothing' },
+      fromOwnNamespace: { ports: [], description: 'nothing' },
+      paths: [],
+    }]);
+    expect(JSON.parse(cli(['analyze', '--json', '--fail-on', 'none', '-'], { stdin: yaml }).stdout)).not.toHaveProperty('exposure');
+  });
+
+  test('Markdown and CSV', () => {
+    const exposure = Reachability.fromManifests(YAML.parseAllDocuments(yaml).map(d => d.toJSON())).exposure();
+    expect(exposureMarkdown(exposure)).toBe([
+      '| Workload | From outside the cluster | From any namespace | From its own namespace | Paths in |',
+      '| --- | --- | --- | --- | --- |',
+      '| shop/web (Pod) | 203.0.113.0-203.0.113.255: TCP 443 | nothing | nothing | none |',
+      '',
+    ].join('\n'));
+    expect(exposureCsv(exposure)).toBe([
+      'workload,kind,source,detail,ports,reachable',
+      'shop/web,Pod,outside,203.0.113.0-203.0.113.255,TCP 443,true',
+      'shop/web,Pod,any-namespace,,nothing,false',
+      'shop/web,Pod,own-namespace,,nothing,false',
+      '',
+    ].join('\n'));
   });
 });

@@ -1,6 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { namespace, pod, policy } from './fixtures';
+import { exampleNames } from '../../examples/diagrams';
+import { exampleExposure, exposureBlock, readmeExposure } from '../../examples/exposure';
 import { IngressController, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability, SecureIngress } from '../../src';
 import type { WorkloadExposure } from '../../src';
 import { exposureCsv, exposureMarkdown } from '../../src/analysis/exposure-report';
@@ -219,5 +221,20 @@ describe('cdk8s-netsec analyze --exposure and the report formats', () => {
       'shop/web,Pod,own-namespace,,nothing,false',
       '',
     ].join('\n'));
+  });
+});
+
+describe('the examples document their exposure', () => {
+  test.each(exampleNames())('examples/%s/README.md shows the current exposure table', (example) => {
+    const table = exampleExposure(example);
+    expect(table).toMatch(/^\| Workload \| From outside the cluster \|/);
+    // Regenerate with `npx ts-node examples/exposure.ts` when an example's exposure changes on purpose.
+    expect(readmeExposure(example)).toBe(exposureBlock(table));
+  });
+
+  test('the public examples are reachable only through their Ingress, from the ingress controller\'s pods', () => {
+    const table = exampleExposure('public-web');
+    expect(table).toContain('| storefront/site (IsolatedTier) | nothing | nothing | nothing | Ingress storefront/public: host example.com path / (Prefix)');
+    expect(table).toContain('admitted from pods {app.kubernetes.io/name=ingress-nginx} of namespaces {kubernetes.io/metadata.name=ingress-nginx}');
   });
 });

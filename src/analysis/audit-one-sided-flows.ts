@@ -1,9 +1,6 @@
-import { Protocol } from '../port';
 import { AuditContext, listNames, Report } from './audit-context';
-import { IndexedRule, PodRules } from './cluster';
-import { ModelPod } from './manifests';
-import { CompiledRule } from './policy-model';
-import { Interval } from './port-intervals';
+import { IndexedRule } from './cluster';
+import { CompiledPolicyPort, CompiledRule } from './policy-model';
 import { PortSpan, spansOf } from './port-sets';
 
 /*
@@ -15,27 +12,31 @@ import { PortSpan, spansOf } from './port-sets';
  */
 
 export function oneSidedFlows(c: AuditContext, report: Report): void {
+  const admitted = new AdmissionCache(c);
+  const selectedCache = new Map<string, number[]>();
   for (const direction of ['egress', 'ingress'] as const) {
     for (const indexed of c.index.rules) {
       if (indexed.rule.direction !== direction || !namesPods(indexed.rule)) continue;
-      const selected = c.index.selectedBy(indexed.policy);
+      let selected = selectedCache.get(indexed.policy.id);
+      if (selected === undefined) selectedCache.set(indexed.policy.id, selected = c.index.selectedBy(indexed.policy));
       const others = specificPeerPods(c, indexed);
-      const pairs: string[] = [];
+      const pairs: { client: number; server: number; dead: PortSpan[] }[] = [];
       const deciding = new Set<string>();
-      for (const own of selected) {
-        for (const other of others) {
-          if (own === other) continue;
-          // The connection goes client -> server; named ports resolve against the server.
-          const [client, server] = direction === 'egress' ? [own, other] : [other, own];
+      // Servers in the outer loop: named ports resolve against the server.
+      const [servers, clients] = direction === 'egress' ? [others, selected] : [selected, others];
+      for (const server of servers) {
+        const serverPod = c.index.pods[server];
+        const spans = spansOf(indexed.rule.ports, serverPod);
+        if (spans.length === 0) continue;
+        for (const client of clients) {
+          if (client === server) continue;
           const isolation = direction === 'egress' ? c.index.ingressOf[server] : c.index.egressOf[client];
           if (isolation.policies.length === 0) continue;
-          const serverPod = c.index.pods[server];
-          const spans = spansOf(indexed.rule.ports, serverPod);
-          if (spans.length === 0) continue;
-          const admitted = admittedPorts(c, isolation, direction === 'egress' ? client : server, serverPod);
-          const dead = spans.filter(span => !overlaps(admitted.get(span.protocol) ?? [], span));
+          const dead = spans.filter(span => (direction === 'egress'
+            ? !admitted.ingress(server, client, span)
+            : !admitted.egress(client, server, span)));
           if (dead.length === 0) continue;
-          pairs.push(`${c.index.podIds[client]} -> ${c.index.podIds[server]} on ${dead.map(s => s.text).join(', ')}`);
+          pairs.push({ client, server, dead });
           isolation.policies.forEach(p => deciding.add(p.id));
         }
       }
@@ -46,12 +47,57 @@ export function oneSidedFlows(c: AuditContext, report: Report): void {
       const otherPolicies = [...deciding].sort();
       report({ kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name },
         `${field} of ${policy.id} names the ${direction === 'egress' ? 'server' : 'client'} pods, but their ${otherSide} policies `
-        + `(${listNames(otherPolicies)}) admit none of these connections: ${listNames(pairs.sort(), 10)}`,
+        + `(${listNames(otherPolicies)}) admit none of these connections: ${describePairs(c, pairs)}`,
         direction === 'egress'
           ? 'Add the matching ingress rule on the server (IsolatedTier.allowFrom writes both sides), or remove the egress rule if the flow is not wanted.'
           : 'Add the matching egress rule on the client (IsolatedTier.allowTo writes both sides), or remove the ingress rule if the flow is not wanted.');
     }
   }
+}
+
+/**
+ * Whether one side admits the other on a span of ports. Each pod's isolating rules are prepared once
+ * (the pods their peers select, their ports as spans); a client's egress rules with named ports resolve
+ * against each server.
+ */
+class AdmissionCache {
+  private readonly ingressRules = new Map<number, { members: Uint8Array; spans?: PortSpan[] }[]>();
+  private readonly egressRules = new Map<number, { members: Uint8Array; ports?: readonly CompiledPolicyPort[]; spans?: PortSpan[] }[]>();
+  public constructor(private readonly c: AuditContext) {}
+
+  /** True when the server's ingress rules admit the client on some port of the span. */
+  public ingress(server: number, client: number, span: PortSpan): boolean {
+    let rules = this.ingressRules.get(server);
+    if (rules === undefined) {
+      const pod = this.c.index.pods[server];
+      rules = this.c.index.ingressOf[server].rules.map(indexed => ({ members: this.c.index.peerSet(indexed), spans: spansOf(indexed.rule.ports, pod) }));
+      this.ingressRules.set(server, rules);
+    }
+    return rules.some(r => r.members[client] === 1 && r.spans!.some(s => s.protocol === span.protocol && s.start <= span.end && span.start <= s.end));
+  }
+
+  /** True when the client's egress rules allow the server on some port of the span. */
+  public egress(client: number, server: number, span: PortSpan): boolean {
+    let rules = this.egressRules.get(client);
+    if (rules === undefined) {
+      rules = this.c.index.egressOf[client].rules.map(indexed => ({
+        members: this.c.index.peerSet(indexed),
+        ports: indexed.rule.ports,
+        spans: (indexed.rule.ports ?? []).some(p => p.name !== undefined) ? undefined : spansOf(indexed.rule.ports, this.c.index.pods[server]),
+      }));
+      this.egressRules.set(client, rules);
+    }
+    const pod = this.c.index.pods[server];
+    return rules.some(r => r.members[server] === 1
+      && (r.spans ?? spansOf(r.ports, pod)).some(s => s.protocol === span.protocol && s.start <= span.end && span.start <= s.end));
+  }
+}
+
+/** The first ten pairs (pods are indexed in id order, so sorting positions sorts ids), then a count. */
+function describePairs(c: AuditContext, pairs: { client: number; server: number; dead: PortSpan[] }[]): string {
+  pairs.sort((a, b) => a.client - b.client || a.server - b.server);
+  const shown = pairs.slice(0, 10).map(p => `${c.index.podIds[p.client]} -> ${c.index.podIds[p.server]} on ${p.dead.map(s => s.text).join(', ')}`);
+  return pairs.length > 10 ? `${shown.join(', ')} and ${pairs.length - 10} more` : shown.join(', ');
 }
 
 /** True when a rule has a peer that selects pods by their labels (not a whole namespace, not addresses). */
@@ -70,20 +116,4 @@ function specificPeerPods(c: AuditContext, indexed: IndexedRule): number[] {
     set.forEach((member, i) => { if (member === 1) out.add(i); });
   });
   return [...out].sort((a, b) => a - b);
-}
-
-/** The ports the isolating side's rules admit for the other pod, per protocol. */
-function admittedPorts(c: AuditContext, isolation: PodRules, otherPod: number, server: ModelPod): Map<Protocol, Interval[]> {
-  const admitted = new Map<Protocol, Interval[]>();
-  for (const indexed of isolation.rules) {
-    if (c.index.peerSet(indexed)[otherPod] !== 1) continue;
-    for (const span of spansOf(indexed.rule.ports, server)) {
-      admitted.set(span.protocol, [...admitted.get(span.protocol) ?? [], { start: span.start, end: span.end }]);
-    }
-  }
-  return admitted;
-}
-
-function overlaps(intervals: readonly Interval[], span: PortSpan): boolean {
-  return intervals.some(i => i.start <= span.end && span.start <= i.end);
 }

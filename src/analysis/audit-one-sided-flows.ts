@@ -70,10 +70,13 @@ class AdmissionCache {
     let rules = this.ingressRules.get(server);
     if (rules === undefined) {
       const pod = this.c.index.pods[server];
-      rules = this.c.index.ingressOf[server].rules.map(indexed => ({ members: this.c.index.peerSet(indexed), spans: spansOf(indexed.rule.ports, pod) }));
+      rules = this.c.index.ingressOf[server].rules.map(indexed => ({
+        members: this.c.index.peerSet(indexed),
+        spans: spansOf(indexed.rule.ports, pod),
+      }));
       this.ingressRules.set(server, rules);
     }
-    return rules.some(r => r.members[client] === 1 && r.spans!.some(s => s.protocol === span.protocol && s.start <= span.end && span.start <= s.end));
+    return rules.some(r => r.members[client] === 1 && r.spans!.some(s => overlap(s, span)));
   }
 
   /** True when the client's egress rules allow the server on some port of the span. */
@@ -89,8 +92,13 @@ class AdmissionCache {
     }
     const pod = this.c.index.pods[server];
     return rules.some(r => r.members[server] === 1
-      && (r.spans ?? spansOf(r.ports, pod)).some(s => s.protocol === span.protocol && s.start <= span.end && span.start <= s.end));
+      && (r.spans ?? spansOf(r.ports, pod)).some(s => overlap(s, span)));
   }
+}
+
+/** True when two spans share a port. */
+function overlap(a: PortSpan, b: PortSpan): boolean {
+  return a.protocol === b.protocol && a.start <= b.end && b.start <= a.end;
 }
 
 /** The first ten pairs (pods are indexed in id order, so sorting positions sorts ids), then a count. */

@@ -47,7 +47,7 @@ export function attaches(c: AuditContext, route: any, listener: Listener): boole
     && (ref?.namespace ?? routeNamespace) === gatewayNamespace
     && (ref?.sectionName === undefined || ref.sectionName === listener.name)
     && (ref?.port === undefined || Number(ref.port) === Number(listener.raw?.port)));
-  if (!named) return false;
+  if (!named || !hostnamesIntersect(listener.raw?.hostname, arrayOf(route.spec?.hostnames).map(String))) return false;
   const namespaces = listener.raw?.allowedRoutes?.namespaces;
   const from = namespaces?.from ?? 'Same';
   if (from === 'All') return true;
@@ -61,6 +61,23 @@ export function attaches(c: AuditContext, route: any, listener: Listener): boole
     }
   }
   return false;
+}
+
+/**
+ * True when a route's hostnames and a listener's hostname share a host (Gateway API: a listener or route
+ * without hostnames matches every host; `*.example.com` matches every host below example.com).
+ */
+function hostnamesIntersect(listenerHostname: unknown, routeHostnames: readonly string[]): boolean {
+  if (typeof listenerHostname !== 'string' || listenerHostname.length === 0 || routeHostnames.length === 0) return true;
+  return routeHostnames.some(h => hostMatches(listenerHostname, h) || hostMatches(h, listenerHostname));
+}
+
+/** True when `pattern` (a host or `*.suffix`) covers `host` (a host or a narrower wildcard). */
+function hostMatches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  return p.startsWith('*.') && h.endsWith(p.slice(1)) && h.length > p.length - 1;
 }
 
 /** A backendRef that names a core Service (kind Service is the default). */

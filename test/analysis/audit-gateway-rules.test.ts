@@ -65,6 +65,16 @@ describe('NETSEC016 gateway-http-listener-serves-backends', () => {
       route('shop', 'web', parent('https'), [FORWARD(80)])], 'NETSEC016')).toEqual([]);
   });
 
+  test('a route whose hostnames the HTTP listener does not serve is not attached; wildcards intersect', () => {
+    const other = { ...route('shop', 'web', parent(), [FORWARD(80)]) };
+    other.spec = { ...other.spec, hostnames: ['api.example.org'] };
+    expect(findings([...base, gateway(listeners), other], 'NETSEC016')).toEqual([]);
+    const wildcard = gateway([{ ...listener('http', 'HTTP', 80, 'All'), hostname: '*.example.com' }]);
+    expect(findings([...base, wildcard, route('shop', 'web', parent(), [FORWARD(80)])], 'NETSEC016')).toHaveLength(1);
+    const bare = gateway([{ ...listener('http', 'HTTP', 80, 'All'), hostname: undefined }]);
+    expect(findings([...base, bare, other], 'NETSEC016')).toHaveLength(1);
+  });
+
   test('a route the listener does not admit (from: Same, other namespace) is not attached', () => {
     const same = [listener('http', 'HTTP', 80), listener('https', 'HTTPS', 443)];
     expect(findings([...base, gateway(same), route('shop', 'web', parent('http'), [FORWARD(80)])], 'NETSEC016')).toEqual([]);

@@ -1,5 +1,5 @@
 import { ClusterIndex } from './cluster';
-import { ManifestModel, namespaceOf } from './manifests';
+import { ManifestModel, ModelPod, namespaceOf } from './manifests';
 
 /*
  * What every audit rule receives, and the helpers rules in several files share. Internal: not
@@ -42,6 +42,11 @@ function groupMatches(apiVersion: unknown, group: string): boolean {
   if (typeof apiVersion !== 'string') return true;
   const slash = apiVersion.indexOf('/');
   return (slash < 0 ? '' : apiVersion.slice(0, slash)) === group;
+}
+
+/** The subject for a modelled pod: the object it comes from. */
+export function podSubject(pod: ModelPod): Subject {
+  return { kind: pod.kind, namespace: pod.namespace, name: pod.objectName ?? pod.name, constructPath: pod.constructPath };
 }
 
 /** The subject for a manifest object. */

@@ -69,11 +69,11 @@ export function attaches(c: AuditContext, route: any, listener: Listener): boole
  */
 function hostnamesIntersect(listenerHostname: unknown, routeHostnames: readonly string[]): boolean {
   if (typeof listenerHostname !== 'string' || listenerHostname.length === 0 || routeHostnames.length === 0) return true;
-  return routeHostnames.some(h => hostMatches(listenerHostname, h) || hostMatches(h, listenerHostname));
+  return routeHostnames.some(h => gatewayHostMatches(listenerHostname, h) || gatewayHostMatches(h, listenerHostname));
 }
 
 /** True when `pattern` (a host or `*.suffix`) covers `host` (a host or a narrower wildcard). */
-function hostMatches(pattern: string, host: string): boolean {
+function gatewayHostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const h = host.toLowerCase();
   if (p === h) return true;

@@ -192,7 +192,12 @@ export class Reachability {
   /**
    * Checks the manifests against the audit catalogue (`AuditRules.all()`): missing default deny,
    * unselected pods, egress to any address, the metadata endpoint, exposed Services, Ingress without TLS,
-   * mTLS not strict, ingress ports no Service exposes, CIDRs with host bits.
+   * mTLS not strict, ingress ports no Service exposes, CIDRs with host bits, one-sided flows, Gateway API
+   * listeners and routes, and ClusterNetworkPolicy guardrails.
+   *
+   * Findings an object accepts on purpose (annotations `netsec.cdk8s.io/audit-accept` and
+   * `netsec.cdk8s.io/audit-accept-reason`, written by `AuditAcceptance.accept`) are returned with
+   * `suppressed: true` and the reason; `NetsecAudit`, the plugin and the CLI never fail on them.
    *
    * @returns the findings, most severe first, then by rule identifier and resource
    */

@@ -35,6 +35,11 @@ export function computeExposure(model: ManifestModel, index: ClusterIndex): Work
     const any = describe(anyNamespace);
     const own = describe(ownNamespace);
     const outside = outsideRanges(index, j);
+    const paths = [...servicePaths(context, pod, outside), ...ingressPaths(context, j), ...routePaths(context, j), ...openShiftRoutePaths(context, j)];
+    const controller = describe(intersect(anyNamespace, portSetOf(paths
+      // A route attached to no listener leads nowhere (its admittedFrom is empty).
+      .filter(p => p.kind !== 'Service' && (p.kind !== 'HTTPRoute' || p.admittedFrom.length > 0))
+      .flatMap(p => p.targetPorts.map(t => ({ protocol: t.protocol, start: t.startPort!, end: t.startPort! }))))));
     return {
       workload: index.podIds[j],
       namespace: pod.namespace,
@@ -45,7 +50,9 @@ export function computeExposure(model: ManifestModel, index: ClusterIndex): Work
       fromAnyNamespaceDescription: any.description,
       fromOwnNamespace: own.ports,
       fromOwnNamespaceDescription: own.description,
-      paths: [...servicePaths(context, pod, outside), ...ingressPaths(context, j), ...routePaths(context, j)],
+      fromIngressController: controller.ports,
+      fromIngressControllerDescription: controller.description,
+      paths,
     };
   });
 }
@@ -307,6 +314,40 @@ function routePaths(c: AuditContext, j: number): ExposurePath[] {
         });
       }
     });
+  }
+  return paths;
+}
+
+/**
+ * OpenShift Routes (route.openshift.io/v1): `spec.to` and `spec.alternateBackends` name Services;
+ * `spec.port.targetPort` picks the Service port by name, or by its target port number; without it, every
+ * port of the Service. The router is the path in, like an ingress controller.
+ */
+function openShiftRoutePaths(c: AuditContext, j: number): ExposurePath[] {
+  const pod = c.index.pods[j];
+  const paths: ExposurePath[] = [];
+  for (const route of objectsOf(c, 'Route', 'route.openshift.io')) {
+    const namespace = namespaceOf(route);
+    if (namespace !== pod.namespace) continue;
+    const wanted = route.spec?.port?.targetPort;
+    for (const backend of [route.spec?.to, ...arrayOf(route.spec?.alternateBackends)]) {
+      if ((backend?.kind ?? 'Service') !== 'Service') continue;
+      const service = servicesSelecting(c, pod).find(s => s.metadata?.name === backend?.name);
+      if (service === undefined) continue;
+      const entries = arrayOf(service.spec?.ports).filter(p => wanted === undefined
+        || (typeof wanted === 'string' && !/^\d+$/.test(wanted) ? p?.name === wanted : Number(p?.targetPort ?? p?.port) === Number(wanted)));
+      const targets = entries.map(e => targetPortOf(e, pod)).filter((t): t is Port => t !== undefined);
+      const admittedFrom = inClusterAdmission(c, j, targets);
+      paths.push({
+        kind: 'Route',
+        resource: `Route ${namespace}/${route.metadata?.name}`,
+        description: `host ${route.spec?.host ?? '(generated)'} path ${route.spec?.path ?? '/'} via the OpenShift router${route.spec?.tls ? ' (TLS)' : ''}, `
+          + `Service ${backend.name}${wanted === undefined ? '' : `:${wanted}`} -> ${targets.map(t => t.toString()).join(', ') || 'no port of the workload'}`,
+        targetPorts: targets,
+        admittedFrom,
+        reachable: admittedFrom.length > 0,
+      });
+    }
   }
   return paths;
 }

@@ -25,6 +25,7 @@ export function exposureText(exposure: readonly WorkloadExposure[]): string {
       ...ranges.map(r => `    ${r}`),
       `  from any namespace: ${e.fromAnyNamespaceDescription}`,
       `  from its own namespace: ${e.fromOwnNamespaceDescription}`,
+      `  from the ingress controller (as a pod of any namespace): ${e.fromIngressControllerDescription}`,
       `  paths in: ${e.paths.length === 0 ? 'none' : ''}`.trimEnd(),
       ...e.paths.map(p => `    ${path(p)}`),
       '');
@@ -62,6 +63,7 @@ export function exposureCsv(exposure: readonly WorkloadExposure[]): string {
     for (const r of e.fromOutside) rows.push([e.workload, e.kind, 'outside', r.addresses, r.description, 'true']);
     rows.push([e.workload, e.kind, 'any-namespace', '', e.fromAnyNamespaceDescription, String(e.fromAnyNamespace.length > 0)]);
     rows.push([e.workload, e.kind, 'own-namespace', '', e.fromOwnNamespaceDescription, String(e.fromOwnNamespace.length > 0)]);
+    rows.push([e.workload, e.kind, 'ingress-controller', '', e.fromIngressControllerDescription, String(e.fromIngressController.length > 0)]);
     for (const p of e.paths) rows.push([e.workload, e.kind, p.kind, `${p.resource}: ${p.description}`, p.targetPorts.map(t => t.toString()).join(' '), String(p.reachable)]);
   }
   return rows.map(row => row.map(csvField).join(',')).join('\n') + '\n';
@@ -75,6 +77,7 @@ export function exposureJson(exposure: readonly WorkloadExposure[], portJson: (p
     fromOutside: e.fromOutside.map(r => ({ addresses: r.addresses, cidrs: r.cidrs, ports: r.ports.map(portJson), description: r.description })),
     fromAnyNamespace: { ports: e.fromAnyNamespace.map(portJson), description: e.fromAnyNamespaceDescription },
     fromOwnNamespace: { ports: e.fromOwnNamespace.map(portJson), description: e.fromOwnNamespaceDescription },
+    fromIngressController: { ports: e.fromIngressController.map(portJson), description: e.fromIngressControllerDescription },
     paths: e.paths.map(p => ({
       kind: p.kind,
       resource: p.resource,

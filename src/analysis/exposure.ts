@@ -14,7 +14,7 @@ export interface ExposedAddressRange {
 
 /** One path into the cluster that leads to a workload: a Service the cloud or the nodes expose, an Ingress, or a Gateway API route. */
 export interface ExposurePath {
-  /** The kind of the object that opens the path: `Service`, `Ingress` or `HTTPRoute`. */
+  /** The kind of the object that opens the path: `Service`, `Ingress`, `HTTPRoute` or (OpenShift) `Route`. */
   readonly kind: string;
   /** The object, e.g. `Ingress shop/web`. */
   readonly resource: string;
@@ -71,6 +71,15 @@ export interface WorkloadExposure {
   readonly fromOwnNamespace: Port[];
   /** `fromOwnNamespace` in words, `nothing` when empty. */
   readonly fromOwnNamespaceDescription: string;
-  /** The Services, Ingresses and routes that lead to the workload, in that order. */
+  /**
+   * The ports the cluster's ingress controller (or gateway data plane, or OpenShift router) reaches
+   * through the Ingresses and routes that lead to the workload, when it is modelled, as netpol-analyzer's
+   * `{ingress-controller}` is, as a pod of a namespace the manifests do not know: the target ports of
+   * those paths that `fromAnyNamespace` holds.
+   */
+  readonly fromIngressController: Port[];
+  /** `fromIngressController` in words, `nothing` when empty. */
+  readonly fromIngressControllerDescription: string;
+  /** The Services, Ingresses, Gateway API HTTPRoutes and OpenShift Routes that lead to the workload, in that order. */
   readonly paths: ExposurePath[];
 }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { namespace, pod, policy } from './fixtures';
@@ -189,6 +191,7 @@ describe('cdk8s-netsec analyze --exposure and the report formats', () => {
       '    203.0.113.0-203.0.113.255: TCP 443',
       '  from any namespace: nothing',
       '  from its own namespace: nothing',
+      '  from the ingress controller (as a pod of any namespace): nothing',
       '  paths in: none',
     ].join('\n'));
   });
@@ -201,6 +204,7 @@ describe('cdk8s-netsec analyze --exposure and the report formats', () => {
       fromOutside: [{ addresses: '203.0.113.0-203.0.113.255', cidrs: ['203.0.113.0/24'], ports: [{ protocol: 'TCP', port: 443 }], description: 'TCP 443' }],
       fromAnyNamespace: { ports: [], description: 'nothing' },
       fromOwnNamespace: { ports: [], description: 'nothing' },
+      fromIngressController: { ports: [], description: 'nothing' },
       paths: [],
     }]);
     expect(JSON.parse(cli(['analyze', '--json', '--fail-on', 'none', '-'], { stdin: yaml }).stdout)).not.toHaveProperty('exposure');
@@ -219,6 +223,7 @@ describe('cdk8s-netsec analyze --exposure and the report formats', () => {
       'shop/web,Pod,outside,203.0.113.0-203.0.113.255,TCP 443,true',
       'shop/web,Pod,any-namespace,,nothing,false',
       'shop/web,Pod,own-namespace,,nothing,false',
+      'shop/web,Pod,ingress-controller,,nothing,false',
       '',
     ].join('\n'));
   });
@@ -236,5 +241,42 @@ describe('the examples document their exposure', () => {
     const table = exampleExposure('public-web');
     expect(table).toContain('| storefront/site (IsolatedTier) | nothing | nothing | nothing | Ingress storefront/public: host example.com path / (Prefix)');
     expect(table).toContain('admitted from pods {app.kubernetes.io/name=ingress-nginx} of namespaces {kubernetes.io/metadata.name=ingress-nginx}');
+  });
+});
+
+describe('netpol-analyzer conformance: the {ingress-controller} lines of the ingress cases', () => {
+  const ROOT = path.resolve(__dirname, '..', '..', '..', 'shared', 'conformance', 'netpol-analyzer');
+  const cases: { dir: string; expected: string; kind: string }[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'cases.json'), 'utf8'))
+    .filter((c: any) => c.kind === 'ingress');
+
+  function files(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))
+      .flatMap(d => (d.isDirectory() ? files(path.join(dir, d.name)) : /\.(ya?ml|json)$/.test(d.name) ? [path.join(dir, d.name)] : []));
+  }
+
+  /** Every object of a case; typed lists are flattened here until the manifest reader does it (analyzer branch). */
+  function objectsOf(dir: string): any[] {
+    const documents = files(path.join(ROOT, 'tests', dir)).flatMap(f => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map(d => d.toJSON()))
+      .filter(d => d !== null && typeof d === 'object' && !Array.isArray(d));
+    return documents.flatMap(d => (/List$/.test(d.kind ?? '') && d.kind !== 'List'
+      ? (d.items ?? []).map((item: any) => ({ apiVersion: d.apiVersion, kind: d.kind.replace(/List$/, ''), ...item }))
+      : [d]));
+  }
+
+  test('there are eight cases', () => expect(cases).toHaveLength(8));
+
+  test.each(cases.map(c => [c.dir, c.expected] as const))('%s', (dir, expected) => {
+    const lines = fs.readFileSync(path.join(ROOT, expected), 'utf8').split('\n').filter(l => l.startsWith('{ingress-controller}'));
+    // The peer names a workload by its owner (namespace/name[Kind]); compare namespace/name and ports.
+    const want = lines.map(l => l.replace(/\[[A-Za-z]+\]/, '')).filter(l => !/\/details-v1-79f774bdb9 /.test(l));
+    const got = Reachability.fromManifests(objectsOf(dir)).exposure()
+      .filter(e => e.fromIngressController.length > 0 && !e.workload.startsWith('default/details-v1-79f774bdb9'))
+      .map(e => `{ingress-controller} => ${e.workload} : ${e.fromIngressController.map(p => p.toString()).join(',').replace(/,TCP /g, ',')}`);
+    expect(got).toEqual(want);
+  });
+
+  test('the pod of a ReplicaSet owner is named by the pod today; its ports agree', () => {
+    const exposure = Reachability.fromManifests(objectsOf('k8s_ingress_test')).exposure().filter(e => e.fromIngressController.length > 0);
+    expect(exposure.map(e => [e.workload.replace(/-[a-z0-9]{5}$/, ''), e.fromIngressControllerDescription])).toEqual([['default/details-v1-79f774bdb9', 'TCP 9080']]);
   });
 });

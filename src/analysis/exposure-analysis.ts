@@ -35,7 +35,8 @@ export function computeExposure(model: ManifestModel, index: ClusterIndex): Work
     const any = describe(anyNamespace);
     const own = describe(ownNamespace);
     const outside = outsideRanges(index, j);
-    const paths = [...servicePaths(context, pod, outside), ...ingressPaths(context, j), ...routePaths(context, j), ...openShiftRoutePaths(context, j)];
+    const paths = [...servicePaths(context, pod, outside), ...ingressPaths(context, j),
+      ...routePaths(context, j), ...openShiftRoutePaths(context, j)];
     const controller = describe(intersect(anyNamespace, portSetOf(paths
       // A route attached to no listener leads nowhere (its admittedFrom is empty).
       .filter(p => p.kind !== 'Service' && (p.kind !== 'HTTPRoute' || p.admittedFrom.length > 0))

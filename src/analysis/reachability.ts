@@ -124,6 +124,7 @@ export class Reachability {
   private readonly addresses = new Map<string, number>();
   private readonly root?: IConstruct;
   private constructPaths?: Map<string, string>;
+  private constructsByPath?: Map<string, IConstruct>;
 
   private constructor(model: ManifestModel, root?: IConstruct) {
     this.model = model;
@@ -228,7 +229,9 @@ export class Reachability {
 
   /** What `AuditAcceptance.accept` recorded at a construct path and above it (chart models only). */
   private acceptanceAt(path: string): ReturnType<typeof AuditAcceptance._acceptedAt> {
-    const construct = this.root?.node.findAll().find(c => c.node.path === path);
+    if (this.root === undefined) return undefined;
+    this.constructsByPath ??= new Map(this.root.node.findAll().map(c => [c.node.path, c]));
+    const construct = this.constructsByPath.get(path);
     return construct === undefined ? undefined : AuditAcceptance._acceptedAt(construct);
   }
 

@@ -1,3 +1,4 @@
+import { AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION } from './audit-annotations';
 import { AuditRule, AuditSeverity } from './audit-finding';
 
 /*
@@ -87,7 +88,8 @@ const RULES: readonly AuditRule[] = [
     id: 'NETSEC014',
     name: 'invalid-audit-acceptance',
     severity: AuditSeverity.MEDIUM,
-    description: 'An object accepts audit rules (annotation netsec.cdk8s.io/audit-accept) without a reason in netsec.cdk8s.io/audit-accept-reason, or names a rule the catalogue does not know; without a reason nothing is suppressed.',
+    description: `An object accepts audit rules (annotation ${AUDIT_ACCEPT_ANNOTATION}) without a reason in ${AUDIT_ACCEPT_REASON_ANNOTATION}, `
+      + 'or names a rule the catalogue does not know; without a reason nothing is suppressed.',
   },
   {
     id: 'NETSEC015',

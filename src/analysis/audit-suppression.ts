@@ -1,3 +1,4 @@
+import { AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION } from './audit-annotations';
 import { AuditContext, objectSubject, clusterObjectSubject, Report, Subject } from './audit-context';
 import { AuditRules } from './audit-rules';
 import { namespaceOf } from './manifests';
@@ -10,10 +11,7 @@ import { namespaceOf } from './manifests';
  * typo never hides what it meant to accept.
  */
 
-/** The annotation that lists the rules an object accepts, e.g. `NETSEC007,NETSEC004`. */
-export const AUDIT_ACCEPT_ANNOTATION = 'netsec.cdk8s.io/audit-accept';
-/** The annotation that says why the object accepts them; required. */
-export const AUDIT_ACCEPT_REASON_ANNOTATION = 'netsec.cdk8s.io/audit-accept-reason';
+export { AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION } from './audit-annotations';
 
 /** The rule whose findings are about acceptances themselves; an object cannot accept it for itself. */
 export const ACCEPTANCE_RULE_ID = 'NETSEC014';

@@ -35,8 +35,10 @@ export function computeExposure(model: ManifestModel, index: ClusterIndex): Work
     const any = describe(anyNamespace);
     const own = describe(ownNamespace);
     const outside = outsideRanges(index, j);
-    const paths = [...servicePaths(context, pod, outside), ...ingressPaths(context, j),
-      ...routePaths(context, j), ...openShiftRoutePaths(context, j)];
+    // Each kind in turn, sorted within it, so the input order of the objects does not matter.
+    const byObject = (a: ExposurePath, b: ExposurePath) => compare(a.resource, b.resource) || compare(a.description, b.description);
+    const paths = [servicePaths(context, pod, outside), ingressPaths(context, j), routePaths(context, j), openShiftRoutePaths(context, j)]
+      .flatMap(list => list.sort(byObject));
     const controller = describe(intersect(anyNamespace, portSetOf(paths
       // A route attached to no listener leads nowhere (its admittedFrom is empty).
       .filter(p => p.kind !== 'Service' && (p.kind !== 'HTTPRoute' || p.admittedFrom.length > 0))

@@ -45,6 +45,7 @@ export * from './analysis';
 export { ReachabilityDiff } from './analysis/diff';
 export type { FlowChange } from './analysis/diff';
 export { NetsecAudit } from './netsec-audit';
+export { AuditAcceptance } from './audit-acceptance';
 export { NetsecAssertions } from './testing/assertions';
 export { NetsecValidation } from './validation/plugin';
 export type { NetsecValidationProps } from './validation/plugin';

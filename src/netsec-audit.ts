@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuditFinding, AuditSeverity, Reachability } from './analysis';
-import { checkSeverity, findingLine, resolveRuleIds } from './analysis/audit';
+import { checkSeverity, failingFindings, findingLine, resolveRuleIds } from './analysis/audit';
 
 /** Properties of `NetsecAudit`. */
 export interface NetsecAuditProps {
@@ -59,7 +59,10 @@ export class NetsecAudit extends Construct {
     this.reuseDuringSynthesis(App.of(this));
   }
 
-  /** The findings that fail synthesis: those at or above `failOn`, without the ignored rules. */
+  /**
+   * The findings that fail synthesis: those at or above `failOn`, without the ignored rules and without
+   * the findings an object accepts (`AuditAcceptance`), which never fail.
+   */
   public findings(): AuditFinding[] {
     if (this.cached !== undefined) return [...this.cached];
     this.auditing = true;
@@ -67,6 +70,7 @@ export class NetsecAudit extends Construct {
     try {
       findings = Reachability.fromApp(App.of(this), { additionalManifests: this.additionalManifests })
         .audit({ minSeverity: this.failOn, ignore: this.ignore });
+      findings = failingFindings(findings, this.failOn);
     } finally {
       this.auditing = false;
     }
@@ -95,6 +99,8 @@ export class NetsecAudit extends Construct {
   }
 
   private describe(finding: AuditFinding): string {
-    return `${findingLine(finding)} To accept it instead, add "${finding.ruleId}" to the ignore list of ${this.node.path}.`;
+    const owner = finding.constructPath ?? 'the construct that emits it';
+    return `${findingLine(finding)} To accept it on purpose, call AuditAcceptance.accept(<${owner}>, ['${finding.ruleId}'], '<why>'), `
+      + `or add "${finding.ruleId}" to the ignore list of ${this.node.path} to ignore the rule everywhere.`;
   }
 }

@@ -25,7 +25,7 @@ describe('NetsecAudit: the audit as construct validation', () => {
     expect(() => build(true).synth()).toThrow(
       '[shop/audit] NETSEC004 egress-to-any-address [high] NetworkPolicy shop/api (construct shop/api/NetworkPolicy): '
       + 'spec.egress[0].to[0] allows 0.0.0.0/0 except 169.254.169.254/32: every IPv4 address outside the excepted ranges, on TCP 443.');
-    expect(() => build(true).synth()).toThrow(/Fix: Narrow the ipBlock .* To accept it instead, add "NETSEC004" to the ignore list of shop\/audit\./);
+    expect(() => build(true).synth()).toThrow(/Fix: Narrow the ipBlock .* To accept it on purpose, call AuditAcceptance.accept\(<shop\/api\/NetworkPolicy>, \[.NETSEC004.\], .<why>.\), or add "NETSEC004" to the ignore list of shop\/audit to ignore the rule everywhere\./);
   });
 
   test('ignore and a higher failOn let it pass; findings() lists what would fail', () => {

@@ -50,6 +50,17 @@ export interface AuditFinding {
    * @default - unknown (the model was built from plain manifests)
    */
   readonly constructPath?: string;
+  /**
+   * True when the object accepts this rule on purpose (annotation `netsec.cdk8s.io/audit-accept` with a
+   * reason, or `AuditAcceptance.accept`): the finding is shown but never fails a threshold.
+   * @default false
+   */
+  readonly suppressed?: boolean;
+  /**
+   * Why the finding is accepted, from the annotation `netsec.cdk8s.io/audit-accept-reason`.
+   * @default - not suppressed
+   */
+  readonly suppressionReason?: string;
 }
 
 /** Options of `Reachability.audit`. */

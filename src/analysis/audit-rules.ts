@@ -1,3 +1,4 @@
+import { AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION } from './audit-annotations';
 import { AuditRule, AuditSeverity } from './audit-finding';
 
 /*
@@ -9,19 +10,19 @@ const RULES: readonly AuditRule[] = [
     id: 'NETSEC001',
     name: 'namespace-without-default-deny-ingress',
     severity: AuditSeverity.HIGH,
-    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates ingress, so new pods accept traffic from anywhere.',
+    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates ingress, nor a Baseline-tier ClusterNetworkPolicy Deny of every peer for it, so new pods accept traffic from anywhere.',
   },
   {
     id: 'NETSEC002',
     name: 'namespace-without-default-deny-egress',
     severity: AuditSeverity.MEDIUM,
-    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates egress, so new pods may connect anywhere.',
+    description: 'A namespace with pods has no NetworkPolicy that selects every pod and isolates egress, nor a Baseline-tier ClusterNetworkPolicy Deny of every peer for it, so new pods may connect anywhere.',
   },
   {
     id: 'NETSEC003',
     name: 'pod-not-selected',
     severity: AuditSeverity.MEDIUM,
-    description: 'No NetworkPolicy selects a pod, so it is isolated in neither direction.',
+    description: 'No NetworkPolicy selects a pod and no Baseline-tier ClusterNetworkPolicy denies its namespace both directions, so it is isolated in neither direction.',
   },
   {
     id: 'NETSEC004',
@@ -82,6 +83,55 @@ const RULES: readonly AuditRule[] = [
     name: 'ingress-without-service',
     severity: AuditSeverity.LOW,
     description: 'A pod accepts ingress on specific ports, but no Service in the manifests selects it (its Service may be defined elsewhere, or created at runtime, as for ACME solvers).',
+  },
+  {
+    id: 'NETSEC014',
+    name: 'invalid-audit-acceptance',
+    severity: AuditSeverity.MEDIUM,
+    description: `An object accepts audit rules (annotation ${AUDIT_ACCEPT_ANNOTATION}) without a reason in ${AUDIT_ACCEPT_REASON_ANNOTATION}, `
+      + 'or names a rule the catalogue does not know; without a reason nothing is suppressed.',
+  },
+  {
+    id: 'NETSEC015',
+    name: 'one-sided-flow',
+    severity: AuditSeverity.MEDIUM,
+    description: 'One side of a connection between two modelled pods names the other specifically (an egress rule selecting the server, or an ingress rule selecting the client) while the other side denies it: the flow was meant, but the cluster drops it.',
+  },
+  {
+    id: 'NETSEC016',
+    name: 'gateway-http-listener-serves-backends',
+    severity: AuditSeverity.HIGH,
+    description: 'A Gateway listener with protocol HTTP has an attached HTTPRoute that forwards to backends instead of only redirecting to HTTPS (a RequestRedirect filter and no backendRefs): the Gateway API equivalent of NETSEC008.',
+  },
+  {
+    id: 'NETSEC017',
+    name: 'route-backend-service-missing',
+    severity: AuditSeverity.MEDIUM,
+    description: 'An HTTPRoute backendRef names a Service that is not in the manifests: the route serves errors, or a Service created later by someone else receives the traffic.',
+  },
+  {
+    id: 'NETSEC018',
+    name: 'route-backend-port-not-in-service',
+    severity: AuditSeverity.MEDIUM,
+    description: 'An HTTPRoute backendRef names a port its Service does not expose, or no port at all: the route cannot reach the backend.',
+  },
+  {
+    id: 'NETSEC019',
+    name: 'gateway-listener-admits-all-namespaces',
+    severity: AuditSeverity.HIGH,
+    description: 'A Gateway listener accepts routes from every namespace (allowedRoutes.namespaces.from: All), so any namespace can attach a route and claim its host.',
+  },
+  {
+    id: 'NETSEC020',
+    name: 'namespace-outside-guardrails',
+    severity: AuditSeverity.HIGH,
+    description: 'The manifests hold Baseline-tier ClusterNetworkPolicies, but a namespace with workloads is neither covered by a Baseline Deny for a direction nor isolated in it by a NetworkPolicy default deny.',
+  },
+  {
+    id: 'NETSEC021',
+    name: 'admin-accept-reopens-metadata-endpoint',
+    severity: AuditSeverity.CRITICAL,
+    description: 'An Admin-tier ClusterNetworkPolicy Accept egress rule has networks that cover a cloud metadata endpoint (169.254.169.254/32, fd00:ec2::254/128): no NetworkPolicy or Baseline rule can deny it to its subjects.',
   },
 ];
 

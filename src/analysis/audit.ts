@@ -1,12 +1,21 @@
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
 import { Port, Protocol } from '../port';
+import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, Report, RuleCheck, Subject } from './audit-context';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
+import { registryOnlySidecarFor } from './audit-fqdn-backstop';
+import { gatewayChecks } from './audit-gateway-rules';
+import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
+import { oneSidedFlows } from './audit-one-sided-flows';
 import { AuditRules } from './audit-rules';
+import { serviceChecks } from './audit-service-rules';
+import { Acceptance, acceptancesOf, ACCEPTANCE_RULE_ID, invalidAcceptances } from './audit-suppression';
 import { ClusterIndex } from './cluster';
 import { explainConnection } from './explain';
-import { ManifestModel, ModelPod, namespaceOf } from './manifests';
+import { ManifestModel, namespaceOf } from './manifests';
 import { CompiledPolicyPort, CompiledRule } from './policy-model';
+
+export type { ConstructPathLookup } from './audit-context';
 
 /*
  * The audit: each rule of the catalogue (audit-rules.ts) is one function from the model to findings.
@@ -27,27 +36,7 @@ export function parseSeverity(text: string): AuditSeverity | undefined {
   return ORDER.find(s => s === String(text).toLowerCase());
 }
 
-/** Finds the construct that emitted an object (kind, namespace or undefined for cluster-scoped, name). */
-export type ConstructPathLookup = (kind: string, namespace: string | undefined, name: string) => string | undefined;
-
-/** The cloud instance metadata endpoints (AWS, GCP, Azure, OpenStack share the IPv4 one; AWS has an IPv6 one). */
-export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254', 'fd00:ec2::254'];
-
-/** The object a finding is about. */
-interface Subject {
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  readonly constructPath?: string;
-}
-
-interface AuditContext {
-  readonly model: ManifestModel;
-  readonly index: ClusterIndex;
-  readonly lookup: ConstructPathLookup;
-}
-
-type RuleCheck = (context: AuditContext, report: (subject: Subject, message: string, fix: string) => void) => void;
+export { METADATA_ENDPOINTS } from './audit-context';
 
 const CHECKS: Record<string, RuleCheck> = {
   NETSEC001: (c, report) => defaultDeny(c, 'ingress', report),
@@ -55,26 +44,38 @@ const CHECKS: Record<string, RuleCheck> = {
   NETSEC003: unselectedPods,
   NETSEC004: egressToAnyAddress,
   NETSEC005: metadataReachable,
-  NETSEC006: loadBalancerSourceRanges,
-  NETSEC007: nodePortServices,
-  NETSEC008: ingressWithoutTls,
+  NETSEC006: serviceChecks.NETSEC006,
+  NETSEC007: serviceChecks.NETSEC007,
+  NETSEC008: serviceChecks.NETSEC008,
   NETSEC009: (c, report) => peerAuthenticationMode(c, 'PERMISSIVE', report),
   NETSEC010: (c, report) => peerAuthenticationMode(c, 'DISABLE', report),
-  NETSEC011: (c, report) => ingressPortsWithoutService(c, true, report),
+  NETSEC011: serviceChecks.NETSEC011,
   NETSEC012: cidrsWithHostBits,
-  NETSEC013: (c, report) => ingressPortsWithoutService(c, false, report),
+  NETSEC013: serviceChecks.NETSEC013,
+  NETSEC014: invalidAcceptances,
+  NETSEC015: oneSidedFlows,
+  ...gatewayChecks,
+  ...guardrailChecks,
 };
 
+/** Finds what the construct at a path (and its ancestors) accepts, when the model was built from constructs. */
+export type ConstructAcceptanceLookup = (constructPath: string) => Acceptance | undefined;
+
 /** Runs every rule of the catalogue that the options keep; findings sorted most severe first. */
-export function runAudit(model: ManifestModel, index: ClusterIndex, options: AuditOptions, lookup: ConstructPathLookup): AuditFinding[] {
+export function runAudit(model: ManifestModel, index: ClusterIndex, options: AuditOptions, lookup: ConstructPathLookup,
+  constructAcceptance: ConstructAcceptanceLookup = () => undefined): AuditFinding[] {
   const minSeverity = checkedSeverity(options.minSeverity);
   const ignored = checkedIgnores(options.ignore);
   const context: AuditContext = { model, index, lookup };
+  const acceptanceOf = acceptancesOf(context);
   const findings: AuditFinding[] = [];
   for (const rule of AuditRules.all()) {
     if (ignored.has(rule.id) || compareSeverity(rule.severity, minSeverity) < 0) continue;
     CHECKS[rule.id](context, (subject, message, fix) => {
       const constructPath = subject.constructPath ?? lookup(subject.kind, subject.namespace, subject.name);
+      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined
+        : accepting(rule.id, acceptanceOf(subject))
+          ?? accepting(rule.id, constructPath === undefined ? undefined : constructAcceptance(constructPath));
       findings.push({
         ruleId: rule.id,
         ruleName: rule.name,
@@ -86,11 +87,22 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
         message,
         fix,
         ...(constructPath === undefined ? {} : { constructPath }),
+        ...(acceptance === undefined ? {} : { suppressed: true, suppressionReason: acceptance.reason }),
       });
     });
   }
   return findings.sort((a, b) => compareSeverity(b.severity, a.severity)
     || compare(a.ruleId, b.ruleId) || compare(a.resource, b.resource) || compare(a.message, b.message));
+}
+
+/** The acceptance when it accepts the rule with a reason (an acceptance without a reason suppresses nothing). */
+function accepting(ruleId: string, acceptance: Acceptance | undefined): Acceptance | undefined {
+  return acceptance !== undefined && acceptance.reason !== undefined && acceptance.ruleIds.includes(ruleId) ? acceptance : undefined;
+}
+
+/** The findings that count against a threshold: at or above it, and not suppressed. */
+export function failingFindings(findings: readonly AuditFinding[], threshold: AuditSeverity): AuditFinding[] {
+  return findings.filter(f => !f.suppressed && compareSeverity(f.severity, threshold) >= 0);
 }
 
 function checkedSeverity(severity: AuditSeverity | undefined): AuditSeverity {
@@ -104,7 +116,8 @@ function checkedIgnores(ignore: string[] | undefined): Set<string> {
 /** A finding on one line: rule, severity, resource, construct path when known, message and fix. */
 export function findingLine(f: AuditFinding): string {
   const construct = f.constructPath === undefined ? '' : ` (construct ${f.constructPath})`;
-  return `${f.ruleId} ${f.ruleName} [${f.severity}] ${f.resource}${construct}: ${f.message}. Fix: ${f.fix}`;
+  const suppressed = f.suppressed ? ` [suppressed: ${f.suppressionReason}]` : '';
+  return `${f.ruleId} ${f.ruleName} [${f.severity}]${suppressed} ${f.resource}${construct}: ${f.message}. Fix: ${f.fix}`;
 }
 
 /**
@@ -137,22 +150,15 @@ export function resolveRuleIds(entries: readonly unknown[], where: string, field
 // ---------------------------------------------------------------------------------------------------
 // NetworkPolicy coverage
 
-function podSubject(pod: ModelPod): Subject {
-  return { kind: pod.kind, namespace: pod.namespace, name: pod.objectName ?? pod.name, constructPath: pod.constructPath };
-}
 
-function listNames(names: readonly string[], max = 5): string {
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: (s: Subject, m: string, f: string) => void): void {
+function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: Report): void {
   const type = direction === 'ingress' ? 'Ingress' : 'Egress';
   for (const namespace of c.index.namespaces) {
     const pods = c.index.pods.filter(p => p.namespace === namespace);
     if (pods.length === 0) continue;
     const covered = c.index.policies.some(p => p.namespace === namespace && p.podSelector.matchesAll && p[direction] !== undefined);
-    if (covered) continue;
+    // A Baseline-tier ClusterNetworkPolicy Deny of every peer isolates the namespace's new pods as well.
+    if (covered || baselineDenies(c, namespace, direction)) continue;
     report({ kind: 'Namespace', name: namespace },
       `namespace ${namespace} has ${pods.length} pod${pods.length === 1 ? '' : 's'} (${listNames(pods.map(p => p.name))}) but no NetworkPolicy `
       + `with an empty podSelector and policy type ${type}, so a pod added later is not ${direction}-isolated`,
@@ -161,38 +167,45 @@ function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: (
   }
 }
 
-function unselectedPods(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+function unselectedPods(c: AuditContext, report: Report): void {
   c.index.pods.forEach((pod, i) => {
     if (c.index.ingressOf[i].policies.length > 0 || c.index.egressOf[i].policies.length > 0) return;
+    if (baselineDenies(c, pod.namespace, 'ingress') && baselineDenies(c, pod.namespace, 'egress')) return;
     report(podSubject(pod),
       `no NetworkPolicy selects ${pod.namespace}/${pod.name} (labels ${describeLabels(pod.labels)}), so every connection to and from it is allowed`,
       'Select the pods with a policy that isolates both directions (an IsolatedTier over their labels, or a namespace default deny) and allow only the flows they need.');
   });
 }
 
-function egressToAnyAddress(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+function egressToAnyAddress(c: AuditContext, report: Report): void {
   for (const policy of c.index.policies) {
     const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    let sidecar: string | undefined | null = null;
     for (const rule of policy.egress ?? []) {
-      const ports = describePorts(rule);
       if (rule.peers === undefined) {
-        report(subject, `spec.egress[${rule.index}] has no "to": it allows every destination, inside and outside the cluster, on ${ports}`,
+        report(subject, `spec.egress[${rule.index}] has no "to": it allows every destination, inside and outside the cluster, on ${describePorts(rule)}`,
           'List the destinations: pods by namespace and labels, or ipBlocks as narrow as the service needs (RestrictedEgress, Peer.ipv4("203.0.113.0/24")).');
         continue;
       }
       rule.peers.forEach((peer, p) => {
         if (peer.kind !== 'ipBlock' || peer.cidr.prefixLength !== 0) return;
+        // TCP entries are a backstop when a REGISTRY_ONLY Sidecar holds every pod of the policy.
+        if (sidecar === null) sidecar = registryOnlySidecarFor(c, policy);
+        const open = sidecar === undefined || rule.ports === undefined ? rule.ports : rule.ports.filter(e => e.protocol !== Protocol.TCP);
+        if (open !== undefined && open.length === 0) return;
         const except = peer.except.length > 0 ? ` except ${peer.except.map(e => e.text).join(', ')}` : '';
         const family = peer.cidr.family === 'ipv4' ? 'IPv4' : 'IPv6';
         const reach = peer.except.length > 0 ? `every ${family} address outside the excepted ranges` : `every ${family} address`;
-        report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${ports}`,
-          'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an egress gateway or a DNS-aware CNI).');
+        const held = sidecar === undefined ? ''
+          : `; Sidecar ${sidecar} (REGISTRY_ONLY) holds TCP to the registered hosts, but the sidecar does not intercept ${open === undefined ? 'UDP or SCTP' : 'these'}`;
+        report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}${held}`,
+          'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
       });
     }
   }
 }
 
-function metadataReachable(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+function metadataReachable(c: AuditContext, report: Report): void {
   const endpoints = METADATA_ENDPOINTS.map(text => parseAddress(text)!);
   c.index.pods.forEach((pod, i) => {
     const reasons: string[] = [];
@@ -210,95 +223,9 @@ function metadataReachable(c: AuditContext, report: (s: Subject, m: string, f: s
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Services and Ingresses
-
-function objectsOf(c: AuditContext, kind: string, group: string): any[] {
-  return c.model.objects.filter(o => o?.kind === kind && groupMatches(o.apiVersion, group));
-}
-
-function groupMatches(apiVersion: unknown, group: string): boolean {
-  if (typeof apiVersion !== 'string') return true;
-  const slash = apiVersion.indexOf('/');
-  return (slash < 0 ? '' : apiVersion.slice(0, slash)) === group;
-}
-
-function objectSubject(object: any): Subject {
-  return { kind: object.kind, namespace: namespaceOf(object), name: String(object.metadata?.name ?? '<unnamed>') };
-}
-
-const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
-
-function loadBalancerSourceRanges(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
-  for (const service of objectsOf(c, 'Service', '')) {
-    if (service.spec?.type !== 'LoadBalancer') continue;
-    const field: unknown = service.spec?.loadBalancerSourceRanges;
-    const annotation: unknown = service.metadata?.annotations?.[SOURCE_RANGES_ANNOTATION];
-    const ranges = Array.isArray(field) && field.length > 0
-      ? field.map(String)
-      : typeof annotation === 'string' && annotation.trim().length > 0 ? annotation.split(',').map(s => s.trim()) : [];
-    const fix = 'Set spec.loadBalancerSourceRanges to the client ranges that need the service, or put it behind the ingress controller '
-      + '(type ClusterIP with a SecureIngress).';
-    if (ranges.length === 0) {
-      report(objectSubject(service), 'type LoadBalancer without loadBalancerSourceRanges: the cloud load balancer admits every address', fix);
-      continue;
-    }
-    const open = ranges.filter(r => /\/0$/.test(r));
-    if (open.length > 0) {
-      report(objectSubject(service), `type LoadBalancer with loadBalancerSourceRanges ${open.join(', ')}: every address is admitted`, fix);
-    }
-  }
-}
-
-function nodePortServices(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
-  for (const service of objectsOf(c, 'Service', '')) {
-    if (service.spec?.type !== 'NodePort') continue;
-    const ports = (Array.isArray(service.spec?.ports) ? service.spec.ports : [])
-      .map((p: any) => `${p?.protocol ?? 'TCP'} ${p?.port}${p?.nodePort !== undefined ? ` (nodePort ${p.nodePort})` : ''}`);
-    report(objectSubject(service),
-      `type NodePort opens ${ports.length > 0 ? ports.join(', ') : 'its ports'} on every node; node ports bypass the ingress controller and many NetworkPolicy implementations see the node, not the client, as the source`,
-      'Use type ClusterIP and expose the service through the ingress controller (SecureIngress); if a node port is unavoidable, firewall the node port range outside the cluster.');
-  }
-}
-
-function ingressWithoutTls(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
-  for (const ingress of objectsOf(c, 'Ingress', 'networking.k8s.io')) {
-    const tls: any[] = Array.isArray(ingress.spec?.tls) ? ingress.spec.tls : [];
-    const tlsHosts: string[] = tls.flatMap(t => (Array.isArray(t?.hosts) ? t.hosts : []).map(String));
-    const tlsForAnyHost = tls.some(t => !Array.isArray(t?.hosts) || t.hosts.length === 0);
-    const rules: any[] = Array.isArray(ingress.spec?.rules) ? ingress.spec.rules : [];
-    const fix = 'Add a spec.tls entry with the host and a certificate Secret (SecureIngress issues one with cert-manager), and redirect HTTP to HTTPS.';
-    const uncovered = new Set<string>();
-    for (const rule of rules) {
-      const host = typeof rule?.host === 'string' && rule.host.length > 0 ? rule.host : undefined;
-      if (host === undefined) {
-        if (!tlsForAnyHost) uncovered.add('every host (a rule without host)');
-      } else if (!tlsForAnyHost && !tlsHosts.some(pattern => hostMatches(pattern, host))) {
-        uncovered.add(host);
-      }
-    }
-    if (ingress.spec?.defaultBackend !== undefined && tls.length === 0) uncovered.add('the default backend');
-    if (uncovered.size > 0) {
-      report(objectSubject(ingress), `serves ${[...uncovered].join(', ')} without TLS${tls.length === 0 ? ' (no spec.tls)' : ''}`, fix);
-    }
-  }
-}
-
-/** True when a TLS host (exact, or `*.domain` for one label) covers a rule host. */
-function hostMatches(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase();
-  const h = host.toLowerCase();
-  if (p === h) return true;
-  if (p.startsWith('*.')) {
-    const dot = h.indexOf('.');
-    return dot > 0 && h.slice(dot) === p.slice(1);
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Istio
 
-function peerAuthenticationMode(c: AuditContext, mode: 'PERMISSIVE' | 'DISABLE', report: (s: Subject, m: string, f: string) => void): void {
+function peerAuthenticationMode(c: AuditContext, mode: 'PERMISSIVE' | 'DISABLE', report: Report): void {
   const fix = mode === 'PERMISSIVE'
     ? 'Use mode STRICT once every client has a sidecar (MeshMtls with MtlsMode.STRICT); keep PERMISSIVE only for a migration, on the fewest workloads and ports.'
     : 'Use mode STRICT; if a port must accept clients outside the mesh (e.g. a metrics scraper), allow it on that port only and restrict it with a NetworkPolicy.';
@@ -328,64 +255,9 @@ function describePeerAuthenticationScope(object: any): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Ingress ports and Services
-
-/**
- * Ingress ports a pod accepts that no Service selecting it exposes. `withService` reports pods that some
- * Service selects (NETSEC011, a port mismatch); otherwise pods that no Service selects (NETSEC013).
- */
-function ingressPortsWithoutService(c: AuditContext, withService: boolean, report: (s: Subject, m: string, f: string) => void): void {
-  const services = objectsOf(c, 'Service', '').filter(s => {
-    const selector = s.spec?.selector;
-    return selector && typeof selector === 'object' && Object.keys(selector).length > 0;
-  });
-  c.index.pods.forEach((pod, i) => {
-    const wanted = new Map<string, { protocol: Protocol; port: number }>();
-    for (const { rule } of c.index.ingressOf[i].rules) {
-      for (const entry of rule.ports ?? []) {
-        if (entry.port === undefined || entry.endPort !== undefined || entry.name !== undefined) continue;
-        wanted.set(`${entry.protocol} ${entry.port}`, { protocol: entry.protocol, port: entry.port });
-      }
-    }
-    if (wanted.size === 0) return;
-    const selecting = services.filter(s => namespaceOf(s) === pod.namespace
-      && Object.entries(s.spec.selector).every(([k, v]) => pod.labels[k] === v));
-    if ((selecting.length > 0) !== withService) return;
-    const exposed = new Set<string>();
-    for (const service of selecting) {
-      for (const port of Array.isArray(service.spec?.ports) ? service.spec.ports : []) {
-        const protocol: Protocol = port?.protocol ?? Protocol.TCP;
-        const target = port?.targetPort ?? port?.port;
-        const number = typeof target === 'string' && !/^\d+$/.test(target)
-          ? pod.ports.find(p => p.name === target && p.protocol === protocol)?.port
-          : Number(target);
-        if (number !== undefined && Number.isInteger(number)) exposed.add(`${protocol} ${number}`);
-      }
-    }
-    const missing = [...wanted.keys()].filter(k => !exposed.has(k)).sort(compareProtocolPorts);
-    if (missing.length === 0) return;
-    if (withService) {
-      const names = selecting.map(s => s.metadata?.name).sort();
-      report(podSubject(pod), `${pod.namespace}/${pod.name} accepts ingress on ${missing.join(', ')}, but the Services that select it `
-        + `(${names.join(', ')}) expose no such target port`,
-      'Correct the port in the ingress rule, or give the Service a port with that targetPort (IsolatedTier.expose()).');
-    } else {
-      report(podSubject(pod), `${pod.namespace}/${pod.name} accepts ingress on ${missing.join(', ')}, but no Service in namespace ${pod.namespace} selects it`,
-        'If clients reach the pods through a Service, add it (IsolatedTier.expose()); ignore this rule when the Service is managed elsewhere.');
-    }
-  });
-}
-
-function compareProtocolPorts(a: string, b: string): number {
-  const [pa, na] = a.split(' ');
-  const [pb, nb] = b.split(' ');
-  return compare(pa, pb) || Number(na) - Number(nb);
-}
-
-// ---------------------------------------------------------------------------------------------------
 // CIDRs
 
-function cidrsWithHostBits(c: AuditContext, report: (s: Subject, m: string, f: string) => void): void {
+function cidrsWithHostBits(c: AuditContext, report: Report): void {
   for (const policy of c.index.policies) {
     const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
     const rules: CompiledRule[] = [...policy.ingress ?? [], ...policy.egress ?? []];
@@ -409,11 +281,6 @@ function cidrsWithHostBits(c: AuditContext, report: (s: Subject, m: string, f: s
 // ---------------------------------------------------------------------------------------------------
 // Text
 
-function describeLabels(labels: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => compare(a, b));
-  return entries.length === 0 ? '{}' : `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
-}
-
 function describePorts(rule: CompiledRule): string {
   if (rule.ports === undefined) return 'every port';
   return rule.ports.map(describePort).join(', ');
@@ -425,6 +292,3 @@ function describePort(entry: CompiledPolicyPort): string {
   return entry.endPort === undefined ? `${entry.protocol} ${entry.port}` : `${entry.protocol} ${entry.port}-${entry.endPort}`;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -4,3 +4,4 @@ export * from './matrix';
 export * from './reachability';
 export * from './audit-finding';
 export * from './audit-rules';
+export * from './exposure';

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AuditAcceptance } from '../audit-acceptance';
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
 import { Port } from '../port';
@@ -10,6 +11,8 @@ import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
+import { WorkloadExposure } from './exposure';
+import { computeExposure } from './exposure-analysis';
 import { computeFlows } from './flow-analysis';
 import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
@@ -121,6 +124,7 @@ export class Reachability {
   private readonly addresses = new Map<string, number>();
   private readonly root?: IConstruct;
   private constructPaths?: Map<string, string>;
+  private constructsByPath?: Map<string, IConstruct>;
 
   private constructor(model: ManifestModel, root?: IConstruct) {
     this.model = model;
@@ -189,12 +193,30 @@ export class Reachability {
   /**
    * Checks the manifests against the audit catalogue (`AuditRules.all()`): missing default deny,
    * unselected pods, egress to any address, the metadata endpoint, exposed Services, Ingress without TLS,
-   * mTLS not strict, ingress ports no Service exposes, CIDRs with host bits.
+   * mTLS not strict, ingress ports no Service exposes, CIDRs with host bits, one-sided flows, Gateway API
+   * listeners and routes, and ClusterNetworkPolicy guardrails.
+   *
+   * Findings an object accepts on purpose (annotations `netsec.cdk8s.io/audit-accept` and
+   * `netsec.cdk8s.io/audit-accept-reason`, written by `AuditAcceptance.accept`) are returned with
+   * `suppressed: true` and the reason; `NetsecAudit`, the plugin and the CLI never fail on them.
    *
    * @returns the findings, most severe first, then by rule identifier and resource
    */
   public audit(options: AuditOptions = {}): AuditFinding[] {
-    return runAudit(this.model, this.index, options, (kind, namespace, name) => this.constructPathOf(kind, namespace, name));
+    return runAudit(this.model, this.index, options, (kind, namespace, name) => this.constructPathOf(kind, namespace, name),
+      path => this.acceptanceAt(path));
+  }
+
+  /**
+   * What can reach each modelled pod: the outside address ranges (maximal ranges sharing one set of
+   * ports), a pod of any namespace the manifests do not know, a new pod of its own namespace, and the
+   * Services (LoadBalancer, NodePort), Ingresses and Gateway API HTTPRoutes that lead to it, with the
+   * sources its policies admit on those paths. See `WorkloadExposure` for the exact definitions.
+   *
+   * @returns one entry per modelled pod, sorted by namespace then name
+   */
+  public exposure(): WorkloadExposure[] {
+    return computeExposure(this.model, this.index);
   }
 
   /**
@@ -203,6 +225,14 @@ export class Reachability {
    */
   public objectsOfKind(kind: string): any[] {
     return this.model.objects.filter(o => o.kind === kind);
+  }
+
+  /** What `AuditAcceptance.accept` recorded at a construct path and above it (chart models only). */
+  private acceptanceAt(path: string): ReturnType<typeof AuditAcceptance._acceptedAt> {
+    if (this.root === undefined) return undefined;
+    this.constructsByPath ??= new Map(this.root.node.findAll().map(c => [c.node.path, c]));
+    const construct = this.constructsByPath.get(path);
+    return construct === undefined ? undefined : AuditAcceptance._acceptedAt(construct);
   }
 
   /** The construct path of an emitted object, found by rendering each ApiObject under the root once. */

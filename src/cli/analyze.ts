@@ -1,3 +1,4 @@
+import { exposureJson, exposureText } from '../analysis/exposure-report';
 import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
 import { Port } from '../port';
@@ -16,6 +17,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'matrix', takesValue: false },
   { name: 'port', takesValue: true, repeatable: true },
   { name: 'mermaid', takesValue: false },
+  { name: 'exposure', takesValue: false },
   { name: 'json', takesValue: false },
   { name: 'no-infer-pods', takesValue: false },
   { name: 'help', takesValue: false },
@@ -61,6 +63,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     flows: args.switches.has('flows'),
     matrixPorts: ports,
     mermaid: args.switches.has('mermaid'),
+    exposure: args.switches.has('exposure'),
   };
   io.stdout.write(args.switches.has('json') ? jsonReport(report) : textReport(report));
   return failures.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
@@ -77,6 +80,7 @@ interface AnalyzeReport {
   readonly flows: boolean;
   readonly matrixPorts: Port[];
   readonly mermaid: boolean;
+  readonly exposure: boolean;
 }
 
 function textReport(report: AnalyzeReport): string {
@@ -103,6 +107,7 @@ function textReport(report: AnalyzeReport): string {
   }
   for (const port of report.matrixPorts) lines.push(r.matrix(port).toString(), '');
   if (report.mermaid) lines.push('```mermaid', r.toMermaid().trimEnd(), '```', '');
+  if (report.exposure) lines.push('Exposure (what can reach each workload):', '', exposureText(r.exposure()));
   lines.push(resultLine(report));
   return lines.join('\n') + '\n';
 }
@@ -134,6 +139,7 @@ function jsonReport(report: AnalyzeReport): string {
       : {}),
     ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port)) } : {}),
     ...(report.mermaid ? { mermaid: r.toMermaid() } : {}),
+    ...(report.exposure ? { exposure: exposureJson(r.exposure(), portJson) } : {}),
   };
   return JSON.stringify(document, undefined, 2) + '\n';
 }

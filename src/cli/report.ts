@@ -1,4 +1,4 @@
-import { compareSeverity, parseSeverity, resolveRuleIds } from '../analysis/audit';
+import { failingFindings, parseSeverity, resolveRuleIds } from '../analysis/audit';
 import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
 import { netsecError } from '../errors';
 import { Port } from '../port';
@@ -27,16 +27,17 @@ export function checkIgnored(ignore: readonly string[], command: string): string
   return [...ignore];
 }
 
-/** The findings at or above the threshold; none when there is no threshold. */
+/** The findings at or above the threshold that no object accepts; none when there is no threshold. */
 export function failing(findings: readonly AuditFinding[], threshold: AuditSeverity | undefined): AuditFinding[] {
-  return threshold === undefined ? [] : findings.filter(f => compareSeverity(f.severity, threshold) >= 0);
+  return threshold === undefined ? [] : failingFindings(findings, threshold);
 }
 
 /** A finding as an indented text block: severity, rule, object, message, fix. */
 export function findingText(finding: AuditFinding): string {
   return [
-    `  ${finding.severity.toUpperCase()} ${finding.ruleId} ${finding.ruleName}: ${finding.resource}`,
+    `  ${finding.severity.toUpperCase()} ${finding.ruleId} ${finding.ruleName}: ${finding.resource}${finding.suppressed ? ' (suppressed)' : ''}`,
     `    ${finding.message}`,
+    ...(finding.suppressed ? [`    Accepted: ${finding.suppressionReason}`] : []),
     `    Fix: ${finding.fix}`,
   ].join('\n');
 }
@@ -68,6 +69,7 @@ export function findingJson(finding: AuditFinding): object {
     message: finding.message,
     fix: finding.fix,
     ...(finding.constructPath !== undefined ? { constructPath: finding.constructPath } : {}),
+    ...(finding.suppressed ? { suppressed: true, suppressionReason: finding.suppressionReason } : {}),
   };
 }
 

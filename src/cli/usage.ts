@@ -31,8 +31,11 @@ Options:
   --port <port>         The matrix's port: tcp/8080, udp/53, sctp/9000, 8080 (TCP), or a container
                         port name (tcp/http). Required with --matrix; repeat for several matrices.
   --mermaid             Print a Mermaid flowchart of the allowed flows (in a \`\`\`mermaid block).
+  --exposure            Print what can reach each workload: outside address ranges, a pod of any
+                        namespace, a new pod of its own namespace, and the Services, Ingresses and
+                        Gateway routes that lead to it.
   --json                Print one JSON document instead of text: files, pods, findings and summary,
-                        plus flows, matrices and mermaid when asked for.
+                        plus flows, matrices, mermaid and exposure when asked for.
   --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
                         NetworkPolicy podSelector that selects none of them also gets one
                         representative pod named after the policy, so the output of IsolatedTiers

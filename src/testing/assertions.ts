@@ -110,12 +110,13 @@ export class NetsecAssertions {
   }
 
   /**
-   * Asserts that the audit (`Reachability.audit`) finds nothing.
+   * Asserts that the audit (`Reachability.audit`) finds nothing, apart from findings an object accepts
+   * with a reason (`AuditAcceptance`, or the `netsec.cdk8s.io/audit-accept` annotations), which never fail.
    * @param options which severities to consider and which rules to leave out
-   * @throws Error listing every finding: rule, severity, resource, message and fix
+   * @throws Error listing every finding that is not suppressed: rule, severity, resource, message and fix
    */
   public hasNoFindings(options: AuditOptions = {}): void {
-    const findings = this.reachability.audit(options);
+    const findings = this.reachability.audit(options).filter(f => !f.suppressed);
     if (findings.length === 0) return;
     const scope = options.minSeverity ? ` of severity ${options.minSeverity} or above` : '';
     throw new Error(`Expected no audit findings${scope}, but found ${findings.length}:\n${describeFindings(findings)}`);

@@ -1,4 +1,4 @@
-import { checkSeverity, compareSeverity, resolveRuleIds } from '../analysis/audit';
+import { checkSeverity, failingFindings, resolveRuleIds } from '../analysis/audit';
 import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
 import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
@@ -103,7 +103,7 @@ export class NetsecValidation {
       return;
     }
     for (const violation of findingsToViolations(findings, files, this.failOn)) report.addViolation(violation);
-    const fails = findings.some(f => compareSeverity(f.severity, this.failOn) >= 0);
+    const fails = failingFindings(findings, this.failOn).length > 0;
     report.submit(fails ? 'failure' : 'success', summarize(findings, this.failOn, this.ignore));
   }
 }

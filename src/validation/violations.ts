@@ -1,6 +1,6 @@
 import { Violation, ViolatingResource } from './contract';
 import { ManifestFiles } from './manifest-files';
-import { compareSeverity } from '../analysis/audit';
+import { compareSeverity, failingFindings } from '../analysis/audit';
 import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
 import { AuditRules } from '../analysis/audit-rules';
 
@@ -9,13 +9,17 @@ import { AuditRules } from '../analysis/audit-rules';
  * object, one location per finding. Internal: not re-exported.
  */
 
-/** One violation per rule, in the order of the findings (most severe first). */
+/**
+ * One violation per rule, in the order of the findings (most severe first); the suppressed findings of a
+ * rule form a violation of their own, marked suppressed, that never fails.
+ */
 export function findingsToViolations(findings: AuditFinding[], files: ManifestFiles, failOn: AuditSeverity): Violation[] {
   const byRule = new Map<string, AuditFinding[]>();
   for (const finding of findings) {
-    const group = byRule.get(finding.ruleId) ?? [];
+    const key = `${finding.ruleId}${finding.suppressed ? ' suppressed' : ''}`;
+    const group = byRule.get(key) ?? [];
     group.push(finding);
-    byRule.set(finding.ruleId, group);
+    byRule.set(key, group);
   }
   return [...byRule.values()].map(group => toViolation(group, files, failOn));
 }
@@ -23,13 +27,15 @@ export function findingsToViolations(findings: AuditFinding[], files: ManifestFi
 function toViolation(findings: AuditFinding[], files: ManifestFiles, failOn: AuditSeverity): Violation {
   const first = findings[0];
   const fails = compareSeverity(first.severity, failOn) >= 0;
-  const verdict = fails
-    ? `${first.severity}, fails synthesis (failOn: ${failOn})`
-    : `${first.severity}, reported only: below failOn ${failOn}`;
+  const verdict = first.suppressed
+    ? `${first.severity}, suppressed: accepted on the object with a reason, never fails synthesis`
+    : fails
+      ? `${first.severity}, fails synthesis (failOn: ${failOn})`
+      : `${first.severity}, reported only: below failOn ${failOn}`;
   const description = AuditRules.find(first.ruleId)?.description ?? first.message;
   const fixes = [...new Set(findings.map(f => f.fix))];
   return {
-    ruleName: `${first.ruleId} ${first.ruleName}`,
+    ruleName: `${first.ruleId} ${first.ruleName}${first.suppressed ? ' (suppressed)' : ''}`,
     recommendation: `[${verdict}] ${description}`,
     fix: fixes.join('\n'),
     violatingResources: toResources(findings, files),
@@ -52,7 +58,8 @@ function toResources(findings: AuditFinding[], files: ManifestFiles): ViolatingR
       };
       byResource.set(finding.resource, resource);
     }
-    resource.locations.push(`${finding.resource}: ${finding.message}`);
+    const accepted = finding.suppressed ? ` (suppressed: ${finding.suppressionReason})` : '';
+    resource.locations.push(`${finding.resource}: ${finding.message}${accepted}`);
   }
   return [...byResource.values()];
 }
@@ -62,10 +69,12 @@ export function summarize(findings: AuditFinding[], failOn: AuditSeverity, ignor
   const counts = new Map<string, number>();
   for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
   const perSeverity = [...counts.entries()].map(([severity, count]) => `${count} ${severity}`).join(', ');
-  const failing = findings.filter(f => compareSeverity(f.severity, failOn) >= 0).length;
+  const failing = failingFindings(findings, failOn).length;
+  const suppressed = findings.filter(f => f.suppressed).length;
   return {
     'Findings': findings.length === 0 ? '0' : `${findings.length} (${perSeverity})`,
     'Fails on': `${failOn} and above (${failing} finding${failing === 1 ? '' : 's'})`,
+    ...(suppressed > 0 ? { Suppressed: `${suppressed} (accepted on their objects, never fail)` } : {}),
     ...(ignore.length > 0 ? { 'Ignored rules': ignore.join(', ') } : {}),
   };
 }

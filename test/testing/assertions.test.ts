@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { AuditSeverity, Reachability } from '../../src/analysis';
 import type { AuditFinding } from '../../src/analysis';
+import { AuditAcceptance } from '../../src/audit-acceptance';
 import { NamespaceIsolation } from '../../src/namespace-isolation';
 import { Peer } from '../../src/peer';
 import { Port } from '../../src/port';
@@ -182,6 +183,33 @@ describe('NetsecAssertions audit assertions', () => {
     expect(audit).toHaveBeenCalledWith({ minSeverity: AuditSeverity.LOW });
     audit.mockReturnValue([]);
     policies.hasNoFindings();
+  });
+
+  test('hasNoFindings passes over suppressed findings; hasFinding still sees them', () => {
+    const policies = NetsecAssertions.fromChart(threeTier());
+    jest.spyOn(policies.reachability, 'audit').mockReturnValue([
+      { ...FINDINGS[0], suppressed: true, suppressionReason: 'accepted by the security team' }, FINDINGS[1],
+    ]);
+    expect(messageOf(() => policies.hasNoFindings())).toBe([
+      'Expected no audit findings, but found 1:',
+      '  NETSEC011 ingress-port-not-in-service [medium] Pod shop/api: NETSEC011 message. Fix: NETSEC011 fix',
+    ].join('\n'));
+    policies.hasFinding('NETSEC004', 'NetworkPolicy shop/web');
+  });
+
+  test('with the real audit: an AuditAcceptance on the emitting construct makes hasNoFindings pass', () => {
+    const chart = threeTier();
+    const lb = new ApiObject(chart, 'public', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'public' },
+      spec: { type: 'LoadBalancer', selector: { app: 'web' }, loadBalancerSourceRanges: ['0.0.0.0/0'], ports: [{ port: 443, targetPort: 8080 }] },
+    });
+    const high = { minSeverity: AuditSeverity.HIGH };
+    expect(() => NetsecAssertions.fromChart(chart).hasNoFindings(high)).toThrow(/NETSEC006/);
+    AuditAcceptance.accept(lb, ['NETSEC006'], 'public storefront, fronted by the CDN WAF');
+    NetsecAssertions.fromChart(chart).hasNoFindings(high);
+    NetsecAssertions.fromChart(chart).hasFinding('NETSEC006', 'Service shop/public');
   });
 
   test('hasFinding matches a rule by identifier or name, optionally on one resource', () => {

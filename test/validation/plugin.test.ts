@@ -76,6 +76,32 @@ describe('NetsecValidation.validate', () => {
     expect(() => new NetsecValidation({ inferPods: 'yes' as any })).toThrow('NetsecValidation: inferPods is not a boolean ("yes"). Write inferPods: true or inferPods: false.');
   });
 
+  test('findings an object accepts with a reason are reported as suppressed and do not fail synthesis', async () => {
+    const accepted = {
+      ...service('shop', 'public', 'LoadBalancer'),
+      metadata: {
+        name: 'public',
+        namespace: 'shop',
+        annotations: { 'netsec.cdk8s.io/audit-accept': 'NETSEC006', 'netsec.cdk8s.io/audit-accept-reason': 'public storefront behind the CDN' },
+      },
+    };
+    const file = manifest('shop.k8s.yaml', [denyAll('shop'), pod('shop', 'web'), accepted]);
+    const { context, violations, submitted } = fakeContext([file]);
+    await new NetsecValidation({ failOn: 'high' }).validate(context);
+    const suppressed = violations.find(v => v.ruleName === 'NETSEC006 load-balancer-without-source-ranges (suppressed)');
+    expect(suppressed.violatingResources[0].locations).toEqual([expect.stringMatching(/\(suppressed: public storefront behind the CDN\)$/)]);
+    expect(violations.find(v => v.ruleName === 'NETSEC006 load-balancer-without-source-ranges')).toBeUndefined();
+    expect(submitted).toEqual([expect.objectContaining({ status: 'success' })]);
+    expect(submitted[0].metadata).toMatchObject({ Suppressed: '1 (accepted on their objects, never fail)' });
+
+    // Without the reason, nothing is suppressed: the finding fails, and NETSEC014 says why.
+    delete (accepted.metadata.annotations as any)['netsec.cdk8s.io/audit-accept-reason'];
+    const bare = fakeContext([manifest('bare.k8s.yaml', [denyAll('shop'), pod('shop', 'web'), accepted])]);
+    await new NetsecValidation({ failOn: 'high' }).validate(bare.context);
+    expect(bare.violations.map(v => v.ruleName)).toEqual(expect.arrayContaining(['NETSEC006 load-balancer-without-source-ranges', 'NETSEC014 invalid-audit-acceptance']));
+    expect(bare.submitted).toEqual([expect.objectContaining({ status: 'failure' })]);
+  });
+
   test('reports one violation per rule with the rule ID, every violating resource and the fix, and fails at failOn', async () => {
     const shop = manifest('shop.k8s.yaml', [denyAll('shop'), pod('shop', 'web'),
       service('shop', 'public', 'LoadBalancer'), service('shop', 'admin', 'LoadBalancer')]);

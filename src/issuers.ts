@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AuditAcceptance } from './audit-acceptance';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
 import { admitEdge } from './edge-admission';
 import { netsecError } from './errors';
@@ -259,7 +260,13 @@ function gatewaySolver(gateway: SecureGateway): any {
  */
 export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPeer): void {
   const known = IntentModel.of(scope).endpointSelecting(namespace, SOLVER_LABELS);
-  const solver = IsolatedTier.isIsolatedTier(known) ? known : new IsolatedTier(Chart.of(scope), `${SOLVER_NAME}-${namespace}`, {
+  const solver = IsolatedTier.isIsolatedTier(known) ? known : solverTier(scope, namespace);
+  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
+}
+
+/** The tier of cert-manager's HTTP-01 solver pods in `namespace`, which the library makes once. */
+function solverTier(scope: Construct, namespace: string): IsolatedTier {
+  const solver = new IsolatedTier(Chart.of(scope), `${SOLVER_NAME}-${namespace}`, {
     name: SOLVER_NAME,
     namespace,
     podLabels: SOLVER_LABELS,
@@ -269,7 +276,8 @@ export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPee
     // this library keep sidecars out of them, so mesh authorization does not apply.
     inMesh: false,
   });
-  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
+  AuditAcceptance.accept(solver, ['NETSEC013'], 'cert-manager creates a Service for each HTTP-01 solver pod while a challenge runs');
+  return solver;
 }
 
 function checkServer(scope: Construct, server: string): void {

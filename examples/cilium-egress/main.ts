@@ -27,6 +27,7 @@ export function buildCiliumEgress(app: App): Chart {
   // The exporter is a batch job outside any mesh: only a CNI can enforce its names.
   const exporter = new IsolatedTier(chart, 'exporter', { podLabels: { app: 'exporter' }, inMesh: false });
   const ledger = new IsolatedTier(chart, 'ledger', { podLabels: { app: 'ledger' }, namespace: 'data', ports: [Port.tcp(5432)] });
+  ledger.expose();
 
   new RestrictedEgress(chart, 'checkout-egress', {
     tier: checkout,

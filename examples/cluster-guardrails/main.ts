@@ -16,7 +16,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/ (one file per chart).
  */
 import { App, Chart } from 'cdk8s';
-import { ClusterIsolation, IsolatedTier, MetadataEndpointAccess, Port, RestrictedEgress } from '../../src';
+import { AuditAcceptance, ClusterIsolation, IsolatedTier, MetadataEndpointAccess, Port, RestrictedEgress } from '../../src';
 
 /** Builds the example into `app` and returns its two charts. */
 export function buildClusterGuardrails(app: App): { platform: Chart; shop: Chart } {
@@ -32,10 +32,12 @@ export function buildClusterGuardrails(app: App): { platform: Chart; shop: Chart
   const db = new IsolatedTier(shop, 'db', { podLabels: { app: 'db' }, ports: [Port.tcp(5432)] });
   api.allowFrom(web, Port.tcp(9090));
   db.allowFrom(api, Port.tcp(5432));
+  for (const tier of [api, db]) tier.expose();
 
   // The agent reads instance metadata: the guardrail lets its NetworkPolicy decide, which opens TCP 80 only.
   const agent = new IsolatedTier(shop, 'agent', { podLabels: { app: 'agent' }, namespace: 'monitoring' });
   new RestrictedEgress(shop, 'agent-egress', { tier: agent, allow: [], allowMetadataEndpoint: true });
+  AuditAcceptance.accept(agent, ['NETSEC005'], 'the monitoring agent reads instance metadata; the one named exception of the guardrails');
   return { platform, shop };
 }
 

@@ -15,7 +15,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/egress-lockdown.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from '../../src';
+import { AuditAcceptance, Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from '../../src';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildEgressLockdown(app: App): Chart {
@@ -34,6 +34,7 @@ export function buildEgressLockdown(app: App): Chart {
   const ledger = new IsolatedTier(chart, 'ledger', {
     podLabels: { app: 'ledger' }, namespace: 'data', ports: [Port.tcp(5432)], serviceAccountName: 'ledger',
   });
+  ledger.expose();
 
   // Payment and error-reporting APIs by name; the ledger database in its own namespace (both sides written).
   new RestrictedEgress(chart, 'checkout-egress', {
@@ -52,6 +53,7 @@ export function buildEgressLockdown(app: App): Chart {
     allow: [Destination.cidr('198.51.100.0/24', Port.tcp(22))],
     allowMetadataEndpoint: true,
   });
+  AuditAcceptance.accept(reporter, ['NETSEC005'], 'uploads with the node\'s cloud credentials; reviewed by security');
 
   // Webhooks go to whatever HTTPS endpoint a customer registers: the public internet on 443 only.
   new RestrictedEgress(chart, 'notifier-egress', {
@@ -59,6 +61,7 @@ export function buildEgressLockdown(app: App): Chart {
     allowInternet: true,
     allow: [Destination.internet(Port.tcp(443))],
   });
+  AuditAcceptance.accept(notifier, ['NETSEC004'], 'customer webhooks go to any public HTTPS endpoint, on 443 only');
   return chart;
 }
 

@@ -155,10 +155,19 @@ describe('paths into the cluster', () => {
 describe('determinism', () => {
   test('the input order of the objects does not change the exposure', () => {
     const objects = [namespace('shop'), pod('shop', 'web', { labels: { app: 'web' } }),
-      ...['b', 'a', 'c'].map(name => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' },
-        spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } })),
-      policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [
-        { from: [{ ipBlock: { cidr: '192.0.2.0/24' } }, { ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] }] })];
+      ...['b', 'a', 'c'].map(name => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace: 'shop' },
+        spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      })),
+      policy('shop', 'web', {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [{ ipBlock: { cidr: '192.0.2.0/24' } }, { ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+        ],
+      })];
     const forward = Reachability.fromManifests(objects).exposure();
     expect(forward[0].paths.map(p => p.resource)).toEqual(['Service shop/a', 'Service shop/b', 'Service shop/c']);
     expect(Reachability.fromManifests([...objects].reverse()).exposure()).toEqual(forward);

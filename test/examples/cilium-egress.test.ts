@@ -30,6 +30,7 @@ describe('examples/cilium-egress', () => {
       'Namespace//data', 'Namespace//payments',
       'NetworkPolicy/data/data-baseline', 'NetworkPolicy/data/ledger',
       'NetworkPolicy/payments/checkout', 'NetworkPolicy/payments/exporter', 'NetworkPolicy/payments/payments-baseline',
+      'Service/data/ledger',
     ]);
   });
 

@@ -32,6 +32,7 @@ describe('examples/egress-lockdown', () => {
       'Namespace//data', 'Namespace//payments',
       'NetworkPolicy/data/data-baseline', 'NetworkPolicy/data/ledger',
       'NetworkPolicy/payments/checkout', 'NetworkPolicy/payments/notifier', 'NetworkPolicy/payments/payments-baseline', 'NetworkPolicy/payments/reporter',
+      'Service/data/ledger',
       'ServiceEntry/payments/checkout-egress-api-stripe-com', 'ServiceEntry/payments/checkout-egress-wildcard-ingest-sentry-io',
       'Sidecar/payments/checkout-egress',
     ]);

@@ -129,12 +129,12 @@ describe('namespaces that look like typos', () => {
 
 describe('under ClusterIsolation', () => {
   test('a raw selector for pods no group describes, in a guarded namespace, is refused; a tier for them writes both sides', () => {
-    const app = new App();
-    new ClusterIsolation(new Chart(app, 'platform'), 'guardrails', { exemptNamespaces: ['kube-system'] });
-    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const guarded = new App();
+    new ClusterIsolation(new Chart(guarded, 'platform'), 'guardrails', { exemptNamespaces: ['kube-system'] });
+    const chart = new Chart(guarded, 'shop', { namespace: 'shop' });
     const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
     api.allowTo(Peer.pods({ app: 'cache' }, 'data'), Port.tcp(6379));
-    expect(() => app.synthYaml()).toThrow(/shop\/api: the flow to pods app=cache in namespace data names pods that platform\/guardrails isolates \(namespace data is not exempt\) but that no tier or namespace isolation of the app describes/);
+    expect(() => guarded.synthYaml()).toThrow(/shop\/api: the flow to pods app=cache in namespace data names pods that platform\/guardrails isolates \(namespace data is not exempt\) but that no tier or namespace isolation of the app describes/);
 
     const fixed = new App();
     new ClusterIsolation(new Chart(fixed, 'platform'), 'guardrails', { exemptNamespaces: ['kube-system'] });

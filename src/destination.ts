@@ -26,7 +26,8 @@ export enum DestinationKind {
  *
  * IP, tier and namespace destinations become NetworkPolicy egress rules. An FQDN destination needs an
  * enforcement point that understands names (NetworkPolicy does not); `RestrictedEgress` refuses it unless
- * `fqdnEnforcement` names one. No ports means every port, except where a factory says otherwise.
+ * `fqdnEnforcement` names one. No ports means the declared ports of a tier destination, and is an error
+ * for every other kind: every port is opened only on purpose, with `Port.allTraffic()`.
  *
  * @example
  * Destination.cidr('203.0.113.0/24', Port.tcp(443));
@@ -56,7 +57,8 @@ export class Destination {
     const block = normalizeIpBlock('Destination.cidr', cidr, checkStrings('Destination.cidr', excluded));
     const checked = checkPorts('Destination.cidr', ports);
     checkPortsTowards('Destination.cidr', { ipBlock: block }, checked);
-    return new Destination(DestinationKind.CIDR, checked, Peer.fromConfig({ ipBlock: block }));
+    const peer = Peer.fromConfig({ ipBlock: block });
+    return new Destination(DestinationKind.CIDR, portsOrDefault('Destination.cidr', peer, checked), peer);
   }
 
   /**
@@ -85,7 +87,7 @@ export class Destination {
       throw netsecError('Destination.tier', 'is not an IsolatedTier', tier !== null && typeof tier === 'object' ? String(tier) : tier,
         'Pass an IsolatedTier; for other pods use Destination.peer(Peer.pods(...)).');
     }
-    return new Destination(DestinationKind.TIER, checkPorts('Destination.tier', ports), tier);
+    return new Destination(DestinationKind.TIER, portsOrDefault('Destination.tier', tier, checkPorts('Destination.tier', ports)), tier);
   }
 
   /**
@@ -94,8 +96,8 @@ export class Destination {
    * `Destination.peer(isolation, ...ports)` so that its ingress side is written as well.
    */
   public static namespace(name: string, ...ports: Port[]): Destination {
-    const checked = checkPorts('Destination.namespace', ports);
-    return new Destination(DestinationKind.NAMESPACE, checked, Peer.namespace(checkNamespace('Destination.namespace', name)));
+    const peer = Peer.namespace(checkNamespace('Destination.namespace', name));
+    return new Destination(DestinationKind.NAMESPACE, portsOrDefault('Destination.namespace', peer, checkPorts('Destination.namespace', ports)), peer);
   }
 
   /**
@@ -135,12 +137,15 @@ export class Destination {
     checkPortsTowards('Destination.peer', config, checked);
     const kind = IsolatedTier.isIsolatedTier(resolved) ? DestinationKind.TIER
       : config.ipBlock ? DestinationKind.CIDR : DestinationKind.PEER;
-    return new Destination(kind, checked, resolved);
+    return new Destination(kind, portsOrDefault('Destination.peer', resolved, checked), resolved);
   }
 
   /** What the destination names. */
   public readonly kind: DestinationKind;
-  /** The destination ports; empty means every port. */
+  /**
+   * The destination ports: as given, or the ports a tier destination declares; never empty.
+   * `Port.allTraffic()` stands for every port of every protocol, written on purpose.
+   */
   public readonly ports: Port[];
   /** The NetworkPolicy peer the destination opens, for every kind except `INTERNET` and `FQDN`. */
   public readonly networkPeer?: IPeer;
@@ -194,4 +199,15 @@ function checkStrings(where: string, values: string[]): string[] {
     throw netsecError(where, 'except must be a list of CIDRs', values, 'Pass an array, e.g. ["10.0.0.0/8"].');
   }
   return values;
+}
+
+/**
+ * The ports of a destination: as given, else the ports a tier declares. Nothing to default from is an
+ * error at the call: no ports never means every port.
+ */
+function portsOrDefault(where: string, peer: IPeer, ports: Port[]): Port[] {
+  if (ports.length > 0) return ports;
+  if (IsolatedTier.isIsolatedTier(peer) && peer.ports.length > 0) return [...peer.ports];
+  throw netsecError(where, `names no ports, and ${peer} declares none to default to`, String(peer),
+    'Name the ports, e.g. Destination.cidr("203.0.113.0/24", Port.tcp(443)); to open every port say so with Port.allTraffic().');
 }

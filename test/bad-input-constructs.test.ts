@@ -45,7 +45,7 @@ const CASES: Case[] = [
   { name: 'metadata endpoint named as a destination', make: (c, w) => new RestrictedEgress(c, 'e', { tier: w, allow: [Destination.cidr('169.254.169.254/32', Port.tcp(80))] }), where: 'shop/e', value: '"169.254.169.254/32"', fix: /allowMetadataEndpoint: true/ },
   {
     name: 'allowlist on pods that do not isolate egress',
-    make: (c) => new RestrictedEgress(c, 'e', { tier: c.node.findChild('open') as IsolatedTier, allow: [Destination.cidr('10.0.0.0/8')] }),
+    make: (c) => new RestrictedEgress(c, 'e', { tier: c.node.findChild('open') as IsolatedTier, allow: [Destination.cidr('10.0.0.0/8', Port.tcp(443))] }),
     where: 'shop/e',
     value: '"isolateEgress: false"',
     fix: /Leave isolateEgress at its default/,

@@ -9,7 +9,7 @@ describe('Destination', () => {
     expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
     expect(d.ports.map(String)).toEqual(['TCP 443', 'UDP 53']);
     expect(d.toString()).toBe('203.0.113.0/24 on TCP 443, UDP 53');
-    expect(Destination.cidr('2001:db8::/32').toString()).toBe('2001:db8::/32 on all ports');
+    expect(Destination.cidr('2001:db8::/32', Port.allTraffic()).toString()).toBe('2001:db8::/32 on all traffic');
   });
 
   test('cidrExcept keeps the except list sorted and deduplicated', () => {
@@ -85,15 +85,29 @@ describe('Destination', () => {
 
   test('tier, namespace and peer name in-cluster pods', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
-    const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data' });
+    const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)] });
     const baseline = new NamespaceIsolation(chart, 'baseline');
     expect(Destination.tier(db, Port.tcp(5432)).networkPeer).toBe(db);
     expect(Destination.tier(db).kind).toBe(DestinationKind.TIER);
     expect(Destination.namespace('monitoring', Port.tcp(9090)).networkPeer!.toPeerConfig()).toEqual({ namespace: 'monitoring' });
     expect(Destination.peer(db).kind).toBe(DestinationKind.TIER);
-    expect(Destination.peer(baseline).kind).toBe(DestinationKind.PEER);
-    expect(Destination.peer(Peer.pods({ app: 'redis' }, 'cache')).kind).toBe(DestinationKind.PEER);
-    expect(Destination.peer(Peer.ipBlock('198.51.100.0/24')).kind).toBe(DestinationKind.CIDR);
+    expect(Destination.peer(baseline, Port.tcp(80)).kind).toBe(DestinationKind.PEER);
+    expect(Destination.peer(Peer.pods({ app: 'redis' }, 'cache'), Port.tcp(6379)).kind).toBe(DestinationKind.PEER);
+    expect(Destination.peer(Peer.ipBlock('198.51.100.0/24'), Port.tcp(443)).kind).toBe(DestinationKind.CIDR);
+  });
+
+  test('no ports is the tier\'s declared ports, and an error where there is nothing to default from', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)] });
+    const bare = new IsolatedTier(chart, 'bare', { podLabels: { app: 'bare' } });
+    expect(Destination.tier(db).ports.map(String)).toEqual(['TCP 5432']);
+    expect(Destination.peer(db).ports.map(String)).toEqual(['TCP 5432']);
+    const fix = /Name the ports, e\.g\. Destination\.cidr\("203\.0\.113\.0\/24", Port\.tcp\(443\)\); to open every port say so with Port\.allTraffic\(\)\./;
+    expect(() => Destination.cidr('10.0.0.0/8')).toThrow(/^Destination\.cidr: names no ports, and 10\.0\.0\.0\/8 declares none to default to \("10\.0\.0\.0\/8"\)/);
+    expect(() => Destination.cidr('10.0.0.0/8')).toThrow(fix);
+    expect(() => Destination.tier(bare)).toThrow(/^Destination\.tier: names no ports, and tier shop\/bare declares none/);
+    expect(() => Destination.namespace('monitoring')).toThrow(/^Destination\.namespace: names no ports/);
+    expect(() => Destination.peer(Peer.pods({ app: 'x' }))).toThrow(/^Destination\.peer: names no ports/);
   });
 
   test('tier, namespace and peer refuse what they cannot name', () => {

@@ -305,7 +305,7 @@ describe('RestrictedEgress: FQDN through Istio', () => {
     ['a port range', Destination.fqdn('api.example.com', Port.tcpRange(8000, 8010)), /enforces names only on single TCP ports \("TCP 8000-8010"\)/],
     ['a wildcard on plain TCP', Destination.fqdn('*.example.com', Port.tcp(5432)), /a wildcard name can be enforced only on TLS \(443\) or HTTP \(80\).*\("\*\.example\.com on TCP 5432"\)/],
     ['the open internet', Destination.internet(Port.tcp(443)), /open internet egress cannot be combined with FqdnEnforcement\.ISTIO.*\("Destination\.internet"\)\. Allow the services by name/],
-    ['an IP block on all ports', Destination.cidr('198.51.100.0/24'), /every TCP port of an IP destination must be a single number.*\("198\.51\.100\.0\/24 on all ports"\)\. Name the TCP ports/],
+    ['an IP block on all ports', Destination.cidr('198.51.100.0/24', Port.allTraffic()), /every TCP port of an IP destination must be a single number.*\("198\.51\.100\.0\/24 on all traffic"\)\. Name the TCP ports/],
   ])('Istio refuses %s', (_what, destination, message) => {
     const { chart, apiTier } = setup();
     expect(() => new RestrictedEgress(chart, 'egress', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.ISTIO, allowInternet: true, allow: [destination] }))
@@ -345,7 +345,7 @@ describe('RestrictedEgress: bad input', () => {
     const { chart, apiTier } = setup();
     expect(() => new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [Destination.cidr('169.254.169.254/32', Port.tcp(80))] }))
       .toThrow(/^shop\/egress: the cloud metadata endpoint is named as a destination \("169\.254\.169\.254\/32"\)\. Set allowMetadataEndpoint: true/);
-    expect(() => new RestrictedEgress(chart, 'v6', { tier: apiTier, allow: [Destination.cidr('fd00:ec2::254/128')] }))
+    expect(() => new RestrictedEgress(chart, 'v6', { tier: apiTier, allow: [Destination.cidr('fd00:ec2::254/128', Port.tcp(80))] }))
       .toThrow(/metadata endpoint is named as a destination \("fd00:ec2::254\/128"\)/);
   });
 
@@ -416,7 +416,7 @@ describe('RestrictedEgress: all-or-nothing (issue 13)', () => {
     const otherChart = new Chart(Testing.app(), 'other', { namespace: 'other' });
     const foreign = new IsolatedTier(otherChart, 'foreign', { podLabels: { app: 'foreign' } });
     expect(() => new RestrictedEgress(chart, 'egress', {
-      tier: apiTier, allow: [Destination.cidr('198.51.100.0/24', Port.tcp(443)), Destination.tier(foreign)],
+      tier: apiTier, allow: [Destination.cidr('198.51.100.0/24', Port.tcp(443)), Destination.tier(foreign, Port.tcp(80))],
     })).toThrow('shop/egress: a tier or destination belongs to another cdk8s app ("other/foreign"). Use tiers of the same App, or Peer.pods() for pods managed elsewhere.');
     expect(chart.node.tryFindChild('egress')).toBeUndefined();
     expect(IntentModel.of(chart).flows).toEqual([]);

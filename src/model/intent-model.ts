@@ -182,6 +182,7 @@ export class IntentModel extends Construct {
   private readonly used = new Map<string, { by: IConstruct; what: string }[]>();
   // Flows mirrored onto the groups whose pods their raw-selector side selects; recomputed when intent changes.
   private mirrors?: Mirrors;
+  private checked?: { state: string; problems: string[] };
   private readonly _meshes: IConstruct[] = [];
   private readonly edgeRouteRecords: EdgeRouteRecord[] = [];
   private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
@@ -189,7 +190,7 @@ export class IntentModel extends Construct {
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
     this.node.addValidation({
-      validate: () => [...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers()],
+      validate: () => this.wholeAppProblems(),
     });
   }
 
@@ -314,6 +315,7 @@ export class IntentModel extends Construct {
    * the Namespace object renders, so namespaces declared later get them too.
    */
   public requireNamespaceLabels(required: RequiredNamespaceLabels): void {
+    this.mirrors = undefined;
     this.namespaceLabelRules.push(required);
   }
 
@@ -337,6 +339,7 @@ export class IntentModel extends Construct {
    * Pods there are then isolated whatever their own policy says, so their declared flows must be written.
    */
   public addNamespaceBaseline(namespace: string, isolatesIngress: boolean, isolatesEgress: boolean): void {
+    this.mirrors = undefined;
     this.baselines.push({ namespace, ingress: isolatesIngress, egress: isolatesEgress });
   }
 
@@ -480,6 +483,28 @@ export class IntentModel extends Construct {
       }
     }
     return errors;
+  }
+
+  /**
+   * The whole-app checks. cdk8s validates the app again for every chart it synthesizes, so the answer is
+   * kept until the intent changes (any record or claim), which keeps synthesis linear in the charts.
+   */
+  private wholeAppProblems(): string[] {
+    const state = this.stateKey();
+    if (this.checked?.state !== state) {
+      this.checked = {
+        state,
+        problems: [...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers()],
+      };
+    }
+    return [...this.checked.problems];
+  }
+
+  /** Changes whenever something is recorded: the sizes of everything the checks read. */
+  private stateKey(): string {
+    return [this._flows.length, this.groups.length, this.declared.size, this.used.size, this.firstClaims.size, this.nameConflicts.length,
+      this.baselines.length, this.clusterWide ? 1 : 0, this.requiredIngressRules.length, this.requiredEgressRules.length,
+      this.namespaceLabelRules.length].join(',');
   }
 
   private duplicateNames(): string[] {

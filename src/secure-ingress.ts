@@ -84,18 +84,21 @@ export interface SecureIngressProps {
   /**
    * TLS source: a cert-manager Issuer by name, in the backend's namespace.
    * @default - none
+   * @deprecated use `tls: TlsSource.issuer(name)`
    */
   readonly issuer?: string;
   /**
    * TLS source: an issuer reference, e.g. `AcmeClusterIssuer.issuer`, which knows its kind and whether
    * it solves ACME HTTP-01.
    * @default - none
+   * @deprecated use `tls: TlsSource.issuerReference(reference)`
    */
   readonly issuerReference?: IssuerReference;
   /**
    * TLS source: an existing Secret of type kubernetes.io/tls in the backend's namespace. No Certificate
    * is emitted; renewing it is up to you.
    * @default - none
+   * @deprecated use `tls: TlsSource.existingSecret(name)`
    */
   readonly tlsSecretName?: string;
   /**
@@ -105,6 +108,7 @@ export interface SecureIngressProps {
    * admitting the controller to them (and nothing else) is emitted. Set false for DNS-01 and non-ACME
    * issuers. With `issuerReference`, the reference says it instead.
    * @default true
+   * @deprecated use `tls: TlsSource.clusterIssuer(name, { acmeHttp01 })`
    */
   readonly acmeHttp01?: boolean;
   /**

@@ -14,7 +14,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   AcmeClusterIssuer, Destination, FqdnEnforcement, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
-  Port, RestrictedEgress, SecureIngress,
+  Port, RestrictedEgress, SecureIngress, TlsSource,
 } from '../../src';
 
 /** Builds the example into `app` and returns its charts (shop first, then data). */
@@ -39,7 +39,7 @@ export function buildComplete(app: App): Chart[] {
     host: 'shop.example.com',
     backend: web,
     port: Port.tcp(8080),
-    issuerReference: letsencrypt.issuer,
+    tls: TlsSource.issuerReference(letsencrypt.issuer),
     // Retired upstream; the mesh learns its service account (ingress-nginx) from here.
     controller: IngressController.ingressNginx(),
   });

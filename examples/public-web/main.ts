@@ -11,7 +11,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/public-web.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { AcmeClusterIssuer, IngressController, IsolatedTier, NamespaceIsolation, Port, SecureIngress } from '../../src';
+import { AcmeClusterIssuer, IngressController, IsolatedTier, NamespaceIsolation, Port, SecureIngress, TlsSource } from '../../src';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildPublicWeb(app: App): Chart {
@@ -36,7 +36,7 @@ export function buildPublicWeb(app: App): Chart {
     hosts: ['example.com', 'www.example.com'],
     backend: site,
     port: Port.tcp(8080),
-    issuerReference: letsencrypt.issuer,
+    tls: TlsSource.issuerReference(letsencrypt.issuer),
     // The edge is always named; ingress-nginx is retired upstream (see examples/gateway-edge for Gateway API).
     controller: IngressController.ingressNginx(),
   });

@@ -16,7 +16,7 @@ import typing
 from cdk8s import App, Chart
 from cdk8s_netsec import (
     AcmeClusterIssuer, Destination, FqdnEnforcement, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
-    Port, Reachability, RestrictedEgress, SecureIngress,
+    Port, Reachability, RestrictedEgress, SecureIngress, TlsSource,
 )
 
 
@@ -42,7 +42,7 @@ def build_complete(app: App) -> typing.List[Chart]:
         host="shop.example.com",
         backend=web,
         port=Port.tcp(8080),
-        issuer_reference=letsencrypt.issuer,
+        tls=TlsSource.issuer_reference(letsencrypt.issuer),
         # Retired upstream; the mesh learns its service account (ingress-nginx) from here.
         controller=IngressController.ingress_nginx(),
     )

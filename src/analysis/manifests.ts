@@ -38,6 +38,12 @@ export interface ModelPod {
   readonly objectName?: string;
   /** The construct that declared the pod, when it comes from a construct. */
   readonly constructPath?: string;
+  /**
+   * The workload the pod belongs to, as `namespace/name[Kind]`: the controller that owns a Pod
+   * (`metadata.ownerReferences` with `controller: true`), the workload object itself, or the Pod.
+   * @default - `namespace/name[kind]` of the pod itself
+   */
+  readonly workload?: string;
 }
 
 /** A NetworkPolicy object and how to name it in messages. */
@@ -56,7 +62,25 @@ export interface ManifestModel {
   readonly objects: any[];
   /** `namespace/name` of each pod to where it comes from, to report two sources modelling the same pod. */
   readonly podSources: Map<string, string>;
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects, in input order. */
+  readonly adminPolicies: PolicyObject[];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects, in input order. */
+  readonly ciliumPolicies: PolicyObject[];
 }
+
+/** How `readManifests` names and reports its input. */
+export interface ReadOptions {
+  /** Per input object (same index), where it comes from, e.g. `dist/app.k8s.yaml#2`. */
+  readonly origins?: readonly (string | undefined)[];
+  /** Stop at the first problem instead of reporting them all at once. */
+  readonly failFast?: boolean;
+}
+
+/** The cluster-wide policy kinds of network-policy-api (v1alpha1 and v1alpha2). */
+const ADMIN_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
+
+/** The Cilium policy kinds the analyzer reads. */
+const CILIUM_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
 
 /** Workload kinds with a pod template, and their API group. */
 const TEMPLATE_KINDS = new Map<string, string>([
@@ -64,20 +88,63 @@ const TEMPLATE_KINDS = new Map<string, string>([
   ['ReplicationController', ''], ['Job', 'batch'], ['CronJob', 'batch'],
 ]);
 
-/** Sorts manifest objects into a model; throws on objects that cannot be read. */
-export function readManifests(objects: any[]): ManifestModel {
+/**
+ * Sorts manifest objects into a model. Every object is read even after a problem, and all problems are
+ * reported in one error (one line each, naming the object and, when known, its file and document), unless
+ * `failFast` asks to stop at the first.
+ */
+export function readManifests(objects: any[], options: ReadOptions = {}): ManifestModel {
   if (!Array.isArray(objects)) {
     throw netsecError('Reachability.fromManifests', 'expects a list of manifest objects', typeof objects,
       'Pass an array of plain objects, e.g. chart.toJson() or the documents of a parsed YAML file.');
   }
-  const model: ManifestModel = { namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map() };
-  for (const object of flatten(objects)) {
-    // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
-    if (object === null || object === undefined) continue;
-    readObject(model, object);
-    model.objects.push(object);
+  const model: ManifestModel = {
+    namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [],
+  };
+  const problems: string[] = [];
+  const identities = new Map<string, string>();
+  objects.forEach((top, position) => {
+    const origin = options.origins?.[position];
+    for (const { object, at } of flatten(top, origin ?? `Reachability.fromManifests[${position}]`)) {
+      // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
+      if (object === null || object === undefined) continue;
+      try {
+        checkIdentity(identities, object, at);
+        readObject(model, object);
+        model.objects.push(object);
+      } catch (error: any) {
+        const message: string = error?.message ?? String(error);
+        const located = origin === undefined && at.startsWith('Reachability.fromManifests[') ? message : `${at}: ${message}`;
+        if (options.failFast) throw new Error(located);
+        problems.push(located);
+      }
+    }
+  });
+  if (problems.length === 1) throw new Error(problems[0]);
+  if (problems.length > 1) {
+    throw new Error(`${problems.length} problems in the input; every other object was read:\n${problems.map(p => `- ${p}`).join('\n')}`);
   }
   return model;
+}
+
+/** Kinds the API server keeps without a namespace; objects of other kinds are namespaced. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume',
+  'StorageClass', 'IngressClass', 'GatewayClass', 'ClusterIssuer', 'PriorityClass']);
+
+/** Refuses a second object with the same API group, kind, namespace and name, as the API server would. */
+function checkIdentity(identities: Map<string, string>, object: any, at: string): void {
+  if (object === null || typeof object !== 'object' || typeof object.kind !== 'string') return;
+  const name = object.metadata?.name;
+  if (typeof name !== 'string' || name.length === 0) return;
+  const scoped = !CLUSTER_SCOPED.has(object.kind);
+  const key = `${groupOf(object.apiVersion) ?? '*'}|${object.kind}|${scoped ? namespaceOf(object) : ''}|${name}`;
+  const first = identities.get(key);
+  if (first !== undefined) {
+    throw netsecError(describeObject(object), `is defined twice (first at ${first}); the API server keeps one object per kind, namespace and name`,
+      scoped ? `${namespaceOf(object)}/${name}` : name, 'Remove one of the two, or merge their labels and rules into one object.');
+  }
+  identities.set(key, at);
 }
 
 /** Adds a pod to the model, implying its namespace; two pods with the same namespace and name are an error. */
@@ -103,7 +170,7 @@ export function ensureNamespace(model: ManifestModel, name: string, labels?: Rec
 export function describeObject(object: any): string {
   const kind = typeof object?.kind === 'string' ? object.kind : 'object';
   const name = typeof object?.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
-  if (kind === 'Namespace') return `${kind} ${name}`;
+  if (CLUSTER_SCOPED.has(kind)) return `${kind} ${name}`;
   return `${kind} ${namespaceOf(object)}/${name}`;
 }
 
@@ -113,14 +180,24 @@ export function namespaceOf(object: any): string {
   return typeof ns === 'string' && ns.length > 0 ? ns : DEFAULT_NAMESPACE;
 }
 
-function* flatten(objects: any[]): Generator<any> {
-  for (const object of objects) {
-    if (object && typeof object === 'object' && typeof object.kind === 'string'
-      && object.kind.endsWith('List') && Array.isArray(object.items)) {
-      yield* flatten(object.items);
-    } else {
-      yield object;
-    }
+/**
+ * The objects inside an input object: itself, or the items of a `List` / typed list (`PodList`, ...), whose
+ * items may carry no kind and apiVersion, as the API server returns them (`kubectl get pods -o json`).
+ */
+function* flatten(object: any, at: string): Generator<{ object: any; at: string }> {
+  const isList = object && typeof object === 'object' && !Array.isArray(object) && typeof object.kind === 'string'
+    && object.kind.endsWith('List') && Array.isArray(object.items);
+  if (!isList) {
+    yield { object, at };
+    return;
+  }
+  const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
+  for (let i = 0; i < object.items.length; i++) {
+    const item = object.items[i];
+    const typed = itemKind !== undefined && item && typeof item === 'object' && !Array.isArray(item) && item.kind === undefined
+      ? { apiVersion: object.apiVersion, kind: itemKind, ...item }
+      : item;
+    yield* flatten(typed, `${at} items[${i}]`);
   }
 }
 
@@ -144,6 +221,15 @@ function readObject(model: ManifestModel, object: any): void {
   if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
     ensureNamespace(model, namespaceOf(object));
     model.policies.push({ object, where });
+    return;
+  }
+  if (ADMIN_KINDS.has(kind) && group === 'policy.networking.k8s.io') {
+    model.adminPolicies.push({ object, where });
+    return;
+  }
+  if (CILIUM_KINDS.has(kind) && group === 'cilium.io') {
+    if (kind === 'CiliumNetworkPolicy') ensureNamespace(model, namespaceOf(object));
+    model.ciliumPolicies.push({ object, where });
     return;
   }
   if (kind === 'Pod' && inGroup('')) {
@@ -184,7 +270,17 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
     addresses: isPod ? readPodIps(object.status, where) : [],
     source: where,
     kind: object.kind,
+    workload: isPod ? ownerWorkload(object, name) : `${namespaceOf(object)}/${name}[${object.kind}]`,
   };
+}
+
+/** A Pod's workload: its controller owner (`ns/owner[Kind]`), or the Pod itself. */
+function ownerWorkload(object: any, name: string): string {
+  const owners = Array.isArray(object.metadata?.ownerReferences) ? object.metadata.ownerReferences : [];
+  const owner = owners.find((o: any) => o?.controller === true && typeof o.name === 'string')
+    ?? owners.find((o: any) => typeof o?.name === 'string');
+  if (owner === undefined) return `${namespaceOf(object)}/${name}[Pod]`;
+  return `${namespaceOf(object)}/${owner.name}[${typeof owner.kind === 'string' && owner.kind.length > 0 ? owner.kind : 'Pod'}]`;
 }
 
 function readLabels(raw: unknown, where: string, field: string): Record<string, string> {

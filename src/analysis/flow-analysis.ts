@@ -1,7 +1,10 @@
-import { Protocol } from '../port';
+import { Port, Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
+import { externalFlows, PositionedFlow } from './external-flows';
+import { FlowEndpointKind } from './flow-endpoint-kind';
+import { AddressRanges, FlowsOptions } from './flows-options';
 import { describePortIntervals, Interval, LAST_PORT, PROTOCOLS } from './port-intervals';
 
 /** A piece of one protocol's port space in which every verdict is the same, and the verdicts. */
@@ -15,7 +18,67 @@ interface Piece extends Interval { protocol: Protocol; cells: Uint8Array }
  * those boundaries and each piece is judged once, at its first port; adjacent allowed pieces are merged.
  * Pairs allowed on the same pieces share one `ports` list and description.
  */
-export function computeFlows(index: ClusterIndex): AllowedFlow[] {
+export function computeFlows(index: ClusterIndex, objects: readonly any[] = [], options: FlowsOptions = {}): AllowedFlow[] {
+  const pairs = podPairs(index);
+  const external = options.includeExternal ? externalFlows(index, objects, options.addressRanges ?? AddressRanges.MAXIMAL) : [];
+  if (!options.byWorkload) {
+    return sortFlows([...pairs.map(p => p.flow), ...external.map(e => e.flow)]);
+  }
+  return byWorkload(index, pairs, external);
+}
+
+interface PairFlow {
+  readonly from: number;
+  readonly to: number;
+  readonly pieces: Piece[];
+  readonly flow: AllowedFlow;
+}
+
+/** Orders flows by source, then destination, in code unit order of their names. */
+function sortFlows(flows: AllowedFlow[]): AllowedFlow[] {
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return flows.sort((a, b) => text(a.source, b.source) || text(a.destination, b.destination));
+}
+
+/** Flows between workloads: the union of the ports of their pods' flows; nothing inside one workload. */
+function byWorkload(index: ClusterIndex, pairs: PairFlow[], external: PositionedFlow[]): AllowedFlow[] {
+  const workloadOf = (position: number) => index.pods[position].workload ?? `${index.podIds[position]}[${index.pods[position].kind}]`;
+  const grouped = new Map<string, { source: string; destination: string; sourceKind: FlowEndpointKind; destinationKind: FlowEndpointKind; ports: Port[] }>();
+  const add = (source: string, destination: string, sourceKind: FlowEndpointKind, destinationKind: FlowEndpointKind, ports: Port[]) => {
+    const key = `${source}\n${destination}`;
+    const entry = grouped.get(key) ?? { source, destination, sourceKind, destinationKind, ports: [] };
+    entry.ports.push(...ports);
+    grouped.set(key, entry);
+  };
+  for (const pair of pairs) {
+    const from = workloadOf(pair.from);
+    const to = workloadOf(pair.to);
+    if (from !== to) add(from, to, FlowEndpointKind.WORKLOAD, FlowEndpointKind.WORKLOAD, pair.flow.ports);
+  }
+  for (const { flow, position, podIs } of external) {
+    if (podIs === 'source') add(workloadOf(position), flow.destination, FlowEndpointKind.WORKLOAD, flow.destinationKind!, flow.ports);
+    else add(flow.source, workloadOf(position), flow.sourceKind!, FlowEndpointKind.WORKLOAD, flow.ports);
+  }
+  return sortFlows([...grouped.values()].map(g => ({ ...g, ...describePortIntervals(portIntervals(g.ports)) })));
+}
+
+/** Ports (numeric, ranges, whole protocols) as merged intervals per protocol. */
+function portIntervals(ports: readonly Port[]): Map<Protocol, Interval[]> {
+  const sets = new Map<Protocol, Interval[]>();
+  for (const port of ports) {
+    const interval = port.isAllPorts ? { start: 1, end: LAST_PORT } : { start: port.startPort!, end: port.endPort ?? port.startPort! };
+    const merged: Interval[] = [];
+    for (const next of [...sets.get(port.protocol) ?? [], interval].sort((a, b) => a.start - b.start)) {
+      const last = merged[merged.length - 1];
+      if (last && next.start <= last.end + 1) last.end = Math.max(last.end, next.end);
+      else merged.push({ ...next });
+    }
+    sets.set(port.protocol, merged);
+  }
+  return sets;
+}
+
+function podPairs(index: ClusterIndex): PairFlow[] {
   const n = index.pods.length;
   const pieces: Piece[] = [];
   for (const protocol of PROTOCOLS) {
@@ -27,7 +90,7 @@ export function computeFlows(index: ClusterIndex): AllowedFlow[] {
     }
   }
   const shared = new Map<string, Pick<AllowedFlow, 'ports' | 'description'>>();
-  const flows: AllowedFlow[] = [];
+  const flows: PairFlow[] = [];
   for (let from = 0; from < n; from++) {
     for (let to = 0; to < n; to++) {
       if (from === to) continue;
@@ -37,7 +100,7 @@ export function computeFlows(index: ClusterIndex): AllowedFlow[] {
       const key = allowed.map(piece => pieces.indexOf(piece)).join(',');
       let ports = shared.get(key);
       if (!ports) shared.set(key, ports = describe(allowed));
-      flows.push({ source: index.podIds[from], destination: index.podIds[to], ...ports });
+      flows.push({ from, to, pieces: allowed, flow: { source: index.podIds[from], destination: index.podIds[to], ...ports } });
     }
   }
   return flows;

@@ -4,3 +4,5 @@ export * from './matrix';
 export * from './reachability';
 export * from './audit-finding';
 export * from './audit-rules';
+export * from './flow-endpoint-kind';
+export * from './flows-options';

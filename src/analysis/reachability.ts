@@ -11,6 +11,7 @@ import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
 import { computeFlows } from './flow-analysis';
+import { FlowsOptions } from './flows-options';
 import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
 import { ReachabilityMatrix } from './matrix';
@@ -55,6 +56,18 @@ export interface ReachabilityOptions {
    * @default false
    */
   readonly inferPods?: boolean;
+  /**
+   * Where each manifest comes from (same index as the manifests), e.g. `dist/app.k8s.yaml, document 2`:
+   * problems are reported with it. The command line passes the files and documents it read.
+   * @default - problems name the object and its position in the array
+   */
+  readonly sourceNames?: string[];
+  /**
+   * Stop at the first object that cannot be read. By default every object is read and all problems are
+   * reported together in one error, one line each.
+   * @default false
+   */
+  readonly failFast?: boolean;
 }
 
 /**
@@ -85,7 +98,7 @@ export class Reachability {
    */
   public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): Reachability {
     const all = Array.isArray(manifests) && options.additionalManifests ? [...manifests, ...options.additionalManifests] : manifests;
-    const model = readManifests(all);
+    const model = readManifests(all, { origins: options.sourceNames, failFast: options.failFast });
     if (options.inferPods) inferPods(model);
     return new Reachability(model);
   }
@@ -176,9 +189,23 @@ export class Reachability {
   /**
    * Every allowed connection between two distinct modelled pods with all the ports it is allowed on,
    * sorted by source then destination. Traffic of a pod to itself is always allowed and not listed.
+   *
+   * @param options `includeExternal` adds connections with address ranges outside the cluster, Cilium
+   * FQDN names and the ingress data plane; `byWorkload` lists workloads instead of pods
    */
-  public flows(): AllowedFlow[] {
-    return computeFlows(this.index);
+  public flows(options: FlowsOptions = {}): AllowedFlow[] {
+    return computeFlows(this.index, this.model.objects, options);
+  }
+
+  /**
+   * Policy parts the analyzer read but does not evaluate, one line each (`<policy>: <field>: <why>`),
+   * sorted: e.g. AdminNetworkPolicy `nodes` peers, Cilium deny rules, host policies, L7 rules, unknown
+   * fields. They never silently allow or deny everything: a peer the analyzer does not know admits
+   * nothing through its rule (a ClusterNetworkPolicy peer without a known field fails closed, as the API
+   * asks). Empty when everything was evaluated.
+   */
+  public get notAnalysed(): string[] {
+    return [...this.index.notAnalysed];
   }
 
   /** A Mermaid `flowchart LR` of `flows()`: pods grouped per namespace, edges labelled with ports. */

@@ -1,12 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseYamlDocuments } from '../analysis/yaml-documents';
+import { readDocuments } from '../analysis/yaml-documents';
 import { netsecError } from '../errors';
 
 /*
- * Reads synthesized YAML from files and directories into plain objects. Directories contribute every
- * *.yaml and *.yml file inside them, recursively, in sorted order, so the result does not depend on the
- * file system's listing order. Errors name the file and, for YAML, the line and column.
+ * Reads manifests from files, directories and standard input into plain objects: YAML (what cdk8s synth
+ * writes) and JSON (what kubectl get -o json writes). Directories contribute every *.yaml, *.yml and
+ * *.json file inside them, recursively, in sorted order, so the result does not depend on the file
+ * system's listing order; documents there that are not Kubernetes objects (e.g. a JSON report lying next
+ * to the manifests) are skipped and listed, while a file named explicitly must hold only objects. Every
+ * file is read even after a problem, and all problems are reported together (unless failFast); errors
+ * name the file and, for YAML, the line and column.
  */
 
 /** The manifests read from the command line's paths. */
@@ -15,6 +19,10 @@ export interface ManifestInput {
   readonly files: string[];
   /** Every document's object, in file order then document order; empty documents are left out. */
   readonly objects: any[];
+  /** Where each object comes from, same order: `file, document n`. */
+  readonly origins: string[];
+  /** Documents left out because they are not Kubernetes objects (only inside directories), with why. */
+  readonly skipped: string[];
 }
 
 /** Where input comes from: the working directory, and standard input for the operand `-`. */
@@ -26,16 +34,21 @@ export interface InputSource {
    * @default - the operand "-" is an error
    */
   readonly readStdin?: () => string;
+  /**
+   * Stop at the first unreadable file or document instead of reporting them all.
+   * @default false
+   */
+  readonly failFast?: boolean;
 }
 
 /** Reads every YAML document of the given files and directories. */
 export function readManifestInput(paths: readonly string[], source: InputSource): ManifestInput {
-  const files: Array<{ display: string; absolute: string }> = [];
+  const files: Array<{ display: string; absolute: string; inDirectory: boolean }> = [];
   const seen = new Set<string>();
-  const add = (display: string, absolute: string) => {
+  const add = (display: string, absolute: string, inDirectory = false) => {
     if (seen.has(absolute)) return;
     seen.add(absolute);
-    files.push({ display, absolute });
+    files.push({ display, absolute, inDirectory });
   };
   for (const given of paths) {
     if (given === '-') {
@@ -47,17 +60,42 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
     if (stat.isDirectory()) {
       const found = yamlFilesUnder(absolute);
       if (found.length === 0) {
-        throw netsecError(given, 'is a directory without *.yaml or *.yml files', absolute,
-          'Point at the directory cdk8s synth writes (dist/ by default) or at the YAML files themselves.');
+        throw netsecError(given, 'is a directory without *.yaml, *.yml or *.json files', absolute,
+          'Point at the directory cdk8s synth writes (dist/ by default) or at the manifest files themselves.');
       }
-      for (const relative of found) add(path.join(given, relative), path.join(absolute, relative));
+      for (const relative of found) add(path.join(given, relative), path.join(absolute, relative), true);
     } else {
       add(given, absolute);
     }
   }
   const objects: any[] = [];
-  for (const file of files) objects.push(...parseYamlDocuments(file.display, readText(file.absolute, file.display, source)));
-  return { files: files.map(f => f.display), objects };
+  const origins: string[] = [];
+  const skipped: string[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readText(file.absolute, file.display, source);
+    } catch (error: any) {
+      if (source.failFast) throw error;
+      problems.push(error.message);
+      continue;
+    }
+    const format = /\.json$/i.test(file.display) ? 'json' : file.absolute === '-' ? 'auto' : 'yaml';
+    const read = readDocuments(file.display, text, { format, skipForeign: file.inDirectory });
+    if (source.failFast && read.problems.length > 0) throw new Error(read.problems[0]);
+    problems.push(...read.problems);
+    skipped.push(...read.skipped);
+    for (const { object, origin } of read.objects) {
+      objects.push(object);
+      origins.push(origin);
+    }
+  }
+  if (problems.length === 1) throw new Error(problems[0]);
+  if (problems.length > 1) {
+    throw new Error(`${problems.length} problems in the input; every other document was read:\n${problems.map(p => `- ${p}`).join('\n')}`);
+  }
+  return { files: files.map(f => f.display), objects, origins, skipped };
 }
 
 function statOf(absolute: string, given: string): fs.Stats {
@@ -65,7 +103,7 @@ function statOf(absolute: string, given: string): fs.Stats {
     return fs.statSync(absolute);
   } catch (error: any) {
     throw netsecError(given, error?.code === 'ENOENT' ? 'does not exist' : 'cannot be read', absolute,
-      'Give a YAML file or a directory of YAML files (e.g. the dist/ folder cdk8s synth writes).');
+      'Give a YAML or JSON file or a directory of them (e.g. the dist/ folder cdk8s synth writes).');
   }
 }
 
@@ -76,7 +114,7 @@ function yamlFilesUnder(root: string): string[] {
     for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
       const child = path.join(relative, entry.name);
       if (entry.isDirectory()) visit(child);
-      else if (/\.ya?ml$/i.test(entry.name)) found.push(child);
+      else if (/\.(ya?ml|json)$/i.test(entry.name)) found.push(child);
     }
   };
   visit('');

@@ -1,0 +1,221 @@
+import * as ipaddr from 'ipaddr.js';
+import { Protocol } from '../port';
+import { AllowedFlow } from './allowed-flow';
+import { ClusterIndex } from './cluster';
+import { INGRESS_CONTROLLER_LABEL, judgeSide, ResolvedEndpoint } from './explain';
+import { FlowEndpointKind } from './flow-endpoint-kind';
+import { AddressRanges } from './flows-options';
+import { ingressTargets } from './ingress-routes';
+import { CompiledRule, Direction } from './policy-model';
+import { describePortIntervals, Interval, LAST_PORT, PROTOCOLS } from './port-intervals';
+
+/*
+ * Flows with the outside of the cluster, judged per pod with the same side evaluation as `explain`:
+ * - address ranges: the IPv4 space is cut at every boundary of a CIDR some rule of that direction names
+ *   (NetworkPolicy ipBlock and except, admin `networks`, Cilium CIDRs). Within one piece every rule
+ *   matches all addresses or none, so judging its first address judges the piece. Pieces are merged per
+ *   flow when they share the answer (AddressRanges.MAXIMAL), or kept (POLICY_BLOCKS).
+ * - the ingress data plane: to the pods an Ingress or Route leads to, on the ports it leads to, where
+ *   the pod's ingress side admits `{ingress-controller}`.
+ * - Cilium `toFQDNs`: per pod whose egress a Cilium rule with names governs, the names and that rule's
+ *   ports. Names are not addresses, so they never make an address flow allowed.
+ */
+
+const V4_END = 2 ** 32;
+
+/** One allowed flow with its pod position, before grouping by workload. */
+export interface PositionedFlow {
+  readonly flow: AllowedFlow;
+  /** The pod position of the in-cluster end. */
+  readonly position: number;
+  /** Which end the pod is. */
+  readonly podIs: 'source' | 'destination';
+}
+
+/** Every allowed flow between a pod and the outside of the cluster. */
+export function externalFlows(index: ClusterIndex, objects: readonly any[], ranges: AddressRanges): PositionedFlow[] {
+  return [
+    ...addressFlows(index, 'ingress', ranges),
+    ...addressFlows(index, 'egress', ranges),
+    ...ingressControllerFlows(index, objects),
+    ...fqdnFlows(index),
+  ];
+}
+
+function rulesOf(index: ClusterIndex, position: number, direction: Direction): CompiledRule[] {
+  const isolation = direction === 'ingress' ? index.ingressOf[position] : index.egressOf[position];
+  const tiers = direction === 'ingress' ? index.tierIngressOf[position] : index.tierEgressOf[position];
+  return [...isolation.rules.map(r => r.rule), ...tiers.admin.map(r => r.rule), ...tiers.baseline.map(r => r.rule)];
+}
+
+function addressFlows(index: ClusterIndex, direction: Direction, ranges: AddressRanges): PositionedFlow[] {
+  // Cuts: every IPv4 CIDR boundary named by a rule of this direction.
+  const cuts = new Set<number>([0, V4_END]);
+  const all = direction === 'ingress'
+    ? [...index.rules.filter(r => r.rule.direction === 'ingress').map(r => r.rule), ...index.adminPolicies.flatMap(a => a.ingress)]
+    : [...index.rules.filter(r => r.rule.direction === 'egress').map(r => r.rule), ...index.adminPolicies.flatMap(a => a.egress)];
+  for (const rule of all) {
+    for (const peer of rule.peers ?? []) {
+      if (peer.kind !== 'ipBlock' || peer.cidr.family !== 'ipv4') continue;
+      for (const block of [peer.cidr, ...peer.except]) {
+        const start = toNumber(block.address as ipaddr.IPv4);
+        cuts.add(start);
+        cuts.add(start + 2 ** (32 - block.prefixLength));
+      }
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const flows: PositionedFlow[] = [];
+  index.pods.forEach((pod, position) => {
+    const portCuts = portBoundaries(rulesOf(index, position, direction), direction === 'ingress' ? pod.ports : []);
+    const pieces: Array<{ start: number; end: number; key: string; sets: Map<Protocol, Interval[]> }> = [];
+    for (let k = 0; k + 1 < points.length; k++) {
+      const address = fromNumber(points[k]);
+      const other: ResolvedEndpoint = { kind: 'address', address, label: address.toString() };
+      const sets = allowedPorts(portCuts, (protocol, port) => judgeSide(index, position, direction, '', other,
+        { protocol, port, destination: direction === 'ingress' ? pod : undefined }).allowed);
+      const key = setsKey(sets);
+      const last = pieces[pieces.length - 1];
+      if (ranges === AddressRanges.MAXIMAL && last && last.key === key) last.end = points[k + 1] - 1;
+      else pieces.push({ start: points[k], end: points[k + 1] - 1, key, sets });
+    }
+    for (const piece of pieces) {
+      if (piece.key === '') continue;
+      const range = `${fromNumber(piece.start).toString()}-${fromNumber(piece.end).toString()}`;
+      const ports = describePortIntervals(piece.sets);
+      const flow: AllowedFlow = direction === 'ingress'
+        ? { source: range, destination: index.podIds[position], sourceKind: FlowEndpointKind.ADDRESS_RANGE, destinationKind: FlowEndpointKind.POD, ...ports }
+        : { source: index.podIds[position], destination: range, sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.ADDRESS_RANGE, ...ports };
+      flows.push({ flow, position, podIs: direction === 'ingress' ? 'destination' : 'source' });
+    }
+  });
+  return flows;
+}
+
+function ingressControllerFlows(index: ClusterIndex, objects: readonly any[]): PositionedFlow[] {
+  const other: ResolvedEndpoint = { kind: 'ingressController', label: INGRESS_CONTROLLER_LABEL };
+  const perPod = new Map<number, Map<Protocol, Interval[]>>();
+  for (const target of ingressTargets(objects, index)) {
+    const allowed = judgeSide(index, target.position, 'ingress', '', other,
+      { protocol: target.protocol, port: target.port, destination: index.pods[target.position] }).allowed;
+    if (!allowed) continue;
+    const sets = perPod.get(target.position) ?? new Map<Protocol, Interval[]>();
+    sets.set(target.protocol, addPort(sets.get(target.protocol) ?? [], target.port));
+    perPod.set(target.position, sets);
+  }
+  return [...perPod.entries()].sort((a, b) => a[0] - b[0]).map(([position, sets]) => ({
+    flow: {
+      source: INGRESS_CONTROLLER_LABEL, destination: index.podIds[position],
+      sourceKind: FlowEndpointKind.INGRESS_CONTROLLER, destinationKind: FlowEndpointKind.POD, ...describePortIntervals(sets),
+    },
+    position,
+    podIs: 'destination' as const,
+  }));
+}
+
+function fqdnFlows(index: ClusterIndex): PositionedFlow[] {
+  const flows: PositionedFlow[] = [];
+  index.pods.forEach((_, position) => {
+    const byName = new Map<string, Map<Protocol, Interval[]>>();
+    for (const { rule } of index.egressOf[position].rules) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind !== 'fqdn') continue;
+        for (const name of peer.names) {
+          const sets = byName.get(name) ?? new Map<Protocol, Interval[]>();
+          for (const protocol of PROTOCOLS) {
+            const entries = rule.ports === undefined ? [{ protocol }] : rule.ports.filter(e => e.protocol === protocol && e.name === undefined);
+            for (const entry of entries) {
+              const start = 'port' in entry && entry.port !== undefined ? entry.port : 1;
+              const end = 'port' in entry && entry.port !== undefined ? (entry as any).endPort ?? entry.port : LAST_PORT;
+              sets.set(protocol, merge([...(sets.get(protocol) ?? []), { start, end }]));
+            }
+          }
+          byName.set(name, sets);
+        }
+      }
+    }
+    for (const name of [...byName.keys()].sort()) {
+      const sets = byName.get(name)!;
+      if (setsKey(sets) === '') continue;
+      flows.push({
+        flow: {
+          source: index.podIds[position], destination: name,
+          sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.FQDN, ...describePortIntervals(sets),
+        },
+        position,
+        podIs: 'source',
+      });
+    }
+  });
+  return flows;
+}
+
+/** Port numbers where any of the rules' verdict may change, per protocol (named ports: the pod's declared ports). */
+function portBoundaries(rules: readonly CompiledRule[], declared: readonly { port: number; protocol: Protocol }[]): Map<Protocol, number[]> {
+  const result = new Map<Protocol, number[]>();
+  for (const protocol of PROTOCOLS) {
+    const cuts = new Set<number>([1, LAST_PORT + 1]);
+    for (const rule of rules) {
+      for (const entry of rule.ports ?? []) {
+        if (entry.protocol !== protocol || entry.port === undefined) continue;
+        cuts.add(entry.port);
+        cuts.add((entry.endPort ?? entry.port) + 1);
+      }
+    }
+    for (const d of declared) {
+      if (d.protocol !== protocol) continue;
+      cuts.add(d.port);
+      cuts.add(d.port + 1);
+    }
+    result.set(protocol, [...cuts].sort((a, b) => a - b));
+  }
+  return result;
+}
+
+function allowedPorts(cuts: Map<Protocol, number[]>, allows: (protocol: Protocol, port: number) => boolean): Map<Protocol, Interval[]> {
+  const sets = new Map<Protocol, Interval[]>();
+  for (const protocol of PROTOCOLS) {
+    const points = cuts.get(protocol)!;
+    const intervals: Interval[] = [];
+    for (let k = 0; k + 1 < points.length; k++) {
+      if (!allows(protocol, points[k])) continue;
+      const last = intervals[intervals.length - 1];
+      if (last && last.end + 1 === points[k]) last.end = points[k + 1] - 1;
+      else intervals.push({ start: points[k], end: points[k + 1] - 1 });
+    }
+    if (intervals.length > 0) sets.set(protocol, intervals);
+  }
+  return sets;
+}
+
+function setsKey(sets: Map<Protocol, Interval[]>): string {
+  return PROTOCOLS.map(p => (sets.get(p) ?? []).map(i => `${i.start}-${i.end}`).join(',')).join('|').replace(/^\|+$/, '');
+}
+
+function addPort(intervals: Interval[], port: number): Interval[] {
+  return merge([...intervals, { start: port, end: port }]);
+}
+
+function merge(intervals: Interval[]): Interval[] {
+  const merged: Interval[] = [];
+  for (const next of [...intervals].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last && next.start <= last.end + 1) last.end = Math.max(last.end, next.end);
+    else merged.push({ ...next });
+  }
+  return merged;
+}
+
+function toNumber(address: ipaddr.IPv4): number {
+  return address.octets.reduce((n, octet) => n * 256 + octet, 0);
+}
+
+function fromNumber(value: number): ipaddr.IPv4 {
+  const octets = [0, 0, 0, 0];
+  let rest = value;
+  for (let i = 3; i >= 0; i--) {
+    octets[i] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  return new ipaddr.IPv4(octets);
+}

@@ -108,7 +108,8 @@ function podPairs(index: ClusterIndex): PairFlow[] {
 
 function boundaries(index: ClusterIndex, protocol: Protocol): number[] {
   const cuts = new Set<number>([1, LAST_PORT + 1]);
-  for (const { rule } of index.rules) {
+  const rules = [...index.rules.map(r => r.rule), ...index.adminPolicies.flatMap(a => [...a.ingress, ...a.egress])];
+  for (const rule of rules) {
     for (const entry of rule.ports ?? []) {
       if (entry.protocol !== protocol || entry.port === undefined) continue;
       cuts.add(entry.port);

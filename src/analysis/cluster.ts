@@ -139,6 +139,7 @@ export class ClusterIndex {
     this.notAnalysed = [
       ...admins.flatMap(a => a.notAnalysed.map(text => `${a.id}: ${text}`)),
       ...cilium.notAnalysed,
+      ...model.warnings ?? [],
     ].sort();
   }
 

@@ -1,4 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
+import { ParsedCidr } from '../cidr';
 import { Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { ClusterIndex } from './cluster';
@@ -57,10 +58,11 @@ function addressFlows(index: ClusterIndex, direction: Direction, ranges: Address
   for (const rule of all) {
     for (const peer of rule.peers ?? []) {
       if (peer.kind !== 'ipBlock' || peer.cidr.family !== 'ipv4') continue;
-      for (const block of [peer.cidr, ...peer.except]) {
-        const start = toNumber(block.address as ipaddr.IPv4);
-        cuts.add(start);
-        cuts.add(start + 2 ** (32 - block.prefixLength));
+      // The block's addresses (cidr minus its except blocks) as intervals: their ends are the cuts, so
+      // adjacent except blocks make one hole, as netpol-analyzer cuts them.
+      for (const interval of blockIntervals(peer.cidr, peer.except)) {
+        cuts.add(interval.start);
+        cuts.add(interval.end + 1);
       }
     }
   }
@@ -204,6 +206,21 @@ function merge(intervals: Interval[]): Interval[] {
     else merged.push({ ...next });
   }
   return merged;
+}
+
+function blockIntervals(cidr: ParsedCidr, except: readonly ParsedCidr[]): Interval[] {
+  const range = (block: ParsedCidr) => {
+    const start = toNumber(block.address as ipaddr.IPv4);
+    return { start, end: start + 2 ** (32 - block.prefixLength) - 1 };
+  };
+  let rest = [range(cidr)];
+  for (const hole of except.filter(e => e.family === 'ipv4').map(range)) {
+    rest = rest.flatMap(i => [
+      ...(i.start < hole.start ? [{ start: i.start, end: Math.min(i.end, hole.start - 1) }] : []),
+      ...(i.end > hole.end ? [{ start: Math.max(i.start, hole.end + 1), end: i.end }] : []),
+    ]);
+  }
+  return merge(rest);
 }
 
 function toNumber(address: ipaddr.IPv4): number {

@@ -66,6 +66,8 @@ export interface ManifestModel {
   readonly adminPolicies: PolicyObject[];
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects, in input order. */
   readonly ciliumPolicies: PolicyObject[];
+  /** What was read but left out of the model, one line each. */
+  readonly warnings: string[];
 }
 
 /** How `readManifests` names and reports its input. */
@@ -99,7 +101,7 @@ export function readManifests(objects: any[], options: ReadOptions = {}): Manife
       'Pass an array of plain objects, e.g. chart.toJson() or the documents of a parsed YAML file.');
   }
   const model: ManifestModel = {
-    namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [],
+    namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [], warnings: [],
   };
   const problems: string[] = [];
   const identities = new Map<string, string>();
@@ -233,7 +235,7 @@ function readObject(model: ManifestModel, object: any): void {
     return;
   }
   if (kind === 'Pod' && inGroup('')) {
-    addPod(model, podFrom(object, object.metadata?.labels, object.spec, where, true));
+    addPod(model, podFrom(object, object.metadata?.labels, object.spec, where, true, model.warnings));
     return;
   }
   const templateGroup = TEMPLATE_KINDS.get(kind);
@@ -243,7 +245,7 @@ function readObject(model: ManifestModel, object: any): void {
       throw netsecError(where, `has no pod template (${kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template'})`,
         undefined, 'Give the workload a pod template with labels and containers.');
     }
-    addPod(model, podFrom(object, template.metadata?.labels, template.spec, where, false));
+    addPod(model, podFrom(object, template.metadata?.labels, template.spec, where, false, model.warnings));
     return;
   }
   if (object.metadata?.namespace) ensureNamespace(model, namespaceOf(object));
@@ -256,7 +258,7 @@ function groupOf(apiVersion: unknown): string | undefined {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPod: boolean): ModelPod {
+function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPod: boolean, warnings?: string[]): ModelPod {
   const name = object.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) {
     throw netsecError(where, 'has no metadata.name', object.metadata, 'Name every Pod and workload.');
@@ -266,7 +268,7 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
     namespace: namespaceOf(object),
     name,
     labels: readLabels(rawLabels, where, labelsField),
-    ports: readContainerPorts(spec, where),
+    ports: readContainerPorts(spec, where, warnings),
     addresses: isPod ? readPodIps(object.status, where) : [],
     source: where,
     kind: object.kind,
@@ -277,8 +279,9 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
 /** A Pod's workload: its controller owner (`ns/owner[Kind]`), or the Pod itself. */
 function ownerWorkload(object: any, name: string): string {
   const owners = Array.isArray(object.metadata?.ownerReferences) ? object.metadata.ownerReferences : [];
-  const owner = owners.find((o: any) => o?.controller === true && typeof o.name === 'string')
-    ?? owners.find((o: any) => typeof o?.name === 'string');
+  // A static (mirror) pod is owned by its Node, which is not a workload: the pod stands for itself.
+  const candidates = owners.filter((o: any) => typeof o?.name === 'string' && o.kind !== 'Node');
+  const owner = candidates.find((o: any) => o.controller === true) ?? candidates[0];
   if (owner === undefined) return `${namespaceOf(object)}/${name}[Pod]`;
   return `${namespaceOf(object)}/${owner.name}[${typeof owner.kind === 'string' && owner.kind.length > 0 ? owner.kind : 'Pod'}]`;
 }
@@ -298,7 +301,7 @@ function readLabels(raw: unknown, where: string, field: string): Record<string, 
   return labels;
 }
 
-function readContainerPorts(spec: any, where: string): ContainerPortInfo[] {
+function readContainerPorts(spec: any, where: string, warnings?: string[]): ContainerPortInfo[] {
   const ports: ContainerPortInfo[] = [];
   const containers = Array.isArray(spec?.containers) ? spec.containers : [];
   containers.forEach((container: any, c: number) => {
@@ -306,6 +309,12 @@ function readContainerPorts(spec: any, where: string): ContainerPortInfo[] {
     declared.forEach((port: any, p: number) => {
       const field = `containers[${c}].ports[${p}]`;
       const number = port?.containerPort;
+      if ((number === undefined || number === null) && port && typeof port === 'object') {
+        // The API server would refuse this; peers read it as a port without a number. Nothing can reach
+        // it by number or name, so leave it out and say so.
+        warnings?.push(`${where}: ${field} has no containerPort (fields: ${Object.keys(port).join(', ')}); the port is left out`);
+        return;
+      }
       if (!Number.isInteger(number) || number < 1 || number > 65535) {
         throw netsecError(where, `${field}.containerPort is not a port number`, number, 'Use an integer from 1 to 65535.');
       }

@@ -19,25 +19,50 @@ interface Piece extends Interval { protocol: Protocol; cells: Uint8Array }
  * Pairs allowed on the same pieces share one `ports` list and description.
  */
 export function computeFlows(index: ClusterIndex, objects: readonly any[] = [], options: FlowsOptions = {}): AllowedFlow[] {
-  const pairs = podPairs(index);
+  const positions: number[] = [];
+  const pairs = podPairs(index, options.byWorkload ? positions : undefined);
+  if (!options.includeExternal && !options.byWorkload) return pairs;
   const external = options.includeExternal ? externalFlows(index, objects, options.addressRanges ?? AddressRanges.MAXIMAL) : [];
   if (!options.byWorkload) {
-    return sortFlows([...pairs.map(p => p.flow), ...external.map(e => e.flow)]);
+    return sortFlows([...pairs, ...external.map(e => e.flow)]);
   }
-  return byWorkload(index, pairs, external);
+  return byWorkload(index, pairs.map((flow, k) => ({ from: positions[2 * k], to: positions[2 * k + 1], flow })), external);
 }
 
 interface PairFlow {
   readonly from: number;
   readonly to: number;
-  readonly pieces: Piece[];
   readonly flow: AllowedFlow;
 }
 
-/** Orders flows by source, then destination, in code unit order of their names. */
+/**
+ * Orders flows by source, then destination: pods and workloads by namespace then name, then address
+ * ranges by first address, then names, then the ingress data plane.
+ */
 function sortFlows(flows: AllowedFlow[]): AllowedFlow[] {
-  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return flows.sort((a, b) => text(a.source, b.source) || text(a.destination, b.destination));
+  const keyed = flows.map(flow => ({ flow, key: [...endpointKey(flow.source, flow.sourceKind), ...endpointKey(flow.destination, flow.destinationKind)] }));
+  keyed.sort((a, b) => {
+    for (let k = 0; k < a.key.length; k++) {
+      if (a.key[k] !== b.key[k]) return a.key[k] < b.key[k] ? -1 : 1;
+    }
+    return 0;
+  });
+  return keyed.map(k => k.flow);
+}
+
+function endpointKey(name: string, kind: FlowEndpointKind | undefined): [number, string, string] {
+  switch (kind) {
+    case FlowEndpointKind.ADDRESS_RANGE:
+      return [1, name.split('-')[0].split('.').map(o => o.padStart(3, '0')).join('.'), name];
+    case FlowEndpointKind.FQDN:
+      return [2, name, ''];
+    case FlowEndpointKind.INGRESS_CONTROLLER:
+      return [3, name, ''];
+    default: {
+      const slash = name.indexOf('/');
+      return [0, name.slice(0, slash), name.slice(slash + 1)];
+    }
+  }
 }
 
 /** Flows between workloads: the union of the ports of their pods' flows; nothing inside one workload. */
@@ -78,7 +103,8 @@ function portIntervals(ports: readonly Port[]): Map<Protocol, Interval[]> {
   return sets;
 }
 
-function podPairs(index: ClusterIndex): PairFlow[] {
+/** Flows between distinct pods, in pod order; `positions` (when given) receives each flow's from and to. */
+function podPairs(index: ClusterIndex, positions?: number[]): AllowedFlow[] {
   const n = index.pods.length;
   const pieces: Piece[] = [];
   for (const protocol of PROTOCOLS) {
@@ -90,7 +116,7 @@ function podPairs(index: ClusterIndex): PairFlow[] {
     }
   }
   const shared = new Map<string, Pick<AllowedFlow, 'ports' | 'description'>>();
-  const flows: PairFlow[] = [];
+  const flows: AllowedFlow[] = [];
   for (let from = 0; from < n; from++) {
     for (let to = 0; to < n; to++) {
       if (from === to) continue;
@@ -100,7 +126,8 @@ function podPairs(index: ClusterIndex): PairFlow[] {
       const key = allowed.map(piece => pieces.indexOf(piece)).join(',');
       let ports = shared.get(key);
       if (!ports) shared.set(key, ports = describe(allowed));
-      flows.push({ from, to, pieces: allowed, flow: { source: index.podIds[from], destination: index.podIds[to], ...ports } });
+      flows.push({ source: index.podIds[from], destination: index.podIds[to], ...ports });
+      positions?.push(from, to);
     }
   }
   return flows;

@@ -18,7 +18,7 @@ afterEach(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }))
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 
 describe('readManifestInput', () => {
-  test('a directory contributes its *.yaml and *.yml files recursively, sorted, and nothing else', () => {
+  test('a directory contributes its *.yaml, *.yml and *.json files recursively, sorted, and nothing else; documents that are not objects are skipped and listed', () => {
     const cwd = files({
       'out/b.yaml': ns('b'),
       'out/a.yml': ns('a'),
@@ -28,8 +28,10 @@ describe('readManifestInput', () => {
       'out/chart.json': '{}',
     });
     const input = readManifestInput(['out'], { cwd });
-    expect(input.files).toEqual(['out/Z.yaml', 'out/a.yml', 'out/b.yaml', 'out/sub/c.YAML']);
+    expect(input.files).toEqual(['out/Z.yaml', 'out/a.yml', 'out/b.yaml', 'out/chart.json', 'out/sub/c.YAML']);
     expect(input.objects.map(o => o.metadata.name)).toEqual(['z', 'a', 'b', 'c']);
+    expect(input.origins).toEqual(['out/Z.yaml, document 1', 'out/a.yml, document 1', 'out/b.yaml, document 1', 'out/sub/c.YAML, document 1']);
+    expect(input.skipped).toEqual(['out/chart.json, document 1: not a Kubernetes object (an object without kind; keys: )']);
   });
 
   test('files keep the order given; a file given twice (also through its directory) is read once', () => {
@@ -64,8 +66,8 @@ describe('readManifestInput', () => {
 
   test('missing paths and directories without YAML are errors that say what to give', () => {
     const cwd = files({ 'empty/readme.md': '#' });
-    expect(() => readManifestInput(['nope.yaml'], { cwd })).toThrow(/^nope\.yaml: does not exist \(".+nope\.yaml"\)\. Give a YAML file or a directory/);
-    expect(() => readManifestInput(['empty'], { cwd })).toThrow(/^empty: is a directory without \*\.yaml or \*\.yml files/);
+    expect(() => readManifestInput(['nope.yaml'], { cwd })).toThrow(/^nope\.yaml: does not exist \(".+nope\.yaml"\)\. Give a YAML or JSON file or a directory/);
+    expect(() => readManifestInput(['empty'], { cwd })).toThrow(/^empty: is a directory without \*\.yaml, \*\.yml or \*\.json files/);
   });
 
   test('"-" reads standard input when it is available', () => {

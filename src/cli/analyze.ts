@@ -1,8 +1,11 @@
+import { AllowedFlow } from '../analysis/allowed-flow';
+import { AddressRanges, FlowsOptions } from '../analysis/flows-options';
 import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
 import { Port } from '../port';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
+import { endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
 import { readManifestInput } from './input';
 import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
@@ -18,6 +21,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'mermaid', takesValue: false },
   { name: 'json', takesValue: false },
   { name: 'no-infer-pods', takesValue: false },
+  { name: 'output', takesValue: true },
+  { name: 'by-workload', takesValue: false },
+  { name: 'address-ranges', takesValue: true },
+  { name: 'fail-fast', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -46,12 +53,34 @@ export function analyze(argv: readonly string[], io: CliIo): number {
       'Add --matrix to print the reachability matrix for that port.');
   }
 
-  const input = readManifestInput(args.operands, io);
-  const reachability = Reachability.fromManifests(input.objects, { inferPods: !args.switches.has('no-infer-pods') });
+  const output = valueOf(args, 'output') === undefined ? undefined : parseOutputFormat(valueOf(args, 'output')!, 'analyze');
+  const flowOptions = parseFlowOptions(args.switches.has('by-workload'), valueOf(args, 'address-ranges'));
+  const wantsFlows = args.switches.has('flows');
+  for (const [name, given] of [['output', output !== undefined], ['by-workload', args.switches.has('by-workload')], ['address-ranges', args.values.has('address-ranges')]] as const) {
+    if (given && !wantsFlows) {
+      throw netsecError(`cdk8s-netsec analyze --${name}`, 'only applies to --flows', name, `Add --flows to list the allowed flows, e.g. --flows --${name} ...`);
+    }
+  }
+  if (output !== undefined && (wantsMatrix || args.switches.has('mermaid') || args.switches.has('json'))) {
+    throw netsecError('cdk8s-netsec analyze --output', 'prints the flows alone and cannot be combined with --matrix, --mermaid or --json', output,
+      'Drop --output for the full report, or use --output json / --output mermaid for the flows alone.');
+  }
+
+  const failFast = args.switches.has('fail-fast');
+  const input = readManifestInput(args.operands, { ...io, failFast });
+  const reachability = Reachability.fromManifests(input.objects, {
+    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+  });
+  if (output !== undefined) {
+    io.stdout.write(flowsOutput(reachability.flows(flowOptions), output));
+    return ExitStatus.OK;
+  }
   const findings = reachability.audit({ ignore });
   const failures = failing(findings, failOn);
   const report: AnalyzeReport = {
     files: input.files,
+    skipped: input.skipped,
+    flowOptions,
     objectCount: input.objects.length,
     reachability,
     findings,
@@ -68,6 +97,8 @@ export function analyze(argv: readonly string[], io: CliIo): number {
 
 interface AnalyzeReport {
   readonly files: string[];
+  readonly skipped: string[];
+  readonly flowOptions: FlowsOptions;
   readonly objectCount: number;
   readonly reachability: Reachability;
   readonly findings: ReturnType<Reachability['audit']>;
@@ -88,6 +119,13 @@ function textReport(report: AnalyzeReport): string {
   ];
   if (report.ignore.length > 0) lines.push(`Ignored rules: ${report.ignore.join(', ')}.`);
   lines.push('');
+  if (report.skipped.length > 0) {
+    lines.push(`Skipped (${report.skipped.length}, not Kubernetes objects):`, ...report.skipped.map(s => `  ${s}`), '');
+  }
+  const notAnalysed = r.notAnalysed;
+  if (notAnalysed.length > 0) {
+    lines.push(`Not analysed (${notAnalysed.length}; read, but not part of the verdicts):`, ...notAnalysed.map(s => `  ${s}`), '');
+  }
   if (report.findings.length === 0) {
     lines.push('Findings: none.', '');
   } else {
@@ -95,9 +133,9 @@ function textReport(report: AnalyzeReport): string {
     for (const finding of report.findings) lines.push(findingText(finding), '');
   }
   if (report.flows) {
-    const flows = r.flows();
+    const flows = r.flows(report.flowOptions);
     lines.push(`Allowed flows (${flows.length}):`);
-    lines.push(...flows.map(f => `  ${f.source} -> ${f.destination}: ${f.description}`));
+    lines.push(...flows.map(f => `  ${endpointText(f.source, f.sourceKind)} -> ${endpointText(f.destination, f.destinationKind)}: ${f.description}`));
     if (flows.length === 0) lines.push('  none: no modelled pod may connect to another');
     lines.push('');
   }
@@ -121,6 +159,8 @@ function jsonReport(report: AnalyzeReport): string {
     objects: report.objectCount,
     namespaces: r.namespaces,
     pods: r.pods,
+    ...(report.skipped.length > 0 ? { skipped: report.skipped } : {}),
+    ...(r.notAnalysed.length > 0 ? { notAnalysed: r.notAnalysed } : {}),
     findings: report.findings.map(findingJson),
     summary: {
       findings: report.findings.length,
@@ -129,7 +169,7 @@ function jsonReport(report: AnalyzeReport): string {
       failing: report.failingCount,
       ignored: report.ignore,
     },
-    ...(report.flows ? { flows: r.flows().map(f => ({ from: f.source, to: f.destination, ports: f.ports.map(portJson), description: f.description })) } : {}),
+    ...(report.flows ? { flows: r.flows(report.flowOptions).map(flowJson) } : {}),
     ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port)) } : {}),
     ...(report.mermaid ? { mermaid: r.toMermaid() } : {}),
   };
@@ -139,4 +179,23 @@ function jsonReport(report: AnalyzeReport): string {
 function matrixJson(r: Reachability, port: Port): object {
   const matrix = r.matrix(port);
   return { port: portJson(port), pods: matrix.pods, allowed: matrix.allowedPairs().map(p => ({ from: p.source, to: p.destination })) };
+}
+
+function parseFlowOptions(byWorkload: boolean, ranges: string | undefined): FlowsOptions {
+  const known = new Map([['maximal', AddressRanges.MAXIMAL], ['policy-blocks', AddressRanges.POLICY_BLOCKS]]);
+  const addressRanges = known.get((ranges ?? 'maximal').toLowerCase());
+  if (addressRanges === undefined) {
+    throw netsecError('cdk8s-netsec analyze --address-ranges', 'is not a way to cut address ranges', ranges, 'Use maximal or policy-blocks.');
+  }
+  return { includeExternal: true, byWorkload, addressRanges };
+}
+
+function flowJson(f: AllowedFlow): object {
+  return { from: f.source, fromKind: f.sourceKind ?? 'pod', to: f.destination, toKind: f.destinationKind ?? 'pod', ports: f.ports.map(portJson), description: f.description };
+}
+
+function flowsOutput(flows: AllowedFlow[], format: OutputFormat): string {
+  if (format === 'json') return JSON.stringify(flows.map(flowJson), undefined, 2) + '\n';
+  const { table, edges } = flowReport(flows);
+  return render(format, 'flows', table, edges);
 }

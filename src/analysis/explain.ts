@@ -124,7 +124,12 @@ function judgeNetworkPolicies(isolation: PodRules, direction: 'ingress' | 'egres
   const none = ruleCount === 0
     ? `their ${direction} rule lists are empty`
     : `none of their ${ruleCount} ${direction} rule${ruleCount === 1 ? '' : 's'} admits ${query.protocol} ${query.port} ${which}`;
-  return { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}` };
+  // Cilium toFQDNs rules allow names; an address is judged as an address, so say what they would allow.
+  const names = [...new Set(isolation.rules
+    .filter(r => rulePortsMatch(r.rule, query))
+    .flatMap(r => (r.rule.peers ?? []).flatMap(peer => (peer.kind === 'fqdn' ? peer.names.map(n => `${query.protocol} ${query.port} to ${n} (toFQDNs, ${r.rule.label})`) : []))))].sort();
+  const fqdn = names.length > 0 ? `; allowed by name only: ${names.join(', ')}, which an address does not match` : '';
+  return { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}${fqdn}` };
 }
 
 function peersMatch(rule: CompiledRule, policyNamespace: string, endpoint: ResolvedEndpoint, index: ClusterIndex): boolean {

@@ -24,7 +24,8 @@ export function computeFlows(index: ClusterIndex, objects: readonly any[] = [], 
   if (!options.includeExternal && !options.byWorkload) return pairs;
   const external = options.includeExternal ? externalFlows(index, objects, options.addressRanges ?? AddressRanges.MAXIMAL) : [];
   if (!options.byWorkload) {
-    return sortFlows([...pairs, ...external.map(e => e.flow)]);
+    const kinds = { sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.POD };
+    return sortFlows([...pairs.map(f => ({ ...f, ...kinds })), ...external.map(e => e.flow)]);
   }
   return byWorkload(index, pairs.map((flow, k) => ({ from: positions[2 * k], to: positions[2 * k + 1], flow })), external);
 }

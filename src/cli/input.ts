@@ -50,13 +50,21 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
     seen.add(absolute);
     files.push({ display, absolute, inDirectory });
   };
+  const problems: string[] = [];
   for (const given of paths) {
     if (given === '-') {
       add('-', '-');
       continue;
     }
     const absolute = path.resolve(source.cwd, given);
-    const stat = statOf(absolute, given);
+    let stat: fs.Stats;
+    try {
+      stat = statOf(absolute, given);
+    } catch (error: any) {
+      if (source.failFast) throw error;
+      problems.push(error.message);
+      continue;
+    }
     if (stat.isDirectory()) {
       const found = yamlFilesUnder(absolute);
       if (found.length === 0) {
@@ -71,7 +79,6 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
   const objects: any[] = [];
   const origins: string[] = [];
   const skipped: string[] = [];
-  const problems: string[] = [];
   for (const file of files) {
     let text: string;
     try {

@@ -1,4 +1,4 @@
-import { pod, policy } from './fixtures';
+import { namespace, pod, policy } from './fixtures';
 import { Reachability } from '../../src/analysis';
 import { Port } from '../../src/port';
 
@@ -54,4 +54,66 @@ describe('manifests', () => {
     expect(() => Reachability.fromManifests([pod('x', 'a'), { kind: 'Deployment', metadata: { name: 'd' }, spec: {} }]))
       .toThrow(/Deployment default\/d: has no pod template \(spec.template\)/);
   });
+
+  test('typed lists (PodList, NamespaceList, ...) give their items the kind and apiVersion they omit, as kubectl returns them', () => {
+    const r = Reachability.fromManifests([
+      { apiVersion: 'v1', kind: 'NamespaceList', items: [{ metadata: { name: 'x', labels: { team: 'a' } } }] },
+      { apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'a', namespace: 'x', labels: { app: 'a' } }, spec: { containers: [] } }, pod('x', 'b')] },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: [{ metadata: { name: 'deny', namespace: 'x' }, spec: { podSelector: { matchLabels: { app: 'a' } } } }] },
+    ]);
+    expect(r.pods).toEqual(['x/a', 'x/b']);
+    expect(r.objectsOfKind('Namespace')[0].metadata.labels).toEqual({ team: 'a' });
+    expect(r.isAllowed(at('x', 'b'), at('x', 'a'), tcp80)).toBe(false);
+    expect(r.isAllowed(at('x', 'a'), at('x', 'b'), tcp80)).toBe(true);
+  });
+
+  test('what the API server would refuse twice is refused: two Namespaces, or two objects of one kind, namespace and name', () => {
+    expect(() => Reachability.fromManifests([namespace('x', { a: '1' }), namespace('x', { b: '2' })], { sourceNames: ['ns.yaml, document 1', 'more.yaml, document 3'] }))
+      .toThrow('more.yaml, document 3: Namespace x: is defined twice (first at ns.yaml, document 1); the API server keeps one object per kind, namespace and name ("x"). Remove one of the two, or merge their labels and rules into one object.');
+    const svc = (ns?: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', ...(ns ? { namespace: ns } : {}) } });
+    expect(() => Reachability.fromManifests([svc('default'), svc()])).toThrow(/^Service default\/s: is defined twice/);
+    // Same name in another namespace, or another kind, is fine.
+    expect(Reachability.fromManifests([svc('a'), svc('b'), pod('a', 's')]).pods).toEqual(['a/s']);
+  });
+
+  test('every problem is reported in one error, one line each with where it comes from; failFast stops at the first', () => {
+    const objects = [
+      namespace('x'), namespace('x'),
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'x' }, spec: {} },
+      pod('x', 'fine'),
+      { apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'p', namespace: 'x', labels: { v: 2 } } }] },
+    ];
+    const origins = ['a.yaml, document 1', 'a.yaml, document 2', 'b.json, document 1', 'c.yaml, document 1', 'pods.json, document 1'];
+    expect(() => Reachability.fromManifests(objects, { sourceNames: origins })).toThrow([
+      '3 problems in the input; every other object was read:',
+      '- a.yaml, document 2: Namespace x: is defined twice (first at a.yaml, document 1); the API server keeps one object per kind, namespace and name ("x"). Remove one of the two, or merge their labels and rules into one object.',
+      '- b.json, document 1: Deployment x/d: has no pod template (spec.template) (undefined). Give the workload a pod template with labels and containers.',
+      '- pods.json, document 1 items[0]: Pod x/p: metadata.labels["v"] is not a string (2). Quote label values in YAML, e.g. version: "2".',
+    ].join('\n'));
+    expect(() => Reachability.fromManifests(objects, { sourceNames: origins, failFast: true }))
+      .toThrow(/^a\.yaml, document 2: Namespace x: is defined twice/);
+  });
+
+  test('pods are grouped into workloads by their controller owner; a Node-owned static pod stands for itself', () => {
+    const owned = (name: string, owner?: any) => ({ ...pod('x', name), metadata: { ...pod('x', name).metadata, ...(owner ? { ownerReferences: [owner] } : {}) } });
+    const r = Reachability.fromManifests([
+      owned('web-1', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9', controller: true }),
+      owned('web-2', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9', controller: true }),
+      owned('etcd-node1', { apiVersion: 'v1', kind: 'Node', name: 'node1', controller: true }),
+      owned('lone'),
+    ]);
+    expect(r.flows({ byWorkload: true }).map(f => `${f.source} -> ${f.destination}`)).toEqual([
+      'x/etcd-node1[Pod] -> x/lone[Pod]', 'x/etcd-node1[Pod] -> x/web-7d9[ReplicaSet]',
+      'x/lone[Pod] -> x/etcd-node1[Pod]', 'x/lone[Pod] -> x/web-7d9[ReplicaSet]',
+      'x/web-7d9[ReplicaSet] -> x/etcd-node1[Pod]', 'x/web-7d9[ReplicaSet] -> x/lone[Pod]',
+    ]);
+  });
+
+  test('a container port without containerPort is left out and reported; an invalid number is still an error', () => {
+    const r = Reachability.fromManifests([{ ...pod('x', 'a'), spec: { containers: [{ name: 'c', ports: [{ name: 'udps', containerport: 3535 }] }] } }]);
+    expect(r.notAnalysed).toEqual(['Pod x/a: containers[0].ports[0] has no containerPort (fields: name, containerport); the port is left out']);
+    expect(() => Reachability.fromManifests([{ ...pod('x', 'a'), spec: { containers: [{ name: 'c', ports: [{ containerPort: 0 }] }] } }]))
+      .toThrow('Pod x/a: containers[0].ports[0].containerPort is not a port number (0). Use an integer from 1 to 65535.');
+  });
 });
+

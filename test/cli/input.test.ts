@@ -74,4 +74,28 @@ describe('readManifestInput', () => {
     expect(readManifestInput(['-'], { cwd: '/', readStdin: () => ns('piped') }).objects[0].metadata.name).toBe('piped');
     expect(() => readManifestInput(['-'], { cwd: '/' })).toThrow('standard input is not available');
   });
+
+  test('JSON files and JSON on standard input are read like YAML, kubectl lists included', () => {
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'NamespaceList', items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] });
+    const cwd = files({ 'ns.json': list, 'pods.yaml': ns('c') });
+    const input = readManifestInput(['ns.json', 'pods.yaml'], { cwd });
+    expect(input.objects.map(o => o.kind)).toEqual(['NamespaceList', 'Namespace']);
+    expect(input.origins).toEqual(['ns.json, document 1', 'pods.yaml, document 1']);
+    const piped = readManifestInput(['-'], { cwd: '/', readStdin: () => `  ${list}` });
+    expect(piped.objects[0].items.map((i: any) => i.metadata.name)).toEqual(['a', 'b']);
+    expect(readManifestInput(['-'], { cwd: '/', readStdin: () => JSON.stringify([JSON.parse(list)]) }).origins).toEqual(['-, document 1 [0]']);
+  });
+
+  test('YAML 1.2 documents as kubectl and other tools write them: flow style, quoted keys, comments, an explicit %YAML header', () => {
+    const cwd = files({ 'a.yaml': '%YAML 1.2\n---\n{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}} # json-style\n---\n# only a comment\n' });
+    expect(readManifestInput(['a.yaml'], { cwd }).objects.map(o => o.metadata.name)).toEqual(['a']);
+  });
+
+  test('every unreadable file and document is reported in one error; failFast stops at the first', () => {
+    const cwd = files({ 'bad.json': '{ "kind": ', 'bad.yaml': `${ns('a')}---\nkind: [\n`, 'good.yaml': ns('b') });
+    expect(() => readManifestInput(['bad.json', 'bad.yaml', 'good.yaml', 'missing.yaml'], { cwd }))
+      .toThrow(/^3 problems in the input; every other document was read:\n- missing\.yaml: does not exist .*\n- bad\.json: is not valid JSON .*\n- bad\.yaml:\d+:\d+: is not valid YAML/);
+    expect(() => readManifestInput(['bad.json', 'bad.yaml'], { cwd, failFast: true })).toThrow(/^bad\.json: is not valid JSON \(".+"\)\. Fix the JSON/);
+  });
 });
+

@@ -1,8 +1,8 @@
 import { netsecError } from '../errors';
-import { ManifestModel, ModelPod } from './manifests';
-import { peerMatchesPod } from './matching';
 import { AdminRule, compareAdminPolicies, compileAdminPolicy, CompiledAdminPolicy } from './admin-policy-model';
 import { compileCiliumPolicies } from './cilium-policy-model';
+import { ManifestModel, ModelPod } from './manifests';
+import { peerMatchesPod } from './matching';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from './policy-model';
 
 /*
@@ -68,6 +68,7 @@ export class ClusterIndex {
   private readonly podsByNamespace = new Map<string, number[]>();
   private readonly peerSets = new Map<number, PodSet>();
   private readonly selectionCache = new Map<string, PodSet>();
+  private adminRuleCount = 0;
 
   public constructor(model: ManifestModel) {
     const pods = [...model.pods].sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
@@ -143,7 +144,6 @@ export class ClusterIndex {
     ].sort();
   }
 
-  private adminRuleCount = 0;
 
   /** The position of a pod, or undefined. */
   public positionOf(namespace: string, name: string): number | undefined {

@@ -104,8 +104,7 @@ export function decideTiers(n: number, admin: readonly IndexedAdminRule[], npSet
   const result = new Uint8Array(n);
   const open: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (state[i] === 1) result[i] = 1;
-    else if (state[i] !== 2) {
+    if (state[i] === 1) {result[i] = 1;} else if (state[i] !== 2) {
       if (npSet !== undefined) result[i] = npSet[i];
       else open.push(i);
     }

@@ -79,7 +79,11 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
   if (admin && admin.rule.action !== 'pass') {
     const allowed = admin.rule.action === 'allow';
     return {
-      allowed, isolated: isolatedBy.length > 0, outsideCluster: false, allowedBy: allowed ? [admin.rule.label] : [], isolatedBy,
+      allowed,
+      isolated: isolatedBy.length > 0,
+      outsideCluster: false,
+      allowedBy: allowed ? [admin.rule.label] : [],
+      isolatedBy,
       decidedBy: admin.rule.label,
       reason: `${allowed ? 'allowed' : 'denied'} by ${admin.rule.label}, priority ${admin.admin.priority} (admin tier, before any NetworkPolicy)`,
     };
@@ -93,7 +97,11 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
   if (baseline) {
     const allowed = baseline.rule.action !== 'deny';
     return {
-      allowed, isolated: false, outsideCluster: false, allowedBy: allowed ? [baseline.rule.label] : [], isolatedBy,
+      allowed,
+      isolated: false,
+      outsideCluster: false,
+      allowedBy: allowed ? [baseline.rule.label] : [],
+      isolatedBy,
       decidedBy: baseline.rule.label,
       reason: `${passed}${allowed ? 'allowed' : 'denied'} by ${baseline.rule.label} (baseline tier: no NetworkPolicy isolates ${subject} for ${direction})`,
     };

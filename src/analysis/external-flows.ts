@@ -85,9 +85,10 @@ function addressFlows(index: ClusterIndex, direction: Direction, ranges: Address
       if (piece.key === '') continue;
       const range = `${fromNumber(piece.start).toString()}-${fromNumber(piece.end).toString()}`;
       const ports = describePortIntervals(piece.sets);
+      const podId = index.podIds[position];
       const flow: AllowedFlow = direction === 'ingress'
-        ? { source: range, destination: index.podIds[position], sourceKind: FlowEndpointKind.ADDRESS_RANGE, destinationKind: FlowEndpointKind.POD, ...ports }
-        : { source: index.podIds[position], destination: range, sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.ADDRESS_RANGE, ...ports };
+        ? { source: range, destination: podId, sourceKind: FlowEndpointKind.ADDRESS_RANGE, destinationKind: FlowEndpointKind.POD, ...ports }
+        : { source: podId, destination: range, sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.ADDRESS_RANGE, ...ports };
       flows.push({ flow, position, podIs: direction === 'ingress' ? 'destination' : 'source' });
     }
   });
@@ -107,8 +108,11 @@ function ingressControllerFlows(index: ClusterIndex, objects: readonly any[]): P
   }
   return [...perPod.entries()].sort((a, b) => a[0] - b[0]).map(([position, sets]) => ({
     flow: {
-      source: INGRESS_CONTROLLER_LABEL, destination: index.podIds[position],
-      sourceKind: FlowEndpointKind.INGRESS_CONTROLLER, destinationKind: FlowEndpointKind.POD, ...describePortIntervals(sets),
+      source: INGRESS_CONTROLLER_LABEL,
+      destination: index.podIds[position],
+      sourceKind: FlowEndpointKind.INGRESS_CONTROLLER,
+      destinationKind: FlowEndpointKind.POD,
+      ...describePortIntervals(sets),
     },
     position,
     podIs: 'destination' as const,
@@ -141,8 +145,11 @@ function fqdnFlows(index: ClusterIndex): PositionedFlow[] {
       if (setsKey(sets) === '') continue;
       flows.push({
         flow: {
-          source: index.podIds[position], destination: name,
-          sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.FQDN, ...describePortIntervals(sets),
+          source: index.podIds[position],
+          destination: name,
+          sourceKind: FlowEndpointKind.POD,
+          destinationKind: FlowEndpointKind.FQDN,
+          ...describePortIntervals(sets),
         },
         position,
         podIs: 'source',

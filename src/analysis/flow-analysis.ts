@@ -41,7 +41,10 @@ interface PairFlow {
  * ranges by first address, then names, then the ingress data plane.
  */
 function sortFlows(flows: AllowedFlow[]): AllowedFlow[] {
-  const keyed = flows.map(flow => ({ flow, key: [...endpointKey(flow.source, flow.sourceKind), ...endpointKey(flow.destination, flow.destinationKind)] }));
+  const keyed = flows.map(flow => ({
+    flow,
+    key: [...endpointKey(flow.source, flow.sourceKind), ...endpointKey(flow.destination, flow.destinationKind)],
+  }));
   keyed.sort((a, b) => {
     for (let k = 0; k < a.key.length; k++) {
       if (a.key[k] !== b.key[k]) return a.key[k] < b.key[k] ? -1 : 1;
@@ -69,7 +72,8 @@ function endpointKey(name: string, kind: FlowEndpointKind | undefined): [number,
 /** Flows between workloads: the union of the ports of their pods' flows; nothing inside one workload. */
 function byWorkload(index: ClusterIndex, pairs: PairFlow[], external: PositionedFlow[]): AllowedFlow[] {
   const workloadOf = (position: number) => index.pods[position].workload ?? `${index.podIds[position]}[${index.pods[position].kind}]`;
-  const grouped = new Map<string, { source: string; destination: string; sourceKind: FlowEndpointKind; destinationKind: FlowEndpointKind; ports: Port[] }>();
+  type Group = { source: string; destination: string; sourceKind: FlowEndpointKind; destinationKind: FlowEndpointKind; ports: Port[] };
+  const grouped = new Map<string, Group>();
   const add = (source: string, destination: string, sourceKind: FlowEndpointKind, destinationKind: FlowEndpointKind, ports: Port[]) => {
     const key = `${source}\n${destination}`;
     const entry = grouped.get(key) ?? { source, destination, sourceKind, destinationKind, ports: [] };

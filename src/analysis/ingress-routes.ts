@@ -45,8 +45,8 @@ export function ingressTargets(objects: readonly any[], index: ClusterIndex): In
       continue;
     }
     const ports: any[] = Array.isArray(service.spec.ports) ? service.spec.ports : [];
-    const chosen = ports.filter(p => backend.port === undefined
-      || (backend.isTargetPort ? (p.targetPort ?? p.port) === backend.port || p.name === backend.port : p.port === backend.port || p.name === backend.port));
+    const chosen = ports.filter(p => backend.port === undefined || p.name === backend.port
+      || (backend.isTargetPort ? (p.targetPort ?? p.port) === backend.port : p.port === backend.port));
     index.pods.forEach((pod, position) => {
       if (pod.namespace !== backend.namespace || !selector.matches(pod.labels)) return;
       for (const servicePort of chosen) {

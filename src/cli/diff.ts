@@ -4,8 +4,8 @@ import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
-import { Edge, endpointText, OutputFormat, parseOutputFormat, render, Table } from './output-format';
 import { ManifestInput, readManifestInput } from './input';
+import { Edge, endpointText, OutputFormat, parseOutputFormat, render, Table } from './output-format';
 import { checkIgnored, failing, findingJson, parseFailOn, plural, portJson } from './report';
 import type { CliIo } from './run';
 import { DIFF_USAGE } from './usage';
@@ -93,8 +93,13 @@ function markdownReport(before: Side, after: Side, change: ReachabilityDiff): st
 function jsonReport(before: Side, after: Side, change: ReachabilityDiff): string {
   const side = (s: Side) => ({ path: s.path, files: s.input.files, pods: s.reachability.pods });
   const flow = (c: FlowChange) => ({
-    from: c.source, fromKind: c.sourceKind ?? 'pod', to: c.destination, toKind: c.destinationKind ?? 'pod',
-    ports: c.ports.map(portJson), description: c.description, wholeFlow: c.wholeFlow,
+    from: c.source,
+    fromKind: c.sourceKind ?? 'pod',
+    to: c.destination,
+    toKind: c.destinationKind ?? 'pod',
+    ports: c.ports.map(portJson),
+    description: c.description,
+    wholeFlow: c.wholeFlow,
   });
   const findings = (list: AuditFinding[]) => list.map(findingJson);
   const document = {

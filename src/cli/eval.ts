@@ -1,6 +1,5 @@
+import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
 import { parseAddress } from '../cidr';
-import { ReachabilityEndpoint } from '../analysis/reachability';
-import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
 import { OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
@@ -51,12 +50,23 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
   const explanation = reachability.explain(from, to, port);
   if (args.switches.has('json')) {
     const side = (v: typeof explanation.egress) => ({
-      allowed: v.allowed, isolated: v.isolated, outsideCluster: v.outsideCluster, allowedBy: v.allowedBy, isolatedBy: v.isolatedBy,
-      ...(v.decidedBy !== undefined ? { decidedBy: v.decidedBy } : {}), reason: v.reason,
+      allowed: v.allowed,
+      isolated: v.isolated,
+      outsideCluster: v.outsideCluster,
+      allowedBy: v.allowedBy,
+      isolatedBy: v.isolatedBy,
+      ...(v.decidedBy !== undefined ? { decidedBy: v.decidedBy } : {}),
+      reason: v.reason,
     });
     io.stdout.write(JSON.stringify({
-      from: valueOf(args, 'from'), to: valueOf(args, 'to'), port: portJson(port), allowed: explanation.allowed,
-      selfTraffic: explanation.selfTraffic, egress: side(explanation.egress), ingress: side(explanation.ingress), text: explanation.text,
+      from: valueOf(args, 'from'),
+      to: valueOf(args, 'to'),
+      port: portJson(port),
+      allowed: explanation.allowed,
+      selfTraffic: explanation.selfTraffic,
+      egress: side(explanation.egress),
+      ingress: side(explanation.ingress),
+      text: explanation.text,
     }, undefined, 2) + '\n');
   } else {
     io.stdout.write(explanation.text + '\n');

@@ -30,7 +30,9 @@ const model = (...objects: any[]) => Reachability.fromManifests([...cluster(), .
 
 describe('ClusterNetworkPolicy, Admin tier', () => {
   const rules = cnp('ingress-tcp', {
-    tier: 'Admin', priority: 3, subject: house('gryffindor'),
+    tier: 'Admin',
+    priority: 3,
+    subject: house('gryffindor'),
     ingress: [
       { name: 'accept-ravenclaw', action: 'Accept', from: [house('ravenclaw')] },
       { name: 'deny-ravenclaw', action: 'Deny', from: [house('ravenclaw')] },
@@ -114,18 +116,27 @@ describe('ClusterNetworkPolicy, Admin tier', () => {
   });
 
   test('a pods peer without namespaceSelector selects those pods in every namespace', () => {
-    const any = cnp('omitted-ns', { tier: 'Admin', priority: 3, subject: house('gryffindor'),
-      ingress: [{ action: 'Deny', from: [{ pods: { podSelector: { matchExpressions: [{ key: 'house', operator: 'Exists' }] } } }] }] });
+    const any = cnp('omitted-ns', {
+      tier: 'Admin',
+      priority: 3,
+      subject: house('gryffindor'),
+      ingress: [{ action: 'Deny', from: [{ pods: { podSelector: { matchExpressions: [{ key: 'house', operator: 'Exists' }] } } }] }],
+    });
     const r = model(any);
     for (const h of ['slytherin', 'hufflepuff', 'ravenclaw']) expect(r.isAllowed(at(h), at('gryffindor'), Port.tcp(80))).toBe(false);
   });
 
   test('protocols: UDP and SCTP numbers, port ranges and destination named ports', () => {
-    const ports = cnp('ports', { tier: 'Admin', priority: 1, subject: house('gryffindor'), ingress: [
-      { action: 'Deny', from: [house('slytherin')], protocols: [{ udp: { destinationPort: { number: 53 } } }, { sctp: { destinationPort: { number: 9003 } } }] },
-      { action: 'Deny', from: [house('hufflepuff')], protocols: [{ tcp: { destinationPort: { range: { start: 8000, end: 8100 } } } }] },
-      { action: 'Deny', from: [house('ravenclaw')], protocols: [{ destinationNamedPort: 'web' }] },
-    ] });
+    const ports = cnp('ports', {
+      tier: 'Admin',
+      priority: 1,
+      subject: house('gryffindor'),
+      ingress: [
+        { action: 'Deny', from: [house('slytherin')], protocols: [{ udp: { destinationPort: { number: 53 } } }, { sctp: { destinationPort: { number: 9003 } } }] },
+        { action: 'Deny', from: [house('hufflepuff')], protocols: [{ tcp: { destinationPort: { range: { start: 8000, end: 8100 } } } }] },
+        { action: 'Deny', from: [house('ravenclaw')], protocols: [{ destinationNamedPort: 'web' }] },
+      ],
+    });
     const r = model(ports);
     expect(r.isAllowed(at('slytherin'), at('gryffindor'), Port.udp(53))).toBe(false);
     expect(r.isAllowed(at('slytherin'), at('gryffindor'), Port.sctp(9003))).toBe(false);
@@ -147,8 +158,12 @@ describe('ClusterNetworkPolicy, Admin tier', () => {
   });
 
   test('a peer with no field the analyzer knows fails closed: a Deny denies everything, an Accept matches nothing', () => {
-    const unknownPeer = (action: string) => ({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `future-${action.toLowerCase()}` },
-      spec: { tier: 'Admin', priority: 1, subject: house('gryffindor'), ingress: [{ action, from: [{ serviceAccounts: { name: 'x' } }] }] } });
+    const unknownPeer = (action: string) => ({
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: `future-${action.toLowerCase()}` },
+      spec: { tier: 'Admin', priority: 1, subject: house('gryffindor'), ingress: [{ action, from: [{ serviceAccounts: { name: 'x' } }] }] },
+    });
     const deny = model(unknownPeer('Deny'));
     expect(deny.isAllowed(at('slytherin'), at('gryffindor'), Port.tcp(80))).toBe(false);
     expect(deny.notAnalysed).toEqual(['ClusterNetworkPolicy future-deny: spec.ingress[0].from[0]: no field the analyzer knows (serviceAccounts); treated as failing closed']);
@@ -158,10 +173,15 @@ describe('ClusterNetworkPolicy, Admin tier', () => {
 });
 
 describe('ClusterNetworkPolicy, Baseline tier', () => {
-  const baseline = cnp('baseline', { tier: 'Baseline', priority: 10, subject: { namespaces: {} }, ingress: [
-    { name: 'accept-dns', action: 'Accept', from: [{ namespaces: {} }], protocols: [{ udp: { destinationPort: { number: 53 } } }] },
-    { name: 'deny-rest', action: 'Deny', from: [{ namespaces: {} }] },
-  ] });
+  const baseline = cnp('baseline', {
+    tier: 'Baseline',
+    priority: 10,
+    subject: { namespaces: {} },
+    ingress: [
+      { name: 'accept-dns', action: 'Accept', from: [{ namespaces: {} }], protocols: [{ udp: { destinationPort: { number: 53 } } }] },
+      { name: 'deny-rest', action: 'Deny', from: [{ namespaces: {} }] },
+    ],
+  });
 
   test('decides only where no NetworkPolicy isolates the pod: a namespace nobody isolated is default-deny', () => {
     const r = model(baseline);
@@ -188,11 +208,15 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
 
   test('Allow, Deny and Pass with portNumber, portRange and namedPort; the baseline after NetworkPolicy', () => {
     const r = model(
-      anp('admin', { priority: 5, subject: house('gryffindor'), ingress: [
-        { name: 'allow-web', action: 'Allow', from: [house('slytherin')], ports: [{ namedPort: 'web' }] },
-        { name: 'pass-range', action: 'Pass', from: [house('slytherin')], ports: [{ portRange: { protocol: 'TCP', start: 8000, end: 8100 } }] },
-        { name: 'deny-rest', action: 'Deny', from: [house('slytherin')] },
-      ] }),
+      anp('admin', {
+        priority: 5,
+        subject: house('gryffindor'),
+        ingress: [
+          { name: 'allow-web', action: 'Allow', from: [house('slytherin')], ports: [{ namedPort: 'web' }] },
+          { name: 'pass-range', action: 'Pass', from: [house('slytherin')], ports: [{ portRange: { protocol: 'TCP', start: 8000, end: 8100 } }] },
+          { name: 'deny-rest', action: 'Deny', from: [house('slytherin')] },
+        ],
+      }),
       banp({ subject: { namespaces: {} }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] }),
     );
     expect(r.isAllowed(at('slytherin'), at('gryffindor'), Port.tcp(80))).toBe(true);

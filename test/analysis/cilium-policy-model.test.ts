@@ -45,8 +45,11 @@ describe('CiliumNetworkPolicy', () => {
   test('Cilium allows and NetworkPolicy allows add up', () => {
     const r = model(
       cnp('shop', 'api-in', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] }),
-      policy('shop', 'api-np', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }], ports: [{ port: 9090 }] }] }),
+      policy('shop', 'api-np', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }], ports: [{ port: 9090 }] }],
+      }),
     );
     expect(r.isAllowed(shop('web'), shop('api'), Port.tcp(1234))).toBe(true);
     expect(r.isAllowed({ namespace: 'other', pod: 'job' }, shop('api'), Port.tcp(9090))).toBe(true);
@@ -69,8 +72,10 @@ describe('CiliumNetworkPolicy', () => {
       endpointSelector: { matchLabels: { app: 'api' } },
       egress: [
         { toFQDNs: [{ matchName: 'api.stripe.com' }, { matchPattern: '*.example.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
-        { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s-app': 'kube-dns' } }],
-          toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] },
+        {
+          toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s-app': 'kube-dns' } }],
+          toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }],
+        },
       ],
     }));
     expect(r.isAllowed(shop('api'), { ip: '54.187.174.169' }, Port.tcp(443))).toBe(false);
@@ -89,12 +94,18 @@ describe('CiliumNetworkPolicy', () => {
 
   test('fromEntities ingress admits the ingress data plane on the backend port only; world admits addresses, not pods', () => {
     const objects = [
-      cnp('shop', 'web-in', { endpointSelector: { matchLabels: { app: 'web' } },
-        ingress: [{ fromEntities: ['ingress'], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] }),
+      cnp('shop', 'web-in', {
+        endpointSelector: { matchLabels: { app: 'web' } },
+        ingress: [{ fromEntities: ['ingress'], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }],
+      }),
       cnp('shop', 'api-in', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEntities: ['world'] }] }),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } },
-      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' },
-        spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+      },
     ];
     const r = model(...objects);
     const flows = r.flows({ includeExternal: true });
@@ -107,7 +118,9 @@ describe('CiliumNetworkPolicy', () => {
 
   test('what is not evaluated is listed, never read as allow-all or deny-all; the audit and the CLI run', () => {
     const unknown = {
-      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'odd', namespace: 'shop' },
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'odd', namespace: 'shop' },
       spec: {
         endpointSelector: { matchLabels: { app: 'api' } },
         ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }, { fromRequires: [{ matchLabels: { env: 'prod' } }] }],
@@ -117,7 +130,9 @@ describe('CiliumNetworkPolicy', () => {
       },
     };
     const clusterwide = {
-      apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'hosts' },
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: 'hosts' },
       spec: { nodeSelector: {}, ingress: [{ fromEntities: ['cluster'] }] },
     };
     const r = model(unknown, clusterwide);
@@ -141,17 +156,24 @@ describe('CiliumNetworkPolicy', () => {
   });
 
   test('a clusterwide policy selects pods of every namespace', () => {
-    const r = model({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'all-in' },
-      spec: { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] } });
+    const r = model({
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: 'all-in' },
+      spec: { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] },
+    });
     expect(r.isAllowed(shop('web'), { namespace: 'other', pod: 'job' }, Port.tcp(80))).toBe(true);
     expect(r.isAllowed({ namespace: 'other', pod: 'job' }, shop('api'), Port.tcp(80))).toBe(false);
   });
 
   test('toCIDRSet with except, and L4-only rules for every peer', () => {
-    const r = model(cnp('shop', 'out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [
-      { toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }] },
-      { toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }] }] },
-    ] }));
+    const r = model(cnp('shop', 'out', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      egress: [
+        { toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }] },
+        { toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }] }] },
+      ],
+    }));
     expect(r.isAllowed(shop('web'), { ip: '10.2.3.4' }, Port.tcp(5432))).toBe(true);
     expect(r.isAllowed(shop('web'), { ip: '10.1.3.4' }, Port.tcp(5432))).toBe(false);
     expect(r.isAllowed(shop('web'), { ip: '8.8.8.8' }, Port.udp(53))).toBe(true);

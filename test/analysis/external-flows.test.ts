@@ -10,7 +10,8 @@ const objects = () => [
   namespace('x'),
   pod('x', 'a', { labels: { app: 'a' }, ports: [['dns', 53, 'UDP']] }),
   policy('x', 'a', {
-    podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Ingress', 'Egress'],
+    podSelector: { matchLabels: { app: 'a' } },
+    policyTypes: ['Ingress', 'Egress'],
     ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/9', '10.128.0.0/9', '172.16.0.0/12'] } }], ports: [{ port: 'dns', protocol: 'UDP' }] }],
     egress: [
       { to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 443 }] },

@@ -8,10 +8,18 @@ import { Reachability } from '../../src/analysis';
  * (or no from at all) admit it.
  */
 const service = (name: string, selector: any, ports: any[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'x' }, spec: { selector, ports } });
-const ingress = (backend: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i', namespace: 'x' },
-  spec: { rules: [{ host: 'x.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: backend } }] } }] } });
-const route = (name: string, to: string, targetPort?: any) => ({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name, namespace: 'x' },
-  spec: { to: { kind: 'Service', name: to }, ...(targetPort !== undefined ? { port: { targetPort } } : {}) } });
+const ingress = (backend: any) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'i', namespace: 'x' },
+  spec: { rules: [{ host: 'x.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: backend } }] } }] },
+});
+const route = (name: string, to: string, targetPort?: any) => ({
+  apiVersion: 'route.openshift.io/v1',
+  kind: 'Route',
+  metadata: { name, namespace: 'x' },
+  spec: { to: { kind: 'Service', name: to }, ...(targetPort !== undefined ? { port: { targetPort } } : {}) },
+});
 const controllerFlows = (...objects: any[]) => Reachability.fromManifests([namespace('x'),
   pod('x', 'web', { labels: { app: 'web' }, ports: [['http', 8080], ['admin', 9000]] }), ...objects])
   .flows({ includeExternal: true }).filter(f => f.source === '{ingress-controller}').map(f => `${f.destination} ${f.description}`);

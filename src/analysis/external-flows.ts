@@ -49,12 +49,53 @@ function rulesOf(index: ClusterIndex, position: number, direction: Direction): C
   return [...isolation.rules.map(r => r.rule), ...tiers.admin.map(r => r.rule), ...tiers.baseline.map(r => r.rule)];
 }
 
-function addressFlows(index: ClusterIndex, direction: Direction, ranges: AddressRanges): PositionedFlow[] {
-  // Cuts: every IPv4 CIDR boundary named by a rule of this direction.
+/** The IPv4 address ranges of a matrix on one port, and per range which pods it reaches and is reached by. */
+export interface AddressMatrix {
+  /** `first-last`, in address order: the largest ranges in which every pod's answer is the same. */
+  readonly ranges: string[];
+  /** Per range: per pod position, 1 when the range may connect to the pod. */
+  readonly inbound: Uint8Array[];
+  /** Per range: per pod position, 1 when the pod may connect to the range. */
+  readonly outbound: Uint8Array[];
+}
+
+/** The address ranges for `Reachability.matrix(port, { includeAddresses: true })`. */
+export function addressMatrix(index: ClusterIndex, protocol: Protocol, destinationPorts: Int32Array, uniformPort: number | undefined): AddressMatrix {
+  const points = addressCuts(index, 'both');
+  const n = index.pods.length;
+  const result: { start: number; end: number; inbound: Uint8Array; outbound: Uint8Array }[] = [];
+  for (let k = 0; k + 1 < points.length; k++) {
+    const address = fromNumber(points[k]);
+    const other: ResolvedEndpoint = { kind: 'address', address, label: address.toString() };
+    const inbound = new Uint8Array(n);
+    const outbound = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const port = destinationPorts[i];
+      if (port >= 0 && judgeSide(index, i, 'ingress', '', other, { protocol, port, destination: index.pods[i] }).allowed) inbound[i] = 1;
+      // A named port cannot be resolved for an address: only a numeric question reaches one.
+      if (uniformPort !== undefined && judgeSide(index, i, 'egress', '', other, { protocol, port: uniformPort }).allowed) outbound[i] = 1;
+    }
+    const last = result[result.length - 1];
+    if (last && equal(last.inbound, inbound) && equal(last.outbound, outbound)) last.end = points[k + 1] - 1;
+    else result.push({ start: points[k], end: points[k + 1] - 1, inbound, outbound });
+  }
+  return {
+    ranges: result.map(r => `${fromNumber(r.start).toString()}-${fromNumber(r.end).toString()}`),
+    inbound: result.map(r => r.inbound),
+    outbound: result.map(r => r.outbound),
+  };
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Every IPv4 boundary of the address blocks named by rules of one direction (or both), sorted, 0 and 2^32 included. */
+function addressCuts(index: ClusterIndex, direction: Direction | 'both'): number[] {
   const cuts = new Set<number>([0, V4_END]);
-  const all = direction === 'ingress'
-    ? [...index.rules.filter(r => r.rule.direction === 'ingress').map(r => r.rule), ...index.adminPolicies.flatMap(a => a.ingress)]
-    : [...index.rules.filter(r => r.rule.direction === 'egress').map(r => r.rule), ...index.adminPolicies.flatMap(a => a.egress)];
+  const all = [...index.rules.map(r => r.rule), ...index.adminPolicies.flatMap(a => [...a.ingress, ...a.egress])]
+    .filter(rule => direction === 'both' || rule.direction === direction);
   for (const rule of all) {
     for (const peer of rule.peers ?? []) {
       if (peer.kind !== 'ipBlock' || peer.cidr.family !== 'ipv4') continue;
@@ -66,7 +107,11 @@ function addressFlows(index: ClusterIndex, direction: Direction, ranges: Address
       }
     }
   }
-  const points = [...cuts].sort((a, b) => a - b);
+  return [...cuts].sort((a, b) => a - b);
+}
+
+function addressFlows(index: ClusterIndex, direction: Direction, ranges: AddressRanges): PositionedFlow[] {
+  const points = addressCuts(index, direction);
   const flows: PositionedFlow[] = [];
   index.pods.forEach((pod, position) => {
     const portCuts = portBoundaries(rulesOf(index, position, direction), direction === 'ingress' ? pod.ports : []);

@@ -6,3 +6,4 @@ export * from './audit-finding';
 export * from './audit-rules';
 export * from './flow-endpoint-kind';
 export * from './flows-options';
+export * from './matrix-options';

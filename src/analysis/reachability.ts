@@ -10,11 +10,13 @@ import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
 import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
+import { addressMatrix } from './external-flows';
 import { computeFlows } from './flow-analysis';
 import { FlowsOptions } from './flows-options';
 import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
 import { ReachabilityMatrix } from './matrix';
+import { MatrixOptions } from './matrix-options';
 import { renderMermaid } from './mermaid';
 import { tierPods } from './tiers';
 
@@ -170,8 +172,9 @@ export class Reachability {
   /**
    * Judges every ordered pair of modelled pods on one port.
    * @param port a single numeric port, or a named port resolved against each destination pod
+   * @param options `includeAddresses` adds rows and columns for IPv4 ranges outside the cluster
    */
-  public matrix(port: Port): ReachabilityMatrix {
+  public matrix(port: Port, options: MatrixOptions = {}): ReachabilityMatrix {
     checkQueryPort(port, 'matrix');
     const n = this.index.pods.length;
     const destinationPorts = new Int32Array(n);
@@ -180,10 +183,23 @@ export class Reachability {
     } else {
       destinationPorts.fill(port.startPort!);
     }
-    const cells = evaluateMatrix(this.index, {
-      protocol: port.protocol, destinationPorts, uniformPort: port.isNamed ? undefined : port.startPort,
-    });
-    return ReachabilityMatrix._fromCells(this.pods, port, cells);
+    const uniformPort = port.isNamed ? undefined : port.startPort;
+    const cells = evaluateMatrix(this.index, { protocol: port.protocol, destinationPorts, uniformPort });
+    if (!options.includeAddresses) return ReachabilityMatrix._fromCells(this.pods, port, cells);
+    const addresses = addressMatrix(this.index, port.protocol, destinationPorts, uniformPort);
+    const m = addresses.ranges.length;
+    const size = n + m;
+    const all = new Uint8Array(size * size);
+    for (let from = 0; from < n; from++) all.set(cells.subarray(from * n, from * n + n), from * size);
+    for (let r = 0; r < m; r++) {
+      for (let i = 0; i < n; i++) {
+        all[(n + r) * size + i] = addresses.inbound[r][i];
+        all[i * size + n + r] = addresses.outbound[r][i];
+      }
+      // Between two addresses outside the cluster nothing is judged.
+      for (let q = 0; q < m; q++) all[(n + r) * size + n + q] = 2;
+    }
+    return ReachabilityMatrix._fromCells([...this.pods, ...addresses.ranges], port, all, addresses.ranges);
   }
 
   /**

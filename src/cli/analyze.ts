@@ -23,6 +23,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'no-infer-pods', takesValue: false },
   { name: 'output', takesValue: true },
   { name: 'by-workload', takesValue: false },
+  { name: 'addresses', takesValue: false },
   { name: 'address-ranges', takesValue: true },
   { name: 'fail-fast', takesValue: false },
   { name: 'help', takesValue: false },
@@ -53,6 +54,10 @@ export function analyze(argv: readonly string[], io: CliIo): number {
       'Add --matrix to print the reachability matrix for that port.');
   }
 
+  if (args.switches.has('addresses') && !wantsMatrix) {
+    throw netsecError('cdk8s-netsec analyze --addresses', 'only applies to --matrix', 'addresses',
+      'Add --matrix --port <port>; --flows always lists the address ranges.');
+  }
   const output = valueOf(args, 'output') === undefined ? undefined : parseOutputFormat(valueOf(args, 'output')!, 'analyze');
   const flowOptions = parseFlowOptions(args.switches.has('by-workload'), valueOf(args, 'address-ranges'));
   const wantsFlows = args.switches.has('flows');
@@ -89,6 +94,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     ignore,
     flows: args.switches.has('flows'),
     matrixPorts: ports,
+    matrixAddresses: args.switches.has('addresses'),
     mermaid: args.switches.has('mermaid'),
   };
   io.stdout.write(args.switches.has('json') ? jsonReport(report) : textReport(report));
@@ -107,6 +113,7 @@ interface AnalyzeReport {
   readonly ignore: string[];
   readonly flows: boolean;
   readonly matrixPorts: Port[];
+  readonly matrixAddresses: boolean;
   readonly mermaid: boolean;
 }
 
@@ -139,7 +146,7 @@ function textReport(report: AnalyzeReport): string {
     if (flows.length === 0) lines.push('  none: no modelled pod may connect to another');
     lines.push('');
   }
-  for (const port of report.matrixPorts) lines.push(r.matrix(port).toString(), '');
+  for (const port of report.matrixPorts) lines.push(r.matrix(port, { includeAddresses: report.matrixAddresses }).toString(), '');
   if (report.mermaid) lines.push('```mermaid', r.toMermaid().trimEnd(), '```', '');
   lines.push(resultLine(report));
   return lines.join('\n') + '\n';
@@ -170,15 +177,20 @@ function jsonReport(report: AnalyzeReport): string {
       ignored: report.ignore,
     },
     ...(report.flows ? { flows: r.flows(report.flowOptions).map(flowJson) } : {}),
-    ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port)) } : {}),
+    ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port, report.matrixAddresses)) } : {}),
     ...(report.mermaid ? { mermaid: r.toMermaid() } : {}),
   };
   return JSON.stringify(document, undefined, 2) + '\n';
 }
 
-function matrixJson(r: Reachability, port: Port): object {
-  const matrix = r.matrix(port);
-  return { port: portJson(port), pods: matrix.pods, allowed: matrix.allowedPairs().map(p => ({ from: p.source, to: p.destination })) };
+function matrixJson(r: Reachability, port: Port, includeAddresses: boolean): object {
+  const matrix = r.matrix(port, { includeAddresses });
+  return {
+    port: portJson(port),
+    pods: matrix.pods,
+    ...(includeAddresses ? { addressRanges: matrix.addressRanges } : {}),
+    allowed: matrix.allowedPairs().map(p => ({ from: p.source, to: p.destination })),
+  };
 }
 
 function parseFlowOptions(byWorkload: boolean, ranges: string | undefined): FlowsOptions {

@@ -34,6 +34,8 @@ Options:
   --matrix              Print the reachability matrix for the port given with --port.
   --port <port>         The matrix's port: tcp/8080, udp/53, sctp/9000, 8080 (TCP), or a container
                         port name (tcp/http). Required with --matrix; repeat for several matrices.
+  --addresses           With --matrix: add rows and columns for the IPv4 ranges outside the cluster
+                        (the largest ranges in which every pod's answer is the same).
   --mermaid             Print a Mermaid flowchart of the allowed flows (in a \`\`\`mermaid block).
   --json                Print one JSON document instead of text: files, pods, findings and summary,
                         plus flows, matrices and mermaid when asked for.

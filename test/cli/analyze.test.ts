@@ -225,3 +225,16 @@ describe('cdk8s-netsec analyze', () => {
     expect(run.stdout).toContain('NETSEC006');
   });
 });
+
+describe('cdk8s-netsec analyze --matrix --addresses', () => {
+  test('adds the address ranges to the matrix; without --matrix it is a usage error', () => {
+    const run = cli(['analyze', 'violations.yaml', '--matrix', '--port', 'tcp/8080', '--addresses', '--fail-on', 'none']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('from \\ to               shop/web 0.0.0.0-255.255.255.255');
+    expect(run.stdout).toContain('0.0.0.0-255.255.255.255 .        -');
+    const json = JSON.parse(cli(['analyze', 'violations.yaml', '--json', '--matrix', '--port', 'tcp/443', '--addresses']).stdout);
+    expect(json.matrices[0].addressRanges).toEqual(['0.0.0.0-255.255.255.255']);
+    expect(json.matrices[0].allowed).toEqual([{ from: 'shop/web', to: '0.0.0.0-255.255.255.255' }]);
+    expect(cli(['analyze', 'violations.yaml', '--addresses']).stderr).toContain('--addresses: only applies to --matrix');
+  });
+});

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { pod, policy } from './fixtures';
+import { namespace, pod, policy } from './fixtures';
 import { Reachability } from '../../src/analysis';
 import { Port } from '../../src/port';
 
@@ -134,9 +134,8 @@ describe('matrix agrees with explain on random clusters', () => {
 
 describe('matrix with address ranges', () => {
   test('rows and columns for the largest ranges in which every pod answers the same', () => {
-    const { namespace: ns, pod: p, policy: np } = require('./fixtures');
-    const r = Reachability.fromManifests([ns('x'), p('x', 'a', { labels: { app: 'a' }, ports: [['http', 80]] }), p('x', 'b', { labels: { app: 'b' } }),
-      np('x', 'a', {
+    const r = Reachability.fromManifests([namespace('x'), pod('x', 'a', { labels: { app: 'a' }, ports: [['http', 80]] }), pod('x', 'b', { labels: { app: 'b' } }),
+      policy('x', 'a', {
         podSelector: { matchLabels: { app: 'a' } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }],

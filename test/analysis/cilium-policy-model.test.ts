@@ -196,12 +196,29 @@ describe('CiliumNetworkPolicy', () => {
       refuse({ endpointSelector: {}, egress: [{ toPorts: [{ ports: [{ port: '70000' }] }] }] }),
       refuse({ endpointSelector: {}, egress: [{ toCIDR: ['10.0.0.0/33'] }] }),
       refuse({ endpointSelector: {}, ingress: 'all' }),
+      refuse({ endpointSelector: 'app=web' }),
+      refuse({ endpointSelector: { matchLabels: ['app'] } }),
+      refuse({ endpointSelector: {}, ingress: [7] }),
+      refuse({ endpointSelector: {}, ingress: [{ fromEndpoints: { app: 'web' } }] }),
+      refuse({ endpointSelector: {}, ingress: [{ fromEntities: [1] }] }),
+      refuse({ endpointSelector: {}, ingress: [{ toPorts: { ports: [] } }] }),
+      refuse({ endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '80', endPort: 70 }] }] }] }),
     ]).toEqual([
       'CiliumNetworkPolicy shop/bad: spec.endpointSelector is missing ({"ingress":[{}]}). Select the pods the rule applies to, e.g. endpointSelector: { matchLabels: { app: web } }, or {} for all.',
       'CiliumNetworkPolicy shop/bad: spec.egress[0].toFQDNs[0] has neither matchName nor matchPattern ({}). Write { matchName: "api.example.com" } or { matchPattern: "*.example.com" }.',
       'CiliumNetworkPolicy shop/bad: spec.egress[0].toPorts[0].ports[0].port is not a port number ("70000"). Use a port from 1 to 65535 (as a string, e.g. "443"), or a port name.',
       'CiliumNetworkPolicy shop/bad: spec.egress[0].toCIDR[0] is not a valid IPv4 or IPv6 CIDR ("10.0.0.0/33"). Write a CIDR such as "10.0.0.0/16" or "2001:db8::/64".',
       'CiliumNetworkPolicy shop/bad: spec.ingress is not a list of rules ("all"). Write ingress as a list.',
+      'CiliumNetworkPolicy shop/bad: spec.endpointSelector is not a label selector object ("app=web"). Write { matchLabels: { app: web } }, or {} for every endpoint.',
+      'CiliumNetworkPolicy shop/bad: spec.endpointSelector.matchLabels is not a map (["app"]). Write matchLabels as { key: "value" }.',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0] is not a rule object (7). Write each ingress rule as an object.',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0].fromEndpoints is not a list ({"app":"web"}). Write it as a YAML list.',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0].fromEntities[0] is not an entity name (1). Use world, cluster, all, ingress, host, ...',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0].toPorts is not a list ({"ports":[]}). Write toPorts as a list of { ports: [...] }.',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0].toPorts[0].ports[0].endPort is not a port from port to 65535 (70). Set endPort to the last port of the range.',
     ]);
+    const noSpec = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'empty', namespace: 'shop' } };
+    expect(() => model(noSpec)).toThrow('CiliumNetworkPolicy shop/empty: has neither spec nor specs');
+    expect(() => model({ ...noSpec, specs: {} })).toThrow('CiliumNetworkPolicy shop/empty: specs is not a list of rules ({}). Write specs as a list, or use spec for one rule.');
   });
 });

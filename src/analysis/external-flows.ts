@@ -43,12 +43,6 @@ export function externalFlows(index: ClusterIndex, objects: readonly any[], rang
   ];
 }
 
-function rulesOf(index: ClusterIndex, position: number, direction: Direction): CompiledRule[] {
-  const isolation = direction === 'ingress' ? index.ingressOf[position] : index.egressOf[position];
-  const tiers = direction === 'ingress' ? index.tierIngressOf[position] : index.tierEgressOf[position];
-  return [...isolation.rules.map(r => r.rule), ...tiers.admin.map(r => r.rule), ...tiers.baseline.map(r => r.rule)];
-}
-
 /** The IPv4 address ranges of a matrix on one port, and per range which pods it reaches and is reached by. */
 export interface AddressMatrix {
   /** `first-last`, in address order: the largest ranges in which every pod's answer is the same. */
@@ -93,10 +87,15 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Every IPv4 boundary of the address blocks named by rules of one direction (or both), sorted, 0 and 2^32 included. */
 function addressCuts(index: ClusterIndex, direction: Direction | 'both'): number[] {
-  const cuts = new Set<number>([0, V4_END]);
   const all = [...index.rules.map(r => r.rule), ...index.adminPolicies.flatMap(a => [...a.ingress, ...a.egress])]
     .filter(rule => direction === 'both' || rule.direction === direction);
-  for (const rule of all) {
+  return blockCuts(all);
+}
+
+/** Every IPv4 boundary of the address blocks the rules name, sorted, 0 and 2^32 included. */
+function blockCuts(rules: readonly CompiledRule[]): number[] {
+  const cuts = new Set<number>([0, V4_END]);
+  for (const rule of rules) {
     for (const peer of rule.peers ?? []) {
       if (peer.kind !== 'ipBlock' || peer.cidr.family !== 'ipv4') continue;
       // The block's addresses (cidr minus its except blocks) as intervals: their ends are the cuts, so
@@ -111,33 +110,83 @@ function addressCuts(index: ClusterIndex, direction: Direction | 'both'): number
 }
 
 function addressFlows(index: ClusterIndex, direction: Direction, ranges: AddressRanges): PositionedFlow[] {
-  const points = addressCuts(index, direction);
+  const global = ranges === AddressRanges.POLICY_BLOCKS ? addressCuts(index, direction) : [];
+  // Only the pod's own rules can tell two of its addresses apart, so each pod is judged at the cuts of
+  // its rules' blocks; pods with the same rules (and, for ingress, the same container ports, which named
+  // ports resolve against) share one answer.
+  const cache = new Map<string, Piece[]>();
   const flows: PositionedFlow[] = [];
   index.pods.forEach((pod, position) => {
-    const portCuts = portBoundaries(rulesOf(index, position, direction), direction === 'ingress' ? pod.ports : []);
-    const pieces: Array<{ start: number; end: number; key: string; sets: Map<Protocol, Interval[]> }> = [];
-    for (let k = 0; k + 1 < points.length; k++) {
-      const address = fromNumber(points[k]);
-      const other: ResolvedEndpoint = { kind: 'address', address, label: address.toString() };
-      const sets = allowedPorts(portCuts, (protocol, port) => judgeSide(index, position, direction, '', other,
-        { protocol, port, destination: direction === 'ingress' ? pod : undefined }).allowed);
-      const key = setsKey(sets);
-      const last = pieces[pieces.length - 1];
-      if (ranges === AddressRanges.MAXIMAL && last && last.key === key) last.end = points[k + 1] - 1;
-      else pieces.push({ start: points[k], end: points[k + 1] - 1, key, sets });
+    const rules = indexedRulesOf(index, position, direction);
+    const isolatedBy = (direction === 'ingress' ? index.ingressOf[position] : index.egressOf[position]).policies.length > 0;
+    const ports = direction === 'ingress' ? pod.ports.map(p => `${p.name}:${p.port}/${p.protocol}`).join(',') : '';
+    const key = `${isolatedBy}|${rules.map(r => r.id).join(',')}|${ports}`;
+    let pieces = cache.get(key);
+    if (!pieces) {
+      pieces = judgeAddresses(index, position, direction, rules.map(r => r.rule));
+      cache.set(key, pieces);
     }
     for (const piece of pieces) {
       if (piece.key === '') continue;
-      const range = `${fromNumber(piece.start).toString()}-${fromNumber(piece.end).toString()}`;
-      const ports = describePortIntervals(piece.sets);
+      const allowed = describePortIntervals(piece.sets);
       const podId = index.podIds[position];
-      const flow: AllowedFlow = direction === 'ingress'
-        ? { source: range, destination: podId, sourceKind: FlowEndpointKind.ADDRESS_RANGE, destinationKind: FlowEndpointKind.POD, ...ports }
-        : { source: podId, destination: range, sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.ADDRESS_RANGE, ...ports };
-      flows.push({ flow, position, podIs: direction === 'ingress' ? 'destination' : 'source' });
+      for (const [start, end] of ranges === AddressRanges.POLICY_BLOCKS ? splitAt(piece.start, piece.end, global) : [[piece.start, piece.end]]) {
+        const range = `${fromNumber(start).toString()}-${fromNumber(end).toString()}`;
+        const flow: AllowedFlow = direction === 'ingress'
+          ? { source: range, destination: podId, sourceKind: FlowEndpointKind.ADDRESS_RANGE, destinationKind: FlowEndpointKind.POD, ...allowed }
+          : { source: podId, destination: range, sourceKind: FlowEndpointKind.POD, destinationKind: FlowEndpointKind.ADDRESS_RANGE, ...allowed };
+        flows.push({ flow, position, podIs: direction === 'ingress' ? 'destination' : 'source' });
+      }
     }
   });
   return flows;
+}
+
+/** A range of IPv4 addresses (as numbers) with the ports one pod's side allows for all of it. */
+interface Piece {
+  start: number;
+  end: number;
+  readonly key: string;
+  readonly sets: Map<Protocol, Interval[]>;
+}
+
+/** One pod's side against every address, as the largest ranges with one answer each. */
+function judgeAddresses(index: ClusterIndex, position: number, direction: Direction, rules: readonly CompiledRule[]): Piece[] {
+  const pod = index.pods[position];
+  const points = blockCuts(rules);
+  const portCuts = portBoundaries(rules, direction === 'ingress' ? pod.ports : []);
+  const pieces: Piece[] = [];
+  for (let k = 0; k + 1 < points.length; k++) {
+    const address = fromNumber(points[k]);
+    const other: ResolvedEndpoint = { kind: 'address', address, label: address.toString() };
+    const sets = allowedPorts(portCuts, (protocol, port) => judgeSide(index, position, direction, '', other,
+      { protocol, port, destination: direction === 'ingress' ? pod : undefined }).allowed);
+    const key = setsKey(sets);
+    const last = pieces[pieces.length - 1];
+    if (last && last.key === key) last.end = points[k + 1] - 1;
+    else pieces.push({ start: points[k], end: points[k + 1] - 1, key, sets });
+  }
+  return pieces;
+}
+
+/** The sub-ranges of [start, end] cut at the given points. */
+function splitAt(start: number, end: number, points: readonly number[]): Array<[number, number]> {
+  const result: Array<[number, number]> = [];
+  let from = start;
+  for (const point of points) {
+    if (point <= from || point > end) continue;
+    result.push([from, point - 1]);
+    from = point;
+  }
+  result.push([from, end]);
+  return result;
+}
+
+/** The rules of one pod's side, with their ids: NetworkPolicy and Cilium, then admin, then baseline. */
+function indexedRulesOf(index: ClusterIndex, position: number, direction: Direction): Array<{ id: number; rule: CompiledRule }> {
+  const isolation = direction === 'ingress' ? index.ingressOf[position] : index.egressOf[position];
+  const tiers = direction === 'ingress' ? index.tierIngressOf[position] : index.tierEgressOf[position];
+  return [...isolation.rules, ...tiers.admin, ...tiers.baseline];
 }
 
 function ingressControllerFlows(index: ClusterIndex, objects: readonly any[]): PositionedFlow[] {

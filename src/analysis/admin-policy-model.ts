@@ -119,6 +119,9 @@ function compileSubject(raw: any, where: string): { namespaces: CompiledSelector
       'Write subject: { namespaces: {} } for every pod, or subject: { pods: { namespaceSelector, podSelector } }.');
   }
   if (given[0] === 'namespaces') return { namespaces: compileSelector(raw.namespaces, where, 'spec.subject.namespaces'), pods: SELECT_ALL };
+  if (typeof raw.pods !== 'object' || Array.isArray(raw.pods)) {
+    throw netsecError(where, 'spec.subject.pods is not an object', raw.pods, 'Write pods: { namespaceSelector, podSelector }.');
+  }
   return {
     namespaces: compileSelector(raw.pods.namespaceSelector, where, 'spec.subject.pods.namespaceSelector'),
     pods: compileSelector(raw.pods.podSelector, where, 'spec.subject.pods.podSelector'),
@@ -234,6 +237,9 @@ function compilePortEntry(raw: any, where: string, field: string): CompiledPolic
   }
   if (given[0] === 'namedPort') return namedPortEntries(raw.namedPort, where, `${field}.namedPort`);
   const value = raw[given[0]];
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw netsecError(where, `${field}.${given[0]} is not an object`, value, 'Write { protocol: TCP, port: 443 } (portNumber) or { protocol: TCP, start: 8000, end: 8100 } (portRange).');
+  }
   const protocol = value?.protocol ?? Protocol.TCP;
   if (!PROTOCOLS.includes(protocol)) {
     throw netsecError(where, `${field}.${given[0]}.protocol is not TCP, UDP or SCTP`, protocol, 'Use TCP, UDP or SCTP (upper case).');
@@ -255,7 +261,11 @@ function compileProtocolEntry(raw: any, where: string, field: string): CompiledP
   }
   if (given[0] === 'destinationNamedPort') return namedPortEntries(raw.destinationNamedPort, where, `${field}.destinationNamedPort`);
   const protocol = PROTOCOL_KEYS.find(([k]) => k === given[0])![1];
-  const destination = raw[given[0]].destinationPort;
+  const value = raw[given[0]];
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw netsecError(where, `${field}.${given[0]} is not an object`, value, `Write ${given[0]}: {} for every ${protocol} port, or ${given[0]}: { destinationPort: { number: 443 } }.`);
+  }
+  const destination = value.destinationPort;
   if (destination === undefined || destination === null) return [{ protocol }];
   const hasNumber = destination.number !== undefined && destination.number !== null;
   const hasRange = destination.range !== undefined && destination.range !== null;

@@ -32,6 +32,8 @@ const PEER_FIELDS: Record<Direction, readonly string[]> = {
 const KNOWN_SPEC_FIELDS = new Set(['description', 'endpointSelector', 'ingress', 'egress', 'labels', 'log', 'enableDefaultDeny']);
 const MODELLED_ENTITIES = new Set(['world', 'cluster', 'all', 'ingress']);
 const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
+/** The protocols the CRD accepts in toPorts (VRRP and IGMP are read but not modelled). */
+const CILIUM_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'VRRP', 'IGMP', 'ANY'];
 const NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 /** Compiles every Cilium policy object; throws on what the API server would refuse. */
@@ -58,7 +60,7 @@ export function compileCiliumPolicies(sources: readonly PolicyObject[], _namespa
     }
     rules.forEach(({ spec, field }) => {
       const id = rules.length === 1 ? baseId : `${baseId} ${field}`;
-      const context = { where, id, field, clusterwide, namespace, notAnalysed };
+      const context = { where, id, field, clusterwide, namespace, notAnalysed, name, kind: object.kind as string };
       const compiled = compileRule(spec, context);
       if (compiled) policies.push(compiled);
     });
@@ -68,6 +70,9 @@ export function compileCiliumPolicies(sources: readonly PolicyObject[], _namespa
 
 interface Context {
   readonly where: string;
+  /** metadata.name and kind of the policy object. */
+  readonly name: string;
+  readonly kind: string;
   readonly id: string;
   readonly field: string;
   readonly clusterwide: boolean;
@@ -105,8 +110,9 @@ function compileRule(spec: any, context: Context): CompiledPolicy | undefined {
   const egress = section('egress');
   return {
     namespace: context.namespace,
-    name: id,
+    name: context.name,
     id,
+    kind: context.kind,
     podSelector: subject.pods,
     ingress,
     egress,
@@ -149,7 +155,7 @@ function compilePeerField(key: string, raw: any, context: Context, field: string
   }
   if (key === 'fromCIDR' || key === 'toCIDR') {
     return raw.map((text: unknown, i: number) => {
-      const cidr = checkedCidr(typeof text === 'string' && !text.includes('/') ? `${text}/${text.includes(':') ? 128 : 32}` : text, where, `${field}[${i}]`);
+      const cidr = checkedCidr(text, where, `${field}[${i}]`);
       return { kind: 'ipBlock', cidr, except: [], text: `CIDR ${cidr.text}` };
     });
   }
@@ -215,7 +221,10 @@ function endpointSelector(raw: any, context: Context, field: string): { namespac
       (routed.namespace ? namespaceLabels : podLabels)[routed.key] = value;
     }
   }
-  if (Array.isArray(raw.matchExpressions)) {
+  if (raw.matchExpressions !== undefined && raw.matchExpressions !== null) {
+    if (!Array.isArray(raw.matchExpressions)) {
+      throw netsecError(context.where, `${field}.matchExpressions is not a list`, raw.matchExpressions, 'Write matchExpressions as a list of { key, operator, values }.');
+    }
     for (const expression of raw.matchExpressions) {
       const routed = route(String(expression?.key ?? ''));
       namesNamespace ||= routed.namespace;
@@ -236,7 +245,13 @@ function compileToPorts(raw: any, context: Context, field: string): CompiledPoli
   if (!Array.isArray(raw)) throw netsecError(context.where, `${field} is not a list`, raw, 'Write toPorts as a list of { ports: [...] }.');
   const entries: CompiledPolicyPort[] = [];
   raw.forEach((portRule: any, i: number) => {
-    const ports = Array.isArray(portRule?.ports) ? portRule.ports : [];
+    if (portRule === null || typeof portRule !== 'object' || Array.isArray(portRule)) {
+      throw netsecError(context.where, `${field}[${i}] is not an object`, portRule, 'Write { ports: [{ port: "443", protocol: TCP }] }.');
+    }
+    if (portRule.ports !== undefined && portRule.ports !== null && !Array.isArray(portRule.ports)) {
+      throw netsecError(context.where, `${field}[${i}].ports is not a list`, portRule.ports, 'Write ports as a list of { port, protocol }; leaving it out means every port.');
+    }
+    const ports = portRule.ports ?? [];
     if (portRule?.rules !== undefined && portRule?.rules !== null) {
       context.notAnalysed.push(`${context.id}: ${field}[${i}].rules: L7 rules narrow what the port carries; the port is counted as allowed`);
     }
@@ -250,7 +265,13 @@ function compileToPorts(raw: any, context: Context, field: string): CompiledPoli
 }
 
 function compileCiliumPort(raw: any, context: Context, field: string): CompiledPolicyPort[] {
-  const protocolText = raw?.protocol ?? 'ANY';
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw netsecError(context.where, `${field} is not a port object`, raw, 'Write { port: "443", protocol: TCP }.');
+  }
+  const protocolText = raw.protocol ?? 'ANY';
+  if (!CILIUM_PROTOCOLS.includes(protocolText)) {
+    throw netsecError(context.where, `${field}.protocol is not a Cilium protocol`, protocolText, `Use one of ${CILIUM_PROTOCOLS.join(', ')} (upper case).`);
+  }
   const protocols: Protocol[] = protocolText === 'ANY' ? Object.values(Protocol) as Protocol[]
     : (Object.values(Protocol) as string[]).includes(protocolText) ? [protocolText as Protocol] : [];
   if (protocols.length === 0) {

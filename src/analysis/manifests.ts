@@ -134,13 +134,23 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'AdminNetworkPolicy', 'Base
   'CiliumClusterwideNetworkPolicy', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume',
   'StorageClass', 'IngressClass', 'GatewayClass', 'ClusterIssuer', 'PriorityClass']);
 
+/** The group of the kinds the analyzer reads, for objects written without apiVersion. */
+const USUAL_GROUP = new Map<string, string>([
+  ['Namespace', ''], ['Pod', ''], ['Service', ''], ['NetworkPolicy', 'networking.k8s.io'], ['Ingress', 'networking.k8s.io'],
+  ['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'], ['ReplicationController', ''],
+  ['Job', 'batch'], ['CronJob', 'batch'],
+]);
+
 /** Refuses a second object with the same API group, kind, namespace and name, as the API server would. */
 function checkIdentity(identities: Map<string, string>, object: any, at: string): void {
   if (object === null || typeof object !== 'object' || typeof object.kind !== 'string') return;
   const name = object.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) return;
   const scoped = !CLUSTER_SCOPED.has(object.kind);
-  const key = `${groupOf(object.apiVersion) ?? '*'}|${object.kind}|${scoped ? namespaceOf(object) : ''}|${name}`;
+  // Without an apiVersion, a kind the analyzer reads is taken to be of its usual group, so that a
+  // Namespace with and one without apiVersion still clash.
+  const group = groupOf(object.apiVersion) ?? USUAL_GROUP.get(object.kind) ?? '*';
+  const key = `${group}|${object.kind}|${scoped ? namespaceOf(object) : ''}|${name}`;
   const first = identities.get(key);
   if (first !== undefined) {
     throw netsecError(describeObject(object), `is defined twice (first at ${first}); the API server keeps one object per kind, namespace and name`,

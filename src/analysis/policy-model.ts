@@ -92,6 +92,11 @@ export interface CompiledPolicy {
   /** Present when the policy's types include Egress: the selected pods are egress-isolated. */
   readonly egress?: readonly CompiledRule[];
   /**
+   * The object's kind when it is not a NetworkPolicy (`CiliumNetworkPolicy`, ...).
+   * @default NetworkPolicy
+   */
+  readonly kind?: string;
+  /**
    * For cluster-wide policies (CiliumClusterwideNetworkPolicy): the namespaces whose pods `podSelector`
    * may select. Undefined: only the policy's own namespace.
    */

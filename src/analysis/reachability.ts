@@ -12,7 +12,7 @@ import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
 import { addressMatrix } from './external-flows';
 import { computeFlows } from './flow-analysis';
-import { FlowsOptions } from './flows-options';
+import { AddressRanges, FlowsOptions } from './flows-options';
 import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
 import { ReachabilityMatrix } from './matrix';
@@ -99,6 +99,13 @@ export class Reachability {
    * @param options `inferPods` to model the pods of policies whose workloads are not in the manifests
    */
   public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): Reachability {
+    checkOptions(options, 'fromManifests', ['additionalManifests', 'inferPods', 'sourceNames', 'failFast']);
+    const names = options.sourceNames;
+    if (names !== undefined && (!Array.isArray(names) || !Array.isArray(manifests) || names.length !== manifests.length
+      || names.some(n => typeof n !== 'string'))) {
+      throw netsecError('Reachability.fromManifests', 'sourceNames is not one name per manifest', names,
+        `Pass an array of strings as long as the manifests (${Array.isArray(manifests) ? manifests.length : 0}), e.g. "dist/app.yaml, document 2".`);
+    }
     const all = Array.isArray(manifests) && options.additionalManifests ? [...manifests, ...options.additionalManifests] : manifests;
     const model = readManifests(all, { origins: options.sourceNames, failFast: options.failFast });
     if (options.inferPods) inferPods(model);
@@ -176,6 +183,7 @@ export class Reachability {
    */
   public matrix(port: Port, options: MatrixOptions = {}): ReachabilityMatrix {
     checkQueryPort(port, 'matrix');
+    checkOptions(options, 'matrix', ['includeAddresses']);
     const n = this.index.pods.length;
     const destinationPorts = new Int32Array(n);
     if (port.isNamed) {
@@ -210,6 +218,11 @@ export class Reachability {
    * FQDN names and the ingress data plane; `byWorkload` lists workloads instead of pods
    */
   public flows(options: FlowsOptions = {}): AllowedFlow[] {
+    checkOptions(options, 'flows', ['includeExternal', 'addressRanges', 'byWorkload']);
+    if (options.addressRanges !== undefined && !Object.values(AddressRanges).includes(options.addressRanges)) {
+      throw netsecError('Reachability.flows', 'addressRanges is not an AddressRanges value', options.addressRanges,
+        `Use AddressRanges.MAXIMAL or AddressRanges.POLICY_BLOCKS (${Object.values(AddressRanges).join(', ')}).`);
+    }
     return computeFlows(this.index, this.model.objects, options);
   }
 
@@ -299,6 +312,17 @@ export class Reachability {
 
 function objectKey(kind: unknown, namespace: unknown, name: unknown): string {
   return `${kind}|${kind === 'Namespace' ? '' : namespace ?? DEFAULT_NAMESPACE}|${name}`;
+}
+
+/** Options must be an object of known keys: a typo or a boolean in their place would silently change nothing. */
+function checkOptions(options: unknown, method: string, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw netsecError(`Reachability.${method}`, 'options is not an object', options, `Pass { ${known.join(', ')} } or nothing.`);
+  }
+  const unknown = Object.keys(options).filter(k => !known.includes(k));
+  if (unknown.length > 0) {
+    throw netsecError(`Reachability.${method}`, 'options has unknown keys', unknown, `Known options: ${known.join(', ')}.`);
+  }
 }
 
 function checkQueryPort(port: Port, method: string): void {

@@ -269,6 +269,9 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
       refuse(anp('ports', { priority: 1, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ namespaces: {} }], ports: [{ portNumber: { protocol: 'ICMP', port: 1 } }] }] })),
       refuse(anp('ports2', { priority: 1, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ namespaces: {} }], ports: [{}] }] })),
       refuse({ ...anp('', { priority: 1, subject: { namespaces: {} } }), metadata: {} }),
+      refuse(v2({ ...base, subject: { pods: 'all' } })),
+      refuse(v2({ ...base, egress: [{ action: 'Deny', to: [{ namespaces: {} }], protocols: [{ tcp: 'all' }] }] })),
+      refuse(anp('ports3', { priority: 1, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ namespaces: {} }], ports: [{ portNumber: 80 }] }] })),
     ]).toEqual([
       'ClusterNetworkPolicy bad: spec.tier is not Admin or Baseline ("admin"). Set tier: Admin (before NetworkPolicy) or Baseline (after it).',
       'ClusterNetworkPolicy bad: spec.priority is not an integer from 0 to 1000 (1001). Set priority; lower values are checked first.',
@@ -294,6 +297,9 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
       'AdminNetworkPolicy ports: spec.egress[0].ports[0].portNumber.protocol is not TCP, UDP or SCTP ("ICMP"). Use TCP, UDP or SCTP (upper case).',
       'AdminNetworkPolicy ports2: spec.egress[0].ports[0] must set exactly one of portNumber, portRange and namedPort ({}). Write { portNumber: { protocol: TCP, port: 443 } }, { portRange: { protocol: TCP, start: 8000, end: 8100 } } or { namedPort: "http" }.',
       'AdminNetworkPolicy <unnamed>: has no metadata.name ({}). Name every AdminNetworkPolicy.',
+      'ClusterNetworkPolicy bad: spec.subject.pods is not an object ("all"). Write pods: { namespaceSelector, podSelector }.',
+      'ClusterNetworkPolicy bad: spec.egress[0].protocols[0].tcp is not an object ("all"). Write tcp: {} for every TCP port, or tcp: { destinationPort: { number: 443 } }.',
+      'AdminNetworkPolicy ports3: spec.egress[0].ports[0].portNumber is not an object (80). Write { protocol: TCP, port: 443 } (portNumber) or { protocol: TCP, start: 8000, end: 8100 } (portRange).',
     ]);
   });
 });

@@ -155,6 +155,14 @@ describe('CiliumNetworkPolicy', () => {
     expect(run.stdout).toContain('Not analysed (5; read, but not part of the verdicts):\n  hosts (CiliumClusterwideNetworkPolicy): spec.nodeSelector');
   });
 
+  test('inferred pods for a Cilium policy are named after it; a clusterwide policy gets none', () => {
+    const r = Reachability.fromManifests([
+      cnp('shop', 'api-in', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] }),
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'cw' }, spec: { endpointSelector: { matchLabels: { app: 'x' } }, ingress: [{}] } },
+    ], { inferPods: true });
+    expect(r.pods).toEqual(['shop/api-in']);
+  });
+
   test('a clusterwide policy selects pods of every namespace', () => {
     const r = model({
       apiVersion: 'cilium.io/v2',
@@ -203,6 +211,10 @@ describe('CiliumNetworkPolicy', () => {
       refuse({ endpointSelector: {}, ingress: [{ fromEntities: [1] }] }),
       refuse({ endpointSelector: {}, ingress: [{ toPorts: { ports: [] } }] }),
       refuse({ endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '80', endPort: 70 }] }] }] }),
+      refuse({ endpointSelector: {}, ingress: [{ toPorts: [{ ports: { port: '80' } }] }] }),
+      refuse({ endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'tcp' }] }] }] }),
+      refuse({ endpointSelector: {}, egress: [{ toCIDR: ['10.0.0.1'] }] }),
+      refuse({ endpointSelector: { matchExpressions: { key: 'app' } } }),
     ]).toEqual([
       'CiliumNetworkPolicy shop/bad: spec.endpointSelector is missing ({"ingress":[{}]}). Select the pods the rule applies to, e.g. endpointSelector: { matchLabels: { app: web } }, or {} for all.',
       'CiliumNetworkPolicy shop/bad: spec.egress[0].toFQDNs[0] has neither matchName nor matchPattern ({}). Write { matchName: "api.example.com" } or { matchPattern: "*.example.com" }.',
@@ -216,6 +228,10 @@ describe('CiliumNetworkPolicy', () => {
       'CiliumNetworkPolicy shop/bad: spec.ingress[0].fromEntities[0] is not an entity name (1). Use world, cluster, all, ingress, host, ...',
       'CiliumNetworkPolicy shop/bad: spec.ingress[0].toPorts is not a list ({"ports":[]}). Write toPorts as a list of { ports: [...] }.',
       'CiliumNetworkPolicy shop/bad: spec.ingress[0].toPorts[0].ports[0].endPort is not a port from port to 65535 (70). Set endPort to the last port of the range.',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0].toPorts[0].ports is not a list ({"port":"80"}). Write ports as a list of { port, protocol }; leaving it out means every port.',
+      'CiliumNetworkPolicy shop/bad: spec.ingress[0].toPorts[0].ports[0].protocol is not a Cilium protocol ("tcp"). Use one of TCP, UDP, SCTP, VRRP, IGMP, ANY (upper case).',
+      'CiliumNetworkPolicy shop/bad: spec.egress[0].toCIDR[0] is not in CIDR notation (missing the "/prefix") ("10.0.0.1"). Write a CIDR such as "10.0.0.0/16" or "2001:db8::/64". For one address write "10.0.0.1/32".',
+      'CiliumNetworkPolicy shop/bad: spec.endpointSelector.matchExpressions is not a list ({"key":"app"}). Write matchExpressions as a list of { key, operator, values }.',
     ]);
     const noSpec = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'empty', namespace: 'shop' } };
     expect(() => model(noSpec)).toThrow('CiliumNetworkPolicy shop/empty: has neither spec nor specs');

@@ -64,4 +64,16 @@ describe('flows with addresses outside the cluster', () => {
     ]);
     expect(r.flows()).toEqual([]);
   });
+
+  test('options are checked: an unknown AddressRanges string, a key that does not exist, or no object at all is refused', () => {
+    const r = Reachability.fromManifests(objects());
+    expect(() => r.flows({ includeExternal: true, addressRanges: 'blocks' as any }))
+      .toThrow('Reachability.flows: addressRanges is not an AddressRanges value ("blocks"). Use AddressRanges.MAXIMAL or AddressRanges.POLICY_BLOCKS (maximal, policy-blocks).');
+    expect(() => r.flows({ includeExternals: true } as any)).toThrow('Reachability.flows: options has unknown keys (["includeExternals"]). Known options: includeExternal, addressRanges, byWorkload.');
+    expect(() => r.flows(true as any)).toThrow('Reachability.flows: options is not an object (true). Pass { includeExternal, addressRanges, byWorkload } or nothing.');
+    expect(() => r.matrix(Port.tcp(80), { addresses: true } as any)).toThrow('Reachability.matrix: options has unknown keys (["addresses"]). Known options: includeAddresses.');
+    expect(() => Reachability.fromManifests(objects(), { sourceNames: ['one.yaml'] }))
+      .toThrow('Reachability.fromManifests: sourceNames is not one name per manifest (["one.yaml"]). Pass an array of strings as long as the manifests (3), e.g. "dist/app.yaml, document 2".');
+  });
 });
+

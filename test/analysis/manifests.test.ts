@@ -72,6 +72,9 @@ describe('manifests', () => {
       .toThrow('more.yaml, document 3: Namespace x: is defined twice (first at ns.yaml, document 1); the API server keeps one object per kind, namespace and name ("x"). Remove one of the two, or merge their labels and rules into one object.');
     const svc = (ns?: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', ...(ns ? { namespace: ns } : {}) } });
     expect(() => Reachability.fromManifests([svc('default'), svc()])).toThrow(/^Service default\/s: is defined twice/);
+    // Without apiVersion, a Namespace is still a Namespace of the core group.
+    expect(() => Reachability.fromManifests([namespace('y'), { kind: 'Namespace', metadata: { name: 'y', labels: { extra: 'label' } } }]))
+      .toThrow(/^Namespace y: is defined twice/);
     // Same name in another namespace, or another kind, is fine.
     expect(Reachability.fromManifests([svc('a'), svc('b'), pod('a', 's')]).pods).toEqual(['a/s']);
   });

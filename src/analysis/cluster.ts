@@ -120,6 +120,15 @@ export class ClusterIndex {
     const ordered = [...admins.filter(a => a.tier === 'admin').sort(compareAdminPolicies),
       ...admins.filter(a => a.tier === 'baseline').sort(compareAdminPolicies)];
     this.adminPolicies = ordered;
+    // The API leaves the order of two policies of one tier with the same priority undefined.
+    const ties: string[] = [];
+    ordered.forEach((policy, k) => {
+      const previous = ordered[k - 1];
+      if (previous && previous.tier === policy.tier && previous.priority === policy.priority && policy.kind !== 'BaselineAdminNetworkPolicy') {
+        ties.push(`${previous.id} and ${policy.id}: same ${policy.tier} priority ${policy.priority}; the API does not define which is checked first `
+          + '(analysed in kind and name order); give them distinct priorities');
+      }
+    });
     const tierIngressOf: PodTierRules[] = pods.map(() => ({ admin: [], baseline: [] }));
     const tierEgressOf: PodTierRules[] = pods.map(() => ({ admin: [], baseline: [] }));
     let hasTiers = false;
@@ -140,6 +149,7 @@ export class ClusterIndex {
     this.notAnalysed = [
       ...admins.flatMap(a => a.notAnalysed.map(text => `${a.id}: ${text}`)),
       ...cilium.notAnalysed,
+      ...ties,
       ...model.warnings ?? [],
     ].sort();
   }

@@ -122,7 +122,13 @@ function textReport(report: AnalyzeReport): string {
   const lines = [
     `Analyzed ${plural(report.files.length, 'file')}: ${plural(report.objectCount, 'object')}, `
       + `${plural(r.pods.length, 'pod')} in ${plural(r.namespaces.length, 'namespace')}, `
-      + `${plural(r.objectsOfKind('NetworkPolicy').length, 'NetworkPolicy', 'NetworkPolicies')}.`,
+      + `${[
+        plural(r.objectsOfKind('NetworkPolicy').length, 'NetworkPolicy', 'NetworkPolicies'),
+        ...['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']
+          .map(kind => [kind, r.objectsOfKind(kind).length] as const)
+          .filter(([, count]) => count > 0)
+          .map(([kind, count]) => plural(count, kind, `${kind.slice(0, -1)}ies`)),
+      ].join(', ')}.`,
   ];
   if (report.ignore.length > 0) lines.push(`Ignored rules: ${report.ignore.join(', ')}.`);
   lines.push('');

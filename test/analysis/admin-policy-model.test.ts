@@ -76,6 +76,14 @@ describe('ClusterNetworkPolicy, Admin tier', () => {
     expect(model(rules, allowAll).isAllowed(at('slytherin'), at('gryffindor'), Port.tcp(80))).toBe(false);
   });
 
+  test('two policies of one tier with the same priority are flagged: the API leaves their order undefined', () => {
+    const one = cnp('one', { tier: 'Admin', priority: 7, subject: house('gryffindor'), ingress: [{ action: 'Accept', from: [house('slytherin')] }] });
+    const two = cnp('two', { tier: 'Admin', priority: 7, subject: house('gryffindor'), ingress: [{ action: 'Deny', from: [house('slytherin')] }] });
+    expect(model(two, one).notAnalysed).toEqual([
+      'ClusterNetworkPolicy one and ClusterNetworkPolicy two: same admin priority 7; the API does not define which is checked first (analysed in kind and name order); give them distinct priorities',
+    ]);
+  });
+
   test('lower priority values are checked first, whatever the names or input order', () => {
     const accept = cnp('b-accept', { tier: 'Admin', priority: 5, subject: house('gryffindor'), ingress: [{ action: 'Accept', from: [house('slytherin')] }] });
     const deny = cnp('a-deny', { tier: 'Admin', priority: 50, subject: house('gryffindor'), ingress: [{ action: 'Deny', from: [house('slytherin')] }] });

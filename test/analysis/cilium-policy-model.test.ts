@@ -153,6 +153,7 @@ describe('CiliumNetworkPolicy', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Not analysed (5; read, but not part of the verdicts):\n  hosts (CiliumClusterwideNetworkPolicy): spec.nodeSelector');
+    expect(run.stdout).toContain('4 pods in 3 namespaces, 0 NetworkPolicies, 1 CiliumNetworkPolicy, 1 CiliumClusterwideNetworkPolicy.');
   });
 
   test('inferred pods for a Cilium policy are named after it; a clusterwide policy gets none', () => {

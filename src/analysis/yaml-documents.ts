@@ -59,7 +59,8 @@ export function readDocuments(display: string, text: string, options: ReadDocume
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yaml: typeof YamlModule = require('yaml');
   const lineCounter = new yaml.LineCounter();
-  const documents = yaml.parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // Merge keys (`<<: *defaults`) are YAML 1.1, but kubectl and other Kubernetes readers accept them.
+  const documents = yaml.parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true });
   (Array.isArray(documents) ? documents : [documents]).forEach((document, n) => {
     const error = document.errors[0];
     if (error) {
@@ -68,9 +69,17 @@ export function readDocuments(display: string, text: string, options: ReadDocume
         'Fix the YAML at that line; cdk8s synth output is valid YAML, so a hand edit or a truncated file is the usual cause.').message);
       return;
     }
-    const value = document.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) return;
     const { line } = lineCounter.linePos(document.contents?.range?.[0] ?? document.range[0]);
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error: any) {
+      // Aliases to anchors of another document, alias bombs, merge keys of non-maps.
+      result.problems.push(netsecError(`${display}:${line}`, 'holds a document that cannot be resolved', String(error?.message ?? error).split('\n')[0],
+        'Define every anchor in the document that uses it (anchors do not cross ---), and merge only maps.').message);
+      return;
+    }
+    if (value === null || value === undefined) return;
     accept(result, value, `${display}, document ${n + 1}`, `${display}:${line}`, options.skipForeign);
   });
   return result;

@@ -91,6 +91,15 @@ describe('readManifestInput', () => {
     expect(readManifestInput(['a.yaml'], { cwd }).objects.map(o => o.metadata.name)).toEqual(['a']);
   });
 
+  test('anchors, aliases and merge keys, as kubectl accepts them', () => {
+    const pod = (name: string, labels: string) => `  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: ${name}\n      labels: ${labels}\n`;
+    const text = `apiVersion: v1\nkind: List\nitems:\n${pod('p', '&common\n        app: web\n        tier: front')}${pod('q', '\n        <<: *common\n        tier: back')}`;
+    const cwd = files({ 'pods.yaml': text, 'cross.yaml': `${ns('a')}  labels: &l { x: y }\n---\n${ns('b')}  labels: *l\n` });
+    expect(readManifestInput(['pods.yaml'], { cwd }).objects[0].items.map((o: any) => o.metadata.labels)).toEqual([{ app: 'web', tier: 'front' }, { app: 'web', tier: 'back' }]);
+    // Anchors do not cross documents: reported with the file and line, not a crash.
+    expect(() => readManifestInput(['cross.yaml'], { cwd })).toThrow(/^cross\.yaml:\d+: (is not valid YAML|holds a document that cannot be resolved)/);
+  });
+
   test('every unreadable file and document is reported in one error; failFast stops at the first', () => {
     const cwd = files({ 'bad.json': '{ "kind": ', 'bad.yaml': `${ns('a')}---\nkind: [\n`, 'good.yaml': ns('b') });
     expect(() => readManifestInput(['bad.json', 'bad.yaml', 'good.yaml', 'missing.yaml'], { cwd }))

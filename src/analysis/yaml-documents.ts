@@ -73,9 +73,9 @@ export function readDocuments(display: string, text: string, options: ReadDocume
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: 100 });
-    } catch (error: any) {
+    } catch (failure: any) {
       // Aliases to anchors of another document, alias bombs, merge keys of non-maps.
-      result.problems.push(netsecError(`${display}:${line}`, 'holds a document that cannot be resolved', String(error?.message ?? error).split('\n')[0],
+      result.problems.push(netsecError(`${display}:${line}`, 'holds a document that cannot be resolved', String(failure?.message ?? failure).split('\n')[0],
         'Define every anchor in the document that uses it (anchors do not cross ---), and merge only maps.').message);
       return;
     }

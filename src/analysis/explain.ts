@@ -40,7 +40,9 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
   const query: PortQuery = { protocol: port.protocol, port: portNumber, destination };
   const egress = from.kind === 'pod'
     ? judgeSide(index, from.position, 'egress', from.label, to, query)
-    : outside(from.label, 'source', 'the destination\'s ingress policies');
+    : from.kind === 'ingressController'
+      ? outside(from.label, 'source', 'the destination\'s ingress policies', 'is the ingress data plane, modelled without policies of its own')
+      : outside(from.label, 'source', 'the destination\'s ingress policies');
   const ingress = to.kind === 'pod'
     ? judgeSide(index, to.position, 'ingress', to.label, from, query)
     : outside(to.label, 'destination', 'the source\'s egress policies');
@@ -149,14 +151,14 @@ function peersMatch(rule: CompiledRule, policyNamespace: string, endpoint: Resol
   });
 }
 
-function outside(label: string, role: string, governing: string): DirectionVerdict {
+function outside(label: string, role: string, governing: string, what = 'is outside the cluster'): DirectionVerdict {
   return {
     allowed: true,
     isolated: false,
     outsideCluster: true,
     allowedBy: [],
     isolatedBy: [],
-    reason: `the ${role} ${label} is outside the cluster; only ${governing} apply`,
+    reason: `the ${role} ${label} ${what}; only ${governing} apply`,
   };
 }
 

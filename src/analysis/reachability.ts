@@ -8,7 +8,7 @@ import { runAudit } from './audit';
 import { AuditFinding, AuditOptions } from './audit-finding';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
-import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
+import { explainConnection, INGRESS_CONTROLLER_LABEL, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
 import { addressMatrix } from './external-flows';
 import { computeFlows } from './flow-analysis';
@@ -39,6 +39,13 @@ export interface ReachabilityEndpoint {
    * @default - none; give `pod` instead
    */
   readonly ip?: string;
+  /**
+   * The ingress data plane (`{ingress-controller}`, see `FlowEndpointKind.INGRESS_CONTROLLER`) as the
+   * source: only rules that admit every pod of every namespace, or Cilium's `ingress`, `cluster` and
+   * `all` entities, admit it. Only valid as the client.
+   * @default false
+   */
+  readonly ingressController?: boolean;
 }
 
 /** Options for building a `Reachability` from constructs. */
@@ -169,7 +176,11 @@ export class Reachability {
     checkQueryPort(port, 'explain');
     const source = this.resolve(client, 'from');
     const destination = this.resolve(server, 'to');
-    if (source.kind === 'address' && destination.kind === 'address') {
+    if (destination.kind === 'ingressController') {
+      throw netsecError('Reachability (to)', 'names the ingress data plane as a destination', server,
+        'The ingress data plane is a source only; ask from { ingressController: true } to a pod.');
+    }
+    if (source.kind !== 'pod' && destination.kind !== 'pod') {
       throw netsecError('Reachability', 'both ends of the connection are outside the cluster', `${source.label} -> ${destination.label}`,
         'NetworkPolicy only governs traffic of pods; name a modelled pod as one end ({ namespace, pod }).');
     }
@@ -280,8 +291,15 @@ export class Reachability {
     if (endpoint === null || typeof endpoint !== 'object') {
       throw netsecError(where, 'is not an endpoint', endpoint, 'Pass { namespace, pod } or { ip }.');
     }
-    if (endpoint.pod !== undefined && endpoint.ip !== undefined) {
-      throw netsecError(where, 'names both a pod and an ip', endpoint, 'Give either { namespace, pod } or { ip }.');
+    const given = [endpoint.pod !== undefined, endpoint.ip !== undefined, endpoint.ingressController !== undefined].filter(Boolean).length;
+    if (given > 1) {
+      throw netsecError(where, 'names more than one of pod, ip and ingressController', endpoint, 'Give one of { namespace, pod }, { ip } or { ingressController: true }.');
+    }
+    if (endpoint.ingressController !== undefined) {
+      if (endpoint.ingressController !== true) {
+        throw netsecError(where, 'ingressController is not true', endpoint.ingressController, 'Write { ingressController: true }, or name a pod or an ip instead.');
+      }
+      return { kind: 'ingressController', label: INGRESS_CONTROLLER_LABEL };
     }
     if (endpoint.ip !== undefined) {
       const address = parseAddress(endpoint.ip);

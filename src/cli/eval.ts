@@ -74,9 +74,10 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
   return explanation.allowed ? ExitStatus.OK : ExitStatus.FAILED;
 }
 
-/** `ns/pod`, `pod` (namespace default), or an IPv4/IPv6 address. */
+/** `ns/pod`, `pod` (namespace default), an IPv4/IPv6 address, or (as the source) `ingress-controller`. */
 function parseEndpoint(text: string, option: string): ReachabilityEndpoint {
   if (parseAddress(text) !== undefined) return { ip: text };
+  if (text === 'ingress-controller' || text === '{ingress-controller}') return { ingressController: true };
   const parts = text.split('/');
   if (parts.length > 2 || parts.some(p => p.length === 0)) {
     throw netsecError(`cdk8s-netsec eval --${option}`, 'is neither namespace/pod nor an IP address', text,

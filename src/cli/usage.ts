@@ -83,8 +83,9 @@ Answers one question: may --from open a connection to --to on --port? Prints the
 explanation: each side's deciding policies and rules (AdminNetworkPolicy, ClusterNetworkPolicy,
 NetworkPolicy, Cilium, BaselineAdminNetworkPolicy).
 
-Endpoints: a modelled pod as namespace/pod (a Pod, or a workload's name), or an IPv4/IPv6 address
-(a known pod IP stands for its pod; any other address is outside the cluster).
+Endpoints: a modelled pod as namespace/pod (a Pod, or a workload's name), an IPv4/IPv6 address
+(a known pod IP stands for its pod; any other address is outside the cluster), or, as --from,
+ingress-controller: the ingress data plane (admitted only by rules for every pod of every namespace).
 
 Options:
   --from <endpoint>     The source.

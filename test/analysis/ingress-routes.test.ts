@@ -1,5 +1,6 @@
 import { namespace, pod, policy } from './fixtures';
 import { Reachability } from '../../src/analysis';
+import { Port } from '../../src/port';
 
 /*
  * The ingress data plane `{ingress-controller}`: Ingress and OpenShift Route objects lead through a
@@ -53,4 +54,22 @@ describe('ingress controller flows', () => {
     expect(controllerFlows(...objects, rule([{ podSelector: {} }]))).toEqual([]);
     expect(controllerFlows(...objects, rule([{ ipBlock: { cidr: '0.0.0.0/0' } }]))).toEqual([]);
   });
+
+  test('explain and isAllowed take the ingress data plane as a source: { ingressController: true }', () => {
+    const r = Reachability.fromManifests([namespace('x'), pod('x', 'web', { labels: { app: 'web' } }),
+      policy('x', 'web', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080 }] }] })]);
+    const web = { namespace: 'x', pod: 'web' };
+    expect(r.isAllowed({ ingressController: true }, web, Port.tcp(8080))).toBe(true);
+    expect(r.isAllowed({ ingressController: true }, web, Port.tcp(9090))).toBe(false);
+    expect(r.explain({ ingressController: true }, web, Port.tcp(8080)).text).toBe([
+      '{ingress-controller} -> x/web on TCP 8080: allowed',
+      '  egress of {ingress-controller}: the source {ingress-controller} is the ingress data plane, modelled without policies of its own; only the destination\'s ingress policies apply',
+      '  ingress of x/web: allowed by x/web ingress[0] (isolated by x/web)',
+    ].join('\n'));
+    expect(() => r.explain(web, { ingressController: true }, Port.tcp(80)))
+      .toThrow('Reachability (to): names the ingress data plane as a destination ({"ingressController":true}). The ingress data plane is a source only; ask from { ingressController: true } to a pod.');
+    expect(() => r.explain({ ingressController: 'yes' as any }, web, Port.tcp(80))).toThrow('Reachability (from): ingressController is not true ("yes").');
+    expect(() => r.explain({ ingressController: true, ip: '10.0.0.1' }, web, Port.tcp(80))).toThrow('names more than one of pod, ip and ingressController');
+  });
 });
+

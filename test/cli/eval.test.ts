@@ -41,4 +41,11 @@ describe('cdk8s-netsec eval', () => {
     expect(cli(['eval', '--from', 'shop/web', '--to', 'shop/api', '--port', 'tcp/1-2', 'clean']).status).toBe(2);
     expect(cli(['help', 'eval']).stdout).toContain('Exit status: 0 allowed; 1 denied; 2 usage error');
   });
+
+  test('--from ingress-controller asks as the ingress data plane', () => {
+    const run = cli(['eval', '--from', 'ingress-controller', '--to', 'shop/web', '--port', 'tcp/8080', 'violations.yaml']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('{ingress-controller} -> shop/web on TCP 8080: allowed');
+  });
 });
+

@@ -37,7 +37,7 @@ const CILIUM_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'VRRP', 'IGMP', 'ANY'];
 const NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 /** Compiles every Cilium policy object; throws on what the API server would refuse. */
-export function compileCiliumPolicies(sources: readonly PolicyObject[], _namespaces: readonly string[]): CiliumPolicies {
+export function compileCiliumPolicies(sources: readonly PolicyObject[]): CiliumPolicies {
   const policies: CompiledPolicy[] = [];
   const notAnalysed: string[] = [];
   for (const source of sources) {

@@ -1,6 +1,6 @@
 import { netsecError } from '../errors';
 import { AdminRule, compareAdminPolicies, compileAdminPolicy, CompiledAdminPolicy } from './admin-policy-model';
-import { compileCiliumPolicies } from './cilium-policy-model';
+import { CiliumPolicies, compileCiliumPolicies } from './cilium-policy-model';
 import { ManifestModel, ModelPod } from './manifests';
 import { peerMatchesPod } from './matching';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from './policy-model';
@@ -81,8 +81,9 @@ export class ClusterIndex {
     pods.forEach((pod, i) => this.podsByNamespace.get(pod.namespace)!.push(i));
     this.all = new Uint8Array(pods.length).fill(1);
 
-    const cilium = compileCiliumPolicies(model.ciliumPolicies, this.namespaces);
-    this.policies = [...model.policies.map(compilePolicy), ...cilium.policies]
+    const ciliumParts = model.ciliumPolicies.map(p => (p.compiled as CiliumPolicies | undefined) ?? compileCiliumPolicies([p]));
+    const cilium = { policies: ciliumParts.flatMap(c => c.policies), notAnalysed: ciliumParts.flatMap(c => c.notAnalysed) };
+    this.policies = [...model.policies.map(p => (p.compiled as CompiledPolicy | undefined) ?? compilePolicy(p)), ...cilium.policies]
       .sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
     this.policies.forEach((policy, k) => {
       if (k > 0 && this.policies[k - 1].id === policy.id) {
@@ -116,7 +117,7 @@ export class ClusterIndex {
     this.ingressOf = ingressOf;
     this.egressOf = egressOf;
 
-    const admins = model.adminPolicies.map(compileAdminPolicy);
+    const admins = model.adminPolicies.map(p => (p.compiled as CompiledAdminPolicy | undefined) ?? compileAdminPolicy(p));
     const ordered = [...admins.filter(a => a.tier === 'admin').sort(compareAdminPolicies),
       ...admins.filter(a => a.tier === 'baseline').sort(compareAdminPolicies)];
     this.adminPolicies = ordered;

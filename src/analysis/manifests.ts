@@ -1,6 +1,10 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
+import { compileAdminPolicy } from './admin-policy-model';
+import { compileCiliumPolicies } from './cilium-policy-model';
+import { locatedError, throwProblems } from './input-problems';
+import { compilePolicy } from './policy-model';
 import { Protocol } from '../port';
 
 /*
@@ -46,10 +50,12 @@ export interface ModelPod {
   readonly workload?: string;
 }
 
-/** A NetworkPolicy object and how to name it in messages. */
+/** A policy object, how to name it in messages, and (once read) its compiled form. */
 export interface PolicyObject {
   readonly object: any;
   readonly where: string;
+  /** The policy compiled while reading, so that a bad policy is reported with its file like any other object. */
+  readonly compiled?: any;
 }
 
 /** The manifests, sorted into what the analyzer evaluates and what it keeps for later. */
@@ -103,7 +109,7 @@ export function readManifests(objects: any[], options: ReadOptions = {}): Manife
   const model: ManifestModel = {
     namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [], warnings: [],
   };
-  const problems: string[] = [];
+  const problems: Error[] = [];
   const identities = new Map<string, string>();
   objects.forEach((top, position) => {
     const origin = options.origins?.[position];
@@ -114,18 +120,15 @@ export function readManifests(objects: any[], options: ReadOptions = {}): Manife
         checkIdentity(identities, object, at);
         readObject(model, object);
         model.objects.push(object);
-      } catch (error: any) {
-        const message: string = error?.message ?? String(error);
-        const located = origin === undefined && at.startsWith('Reachability.fromManifests[') ? message : `${at}: ${message}`;
-        if (options.failFast) throw new Error(located);
+      } catch (error: unknown) {
+        // Objects given in code are named by the error itself; objects read from files also by their file.
+        const located = locatedError(error, origin === undefined && at.startsWith('Reachability.fromManifests[') ? undefined : at);
+        if (options.failFast) throw located;
         problems.push(located);
       }
     }
   });
-  if (problems.length === 1) throw new Error(problems[0]);
-  if (problems.length > 1) {
-    throw new Error(`${problems.length} problems in the input; every other object was read:\n${problems.map(p => `- ${p}`).join('\n')}`);
-  }
+  throwProblems('Reachability.fromManifests', problems, 'every other object was read');
   return model;
 }
 
@@ -231,17 +234,19 @@ function readObject(model: ManifestModel, object: any): void {
     return;
   }
   if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
+    const compiled = compilePolicy({ object, where });
     ensureNamespace(model, namespaceOf(object));
-    model.policies.push({ object, where });
+    model.policies.push({ object, where, compiled });
     return;
   }
   if (ADMIN_KINDS.has(kind) && group === 'policy.networking.k8s.io') {
-    model.adminPolicies.push({ object, where });
+    model.adminPolicies.push({ object, where, compiled: compileAdminPolicy({ object, where }) });
     return;
   }
   if (CILIUM_KINDS.has(kind) && group === 'cilium.io') {
+    const compiled = compileCiliumPolicies([{ object, where }]);
     if (kind === 'CiliumNetworkPolicy') ensureNamespace(model, namespaceOf(object));
-    model.ciliumPolicies.push({ object, where });
+    model.ciliumPolicies.push({ object, where, compiled });
     return;
   }
   if (kind === 'Pod' && inGroup('')) {

@@ -20,8 +20,8 @@ export interface FileDocuments {
   readonly objects: LocatedObject[];
   /** `file, document n: why`, for documents left out with `skipForeign`. */
   readonly skipped: string[];
-  /** Error messages, one per unreadable document. */
-  readonly problems: string[];
+  /** One error per unreadable document. */
+  readonly problems: Error[];
 }
 
 /** How to read a file. */
@@ -35,7 +35,7 @@ export interface ReadDocumentOptions {
 /** The objects of every document of `text`, in order; empty documents are skipped. `display` names the file. */
 export function parseYamlDocuments(display: string, text: string): any[] {
   const read = readDocuments(display, text, { format: 'yaml', skipForeign: false });
-  if (read.problems.length > 0) throw new Error(read.problems[0]);
+  if (read.problems.length > 0) throw read.problems[0];
   return read.objects.map(o => o.object);
 }
 
@@ -50,7 +50,7 @@ export function readDocuments(display: string, text: string, options: ReadDocume
       value = JSON.parse(trimmed);
     } catch (error: any) {
       result.problems.push(netsecError(display, 'is not valid JSON', String(error?.message ?? error).split('\n')[0],
-        'Fix the JSON, or give the file a .yaml extension if it holds YAML.').message);
+        'Fix the JSON, or give the file a .yaml extension if it holds YAML.'));
       return result;
     }
     accept(result, value, `${display}, document 1`, display, options.skipForeign);
@@ -66,7 +66,7 @@ export function readDocuments(display: string, text: string, options: ReadDocume
     if (error) {
       const { line, col } = lineCounter.linePos(error.pos[0]);
       result.problems.push(netsecError(`${display}:${line}:${col}`, 'is not valid YAML', error.message.split('\n')[0],
-        'Fix the YAML at that line; cdk8s synth output is valid YAML, so a hand edit or a truncated file is the usual cause.').message);
+        'Fix the YAML at that line; cdk8s synth output is valid YAML, so a hand edit or a truncated file is the usual cause.'));
       return;
     }
     const { line } = lineCounter.linePos(document.contents?.range?.[0] ?? document.range[0]);
@@ -76,7 +76,7 @@ export function readDocuments(display: string, text: string, options: ReadDocume
     } catch (failure: any) {
       // Aliases to anchors of another document, alias bombs, merge keys of non-maps.
       result.problems.push(netsecError(`${display}:${line}`, 'holds a document that cannot be resolved', String(failure?.message ?? failure).split('\n')[0],
-        'Define every anchor in the document that uses it (anchors do not cross ---), and merge only maps.').message);
+        'Define every anchor in the document that uses it (anchors do not cross ---), and merge only maps.'));
       return;
     }
     if (value === null || value === undefined) return;
@@ -100,7 +100,7 @@ function accept(result: FileDocuments, value: any, origin: string, at: string, s
     return;
   }
   result.problems.push(netsecError(at, 'holds a document that is not a Kubernetes object', summarize(value),
-    'Each YAML document must be one object with apiVersion, kind and metadata.').message);
+    'Each YAML document must be one object with apiVersion, kind and metadata.'));
 }
 
 function isObject(value: unknown): boolean {

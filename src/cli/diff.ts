@@ -65,12 +65,8 @@ export function diff(argv: readonly string[], io: CliIo): number {
 
 function readSide(path: string, io: CliIo, inferPods: boolean, failFast: boolean): Side {
   const input = readManifestInput([path], { ...io, failFast });
-  try {
-    return { path, input, reachability: Reachability.fromManifests(input.objects, { inferPods, sourceNames: input.origins, failFast }) };
-  } catch (error: any) {
-    // Say which side the object is on; the library's message names the object, the value and the fix.
-    throw new Error(`${path}: ${error?.message ?? error}`);
-  }
+  // Problems name the file and document they come from, which says which side they are on.
+  return { path, input, reachability: Reachability.fromManifests(input.objects, { inferPods, sourceNames: input.origins, failFast }) };
 }
 
 function markdownReport(before: Side, after: Side, change: ReachabilityDiff): string {

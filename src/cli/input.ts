@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { throwProblems } from '../analysis/input-problems';
 import { readDocuments } from '../analysis/yaml-documents';
 import { netsecError } from '../errors';
 
@@ -50,7 +51,7 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
     seen.add(absolute);
     files.push({ display, absolute, inDirectory });
   };
-  const problems: string[] = [];
+  const problems: Error[] = [];
   for (const given of paths) {
     if (given === '-') {
       add('-', '-');
@@ -62,7 +63,7 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
       stat = statOf(absolute, given);
     } catch (error: any) {
       if (source.failFast) throw error;
-      problems.push(error.message);
+      problems.push(error);
       continue;
     }
     if (stat.isDirectory()) {
@@ -85,12 +86,12 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
       text = readText(file.absolute, file.display, source);
     } catch (error: any) {
       if (source.failFast) throw error;
-      problems.push(error.message);
+      problems.push(error);
       continue;
     }
     const format = /\.json$/i.test(file.display) ? 'json' : file.absolute === '-' ? 'auto' : 'yaml';
     const read = readDocuments(file.display, text, { format, skipForeign: file.inDirectory });
-    if (source.failFast && read.problems.length > 0) throw new Error(read.problems[0]);
+    if (source.failFast && read.problems.length > 0) throw read.problems[0];
     problems.push(...read.problems);
     skipped.push(...read.skipped);
     for (const { object, origin } of read.objects) {
@@ -98,10 +99,7 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
       origins.push(origin);
     }
   }
-  if (problems.length === 1) throw new Error(problems[0]);
-  if (problems.length > 1) {
-    throw new Error(`${problems.length} problems in the input; every other document was read:\n${problems.map(p => `- ${p}`).join('\n')}`);
-  }
+  throwProblems('cdk8s-netsec', problems, 'every other document was read');
   return { files: files.map(f => f.display), objects, origins, skipped };
 }
 

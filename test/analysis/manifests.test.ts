@@ -88,13 +88,34 @@ describe('manifests', () => {
     ];
     const origins = ['a.yaml, document 1', 'a.yaml, document 2', 'b.json, document 1', 'c.yaml, document 1', 'pods.json, document 1'];
     expect(() => Reachability.fromManifests(objects, { sourceNames: origins })).toThrow([
-      '3 problems in the input; every other object was read:',
+      'Reachability.fromManifests: found 3 problems in the input; every other object was read (3). Fix each of them:',
       '- a.yaml, document 2: Namespace x: is defined twice (first at a.yaml, document 1); the API server keeps one object per kind, namespace and name ("x"). Remove one of the two, or merge their labels and rules into one object.',
       '- b.json, document 1: Deployment x/d: has no pod template (spec.template) (undefined). Give the workload a pod template with labels and containers.',
       '- pods.json, document 1 items[0]: Pod x/p: metadata.labels["v"] is not a string (2). Quote label values in YAML, e.g. version: "2".',
     ].join('\n'));
     expect(() => Reachability.fromManifests(objects, { sourceNames: origins, failFast: true }))
       .toThrow(/^a\.yaml, document 2: Namespace x: is defined twice/);
+  });
+
+  test('bad policies of every kind are reported together with the others, each with its file', () => {
+    const objects = [
+      policy('x', 'fine', { podSelector: {} }),
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bad', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Sideways'] } },
+      { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'cnp' }, spec: { tier: 'Top', priority: 1, subject: { namespaces: {} } } },
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'x' }, spec: { ingress: [] } },
+    ];
+    let message = '';
+    try {
+      Reachability.fromManifests(objects, { sourceNames: ['a.yaml, document 1', 'a.yaml, document 2', 'b.yaml, document 1', 'c.json, document 1'] });
+    } catch (error: any) {
+      message = error.message;
+    }
+    expect(message.split('\n')).toEqual([
+      'Reachability.fromManifests: found 3 problems in the input; every other object was read (3). Fix each of them:',
+      '- a.yaml, document 2: NetworkPolicy x/bad: spec.policyTypes has an unknown type ("Sideways"). Use "Ingress" and/or "Egress" (case-sensitive).',
+      '- b.yaml, document 1: ClusterNetworkPolicy cnp: spec.tier is not Admin or Baseline ("Top"). Set tier: Admin (before NetworkPolicy) or Baseline (after it).',
+      '- c.json, document 1: CiliumNetworkPolicy x/c: spec.endpointSelector is missing ({"ingress":[]}). Select the pods the rule applies to, e.g. endpointSelector: { matchLabels: { app: web } }, or {} for all.',
+    ]);
   });
 
   test('pods are grouped into workloads by their controller owner; a Node-owned static pod stands for itself', () => {

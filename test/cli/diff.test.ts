@@ -121,7 +121,7 @@ describe('cdk8s-netsec diff', () => {
   test('invalid input on one side exits 2 naming that side and the object', () => {
     const run = cli(['diff', 'clean', 'invalid-policy.yaml']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('Error: invalid-policy.yaml: NetworkPolicy shop/web: spec.egress[0].to[0].ipBlock.cidr');
+    expect(run.stderr).toContain('Error: invalid-policy.yaml, document 1: NetworkPolicy shop/web: spec.egress[0].to[0].ipBlock.cidr');
     expect(cli(['diff', 'invalid-yaml.yaml', 'clean']).stderr).toContain('invalid-yaml.yaml:4:');
   });
 

@@ -103,7 +103,7 @@ describe('readManifestInput', () => {
   test('every unreadable file and document is reported in one error; failFast stops at the first', () => {
     const cwd = files({ 'bad.json': '{ "kind": ', 'bad.yaml': `${ns('a')}---\nkind: [\n`, 'good.yaml': ns('b') });
     expect(() => readManifestInput(['bad.json', 'bad.yaml', 'good.yaml', 'missing.yaml'], { cwd }))
-      .toThrow(/^3 problems in the input; every other document was read:\n- missing\.yaml: does not exist .*\n- bad\.json: is not valid JSON .*\n- bad\.yaml:\d+:\d+: is not valid YAML/);
+      .toThrow(/^cdk8s-netsec: found 3 problems in the input; every other document was read \(3\)\. Fix each of them:\n- missing\.yaml: does not exist .*\n- bad\.json: is not valid JSON .*\n- bad\.yaml:\d+:\d+: is not valid YAML/);
     expect(() => readManifestInput(['bad.json', 'bad.yaml'], { cwd, failFast: true })).toThrow(/^bad\.json: is not valid JSON \(".+"\)\. Fix the JSON/);
   });
 });

@@ -33,8 +33,9 @@ export interface MatrixQuery {
 /** The allowed pairs as an n*n array: cell `from * n + to` is 1 when allowed. */
 export function evaluateMatrix(index: ClusterIndex, query: MatrixQuery): Uint8Array {
   const n = index.pods.length;
-  const sourcesOf = allowedSources(index, query);
-  const destinationsOf = allowedDestinations(index, query);
+  // Clusters without admin or baseline policies keep the plain NetworkPolicy path, as fast as ever.
+  const sourcesOf = index.hasTiers ? allowedSources(index, query) : allowedSourcesPlain(index, query);
+  const destinationsOf = index.hasTiers ? allowedDestinations(index, query) : allowedDestinationsPlain(index, query);
   const cells = new Uint8Array(n * n);
   const ports = query.destinationPorts;
   for (let from = 0; from < n; from++) {
@@ -166,6 +167,65 @@ function allowedDestinations(index: ClusterIndex, query: MatrixQuery): PodSet[] 
       tiered.set(key, set);
     }
     result[from] = set;
+  }
+  return result;
+}
+
+/** Per destination pod: the pods its ingress side admits on the query port (no admin or baseline policy anywhere). */
+function allowedSourcesPlain(index: ClusterIndex, query: MatrixQuery): PodSet[] {
+  const n = index.pods.length;
+  const empty = new Uint8Array(n);
+  const unions = new Map<string, PodSet>();
+  const result: PodSet[] = new Array(n);
+  for (let to = 0; to < n; to++) {
+    const port = query.destinationPorts[to];
+    const isolation = index.ingressOf[to];
+    if (port < 0) {
+      result[to] = empty;
+    } else if (isolation.policies.length === 0) {
+      result[to] = index.all;
+    } else {
+      const portQuery = { protocol: query.protocol, port, destination: index.pods[to] };
+      const admitting = isolation.rules.filter(r => rulePortsMatch(r.rule, portQuery));
+      result[to] = unionOf(admitting, unions, n, r => index.peerSet(r));
+    }
+  }
+  return result;
+}
+
+/** Per source pod: the pods its egress side may open connections to on the query port (no admin or baseline policy anywhere). */
+function allowedDestinationsPlain(index: ClusterIndex, query: MatrixQuery): PodSet[] {
+  const n = index.pods.length;
+  const empty = new Uint8Array(n);
+  const unions = new Map<string, PodSet>();
+  const perRule = new Map<number, PodSet>();
+  // A rule's destinations: its peers, narrowed to the pods its ports admit on the query port.
+  const destinationsOfRule = (r: IndexedRule): PodSet => {
+    const cached = perRule.get(r.id);
+    if (cached) return cached;
+    const peers = index.peerSet(r);
+    let set: PodSet;
+    if (r.rule.ports === undefined) {
+      set = peers;
+    } else if (query.uniformPort !== undefined && rulePortsAreUniform(r.rule)) {
+      set = rulePortsMatch(r.rule, { protocol: query.protocol, port: query.uniformPort }) ? peers : empty;
+    } else {
+      set = new Uint8Array(n);
+      for (let to = 0; to < n; to++) {
+        const port = query.destinationPorts[to];
+        if (peers[to] === 1 && port >= 0
+          && rulePortsMatch(r.rule, { protocol: query.protocol, port, destination: index.pods[to] })) set[to] = 1;
+      }
+    }
+    perRule.set(r.id, set);
+    return set;
+  };
+  const result: PodSet[] = new Array(n);
+  for (let from = 0; from < n; from++) {
+    const isolation = index.egressOf[from];
+    result[from] = isolation.policies.length === 0
+      ? index.all
+      : unionOf(isolation.rules, unions, n, destinationsOfRule);
   }
   return result;
 }

@@ -110,22 +110,31 @@ export function readManifests(objects: any[], options: ReadOptions = {}): Manife
     namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [], warnings: [],
   };
   const problems: Error[] = [];
-  const identities = new Map<string, string>();
+  const identities = new Map<string, [number, string | undefined]>();
+  // Where an object comes from is spelled out only when a message needs it: a model of thousands of
+  // objects should not build thousands of strings it never prints.
+  const locate = (position: number, item: string | undefined) =>
+    `${options.origins?.[position] ?? `Reachability.fromManifests[${position}]`}${item ? ` ${item}` : ''}`;
+  const read = (object: any, position: number, item: string | undefined) => {
+    // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
+    if (object === null || object === undefined) return;
+    try {
+      checkIdentity(identities, object, position, item, locate);
+      readObject(model, object);
+      model.objects.push(object);
+    } catch (error: unknown) {
+      // Objects given in code are named by the error itself; objects read from files also by their file.
+      const origin = options.origins?.[position];
+      const located = locatedError(error, origin === undefined && item === undefined ? undefined : locate(position, item));
+      if (options.failFast) throw located;
+      problems.push(located);
+    }
+  };
   objects.forEach((top, position) => {
-    const origin = options.origins?.[position];
-    for (const { object, at } of flatten(top, origin ?? `Reachability.fromManifests[${position}]`)) {
-      // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
-      if (object === null || object === undefined) continue;
-      try {
-        checkIdentity(identities, object, at);
-        readObject(model, object);
-        model.objects.push(object);
-      } catch (error: unknown) {
-        // Objects given in code are named by the error itself; objects read from files also by their file.
-        const located = locatedError(error, origin === undefined && at.startsWith('Reachability.fromManifests[') ? undefined : at);
-        if (options.failFast) throw located;
-        problems.push(located);
-      }
+    if (isList(top)) {
+      for (const { object, at } of flatten(top, '')) read(object, position, at.trimStart());
+    } else {
+      read(top, position, undefined);
     }
   });
   throwProblems('Reachability.fromManifests', problems, 'every other object was read');
@@ -145,7 +154,8 @@ const USUAL_GROUP = new Map<string, string>([
 ]);
 
 /** Refuses a second object with the same API group, kind, namespace and name, as the API server would. */
-function checkIdentity(identities: Map<string, string>, object: any, at: string): void {
+function checkIdentity(identities: Map<string, [number, string | undefined]>, object: any, position: number, item: string | undefined,
+  locate: (position: number, item: string | undefined) => string): void {
   if (object === null || typeof object !== 'object' || typeof object.kind !== 'string') return;
   const name = object.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) return;
@@ -156,10 +166,10 @@ function checkIdentity(identities: Map<string, string>, object: any, at: string)
   const key = `${group}|${object.kind}|${scoped ? namespaceOf(object) : ''}|${name}`;
   const first = identities.get(key);
   if (first !== undefined) {
-    throw netsecError(describeObject(object), `is defined twice (first at ${first}); the API server keeps one object per kind, namespace and name`,
+    throw netsecError(describeObject(object), `is defined twice (first at ${locate(first[0], first[1])}); the API server keeps one object per kind, namespace and name`,
       scoped ? `${namespaceOf(object)}/${name}` : name, 'Remove one of the two, or merge their labels and rules into one object.');
   }
-  identities.set(key, at);
+  identities.set(key, [position, item]);
 }
 
 /** Adds a pod to the model, implying its namespace; two pods with the same namespace and name are an error. */
@@ -199,10 +209,13 @@ export function namespaceOf(object: any): string {
  * The objects inside an input object: itself, or the items of a `List` / typed list (`PodList`, ...), whose
  * items may carry no kind and apiVersion, as the API server returns them (`kubectl get pods -o json`).
  */
-function* flatten(object: any, at: string): Generator<{ object: any; at: string }> {
-  const isList = object && typeof object === 'object' && !Array.isArray(object) && typeof object.kind === 'string'
+function isList(object: any): boolean {
+  return object !== null && typeof object === 'object' && !Array.isArray(object) && typeof object.kind === 'string'
     && object.kind.endsWith('List') && Array.isArray(object.items);
-  if (!isList) {
+}
+
+function* flatten(object: any, at: string): Generator<{ object: any; at: string }> {
+  if (!isList(object)) {
     yield { object, at };
     return;
   }

@@ -252,8 +252,12 @@ function compileToPorts(raw: any, context: Context, field: string): CompiledPoli
       throw netsecError(context.where, `${field}[${i}].ports is not a list`, portRule.ports, 'Write ports as a list of { port, protocol }; leaving it out means every port.');
     }
     const ports = portRule.ports ?? [];
-    if (portRule?.rules !== undefined && portRule?.rules !== null) {
-      context.notAnalysed.push(`${context.id}: ${field}[${i}].rules: L7 rules narrow what the port carries; the port is counted as allowed`);
+    // DNS rules only say which names may be looked up (and let toFQDNs learn addresses); other L7 rules
+    // (http, kafka, l7) filter requests inside an allowed connection, which a connection model cannot show.
+    const l7 = portRule.rules !== undefined && portRule.rules !== null && typeof portRule.rules === 'object'
+      ? Object.keys(portRule.rules).filter(k => k !== 'dns') : [];
+    if (l7.length > 0) {
+      context.notAnalysed.push(`${context.id}: ${field}[${i}].rules.${l7.sort().join(', ')}: L7 rules narrow what the port carries; the port is counted as allowed`);
     }
     if (ports.length === 0) {
       entries.push(...(Object.values(Protocol) as Protocol[]).map(protocol => ({ protocol })));

@@ -48,6 +48,11 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
     inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
   });
   const explanation = reachability.explain(from, to, port);
+  const notAnalysed = reachability.notAnalysed;
+  if (notAnalysed.length > 0) {
+    io.stderr.write(`Note: ${notAnalysed.length} policy part${notAnalysed.length === 1 ? ' was' : 's were'} read but not analysed; the answer does not account for them:\n`
+      + notAnalysed.map(n => `  ${n}\n`).join(''));
+  }
   if (args.switches.has('json')) {
     const side = (v: typeof explanation.egress) => ({
       allowed: v.allowed,

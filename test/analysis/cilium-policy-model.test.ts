@@ -89,7 +89,14 @@ describe('CiliumNetworkPolicy', () => {
       `*.example.com ${FlowEndpointKind.FQDN} TCP 443`,
       `api.stripe.com ${FlowEndpointKind.FQDN} TCP 443`,
     ]);
-    expect(r.notAnalysed).toEqual(['shop/api-out (CiliumNetworkPolicy): spec.egress[1].toPorts[0].rules: L7 rules narrow what the port carries; the port is counted as allowed']);
+    // DNS rules only restrict which names are looked up: nothing is left out of the connection model.
+    expect(r.notAnalysed).toEqual([]);
+    const http = model(cnp('shop', 'web-in', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/' }] } }] }],
+    }));
+    expect(http.notAnalysed).toEqual(['shop/web-in (CiliumNetworkPolicy): spec.ingress[0].toPorts[0].rules.http: L7 rules narrow what the port carries; the port is counted as allowed']);
+    expect(http.isAllowed(shop('api'), shop('web'), Port.tcp(8080))).toBe(true);
   });
 
   test('fromEntities ingress admits the ingress data plane on the backend port only; world admits addresses, not pods', () => {

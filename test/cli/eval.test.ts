@@ -47,5 +47,21 @@ describe('cdk8s-netsec eval', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('{ingress-controller} -> shop/web on TCP 8080: allowed');
   });
+
+  test('policy parts that were not analysed are listed on stderr next to the answer', () => {
+    const cnp = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'x', labels: { app: 'a' } }, spec: { containers: [] } },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'x', labels: { app: 'b' } }, spec: { containers: [] } },
+        { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'deny', namespace: 'x' }, spec: { endpointSelector: {}, ingressDeny: [{ fromEntities: ['all'] }] } },
+      ],
+    });
+    const run = cli(['eval', '--from', 'x/a', '--to', 'x/b', '--port', 'tcp/80', '-'], { stdin: cnp });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('Note: 1 policy part was read but not analysed; the answer does not account for them:\n'
+      + '  x/deny (CiliumNetworkPolicy): spec.ingressDeny: not evaluated (deny rules would take precedence over allows)\n');
+  });
 });
 

@@ -171,6 +171,19 @@ describe('CiliumNetworkPolicy', () => {
     expect(r.pods).toEqual(['shop/api-in']);
   });
 
+  test('every other Cilium kind is kept as an object: the model, the audit and the CLI read past it', () => {
+    const kinds = ['CiliumEndpoint', 'CiliumIdentity', 'CiliumNode', 'CiliumEnvoyConfig', 'CiliumClusterwideEnvoyConfig', 'CiliumCIDRGroup',
+      'CiliumEgressGatewayPolicy', 'CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy', 'CiliumLocalRedirectPolicy', 'CiliumBGPClusterConfig'];
+    const others = kinds.map((kind, i) => ({ apiVersion: i % 2 ? 'cilium.io/v2' : 'cilium.io/v2alpha1', kind, metadata: { name: `o${i}`, ...(i % 3 ? { namespace: 'shop' } : {}) }, spec: { anything: [1, { nested: true }] } }));
+    const r = model(...others);
+    expect(r.isAllowed(shop('web'), shop('api'), Port.tcp(9090))).toBe(true);
+    expect(r.objectsOfKind('CiliumEnvoyConfig')).toHaveLength(1);
+    expect(() => r.audit()).not.toThrow();
+    const run = cli(['analyze', '-', '--flows', '--fail-on', 'none'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...cluster(), ...others] }) });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
   test('a clusterwide policy selects pods of every namespace', () => {
     const r = model({
       apiVersion: 'cilium.io/v2',

@@ -18,6 +18,8 @@ export interface FlowsOptions {
    * Also list connections with the outside of the cluster: to and from IPv4 address ranges (IPv6 is not
    * listed), to the names of Cilium `toFQDNs` rules, and from the ingress data plane
    * (`{ingress-controller}`) to the workloads an Ingress or OpenShift Route exposes through a Service.
+   * Names are listed with the ports of the Cilium rule that allows them; admin and baseline policies
+   * match addresses, not names, and are not applied to them.
    * @default false
    */
   readonly includeExternal?: boolean;

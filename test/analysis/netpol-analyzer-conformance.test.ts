@@ -11,10 +11,13 @@ import * as path from 'path';
 import { AddressRanges, AllowedFlow, FlowEndpointKind, Reachability } from '../../src/analysis';
 import { readManifestInput } from '../../src/cli/input';
 
-const ROOT = path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'netpol-analyzer');
-const available = fs.existsSync(path.join(ROOT, 'cases.json'));
+const ROOT = path.resolve(process.env.NETPOL_ANALYZER_DATA ?? path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'netpol-analyzer'));
+// Missing data fails the suite rather than skipping it: a conformance test that cannot fail proves nothing.
+if (!fs.existsSync(path.join(ROOT, 'cases.json'))) {
+  throw new TypeError(`netpol-analyzer conformance data not found at ${ROOT}; set NETPOL_ANALYZER_DATA to its directory.`);
+}
 const cases: Array<{ dir: string; expected: string; kind: string; multipleNetworks?: boolean }> =
-  available ? JSON.parse(fs.readFileSync(path.join(ROOT, 'cases.json'), 'utf8')) : [];
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'cases.json'), 'utf8'));
 
 /** The peer's line: `src => dst : conns`, addresses as `first-last[External]`. */
 function peerLine(flow: AllowedFlow): string {
@@ -39,9 +42,7 @@ function connectionList(dir: string): string[] {
   return r.flows({ includeExternal: true, addressRanges: AddressRanges.POLICY_BLOCKS, byWorkload: true }).map(peerLine).sort();
 }
 
-const describeIf = available ? describe : describe.skip;
-
-describeIf('netpol-analyzer conformance', () => {
+describe('netpol-analyzer conformance', () => {
   test('the case list covers the three kinds', () => {
     const kinds = new Set(cases.map(c => c.kind));
     expect([...kinds].sort()).toEqual(['anp', 'core', 'ingress']);

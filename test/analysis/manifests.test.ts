@@ -134,8 +134,8 @@ describe('manifests', () => {
   });
 
   test('a dump with Pods and their controllers models each workload once, named after the top controller given', () => {
-    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c' }] } };
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'x' }, spec: { template } };
+    const podTemplate = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c' }] } };
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'x' }, spec: { template: podTemplate } };
     const replicaSet = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',

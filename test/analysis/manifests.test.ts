@@ -144,7 +144,7 @@ describe('manifests', () => {
         namespace: 'x',
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', controller: true }],
       },
-      spec: { template },
+      spec: { template: podTemplate },
     };
     const owned = (name: string) => ({
       ...pod('x', name, { labels: { app: 'web' } }),

@@ -81,15 +81,19 @@ export interface ReachabilityOptions {
 
 /**
  * Answers which connections a set of Kubernetes manifests allows, exactly as a conformant CNI enforces
- * NetworkPolicy (networking.k8s.io/v1).
+ * NetworkPolicy (networking.k8s.io/v1), with the cluster-wide tiers of network-policy-api
+ * (AdminNetworkPolicy and BaselineAdminNetworkPolicy v1alpha1, ClusterNetworkPolicy v1alpha2) around it
+ * and Cilium policies (cilium.io/v2) next to it.
  *
  * The model is built from manifests only, so it judges the output independently of how it was made:
  * Namespaces (each gets the automatic `kubernetes.io/metadata.name` label, also when only implied by an
  * object's namespace), Pods, workloads with a pod template (modelled as one pod named after the
- * workload), and NetworkPolicies. A pod connects to a pod when the source's egress side and the
- * destination's ingress side both allow it; a side is isolated when a policy with that policy type
- * selects the pod, and then only the union of its policies' rules gets through. A pod may always connect
- * to itself.
+ * workload, unless Pods of it are given), and the policies. A pod connects to a pod when the source's
+ * egress side and the destination's ingress side both allow it. Each side: the Admin tier decides first
+ * (policies by priority, rules in order, the first match decides; Pass hands over); then, when a
+ * NetworkPolicy or Cilium policy with that direction selects the pod, only the union of their rules gets
+ * through; else the Baseline tier decides the same way; else the side allows. A pod may always connect to
+ * itself. What is read but not evaluated is listed in `notAnalysed`.
  *
  * @example
  * const r = Reachability.fromChart(chart);

@@ -104,10 +104,15 @@ function generate(podCount: number, policyCount: number, clusterPolicyCount = 0,
   for (let k = 0; k < clusterPolicyCount; k++) {
     const tier = k % 3 === 2 ? 'Baseline' : 'Admin';
     const actions = tier === 'Admin' ? ['Accept', 'Deny', 'Pass'] : ['Accept', 'Deny'];
-    const rule = (key: string) => ({ action: random.pick(actions), [key]: [adminPeer()],
-      ...(random.next() < 0.5 ? { protocols: [{ tcp: { destinationPort: { number: random.pick([8080, 9090, 9100]) } } }] } : {}) });
+    const rule = (key: string) => ({
+      action: random.pick(actions),
+      [key]: [adminPeer()],
+      ...(random.next() < 0.5 ? { protocols: [{ tcp: { destinationPort: { number: random.pick([8080, 9090, 9100]) } } }] } : {}),
+    });
     objects.push({
-      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `cnp-${k}` },
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: `cnp-${k}` },
       spec: { tier, priority: k, subject: { namespaces: { matchLabels: { team: random.pick(TEAMS) } } }, ingress: [rule('from')], egress: [rule('to')] },
     });
   }

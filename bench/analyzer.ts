@@ -1,11 +1,12 @@
 /*
  * Benchmark of the reachability analyzer on synthetic clusters.
  *
- *   npx ts-node --transpile-only bench/analyzer.ts [pods/policies ...]
+ *   npx ts-node --transpile-only bench/analyzer.ts [pods/policies[/clusterPolicies] ...]
  *
  * Each size builds a deterministic pseudo-random cluster (20 namespaces, workloads with labels and named
  * container ports, NetworkPolicies mixing default-deny, pod/namespace/AND peers, matchExpressions, named
- * ports, ranges and ipBlocks), then times the model build, full matrices on one numeric and one named
+ * ports, ranges and ipBlocks; with a third number, that many ClusterNetworkPolicies in the Admin and
+ * Baseline tiers with namespace, pod and network peers and Accept/Deny/Pass), then times the model build, full matrices on one numeric and one named
  * port, and flows() (every allowed pair with all its ports). Without arguments every default size runs in its own process, so that each peak RSS (getrusage
  * maxRSS, which includes the Node.js runtime and ts-node) belongs to one size only.
  */
@@ -37,7 +38,7 @@ class Random {
   }
 }
 
-function generate(podCount: number, policyCount: number, seed = 42): any[] {
+function generate(podCount: number, policyCount: number, clusterPolicyCount = 0, seed = 42): any[] {
   const random = new Random(seed);
   const objects: any[] = [];
   const ns = (i: number) => `ns-${String(i).padStart(2, '0')}`;
@@ -94,6 +95,27 @@ function generate(podCount: number, policyCount: number, seed = 42): any[] {
     if (types.includes('Egress')) spec.egress = rules('to');
     objects.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np-${k}`, namespace }, spec });
   }
+  const adminPeer = () => {
+    const roll = random.next();
+    if (roll < 0.4) return { namespaces: { matchLabels: { team: random.pick(TEAMS) } } };
+    if (roll < 0.8) return { pods: { namespaceSelector: { matchLabels: { env: random.pick(['dev', 'prod']) } }, podSelector: selector() } };
+    return { networks: [`10.${random.int(256)}.0.0/16`] };
+  };
+  for (let k = 0; k < clusterPolicyCount; k++) {
+    const tier = k % 3 === 2 ? 'Baseline' : 'Admin';
+    const actions = tier === 'Admin' ? ['Accept', 'Deny', 'Pass'] : ['Accept', 'Deny'];
+    const rule = (key: string) => ({
+      action: random.pick(actions),
+      [key]: [adminPeer()],
+      ...(random.next() < 0.5 ? { protocols: [{ tcp: { destinationPort: { number: random.pick([8080, 9090, 9100]) } } }] } : {}),
+    });
+    objects.push({
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: `cnp-${k}` },
+      spec: { tier, priority: k, subject: { namespaces: { matchLabels: { team: random.pick(TEAMS) } } }, ingress: [rule('from')], egress: [rule('to')] },
+    });
+  }
   return objects;
 }
 
@@ -105,8 +127,8 @@ function time<T>(work: () => T): [T, number] {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-function run(podCount: number, policyCount: number): void {
-  const manifests = generate(podCount, policyCount);
+function run(podCount: number, policyCount: number, clusterPolicyCount: number): void {
+  const manifests = generate(podCount, policyCount, clusterPolicyCount);
   const before = process.memoryUsage().rss;
   const [r, build] = time(() => Reachability.fromManifests(manifests));
   const [numeric, numericMs] = time(() => r.matrix(Port.tcp(8080)));
@@ -115,7 +137,7 @@ function run(podCount: number, policyCount: number): void {
   const [flows, flowsMs] = podCount <= 2000 ? time(() => r.flows()) : [undefined, 0];
   const cells = podCount * podCount;
   console.log([
-    `${String(podCount).padStart(5)} pods ${String(policyCount).padStart(5)} policies`,
+    `${String(podCount).padStart(5)} pods ${String(policyCount).padStart(5)} policies${clusterPolicyCount > 0 ? ` ${clusterPolicyCount} cluster policies` : ''}`,
     `build ${build.toFixed(0).padStart(5)} ms`,
     `matrix TCP 8080 ${numericMs.toFixed(0).padStart(5)} ms (${(100 * numeric.allowedCount / cells).toFixed(1)}% allowed)`,
     `matrix named grpc ${namedMs.toFixed(0).padStart(5)} ms (${(100 * named.allowedCount / cells).toFixed(1)}% allowed)`,
@@ -134,7 +156,7 @@ if (sizes.length === 0) {
   }
 } else {
   for (const size of sizes) {
-    const [pods, policies] = size.split('/').map(Number);
-    run(pods, policies);
+    const [pods, policies, clusterPolicies] = size.split('/').map(Number);
+    run(pods, policies, clusterPolicies ?? 0);
   }
 }

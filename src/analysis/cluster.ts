@@ -1,4 +1,6 @@
 import { netsecError } from '../errors';
+import { AdminRule, compareAdminPolicies, compileAdminPolicy, CompiledAdminPolicy } from './admin-policy-model';
+import { CiliumPolicies, compileCiliumPolicies } from './cilium-policy-model';
 import { ManifestModel, ModelPod } from './manifests';
 import { peerMatchesPod } from './matching';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from './policy-model';
@@ -19,6 +21,21 @@ export interface IndexedRule {
   readonly policy: CompiledPolicy;
 }
 
+/** A rule of an admin or baseline policy with the policy it belongs to and a global id. */
+export interface IndexedAdminRule {
+  readonly id: number;
+  readonly rule: AdminRule;
+  readonly admin: CompiledAdminPolicy;
+}
+
+/** The ordered admin and baseline rules that apply to one pod in one direction. */
+export interface PodTierRules {
+  /** Admin tier rules, in the order they are checked. */
+  readonly admin: IndexedAdminRule[];
+  /** Baseline tier rules, in the order they are checked. */
+  readonly baseline: IndexedAdminRule[];
+}
+
 /** Pods, namespaces and policies with the selection relations precomputed. */
 export class ClusterIndex {
   /** Pods sorted by namespace, then name. */
@@ -36,11 +53,22 @@ export class ClusterIndex {
   public readonly egressOf: readonly PodRules[];
   /** The set of all pods. */
   public readonly all: PodSet;
+  /** Admin and baseline policies, in the order they are checked (admin tier first). */
+  public readonly adminPolicies: readonly CompiledAdminPolicy[];
+  /** For each pod: the admin and baseline rules about its ingress. */
+  public readonly tierIngressOf: readonly PodTierRules[];
+  /** For each pod: the same for egress. */
+  public readonly tierEgressOf: readonly PodTierRules[];
+  /** True when some admin or baseline policy selects some pod. */
+  public readonly hasTiers: boolean;
+  /** Policy parts the analyzer does not evaluate, as `<policy>: <field>: <why>`, sorted. */
+  public readonly notAnalysed: readonly string[];
 
   private readonly positions = new Map<string, number>();
   private readonly podsByNamespace = new Map<string, number[]>();
   private readonly peerSets = new Map<number, PodSet>();
   private readonly selectionCache = new Map<string, PodSet>();
+  private adminRuleCount = 0;
 
   public constructor(model: ManifestModel) {
     const pods = [...model.pods].sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
@@ -53,7 +81,9 @@ export class ClusterIndex {
     pods.forEach((pod, i) => this.podsByNamespace.get(pod.namespace)!.push(i));
     this.all = new Uint8Array(pods.length).fill(1);
 
-    this.policies = model.policies.map(compilePolicy)
+    const ciliumParts = model.ciliumPolicies.map(p => (p.compiled as CiliumPolicies | undefined) ?? compileCiliumPolicies([p]));
+    const cilium = { policies: ciliumParts.flatMap(c => c.policies), notAnalysed: ciliumParts.flatMap(c => c.notAnalysed) };
+    this.policies = [...model.policies.map(p => (p.compiled as CompiledPolicy | undefined) ?? compilePolicy(p)), ...cilium.policies]
       .sort((a, b) => compareIds(a.namespace, a.name, b.namespace, b.name));
     this.policies.forEach((policy, k) => {
       if (k > 0 && this.policies[k - 1].id === policy.id) {
@@ -86,7 +116,45 @@ export class ClusterIndex {
     this.rules = rules;
     this.ingressOf = ingressOf;
     this.egressOf = egressOf;
+
+    const admins = model.adminPolicies.map(p => (p.compiled as CompiledAdminPolicy | undefined) ?? compileAdminPolicy(p));
+    const ordered = [...admins.filter(a => a.tier === 'admin').sort(compareAdminPolicies),
+      ...admins.filter(a => a.tier === 'baseline').sort(compareAdminPolicies)];
+    this.adminPolicies = ordered;
+    // The API leaves the order of two policies of one tier with the same priority undefined.
+    const ties: string[] = [];
+    ordered.forEach((policy, k) => {
+      const previous = ordered[k - 1];
+      if (previous && previous.tier === policy.tier && previous.priority === policy.priority && policy.kind !== 'BaselineAdminNetworkPolicy') {
+        ties.push(`${previous.id} and ${policy.id}: same ${policy.tier} priority ${policy.priority}; the API does not define which is checked first `
+          + '(analysed in kind and name order); give them distinct priorities');
+      }
+    });
+    const tierIngressOf: PodTierRules[] = pods.map(() => ({ admin: [], baseline: [] }));
+    const tierEgressOf: PodTierRules[] = pods.map(() => ({ admin: [], baseline: [] }));
+    let hasTiers = false;
+    for (const admin of ordered) {
+      const register = (rule: AdminRule): IndexedAdminRule => ({ id: rules.length + this.adminRuleCount++, rule, admin });
+      const ingressRules = admin.ingress.map(register);
+      const egressRules = admin.egress.map(register);
+      pods.forEach((pod, i) => {
+        if (!admin.subjectNamespaces.matches(this.labelsOf(pod.namespace)) || !admin.subjectPods.matches(pod.labels)) return;
+        hasTiers = true;
+        tierIngressOf[i][admin.tier].push(...ingressRules);
+        tierEgressOf[i][admin.tier].push(...egressRules);
+      });
+    }
+    this.tierIngressOf = tierIngressOf;
+    this.tierEgressOf = tierEgressOf;
+    this.hasTiers = hasTiers;
+    this.notAnalysed = [
+      ...admins.flatMap(a => a.notAnalysed.map(text => `${a.id}: ${text}`)),
+      ...cilium.notAnalysed,
+      ...ties,
+      ...model.warnings ?? [],
+    ].sort();
   }
+
 
   /** The position of a pod, or undefined. */
   public positionOf(namespace: string, name: string): number | undefined {
@@ -100,12 +168,16 @@ export class ClusterIndex {
 
   /** Positions of the pods a policy's podSelector selects (only pods of its own namespace). */
   public selectedBy(policy: CompiledPolicy): number[] {
+    if (policy.subjectNamespaces !== undefined) {
+      const namespaces = this.namespaces.filter(ns => policy.subjectNamespaces!.matches(this.labelsOf(ns)));
+      return namespaces.flatMap(ns => this.podsByNamespace.get(ns) ?? []).filter(i => policy.podSelector.matches(this.pods[i].labels));
+    }
     const candidates = this.podsByNamespace.get(policy.namespace) ?? [];
     return candidates.filter(i => policy.podSelector.matches(this.pods[i].labels));
   }
 
   /** The pods a rule's peers select (every pod when the rule has no peers). Computed once per rule. */
-  public peerSet(indexed: IndexedRule): PodSet {
+  public peerSet(indexed: IndexedRule | IndexedAdminRule): PodSet {
     const cached = this.peerSets.get(indexed.id);
     if (cached) return cached;
     let set: PodSet;
@@ -113,13 +185,17 @@ export class ClusterIndex {
       set = this.all;
     } else {
       set = new Uint8Array(this.pods.length);
-      for (const peer of indexed.rule.peers) unionInto(set, this.peerPods(peer, indexed.policy.namespace));
+      const namespace = 'policy' in indexed ? indexed.policy.namespace : '';
+      for (const peer of indexed.rule.peers) {
+        if (peer.kind === 'pods' || peer.kind === 'ipBlock') unionInto(set, this.peerPods(peer, namespace));
+        else if (peer.kind === 'entity' && (peer.entity === 'cluster' || peer.entity === 'all')) unionInto(set, this.all);
+      }
     }
     this.peerSets.set(indexed.id, set);
     return set;
   }
 
-  private peerPods(peer: CompiledPeer, policyNamespace: string): PodSet {
+  private peerPods(peer: SelectorOrBlock, policyNamespace: string): PodSet {
     if (peer.kind === 'ipBlock') {
       const set = new Uint8Array(this.pods.length);
       this.pods.forEach((pod, i) => {
@@ -143,6 +219,8 @@ export class ClusterIndex {
     return set;
   }
 }
+
+type SelectorOrBlock = Extract<CompiledPeer, { kind: 'pods' | 'ipBlock' }>;
 
 /** The policies that isolate a pod in one direction, and all their rules. */
 export interface PodRules {

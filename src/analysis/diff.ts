@@ -1,15 +1,26 @@
 import { Port, Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { AuditFinding, AuditOptions } from './audit-finding';
+import { FlowEndpointKind } from './flow-endpoint-kind';
 import { describePortIntervals, Interval, LAST_PORT } from './port-intervals';
 import { Reachability } from './reachability';
 
 /** Ports a change opens or closes between one ordered pair of modelled pods. */
 export interface FlowChange {
-  /** The source pod, as `namespace/pod`. */
+  /** The source: a pod as `namespace/pod`, or as named by `sourceKind` (an address range, the ingress data plane). */
   readonly source: string;
-  /** The destination pod, as `namespace/pod`. */
+  /** The destination: a pod as `namespace/pod`, or as named by `destinationKind` (an address range, an FQDN). */
   readonly destination: string;
+  /**
+   * What the source is.
+   * @default FlowEndpointKind.POD
+   */
+  readonly sourceKind?: FlowEndpointKind;
+  /**
+   * What the destination is.
+   * @default FlowEndpointKind.POD
+   */
+  readonly destinationKind?: FlowEndpointKind;
   /**
    * The ports opened (or closed), merged into ranges, per protocol in the order TCP, UDP, SCTP; a
    * protocol opened (or closed) entirely is one whole-protocol `Port` (`Port.allTcp()` etc.).
@@ -28,9 +39,11 @@ export interface FlowChange {
  * What a change to the manifests does to the network: the flows it opens and closes, and the audit
  * findings it adds and resolves.
  *
- * Compares `Reachability.flows()` of both models port by port, so a pair whose allowed ports changed
- * from `TCP 80-90` to `TCP 85-95` reports `TCP 91-95` opened and `TCP 80-84` closed. Pods are matched
- * by `namespace/pod`: a renamed pod's flows close and the new name's flows open.
+ * Compares `Reachability.flows({ includeExternal: true })` of both models port by port, so a pair whose
+ * allowed ports changed from `TCP 80-90` to `TCP 85-95` reports `TCP 91-95` opened and `TCP 80-84`
+ * closed. Pods are matched by `namespace/pod`: a renamed pod's flows close and the new name's flows
+ * open. Connections with addresses outside the cluster are compared address by address and reported
+ * per IPv4 range that changed the same way (e.g. `10.0.0.0-10.255.255.255` opened on TCP 443).
  *
  * @example
  * const change = ReachabilityDiff.between(Reachability.fromManifests(mainBranch), Reachability.fromManifests(pullRequest));
@@ -44,7 +57,7 @@ export class ReachabilityDiff {
    * @param auditOptions the options both audits run with (ignored rules, minimum severity)
    */
   public static between(before: Reachability, after: Reachability, auditOptions: AuditOptions = {}): ReachabilityDiff {
-    const { opened, closed } = compareFlows(before.flows(), after.flows());
+    const { opened, closed } = compareFlows(before.flows({ includeExternal: true }), after.flows({ includeExternal: true }));
     const oldFindings = before.audit(auditOptions);
     const newFindings = after.audit(auditOptions);
     return new ReachabilityDiff(opened, closed, subtractFindings(newFindings, oldFindings), subtractFindings(oldFindings, newFindings));
@@ -89,20 +102,113 @@ export class ReachabilityDiff {
 /** Inclusive port intervals of one protocol, sorted and not touching. */
 type Intervals = Interval[];
 
-function compareFlows(before: AllowedFlow[], after: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
+function compareFlows(allBefore: AllowedFlow[], allAfter: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
+  const isRange = (f: AllowedFlow) => f.sourceKind === FlowEndpointKind.ADDRESS_RANGE || f.destinationKind === FlowEndpointKind.ADDRESS_RANGE;
+  const before = allBefore.filter(f => !isRange(f));
+  const after = allAfter.filter(f => !isRange(f));
+  const ranges = compareRanges(allBefore.filter(isRange), allAfter.filter(isRange));
+  const pairChanges = comparePairs(before, after);
+  return { opened: [...pairChanges.opened, ...ranges.opened], closed: [...pairChanges.closed, ...ranges.closed] };
+}
+
+/** A flow with an address range, cut into its pod end, direction and numeric range. */
+interface RangeFlow {
+  readonly pod: string;
+  readonly outbound: boolean;
+  readonly start: number;
+  readonly end: number;
+  readonly ports: Map<Protocol, Intervals>;
+}
+
+function compareRanges(before: AllowedFlow[], after: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
+  const parse = (f: AllowedFlow): RangeFlow => {
+    const outbound = f.destinationKind === FlowEndpointKind.ADDRESS_RANGE;
+    const [first, last] = (outbound ? f.destination : f.source).split('-').map(ipv4Number);
+    return { pod: outbound ? f.source : f.destination, outbound, start: first, end: last, ports: portSets(f) };
+  };
+  const groups = new Map<string, { pod: string; outbound: boolean; was: RangeFlow[]; is: RangeFlow[] }>();
+  const add = (f: RangeFlow, side: 'was' | 'is') => {
+    const key = `${f.pod}\n${f.outbound}`;
+    const group = groups.get(key) ?? { pod: f.pod, outbound: f.outbound, was: [], is: [] };
+    group[side].push(f);
+    groups.set(key, group);
+  };
+  before.map(parse).forEach(f => add(f, 'was'));
+  after.map(parse).forEach(f => add(f, 'is'));
+  const opened: FlowChange[] = [];
+  const closed: FlowChange[] = [];
+  const sorted = [...groups.values()].sort((a, b) => comparePods(a.pod, b.pod) || Number(a.outbound) - Number(b.outbound));
+  for (const group of sorted) {
+    const cuts = [...new Set([...group.was, ...group.is].flatMap(f => [f.start, f.end + 1]))].sort((a, b) => a - b);
+    const portsAt = (flows: RangeFlow[], address: number) => flows.find(f => f.start <= address && address <= f.end)?.ports ?? new Map();
+    const emit = (list: FlowChange[], start: number, end: number, sets: Map<Protocol, Intervals>, whole: boolean) => {
+      const range = `${ipv4Text(start)}-${ipv4Text(end)}`;
+      list.push(group.outbound
+        ? { source: group.pod, destination: range, destinationKind: FlowEndpointKind.ADDRESS_RANGE, ...describePortIntervals(sets), wholeFlow: whole }
+        : { source: range, sourceKind: FlowEndpointKind.ADDRESS_RANGE, destination: group.pod, ...describePortIntervals(sets), wholeFlow: whole });
+    };
+    // Elementary pieces, then adjacent pieces with the same change merged.
+    let openRun: { start: number; end: number; key: string; sets: Map<Protocol, Intervals>; whole: boolean } | undefined;
+    let closeRun: typeof openRun;
+    const flush = (run: typeof openRun, list: FlowChange[]) => run && emit(list, run.start, run.end, run.sets, run.whole);
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const start = cuts[k];
+      const end = cuts[k + 1] - 1;
+      const was = portsAt(group.was, start);
+      const is = portsAt(group.is, start);
+      const gained = subtract(is, was);
+      const lost = subtract(was, is);
+      const step = (run: typeof openRun, sets: Map<Protocol, Intervals>, whole: boolean, list: FlowChange[]): typeof openRun => {
+        const key = sets.size === 0 ? '' : `${whole}|${describePortIntervals(sets).description}`;
+        if (run && run.key === key && run.end + 1 === start) {
+          run.end = end;
+          return run;
+        }
+        if (run && run.key !== '') flush(run, list);
+        return { start, end, key, sets, whole };
+      };
+      openRun = step(openRun, gained, was.size === 0, opened);
+      closeRun = step(closeRun, lost, is.size === 0, closed);
+    }
+    if (openRun && openRun.key !== '') flush(openRun, opened);
+    if (closeRun && closeRun.key !== '') flush(closeRun, closed);
+  }
+  return { opened, closed };
+}
+
+function ipv4Number(text: string): number {
+  return text.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+function ipv4Text(value: number): string {
+  const octets: number[] = [];
+  let rest = value;
+  for (let i = 0; i < 4; i++) {
+    octets.unshift(rest % 256);
+    rest = Math.floor(rest / 256);
+  }
+  return octets.join('.');
+}
+
+function comparePairs(before: AllowedFlow[], after: AllowedFlow[]): { opened: FlowChange[]; closed: FlowChange[] } {
   const oldPorts = new Map(before.map(f => [pairKey(f.source, f.destination), f]));
   const newPorts = new Map(after.map(f => [pairKey(f.source, f.destination), f]));
-  const pairs = [...new Map([...before, ...after].map(f => [pairKey(f.source, f.destination), { from: f.source, to: f.destination }])).values()]
+  const pairs = [...new Map([...before, ...after].map(f => [pairKey(f.source, f.destination),
+    { from: f.source, to: f.destination, kinds: { sourceKind: f.sourceKind, destinationKind: f.destinationKind } }])).values()]
     .sort((a, b) => comparePods(a.from, b.from) || comparePods(a.to, b.to));
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
-  for (const { from, to } of pairs) {
+  for (const { from, to, kinds } of pairs) {
+    const ends = {
+      ...(kinds.sourceKind && kinds.sourceKind !== FlowEndpointKind.POD ? { sourceKind: kinds.sourceKind } : {}),
+      ...(kinds.destinationKind && kinds.destinationKind !== FlowEndpointKind.POD ? { destinationKind: kinds.destinationKind } : {}),
+    };
     const was = oldPorts.get(pairKey(from, to));
     const is = newPorts.get(pairKey(from, to));
     const gained = subtract(portSets(is), portSets(was));
     const lost = subtract(portSets(was), portSets(is));
-    if (gained.size > 0) opened.push({ source: from, destination: to, ...describePortIntervals(gained), wholeFlow: was === undefined });
-    if (lost.size > 0) closed.push({ source: from, destination: to, ...describePortIntervals(lost), wholeFlow: is === undefined });
+    if (gained.size > 0) opened.push({ source: from, destination: to, ...ends, ...describePortIntervals(gained), wholeFlow: was === undefined });
+    if (lost.size > 0) closed.push({ source: from, destination: to, ...ends, ...describePortIntervals(lost), wholeFlow: is === undefined });
   }
   return { opened, closed };
 }
@@ -120,6 +226,7 @@ function comparePods(a: string, b: string): number {
 
 function splitPod(id: string): [string, string] {
   const slash = id.indexOf('/');
+  if (slash < 0) return ['\uffff', id];
   return [id.slice(0, slash), id.slice(slash + 1)];
 }
 
@@ -183,7 +290,7 @@ function findingKey(finding: AuditFinding): string {
 }
 
 function flowTable(title: string, changes: FlowChange[], whole: string, partial: string): string {
-  const rows = changes.map(c => `| \`${c.source}\` | \`${c.destination}\` | ${cell(c.description)} | ${c.wholeFlow ? whole : partial} |`);
+  const rows = changes.map(c => `| \`${endText(c.source, c.sourceKind)}\` | \`${endText(c.destination, c.destinationKind)}\` | ${cell(c.description)} | ${c.wholeFlow ? whole : partial} |`);
   return [`### ${title}`, '', '| From | To | Ports | Change |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 
@@ -199,4 +306,8 @@ function cell(text: string): string {
 
 function inline(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function endText(name: string, kind: FlowEndpointKind | undefined): string {
+  return kind === FlowEndpointKind.ADDRESS_RANGE ? `${name} (external)` : kind === FlowEndpointKind.FQDN ? `${name} (toFQDNs)` : name;
 }

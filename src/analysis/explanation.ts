@@ -13,6 +13,12 @@ export interface DirectionVerdict {
   readonly allowedBy: string[];
   /** The policies that isolate the pod in this direction, as `namespace/policy`, sorted. */
   readonly isolatedBy: string[];
+  /**
+   * The admin or baseline rule that decided this side (AdminNetworkPolicy, BaselineAdminNetworkPolicy or
+   * ClusterNetworkPolicy, as `Kind name ingress[i] "rule name" (Action)`), when one did.
+   * @default - no admin or baseline rule decided; NetworkPolicy (or no policy) did
+   */
+  readonly decidedBy?: string;
   /** One sentence saying why. */
   readonly reason: string;
 }

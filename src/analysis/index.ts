@@ -5,3 +5,6 @@ export * from './reachability';
 export * from './audit-finding';
 export * from './audit-rules';
 export * from './exposure';
+export * from './flow-endpoint-kind';
+export * from './flows-options';
+export * from './matrix-options';

@@ -17,7 +17,8 @@ export function inferPods(model: ManifestModel): ModelPod[] {
   const seen = new Set<string>();
   const inferred: ModelPod[] = [];
   for (const policy of index.policies) {
-    if (policy.podSelector.matchesAll) continue;
+    // A cluster-wide policy has no namespace to put a pod in.
+    if (policy.podSelector.matchesAll || policy.subjectNamespaces !== undefined) continue;
     const key = `${policy.namespace}|${policy.podSelector.key}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -30,8 +31,8 @@ export function inferPods(model: ManifestModel): ModelPod[] {
       labels,
       ports: [],
       addresses: [],
-      source: `NetworkPolicy ${policy.id} (inferred pod)`,
-      kind: 'NetworkPolicy',
+      source: `${policy.kind ?? 'NetworkPolicy'} ${policy.kind ? `${policy.namespace}/${policy.name}` : policy.id} (inferred pod)`,
+      kind: policy.kind ?? 'NetworkPolicy',
       objectName: policy.name,
     };
     addPod(model, pod);

@@ -1,6 +1,11 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { parseAddress } from '../cidr';
 import { netsecError } from '../errors';
+import { compileAdminPolicy } from './admin-policy-model';
+import { compileCiliumPolicies } from './cilium-policy-model';
+import { locatedError, throwProblems } from './input-problems';
+import { compilePolicy } from './policy-model';
+import { collapseWorkloads, ownerReference, ownerWorkload } from './workloads';
 import { Protocol } from '../port';
 
 /*
@@ -38,12 +43,22 @@ export interface ModelPod {
   readonly objectName?: string;
   /** The construct that declared the pod, when it comes from a construct. */
   readonly constructPath?: string;
+  /**
+   * The workload the pod belongs to, as `namespace/name[Kind]`: the controller that owns a Pod
+   * (`metadata.ownerReferences` with `controller: true`), the workload object itself, or the Pod.
+   * @default - `namespace/name[kind]` of the pod itself
+   */
+  readonly workload?: string;
+  /** For a workload object (a pod template): the workload of the controller that owns it, if any. */
+  readonly ownedBy?: string;
 }
 
-/** A NetworkPolicy object and how to name it in messages. */
+/** A policy object, how to name it in messages, and (once read) its compiled form. */
 export interface PolicyObject {
   readonly object: any;
   readonly where: string;
+  /** The policy compiled while reading, so that a bad policy is reported with its file like any other object. */
+  readonly compiled?: any;
 }
 
 /** The manifests, sorted into what the analyzer evaluates and what it keeps for later. */
@@ -56,7 +71,27 @@ export interface ManifestModel {
   readonly objects: any[];
   /** `namespace/name` of each pod to where it comes from, to report two sources modelling the same pod. */
   readonly podSources: Map<string, string>;
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects, in input order. */
+  readonly adminPolicies: PolicyObject[];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects, in input order. */
+  readonly ciliumPolicies: PolicyObject[];
+  /** What was read but left out of the model, one line each. */
+  readonly warnings: string[];
 }
+
+/** How `readManifests` names and reports its input. */
+export interface ReadOptions {
+  /** Per input object (same index), where it comes from, e.g. `dist/app.k8s.yaml#2`. */
+  readonly origins?: readonly (string | undefined)[];
+  /** Stop at the first problem instead of reporting them all at once. */
+  readonly failFast?: boolean;
+}
+
+/** The cluster-wide policy kinds of network-policy-api (v1alpha1 and v1alpha2). */
+const ADMIN_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
+
+/** The Cilium policy kinds the analyzer reads. */
+const CILIUM_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
 
 /** Workload kinds with a pod template, and their API group. */
 const TEMPLATE_KINDS = new Map<string, string>([
@@ -64,20 +99,81 @@ const TEMPLATE_KINDS = new Map<string, string>([
   ['ReplicationController', ''], ['Job', 'batch'], ['CronJob', 'batch'],
 ]);
 
-/** Sorts manifest objects into a model; throws on objects that cannot be read. */
-export function readManifests(objects: any[]): ManifestModel {
+/**
+ * Sorts manifest objects into a model. Every object is read even after a problem, and all problems are
+ * reported in one error (one line each, naming the object and, when known, its file and document), unless
+ * `failFast` asks to stop at the first.
+ */
+export function readManifests(objects: any[], options: ReadOptions = {}): ManifestModel {
   if (!Array.isArray(objects)) {
     throw netsecError('Reachability.fromManifests', 'expects a list of manifest objects', typeof objects,
       'Pass an array of plain objects, e.g. chart.toJson() or the documents of a parsed YAML file.');
   }
-  const model: ManifestModel = { namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map() };
-  for (const object of flatten(objects)) {
+  const model: ManifestModel = {
+    namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [], warnings: [],
+  };
+  const problems: Error[] = [];
+  const identities = new Map<string, [number, string | undefined]>();
+  // Where an object comes from is spelled out only when a message needs it: a model of thousands of
+  // objects should not build thousands of strings it never prints.
+  const locate = (position: number, item: string | undefined) =>
+    `${options.origins?.[position] ?? `Reachability.fromManifests[${position}]`}${item ? ` ${item}` : ''}`;
+  const read = (object: any, position: number, item: string | undefined) => {
     // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
-    if (object === null || object === undefined) continue;
-    readObject(model, object);
-    model.objects.push(object);
-  }
+    if (object === null || object === undefined) return;
+    try {
+      checkIdentity(identities, object, position, item, locate);
+      readObject(model, object);
+      model.objects.push(object);
+    } catch (error: unknown) {
+      // Objects given in code are named by the error itself; objects read from files also by their file.
+      const origin = options.origins?.[position];
+      const located = locatedError(error, origin === undefined && item === undefined ? undefined : locate(position, item));
+      if (options.failFast) throw located;
+      problems.push(located);
+    }
+  };
+  objects.forEach((top, position) => {
+    if (isList(top)) {
+      for (const { object, at } of flatten(top, '')) read(object, position, at.trimStart());
+    } else {
+      read(top, position, undefined);
+    }
+  });
+  throwProblems('Reachability.fromManifests', problems, 'every other object was read');
+  collapseWorkloads(model);
   return model;
+}
+
+/** Kinds the API server keeps without a namespace; objects of other kinds are namespaced. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume',
+  'StorageClass', 'IngressClass', 'GatewayClass', 'ClusterIssuer', 'PriorityClass']);
+
+/** The group of the kinds the analyzer reads, for objects written without apiVersion. */
+const USUAL_GROUP = new Map<string, string>([
+  ['Namespace', ''], ['Pod', ''], ['Service', ''], ['NetworkPolicy', 'networking.k8s.io'], ['Ingress', 'networking.k8s.io'],
+  ['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'], ['ReplicationController', ''],
+  ['Job', 'batch'], ['CronJob', 'batch'],
+]);
+
+/** Refuses a second object with the same API group, kind, namespace and name, as the API server would. */
+function checkIdentity(identities: Map<string, [number, string | undefined]>, object: any, position: number, item: string | undefined,
+  locate: (position: number, item: string | undefined) => string): void {
+  if (object === null || typeof object !== 'object' || typeof object.kind !== 'string') return;
+  const name = object.metadata?.name;
+  if (typeof name !== 'string' || name.length === 0) return;
+  const scoped = !CLUSTER_SCOPED.has(object.kind);
+  // Without an apiVersion, a kind the analyzer reads is taken to be of its usual group, so that a
+  // Namespace with and one without apiVersion still clash.
+  const group = groupOf(object.apiVersion) ?? USUAL_GROUP.get(object.kind) ?? '*';
+  const key = `${group}|${object.kind}|${scoped ? namespaceOf(object) : ''}|${name}`;
+  const first = identities.get(key);
+  if (first !== undefined) {
+    throw netsecError(describeObject(object), `is defined twice (first at ${locate(first[0], first[1])}); the API server keeps one object per kind, namespace and name`,
+      scoped ? `${namespaceOf(object)}/${name}` : name, 'Remove one of the two, or merge their labels and rules into one object.');
+  }
+  identities.set(key, [position, item]);
 }
 
 /** Adds a pod to the model, implying its namespace; two pods with the same namespace and name are an error. */
@@ -103,7 +199,7 @@ export function ensureNamespace(model: ManifestModel, name: string, labels?: Rec
 export function describeObject(object: any): string {
   const kind = typeof object?.kind === 'string' ? object.kind : 'object';
   const name = typeof object?.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
-  if (kind === 'Namespace') return `${kind} ${name}`;
+  if (CLUSTER_SCOPED.has(kind)) return `${kind} ${name}`;
   return `${kind} ${namespaceOf(object)}/${name}`;
 }
 
@@ -113,14 +209,27 @@ export function namespaceOf(object: any): string {
   return typeof ns === 'string' && ns.length > 0 ? ns : DEFAULT_NAMESPACE;
 }
 
-function* flatten(objects: any[]): Generator<any> {
-  for (const object of objects) {
-    if (object && typeof object === 'object' && typeof object.kind === 'string'
-      && object.kind.endsWith('List') && Array.isArray(object.items)) {
-      yield* flatten(object.items);
-    } else {
-      yield object;
-    }
+/**
+ * The objects inside an input object: itself, or the items of a `List` / typed list (`PodList`, ...), whose
+ * items may carry no kind and apiVersion, as the API server returns them (`kubectl get pods -o json`).
+ */
+function isList(object: any): boolean {
+  return object !== null && typeof object === 'object' && !Array.isArray(object) && typeof object.kind === 'string'
+    && object.kind.endsWith('List') && Array.isArray(object.items);
+}
+
+function* flatten(object: any, at: string): Generator<{ object: any; at: string }> {
+  if (!isList(object)) {
+    yield { object, at };
+    return;
+  }
+  const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
+  for (let i = 0; i < object.items.length; i++) {
+    const item = object.items[i];
+    const typed = itemKind !== undefined && item && typeof item === 'object' && !Array.isArray(item) && item.kind === undefined
+      ? { apiVersion: object.apiVersion, kind: itemKind, ...item }
+      : item;
+    yield* flatten(typed, `${at} items[${i}]`);
   }
 }
 
@@ -142,12 +251,23 @@ function readObject(model: ManifestModel, object: any): void {
     return;
   }
   if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
+    const compiled = compilePolicy({ object, where });
     ensureNamespace(model, namespaceOf(object));
-    model.policies.push({ object, where });
+    model.policies.push({ object, where, compiled });
+    return;
+  }
+  if (ADMIN_KINDS.has(kind) && group === 'policy.networking.k8s.io') {
+    model.adminPolicies.push({ object, where, compiled: compileAdminPolicy({ object, where }) });
+    return;
+  }
+  if (CILIUM_KINDS.has(kind) && group === 'cilium.io') {
+    const compiled = compileCiliumPolicies([{ object, where }]);
+    if (kind === 'CiliumNetworkPolicy') ensureNamespace(model, namespaceOf(object));
+    model.ciliumPolicies.push({ object, where, compiled });
     return;
   }
   if (kind === 'Pod' && inGroup('')) {
-    addPod(model, podFrom(object, object.metadata?.labels, object.spec, where, true));
+    addPod(model, podFrom(object, object.metadata?.labels, object.spec, where, true, model.warnings));
     return;
   }
   const templateGroup = TEMPLATE_KINDS.get(kind);
@@ -157,7 +277,7 @@ function readObject(model: ManifestModel, object: any): void {
       throw netsecError(where, `has no pod template (${kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template'})`,
         undefined, 'Give the workload a pod template with labels and containers.');
     }
-    addPod(model, podFrom(object, template.metadata?.labels, template.spec, where, false));
+    addPod(model, podFrom(object, template.metadata?.labels, template.spec, where, false, model.warnings));
     return;
   }
   if (object.metadata?.namespace) ensureNamespace(model, namespaceOf(object));
@@ -170,7 +290,7 @@ function groupOf(apiVersion: unknown): string | undefined {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPod: boolean): ModelPod {
+function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPod: boolean, warnings?: string[]): ModelPod {
   const name = object.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) {
     throw netsecError(where, 'has no metadata.name', object.metadata, 'Name every Pod and workload.');
@@ -180,10 +300,12 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
     namespace: namespaceOf(object),
     name,
     labels: readLabels(rawLabels, where, labelsField),
-    ports: readContainerPorts(spec, where),
+    ports: readContainerPorts(spec, where, warnings),
     addresses: isPod ? readPodIps(object.status, where) : [],
     source: where,
     kind: object.kind,
+    workload: isPod ? ownerWorkload(object, name) : `${namespaceOf(object)}/${name}[${object.kind}]`,
+    ...(isPod ? {} : ownerReference(object)),
   };
 }
 
@@ -202,7 +324,7 @@ function readLabels(raw: unknown, where: string, field: string): Record<string, 
   return labels;
 }
 
-function readContainerPorts(spec: any, where: string): ContainerPortInfo[] {
+function readContainerPorts(spec: any, where: string, warnings?: string[]): ContainerPortInfo[] {
   const ports: ContainerPortInfo[] = [];
   const containers = Array.isArray(spec?.containers) ? spec.containers : [];
   containers.forEach((container: any, c: number) => {
@@ -210,6 +332,12 @@ function readContainerPorts(spec: any, where: string): ContainerPortInfo[] {
     declared.forEach((port: any, p: number) => {
       const field = `containers[${c}].ports[${p}]`;
       const number = port?.containerPort;
+      if ((number === undefined || number === null) && port && typeof port === 'object') {
+        // The API server would refuse this; peers read it as a port without a number. Nothing can reach
+        // it by number or name, so leave it out and say so.
+        warnings?.push(`${where}: ${field} has no containerPort (fields: ${Object.keys(port).join(', ')}); the port is left out`);
+        return;
+      }
       if (!Number.isInteger(number) || number < 1 || number > 65535) {
         throw netsecError(where, `${field}.containerPort is not a port number`, number, 'Use an integer from 1 to 65535.');
       }

@@ -47,6 +47,8 @@ export function peerMatchesPod(peer: CompiledPeer, policyNamespace: string, pod:
     // An ipBlock matches addresses; a pod matches only through an IP we know.
     return pod.addresses.some(address => ipBlockContains(peer, address));
   }
+  if (peer.kind === 'entity') return peer.entity === 'cluster' || peer.entity === 'all';
+  if (peer.kind === 'fqdn') return false;
   const namespaceMatches = peer.namespaceSelector === undefined
     ? pod.namespace === policyNamespace
     : peer.namespaceSelector.matches(namespaceLabels);
@@ -55,7 +57,20 @@ export function peerMatchesPod(peer: CompiledPeer, policyNamespace: string, pod:
 
 /** True when a peer selects an address outside the cluster (only ipBlocks can). */
 export function peerMatchesAddress(peer: CompiledPeer, address: IPv4 | IPv6): boolean {
+  if (peer.kind === 'entity') return peer.entity === 'world' || peer.entity === 'all';
   return peer.kind === 'ipBlock' && ipBlockContains(peer, address);
+}
+
+/**
+ * True when a peer admits the pseudo-endpoint `{ingress-controller}`: the cluster's ingress data plane,
+ * modelled as a source in a namespace of its own with no labels, so only peers that select every pod of
+ * every namespace (or Cilium's `ingress`, `cluster` and `all` entities) admit it.
+ */
+export function peerMatchesIngressController(peer: CompiledPeer): boolean {
+  if (peer.kind === 'entity') return peer.entity !== 'world';
+  if (peer.kind !== 'pods') return false;
+  return peer.namespaceSelector !== undefined && peer.namespaceSelector.matchesAll
+    && (peer.podSelector === undefined || peer.podSelector.matchesAll);
 }
 
 /** True when the address is in the block's cidr and in none of its except blocks. */

@@ -20,29 +20,38 @@ export class ReachabilityMatrix {
    * Builds a matrix from its cells (row-major, 1 = allowed).
    * @internal
    */
-  public static _fromCells(pods: string[], port: Port, cells: Uint8Array): ReachabilityMatrix {
-    return new ReachabilityMatrix(pods, port, cells);
+  public static _fromCells(pods: string[], port: Port, cells: Uint8Array, addressRanges: string[] = []): ReachabilityMatrix {
+    return new ReachabilityMatrix(pods, port, cells, addressRanges);
   }
 
-  /** The pods, as `namespace/pod`, sorted by namespace then name: the row and column order. */
+  /**
+   * The rows and columns: the pods, as `namespace/pod`, sorted by namespace then name, followed (with
+   * `includeAddresses`) by the address ranges, as `first-last`, in address order.
+   */
   public readonly pods: string[];
+  /**
+   * The address ranges among `pods` (with `MatrixOptions.includeAddresses`), as `first-last`.
+   * Cells between two ranges are not judged: `isAllowed` is false for them and `toString` prints `-`.
+   */
+  public readonly addressRanges: string[];
   /** The destination port every cell is about. */
   public readonly port: Port;
 
   private readonly cells: Uint8Array;
   private readonly positions: Map<string, number>;
 
-  private constructor(pods: string[], port: Port, cells: Uint8Array) {
+  private constructor(pods: string[], port: Port, cells: Uint8Array, addressRanges: string[]) {
     this.pods = [...pods];
+    this.addressRanges = [...addressRanges];
     this.port = port;
     this.cells = cells;
     this.positions = new Map(pods.map((p, i) => [p, i]));
   }
 
-  /** The number of allowed ordered pairs, a pod to itself included. */
+  /** The number of allowed ordered pairs, a pod to itself included (ranges included, with `includeAddresses`). */
   public get allowedCount(): number {
     let count = 0;
-    for (const cell of this.cells) count += cell;
+    for (const cell of this.cells) if (cell === 1) count++;
     return count;
   }
 
@@ -78,7 +87,10 @@ export class ReachabilityMatrix {
     const widths = this.pods.map(p => p.length);
     const lines = [`${this.port.toString()} (. allowed, X denied)`, [corner.padEnd(first), ...this.pods].join(' ')];
     for (let from = 0; from < n; from++) {
-      const marks = this.pods.map((_, to) => (this.cells[from * n + to] === 1 ? '.' : 'X').padEnd(widths[to]));
+      const marks = this.pods.map((_, to) => {
+        const cell = this.cells[from * n + to];
+        return (cell === 1 ? '.' : cell === 2 ? '-' : 'X').padEnd(widths[to]);
+      });
       lines.push([this.pods[from].padEnd(first), ...marks].join(' ').trimEnd());
     }
     return lines.join('\n');

@@ -48,7 +48,25 @@ export interface IpBlockPeer {
   readonly text: string;
 }
 
-export type CompiledPeer = SelectorPeer | IpBlockPeer;
+/**
+ * A Cilium entity: `world` (addresses outside the cluster), `cluster` (every pod, and the ingress proxy),
+ * `all` (everything), `ingress` (Cilium's ingress proxy: the pseudo-endpoint `{ingress-controller}`).
+ */
+export interface EntityPeer {
+  readonly kind: 'entity';
+  readonly entity: 'world' | 'cluster' | 'all' | 'ingress';
+  readonly text: string;
+}
+
+/** Cilium `toFQDNs`: names, not addresses; it matches no pod and no address, and is reported as such. */
+export interface FqdnPeer {
+  readonly kind: 'fqdn';
+  /** `matchName` values and `matchPattern` patterns, as written. */
+  readonly names: readonly string[];
+  readonly text: string;
+}
+
+export type CompiledPeer = SelectorPeer | IpBlockPeer | EntityPeer | FqdnPeer;
 
 /** One ingress or egress rule. */
 export interface CompiledRule {
@@ -73,6 +91,16 @@ export interface CompiledPolicy {
   readonly ingress?: readonly CompiledRule[];
   /** Present when the policy's types include Egress: the selected pods are egress-isolated. */
   readonly egress?: readonly CompiledRule[];
+  /**
+   * The object's kind when it is not a NetworkPolicy (`CiliumNetworkPolicy`, ...).
+   * @default NetworkPolicy
+   */
+  readonly kind?: string;
+  /**
+   * For cluster-wide policies (CiliumClusterwideNetworkPolicy): the namespaces whose pods `podSelector`
+   * may select. Undefined: only the policy's own namespace.
+   */
+  readonly subjectNamespaces?: CompiledSelector;
 }
 
 const PROTOCOLS: readonly string[] = Object.values(Protocol);
@@ -191,7 +219,7 @@ function compileIpBlock(raw: any, where: string, field: string): IpBlockPeer {
   return { kind: 'ipBlock', cidr, except, text };
 }
 
-function checkedCidr(text: unknown, where: string, field: string): ParsedCidr {
+export function checkedCidr(text: unknown, where: string, field: string): ParsedCidr {
   // The API server accepts host bits and keeps the network; the audit reports them (NETSEC012).
   const parsed = parseCidr(text as string, true);
   if (typeof parsed === 'string') {

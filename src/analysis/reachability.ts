@@ -9,14 +9,17 @@ import { runAudit } from './audit';
 import { AuditFinding, AuditOptions } from './audit-finding';
 import { ClusterIndex } from './cluster';
 import { evaluateMatrix } from './engine';
-import { explainConnection, resolvePort, ResolvedEndpoint } from './explain';
+import { explainConnection, INGRESS_CONTROLLER_LABEL, resolvePort, ResolvedEndpoint } from './explain';
 import { Explanation } from './explanation';
+import { addressMatrix } from './external-flows';
 import { WorkloadExposure } from './exposure';
 import { computeExposure } from './exposure-analysis';
 import { computeFlows } from './flow-analysis';
+import { AddressRanges, FlowsOptions } from './flows-options';
 import { inferPods } from './inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './manifests';
 import { ReachabilityMatrix } from './matrix';
+import { MatrixOptions } from './matrix-options';
 import { renderMermaid } from './mermaid';
 import { tierPods } from './tiers';
 
@@ -39,6 +42,13 @@ export interface ReachabilityEndpoint {
    * @default - none; give `pod` instead
    */
   readonly ip?: string;
+  /**
+   * The ingress data plane (`{ingress-controller}`, see `FlowEndpointKind.INGRESS_CONTROLLER`) as the
+   * source: only rules that admit every pod of every namespace, or Cilium's `ingress`, `cluster` and
+   * `all` entities, admit it. Only valid as the client.
+   * @default false
+   */
+  readonly ingressController?: boolean;
 }
 
 /** Options for building a `Reachability` from constructs. */
@@ -58,19 +68,35 @@ export interface ReachabilityOptions {
    * @default false
    */
   readonly inferPods?: boolean;
+  /**
+   * Where each manifest comes from (same index as the manifests), e.g. `dist/app.k8s.yaml, document 2`:
+   * problems are reported with it. The command line passes the files and documents it read.
+   * @default - problems name the object and its position in the array
+   */
+  readonly sourceNames?: string[];
+  /**
+   * Stop at the first object that cannot be read. By default every object is read and all problems are
+   * reported together in one error, one line each.
+   * @default false
+   */
+  readonly failFast?: boolean;
 }
 
 /**
  * Answers which connections a set of Kubernetes manifests allows, exactly as a conformant CNI enforces
- * NetworkPolicy (networking.k8s.io/v1).
+ * NetworkPolicy (networking.k8s.io/v1), with the cluster-wide tiers of network-policy-api
+ * (AdminNetworkPolicy and BaselineAdminNetworkPolicy v1alpha1, ClusterNetworkPolicy v1alpha2) around it
+ * and Cilium policies (cilium.io/v2) next to it.
  *
  * The model is built from manifests only, so it judges the output independently of how it was made:
  * Namespaces (each gets the automatic `kubernetes.io/metadata.name` label, also when only implied by an
  * object's namespace), Pods, workloads with a pod template (modelled as one pod named after the
- * workload), and NetworkPolicies. A pod connects to a pod when the source's egress side and the
- * destination's ingress side both allow it; a side is isolated when a policy with that policy type
- * selects the pod, and then only the union of its policies' rules gets through. A pod may always connect
- * to itself.
+ * workload, unless Pods of it are given), and the policies. A pod connects to a pod when the source's
+ * egress side and the destination's ingress side both allow it. Each side: the Admin tier decides first
+ * (policies by priority, rules in order, the first match decides; Pass hands over); then, when a
+ * NetworkPolicy or Cilium policy with that direction selects the pod, only the union of their rules gets
+ * through; else the Baseline tier decides the same way; else the side allows. A pod may always connect to
+ * itself. What is read but not evaluated is listed in `notAnalysed`.
  *
  * @example
  * const r = Reachability.fromChart(chart);
@@ -87,8 +113,15 @@ export class Reachability {
    * @param options `inferPods` to model the pods of policies whose workloads are not in the manifests
    */
   public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): Reachability {
+    checkOptions(options, 'fromManifests', ['additionalManifests', 'inferPods', 'sourceNames', 'failFast']);
+    const names = options.sourceNames;
+    if (names !== undefined && (!Array.isArray(names) || !Array.isArray(manifests) || names.length !== manifests.length
+      || names.some(n => typeof n !== 'string'))) {
+      throw netsecError('Reachability.fromManifests', 'sourceNames is not one name per manifest', names,
+        `Pass an array of strings as long as the manifests (${Array.isArray(manifests) ? manifests.length : 0}), e.g. "dist/app.yaml, document 2".`);
+    }
     const all = Array.isArray(manifests) && options.additionalManifests ? [...manifests, ...options.additionalManifests] : manifests;
-    const model = readManifests(all);
+    const model = readManifests(all, { origins: options.sourceNames, failFast: options.failFast });
     if (options.inferPods) inferPods(model);
     return new Reachability(model);
   }
@@ -151,7 +184,11 @@ export class Reachability {
     checkQueryPort(port, 'explain');
     const source = this.resolve(client, 'from');
     const destination = this.resolve(server, 'to');
-    if (source.kind === 'address' && destination.kind === 'address') {
+    if (destination.kind === 'ingressController') {
+      throw netsecError('Reachability (to)', 'names the ingress data plane as a destination', server,
+        'The ingress data plane is a source only; ask from { ingressController: true } to a pod.');
+    }
+    if (source.kind !== 'pod' && destination.kind !== 'pod') {
       throw netsecError('Reachability', 'both ends of the connection are outside the cluster', `${source.label} -> ${destination.label}`,
         'NetworkPolicy only governs traffic of pods; name a modelled pod as one end ({ namespace, pod }).');
     }
@@ -161,9 +198,11 @@ export class Reachability {
   /**
    * Judges every ordered pair of modelled pods on one port.
    * @param port a single numeric port, or a named port resolved against each destination pod
+   * @param options `includeAddresses` adds rows and columns for IPv4 ranges outside the cluster
    */
-  public matrix(port: Port): ReachabilityMatrix {
+  public matrix(port: Port, options: MatrixOptions = {}): ReachabilityMatrix {
     checkQueryPort(port, 'matrix');
+    checkOptions(options, 'matrix', ['includeAddresses']);
     const n = this.index.pods.length;
     const destinationPorts = new Int32Array(n);
     if (port.isNamed) {
@@ -171,18 +210,50 @@ export class Reachability {
     } else {
       destinationPorts.fill(port.startPort!);
     }
-    const cells = evaluateMatrix(this.index, {
-      protocol: port.protocol, destinationPorts, uniformPort: port.isNamed ? undefined : port.startPort,
-    });
-    return ReachabilityMatrix._fromCells(this.pods, port, cells);
+    const uniformPort = port.isNamed ? undefined : port.startPort;
+    const cells = evaluateMatrix(this.index, { protocol: port.protocol, destinationPorts, uniformPort });
+    if (!options.includeAddresses) return ReachabilityMatrix._fromCells(this.pods, port, cells);
+    const addresses = addressMatrix(this.index, port.protocol, destinationPorts, uniformPort);
+    const m = addresses.ranges.length;
+    const size = n + m;
+    const all = new Uint8Array(size * size);
+    for (let from = 0; from < n; from++) all.set(cells.subarray(from * n, from * n + n), from * size);
+    for (let r = 0; r < m; r++) {
+      for (let i = 0; i < n; i++) {
+        all[(n + r) * size + i] = addresses.inbound[r][i];
+        all[i * size + n + r] = addresses.outbound[r][i];
+      }
+      // Between two addresses outside the cluster nothing is judged.
+      for (let q = 0; q < m; q++) all[(n + r) * size + n + q] = 2;
+    }
+    return ReachabilityMatrix._fromCells([...this.pods, ...addresses.ranges], port, all, addresses.ranges);
   }
 
   /**
    * Every allowed connection between two distinct modelled pods with all the ports it is allowed on,
    * sorted by source then destination. Traffic of a pod to itself is always allowed and not listed.
+   *
+   * @param options `includeExternal` adds connections with address ranges outside the cluster, Cilium
+   * FQDN names and the ingress data plane; `byWorkload` lists workloads instead of pods
    */
-  public flows(): AllowedFlow[] {
-    return computeFlows(this.index);
+  public flows(options: FlowsOptions = {}): AllowedFlow[] {
+    checkOptions(options, 'flows', ['includeExternal', 'addressRanges', 'byWorkload']);
+    if (options.addressRanges !== undefined && !Object.values(AddressRanges).includes(options.addressRanges)) {
+      throw netsecError('Reachability.flows', 'addressRanges is not an AddressRanges value', options.addressRanges,
+        `Use AddressRanges.MAXIMAL or AddressRanges.POLICY_BLOCKS (${Object.values(AddressRanges).join(', ')}).`);
+    }
+    return computeFlows(this.index, this.model.objects, options);
+  }
+
+  /**
+   * Policy parts the analyzer read but does not evaluate, one line each (`<policy>: <field>: <why>`),
+   * sorted: e.g. AdminNetworkPolicy `nodes` peers, Cilium deny rules, host policies, L7 rules, unknown
+   * fields. They never silently allow or deny everything: a peer the analyzer does not know admits
+   * nothing through its rule (a ClusterNetworkPolicy peer without a known field fails closed, as the API
+   * asks). Empty when everything was evaluated.
+   */
+  public get notAnalysed(): string[] {
+    return [...this.index.notAnalysed];
   }
 
   /** A Mermaid `flowchart LR` of `flows()`: pods grouped per namespace, edges labelled with ports. */
@@ -254,8 +325,15 @@ export class Reachability {
     if (endpoint === null || typeof endpoint !== 'object') {
       throw netsecError(where, 'is not an endpoint', endpoint, 'Pass { namespace, pod } or { ip }.');
     }
-    if (endpoint.pod !== undefined && endpoint.ip !== undefined) {
-      throw netsecError(where, 'names both a pod and an ip', endpoint, 'Give either { namespace, pod } or { ip }.');
+    const given = [endpoint.pod !== undefined, endpoint.ip !== undefined, endpoint.ingressController !== undefined].filter(Boolean).length;
+    if (given > 1) {
+      throw netsecError(where, 'names more than one of pod, ip and ingressController', endpoint, 'Give one of { namespace, pod }, { ip } or { ingressController: true }.');
+    }
+    if (endpoint.ingressController !== undefined) {
+      if (endpoint.ingressController !== true) {
+        throw netsecError(where, 'ingressController is not true', endpoint.ingressController, 'Write { ingressController: true }, or name a pod or an ip instead.');
+      }
+      return { kind: 'ingressController', label: INGRESS_CONTROLLER_LABEL };
     }
     if (endpoint.ip !== undefined) {
       const address = parseAddress(endpoint.ip);
@@ -286,6 +364,17 @@ export class Reachability {
 
 function objectKey(kind: unknown, namespace: unknown, name: unknown): string {
   return `${kind}|${kind === 'Namespace' ? '' : namespace ?? DEFAULT_NAMESPACE}|${name}`;
+}
+
+/** Options must be an object of known keys: a typo or a boolean in their place would silently change nothing. */
+function checkOptions(options: unknown, method: string, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw netsecError(`Reachability.${method}`, 'options is not an object', options, `Pass { ${known.join(', ')} } or nothing.`);
+  }
+  const unknown = Object.keys(options).filter(k => !known.includes(k));
+  if (unknown.length > 0) {
+    throw netsecError(`Reachability.${method}`, 'options has unknown keys', unknown, `Known options: ${known.join(', ')}.`);
+  }
 }
 
 function checkQueryPort(port: Port, method: string): void {

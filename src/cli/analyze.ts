@@ -1,10 +1,13 @@
 import { exposureJson, exposureText } from '../analysis/exposure-report';
+import { AllowedFlow } from '../analysis/allowed-flow';
+import { AddressRanges, FlowsOptions } from '../analysis/flows-options';
 import { Reachability } from '../analysis/reachability';
 import { netsecError } from '../errors';
 import { Port } from '../port';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
+import { endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
 import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
 import type { CliIo } from './run';
@@ -20,6 +23,11 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'exposure', takesValue: false },
   { name: 'json', takesValue: false },
   { name: 'no-infer-pods', takesValue: false },
+  { name: 'output', takesValue: true },
+  { name: 'by-workload', takesValue: false },
+  { name: 'addresses', takesValue: false },
+  { name: 'address-ranges', takesValue: true },
+  { name: 'fail-fast', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -48,12 +56,38 @@ export function analyze(argv: readonly string[], io: CliIo): number {
       'Add --matrix to print the reachability matrix for that port.');
   }
 
-  const input = readManifestInput(args.operands, io);
-  const reachability = Reachability.fromManifests(input.objects, { inferPods: !args.switches.has('no-infer-pods') });
+  if (args.switches.has('addresses') && !wantsMatrix) {
+    throw netsecError('cdk8s-netsec analyze --addresses', 'only applies to --matrix', 'addresses',
+      'Add --matrix --port <port>; --flows always lists the address ranges.');
+  }
+  const output = valueOf(args, 'output') === undefined ? undefined : parseOutputFormat(valueOf(args, 'output')!, 'analyze');
+  const flowOptions = parseFlowOptions(args.switches.has('by-workload'), valueOf(args, 'address-ranges'));
+  const wantsFlows = args.switches.has('flows');
+  for (const [name, given] of [['output', output !== undefined], ['by-workload', args.switches.has('by-workload')], ['address-ranges', args.values.has('address-ranges')]] as const) {
+    if (given && !wantsFlows) {
+      throw netsecError(`cdk8s-netsec analyze --${name}`, 'only applies to --flows', name, `Add --flows to list the allowed flows, e.g. --flows --${name} ...`);
+    }
+  }
+  if (output !== undefined && (wantsMatrix || args.switches.has('mermaid') || args.switches.has('json'))) {
+    throw netsecError('cdk8s-netsec analyze --output', 'prints the flows alone and cannot be combined with --matrix, --mermaid or --json', output,
+      'Drop --output for the full report, or use --output json / --output mermaid for the flows alone.');
+  }
+
+  const failFast = args.switches.has('fail-fast');
+  const input = readManifestInput(args.operands, { ...io, failFast });
+  const reachability = Reachability.fromManifests(input.objects, {
+    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+  });
+  if (output !== undefined) {
+    io.stdout.write(flowsOutput(reachability.flows(flowOptions), output));
+    return ExitStatus.OK;
+  }
   const findings = reachability.audit({ ignore });
   const failures = failing(findings, failOn);
   const report: AnalyzeReport = {
     files: input.files,
+    skipped: input.skipped,
+    flowOptions,
     objectCount: input.objects.length,
     reachability,
     findings,
@@ -62,6 +96,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     ignore,
     flows: args.switches.has('flows'),
     matrixPorts: ports,
+    matrixAddresses: args.switches.has('addresses'),
     mermaid: args.switches.has('mermaid'),
     exposure: args.switches.has('exposure'),
   };
@@ -71,6 +106,8 @@ export function analyze(argv: readonly string[], io: CliIo): number {
 
 interface AnalyzeReport {
   readonly files: string[];
+  readonly skipped: string[];
+  readonly flowOptions: FlowsOptions;
   readonly objectCount: number;
   readonly reachability: Reachability;
   readonly findings: ReturnType<Reachability['audit']>;
@@ -79,6 +116,7 @@ interface AnalyzeReport {
   readonly ignore: string[];
   readonly flows: boolean;
   readonly matrixPorts: Port[];
+  readonly matrixAddresses: boolean;
   readonly mermaid: boolean;
   readonly exposure: boolean;
 }
@@ -88,10 +126,23 @@ function textReport(report: AnalyzeReport): string {
   const lines = [
     `Analyzed ${plural(report.files.length, 'file')}: ${plural(report.objectCount, 'object')}, `
       + `${plural(r.pods.length, 'pod')} in ${plural(r.namespaces.length, 'namespace')}, `
-      + `${plural(r.objectsOfKind('NetworkPolicy').length, 'NetworkPolicy', 'NetworkPolicies')}.`,
+      + `${[
+        plural(r.objectsOfKind('NetworkPolicy').length, 'NetworkPolicy', 'NetworkPolicies'),
+        ...['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']
+          .map(kind => [kind, r.objectsOfKind(kind).length] as const)
+          .filter(([, count]) => count > 0)
+          .map(([kind, count]) => plural(count, kind, `${kind.slice(0, -1)}ies`)),
+      ].join(', ')}.`,
   ];
   if (report.ignore.length > 0) lines.push(`Ignored rules: ${report.ignore.join(', ')}.`);
   lines.push('');
+  if (report.skipped.length > 0) {
+    lines.push(`Skipped (${report.skipped.length}, not Kubernetes objects):`, ...report.skipped.map(s => `  ${s}`), '');
+  }
+  const notAnalysed = r.notAnalysed;
+  if (notAnalysed.length > 0) {
+    lines.push(`Not analysed (${notAnalysed.length}; read, but not part of the verdicts):`, ...notAnalysed.map(s => `  ${s}`), '');
+  }
   if (report.findings.length === 0) {
     lines.push('Findings: none.', '');
   } else {
@@ -99,13 +150,13 @@ function textReport(report: AnalyzeReport): string {
     for (const finding of report.findings) lines.push(findingText(finding), '');
   }
   if (report.flows) {
-    const flows = r.flows();
+    const flows = r.flows(report.flowOptions);
     lines.push(`Allowed flows (${flows.length}):`);
-    lines.push(...flows.map(f => `  ${f.source} -> ${f.destination}: ${f.description}`));
+    lines.push(...flows.map(f => `  ${endpointText(f.source, f.sourceKind)} -> ${endpointText(f.destination, f.destinationKind)}: ${f.description}`));
     if (flows.length === 0) lines.push('  none: no modelled pod may connect to another');
     lines.push('');
   }
-  for (const port of report.matrixPorts) lines.push(r.matrix(port).toString(), '');
+  for (const port of report.matrixPorts) lines.push(r.matrix(port, { includeAddresses: report.matrixAddresses }).toString(), '');
   if (report.mermaid) lines.push('```mermaid', r.toMermaid().trimEnd(), '```', '');
   if (report.exposure) lines.push('Exposure (what can reach each workload):', '', exposureText(r.exposure()));
   lines.push(resultLine(report));
@@ -126,6 +177,8 @@ function jsonReport(report: AnalyzeReport): string {
     objects: report.objectCount,
     namespaces: r.namespaces,
     pods: r.pods,
+    ...(report.skipped.length > 0 ? { skipped: report.skipped } : {}),
+    ...(r.notAnalysed.length > 0 ? { notAnalysed: r.notAnalysed } : {}),
     findings: report.findings.map(findingJson),
     summary: {
       findings: report.findings.length,
@@ -134,17 +187,39 @@ function jsonReport(report: AnalyzeReport): string {
       failing: report.failingCount,
       ignored: report.ignore,
     },
-    ...(report.flows
-      ? { flows: r.flows().map(f => ({ from: f.source, to: f.destination, ports: f.ports.map(portJson), description: f.description })) }
-      : {}),
-    ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port)) } : {}),
+    ...(report.flows ? { flows: r.flows(report.flowOptions).map(flowJson) } : {}),
+    ...(report.matrixPorts.length > 0 ? { matrices: report.matrixPorts.map(port => matrixJson(r, port, report.matrixAddresses)) } : {}),
     ...(report.mermaid ? { mermaid: r.toMermaid() } : {}),
     ...(report.exposure ? { exposure: exposureJson(r.exposure(), portJson) } : {}),
   };
   return JSON.stringify(document, undefined, 2) + '\n';
 }
 
-function matrixJson(r: Reachability, port: Port): object {
-  const matrix = r.matrix(port);
-  return { port: portJson(port), pods: matrix.pods, allowed: matrix.allowedPairs().map(p => ({ from: p.source, to: p.destination })) };
+function matrixJson(r: Reachability, port: Port, includeAddresses: boolean): object {
+  const matrix = r.matrix(port, { includeAddresses });
+  return {
+    port: portJson(port),
+    pods: matrix.pods,
+    ...(includeAddresses ? { addressRanges: matrix.addressRanges } : {}),
+    allowed: matrix.allowedPairs().map(p => ({ from: p.source, to: p.destination })),
+  };
+}
+
+function parseFlowOptions(byWorkload: boolean, ranges: string | undefined): FlowsOptions {
+  const known = new Map([['maximal', AddressRanges.MAXIMAL], ['policy-blocks', AddressRanges.POLICY_BLOCKS]]);
+  const addressRanges = known.get((ranges ?? 'maximal').toLowerCase());
+  if (addressRanges === undefined) {
+    throw netsecError('cdk8s-netsec analyze --address-ranges', 'is not a way to cut address ranges', ranges, 'Use maximal or policy-blocks.');
+  }
+  return { includeExternal: true, byWorkload, addressRanges };
+}
+
+function flowJson(f: AllowedFlow): object {
+  return { from: f.source, fromKind: f.sourceKind ?? 'pod', to: f.destination, toKind: f.destinationKind ?? 'pod', ports: f.ports.map(portJson), description: f.description };
+}
+
+function flowsOutput(flows: AllowedFlow[], format: OutputFormat): string {
+  if (format === 'json') return JSON.stringify(flows.map(flowJson), undefined, 2) + '\n';
+  const { table, edges } = flowReport(flows);
+  return render(format, 'flows', table, edges);
 }

@@ -5,6 +5,7 @@ import { netsecError } from '../errors';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
 import { ManifestInput, readManifestInput } from './input';
+import { Edge, endpointText, OutputFormat, parseOutputFormat, render, Table } from './output-format';
 import { checkIgnored, failing, findingJson, parseFailOn, plural, portJson } from './report';
 import type { CliIo } from './run';
 import { DIFF_USAGE } from './usage';
@@ -15,6 +16,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'ignore', takesValue: true, repeatable: true },
   { name: 'json', takesValue: false },
   { name: 'no-infer-pods', takesValue: false },
+  { name: 'output', takesValue: true },
+  { name: 'fail-fast', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -39,7 +42,13 @@ export function diff(argv: readonly string[], io: CliIo): number {
   const failOn = parseFailOn(valueOf(args, 'fail-on') ?? 'none', 'diff');
   const ignore = checkIgnored(listOf(args, 'ignore'), 'diff');
   const inferPods = !args.switches.has('no-infer-pods');
-  const [before, after] = args.operands.map(path => readSide(path, io, inferPods));
+  const outputText = valueOf(args, 'output');
+  if (outputText !== undefined && args.switches.has('json')) {
+    throw netsecError('cdk8s-netsec diff --output', 'cannot be combined with --json', outputText, 'Use --output json alone.');
+  }
+  const output: OutputFormat = args.switches.has('json') ? 'json' : outputText === undefined ? 'md' : parseOutputFormat(outputText, 'diff');
+  const failFast = args.switches.has('fail-fast');
+  const [before, after] = args.operands.map(path => readSide(path, io, inferPods, failFast));
   const change = ReachabilityDiff.between(before.reachability, after.reachability, { ignore });
 
   const reasons: string[] = [];
@@ -47,19 +56,17 @@ export function diff(argv: readonly string[], io: CliIo): number {
   const severe = failing(change.findingsAdded, failOn);
   if (severe.length > 0) reasons.push(`the change adds ${plural(severe.length, 'finding')} at or above ${failOn} (--fail-on ${failOn})`);
 
-  io.stdout.write(args.switches.has('json') ? jsonReport(before, after, change) : markdownReport(before, after, change));
+  io.stdout.write(output === 'json' ? jsonReport(before, after, change)
+    : output === 'md' ? markdownReport(before, after, change)
+      : changeOutput(change, output));
   if (reasons.length > 0) io.stderr.write(`cdk8s-netsec diff: exit 1: ${reasons.join('; ')}.\n`);
   return reasons.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
 }
 
-function readSide(path: string, io: CliIo, inferPods: boolean): Side {
-  const input = readManifestInput([path], io);
-  try {
-    return { path, input, reachability: Reachability.fromManifests(input.objects, { inferPods }) };
-  } catch (error: any) {
-    // Say which side the object is on; the library's message names the object, the value and the fix.
-    throw new Error(`${path}: ${error?.message ?? error}`);
-  }
+function readSide(path: string, io: CliIo, inferPods: boolean, failFast: boolean): Side {
+  const input = readManifestInput([path], { ...io, failFast });
+  // Problems name the file and document they come from, which says which side they are on.
+  return { path, input, reachability: Reachability.fromManifests(input.objects, { inferPods, sourceNames: input.origins, failFast }) };
 }
 
 function markdownReport(before: Side, after: Side, change: ReachabilityDiff): string {
@@ -82,7 +89,13 @@ function markdownReport(before: Side, after: Side, change: ReachabilityDiff): st
 function jsonReport(before: Side, after: Side, change: ReachabilityDiff): string {
   const side = (s: Side) => ({ path: s.path, files: s.input.files, pods: s.reachability.pods });
   const flow = (c: FlowChange) => ({
-    from: c.source, to: c.destination, ports: c.ports.map(portJson), description: c.description, wholeFlow: c.wholeFlow,
+    from: c.source,
+    fromKind: c.sourceKind ?? 'pod',
+    to: c.destination,
+    toKind: c.destinationKind ?? 'pod',
+    ports: c.ports.map(portJson),
+    description: c.description,
+    wholeFlow: c.wholeFlow,
   });
   const findings = (list: AuditFinding[]) => list.map(findingJson);
   const document = {
@@ -95,4 +108,13 @@ function jsonReport(before: Side, after: Side, change: ReachabilityDiff): string
     findingsResolved: findings(change.findingsResolved),
   };
   return JSON.stringify(document, undefined, 2) + '\n';
+}
+
+/** The flow changes as a table (one row per change) or as a drawing (opened and closed edges). */
+function changeOutput(change: ReachabilityDiff, format: OutputFormat): string {
+  const rows = (list: FlowChange[], what: string) => list.map(c => [what, endpointText(c.source, c.sourceKind),
+    endpointText(c.destination, c.destinationKind), c.description, c.wholeFlow ? 'whole flow' : 'some ports']);
+  const table: Table = { columns: ['Change', 'From', 'To', 'Ports', 'Scope'], rows: [...rows(change.opened, 'opened'), ...rows(change.closed, 'closed')] };
+  const edges: Edge[] = table.rows.map(([what, from, to, ports]) => ({ from, to, label: `${what === 'opened' ? '+' : '-'} ${ports}` }));
+  return render(format, 'diff', table, edges);
 }

@@ -1,12 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseYamlDocuments } from '../analysis/yaml-documents';
+import { throwProblems } from '../analysis/input-problems';
+import { readDocuments } from '../analysis/yaml-documents';
 import { netsecError } from '../errors';
 
 /*
- * Reads synthesized YAML from files and directories into plain objects. Directories contribute every
- * *.yaml and *.yml file inside them, recursively, in sorted order, so the result does not depend on the
- * file system's listing order. Errors name the file and, for YAML, the line and column.
+ * Reads manifests from files, directories and standard input into plain objects: YAML (what cdk8s synth
+ * writes) and JSON (what kubectl get -o json writes). Directories contribute every *.yaml, *.yml and
+ * *.json file inside them, recursively, in sorted order, so the result does not depend on the file
+ * system's listing order; documents there that are not Kubernetes objects (e.g. a JSON report lying next
+ * to the manifests) are skipped and listed, while a file named explicitly must hold only objects. Every
+ * file is read even after a problem, and all problems are reported together (unless failFast); errors
+ * name the file and, for YAML, the line and column.
  */
 
 /** The manifests read from the command line's paths. */
@@ -15,6 +20,10 @@ export interface ManifestInput {
   readonly files: string[];
   /** Every document's object, in file order then document order; empty documents are left out. */
   readonly objects: any[];
+  /** Where each object comes from, same order: `file, document n`. */
+  readonly origins: string[];
+  /** Documents left out because they are not Kubernetes objects (only inside directories), with why. */
+  readonly skipped: string[];
 }
 
 /** Where input comes from: the working directory, and standard input for the operand `-`. */
@@ -26,38 +35,72 @@ export interface InputSource {
    * @default - the operand "-" is an error
    */
   readonly readStdin?: () => string;
+  /**
+   * Stop at the first unreadable file or document instead of reporting them all.
+   * @default false
+   */
+  readonly failFast?: boolean;
 }
 
 /** Reads every YAML document of the given files and directories. */
 export function readManifestInput(paths: readonly string[], source: InputSource): ManifestInput {
-  const files: Array<{ display: string; absolute: string }> = [];
+  const files: Array<{ display: string; absolute: string; inDirectory: boolean }> = [];
   const seen = new Set<string>();
-  const add = (display: string, absolute: string) => {
+  const add = (display: string, absolute: string, inDirectory = false) => {
     if (seen.has(absolute)) return;
     seen.add(absolute);
-    files.push({ display, absolute });
+    files.push({ display, absolute, inDirectory });
   };
+  const problems: Error[] = [];
   for (const given of paths) {
     if (given === '-') {
       add('-', '-');
       continue;
     }
     const absolute = path.resolve(source.cwd, given);
-    const stat = statOf(absolute, given);
+    let stat: fs.Stats;
+    try {
+      stat = statOf(absolute, given);
+    } catch (error: any) {
+      if (source.failFast) throw error;
+      problems.push(error);
+      continue;
+    }
     if (stat.isDirectory()) {
       const found = yamlFilesUnder(absolute);
       if (found.length === 0) {
-        throw netsecError(given, 'is a directory without *.yaml or *.yml files', absolute,
-          'Point at the directory cdk8s synth writes (dist/ by default) or at the YAML files themselves.');
+        throw netsecError(given, 'is a directory without *.yaml, *.yml or *.json files', absolute,
+          'Point at the directory cdk8s synth writes (dist/ by default) or at the manifest files themselves.');
       }
-      for (const relative of found) add(path.join(given, relative), path.join(absolute, relative));
+      for (const relative of found) add(path.join(given, relative), path.join(absolute, relative), true);
     } else {
       add(given, absolute);
     }
   }
   const objects: any[] = [];
-  for (const file of files) objects.push(...parseYamlDocuments(file.display, readText(file.absolute, file.display, source)));
-  return { files: files.map(f => f.display), objects };
+  const origins: string[] = [];
+  const skipped: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readText(file.absolute, file.display, source);
+    } catch (error: any) {
+      if (source.failFast) throw error;
+      problems.push(error);
+      continue;
+    }
+    const format = /\.json$/i.test(file.display) ? 'json' : file.absolute === '-' ? 'auto' : 'yaml';
+    const read = readDocuments(file.display, text, { format, skipForeign: file.inDirectory });
+    if (source.failFast && read.problems.length > 0) throw read.problems[0];
+    problems.push(...read.problems);
+    skipped.push(...read.skipped);
+    for (const { object, origin } of read.objects) {
+      objects.push(object);
+      origins.push(origin);
+    }
+  }
+  throwProblems('cdk8s-netsec', problems, 'every other document was read');
+  return { files: files.map(f => f.display), objects, origins, skipped };
 }
 
 function statOf(absolute: string, given: string): fs.Stats {
@@ -65,7 +108,7 @@ function statOf(absolute: string, given: string): fs.Stats {
     return fs.statSync(absolute);
   } catch (error: any) {
     throw netsecError(given, error?.code === 'ENOENT' ? 'does not exist' : 'cannot be read', absolute,
-      'Give a YAML file or a directory of YAML files (e.g. the dist/ folder cdk8s synth writes).');
+      'Give a YAML or JSON file or a directory of them (e.g. the dist/ folder cdk8s synth writes).');
   }
 }
 
@@ -76,7 +119,7 @@ function yamlFilesUnder(root: string): string[] {
     for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
       const child = path.join(relative, entry.name);
       if (entry.isDirectory()) visit(child);
-      else if (/\.ya?ml$/i.test(entry.name)) found.push(child);
+      else if (/\.(ya?ml|json)$/i.test(entry.name)) found.push(child);
     }
   };
   visit('');

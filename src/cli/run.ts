@@ -1,8 +1,9 @@
 import { netsecError } from '../errors';
 import { analyze } from './analyze';
 import { diff } from './diff';
+import { evaluate } from './eval';
 import { ExitStatus } from './exit-status';
-import { ANALYZE_USAGE, DIFF_USAGE, MAIN_USAGE } from './usage';
+import { ANALYZE_USAGE, DIFF_USAGE, EVAL_USAGE, MAIN_USAGE } from './usage';
 
 /** Somewhere text goes: `process.stdout`, or a buffer in tests. */
 export interface CliOutput {
@@ -25,11 +26,12 @@ export interface CliIo {
   readonly readStdin?: () => string;
 }
 
-const COMMAND_USAGE = new Map([['analyze', ANALYZE_USAGE], ['diff', DIFF_USAGE]]);
+const COMMAND_USAGE = new Map([['analyze', ANALYZE_USAGE], ['diff', DIFF_USAGE], ['eval', EVAL_USAGE]]);
 
 /**
  * Runs `cdk8s-netsec` with the arguments after the program name and returns the exit status: 0 ok,
- * 1 findings at or above the threshold (or a change, for diff with --fail-on-change), 2 usage error or
+ * 1 findings at or above the threshold (or a change, for diff with --fail-on-change; a denied
+ * connection, for eval), 2 usage error or
  * unreadable or invalid input. Never throws; errors are written to `io.stderr`.
  */
 export function runCli(argv: readonly string[], io: CliIo): number {
@@ -40,6 +42,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         return analyze(rest, io);
       case 'diff':
         return diff(rest, io);
+      case 'eval':
+        return evaluate(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -48,7 +52,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         io.stderr.write(MAIN_USAGE);
         return ExitStatus.ERROR;
       default:
-        throw netsecError('cdk8s-netsec', 'does not know this command', command, 'Commands: analyze, diff, help. Run "cdk8s-netsec --help" for usage.');
+        throw netsecError('cdk8s-netsec', 'does not know this command', command, 'Commands: analyze, diff, eval, help. Run "cdk8s-netsec --help" for usage.');
     }
   } catch (error: any) {
     io.stderr.write(`Error: ${error?.message ?? String(error)}\n`);
@@ -63,7 +67,7 @@ function help(topic: string | undefined, io: CliIo): number {
   }
   const usage = COMMAND_USAGE.get(topic);
   if (usage === undefined) {
-    throw netsecError('cdk8s-netsec help', 'does not know this command', topic, 'Commands: analyze, diff.');
+    throw netsecError('cdk8s-netsec help', 'does not know this command', topic, 'Commands: analyze, diff, eval.');
   }
   io.stdout.write(usage);
   return ExitStatus.OK;

@@ -7,13 +7,17 @@ Commands:
   analyze <paths...>   Audit synthesized YAML; print the findings, and on request the flows,
                        a reachability matrix or a Mermaid diagram.
   diff <old> <new>     The flows a change opens and closes, and the findings it adds and resolves.
+  eval --from <a> --to <b> --port <p> <paths...>
+                       Whether one connection is allowed, and why.
   help [command]       Print this text, or a command's options.
 
-Paths are YAML files, directories (every *.yaml and *.yml inside, recursively, in sorted order),
-or - for standard input.
+Paths are YAML or JSON files (kubectl get -o yaml/-o json output, List and PodList-style lists
+included), directories (every *.yaml, *.yml and *.json inside, recursively, in sorted order;
+documents there that are not Kubernetes objects are skipped and listed), or - for standard input
+(YAML or JSON). Every unreadable document is reported in one run; --fail-fast stops at the first.
 
-Exit status: 0 ok; 1 findings at or above --fail-on (or, for diff, a change with --fail-on-change);
-2 usage error or unreadable or invalid input.
+Exit status: 0 ok; 1 findings at or above --fail-on (for diff, a change with --fail-on-change; for
+eval, a denied connection); 2 usage error or unreadable or invalid input.
 `;
 
 /** The options of `analyze`. */
@@ -30,12 +34,21 @@ Options:
   --matrix              Print the reachability matrix for the port given with --port.
   --port <port>         The matrix's port: tcp/8080, udp/53, sctp/9000, 8080 (TCP), or a container
                         port name (tcp/http). Required with --matrix; repeat for several matrices.
+  --addresses           With --matrix: add rows and columns for the IPv4 ranges outside the cluster
+                        (the largest ranges in which every pod's answer is the same).
   --mermaid             Print a Mermaid flowchart of the allowed flows (in a \`\`\`mermaid block).
   --exposure            Print what can reach each workload: outside address ranges, a pod of any
                         namespace, a new pod of its own namespace, and the Services, Ingresses and
                         Gateway routes that lead to it.
   --json                Print one JSON document instead of text: files, pods, findings and summary,
                         plus flows, matrices, mermaid and exposure when asked for.
+  --output <format>     With --flows: print only the flows, as text, json, md (Markdown table),
+                        csv, dot (Graphviz) or mermaid. Default: the full text report.
+  --by-workload         With --flows: one entry per workload (namespace/name[Kind]) instead of per pod.
+  --address-ranges <m>  With --flows: how address ranges outside the cluster are cut: maximal
+                        (adjacent ranges with the same ports merged; default) or policy-blocks
+                        (every range the policies' CIDRs delimit, as netpol-analyzer prints).
+  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
   --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
                         NetworkPolicy podSelector that selects none of them also gets one
                         representative pod named after the policy, so the output of IsolatedTiers
@@ -56,9 +69,35 @@ Options:
                         low, medium, high, critical, or none. Default: none.
   --ignore <rules>      Leave out audit rules, by identifier or name, comma-separated or repeated.
   --json                Print one JSON document instead of Markdown.
+  --output <format>     md (default), json, text, csv, dot or mermaid: csv and text list one line per
+                        change; dot and mermaid draw opened (green) and closed (red) flows.
+  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
   --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
                         NetworkPolicy podSelector that selects none of them also gets one
                         representative pod named after the policy, so the output of IsolatedTiers
                         (policies without workloads) has pods and flows.
   -h, --help            Print this text.
+`;
+
+/** The options of `eval`. */
+export const EVAL_USAGE = `Usage: cdk8s-netsec eval --from <endpoint> --to <endpoint> --port <port> [options] <paths...>
+
+Answers one question: may --from open a connection to --to on --port? Prints the answer and the
+explanation: each side's deciding policies and rules (AdminNetworkPolicy, ClusterNetworkPolicy,
+NetworkPolicy, Cilium, BaselineAdminNetworkPolicy).
+
+Endpoints: a modelled pod as namespace/pod (a Pod, or a workload's name), an IPv4/IPv6 address
+(a known pod IP stands for its pod; any other address is outside the cluster), or, as --from,
+ingress-controller: the ingress data plane (admitted only by rules for every pod of every namespace).
+
+Options:
+  --from <endpoint>     The source.
+  --to <endpoint>       The destination.
+  --port <port>         tcp/443, udp/53, sctp/9000, 443 (TCP), or a container port name (tcp/http).
+  --json                Print one JSON document: the answer, both sides and the text.
+  --no-infer-pods       Model only the pods of Pod and workload objects (see analyze --help).
+  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
+  -h, --help            Print this text.
+
+Exit status: 0 allowed; 1 denied; 2 usage error or unreadable or invalid input.
 `;

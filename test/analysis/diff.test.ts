@@ -2,6 +2,7 @@ import { namespace, pod, policy } from './fixtures';
 import { Port, Protocol } from '../../src';
 import { AuditSeverity } from '../../src/analysis/audit-finding';
 import { ReachabilityDiff } from '../../src/analysis/diff';
+import { FlowEndpointKind } from '../../src/analysis/flow-endpoint-kind';
 import { Reachability } from '../../src/analysis/reachability';
 
 /*
@@ -35,7 +36,9 @@ describe('ReachabilityDiff', () => {
 
   test('a pair that could not connect and now may on everything opens as a whole flow of all traffic', () => {
     const change = ReachabilityDiff.between(model([]), model());
-    expect(show(change.opened)).toEqual(['x/a -> x/b: all traffic (whole flow)']);
+    // Dropping the policy also opens b to every address outside the cluster.
+    expect(show(change.opened)).toEqual(['x/a -> x/b: all traffic (whole flow)', '0.0.0.0-255.255.255.255 -> x/b: all traffic (whole flow)']);
+    expect(change.opened[1].sourceKind).toBe(FlowEndpointKind.ADDRESS_RANGE);
     expect(change.opened[0].ports.map(p => p.toString())).toEqual(['TCP all ports', 'UDP all ports', 'SCTP all ports']);
     expect(change.opened[0].ports.every(p => p.isAllPorts)).toBe(true);
     expect(change.closed).toEqual([]);
@@ -53,7 +56,7 @@ describe('ReachabilityDiff', () => {
   test('changes are sorted by source, then destination, by namespace then name', () => {
     const pods = (ns: string[]) => ns.map(n => pod(n, 'p'));
     const change = ReachabilityDiff.between(Reachability.fromManifests([]), Reachability.fromManifests(pods(['a-b', 'a', 'b'])));
-    expect(change.opened.map(c => `${c.source} ${c.destination}`)).toEqual([
+    expect(change.opened.filter(c => c.sourceKind === undefined && c.destinationKind === undefined).map(c => `${c.source} ${c.destination}`)).toEqual([
       'a/p a-b/p', 'a/p b/p', 'a-b/p a/p', 'a-b/p b/p', 'b/p a/p', 'b/p a-b/p',
     ]);
   });
@@ -104,4 +107,21 @@ describe('ReachabilityDiff', () => {
     const change = ReachabilityDiff.between(model([]), model(fromA([{ port: 8080 }])));
     expect(change.opened[0].ports[0].isCoveredBy(Port.tcp(8080))).toBe(true);
   });
+
+  test('address flows are compared address by address: a narrowed ipBlock closes exactly the addresses it no longer allows', () => {
+    const egress = (cidr: string, except: string[] = []) => [namespace('x'), pod('x', 'a', { labels: { app: 'a' } }),
+      policy('x', 'a-out', { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr, except } }], ports: [{ port: 443 }] }] })];
+    const change = ReachabilityDiff.between(Reachability.fromManifests(egress('10.0.0.0/8')), Reachability.fromManifests(egress('10.0.0.0/8', ['10.1.0.0/16'])));
+    expect(change.opened).toEqual([]);
+    expect(show(change.closed)).toEqual(['x/a -> 10.1.0.0-10.1.255.255: TCP 443 (whole flow)']);
+    expect(change.closed[0].destinationKind).toBe(FlowEndpointKind.ADDRESS_RANGE);
+
+    const widened = ReachabilityDiff.between(Reachability.fromManifests(egress('10.0.0.0/8')), Reachability.fromManifests(egress('0.0.0.0/0', ['169.254.169.254/32'])));
+    expect(show(widened.opened)).toEqual([
+      'x/a -> 0.0.0.0-9.255.255.255: TCP 443 (whole flow)',
+      'x/a -> 11.0.0.0-169.254.169.253: TCP 443 (whole flow)',
+      'x/a -> 169.254.169.255-255.255.255.255: TCP 443 (whole flow)',
+    ]);
+  });
 });
+

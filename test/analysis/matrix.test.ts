@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { pod, policy } from './fixtures';
+import { namespace, pod, policy } from './fixtures';
 import { Reachability } from '../../src/analysis';
 import { Port } from '../../src/port';
 
@@ -129,5 +129,34 @@ describe('matrix agrees with explain on random clusters', () => {
           }
         }
       }), { numRuns: 300, seed: 20240611 });
+  });
+});
+
+describe('matrix with address ranges', () => {
+  test('rows and columns for the largest ranges in which every pod answers the same', () => {
+    const r = Reachability.fromManifests([namespace('x'), pod('x', 'a', { labels: { app: 'a' }, ports: [['http', 80]] }), pod('x', 'b', { labels: { app: 'b' } }),
+      policy('x', 'a', {
+        podSelector: { matchLabels: { app: 'a' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }],
+        egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/16' } }] }],
+      })]);
+    const m = r.matrix(Port.tcp(80), { includeAddresses: true });
+    expect(m.addressRanges).toEqual(['0.0.0.0-9.255.255.255', '10.0.0.0-10.0.255.255', '10.1.0.0-10.255.255.255', '11.0.0.0-255.255.255.255']);
+    expect(m.isAllowed('10.0.0.0-10.0.255.255', 'x/a')).toBe(true);
+    expect(m.isAllowed('10.1.0.0-10.255.255.255', 'x/a')).toBe(true);
+    expect(m.isAllowed('11.0.0.0-255.255.255.255', 'x/a')).toBe(false);
+    expect(m.isAllowed('x/a', '10.0.0.0-10.0.255.255')).toBe(true);
+    expect(m.isAllowed('x/a', '10.1.0.0-10.255.255.255')).toBe(false);
+    expect(m.isAllowed('x/b', '11.0.0.0-255.255.255.255')).toBe(true);
+    expect(m.isAllowed('0.0.0.0-9.255.255.255', '11.0.0.0-255.255.255.255')).toBe(false);
+    expect(m.toString().split('\n').pop()).toBe('11.0.0.0-255.255.255.255 X   .   -                     -                     -                       -');
+    // A named port never reaches an address: only a pod gives the name a number.
+    const named = r.matrix(Port.named('http'), { includeAddresses: true });
+    // With no outbound answer left to tell them apart, 10.0.0.0/16 and the rest of 10.0.0.0/8 are one range.
+    expect(named.addressRanges).toEqual(['0.0.0.0-9.255.255.255', '10.0.0.0-10.255.255.255', '11.0.0.0-255.255.255.255']);
+    expect(named.isAllowed('x/a', '10.0.0.0-10.255.255.255')).toBe(false);
+    expect(named.isAllowed('10.0.0.0-10.255.255.255', 'x/a')).toBe(true);
+    expect(r.matrix(Port.tcp(80)).pods).toEqual(['x/a', 'x/b']);
   });
 });

@@ -72,7 +72,7 @@ describe('a NetworkPolicy the API server would reject is an error naming the obj
 
   test('two NetworkPolicies with the same namespace and name', () => {
     expect(() => Reachability.fromManifests([rawPolicy('x', 'p', {}), rawPolicy('x', 'p', { podSelector: {} })]))
-      .toThrow('NetworkPolicy x/p: appears twice; the API server would keep only one of them ("x/p"). Give every NetworkPolicy a distinct name within its namespace.');
+      .toThrow('NetworkPolicy x/p: is defined twice (first at Reachability.fromManifests[0]); the API server keeps one object per kind, namespace and name ("x/p"). Remove one of the two, or merge their labels and rules into one object.');
   });
 
   test('valid edge cases read fine: endPort equal to port, absent podSelector (all pods), IPv6 except', () => {

@@ -372,7 +372,7 @@ describe('endpoints', () => {
 
   test('an endpoint must name a pod or an address, not both, and the address must parse', () => {
     const r = cluster();
-    expect(() => r.isAllowed({ namespace: 'x', pod: 'a', ip: '10.0.0.1' }, at('x', 'b'), tcp80)).toThrow(/names both a pod and an ip/);
+    expect(() => r.isAllowed({ namespace: 'x', pod: 'a', ip: '10.0.0.1' }, at('x', 'b'), tcp80)).toThrow(/names more than one of pod, ip and ingressController/);
     expect(() => r.isAllowed({ namespace: 'x' }, at('x', 'b'), tcp80)).toThrow(/names neither a pod nor an ip/);
     expect(() => r.isAllowed(ip('10.0.0.300'), at('x', 'b'), tcp80)).toThrow(/ip is not an IP address \("10.0.0.300"\)/);
   });

@@ -107,7 +107,8 @@ describe('cdk8s-netsec analyze', () => {
   test('--flows lists every allowed flow with its ports', () => {
     const run = cli(['analyze', 'diff/after.yaml', '--flows', '--fail-on', 'none']);
     expect(run.stdout).toContain([
-      'Allowed flows (2):',
+      'Allowed flows (3):',
+      '  shop/api -> 0.0.0.0-255.255.255.255 (external): TCP 443',
       '  shop/web -> shop/api: TCP 8080-8081',
       '  shop/web -> shop/db: TCP 5432',
     ].join('\n'));
@@ -147,7 +148,11 @@ describe('cdk8s-netsec analyze', () => {
     expect(typeof loadBalancer.message).toBe('string');
     expect(typeof loadBalancer.fix).toBe('string');
     expect(report.summary).toMatchObject({ high: 2, medium: 1, failOn: 'high', failing: 2, ignored: [] });
-    expect(report.flows).toEqual([]); // default deny, and web's only egress is to 0.0.0.0/0 (no pod IPs are known)
+    // Default deny between pods; web's only egress is to 0.0.0.0/0, and web admits TCP 8080 from anywhere.
+    expect(report.flows.map((f: any) => `${f.from} (${f.fromKind}) -> ${f.to} (${f.toKind}): ${f.description}`)).toEqual([
+      'shop/web (pod) -> 0.0.0.0-255.255.255.255 (address-range): TCP 443',
+      '0.0.0.0-255.255.255.255 (address-range) -> shop/web (pod): TCP 8080',
+    ]);
     expect(report.matrices).toEqual([{ port: { protocol: 'TCP', port: 8080 }, pods: ['shop/api', 'shop/web'], allowed: [] }]);
     expect(report.mermaid).toMatch(/^flowchart LR\n/);
   });
@@ -157,7 +162,7 @@ describe('cdk8s-netsec analyze', () => {
     expect(Object.keys(plain)).toEqual(['files', 'objects', 'namespaces', 'pods', 'findings', 'summary']);
     expect(plain.findings).toEqual([]);
     const flows = JSON.parse(cli(['analyze', 'diff/after.yaml', '--json', '--flows']).stdout).flows;
-    expect(flows[0]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', port: 8080, endPort: 8081 }], description: 'TCP 8080-8081' });
+    expect(flows[1]).toEqual({ from: 'shop/web', fromKind: 'pod', to: 'shop/api', toKind: 'pod', ports: [{ protocol: 'TCP', port: 8080, endPort: 8081 }], description: 'TCP 8080-8081' });
   });
 
   test('a directory is read recursively, its *.yaml files in sorted order', () => {
@@ -218,5 +223,18 @@ describe('cdk8s-netsec analyze', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Analyzed 1 file: 1 object, 0 pods in 1 namespace, 0 NetworkPolicies.');
     expect(run.stdout).toContain('NETSEC006');
+  });
+});
+
+describe('cdk8s-netsec analyze --matrix --addresses', () => {
+  test('adds the address ranges to the matrix; without --matrix it is a usage error', () => {
+    const run = cli(['analyze', 'violations.yaml', '--matrix', '--port', 'tcp/8080', '--addresses', '--fail-on', 'none']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('from \\ to               shop/web 0.0.0.0-255.255.255.255');
+    expect(run.stdout).toContain('0.0.0.0-255.255.255.255 .        -');
+    const json = JSON.parse(cli(['analyze', 'violations.yaml', '--json', '--matrix', '--port', 'tcp/443', '--addresses']).stdout);
+    expect(json.matrices[0].addressRanges).toEqual(['0.0.0.0-255.255.255.255']);
+    expect(json.matrices[0].allowed).toEqual([{ from: 'shop/web', to: '0.0.0.0-255.255.255.255' }]);
+    expect(cli(['analyze', 'violations.yaml', '--addresses']).stderr).toContain('--addresses: only applies to --matrix');
   });
 });

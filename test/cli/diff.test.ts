@@ -9,12 +9,13 @@ describe('cdk8s-netsec diff', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('## Network reachability: `diff/before.yaml` → `diff/after.yaml`');
     expect(run.stdout).toContain([
-      '### Flows opened (2)',
+      '### Flows opened (3)',
       '',
       '| From | To | Ports | Change |',
       '| --- | --- | --- | --- |',
       '| `shop/web` | `shop/api` | TCP 8081 | more ports |',
       '| `shop/web` | `shop/db` | TCP 5432 | new flow |',
+      '| `shop/api` | `0.0.0.0-255.255.255.255 (external)` | TCP 443 | new flow |',
     ].join('\n'));
     expect(run.stdout).toContain([
       '### Flows closed (1)',
@@ -67,7 +68,7 @@ describe('cdk8s-netsec diff', () => {
     const run = cli(['diff', '--fail-on-change', 'diff/before.yaml', 'diff/after.yaml']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('cdk8s-netsec diff: exit 1: the change opens or closes flows or changes findings (--fail-on-change).\n');
-    expect(run.stdout).toContain('### Flows opened (2)');
+    expect(run.stdout).toContain('### Flows opened (3)');
   });
 
   test('--fail-on exits 1 only when the change adds a finding at or above the severity', () => {
@@ -82,7 +83,7 @@ describe('cdk8s-netsec diff', () => {
   test('--ignore leaves the rule out of both audits', () => {
     const run = cli(['diff', '--ignore', 'egress-to-any-address', 'diff/before.yaml', 'diff/after.yaml']);
     expect(run.stdout).not.toContain('Findings added');
-    expect(run.stdout).toContain('### Flows opened (2)');
+    expect(run.stdout).toContain('### Flows opened (3)');
   });
 
   test('--json has the sides, the changes with ports as data, and the findings', () => {
@@ -92,11 +93,12 @@ describe('cdk8s-netsec diff', () => {
     expect(report.before).toEqual({ path: 'diff/before.yaml', files: ['diff/before.yaml'], pods: ['shop/api', 'shop/db', 'shop/web'] });
     expect(report.changed).toBe(true);
     expect(report.opened).toEqual([
-      { from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', port: 8081 }], description: 'TCP 8081', wholeFlow: false },
-      { from: 'shop/web', to: 'shop/db', ports: [{ protocol: 'TCP', port: 5432 }], description: 'TCP 5432', wholeFlow: true },
+      { from: 'shop/web', fromKind: 'pod', to: 'shop/api', toKind: 'pod', ports: [{ protocol: 'TCP', port: 8081 }], description: 'TCP 8081', wholeFlow: false },
+      { from: 'shop/web', fromKind: 'pod', to: 'shop/db', toKind: 'pod', ports: [{ protocol: 'TCP', port: 5432 }], description: 'TCP 5432', wholeFlow: true },
+      { from: 'shop/api', fromKind: 'pod', to: '0.0.0.0-255.255.255.255', toKind: 'address-range', ports: [{ protocol: 'TCP', port: 443 }], description: 'TCP 443', wholeFlow: true },
     ]);
     expect(report.closed).toEqual([
-      { from: 'shop/api', to: 'shop/db', ports: [{ protocol: 'TCP', port: 5432 }], description: 'TCP 5432', wholeFlow: true },
+      { from: 'shop/api', fromKind: 'pod', to: 'shop/db', toKind: 'pod', ports: [{ protocol: 'TCP', port: 5432 }], description: 'TCP 5432', wholeFlow: true },
     ]);
     expect(report.findingsAdded).toHaveLength(1);
     expect(report.findingsAdded[0]).toMatchObject({ ruleId: 'NETSEC004', resource: 'NetworkPolicy shop/api', severity: 'high' });
@@ -119,7 +121,28 @@ describe('cdk8s-netsec diff', () => {
   test('invalid input on one side exits 2 naming that side and the object', () => {
     const run = cli(['diff', 'clean', 'invalid-policy.yaml']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('Error: invalid-policy.yaml: NetworkPolicy shop/web: spec.egress[0].to[0].ipBlock.cidr');
+    expect(run.stderr).toContain('Error: invalid-policy.yaml, document 1: NetworkPolicy shop/web: spec.egress[0].to[0].ipBlock.cidr');
     expect(cli(['diff', 'invalid-yaml.yaml', 'clean']).stderr).toContain('invalid-yaml.yaml:4:');
+  });
+
+  test('--output csv lists one row per change; dot draws opened and closed edges; a bad format is a usage error', () => {
+    const csv = cli(['diff', '--output', 'csv', 'diff/before.yaml', 'diff/after.yaml']);
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split('\r\n')).toEqual([
+      'Change,From,To,Ports,Scope',
+      'opened,shop/web,shop/api,TCP 8081,some ports',
+      'opened,shop/web,shop/db,TCP 5432,whole flow',
+      'opened,shop/api,0.0.0.0-255.255.255.255 (external),TCP 443,whole flow',
+      'closed,shop/api,shop/db,TCP 5432,whole flow',
+      '',
+    ]);
+    const dot = cli(['diff', '--output', 'dot', 'diff/before.yaml', 'diff/after.yaml']).stdout;
+    expect(dot).toMatch(/^digraph "diff" \{\n/);
+    expect(dot).toContain('  "shop/api" -> "shop/db" [label="- TCP 5432"];');
+    expect(dot).toContain('  "shop/web" -> "shop/db" [label="+ TCP 5432"];');
+    const bad = cli(['diff', '--output', 'xml', 'clean', 'clean']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('Error: cdk8s-netsec diff --output: is not an output format ("xml"). Use one of text, json, md, csv, dot, mermaid.\n');
+    expect(cli(['diff', '--json', '--output', 'md', 'clean', 'clean']).stderr).toContain('cannot be combined with --json');
   });
 });

@@ -63,6 +63,6 @@ describe('cdk8s-netsec commands', () => {
   test('an unknown command exits 2 naming it and the commands', () => {
     const run = cli(['audit', 'clean']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('Error: cdk8s-netsec: does not know this command ("audit"). Commands: analyze, diff, help. Run "cdk8s-netsec --help" for usage.\n');
+    expect(run.stderr).toBe('Error: cdk8s-netsec: does not know this command ("audit"). Commands: analyze, diff, eval, help. Run "cdk8s-netsec --help" for usage.\n');
   });
 });

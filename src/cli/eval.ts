@@ -1,0 +1,92 @@
+import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
+import { parseAddress } from '../cidr';
+import { netsecError } from '../errors';
+import { OptionSpec, parseArguments, valueOf } from './arguments';
+import { ExitStatus } from './exit-status';
+import { readManifestInput } from './input';
+import { parsePortArgument } from './port-argument';
+import { portJson } from './report';
+import type { CliIo } from './run';
+import { EVAL_USAGE } from './usage';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'from', takesValue: true },
+  { name: 'to', takesValue: true },
+  { name: 'port', takesValue: true },
+  { name: 'json', takesValue: false },
+  { name: 'no-infer-pods', takesValue: false },
+  { name: 'fail-fast', takesValue: false },
+  { name: 'help', takesValue: false },
+];
+
+/**
+ * `cdk8s-netsec eval`: one question, "may --from open a connection to --to on --port?"; prints the answer
+ * and the explanation. Exit 0 allowed, 1 denied, 2 usage or input error.
+ */
+export function evaluate(argv: readonly string[], io: CliIo): number {
+  const args = parseArguments('eval', argv, OPTIONS);
+  if (args.switches.has('help')) {
+    io.stdout.write(EVAL_USAGE);
+    return ExitStatus.OK;
+  }
+  // Every usage error is reported before any file is read.
+  const missing = ['from', 'to', 'port'].filter(name => valueOf(args, name) === undefined);
+  if (missing.length > 0) {
+    throw netsecError('cdk8s-netsec eval', `needs ${missing.map(m => `--${m}`).join(', ')}`, argv.join(' '),
+      'Write cdk8s-netsec eval --from <ns/pod|ip> --to <ns/pod|ip> --port tcp/443 <paths...>.');
+  }
+  if (args.operands.length === 0) {
+    throw netsecError('cdk8s-netsec eval', 'needs the manifests to evaluate', argv.join(' '),
+      'Give YAML or JSON files or directories (or - for standard input) after the options.');
+  }
+  const from = parseEndpoint(valueOf(args, 'from')!, 'from');
+  const to = parseEndpoint(valueOf(args, 'to')!, 'to');
+  const port = parsePortArgument(valueOf(args, 'port')!, 'port');
+  const failFast = args.switches.has('fail-fast');
+  const input = readManifestInput(args.operands, { ...io, failFast });
+  const reachability = Reachability.fromManifests(input.objects, {
+    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+  });
+  const explanation = reachability.explain(from, to, port);
+  const notAnalysed = reachability.notAnalysed;
+  if (notAnalysed.length > 0) {
+    io.stderr.write(`Note: ${notAnalysed.length} policy part${notAnalysed.length === 1 ? ' was' : 's were'} read but not analysed; the answer does not account for them:\n`
+      + notAnalysed.map(n => `  ${n}\n`).join(''));
+  }
+  if (args.switches.has('json')) {
+    const side = (v: typeof explanation.egress) => ({
+      allowed: v.allowed,
+      isolated: v.isolated,
+      outsideCluster: v.outsideCluster,
+      allowedBy: v.allowedBy,
+      isolatedBy: v.isolatedBy,
+      ...(v.decidedBy !== undefined ? { decidedBy: v.decidedBy } : {}),
+      reason: v.reason,
+    });
+    io.stdout.write(JSON.stringify({
+      from: valueOf(args, 'from'),
+      to: valueOf(args, 'to'),
+      port: portJson(port),
+      allowed: explanation.allowed,
+      selfTraffic: explanation.selfTraffic,
+      egress: side(explanation.egress),
+      ingress: side(explanation.ingress),
+      text: explanation.text,
+    }, undefined, 2) + '\n');
+  } else {
+    io.stdout.write(explanation.text + '\n');
+  }
+  return explanation.allowed ? ExitStatus.OK : ExitStatus.FAILED;
+}
+
+/** `ns/pod`, `pod` (namespace default), an IPv4/IPv6 address, or (as the source) `ingress-controller`. */
+function parseEndpoint(text: string, option: string): ReachabilityEndpoint {
+  if (parseAddress(text) !== undefined) return { ip: text };
+  if (text === 'ingress-controller' || text === '{ingress-controller}') return { ingressController: true };
+  const parts = text.split('/');
+  if (parts.length > 2 || parts.some(p => p.length === 0)) {
+    throw netsecError(`cdk8s-netsec eval --${option}`, 'is neither namespace/pod nor an IP address', text,
+      'Write a pod as namespace/pod (e.g. shop/web), or an address such as 203.0.113.7.');
+  }
+  return parts.length === 1 ? { pod: parts[0] } : { namespace: parts[0], pod: parts[1] };
+}

@@ -303,27 +303,7 @@ describe('ClusterIsolation: bad input (path, value, fix; nothing left behind, a 
   });
 });
 
-/**
- * FOR THE LEAD: the analyzer learns ClusterNetworkPolicy in parallel (issue 15 item 4). These assertions
- * run as soon as `Reachability.fromManifests` evaluates a Baseline deny; until then they are skipped. Once
- * merged, drop the check and keep the describe unconditional.
- */
-function analyzerReadsClusterNetworkPolicy(): boolean {
-  const pod = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
-  const deny = {
-    apiVersion: 'policy.networking.k8s.io/v1alpha2',
-    kind: 'ClusterNetworkPolicy',
-    metadata: { name: 'deny' },
-    spec: { tier: 'Baseline', priority: 1, subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] },
-  };
-  try {
-    return !Reachability.fromManifests([pod('a', 'x'), pod('b', 'y'), deny]).isAllowed({ namespace: 'a', pod: 'x' }, { namespace: 'b', pod: 'y' }, Port.tcp(80));
-  } catch {
-    return false;
-  }
-}
-
-(analyzerReadsClusterNetworkPolicy() ? describe : describe.skip)('ClusterIsolation through the analyzer (enable after merging the ClusterNetworkPolicy engine)', () => {
+describe('ClusterIsolation through the analyzer', () => {
   const pod = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
   const app = Testing.app();
   const cluster = platform(app);

@@ -1,4 +1,3 @@
-import { exposureJson, exposureText } from '../analysis/exposure-report';
 import { AllowedFlow } from '../analysis/allowed-flow';
 import { AddressRanges, FlowsOptions } from '../analysis/flows-options';
 import { Reachability } from '../analysis/reachability';
@@ -12,6 +11,7 @@ import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
 import type { CliIo } from './run';
 import { ANALYZE_USAGE } from './usage';
+import { exposureJson, exposureText } from '../analysis/exposure-report';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', takesValue: true },

@@ -24,8 +24,11 @@ describe('cdk8s-netsec diff', () => {
       '| --- | --- | --- | --- |',
       '| `shop/api` | `shop/db` | TCP 5432 | flow removed |',
     ].join('\n'));
-    expect(run.stdout).toContain('### Findings added (1)\n\n- **HIGH** NETSEC004 egress-to-any-address: NetworkPolicy shop/api: ');
-    expect(run.stdout).not.toContain('Findings resolved');
+    // The change also leaves db admitting api, which api's egress no longer allows (one-sided), and
+    // resolves the two one-sided rules the old version had.
+    expect(run.stdout).toContain('### Findings added (2)\n\n- **HIGH** NETSEC004 egress-to-any-address: NetworkPolicy shop/api: ');
+    expect(run.stdout).toContain('- **MEDIUM** NETSEC015 one-sided-flow: NetworkPolicy shop/db: spec.ingress[0] of shop/db names the client pods');
+    expect(run.stdout).toContain('### Findings resolved (2)');
   });
 
   test('the other way round, opened and closed swap and the finding is resolved', () => {
@@ -33,7 +36,7 @@ describe('cdk8s-netsec diff', () => {
     expect(run.stdout).toContain('| `shop/api` | `shop/db` | TCP 5432 | new flow |');
     expect(run.stdout).toContain('| `shop/web` | `shop/api` | TCP 8081 | fewer ports |');
     expect(run.stdout).toContain('| `shop/web` | `shop/db` | TCP 5432 | flow removed |');
-    expect(run.stdout).toContain('### Findings resolved (1)\n\n- **HIGH** NETSEC004');
+    expect(run.stdout).toContain('### Findings resolved (2)\n\n- **HIGH** NETSEC004');
   });
 
   test('identical inputs report no change and exit 0, also with --fail-on-change', () => {
@@ -76,13 +79,15 @@ describe('cdk8s-netsec diff', () => {
     expect(adds.status).toBe(1);
     expect(adds.stderr).toContain('the change adds 1 finding at or above high (--fail-on high)');
     expect(cli(['diff', '--fail-on', 'critical', 'diff/before.yaml', 'diff/after.yaml']).status).toBe(0);
-    // Resolving a finding never fails.
-    expect(cli(['diff', '--fail-on', 'low', 'diff/after.yaml', 'diff/before.yaml']).status).toBe(0);
+    // Resolving a finding never fails: the other way round resolves the high one and adds only medium ones.
+    expect(cli(['diff', '--fail-on', 'high', 'diff/after.yaml', 'diff/before.yaml']).status).toBe(0);
+    expect(cli(['diff', '--fail-on', 'medium', 'diff/after.yaml', 'diff/before.yaml']).status).toBe(1);
   });
 
   test('--ignore leaves the rule out of both audits', () => {
     const run = cli(['diff', '--ignore', 'egress-to-any-address', 'diff/before.yaml', 'diff/after.yaml']);
-    expect(run.stdout).not.toContain('Findings added');
+    expect(run.stdout).not.toContain('NETSEC004');
+    expect(cli(['diff', '--ignore', 'egress-to-any-address,one-sided-flow', 'diff/before.yaml', 'diff/after.yaml']).stdout).not.toContain('Findings added');
     expect(run.stdout).toContain('### Flows opened (3)');
   });
 
@@ -100,9 +105,10 @@ describe('cdk8s-netsec diff', () => {
     expect(report.closed).toEqual([
       { from: 'shop/api', fromKind: 'pod', to: 'shop/db', toKind: 'pod', ports: [{ protocol: 'TCP', port: 5432 }], description: 'TCP 5432', wholeFlow: true },
     ]);
-    expect(report.findingsAdded).toHaveLength(1);
+    expect(report.findingsAdded).toHaveLength(2);
     expect(report.findingsAdded[0]).toMatchObject({ ruleId: 'NETSEC004', resource: 'NetworkPolicy shop/api', severity: 'high' });
-    expect(report.findingsResolved).toEqual([]);
+    expect(report.findingsAdded[1]).toMatchObject({ ruleId: 'NETSEC015', resource: 'NetworkPolicy shop/db', severity: 'medium' });
+    expect(report.findingsResolved.map((f: any) => f.ruleId)).toEqual(['NETSEC015', 'NETSEC015']);
   });
 
   test('--json of identical inputs says changed: false', () => {

@@ -6,12 +6,13 @@ import { Port } from '../port';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
-import { endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
+import { Edge, endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
 import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
 import type { CliIo } from './run';
 import { ANALYZE_USAGE } from './usage';
-import { exposureJson, exposureText } from '../analysis/exposure-report';
+import { WorkloadExposure } from '../analysis/exposure';
+import { exposureCsv, exposureJson, exposureMarkdown, exposureText } from '../analysis/exposure-report';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', takesValue: true },
@@ -63,10 +64,15 @@ export function analyze(argv: readonly string[], io: CliIo): number {
   const output = valueOf(args, 'output') === undefined ? undefined : parseOutputFormat(valueOf(args, 'output')!, 'analyze');
   const flowOptions = parseFlowOptions(args.switches.has('by-workload'), valueOf(args, 'address-ranges'));
   const wantsFlows = args.switches.has('flows');
-  for (const [name, given] of [['output', output !== undefined], ['by-workload', args.switches.has('by-workload')], ['address-ranges', args.values.has('address-ranges')]] as const) {
+  const wantsExposure = args.switches.has('exposure');
+  for (const [name, given] of [['by-workload', args.switches.has('by-workload')], ['address-ranges', args.values.has('address-ranges')]] as const) {
     if (given && !wantsFlows) {
       throw netsecError(`cdk8s-netsec analyze --${name}`, 'only applies to --flows', name, `Add --flows to list the allowed flows, e.g. --flows --${name} ...`);
     }
+  }
+  if (output !== undefined && wantsFlows === wantsExposure) {
+    throw netsecError('cdk8s-netsec analyze --output', wantsFlows ? 'prints one report, and both --flows and --exposure are given' : 'only applies to --flows or --exposure',
+      output, 'Add --flows to print the allowed flows, or --exposure to print what can reach each workload, in that format.');
   }
   if (output !== undefined && (wantsMatrix || args.switches.has('mermaid') || args.switches.has('json'))) {
     throw netsecError('cdk8s-netsec analyze --output', 'prints the flows alone and cannot be combined with --matrix, --mermaid or --json', output,
@@ -79,7 +85,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
   });
   if (output !== undefined) {
-    io.stdout.write(flowsOutput(reachability.flows(flowOptions), output));
+    io.stdout.write(wantsExposure ? exposureOutput(reachability.exposure(), output) : flowsOutput(reachability.flows(flowOptions), output));
     return ExitStatus.OK;
   }
   const findings = reachability.audit({ ignore });
@@ -222,4 +228,24 @@ function flowsOutput(flows: AllowedFlow[], format: OutputFormat): string {
   if (format === 'json') return JSON.stringify(flows.map(flowJson), undefined, 2) + '\n';
   const { table, edges } = flowReport(flows);
   return render(format, 'flows', table, edges);
+}
+
+/** The exposure alone in one `--output` format; drawings have an edge from each way in to the workload. */
+function exposureOutput(exposure: readonly WorkloadExposure[], format: OutputFormat): string {
+  switch (format) {
+    case 'json': return JSON.stringify(exposureJson(exposure, portJson), undefined, 2) + '\n';
+    case 'md': return exposureMarkdown(exposure);
+    case 'csv': return exposureCsv(exposure);
+    case 'text': return exposureText(exposure);
+    default: {
+      const edges: Edge[] = [];
+      for (const e of exposure) {
+        for (const r of e.fromOutside) edges.push({ from: `${r.addresses} (external)`, to: e.workload, label: r.description });
+        if (e.fromAnyNamespace.length > 0) edges.push({ from: 'any namespace', to: e.workload, label: e.fromAnyNamespaceDescription });
+        if (e.fromOwnNamespace.length > 0) edges.push({ from: `its own namespace (${e.workload.split('/')[0]})`, to: e.workload, label: e.fromOwnNamespaceDescription });
+        for (const p of e.paths.filter((x) => x.reachable)) edges.push({ from: p.resource, to: e.workload, label: p.description });
+      }
+      return render(format, 'exposure', { columns: [], rows: [] }, edges);
+    }
+  }
 }

@@ -40,8 +40,25 @@ describe('output formats', () => {
     expect(csv.split('\r\n')[2]).toBe('shop/web[Deployment],shop/api[Deployment],TCP 8080-8081');
     expect(cli(['analyze', 'diff/after.yaml', '--flows', '--output', 'dot']).stdout).toContain('"shop/web" -> "shop/db" [label="TCP 5432"];');
     expect(JSON.parse(cli(['analyze', 'diff/after.yaml', '--flows', '--output', 'json']).stdout)[0].toKind).toBe('address-range');
-    expect(cli(['analyze', 'diff/after.yaml', '--output', 'md']).stderr).toContain('--output: only applies to --flows');
+    expect(cli(['analyze', 'diff/after.yaml', '--output', 'md']).stderr).toContain('--output: only applies to --flows or --exposure');
+    expect(cli(['analyze', 'diff/after.yaml', '--flows', '--exposure', '--output', 'md']).stderr).toContain('prints one report, and both --flows and --exposure are given');
     expect(cli(['analyze', 'diff/after.yaml', '--flows', '--json', '--output', 'md']).stderr).toContain('cannot be combined with --matrix, --mermaid or --json');
     expect(cli(['analyze', 'diff/after.yaml', '--flows', '--address-ranges', 'tiny']).stderr).toContain('is not a way to cut address ranges ("tiny"). Use maximal or policy-blocks.');
+  });
+
+  test('--exposure prints what can reach each workload in every format: text, JSON, Markdown, CSV, DOT and Mermaid', () => {
+    const md = cli(['analyze', 'violations.yaml', '--exposure', '--output', 'md']).stdout;
+    expect(md.split('\n')[0]).toBe('| Workload | From outside the cluster | From any namespace | From its own namespace | Paths in |');
+    expect(md).toContain('| shop/web (');
+    const csv = cli(['analyze', 'violations.yaml', '--exposure', '--output', 'csv']).stdout;
+    expect(csv.split('\n')[0]).toBe('workload,kind,source,detail,ports,reachable');
+    expect(csv).toMatch(/\nshop\/web,\w+,outside,0\.0\.0\.0-255\.255\.255\.255,TCP 8080,true\n/);
+    const mermaid = cli(['analyze', 'violations.yaml', '--exposure', '--output', 'mermaid']).stdout;
+    expect(mermaid).toContain('["0.0.0.0-255.255.255.255 (external)"]');
+    expect(mermaid).toMatch(/n\d+ -->\|"TCP 8080"\| n\d+/);
+    expect(cli(['analyze', 'violations.yaml', '--exposure', '--output', 'dot']).stdout).toContain('"0.0.0.0-255.255.255.255 (external)" -> "shop/web" [label="TCP 8080"];');
+    const json = JSON.parse(cli(['analyze', 'violations.yaml', '--exposure', '--output', 'json']).stdout);
+    expect(json.find((e: any) => e.workload === 'shop/web').fromOutside[0]).toMatchObject({ addresses: '0.0.0.0-255.255.255.255' });
+    expect(cli(['analyze', 'violations.yaml', '--exposure', '--output', 'text']).stdout).toContain('from outside the cluster:');
   });
 });

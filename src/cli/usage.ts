@@ -42,8 +42,8 @@ Options:
                         Gateway routes that lead to it.
   --json                Print one JSON document instead of text: files, pods, findings and summary,
                         plus flows, matrices, mermaid and exposure when asked for.
-  --output <format>     With --flows: print only the flows, as text, json, md (Markdown table),
-                        csv, dot (Graphviz) or mermaid. Default: the full text report.
+  --output <format>     With --flows or --exposure: print only that report, as text, json, md
+                        (Markdown table), csv, dot (Graphviz) or mermaid. Default: the full text report.
   --by-workload         With --flows: one entry per workload (namespace/name[Kind]) instead of per pod.
   --address-ranges <m>  With --flows: how address ranges outside the cluster are cut: maximal
                         (adjacent ranges with the same ports merged; default) or policy-blocks

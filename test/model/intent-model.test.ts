@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { ClusterDns, ClusterIsolation, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability } from '../src';
-import { findObject, synthValid } from './util';
+import { ClusterDns, ClusterIsolation, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability } from '../../src';
+import { findObject, synthValid } from '../util';
 
 /*
  * The intent model's whole-app rules: both sides of a flow however its peer is named, refusals where a

@@ -1,33 +1,15 @@
-import { Port, Protocol } from '../port';
+import { Protocol } from '../port';
 import { AllowedFlow } from './allowed-flow';
 import { AuditFinding, AuditOptions } from './audit-finding';
 import { FlowEndpointKind } from './flow-endpoint-kind';
 import { describePortIntervals, Interval, LAST_PORT } from './port-intervals';
 import { Reachability } from './reachability';
 
-/** Ports a change opens or closes between one ordered pair of modelled pods. */
-export interface FlowChange {
-  /** The source: a pod as `namespace/pod`, or as named by `sourceKind` (an address range, the ingress data plane). */
-  readonly source: string;
-  /** The destination: a pod as `namespace/pod`, or as named by `destinationKind` (an address range, an FQDN). */
-  readonly destination: string;
-  /**
-   * What the source is.
-   * @default FlowEndpointKind.POD
-   */
-  readonly sourceKind?: FlowEndpointKind;
-  /**
-   * What the destination is.
-   * @default FlowEndpointKind.POD
-   */
-  readonly destinationKind?: FlowEndpointKind;
-  /**
-   * The ports opened (or closed), merged into ranges, per protocol in the order TCP, UDP, SCTP; a
-   * protocol opened (or closed) entirely is one whole-protocol `Port` (`Port.allTcp()` etc.).
-   */
-  readonly ports: Port[];
-  /** The ports in words, e.g. `TCP 80, 8000-8100; UDP 53`, `all TCP` or `all traffic`. */
-  readonly description: string;
+/**
+ * Ports a change opens or closes between one ordered pair of endpoints: an `AllowedFlow` whose `ports`
+ * (and `description`) are the ports opened (or closed), merged into ranges.
+ */
+export interface FlowChange extends AllowedFlow {
   /**
    * True when the whole flow appears or disappears: in `opened`, the pair could not connect on any port
    * before; in `closed`, it cannot connect on any port after.

@@ -126,28 +126,7 @@ function allowedDestinations(index: ClusterIndex, query: MatrixQuery): PodSet[] 
   const n = index.pods.length;
   const empty = new Uint8Array(n);
   const unions = new Map<string, PodSet>();
-  const perRule = new Map<number, PodSet>();
-  // A rule's destinations: its peers, narrowed to the pods its ports admit on the query port.
-  const destinationsOfRule = (r: IndexedRule | IndexedAdminRule): PodSet => {
-    const cached = perRule.get(r.id);
-    if (cached) return cached;
-    const peers = index.peerSet(r);
-    let set: PodSet;
-    if (r.rule.ports === undefined) {
-      set = peers;
-    } else if (query.uniformPort !== undefined && rulePortsAreUniform(r.rule)) {
-      set = rulePortsMatch(r.rule, { protocol: query.protocol, port: query.uniformPort }) ? peers : empty;
-    } else {
-      set = new Uint8Array(n);
-      for (let to = 0; to < n; to++) {
-        const port = query.destinationPorts[to];
-        if (peers[to] === 1 && port >= 0
-          && rulePortsMatch(r.rule, { protocol: query.protocol, port, destination: index.pods[to] })) set[to] = 1;
-      }
-    }
-    perRule.set(r.id, set);
-    return set;
-  };
+  const destinationsOfRule = ruleDestinations(index, query, empty);
   const tiered = new Map<string, PodSet>();
   const result: PodSet[] = new Array(n);
   for (let from = 0; from < n; from++) {
@@ -198,9 +177,25 @@ function allowedDestinationsPlain(index: ClusterIndex, query: MatrixQuery): PodS
   const n = index.pods.length;
   const empty = new Uint8Array(n);
   const unions = new Map<string, PodSet>();
+  const destinationsOfRule = ruleDestinations(index, query, empty);
+  const result: PodSet[] = new Array(n);
+  for (let from = 0; from < n; from++) {
+    const isolation = index.egressOf[from];
+    result[from] = isolation.policies.length === 0
+      ? index.all
+      : unionOf(isolation.rules, unions, n, destinationsOfRule);
+  }
+  return result;
+}
+
+/**
+ * A rule's destinations on the query port: its peers, narrowed to the pods its ports admit there;
+ * computed once per rule.
+ */
+function ruleDestinations(index: ClusterIndex, query: MatrixQuery, empty: PodSet): (r: IndexedRule | IndexedAdminRule) => PodSet {
+  const n = index.pods.length;
   const perRule = new Map<number, PodSet>();
-  // A rule's destinations: its peers, narrowed to the pods its ports admit on the query port.
-  const destinationsOfRule = (r: IndexedRule): PodSet => {
+  return (r) => {
     const cached = perRule.get(r.id);
     if (cached) return cached;
     const peers = index.peerSet(r);
@@ -220,14 +215,6 @@ function allowedDestinationsPlain(index: ClusterIndex, query: MatrixQuery): PodS
     perRule.set(r.id, set);
     return set;
   };
-  const result: PodSet[] = new Array(n);
-  for (let from = 0; from < n; from++) {
-    const isolation = index.egressOf[from];
-    result[from] = isolation.policies.length === 0
-      ? index.all
-      : unionOf(isolation.rules, unions, n, destinationsOfRule);
-  }
-  return result;
 }
 
 /** The union of the sets of some rules, shared between pods that have the same rules. */

@@ -5,7 +5,8 @@
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../src';
+import { IsolatedTier, MeshInjection, MeshMtls, NamespaceIsolation, Peer, Port } from '../src';
+import { istioAllows } from './istio-rules';
 import { validateAll } from './util';
 import { Reachability } from '../src/analysis';
 
@@ -112,5 +113,100 @@ describe('synthesized policies allow exactly the declared flows', () => {
       const reversed = { ...p, flows: [...p.flows].reverse(), external: [...p.external].reverse() };
       expect(Testing.synth(build(reversed).chart)).toEqual(Testing.synth(build(p).chart));
     }), { numRuns: 30 });
+  });
+});
+
+/*
+ * The same random programs inside the mesh: one MeshMtls per namespace, sidecars or ambient. L4 (the
+ * NetworkPolicies, judged by the analyzer) and L7 (the AuthorizationPolicies, judged by the Istio rule
+ * evaluator) must each admit exactly the declared callers; under ambient the HBONE port 15008 opens only
+ * between the two sides of a declared flow.
+ */
+describe('inside the mesh, each layer admits exactly the declared callers', () => {
+  const meshProgram = fc.record({ program, ambient: fc.boolean() });
+
+  function buildMeshed(p: Program, ambient: boolean): { objects: any[]; reach: Reachability } {
+    const app = Testing.app();
+    const chart = new Chart(app, 'prop');
+    p.baselines.forEach((on, i) => { if (on) new NamespaceIsolation(chart, `base-${NAMESPACES[i]}`, { namespace: NAMESPACES[i] }); });
+    const tiers = p.tiers.map((t, i) => new IsolatedTier(chart, `t${i}`, {
+      podLabels: { app: `t${i}` },
+      namespace: NAMESPACES[t.namespace],
+      ports: [Port.tcp(t.port)],
+      serviceAccountName: `t${i}`,
+      isolateIngress: t.isolateIngress,
+      isolateEgress: t.isolateEgress,
+    }));
+    for (const f of p.flows) tiers[f.to].allowFrom(tiers[f.from], f.allPorts ? Port.allTraffic() : Port.tcp(p.tiers[f.to].port));
+    for (const ns of NAMESPACES) {
+      new MeshMtls(chart, `mesh-${ns}`, { namespace: ns, injection: ambient ? MeshInjection.ambient() : MeshInjection.sidecar() });
+    }
+    const objects = validateAll(Testing.synth(chart));
+    return { objects, reach: Reachability.fromChart(chart) };
+  }
+
+  const open = (p: Program, i: number, ingress: boolean) =>
+    !(ingress ? p.tiers[i].isolateIngress : p.tiers[i].isolateEgress) && !p.baselines[p.tiers[i].namespace];
+  const anyFlow = (p: Program, from: number, to: number) => p.flows.some((f) => f.from === from && f.to === to);
+
+  test('random tier graphs under sidecar and ambient MeshMtls', () => {
+    fc.assert(fc.property(meshProgram, ({ program: p, ambient }) => {
+      const { objects, reach } = buildMeshed(p, ambient);
+      for (let from = 0; from < p.tiers.length; from++) {
+        for (let to = 0; to < p.tiers.length; to++) {
+          if (from === to) continue;
+          for (const port of [...PORTS, 6000]) {
+            const l4 = reach.isAllowed(endpoint(p, from), endpoint(p, to), Port.tcp(port));
+            if (l4 !== expected(p, from, to, port)) throw new Error(`L4 t${from} -> t${to} TCP ${port} (${ambient ? 'ambient' : 'sidecar'}): ${l4}`);
+            const l7 = istioAllows(objects, {
+              principal: `cluster.local/ns/${NAMESPACES[p.tiers[from].namespace]}/sa/t${from}`,
+              namespace: NAMESPACES[p.tiers[to].namespace],
+              podLabels: { app: `t${to}` },
+              port,
+            });
+            // Mesh authorization has no "open side": a tier that receives no declared flow accepts nobody.
+            if (l7 !== declared(p, from, to, port)) throw new Error(`L7 t${from} -> t${to} TCP ${port} (${ambient ? 'ambient' : 'sidecar'}): ${l7}`);
+          }
+          const hbone = reach.isAllowed(endpoint(p, from), endpoint(p, to), Port.tcp(15008));
+          const expectedHbone = ambient
+            ? (anyFlow(p, from, to) || open(p, from, false)) && (anyFlow(p, from, to) || open(p, to, true))
+            : expected(p, from, to, 15008);
+          if (hbone !== expectedHbone) throw new Error(`HBONE t${from} -> t${to} (${ambient ? 'ambient' : 'sidecar'}): ${hbone}`);
+        }
+      }
+    }), { numRuns: 40 });
+  });
+});
+
+/*
+ * Random label sets in one namespace: tiers whose labels are equal, or one's a subset of the other's,
+ * are refused with both names; otherwise every tier keeps exactly its own flows.
+ */
+describe('overlapping selectors', () => {
+  const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'track'), fc.constantFrom('a', 'b'), { minKeys: 1, maxKeys: 3 });
+  const overlapProgram = fc.record({
+    sets: fc.array(labels, { minLength: 2, maxLength: 5 }),
+    flows: fc.array(fc.record({ from: fc.nat(4), to: fc.nat(4) }), { maxLength: 6 }),
+  });
+  const includes = (inner: { [k: string]: string }, outer: { [k: string]: string }) => Object.entries(outer).every(([k, v]) => inner[k] === v);
+
+  test('are refused exactly when one tier\'s pods are all pods of another; otherwise flows stay exact', () => {
+    fc.assert(fc.property(overlapProgram, ({ sets, flows }) => {
+      const chart = new Chart(Testing.app(), 'prop', { namespace: 'shop' });
+      const tiers = sets.map((podLabels, i) => new IsolatedTier(chart, `t${i}`, { podLabels, ports: [Port.tcp(8080)] }));
+      const usable = flows.filter((f) => f.from < tiers.length && f.to < tiers.length && f.from !== f.to);
+      for (const f of usable) tiers[f.to].allowFrom(tiers[f.from]);
+      const overlapping = sets.some((a, i) => sets.some((b, j) => i !== j && includes(a, b)));
+      if (overlapping) {
+        expect(() => Testing.synth(chart)).toThrow(/select the same pods|is also a pod of/);
+        return;
+      }
+      const objects = validateAll(Testing.synth(chart));
+      for (const f of usable) {
+        const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `t${f.to}`).spec.ingress;
+        const same = (a: { [k: string]: string } = {}, b: { [k: string]: string }) => Object.keys(a).length === Object.keys(b).length && includes(a, b);
+        expect(ingress.some((rule: any) => rule.from.some((peer: any) => same(peer.podSelector?.matchLabels, sets[f.from])))).toBe(true);
+      }
+    }), { numRuns: 200 });
   });
 });

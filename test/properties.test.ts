@@ -204,7 +204,8 @@ describe('overlapping selectors', () => {
       const objects = validateAll(Testing.synth(chart));
       for (const f of usable) {
         const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `t${f.to}`).spec.ingress;
-        const same = (a: { [k: string]: string } = {}, b: { [k: string]: string }) => Object.keys(a).length === Object.keys(b).length && includes(a, b);
+        const same = (a: { [k: string]: string } = {}, b: { [k: string]: string }) =>
+          Object.keys(a).length === Object.keys(b).length && includes(a, b);
         expect(ingress.some((rule: any) => rule.from.some((peer: any) => same(peer.podSelector?.matchLabels, sets[f.from])))).toBe(true);
       }
     }), { numRuns: 200 });

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { netsecError } from './errors';
-import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from './imports/security.istio.io';
 import { IsolatedPods } from './isolated-pods';
 import { checkTrustDomain, resolveIdentity, ResolvedIdentity, WorkloadIdentity } from './mesh-identity';
 import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
@@ -14,7 +13,9 @@ import { NamespaceIsolation } from './namespace-isolation';
 import { checkNamespace, IPeer, Peer, resolvePeer } from './peer';
 import { Port } from './port';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from './render/authorization-policy';
+import { destinationRuleSpec } from './render/destination-rule';
 import { istioNetworking, istioSecurity } from './render/l1';
+import { renderPeerAuthentication, renderPortException } from './render/peer-authentication';
 import { SortedObjects } from './render/sorted-objects';
 import { defaultName, IsolatedTier, resolveNamespace } from './tier';
 
@@ -210,10 +211,7 @@ export class MeshMtls extends Construct {
 
     const policyNamespace = this.namespace ?? this.rootNamespace;
     this.model.claimName('PeerAuthentication', policyNamespace, this.name, this);
-    this.peerAuthentication = new (istioSecurity().PeerAuthentication)(this, 'PeerAuthentication', {
-      metadata: { name: this.name, namespace: policyNamespace },
-      spec: { mtls: { mode: this.mode as string as PeerAuthenticationSpecMtlsMode } },
-    });
+    this.peerAuthentication = renderPeerAuthentication(this, 'PeerAuthentication', this.name, policyNamespace, this.mode);
     for (const exception of this.exceptions) this.emitException(exception);
     this.requireDataPlaneTraffic(controlPlane);
     if (Object.keys(this.injection.namespaceLabels).length > 0) {
@@ -232,16 +230,7 @@ export class MeshMtls extends Construct {
 
   private emitException(exception: ResolvedPortException): void {
     this.model.claimName('PeerAuthentication', exception.namespace, exception.name, this);
-    // Workload-scoped policies are ignored in the root namespace, so each goes to its pods' namespace.
-    new (istioSecurity().PeerAuthentication)(this, `PortException-${exception.namespace}-${exception.name}`, {
-      metadata: { name: exception.name, namespace: exception.namespace },
-      spec: {
-        selector: { matchLabels: exception.labels },
-        mtls: { mode: this.mode as string as PeerAuthenticationSpecMtlsMode },
-        portLevelMtls: Object.fromEntries(Object.keys(exception.ports).sort((a, b) => Number(a) - Number(b))
-          .map((port) => [port, { mode: exception.ports[port] as string as PeerAuthenticationSpecPortLevelMtlsMode }])),
-      },
-    });
+    renderPortException(this, `PortException-${exception.namespace}-${exception.name}`, exception, this.mode);
   }
 
   /** Egress (and, for ambient, ingress) that isolated pods need for the data plane to work. */
@@ -319,11 +308,10 @@ export class MeshMtls extends Construct {
   private onService(service: ServiceRecord): void {
     if (!this.covers(service.namespace)) return;
     this.model.claimName('DestinationRule', service.namespace, service.name, this);
-    const tls = this.mode === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL';
     this.destinationRules.add({
       key: `${service.namespace}/${service.name}`,
       metadata: () => ({ name: service.name, namespace: service.namespace }),
-      spec: () => ({ host: `${service.name}.${service.namespace}.svc.${this.clusterDomain}`, trafficPolicy: { tls: { mode: tls } } }),
+      spec: () => destinationRuleSpec(service, this.clusterDomain, this.mode !== MtlsMode.DISABLE),
     });
   }
 

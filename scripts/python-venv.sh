@@ -27,5 +27,7 @@ pin() { node -p "require('$root/package.json').devDependencies['$1']"; }
 "$venv/bin/python" -m pip install --quiet --no-input --disable-pip-version-check "$wheel" \
   "cdk8s==$(pin cdk8s)" "constructs==$(pin constructs)" \
   "cdk8s-plus-28==$(pin cdk8s-plus-28)" "cdk8s-plus-33==$(pin cdk8s-plus-33)" >&2
+# The wheel's version does not change between builds: reinstall it, or an existing venv keeps the old code.
+"$venv/bin/python" -m pip install --quiet --no-input --disable-pip-version-check --force-reinstall --no-deps "$wheel" >&2
 echo "python-venv: installed $(basename "$wheel") into $venv" >&2
 echo "$venv/bin/python"

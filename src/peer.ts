@@ -349,7 +349,7 @@ class IpBlockPeer implements IPeer {
     this.config = deepFreeze({ ipBlock: block });
   }
   public toPeerConfig(): PeerConfig {
-    return this.config;
+    return copyOf(this.config);
   }
   public toString(): string {
     return describePeerConfig(this.config);
@@ -362,11 +362,19 @@ class SelectorPeer implements IPeer {
     this.config = deepFreeze(config);
   }
   public toPeerConfig(): PeerConfig {
-    return this.config;
+    return copyOf(this.config);
   }
   public toString(): string {
     return describePeerConfig(this.config);
   }
+}
+
+/**
+ * A fresh, unfrozen copy of a checked config for callers: the peer's own (frozen) config cannot be
+ * changed through it, and the jsii kernel can tag it when it hands the config to another language.
+ */
+function copyOf(config: PeerConfig): PeerConfig {
+  return JSON.parse(JSON.stringify(config));
 }
 
 function deepFreeze<T>(value: T): T {

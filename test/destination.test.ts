@@ -141,7 +141,9 @@ describe('Destination', () => {
     const destination = Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.tcp(443));
     expect(destination.kind).toBe(DestinationKind.CIDR);
     expect(destination.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
-    expect(Object.isFrozen(destination.networkPeer!.toPeerConfig())).toBe(true);
+    // The caller gets a copy: changing it does not change the destination.
+    (destination.networkPeer!.toPeerConfig().ipBlock as any).cidr = '0.0.0.0/0';
+    expect(destination.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
   });
 
   test('ports that are not a list of Ports are refused with the shared check', () => {

@@ -105,6 +105,7 @@ describe('ClusterDns from plain JavaScript', () => {
   test('custom keeps a valid user-written peer as a normalized copy', () => {
     const [dest] = ClusterDns.custom([{ toPeerConfig: () => ({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' }) } as any], [53]).destinations;
     expect(dest.peer.toPeerConfig()).toEqual({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' });
-    expect(Object.isFrozen(dest.peer.toPeerConfig())).toBe(true);
+    delete (dest.peer.toPeerConfig() as any).podSelector;
+    expect(dest.peer.toPeerConfig()).toEqual({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' });
   });
 });

@@ -131,7 +131,8 @@ describe('value types: a clear error or a valid value that selects no more than 
       const written = peer!.toPeerConfig().podSelector!.matchLabels!;
       expect(Object.entries(written).sort()).toEqual(entries.sort());
       expect(Object.getPrototypeOf(written)).toBe(Object.prototype);
-      expect(Object.isFrozen(written)).toBe(true);
+      Object.keys(written).forEach((k) => delete (written as any)[k]);
+      expect(Object.entries(peer!.toPeerConfig().podSelector!.matchLabels!).sort()).toEqual(entries.sort());
     }), { numRuns: 500 });
   });
 
@@ -166,7 +167,8 @@ describe('value types: a clear error or a valid value that selects no more than 
       expect(block.cidr).toBe(outer);
       const excluded = block.excluded ?? [];
       expect(excluded).toEqual([...new Set(excepts)].sort());
-      expect(Object.isFrozen(block)).toBe(true);
+      (peer!.toPeerConfig().ipBlock as any).cidr = '0.0.0.0/0';
+      expect(peer!.toPeerConfig().ipBlock!.cidr).toBe(outer);
       const parsedOuter = parseCidr(outer) as ParsedCidr;
       for (const text of samples) {
         const a = parseAddress(text)!;
@@ -228,7 +230,7 @@ describe('value types: a clear error or a valid value that selects no more than 
       }
       const out: PeerConfig = peer!.toPeerConfig();
       const input = raw as PeerConfig;
-      expect(Object.isFrozen(out)).toBe(true);
+      expect(peer!.toPeerConfig()).not.toBe(out);
       expect(Peer.fromConfig(out).toPeerConfig()).toEqual(out);
       if (out.ipBlock) {
         expect(Object.keys(out)).toEqual(['ipBlock']);

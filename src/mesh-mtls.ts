@@ -7,7 +7,7 @@ import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {
   exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
 } from './mesh-peer-authentication';
-import { Flow, IntentModel, ServiceRecord } from './model/intent-model';
+import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from './model/intent-model';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { NamespaceIsolation } from './namespace-isolation';
 import { checkNamespace, IPeer, Peer, resolvePeer } from './peer';
@@ -256,8 +256,8 @@ export class MeshMtls extends Construct {
     if (!this.injection.isAmbient || flow.transport) return;
     const destination = flow.destination.toPeerConfig();
     if (flow.source.toPeerConfig().ipBlock || destination.ipBlock) return;
-    const namespace = destination.namespace ?? (isGroupPeer(flow.destination) ? flow.destination.namespace : undefined)
-      ?? (isGroupPeer(flow.source) ? flow.source.namespace : undefined);
+    const namespace = destination.namespace ?? (isIsolatedGroup(flow.destination) ? flow.destination.namespace : undefined)
+      ?? (isIsolatedGroup(flow.source) ? flow.source.namespace : undefined);
     if (namespace !== undefined && !this.covers(namespace) && !destination.allNamespaces && !destination.namespaceSelector) return;
     this.model.addFlow({
       source: flow.source, destination: flow.destination, ports: [Port.tcp(HBONE_PORT)], declaredBy: flow.declaredBy, transport: true,
@@ -420,11 +420,6 @@ function checkMode(path: string, mode: MtlsMode, authorization: boolean, injecti
     throw netsecError(path, 'controlPlane is only used by sidecars, and ambient pods have none', String(props.controlPlane),
       'Drop controlPlane, or use sidecar injection.');
   }
-}
-
-/** True when a peer is an isolated group of the app (a tier or a namespace isolation). */
-function isGroupPeer(peer: IPeer): peer is IsolatedPods {
-  return IsolatedTier.isIsolatedTier(peer) || peer instanceof NamespaceIsolation;
 }
 
 /** Meshed tiers and whole namespaces get ALLOW policies; tiers outside the mesh and other isolated groups do not. */

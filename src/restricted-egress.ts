@@ -112,8 +112,6 @@ export class RestrictedEgress extends Construct {
   public readonly destinations: Destination[];
   /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */
   public readonly enforcementObjects: ApiObject[];
-  // The same targets as the isolated groups they are, for the checks at synth.
-  private readonly groups: IsolatedPods[];
 
   /**
    * @param scope the parent construct
@@ -153,7 +151,6 @@ export class RestrictedEgress extends Construct {
     super(scope, id);
     this.name = name;
     this.targets = targets;
-    this.groups = targets;
     this.destinations = destinations;
 
     for (const target of targets) {
@@ -165,6 +162,11 @@ export class RestrictedEgress extends Construct {
     }
     this.enforcementObjects = enforcer ? enforcer.render(this, request, fqdnPeers).objects : [];
     this.node.addValidation({ validate: () => [...this.isolatedNamespaceDestinations(model), ...this.metadataBehindGuardrail(model, props)] });
+  }
+
+  /** The targets as the isolated groups they are (the public property is typed as peers). */
+  private get groups(): IsolatedPods[] {
+    return this.targets as IsolatedPods[];
   }
 
   /**

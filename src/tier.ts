@@ -7,7 +7,7 @@ import { IntentModel } from './model/intent-model';
 import { GroupScope } from './model/selection';
 import { checkDns1123Subdomain, toDnsLabel } from './names';
 import { checkNamespace, PeerConfig } from './peer';
-import { Port } from './port';
+import { checkPorts, Port } from './port';
 import { normalizeLabels } from './selector';
 import { exposeTier, TierService, TierServiceOptions } from './service';
 import { readWorkload } from './workload';
@@ -144,12 +144,7 @@ export class IsolatedTier extends IsolatedPods {
         throw netsecError(path, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
       }
     }
-    for (const port of props.ports ?? []) {
-      if (!(port instanceof Port)) {
-        throw netsecError(path, 'ports must be Port values', port,
-          `Use the Port factories, e.g. ports: [Port.tcp(${typeof port === 'number' ? port : 8080})].`);
-      }
-    }
+    checkPorts(path, props.ports ?? []);
     const name = props.name ?? defaultName(scope, id);
     super(scope, id, {
       namespace: resolveNamespace(scope, id, props.namespace),

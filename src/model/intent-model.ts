@@ -601,7 +601,7 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
           if (isDns && group.isIngressIsolated()) slot(group).ingress.push(flow);
           continue;
         }
-        const selection = isGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
+        const selection = isIsolatedGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
           ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
           : selectionOf(config, context, group._podScope());
         // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
@@ -611,7 +611,7 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
       // Under ClusterIsolation every pod of a non-exempt namespace is isolated both ways, group or not:
       // pods that no group of the app describes would keep the flow closed on their side.
       const namespace = config.namespace ?? (config.namespaceSelector || config.allNamespaces ? undefined : context);
-      if (cluster && !isDns && !isGroup(peer) && namespace !== undefined && !cluster.exemptNamespaces.includes(namespace)
+      if (cluster && !isDns && !isIsolatedGroup(peer) && namespace !== undefined && !cluster.exemptNamespaces.includes(namespace)
         && !selected.some((s) => s.selection === Selection.ALL && impliesLabels(config, s.group._podScope().podLabels))) {
         problems.push(`${flow.declaredBy.node.path}: the flow ${side === 'destination' ? 'to' : 'from'} ${peer} names pods that ${cluster.declaredBy.node.path} isolates (namespace ${namespace} is not exempt) but that no tier or namespace isolation of the app describes, so the flow would stay closed on their side (${describePeerConfig(config)}). `
           + 'Declare a tier for exactly these pods (new IsolatedTier(..., { podLabels, namespace })) or a NamespaceIsolation for the namespace, so both sides are written; or exempt the namespace.');
@@ -624,7 +624,7 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
         }
         if (!isolated) continue;
         // Pods of an isolated namespace are fine when a tier that receives the flow describes exactly them.
-        const covered = (isGroup(peer) && peerIsTierLike(peer)) || selected.some((s) => s.selection === Selection.ALL
+        const covered = (isIsolatedGroup(peer) && peerIsTierLike(peer)) || selected.some((s) => s.selection === Selection.ALL
           && Object.keys(s.group._podScope().podLabels).length > 0 && impliesLabels(config, s.group._podScope().podLabels));
         if (selection === Selection.SUBSET && covered) continue;
         const direction = side === 'destination' ? 'ingress' : 'egress';
@@ -639,10 +639,11 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
 
 /** The namespace a peer's namespace-less selectors refer to: that of the group that declared the flow. */
 function namespaceOfPeer(peer: IPeer): string | undefined {
-  return isGroup(peer) ? peer.namespace : undefined;
+  return isIsolatedGroup(peer) ? peer.namespace : undefined;
 }
 
-function isGroup(peer: IPeer): peer is IsolatedPods {
+/** True when a peer is an isolated group of the app (a tier or a namespace isolation), not a raw selector. */
+export function isIsolatedGroup(peer: IPeer): peer is IsolatedPods {
   return typeof (peer as any)?._podScope === 'function';
 }
 
@@ -652,8 +653,7 @@ function peerIsTierLike(group: IsolatedPods): boolean {
 
 /** True when the peer requires every one of `labels` with that value (its pods lie within those labels). */
 function impliesLabels(config: PeerConfig, labels: { [key: string]: string }): boolean {
-  const required = config.podSelector?.matchLabels ?? {};
-  return Object.entries(labels).every(([k, v]) => required[k] === v);
+  return labelsInclude(config.podSelector?.matchLabels ?? {}, labels);
 }
 
 export type { GroupScope };

@@ -362,3 +362,26 @@ describe('MeshMtls: all or nothing', () => {
     expect(objectsOfKind(synth(chart), 'PeerAuthentication')).toHaveLength(1);
   });
 });
+
+describe('MeshMtls: flows that name a tier through a selector', () => {
+  test('the tier\'s ALLOW policy admits the caller by principal, exactly as its NetworkPolicy does', () => {
+    const chart = shop();
+    const api = tier(chart, 'api', 9090);
+    tier(chart, 'db', 5432);
+    tier(chart, 'web', 8080);
+    api.allowTo(Peer.pods({ app: 'db' }), Port.tcp(5432));
+    new MeshMtls(chart, 'mesh');
+    const objects = synth(chart);
+    expect(findObject(objects, 'AuthorizationPolicy', 'db', 'shop').spec).toEqual({
+      action: 'ALLOW',
+      selector: { matchLabels: { app: 'db' } },
+      rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api'] } }], to: [{ operation: { ports: ['5432'] } }] }],
+    });
+    expect(findObject(objects, 'NetworkPolicy', 'db', 'shop').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+    ]);
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'shop', pod: 'db' }, Port.tcp(5432))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'db' }, Port.tcp(5432))).toBe(false);
+  });
+});

@@ -13,7 +13,7 @@
 import { spawnSync } from 'child_process';
 import { cpus } from 'os';
 import { Reachability } from '../src/analysis';
-import { Port } from '../src/port';
+import { Port } from '../src/core/port';
 
 const NAMESPACES = 20;
 const APPS = ['web', 'api', 'db', 'cache', 'worker', 'auth', 'search', 'queue', 'gateway', 'report'];

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { APP_LABEL, APP_PORT, DNS_LABELS, DNS_NAMESPACE, MeshGraph } from './mesh';
 import { Reachability } from '../src/analysis';
-import { Port } from '../src/port';
+import { Port } from '../src/core/port';
 
 /** What the analyzer says about one variant's output. */
 export interface Verdict {

@@ -5,9 +5,9 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { ClusterDns, IsolatedTier, LabelOperator, NamespaceIsolation, Peer, Port, Protocol } from '../src';
-import { Destination } from '../src/destination';
-import { checkPortsTowards, resolvePeer } from '../src/peer';
-import { checkPorts } from '../src/port';
+import { checkPortsTowards, resolvePeer } from '../src/core/peer';
+import { checkPorts } from '../src/core/port';
+import { Destination } from '../src/egress/destination';
 
 /** A peer written by hand in JavaScript, as the library cannot type-check it. */
 function userPeer(config: unknown): any {

@@ -6,10 +6,10 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { ClusterDns, IsolatedTier, LabelOperator, Peer, PeerConfig, Port, Protocol, Reachability } from '../src';
 import { validateAll } from './util';
-import { cidrContainsAddress, METADATA_ENDPOINTS, parseAddress, parseCidr, ParsedCidr } from '../src/cidr';
-import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../src/names';
-import { resolvePeer } from '../src/peer';
-import { checkPorts } from '../src/port';
+import { cidrContainsAddress, METADATA_ENDPOINTS, parseAddress, parseCidr, ParsedCidr } from '../src/core/cidr';
+import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../src/core/names';
+import { resolvePeer } from '../src/core/peer';
+import { checkPorts } from '../src/core/port';
 
 const OUR_ERROR = /^[^\n]+: .+ \(.*\)\. .+/s;
 

@@ -3,10 +3,10 @@
  * defaults, and the controller peer the backend policies must name.
  */
 import { Chart, Testing } from 'cdk8s';
-import { IngressController } from '../src/ingress-controller';
-import { Port } from '../src/port';
-import { SecureIngress, SecureIngressProps } from '../src/secure-ingress';
-import { IsolatedTier } from '../src/tier';
+import { Port } from '../src/core/port';
+import { IngressController } from '../src/edge/ingress-controller';
+import { SecureIngress, SecureIngressProps } from '../src/edge/secure-ingress';
+import { IsolatedTier } from '../src/tiers/tier';
 
 /** The default controller as a NetworkPolicy peer: ingress-nginx pods in their namespace, one AND peer. */
 export const NGINX_PEER = {

@@ -11,8 +11,8 @@ import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Namespace, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { hasCrdSchema, validateCustomResource } from './crd-schema';
-import { cidrStrictlyContains, parseCidr, ParsedCidr } from '../src/cidr';
-import { checkDns1123Label, checkDns1123Subdomain, checkLabelKey, checkLabelValue, checkPortName } from '../src/names';
+import { cidrStrictlyContains, parseCidr, ParsedCidr } from '../src/core/cidr';
+import { checkDns1123Label, checkDns1123Subdomain, checkLabelKey, checkLabelValue, checkPortName } from '../src/core/names';
 
 type Model = new (data: any) => { validate(): void };
 

@@ -1,8 +1,3 @@
-import { AllowedFlow } from '../analysis/allowed-flow';
-import { AddressRanges, FlowsOptions } from '../analysis/flows-options';
-import { Reachability } from '../analysis/reachability';
-import { netsecError } from '../errors';
-import { Port } from '../port';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
@@ -11,8 +6,13 @@ import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
 import type { CliIo } from './run';
 import { ANALYZE_USAGE } from './usage';
-import { WorkloadExposure } from '../analysis/exposure';
-import { exposureCsv, exposureJson, exposureMarkdown, exposureText } from '../analysis/exposure-report';
+import { Reachability } from '../analysis/reachability';
+import { AllowedFlow } from '../analysis/report/allowed-flow';
+import { WorkloadExposure } from '../analysis/report/exposure';
+import { exposureCsv, exposureJson, exposureMarkdown, exposureText } from '../analysis/report/exposure-report';
+import { AddressRanges, FlowsOptions } from '../analysis/report/flows-options';
+import { netsecError } from '../core/errors';
+import { Port } from '../core/port';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', takesValue: true },

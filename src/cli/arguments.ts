@@ -1,4 +1,4 @@
-import { netsecError } from '../errors';
+import { netsecError } from '../core/errors';
 
 /*
  * A small argv parser: `--name value`, `--name=value`, boolean `--name`, `-h`, and `--` to end the

@@ -1,7 +1,3 @@
-import { AuditFinding } from '../analysis/audit-finding';
-import { FlowChange, ReachabilityDiff } from '../analysis/diff';
-import { Reachability } from '../analysis/reachability';
-import { netsecError } from '../errors';
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
 import { ManifestInput, readManifestInput } from './input';
@@ -9,6 +5,10 @@ import { Edge, endpointText, OutputFormat, parseOutputFormat, render, Table } fr
 import { checkIgnored, failing, findingJson, parseFailOn, plural, portJson } from './report';
 import type { CliIo } from './run';
 import { DIFF_USAGE } from './usage';
+import { Reachability } from '../analysis/reachability';
+import { FlowChange, ReachabilityDiff } from '../analysis/report/diff';
+import { AuditFinding } from '../audit/audit-finding';
+import { netsecError } from '../core/errors';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on-change', takesValue: false },

@@ -1,6 +1,3 @@
-import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
-import { parseAddress } from '../cidr';
-import { netsecError } from '../errors';
 import { OptionSpec, parseArguments, valueOf } from './arguments';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
@@ -8,6 +5,9 @@ import { parsePortArgument } from './port-argument';
 import { portJson } from './report';
 import type { CliIo } from './run';
 import { EVAL_USAGE } from './usage';
+import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
+import { parseAddress } from '../core/cidr';
+import { netsecError } from '../core/errors';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'from', takesValue: true },

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { throwProblems } from '../analysis/input-problems';
-import { readDocuments } from '../analysis/yaml-documents';
-import { netsecError } from '../errors';
+import { throwProblems } from '../analysis/input/input-problems';
+import { readDocuments } from '../analysis/input/yaml-documents';
+import { netsecError } from '../core/errors';
 
 /*
  * Reads manifests from files, directories and standard input into plain objects: YAML (what cdk8s synth

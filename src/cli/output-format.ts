@@ -1,6 +1,6 @@
-import { AllowedFlow } from '../analysis/allowed-flow';
-import { FlowEndpointKind } from '../analysis/flow-endpoint-kind';
-import { netsecError } from '../errors';
+import { AllowedFlow } from '../analysis/report/allowed-flow';
+import { FlowEndpointKind } from '../analysis/report/flow-endpoint-kind';
+import { netsecError } from '../core/errors';
 
 /*
  * The formats flows, diffs (and exposure) print in. Every report is a table (columns and rows of text)

@@ -1,5 +1,5 @@
-import { netsecError } from '../errors';
-import { Port, Protocol } from '../port';
+import { netsecError } from '../core/errors';
+import { Port, Protocol } from '../core/port';
 
 const PROTOCOLS = new Map<string, Protocol>([['tcp', Protocol.TCP], ['udp', Protocol.UDP], ['sctp', Protocol.SCTP]]);
 

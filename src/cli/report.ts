@@ -1,7 +1,7 @@
-import { failingFindings, parseSeverity, resolveRuleIds } from '../analysis/audit';
-import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
-import { netsecError } from '../errors';
-import { Port } from '../port';
+import { failingFindings, parseSeverity, resolveRuleIds } from '../audit/audit';
+import { AuditFinding, AuditSeverity } from '../audit/audit-finding';
+import { netsecError } from '../core/errors';
+import { Port } from '../core/port';
 
 /*
  * What analyze and diff share: the --fail-on threshold, the --ignore list, and how findings and ports

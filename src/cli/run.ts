@@ -1,9 +1,9 @@
-import { netsecError } from '../errors';
 import { analyze } from './analyze';
 import { diff } from './diff';
 import { evaluate } from './eval';
 import { ExitStatus } from './exit-status';
 import { ANALYZE_USAGE, DIFF_USAGE, EVAL_USAGE, MAIN_USAGE } from './usage';
+import { netsecError } from '../core/errors';
 
 /** Somewhere text goes: `process.stdout`, or a buffer in tests. */
 export interface CliOutput {

@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import type { IsolatedPods } from '../isolated-pods';
-import type { MetadataEndpointAccess } from '../metadata-endpoint-access';
 import { GroupScope, Selection, selectionOf } from './selection';
-import { describePeerConfig, IPeer, PeerConfig } from '../peer';
-import { Port } from '../port';
+import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
+import { Port } from '../core/port';
+import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
+import type { IsolatedPods } from '../tiers/isolated-pods';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
 export interface Flow {

@@ -1,5 +1,5 @@
-import { NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
-import { LabelExpression, LabelOperator, LabelSelector } from '../selector';
+import { NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
+import { LabelExpression, LabelOperator, LabelSelector } from '../core/selector';
 
 /*
  * How much of an isolated group of pods a peer selects, judged from selectors alone (no pods are known):

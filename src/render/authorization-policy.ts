@@ -1,12 +1,12 @@
-import { netsecError } from '../errors';
-import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from '../imports/security.istio.io';
-import { IsolatedPods } from '../isolated-pods';
-import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from '../mesh-identity';
-import { Flow } from '../model/intent-model';
-import { Port, Protocol } from '../port';
 import { istioSecurity } from './l1';
-import { compareStrings } from '../selector';
-import { IsolatedTier } from '../tier';
+import { netsecError } from '../core/errors';
+import { Port, Protocol } from '../core/port';
+import { compareStrings } from '../core/selector';
+import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from '../imports/security.istio.io';
+import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from '../mesh/mesh-identity';
+import { Flow } from '../model/intent-model';
+import { IsolatedPods } from '../tiers/isolated-pods';
+import { IsolatedTier } from '../tiers/tier';
 
 /*
  * Renders Istio ALLOW AuthorizationPolicies from the flows into one isolated group of pods: the same

@@ -1,9 +1,9 @@
-import { netsecError } from '../errors';
-import { checkDns1123Label, checkDns1123Subdomain } from '../names';
-import { PeerConfig } from '../peer';
-import { Port, Protocol } from '../port';
-import { compareStrings, isEmptySelector, LabelSelector, normalizeLabels } from '../selector';
 import { normalizePorts } from './network-policy';
+import { netsecError } from '../core/errors';
+import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
+import { PeerConfig } from '../core/peer';
+import { Port, Protocol } from '../core/port';
+import { compareStrings, isEmptySelector, LabelSelector, normalizeLabels } from '../core/selector';
 
 /*
  * Renders CiliumNetworkPolicy objects (cilium.io/v2) from intent. Constructs check their input with the

@@ -1,7 +1,7 @@
-import { NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
-import { Port } from '../port';
-import { compareStrings, LabelOperator, LabelSelector } from '../selector';
 import { normalizePorts, renderSelector } from './network-policy';
+import { NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
+import { Port } from '../core/port';
+import { compareStrings, LabelOperator, LabelSelector } from '../core/selector';
 
 /*
  * Renders ClusterNetworkPolicy objects (policy.networking.k8s.io/v1alpha2, network-policy-api v0.2.0).

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NAMESPACE_NAME_LABEL } from '../peer';
-import { compareStrings } from '../selector';
 import { gatewayApi } from './l1';
+import { NAMESPACE_NAME_LABEL } from '../core/peer';
+import { compareStrings } from '../core/selector';
 
 /*
  * Gateway API objects (gateway.networking.k8s.io/v1), built from what SecureGateway and SecureIngress

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IntentModel } from '../model/intent-model';
-import { compareStrings } from '../selector';
 import { clusterScoped } from './cluster-scoped';
+import { compareStrings } from '../core/selector';
+import { IntentModel } from '../model/intent-model';
 
 /** Renders a Namespace object: the given labels plus those the app requires for it, read at synth. */
 export function renderNamespace(scope: Construct, id: string, name: string, labels: { [key: string]: string }): ApiObject {

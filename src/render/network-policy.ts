@@ -1,11 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { excludeMetadataEndpoints } from '../cidr';
-import type { IsolatedPods } from '../isolated-pods';
+import { excludeMetadataEndpoints } from '../core/cidr';
+import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
+import { Port, Protocol } from '../core/port';
+import { compareStrings, isEmptySelector, LabelSelector } from '../core/selector';
 import type { Flow, IntentModel } from '../model/intent-model';
-import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../peer';
-import { Port, Protocol } from '../port';
-import { compareStrings, isEmptySelector, LabelSelector } from '../selector';
+import type { IsolatedPods } from '../tiers/isolated-pods';
 
 /*
  * Renders NetworkPolicy specs from intent: which peers may reach (or be reached by) the selected pods on

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
-import type { MtlsMode, ResolvedPortException } from '../mesh-peer-authentication';
 import { istioSecurity } from './l1';
+import type { PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
+import type { MtlsMode, ResolvedPortException } from '../mesh/mesh-peer-authentication';
 
 /** Renders the namespace- or mesh-wide PeerAuthentication: every workload there accepts `mode`. */
 export function renderPeerAuthentication(scope: Construct, id: string, name: string, namespace: string, mode: MtlsMode): ApiObject {

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { compareStrings } from '../selector';
+import { compareStrings } from '../core/selector';
 
 /*
  * Objects that a construct emits one by one as intent arrives (an AuthorizationPolicy per destination, a

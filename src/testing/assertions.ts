@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
-import { AuditFinding, AuditOptions } from '../analysis/audit-finding';
-import { Reachability, ReachabilityEndpoint, ReachabilityOptions } from '../analysis/reachability';
-import { netsecError } from '../errors';
-import { Port } from '../port';
 import { describeFindings, endpointLabel, flowLine } from './format';
+import { Reachability, ReachabilityEndpoint, ReachabilityOptions } from '../analysis/reachability';
+import { AuditFinding, AuditOptions } from '../audit/audit-finding';
+import { netsecError } from '../core/errors';
+import { Port } from '../core/port';
 
 /**
  * Assertions about what a set of manifests allows, for any test runner.

@@ -1,6 +1,6 @@
-import { findingLine } from '../analysis/audit';
-import { AuditFinding } from '../analysis/audit-finding';
 import { ReachabilityEndpoint } from '../analysis/reachability';
+import { findingLine } from '../audit/audit';
+import { AuditFinding } from '../audit/audit-finding';
 
 /*
  * Text for assertion messages. Internal: not re-exported.

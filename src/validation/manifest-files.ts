@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { parseYamlDocuments } from '../analysis/yaml-documents';
+import { parseYamlDocuments } from '../analysis/input/yaml-documents';
 
 /*
  * Reads the synthesized YAML files and remembers which file holds which object, so that a finding can

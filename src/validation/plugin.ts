@@ -1,10 +1,10 @@
-import { checkSeverity, failingFindings, resolveRuleIds } from '../analysis/audit';
-import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
-import { Reachability } from '../analysis/reachability';
-import { netsecError } from '../errors';
 import { ContextLike } from './contract';
 import { ManifestFiles } from './manifest-files';
 import { findingsToViolations, summarize } from './violations';
+import { Reachability } from '../analysis/reachability';
+import { checkSeverity, failingFindings, resolveRuleIds } from '../audit/audit';
+import { AuditFinding, AuditSeverity } from '../audit/audit-finding';
+import { netsecError } from '../core/errors';
 
 /** Properties of `NetsecValidation`, given as `properties:` of its `validations:` entry in cdk8s.yaml. */
 export interface NetsecValidationProps {

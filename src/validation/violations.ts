@@ -1,8 +1,8 @@
 import { Violation, ViolatingResource } from './contract';
 import { ManifestFiles } from './manifest-files';
-import { compareSeverity, failingFindings } from '../analysis/audit';
-import { AuditFinding, AuditSeverity } from '../analysis/audit-finding';
-import { AuditRules } from '../analysis/audit-rules';
+import { compareSeverity, failingFindings } from '../audit/audit';
+import { AuditFinding, AuditSeverity } from '../audit/audit-finding';
+import { AuditRules } from '../audit/audit-rules';
 
 /*
  * Turns audit findings into the CLI's violations: one violation per rule, one violating resource per

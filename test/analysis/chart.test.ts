@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Reachability } from '../../src/analysis';
-import { Port } from '../../src/port';
-import { IsolatedTier } from '../../src/tier';
+import { Port } from '../../src/core/port';
+import { IsolatedTier } from '../../src/tiers/tier';
 
 const at = (ns: string, name: string) => ({ namespace: ns, pod: name });
 

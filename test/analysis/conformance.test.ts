@@ -1,6 +1,6 @@
 import { containerPorts, namespace, policy } from './fixtures';
 import { Reachability } from '../../src/analysis';
-import { Port, Protocol } from '../../src/port';
+import { Port, Protocol } from '../../src/core/port';
 
 /*
  * The upstream Kubernetes e2e NetworkPolicy cases (kubernetes/kubernetes, test/e2e/network/netpol/

@@ -1,6 +1,6 @@
 import { namespace, pod, policy } from './fixtures';
 import { Reachability } from '../../src/analysis';
-import { Port } from '../../src/port';
+import { Port } from '../../src/core/port';
 
 const tcp80 = Port.tcp(80);
 const at = (ns: string, name: string) => ({ namespace: ns, pod: name });

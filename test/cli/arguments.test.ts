@@ -1,6 +1,6 @@
 import { listOf, parseArguments, valueOf } from '../../src/cli/arguments';
 import { parsePortArgument } from '../../src/cli/port-argument';
-import { Protocol } from '../../src/port';
+import { Protocol } from '../../src/core/port';
 
 const SPECS = [
   { name: 'json', takesValue: false },

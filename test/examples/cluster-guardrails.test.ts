@@ -1,8 +1,8 @@
 import { Testing, Yaml } from 'cdk8s';
 import { buildClusterGuardrails } from '../../examples/cluster-guardrails/main';
 import { Reachability } from '../../src/analysis';
-import { AuditSeverity } from '../../src/analysis/audit-finding';
-import { Port } from '../../src/port';
+import { AuditSeverity } from '../../src/audit/audit-finding';
+import { Port } from '../../src/core/port';
 import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
 
 const tcp = (port: number) => ({ port, protocol: 'TCP' });

@@ -1,7 +1,7 @@
 import { Testing, Yaml } from 'cdk8s';
 import { buildEgressLockdown } from '../../examples/egress-lockdown/main';
 import { Reachability } from '../../src/analysis';
-import { Port } from '../../src/port';
+import { Port } from '../../src/core/port';
 import { findObject, synthValid } from '../util';
 
 const tcp = (port: number) => ({ port, protocol: 'TCP' });

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing, Yaml } from 'cdk8s';
 import { buildGatewayEdge } from '../../examples/gateway-edge/main';
 import { Reachability } from '../../src/analysis';
-import { Port } from '../../src/port';
+import { Port } from '../../src/core/port';
 import { findObject, objectsOfKind, synthValid } from '../util';
 
 const EG = 'envoy-gateway-system';

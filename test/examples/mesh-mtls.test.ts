@@ -3,7 +3,7 @@ import { buildMeshMtls } from '../../examples/mesh-mtls/main';
 import { buildThreeTier } from '../../examples/three-tier/main';
 import { Peer, Port } from '../../src';
 import { Reachability } from '../../src/analysis';
-import { MeshMtls } from '../../src/mesh-mtls';
+import { MeshMtls } from '../../src/mesh/mesh-mtls';
 import { checkIstioRules, istioAllows } from '../istio-rules';
 import { findObject, objectsOfKind, synthValid } from '../util';
 

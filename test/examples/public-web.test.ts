@@ -1,7 +1,7 @@
 import { ApiObject, Testing, Yaml } from 'cdk8s';
 import { buildPublicWeb } from '../../examples/public-web/main';
 import { Reachability } from '../../src/analysis';
-import { Port } from '../../src/port';
+import { Port } from '../../src/core/port';
 import { findObject, synthValid } from '../util';
 
 describe('examples/public-web', () => {

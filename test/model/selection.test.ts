@@ -1,5 +1,5 @@
+import { LabelOperator } from '../../src/core/selector';
 import { Selection, selectionOf } from '../../src/model/selection';
-import { LabelOperator } from '../../src/selector';
 
 /*
  * How a peer's pods relate to an isolated group's, from selectors alone: the rule that decides whether

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../../src';
-import { MeshMtls, MeshMtlsProps } from '../../src/mesh-mtls';
-import { MtlsMode } from '../../src/mesh-peer-authentication';
+import { MeshMtls, MeshMtlsProps } from '../../src/mesh/mesh-mtls';
+import { MtlsMode } from '../../src/mesh/mesh-peer-authentication';
 import { MAX_AUTHORIZED_RANGE } from '../../src/render/authorization-policy';
 import { checkIstioRules, istioAllows } from '../istio-rules';
 import { findObject, objectsOfKind, synthValid } from '../util';

@@ -1,6 +1,6 @@
-import { Port } from '../../src/port';
+import { Port } from '../../src/core/port';
+import { LabelOperator } from '../../src/core/selector';
 import { ciliumFqdnProblem, renderFqdnEgressPolicy, renderIngressIdentityPolicy } from '../../src/render/cilium-network-policy';
-import { LabelOperator } from '../../src/selector';
 import { validateAll } from '../util';
 
 describe('renderIngressIdentityPolicy (Cilium as a gateway data plane)', () => {

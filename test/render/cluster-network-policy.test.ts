@@ -1,4 +1,4 @@
-import { Port, Protocol } from '../../src/port';
+import { Port, Protocol } from '../../src/core/port';
 import {
   ClusterAction, clusterPeerOf, clusterPeerProblem, ClusterTier, namespacesExcept, renderClusterPolicy,
 } from '../../src/render/cluster-network-policy';

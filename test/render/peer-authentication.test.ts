@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { MtlsMode } from '../../src/mesh-peer-authentication';
+import { MtlsMode } from '../../src/mesh/mesh-peer-authentication';
 import { renderPeerAuthentication, renderPortException } from '../../src/render/peer-authentication';
 import { validateAll } from '../util';
 

@@ -4,12 +4,12 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { AuditSeverity, Reachability } from '../../src/analysis';
 import type { AuditFinding } from '../../src/analysis';
-import { AuditAcceptance } from '../../src/audit-acceptance';
-import { NamespaceIsolation } from '../../src/namespace-isolation';
-import { Peer } from '../../src/peer';
-import { Port } from '../../src/port';
+import { AuditAcceptance } from '../../src/audit/audit-acceptance';
+import { Peer } from '../../src/core/peer';
+import { Port } from '../../src/core/port';
 import { NetsecAssertions } from '../../src/testing';
-import { IsolatedTier } from '../../src/tier';
+import { NamespaceIsolation } from '../../src/tiers/namespace-isolation';
+import { IsolatedTier } from '../../src/tiers/tier';
 
 const at = (namespace: string, pod: string) => ({ namespace, pod });
 const WEB = at('shop', 'web');

@@ -4,10 +4,10 @@
  *   TS_NODE_PROJECT=test/tsconfig.json node -r ts-node/register/transpile-only test/testing/node-assert-example.ts
  */
 import { Chart, Testing } from 'cdk8s';
-import { NamespaceIsolation } from '../../src/namespace-isolation';
-import { Port } from '../../src/port';
+import { Port } from '../../src/core/port';
 import { NetsecAssertions } from '../../src/testing';
-import { IsolatedTier } from '../../src/tier';
+import { NamespaceIsolation } from '../../src/tiers/namespace-isolation';
+import { IsolatedTier } from '../../src/tiers/tier';
 
 const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
 new NamespaceIsolation(chart, 'baseline');

@@ -1,0 +1,369 @@
+import type { IPv4, IPv6 } from 'ipaddr.js';
+import { locatedError, throwProblems } from './input-problems';
+import { collapseWorkloads, ownerReference, ownerWorkload } from './workloads';
+import { parseAddress } from '../../core/cidr';
+import { netsecError } from '../../core/errors';
+import { Protocol } from '../../core/port';
+import { compileAdminPolicy } from '../policies/admin-policy-model';
+import { compileCiliumPolicies } from '../policies/cilium-policy-model';
+import { compilePolicy } from '../policies/policy-model';
+
+/*
+ * Reads plain manifest objects into what NetworkPolicy evaluation needs: namespaces with their labels,
+ * pods (one per Pod, one representative per workload) with labels, container ports and known IPs, and
+ * the NetworkPolicy objects. Everything else is kept untouched for later audits.
+ */
+
+/** The label the API server puts on every namespace (immutable since Kubernetes 1.22). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Objects without `metadata.namespace` live here. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** A container port as declared in a pod spec. */
+export interface ContainerPortInfo {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+/** One modelled pod. */
+export interface ModelPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly ContainerPortInfo[];
+  /** Pod IPs from `status.podIP(s)`; empty when unknown (workloads, tiers). */
+  readonly addresses: readonly (IPv4 | IPv6)[];
+  /** Where the pod comes from, e.g. `Deployment shop/web`, for messages. */
+  readonly source: string;
+  /** The kind of the object the pod comes from (`Pod`, `Deployment`, ..., or `IsolatedTier`). */
+  readonly kind: string;
+  /** The name of the object the pod comes from, when it differs from the pod's name. */
+  readonly objectName?: string;
+  /** The construct that declared the pod, when it comes from a construct. */
+  readonly constructPath?: string;
+  /**
+   * The workload the pod belongs to, as `namespace/name[Kind]`: the controller that owns a Pod
+   * (`metadata.ownerReferences` with `controller: true`), the workload object itself, or the Pod.
+   * @default - `namespace/name[kind]` of the pod itself
+   */
+  readonly workload?: string;
+  /** For a workload object (a pod template): the workload of the controller that owns it, if any. */
+  readonly ownedBy?: string;
+}
+
+/** A policy object, how to name it in messages, and (once read) its compiled form. */
+export interface PolicyObject {
+  readonly object: any;
+  readonly where: string;
+  /** The policy compiled while reading, so that a bad policy is reported with its file like any other object. */
+  readonly compiled?: any;
+}
+
+/** The manifests, sorted into what the analyzer evaluates and what it keeps for later. */
+export interface ManifestModel {
+  /** Namespace name to labels (the automatic name label included). */
+  readonly namespaces: Map<string, Record<string, string>>;
+  readonly pods: ModelPod[];
+  readonly policies: PolicyObject[];
+  /** Every object read, in input order (Lists flattened), for audits that need Services, Ingresses, ... */
+  readonly objects: any[];
+  /** `namespace/name` of each pod to where it comes from, to report two sources modelling the same pod. */
+  readonly podSources: Map<string, string>;
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects, in input order. */
+  readonly adminPolicies: PolicyObject[];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects, in input order. */
+  readonly ciliumPolicies: PolicyObject[];
+  /** What was read but left out of the model, one line each. */
+  readonly warnings: string[];
+}
+
+/** How `readManifests` names and reports its input. */
+export interface ReadOptions {
+  /** Per input object (same index), where it comes from, e.g. `dist/app.k8s.yaml#2`. */
+  readonly origins?: readonly (string | undefined)[];
+  /** Stop at the first problem instead of reporting them all at once. */
+  readonly failFast?: boolean;
+}
+
+/** The cluster-wide policy kinds of network-policy-api (v1alpha1 and v1alpha2). */
+const ADMIN_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
+
+/** The Cilium policy kinds the analyzer reads. */
+const CILIUM_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+/** Workload kinds with a pod template, and their API group. */
+const TEMPLATE_KINDS = new Map<string, string>([
+  ['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'],
+  ['ReplicationController', ''], ['Job', 'batch'], ['CronJob', 'batch'],
+]);
+
+/**
+ * Sorts manifest objects into a model. Every object is read even after a problem, and all problems are
+ * reported in one error (one line each, naming the object and, when known, its file and document), unless
+ * `failFast` asks to stop at the first.
+ */
+export function readManifests(objects: any[], options: ReadOptions = {}): ManifestModel {
+  if (!Array.isArray(objects)) {
+    throw netsecError('Reachability.fromManifests', 'expects a list of manifest objects', typeof objects,
+      'Pass an array of plain objects, e.g. chart.toJson() or the documents of a parsed YAML file.');
+  }
+  const model: ManifestModel = {
+    namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [], warnings: [],
+  };
+  const problems: Error[] = [];
+  const identities = new Map<string, [number, string | undefined]>();
+  // Where an object comes from is spelled out only when a message needs it: a model of thousands of
+  // objects should not build thousands of strings it never prints.
+  const locate = (position: number, item: string | undefined) =>
+    `${options.origins?.[position] ?? `Reachability.fromManifests[${position}]`}${item ? ` ${item}` : ''}`;
+  const read = (object: any, position: number, item: string | undefined) => {
+    // Empty YAML documents (a trailing `---`) parse to null: nothing to read.
+    if (object === null || object === undefined) return;
+    try {
+      checkIdentity(identities, object, position, item, locate);
+      readObject(model, object);
+      model.objects.push(object);
+    } catch (error: unknown) {
+      // Objects given in code are named by the error itself; objects read from files also by their file.
+      const origin = options.origins?.[position];
+      const located = locatedError(error, origin === undefined && item === undefined ? undefined : locate(position, item));
+      if (options.failFast) throw located;
+      problems.push(located);
+    }
+  };
+  objects.forEach((top, position) => {
+    if (isList(top)) {
+      for (const { object, at } of flatten(top, '')) read(object, position, at.trimStart());
+    } else {
+      read(top, position, undefined);
+    }
+  });
+  throwProblems('Reachability.fromManifests', problems, 'every other object was read');
+  collapseWorkloads(model);
+  return model;
+}
+
+/** Kinds the API server keeps without a namespace; objects of other kinds are namespaced. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume',
+  'StorageClass', 'IngressClass', 'GatewayClass', 'ClusterIssuer', 'PriorityClass']);
+
+/** The group of the kinds the analyzer reads, for objects written without apiVersion. */
+const USUAL_GROUP = new Map<string, string>([
+  ['Namespace', ''], ['Pod', ''], ['Service', ''], ['NetworkPolicy', 'networking.k8s.io'], ['Ingress', 'networking.k8s.io'],
+  ['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'], ['ReplicationController', ''],
+  ['Job', 'batch'], ['CronJob', 'batch'],
+]);
+
+/** Refuses a second object with the same API group, kind, namespace and name, as the API server would. */
+function checkIdentity(identities: Map<string, [number, string | undefined]>, object: any, position: number, item: string | undefined,
+  locate: (position: number, item: string | undefined) => string): void {
+  if (object === null || typeof object !== 'object' || typeof object.kind !== 'string') return;
+  const name = object.metadata?.name;
+  if (typeof name !== 'string' || name.length === 0) return;
+  const scoped = !CLUSTER_SCOPED.has(object.kind);
+  // Without an apiVersion, a kind the analyzer reads is taken to be of its usual group, so that a
+  // Namespace with and one without apiVersion still clash.
+  const group = groupOf(object.apiVersion) ?? USUAL_GROUP.get(object.kind) ?? '*';
+  const key = `${group}|${object.kind}|${scoped ? namespaceOf(object) : ''}|${name}`;
+  const first = identities.get(key);
+  if (first !== undefined) {
+    throw netsecError(describeObject(object), `is defined twice (first at ${locate(first[0], first[1])}); the API server keeps one object per kind, namespace and name`,
+      scoped ? `${namespaceOf(object)}/${name}` : name, 'Remove one of the two, or merge their labels and rules into one object.');
+  }
+  identities.set(key, [position, item]);
+}
+
+/** Adds a pod to the model, implying its namespace; two pods with the same namespace and name are an error. */
+export function addPod(model: ManifestModel, pod: ModelPod): void {
+  const id = `${pod.namespace}/${pod.name}`;
+  const previous = model.podSources.get(id);
+  if (previous !== undefined) {
+    throw netsecError(pod.source, `models the same pod as ${previous}`, id,
+      'Give each Pod, workload and tier a distinct name within its namespace.');
+  }
+  model.podSources.set(id, pod.source);
+  ensureNamespace(model, pod.namespace);
+  model.pods.push(pod);
+}
+
+/** Makes sure a namespace exists in the model, with its automatic name label. */
+export function ensureNamespace(model: ManifestModel, name: string, labels?: Record<string, string>): void {
+  const current = model.namespaces.get(name) ?? {};
+  model.namespaces.set(name, { ...current, ...labels ?? {}, [NAMESPACE_NAME_LABEL]: name });
+}
+
+/** Names an object for messages: `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+export function describeObject(object: any): string {
+  const kind = typeof object?.kind === 'string' ? object.kind : 'object';
+  const name = typeof object?.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
+  if (CLUSTER_SCOPED.has(kind)) return `${kind} ${name}`;
+  return `${kind} ${namespaceOf(object)}/${name}`;
+}
+
+/** The namespace of a namespaced object. */
+export function namespaceOf(object: any): string {
+  const ns = object?.metadata?.namespace;
+  return typeof ns === 'string' && ns.length > 0 ? ns : DEFAULT_NAMESPACE;
+}
+
+/**
+ * The objects inside an input object: itself, or the items of a `List` / typed list (`PodList`, ...), whose
+ * items may carry no kind and apiVersion, as the API server returns them (`kubectl get pods -o json`).
+ */
+function isList(object: any): boolean {
+  return object !== null && typeof object === 'object' && !Array.isArray(object) && typeof object.kind === 'string'
+    && object.kind.endsWith('List') && Array.isArray(object.items);
+}
+
+function* flatten(object: any, at: string): Generator<{ object: any; at: string }> {
+  if (!isList(object)) {
+    yield { object, at };
+    return;
+  }
+  const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
+  for (let i = 0; i < object.items.length; i++) {
+    const item = object.items[i];
+    const typed = itemKind !== undefined && item && typeof item === 'object' && !Array.isArray(item) && item.kind === undefined
+      ? { apiVersion: object.apiVersion, kind: itemKind, ...item }
+      : item;
+    yield* flatten(typed, `${at} items[${i}]`);
+  }
+}
+
+function readObject(model: ManifestModel, object: any): void {
+  if (object === null || typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string') {
+    throw netsecError('Reachability.fromManifests', 'got something that is not a Kubernetes object', object,
+      'Pass only objects with apiVersion, kind and metadata.');
+  }
+  const where = describeObject(object);
+  const group = groupOf(object.apiVersion);
+  const inGroup = (expected: string) => group === undefined || group === expected;
+  const kind: string = object.kind;
+  if (kind === 'Namespace' && inGroup('')) {
+    const name = object.metadata?.name;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw netsecError(where, 'has no metadata.name', object.metadata, 'Name every Namespace.');
+    }
+    ensureNamespace(model, name, readLabels(object.metadata?.labels, where, 'metadata.labels'));
+    return;
+  }
+  if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
+    const compiled = compilePolicy({ object, where });
+    ensureNamespace(model, namespaceOf(object));
+    model.policies.push({ object, where, compiled });
+    return;
+  }
+  if (ADMIN_KINDS.has(kind) && group === 'policy.networking.k8s.io') {
+    model.adminPolicies.push({ object, where, compiled: compileAdminPolicy({ object, where }) });
+    return;
+  }
+  if (CILIUM_KINDS.has(kind) && group === 'cilium.io') {
+    const compiled = compileCiliumPolicies([{ object, where }]);
+    if (kind === 'CiliumNetworkPolicy') ensureNamespace(model, namespaceOf(object));
+    model.ciliumPolicies.push({ object, where, compiled });
+    return;
+  }
+  if (kind === 'Pod' && inGroup('')) {
+    addPod(model, podFrom(object, object.metadata?.labels, object.spec, where, true, model.warnings));
+    return;
+  }
+  const templateGroup = TEMPLATE_KINDS.get(kind);
+  if (templateGroup !== undefined && inGroup(templateGroup)) {
+    const template = kind === 'CronJob' ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
+    if (!template || typeof template !== 'object') {
+      throw netsecError(where, `has no pod template (${kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template'})`,
+        undefined, 'Give the workload a pod template with labels and containers.');
+    }
+    addPod(model, podFrom(object, template.metadata?.labels, template.spec, where, false, model.warnings));
+    return;
+  }
+  if (object.metadata?.namespace) ensureNamespace(model, namespaceOf(object));
+}
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``); a missing apiVersion matches any. */
+function groupOf(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPod: boolean, warnings?: string[]): ModelPod {
+  const name = object.metadata?.name;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw netsecError(where, 'has no metadata.name', object.metadata, 'Name every Pod and workload.');
+  }
+  const labelsField = isPod ? 'metadata.labels' : 'pod template metadata.labels';
+  return {
+    namespace: namespaceOf(object),
+    name,
+    labels: readLabels(rawLabels, where, labelsField),
+    ports: readContainerPorts(spec, where, warnings),
+    addresses: isPod ? readPodIps(object.status, where) : [],
+    source: where,
+    kind: object.kind,
+    workload: isPod ? ownerWorkload(object, name) : `${namespaceOf(object)}/${name}[${object.kind}]`,
+    ...(isPod ? {} : ownerReference(object)),
+  };
+}
+
+function readLabels(raw: unknown, where: string, field: string): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw netsecError(where, `${field} is not a map of labels`, raw, 'Write labels as { key: "value" }.');
+  }
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof value !== 'string') {
+      throw netsecError(where, `${field}["${key}"] is not a string`, value, 'Quote label values in YAML, e.g. version: "2".');
+    }
+    labels[key] = value;
+  }
+  return labels;
+}
+
+function readContainerPorts(spec: any, where: string, warnings?: string[]): ContainerPortInfo[] {
+  const ports: ContainerPortInfo[] = [];
+  const containers = Array.isArray(spec?.containers) ? spec.containers : [];
+  containers.forEach((container: any, c: number) => {
+    const declared = Array.isArray(container?.ports) ? container.ports : [];
+    declared.forEach((port: any, p: number) => {
+      const field = `containers[${c}].ports[${p}]`;
+      const number = port?.containerPort;
+      if ((number === undefined || number === null) && port && typeof port === 'object') {
+        // The API server would refuse this; peers read it as a port without a number. Nothing can reach
+        // it by number or name, so leave it out and say so.
+        warnings?.push(`${where}: ${field} has no containerPort (fields: ${Object.keys(port).join(', ')}); the port is left out`);
+        return;
+      }
+      if (!Number.isInteger(number) || number < 1 || number > 65535) {
+        throw netsecError(where, `${field}.containerPort is not a port number`, number, 'Use an integer from 1 to 65535.');
+      }
+      const protocol = port.protocol ?? Protocol.TCP;
+      if (!Object.values(Protocol).includes(protocol)) {
+        throw netsecError(where, `${field}.protocol is not TCP, UDP or SCTP`, protocol, 'Use TCP, UDP or SCTP (upper case).');
+      }
+      ports.push({ name: typeof port.name === 'string' ? port.name : undefined, port: number, protocol });
+    });
+  });
+  return ports;
+}
+
+function readPodIps(status: any, where: string): (IPv4 | IPv6)[] {
+  const texts = new Set<string>();
+  if (typeof status?.podIP === 'string' && status.podIP.length > 0) texts.add(status.podIP);
+  if (Array.isArray(status?.podIPs)) {
+    for (const entry of status.podIPs) {
+      if (typeof entry?.ip === 'string' && entry.ip.length > 0) texts.add(entry.ip);
+    }
+  }
+  return [...texts].map(text => {
+    const address = parseAddress(text);
+    if (!address) {
+      throw netsecError(where, 'has a status pod IP that is not an IP address', text, 'Remove the status or fix the address.');
+    }
+    return address;
+  });
+}

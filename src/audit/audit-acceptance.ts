@@ -1,0 +1,126 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { resolveRuleIds } from './audit';
+import { AuditRules } from './audit-rules';
+import { Acceptance, ACCEPTANCE_RULE_ID, AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION, splitRuleList } from './audit-suppression';
+import { netsecError } from '../core/errors';
+
+/** What one `accept` call recorded on a construct. */
+interface Recorded {
+  readonly ruleIds: readonly string[];
+  readonly reason: string;
+}
+
+/** Where the acceptances of a construct are kept: on the construct itself, so that they belong to its tree. */
+const RECORDED = Symbol.for('cdk8s-netsec.AuditAcceptance');
+/** The acceptance annotations an object had before the first `accept` above it wrote its own. */
+const WRITTEN_BY_HAND = Symbol.for('cdk8s-netsec.AuditAcceptance.original');
+
+/**
+ * Accepts audit findings on purpose, with a reason, for every Kubernetes object a construct emits.
+ *
+ * `accept` annotates each ApiObject under the construct at synth with `netsec.cdk8s.io/audit-accept`
+ * (the rule identifiers) and `netsec.cdk8s.io/audit-accept-reason` (why). The audit
+ * (`Reachability.audit`, `NetsecAudit`, the `cdk8s synth` plugin and the CLI, which all read the YAML)
+ * still reports those findings, marked suppressed with the reason, but they never fail a threshold.
+ * The same two annotations written by hand on any object in any YAML do the same; an annotation
+ * without a reason, or naming an unknown rule, is itself a finding (NETSEC014) and suppresses nothing.
+ *
+ * @example
+ * AuditAcceptance.accept(legacyService, ['NETSEC007'], 'node port needed by the on-prem load balancer until Q3');
+ */
+export class AuditAcceptance {
+  /** The annotation that lists the accepted rules (identifiers or names, separated by commas). */
+  public static readonly RULES_ANNOTATION: string = AUDIT_ACCEPT_ANNOTATION;
+  /** The annotation that says why they are accepted; required. */
+  public static readonly REASON_ANNOTATION: string = AUDIT_ACCEPT_REASON_ANNOTATION;
+
+  /**
+   * Accepts the findings of some rules for every object under `scope`.
+   *
+   * Calls add up: nested or repeated calls accept the union of their rules, each with its reason.
+   *
+   * @param scope the construct whose objects (all ApiObjects below it, however deep) accept the rules
+   * @param ruleIds identifiers or names of rules from `AuditRules.all()`, e.g. `['NETSEC007']`; at least one
+   * @param reason why the findings are acceptable, shown next to every suppressed finding; not empty
+   * @throws when the scope is not a construct, a rule is unknown or NETSEC014, or the reason is empty
+   */
+  public static accept(scope: IConstruct, ruleIds: string[], reason: string): void {
+    const where = scope?.node?.path !== undefined ? (scope.node.path || '<app>') : 'AuditAcceptance.accept';
+    if (scope?.node === undefined || typeof scope.node.findAll !== 'function') {
+      throw netsecError('AuditAcceptance.accept', 'scope is not a construct', typeof scope, 'Pass the chart or construct whose objects accept the findings.');
+    }
+    if (!Array.isArray(ruleIds) || ruleIds.length === 0) {
+      throw netsecError(where, 'accepts no audit rule', ruleIds,
+        'Name at least one rule by identifier or name from AuditRules.all(), e.g. ["NETSEC007"].');
+    }
+    const ids = resolveRuleIds(ruleIds, where, 'ruleIds', 'Name rules by identifier or name from AuditRules.all()');
+    if (ids.includes(ACCEPTANCE_RULE_ID)) {
+      throw netsecError(where, `cannot accept ${ACCEPTANCE_RULE_ID}, the rule that checks acceptances themselves`, ruleIds,
+        'Fix the acceptance annotations it reports instead.');
+    }
+    if (typeof reason !== 'string' || reason.trim().length === 0) {
+      throw netsecError(where, 'accepts audit findings without a reason', reason,
+        'Say why the findings are acceptable (who decided, until when); the reason is shown next to every suppressed finding.');
+    }
+    const holder = scope as any;
+    const first = holder[RECORDED] === undefined;
+    const recorded: Recorded[] = first ? [] : holder[RECORDED];
+    recorded.push({ ruleIds: [...new Set(ids)].sort(), reason: reason.trim().replace(/\s+/g, ' ') });
+    if (first) {
+      Object.defineProperty(holder, RECORDED, { value: recorded, enumerable: false });
+      // Validation runs before every synthesis (app.synth(), chart.toJson()): the annotations then cover
+      // objects added after this call as well.
+      scope.node.addValidation({ validate: () => { annotateObjects(scope); return []; } });
+    }
+  }
+
+  /**
+   * What the constructs at and above `construct` accept, merged. Internal: used by `Reachability` for
+   * findings about constructs that emit no object of their own (an `IsolatedTier`).
+   * @internal
+   */
+  public static _acceptedAt(construct: IConstruct): Acceptance | undefined {
+    return merge(construct.node.scopes.flatMap(c => (c as any)[RECORDED] as Recorded[] | undefined ?? []));
+  }
+
+  private constructor() {}
+}
+
+/** Writes the merged acceptance of every ApiObject under `scope`, keeping what was written by hand. */
+function annotateObjects(scope: IConstruct): void {
+  for (const construct of scope.node.findAll()) {
+    if (!ApiObject.isApiObject(construct)) continue;
+    const object = construct as ApiObject & { [WRITTEN_BY_HAND]?: Recorded[] };
+    if (object[WRITTEN_BY_HAND] === undefined) {
+      const annotations = object.metadata.toJson().annotations ?? {};
+      const rules = annotations[AUDIT_ACCEPT_ANNOTATION];
+      const reason = annotations[AUDIT_ACCEPT_REASON_ANNOTATION];
+      const byHand: Recorded[] = typeof rules === 'string' && typeof reason === 'string'
+        ? [{ ruleIds: splitRuleList(rules).map(r => AuditRules.find(r)?.id ?? r), reason }]
+        : [];
+      Object.defineProperty(object, WRITTEN_BY_HAND, { value: byHand, enumerable: false });
+    }
+    const merged = merge([...object[WRITTEN_BY_HAND]!, ...object.node.scopes.flatMap(c => (c as any)[RECORDED] as Recorded[] | undefined ?? [])]);
+    if (merged === undefined) continue;
+    object.metadata.addAnnotation(AUDIT_ACCEPT_ANNOTATION, merged.ruleIds.join(','));
+    object.metadata.addAnnotation(AUDIT_ACCEPT_REASON_ANNOTATION, merged.reason!);
+  }
+}
+
+/** Rules united and sorted; one reason, or `RULE: reason` parts when the reasons differ. */
+function merge(recorded: readonly Recorded[]): Acceptance | undefined {
+  if (recorded.length === 0) return undefined;
+  const reasons = new Map<string, string[]>();
+  for (const entry of recorded) {
+    for (const id of entry.ruleIds) {
+      const list = reasons.get(id) ?? [];
+      if (!list.includes(entry.reason)) list.push(entry.reason);
+      reasons.set(id, list);
+    }
+  }
+  const ruleIds = [...reasons.keys()].sort();
+  const distinct = new Set([...reasons.values()].map(r => r.join('; ')));
+  const reason = distinct.size === 1 ? [...distinct][0] : ruleIds.map(id => `${id}: ${reasons.get(id)!.join('; ')}`).join('; ');
+  return { ruleIds, unknown: [], reason, hasRules: true };
+}

@@ -1,0 +1,294 @@
+import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, Report, RuleCheck, Subject } from './audit-context';
+import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
+import { registryOnlySidecarFor } from './audit-fqdn-backstop';
+import { gatewayChecks } from './audit-gateway-rules';
+import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
+import { oneSidedFlows } from './audit-one-sided-flows';
+import { AuditRules } from './audit-rules';
+import { serviceChecks } from './audit-service-rules';
+import { Acceptance, acceptancesOf, ACCEPTANCE_RULE_ID, invalidAcceptances } from './audit-suppression';
+import { ClusterIndex } from '../analysis/engine/cluster';
+import { explainConnection } from '../analysis/engine/explain';
+import { ManifestModel, namespaceOf } from '../analysis/input/manifests';
+import { CompiledPolicyPort, CompiledRule } from '../analysis/policies/policy-model';
+import { parseAddress } from '../core/cidr';
+import { netsecError } from '../core/errors';
+import { Port, Protocol } from '../core/port';
+
+export type { ConstructPathLookup } from './audit-context';
+
+/*
+ * The audit: each rule of the catalogue (audit-rules.ts) is one function from the model to findings.
+ * Rules read the same compiled policies the analyzer evaluates, so a finding about reachability (the
+ * metadata endpoint) is exactly what `explain` would answer.
+ */
+
+/** The severities in increasing order. */
+const ORDER: readonly AuditSeverity[] = [AuditSeverity.LOW, AuditSeverity.MEDIUM, AuditSeverity.HIGH, AuditSeverity.CRITICAL];
+
+/** Compares severities (negative when `a` is less severe than `b`). */
+export function compareSeverity(a: AuditSeverity, b: AuditSeverity): number {
+  return ORDER.indexOf(a) - ORDER.indexOf(b);
+}
+
+/** Parses a severity name (`low`, `medium`, `high`, `critical`, any case); undefined when unknown. */
+export function parseSeverity(text: string): AuditSeverity | undefined {
+  return ORDER.find(s => s === String(text).toLowerCase());
+}
+
+export { METADATA_ENDPOINTS } from './audit-context';
+
+const CHECKS: Record<string, RuleCheck> = {
+  NETSEC001: (c, report) => defaultDeny(c, 'ingress', report),
+  NETSEC002: (c, report) => defaultDeny(c, 'egress', report),
+  NETSEC003: unselectedPods,
+  NETSEC004: egressToAnyAddress,
+  NETSEC005: metadataReachable,
+  NETSEC006: serviceChecks.NETSEC006,
+  NETSEC007: serviceChecks.NETSEC007,
+  NETSEC008: serviceChecks.NETSEC008,
+  NETSEC009: (c, report) => peerAuthenticationMode(c, 'PERMISSIVE', report),
+  NETSEC010: (c, report) => peerAuthenticationMode(c, 'DISABLE', report),
+  NETSEC011: serviceChecks.NETSEC011,
+  NETSEC012: cidrsWithHostBits,
+  NETSEC013: serviceChecks.NETSEC013,
+  NETSEC014: invalidAcceptances,
+  NETSEC015: oneSidedFlows,
+  ...gatewayChecks,
+  ...guardrailChecks,
+};
+
+/** Finds what the construct at a path (and its ancestors) accepts, when the model was built from constructs. */
+export type ConstructAcceptanceLookup = (constructPath: string) => Acceptance | undefined;
+
+/** Runs every rule of the catalogue that the options keep; findings sorted most severe first. */
+export function runAudit(model: ManifestModel, index: ClusterIndex, options: AuditOptions, lookup: ConstructPathLookup,
+  constructAcceptance: ConstructAcceptanceLookup = () => undefined): AuditFinding[] {
+  const minSeverity = checkedSeverity(options.minSeverity);
+  const ignored = checkedIgnores(options.ignore);
+  const context: AuditContext = { model, index, lookup };
+  const acceptanceOf = acceptancesOf(context);
+  const findings: AuditFinding[] = [];
+  for (const rule of AuditRules.all()) {
+    if (ignored.has(rule.id) || compareSeverity(rule.severity, minSeverity) < 0) continue;
+    CHECKS[rule.id](context, (subject, message, fix) => {
+      const constructPath = subject.constructPath ?? lookup(subject.kind, subject.namespace, subject.name);
+      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined
+        : accepting(rule.id, acceptanceOf(subject))
+          ?? accepting(rule.id, constructPath === undefined ? undefined : constructAcceptance(constructPath));
+      findings.push({
+        ruleId: rule.id,
+        ruleName: rule.name,
+        severity: rule.severity,
+        resource: subject.namespace === undefined ? `${subject.kind} ${subject.name}` : `${subject.kind} ${subject.namespace}/${subject.name}`,
+        kind: subject.kind,
+        ...(subject.namespace === undefined ? {} : { namespace: subject.namespace }),
+        name: subject.name,
+        message,
+        fix,
+        ...(constructPath === undefined ? {} : { constructPath }),
+        ...(acceptance === undefined ? {} : { suppressed: true, suppressionReason: acceptance.reason }),
+      });
+    });
+  }
+  return findings.sort((a, b) => compareSeverity(b.severity, a.severity)
+    || compare(a.ruleId, b.ruleId) || compare(a.resource, b.resource) || compare(a.message, b.message));
+}
+
+/** The acceptance when it accepts the rule with a reason (an acceptance without a reason suppresses nothing). */
+function accepting(ruleId: string, acceptance: Acceptance | undefined): Acceptance | undefined {
+  return acceptance !== undefined && acceptance.reason !== undefined && acceptance.ruleIds.includes(ruleId) ? acceptance : undefined;
+}
+
+/** The findings that count against a threshold: at or above it, and not suppressed. */
+export function failingFindings(findings: readonly AuditFinding[], threshold: AuditSeverity): AuditFinding[] {
+  return findings.filter(f => !f.suppressed && compareSeverity(f.severity, threshold) >= 0);
+}
+
+function checkedSeverity(severity: AuditSeverity | undefined): AuditSeverity {
+  return severity === undefined ? AuditSeverity.LOW : checkSeverity(severity, 'Reachability.audit', 'minSeverity');
+}
+
+function checkedIgnores(ignore: string[] | undefined): Set<string> {
+  return new Set(resolveRuleIds(ignore ?? [], 'Reachability.audit', 'ignore'));
+}
+
+/** A finding on one line: rule, severity, resource, construct path when known, message and fix. */
+export function findingLine(f: AuditFinding): string {
+  const construct = f.constructPath === undefined ? '' : ` (construct ${f.constructPath})`;
+  const suppressed = f.suppressed ? ` [suppressed: ${f.suppressionReason}]` : '';
+  return `${f.ruleId} ${f.ruleName} [${f.severity}]${suppressed} ${f.resource}${construct}: ${f.message}. Fix: ${f.fix}`;
+}
+
+/**
+ * Reads a severity name (any case, surrounding blanks ignored) given as `field` of `where`; throws naming
+ * them, the value and the choices. `context` ends the fix, e.g. where the value is written.
+ */
+export function checkSeverity(value: unknown, where: string, field: string, context = '(AuditSeverity)'): AuditSeverity {
+  const severity = typeof value === 'string' ? parseSeverity(value.trim()) : undefined;
+  if (severity === undefined) {
+    throw netsecError(where, `${field} is not a severity`, value, `Use one of ${ORDER.join(', ')} ${context}.`);
+  }
+  return severity;
+}
+
+/**
+ * The identifiers of the rules named (by identifier or name) in `field` of `where`; throws naming the
+ * first entry that names no rule, with the catalogue, so that a typo never silently ignores nothing.
+ */
+export function resolveRuleIds(entries: readonly unknown[], where: string, field: string,
+  fix = 'Use rule identifiers or names from AuditRules.all()'): string[] {
+  return entries.map(entry => {
+    const rule = typeof entry === 'string' ? AuditRules.find(entry.trim()) : undefined;
+    if (rule === undefined) {
+      throw netsecError(where, `${field} names no audit rule`, entry, `${fix}: ${AuditRules.all().map(r => `${r.id} (${r.name})`).join(', ')}.`);
+    }
+    return rule.id;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// NetworkPolicy coverage
+
+
+function defaultDeny(c: AuditContext, direction: 'ingress' | 'egress', report: Report): void {
+  const type = direction === 'ingress' ? 'Ingress' : 'Egress';
+  for (const namespace of c.index.namespaces) {
+    const pods = c.index.pods.filter(p => p.namespace === namespace);
+    if (pods.length === 0) continue;
+    const covered = c.index.policies.some(p => p.namespace === namespace && p.podSelector.matchesAll && p[direction] !== undefined);
+    // A Baseline-tier ClusterNetworkPolicy Deny of every peer isolates the namespace's new pods as well.
+    if (covered || baselineDenies(c, namespace, direction)) continue;
+    report({ kind: 'Namespace', name: namespace },
+      `namespace ${namespace} has ${pods.length} pod${pods.length === 1 ? '' : 's'} (${listNames(pods.map(p => p.name))}) but no NetworkPolicy `
+      + `with an empty podSelector and policy type ${type}, so a pod added later is not ${direction}-isolated`,
+      `Add a default-deny policy for the namespace (podSelector: {}, policyTypes: [${type}]), e.g. new NamespaceIsolation(chart, 'baseline', { namespace: '${namespace}' }), `
+      + 'and allow each needed flow explicitly.');
+  }
+}
+
+function unselectedPods(c: AuditContext, report: Report): void {
+  c.index.pods.forEach((pod, i) => {
+    if (c.index.ingressOf[i].policies.length > 0 || c.index.egressOf[i].policies.length > 0) return;
+    if (baselineDenies(c, pod.namespace, 'ingress') && baselineDenies(c, pod.namespace, 'egress')) return;
+    report(podSubject(pod),
+      `no NetworkPolicy selects ${pod.namespace}/${pod.name} (labels ${describeLabels(pod.labels)}), so every connection to and from it is allowed`,
+      'Select the pods with a policy that isolates both directions (an IsolatedTier over their labels, or a namespace default deny) and allow only the flows they need.');
+  });
+}
+
+function egressToAnyAddress(c: AuditContext, report: Report): void {
+  for (const policy of c.index.policies) {
+    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    let sidecar: string | undefined | null = null;
+    for (const rule of policy.egress ?? []) {
+      if (rule.peers === undefined) {
+        report(subject, `spec.egress[${rule.index}] has no "to": it allows every destination, inside and outside the cluster, on ${describePorts(rule)}`,
+          'List the destinations: pods by namespace and labels, or ipBlocks as narrow as the service needs (RestrictedEgress, Peer.ipv4("203.0.113.0/24")).');
+        continue;
+      }
+      rule.peers.forEach((peer, p) => {
+        if (peer.kind !== 'ipBlock' || peer.cidr.prefixLength !== 0) return;
+        // TCP entries are a backstop when a REGISTRY_ONLY Sidecar holds every pod of the policy.
+        if (sidecar === null) sidecar = registryOnlySidecarFor(c, policy);
+        const open = sidecar === undefined || rule.ports === undefined ? rule.ports : rule.ports.filter(e => e.protocol !== Protocol.TCP);
+        if (open !== undefined && open.length === 0) return;
+        const except = peer.except.length > 0 ? ` except ${peer.except.map(e => e.text).join(', ')}` : '';
+        const family = peer.cidr.family === 'ipv4' ? 'IPv4' : 'IPv6';
+        const reach = peer.except.length > 0 ? `every ${family} address outside the excepted ranges` : `every ${family} address`;
+        const held = sidecar === undefined ? ''
+          : `; Sidecar ${sidecar} (REGISTRY_ONLY) holds TCP to the registered hosts, but the sidecar does not intercept ${open === undefined ? 'UDP or SCTP' : 'these'}`;
+        report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}${held}`,
+          'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
+      });
+    }
+  }
+}
+
+function metadataReachable(c: AuditContext, report: Report): void {
+  const endpoints = METADATA_ENDPOINTS.map(text => parseAddress(text)!);
+  c.index.pods.forEach((pod, i) => {
+    const reasons: string[] = [];
+    for (const address of endpoints) {
+      const explanation = explainConnection(c.index,
+        { kind: 'pod', position: i, pod, label: `${pod.namespace}/${pod.name}` },
+        { kind: 'address', address, label: address.toString() },
+        Port.tcp(80));
+      if (explanation.allowed) reasons.push(`${address.toString()} (${explanation.egress.reason})`);
+    }
+    if (reasons.length === 0) return;
+    report(podSubject(pod), `${pod.namespace}/${pod.name} may connect to the instance metadata endpoint on TCP 80: ${reasons.join('; ')}`,
+      'Isolate the pod\'s egress and keep 169.254.169.254/32 (and fd00:ec2::254/128) in the except list of every wide ipBlock; Peer.anyIpv4() and RestrictedEgress do this.');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Istio
+
+function peerAuthenticationMode(c: AuditContext, mode: 'PERMISSIVE' | 'DISABLE', report: Report): void {
+  const fix = mode === 'PERMISSIVE'
+    ? 'Use mode STRICT once every client has a sidecar (MeshMtls with MtlsMode.STRICT); keep PERMISSIVE only for a migration, on the fewest workloads and ports.'
+    : 'Use mode STRICT; if a port must accept clients outside the mesh (e.g. a metrics scraper), allow it on that port only and restrict it with a NetworkPolicy.';
+  for (const object of objectsOf(c, 'PeerAuthentication', 'security.istio.io')) {
+    const scope = describePeerAuthenticationScope(object);
+    const where: string[] = [];
+    if (object.spec?.mtls?.mode === mode) where.push(scope);
+    const portLevel = object.spec?.portLevelMtls;
+    if (portLevel && typeof portLevel === 'object') {
+      const ports = Object.keys(portLevel).filter(port => portLevel[port]?.mode === mode).sort((a, b) => Number(a) - Number(b));
+      if (ports.length > 0) where.push(`port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} of ${scope}`);
+    }
+    if (where.length === 0) continue;
+    report(objectSubject(object),
+      `mTLS mode ${mode} for ${where.join('; ')}: ${mode === 'PERMISSIVE' ? 'plain-text connections are accepted next to mTLS' : 'connections are accepted in plain text only'}`,
+      fix);
+  }
+}
+
+function describePeerAuthenticationScope(object: any): string {
+  const labels = object.spec?.selector?.matchLabels;
+  const namespace = namespaceOf(object);
+  if (labels && typeof labels === 'object' && Object.keys(labels).length > 0) {
+    return `workloads ${describeLabels(labels)} in namespace ${namespace}`;
+  }
+  return `every workload in namespace ${namespace}${namespace === 'istio-system' ? ' (the root namespace: the whole mesh, by default)' : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CIDRs
+
+function cidrsWithHostBits(c: AuditContext, report: Report): void {
+  for (const policy of c.index.policies) {
+    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    const rules: CompiledRule[] = [...policy.ingress ?? [], ...policy.egress ?? []];
+    for (const rule of rules) {
+      const peerField = rule.direction === 'ingress' ? 'from' : 'to';
+      (rule.peers ?? []).forEach((peer, p) => {
+        if (peer.kind !== 'ipBlock') return;
+        const field = `spec.${rule.direction}[${rule.index}].${peerField}[${p}].ipBlock`;
+        const blocks = [{ block: peer.cidr, field: `${field}.cidr` }, ...peer.except.map((block, e) => ({ block, field: `${field}.except[${e}]` }))];
+        for (const { block, field: where } of blocks) {
+          if (block.withHostBits === undefined) continue;
+          const single = `${block.withHostBits.split('/')[0]}/${block.family === 'ipv4' ? 32 : 128}`;
+          report(subject, `${where} "${block.withHostBits}" has host bits set; it is modelled as ${block.text}, but CNIs differ on how they read it`,
+            `Write the block you mean: "${block.text}" for the network, or "${single}" for the one address.`);
+        }
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Text
+
+function describePorts(rule: CompiledRule): string {
+  if (rule.ports === undefined) return 'every port';
+  return rule.ports.map(describePort).join(', ');
+}
+
+function describePort(entry: CompiledPolicyPort): string {
+  if (entry.name !== undefined) return `${entry.protocol} port named ${entry.name}`;
+  if (entry.port === undefined) return `all ${entry.protocol}`;
+  return entry.endPort === undefined ? `${entry.protocol} ${entry.port}` : `${entry.protocol} ${entry.port}-${entry.endPort}`;
+}
+

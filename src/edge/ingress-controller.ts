@@ -1,0 +1,190 @@
+import { netsecError } from '../core/errors';
+import { checkDns1123Subdomain } from '../core/names';
+import { IPeer, Peer } from '../core/peer';
+
+/** Options for `IngressController.ingressNginx()`. */
+export interface IngressNginxOptions {
+  /**
+   * The IngressClass this controller serves.
+   * @default 'nginx'
+   */
+  readonly className?: string;
+  /**
+   * The namespace of the controller pods.
+   * @default 'ingress-nginx'
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the controller pods.
+   * @default { 'app.kubernetes.io/name': 'ingress-nginx' } (the official Helm chart and manifests)
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * The service account of the controller pods, so that mesh authorization names them by principal.
+   * @default 'ingress-nginx' (the official manifests and a Helm release named ingress-nginx)
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** Properties of `IngressController.custom()` and of the maintained controller profiles. */
+export interface IngressControllerProps {
+  /** The IngressClass this controller serves. */
+  readonly className: string;
+  /**
+   * The namespace of the controller pods. Required: without it the controller's pods could not be
+   * selected, and the backend's namespace is never the right guess.
+   */
+  readonly namespace: string;
+  /** Labels of the controller pods (not empty). */
+  readonly podLabels: { [key: string]: string };
+  /**
+   * The service account of the controller pods, so that mesh authorization names them by principal.
+   * @default - unknown: mesh authorization admits the controller by its namespace
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** The annotations of one controller profile: HTTPS redirect, and the client allowlist when it has one. */
+interface Profile {
+  readonly name: string;
+  readonly redirect: { [key: string]: string };
+  readonly sourceRangeAnnotation?: string;
+}
+
+const PROFILES: { [factory: string]: Profile } = {
+  ingressNginx: {
+    name: 'ingress-nginx',
+    redirect: { 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' },
+    sourceRangeAnnotation: 'nginx.ingress.kubernetes.io/allowlist-source-range',
+  },
+  haproxy: {
+    name: 'HAProxy Kubernetes Ingress Controller',
+    redirect: { 'haproxy.org/ssl-redirect': 'true', 'haproxy.org/ssl-redirect-code': '301' },
+  },
+  f5Nginx: {
+    name: 'F5 NGINX Ingress Controller',
+    redirect: { 'ingress.kubernetes.io/ssl-redirect': 'true' },
+  },
+  custom: { name: 'custom controller', redirect: {} },
+};
+
+/**
+ * The ingress controller that terminates TLS in front of a backend: the IngressClass it serves and the
+ * pods it runs as. Those pods, selected by namespace and labels together, are the only peer a
+ * `SecureIngress` lets into its backend.
+ *
+ * Each profile writes the annotations its controller documents for the HTTP-to-HTTPS redirect and, where
+ * it has one, for the client address allowlist. New clusters should prefer a Gateway API implementation
+ * (`SecureGateway`); see docs/gateway.md.
+ *
+ * @example
+ * IngressController.haproxy({ className: 'haproxy', namespace: 'haproxy-controller',
+ *   podLabels: { 'app.kubernetes.io/name': 'kubernetes-ingress' } });
+ * IngressController.custom({ className: 'traefik', namespace: 'traefik',
+ *   podLabels: { 'app.kubernetes.io/name': 'traefik' } });
+ */
+export class IngressController {
+  /**
+   * The community ingress-nginx controller (kubernetes/ingress-nginx). Retired upstream: the Kubernetes
+   * project announced its retirement in November 2025, with no releases or security fixes after March
+   * 2026. Kept for clusters that still run it; plan the move to a Gateway API implementation.
+   */
+  public static ingressNginx(options: IngressNginxOptions = {}): IngressController {
+    return new IngressController('ingressNginx', {
+      className: options.className ?? 'nginx',
+      namespace: options.namespace ?? 'ingress-nginx',
+      podLabels: options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
+      serviceAccountName: options.serviceAccountName ?? 'ingress-nginx',
+    });
+  }
+
+  /**
+   * The HAProxy Kubernetes Ingress Controller (haproxytech/kubernetes-ingress): `haproxy.org/ssl-redirect`
+   * with a 301. It gets no source allowlist from this library (`sourceRanges` is refused).
+   */
+  public static haproxy(props: IngressControllerProps): IngressController {
+    return new IngressController('haproxy', props);
+  }
+
+  /**
+   * The F5 NGINX Ingress Controller (nginx/kubernetes-ingress, `nginx.org` annotations), not to be
+   * confused with the retired community ingress-nginx: `ingress.kubernetes.io/ssl-redirect`. Its source
+   * allowlist is a Policy resource, not an annotation, so `sourceRanges` is refused.
+   */
+  public static f5Nginx(props: IngressControllerProps): IngressController {
+    return new IngressController('f5Nginx', props);
+  }
+
+  /** Any other controller; its Ingresses carry no controller-specific annotations. */
+  public static custom(props: IngressControllerProps): IngressController {
+    return new IngressController('custom', props);
+  }
+
+  /** The IngressClass this controller serves. */
+  public readonly className: string;
+  /** The namespace of the controller pods. */
+  public readonly namespace: string;
+  /** Labels of the controller pods. */
+  public readonly podLabels: { [key: string]: string };
+  /** The service account of the controller pods, when known. */
+  public readonly serviceAccountName?: string;
+  /** True for ingress-nginx. */
+  public readonly isIngressNginx: boolean;
+  /** The controller pods as a peer: one selector for their namespace and labels together. */
+  public readonly peer: IPeer;
+  private readonly profile: Profile;
+
+  private constructor(factory: string, props: IngressControllerProps) {
+    const where = `IngressController.${factory}`;
+    if (props === null || typeof props !== 'object') {
+      throw netsecError(where, 'props must be an object', props, 'Pass { className, namespace, podLabels }.');
+    }
+    const bad = typeof props.className === 'string' ? checkDns1123Subdomain(props.className) : 'must be a string';
+    if (bad) {
+      throw netsecError(where, `className ${bad}`, props.className, 'Use the IngressClass name, e.g. "haproxy".');
+    }
+    if (props.namespace === undefined) {
+      throw netsecError(where, 'namespace is not set, so the controller pods could not be selected', props.namespace,
+        'Pass the namespace the controller pods run in, e.g. namespace: "haproxy-controller".');
+    }
+    if (props.podLabels === null || typeof props.podLabels !== 'object' || Object.keys(props.podLabels).length === 0) {
+      throw netsecError(where, 'podLabels is empty, so every pod of the controller namespace would count as the controller',
+        props.podLabels, 'Give the labels of the controller pods, e.g. { "app.kubernetes.io/name": "kubernetes-ingress" }.');
+    }
+    if (props.serviceAccountName !== undefined) {
+      const badAccount = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';
+      if (badAccount) throw netsecError(where, `serviceAccountName ${badAccount}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
+    }
+    // Peer.pods validates the namespace and the labels.
+    this.peer = Peer.pods(props.podLabels, props.namespace);
+    this.className = props.className;
+    this.namespace = props.namespace;
+    this.podLabels = { ...props.podLabels };
+    this.serviceAccountName = props.serviceAccountName;
+    this.profile = PROFILES[factory];
+    this.isIngressNginx = factory === 'ingressNginx';
+  }
+
+  /**
+   * The annotations of an Ingress served by this controller: the HTTPS redirect, and the client
+   * allowlist when `sourceRanges` (already checked and sorted) is given. Fails where the controller
+   * has no allowlist annotation.
+   * @internal
+   */
+  public _annotations(where: string, sourceRanges: string[] | undefined): { [key: string]: string } {
+    const annotations: { [key: string]: string } = { ...this.profile.redirect };
+    if (sourceRanges !== undefined) {
+      if (this.profile.sourceRangeAnnotation === undefined) {
+        throw netsecError(where, `sourceRanges needs a controller with a source allowlist annotation; the ${this} has none the library writes`,
+          sourceRanges, 'Restrict sources at that controller\'s LoadBalancer Service (loadBalancerSourceRanges), or drop sourceRanges.');
+      }
+      annotations[this.profile.sourceRangeAnnotation] = sourceRanges.join(',');
+    }
+    return annotations;
+  }
+
+  /** `ingress controller nginx (pods app.kubernetes.io/name=ingress-nginx in namespace ingress-nginx)`. */
+  public toString(): string {
+    return `ingress controller ${this.className} (${this.peer})`;
+  }
+}

@@ -1,0 +1,428 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkTrustDomain, resolveIdentity, ResolvedIdentity, WorkloadIdentity } from './mesh-identity';
+import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
+import {
+  exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
+} from './mesh-peer-authentication';
+import { netsecError } from '../core/errors';
+import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
+import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
+import { Port } from '../core/port';
+import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
+import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
+import { destinationRuleSpec } from '../render/destination-rule';
+import { istioNetworking, istioSecurity } from '../render/l1';
+import { renderPeerAuthentication, renderPortException } from '../render/peer-authentication';
+import { SortedObjects } from '../render/sorted-objects';
+import { IsolatedPods } from '../tiers/isolated-pods';
+import { NamespaceIsolation } from '../tiers/namespace-isolation';
+import { defaultName, IsolatedTier, resolveNamespace } from '../tiers/tier';
+
+const MESH_MARK = Symbol.for('cdk8s-netsec.MeshMtls');
+
+/** The port sidecars use to reach istiod for configuration (XDS) and certificates. */
+const ISTIOD_XDS_PORT = 15012;
+/** The port ambient pods exchange tunnelled mTLS (HBONE) traffic on. */
+const HBONE_PORT = 15008;
+/** The link-local address ambient rewrites the node's kubelet health probes to. */
+const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
+
+/** Properties of `MeshMtls`. */
+export interface MeshMtlsProps {
+  /**
+   * How workloads accept connections. Anything but STRICT needs `allowPlaintext`.
+   * @default MtlsMode.STRICT
+   */
+  readonly mode?: MtlsMode;
+  /**
+   * Confirms a mode that accepts plaintext (PERMISSIVE or DISABLE), e.g. while workloads migrate into the
+   * mesh. Plaintext connections carry no identity, so identity-based authorization rejects them.
+   * @default false
+   */
+  readonly allowPlaintext?: boolean;
+  /**
+   * The namespace whose workloads this covers.
+   * @default - the namespace of the enclosing chart (unless `meshWide`)
+   */
+  readonly namespace?: string;
+  /**
+   * Cover the whole mesh: the PeerAuthentication goes to the root namespace and applies to every
+   * namespace; authorization covers every tier of the app, with a default deny in each namespace where a
+   * tier or namespace of the app receives declared flows.
+   * @default false
+   */
+  readonly meshWide?: boolean;
+  /**
+   * The mesh's root namespace (where istiod runs and mesh-wide policies live).
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * The mesh trust domain, the first part of every principal.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * The cluster DNS domain of Service host names in DestinationRules (`<svc>.<ns>.svc.<clusterDomain>`).
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Emit identity-based authorization: an allow-nothing AuthorizationPolicy per namespace (default deny)
+   * and one ALLOW policy per tier or namespace that receives flows, naming exactly its declared callers.
+   * @default true
+   */
+  readonly authorization?: boolean;
+  /**
+   * Service accounts of callers that are not tiers (pods named with `Peer.pods(labels, namespace)`), so
+   * that they are authorized by principal. A flow from such pods without a known identity is an error:
+   * a namespace-wide source would admit more than the pods declared.
+   * @default - none
+   */
+  readonly identities?: WorkloadIdentity[];
+  /**
+   * Ports of some workloads that use another mTLS mode (one workload-scoped PeerAuthentication each).
+   * @default - none
+   */
+  readonly portExceptions?: MtlsPortException[];
+  /**
+   * How pods join the mesh: the labels written on the Namespace objects the library emits, and the
+   * data-plane traffic written into NetworkPolicies.
+   * @default MeshInjection.sidecar()
+   */
+  readonly injection?: MeshInjection;
+  /**
+   * The istiod pods that sidecars reach on TCP 15012; egress-isolated pods get an egress rule to them.
+   * @default - pods labelled app=istiod in the root namespace
+   */
+  readonly controlPlane?: IPeer;
+  /**
+   * The base name of the emitted objects (the PeerAuthentication is named this).
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * Istio mutual TLS and identity-based authorization for the tiers of a namespace (or of the whole mesh),
+ * derived from the same declared flows as the NetworkPolicies: enforced once at L4 and again at L7.
+ *
+ * It emits a PeerAuthentication (STRICT by default) plus one per port exception; a DestinationRule with
+ * `ISTIO_MUTUAL` for every Service the library emits there; with `authorization`, an allow-nothing
+ * AuthorizationPolicy (default deny) and one ALLOW policy per receiving tier whose sources are the
+ * principals `<trustDomain>/ns/<ns>/sa/<serviceAccount>` of its callers and whose operations name the
+ * allowed ports. Namespace objects emitted by `NamespaceIsolation` get the injection label, and
+ * egress-isolated pods may reach istiod on TCP 15012, or their sidecars would never start.
+ *
+ * Flows and Services declared after this construct are covered too.
+ *
+ * @example
+ * new MeshMtls(chart, 'mesh', { mode: MtlsMode.STRICT });
+ */
+export class MeshMtls extends Construct {
+  /** True when `x` is a `MeshMtls` (also across copies of this library). */
+  public static isMeshMtls(x: any): x is MeshMtls {
+    return x !== null && typeof x === 'object' && MESH_MARK in x;
+  }
+
+  /** The base name of the emitted objects. */
+  public readonly name: string;
+  /** The mTLS mode. */
+  public readonly mode: MtlsMode;
+  /** The namespace covered; undefined when mesh-wide. */
+  public readonly namespace?: string;
+  /** True when the whole mesh is covered. */
+  public readonly meshWide: boolean;
+  /** The mesh's root namespace. */
+  public readonly rootNamespace: string;
+  /** The mesh trust domain. */
+  public readonly trustDomain: string;
+  /** Whether identity-based AuthorizationPolicies are emitted. */
+  public readonly authorization: boolean;
+  /** How pods join the mesh. */
+  public readonly injection: MeshInjection;
+  /** The namespace- or mesh-wide PeerAuthentication. */
+  public readonly peerAuthentication: ApiObject;
+
+  private readonly model: IntentModel;
+  private readonly clusterDomain: string;
+  private readonly identities: ResolvedIdentity[];
+  private readonly exceptions: ResolvedPortException[];
+  private readonly allowPolicies = new Set<IsolatedPods>();
+  private readonly defaultDenyNamespaces = new Set<string>();
+  private readonly authorizationPolicies: SortedObjects;
+  private readonly destinationRules: SortedObjects;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`MeshMtlsProps`)
+   */
+  public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
+    // Everything is checked before super() so that a refused MeshMtls leaves nothing in the tree.
+    const path = `${scope.node.path}/${id}`;
+    const name = props.name ?? defaultName(scope, id);
+    const badName = checkDns1123Subdomain(name);
+    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');
+    const mode = props.mode ?? MtlsMode.STRICT;
+    const authorization = props.authorization ?? true;
+    const injection = props.injection ?? MeshInjection.sidecar();
+    if (!(injection instanceof MeshInjection)) {
+      throw netsecError(path, 'injection is not a MeshInjection', String(injection), 'Use MeshInjection.sidecar(), revision(), ambient() or unmanaged().');
+    }
+    const meshWide = props.meshWide ?? false;
+    checkMode(path, mode, authorization, injection, props);
+    if (meshWide && props.namespace !== undefined) {
+      throw netsecError(path, 'namespace and meshWide are both set', props.namespace,
+        'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
+    }
+    const namespace = meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
+    const rootNamespace = checkNamespace(path, props.rootNamespace ?? 'istio-system');
+    const trustDomain = checkTrustDomain(path, props.trustDomain ?? 'cluster.local');
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
+    if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
+    const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
+    const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
+      { mode, baseName: name, namespace, ambient: injection.isAmbient });
+    const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
+
+    super(scope, id);
+    Object.defineProperty(this, MESH_MARK, { value: true });
+    this.model = IntentModel.of(this);
+    this.name = name;
+    this.mode = mode;
+    this.authorization = authorization;
+    this.injection = injection;
+    this.meshWide = meshWide;
+    this.namespace = namespace;
+    this.rootNamespace = rootNamespace;
+    this.trustDomain = trustDomain;
+    this.clusterDomain = clusterDomain;
+    this.identities = identities;
+    this.exceptions = exceptions;
+    this.authorizationPolicies = new SortedObjects(this, 'AuthorizationPolicy', istioSecurity().AuthorizationPolicy.GVK.apiVersion,
+      istioSecurity().AuthorizationPolicy.GVK.kind);
+    this.destinationRules = new SortedObjects(this, 'DestinationRule', istioNetworking().DestinationRule.GVK.apiVersion,
+      istioNetworking().DestinationRule.GVK.kind);
+    if (namespace !== undefined) this.model.useNamespace(namespace, this, `MeshMtls ${this.node.path}`);
+    this.model.addMesh(this);
+
+    const policyNamespace = this.namespace ?? this.rootNamespace;
+    this.model.claimName('PeerAuthentication', policyNamespace, this.name, this);
+    this.peerAuthentication = renderPeerAuthentication(this, 'PeerAuthentication', this.name, policyNamespace, this.mode);
+    for (const exception of this.exceptions) this.emitException(exception);
+    this.requireDataPlaneTraffic(controlPlane);
+    if (Object.keys(this.injection.namespaceLabels).length > 0) {
+      this.model.requireNamespaceLabels({ namespace: this.namespace, labels: this.injection.namespaceLabels, requiredBy: this });
+    }
+    if (this.authorization && this.namespace !== undefined) this.ensureDefaultDeny(this.namespace);
+
+    this.model.observe({ flowAdded: (f) => this.onFlow(f), serviceAdded: (s) => this.onService(s) });
+    this.node.addValidation({ validate: () => this.validateMesh() });
+  }
+
+  /** True when workloads of `namespace` are covered. */
+  public covers(namespace: string): boolean {
+    return this.meshWide || namespace === this.namespace;
+  }
+
+  private emitException(exception: ResolvedPortException): void {
+    this.model.claimName('PeerAuthentication', exception.namespace, exception.name, this);
+    renderPortException(this, `PortException-${exception.namespace}-${exception.name}`, exception, this.mode);
+  }
+
+  /** Egress (and, for ambient, ingress) that isolated pods need for the data plane to work. */
+  private requireDataPlaneTraffic(controlPlane: IPeer | undefined): void {
+    const namespace = this.namespace;
+    if (!this.injection.isAmbient) {
+      const istiod = controlPlane ?? Peer.pods({ app: 'istiod' }, this.rootNamespace);
+      this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredBy: this });
+      return;
+    }
+    // Kubelet probes of ambient pods arrive from this link-local address; the HBONE port is opened per
+    // flow (see onFlow), so that only declared callers reach it.
+    this.model.requireIngress({ namespace, peer: Peer.ipBlock(AMBIENT_PROBE_SOURCE), ports: [], requiredBy: this });
+  }
+
+  /**
+   * Under ambient, a connection between meshed pods travels as HBONE to TCP 15008 of the destination pod,
+   * which is all its NetworkPolicies see. Each declared flow into a covered namespace therefore also
+   * opens 15008 between exactly its two sides (both written by the intent model, across namespaces
+   * too), never for every pod.
+   */
+  private onFlow(flow: Flow): void {
+    if (!this.injection.isAmbient || flow.transport) return;
+    const destination = flow.destination.toPeerConfig();
+    if (flow.source.toPeerConfig().ipBlock || destination.ipBlock) return;
+    const namespace = destination.namespace ?? (isIsolatedGroup(flow.destination) ? flow.destination.namespace : undefined)
+      ?? (isIsolatedGroup(flow.source) ? flow.source.namespace : undefined);
+    if (namespace !== undefined && !this.covers(namespace) && !destination.allNamespaces && !destination.namespaceSelector) return;
+    this.model.addFlow({
+      source: flow.source, destination: flow.destination, ports: [Port.tcp(HBONE_PORT)], declaredBy: flow.declaredBy, transport: true,
+    });
+  }
+
+  /**
+   * The flows a group accepts as mesh authorization sees them: declared flows into it and flows whose
+   * destination selects all its pods; not the data-plane flows the mesh adds, nor DNS.
+   */
+  private authorizedFlowsTo(group: IsolatedPods): Flow[] {
+    const mirrored = this.model.mirroredFlows(group).ingress.filter((f) => !(f as any).dns);
+    return [...this.model.flowsTo(group), ...mirrored].filter((f) => !f.transport);
+  }
+
+  /**
+   * Emits the allow-nothing policy of each namespace with authorized flows and one ALLOW policy per
+   * receiving group. Done when the app is validated, just before synthesis, when every flow is known,
+   * including those whose destination names the group only through a selector. Idempotent: cdk8s
+   * validates once per chart it synthesizes.
+   */
+  private emitAuthorization(): void {
+    if (!this.authorization) return;
+    for (const group of this.model.isolatedGroups) {
+      if (!isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) continue;
+      if (this.authorizedFlowsTo(group).length === 0) continue;
+      this.ensureDefaultDeny(group.namespace);
+      const name = group.policy.name;
+      this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
+      this.allowPolicies.add(group);
+      this.authorizationPolicies.add({
+        key: `${group.namespace}/${name}`,
+        metadata: () => ({ name, namespace: group.namespace }),
+        spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
+      });
+    }
+  }
+
+  /** An allow-nothing policy: with it, a workload of the namespace accepts only what an ALLOW policy names. */
+  private ensureDefaultDeny(namespace: string): void {
+    if (this.defaultDenyNamespaces.has(namespace)) return;
+    this.defaultDenyNamespaces.add(namespace);
+    const name = toDnsLabel([this.name, 'allow-nothing']);
+    this.model.claimName('AuthorizationPolicy', namespace, name, this);
+    this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) });
+  }
+
+  private onService(service: ServiceRecord): void {
+    if (!this.covers(service.namespace)) return;
+    this.model.claimName('DestinationRule', service.namespace, service.name, this);
+    this.destinationRules.add({
+      key: `${service.namespace}/${service.name}`,
+      metadata: () => ({ name: service.name, namespace: service.namespace }),
+      spec: () => destinationRuleSpec(service, this.clusterDomain, this.mode !== MtlsMode.DISABLE),
+    });
+  }
+
+  private contextFor(destination: IsolatedPods): AuthorizationContext {
+    return {
+      trustDomain: this.trustDomain,
+      // Identities given here come first; then the edges' data planes, which SecureIngress records.
+      identities: [...this.identities, ...this.model.edgeIdentities.map((e) => resolveIdentity(e.declaredBy.node.path, e))],
+      plaintextPorts: plaintextPortsOf(this.exceptions, destination),
+      strict: this.mode === MtlsMode.STRICT,
+    };
+  }
+
+  private validateMesh(): string[] {
+    this.emitAuthorization();
+    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts()];
+    for (const destination of this.allowPolicies) {
+      errors.push(...authorizationProblems(destination, this.authorizedFlowsTo(destination), this.contextFor(destination)));
+    }
+    return [...new Set(errors)];
+  }
+
+  /**
+   * Two meshed tiers of one namespace running as one service account have one identity: an ALLOW rule
+   * for either would admit both.
+   */
+  private sharedServiceAccounts(): string[] {
+    if (!this.authorization) return [];
+    const byAccount = new Map<string, IsolatedTier[]>();
+    for (const group of this.model.isolatedGroups) {
+      if (!IsolatedTier.isIsolatedTier(group) || !group.inMesh || group.serviceAccountName === undefined || !this.covers(group.namespace)) continue;
+      const key = `${group.namespace}/${group.serviceAccountName}`;
+      byAccount.set(key, [...byAccount.get(key) ?? [], group]);
+    }
+    return [...byAccount.entries()].filter(([, tiers]) => tiers.length > 1).map(([key, tiers]) =>
+      netsecError(tiers[1], `${tiers.map(String).join(' and ')} run as one service account, so mesh authorization cannot tell them apart: a flow allowed from one would be allowed from the other`,
+        key, 'Give each tier its own service account (serviceAccountName), as Kubernetes workloads should have anyway.').message);
+  }
+
+  /** Two MeshMtls covering the same workloads would emit competing policies. */
+  private overlappingMeshes(): string[] {
+    const meshes = this.model.meshes.filter(MeshMtls.isMeshMtls);
+    return meshes.slice(0, meshes.indexOf(this))
+      .filter((other) => this.meshWide || other.meshWide || other.namespace === this.namespace)
+      .map((other) => netsecError(this, `it covers workloads that ${other.node.path} covers already`,
+        this.namespace ?? 'mesh-wide', 'Use one MeshMtls per namespace, or a single mesh-wide one.').message);
+  }
+
+  /**
+   * Namespace objects emitted in covered namespaces get the injection labels through the intent model, which
+   * they read when they render; here only a contradicting label given by the user is reported.
+   */
+  private namespaceLabelConflicts(): string[] {
+    const wanted = this.injection.namespaceLabels;
+    const errors: string[] = [];
+    for (const isolation of this.model.isolatedGroups) {
+      if (!(isolation instanceof NamespaceIsolation) || !isolation.namespaceObject || !this.covers(isolation.namespace)) continue;
+      const given = isolation.namespaceLabels;
+      const conflicts = MESH_NAMESPACE_LABELS
+        .filter((key) => given[key] !== undefined && given[key] !== wanted[key])
+        .map((key) => `${key}=${given[key]}`);
+      if (conflicts.length > 0) {
+        errors.push(netsecError(isolation, `Namespace ${isolation.namespace} carries a mesh label that contradicts injection ${this.injection}`,
+          conflicts, 'Remove the label from namespaceLabels, or choose the matching MeshInjection (or MeshInjection.unmanaged()).').message);
+      }
+    }
+    return errors;
+  }
+
+  /** DISABLE on a port a library Service forwards to would refuse the ISTIO_MUTUAL its DestinationRule asks for. */
+  private disabledServicePorts(): string[] {
+    return this.model.services.filter((s) => this.covers(s.namespace)).flatMap((service) => exceptionsFor(this.exceptions, service.backend)
+      .flatMap((e) => service.targetPorts.filter((p) => e.ports[String(p.startPort)] === MtlsMode.DISABLE)
+        .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
+          p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
+  }
+}
+
+/** Checks that the mode, authorization and data plane go together. */
+function checkMode(path: string, mode: MtlsMode, authorization: boolean, injection: MeshInjection, props: MeshMtlsProps): void {
+  if (!Object.values(MtlsMode).includes(mode)) {
+    throw netsecError(path, 'mode is not an MtlsMode', mode, 'Use MtlsMode.STRICT, PERMISSIVE or DISABLE.');
+  }
+  if (mode !== MtlsMode.STRICT && props.allowPlaintext !== true) {
+    throw netsecError(path, `mode ${mode} accepts plaintext connections, which carry no identity`, mode,
+      'Keep MtlsMode.STRICT, or set allowPlaintext: true to confirm a migration period.');
+  }
+  if (mode === MtlsMode.STRICT && props.allowPlaintext) {
+    throw netsecError(path, 'allowPlaintext has no effect with STRICT mTLS', props.allowPlaintext,
+      'Drop allowPlaintext, or choose MtlsMode.PERMISSIVE for a migration period.');
+  }
+  if (mode === MtlsMode.DISABLE && authorization) {
+    throw netsecError(path, 'identity-based authorization needs mTLS, which mode DISABLE turns off', mode,
+      'Set authorization: false, or use MtlsMode.PERMISSIVE or STRICT.');
+  }
+  if (injection.isAmbient && mode === MtlsMode.DISABLE) {
+    throw netsecError(path, 'the ambient data plane does not support mode DISABLE', mode, 'Use MtlsMode.STRICT or PERMISSIVE.');
+  }
+  if (injection.isAmbient && !authorization) {
+    // NetworkPolicies see ambient traffic between meshed pods only as TCP 15008, so the ports are enforced
+    // by ztunnel's authorization alone.
+    throw netsecError(path, 'ambient mode needs authorization: NetworkPolicies only see the HBONE tunnel port 15008', authorization,
+      'Keep authorization on (the default) with MeshInjection.ambient(), or use sidecars.');
+  }
+  if (injection.isAmbient && props.controlPlane) {
+    throw netsecError(path, 'controlPlane is only used by sidecars, and ambient pods have none', String(props.controlPlane),
+      'Drop controlPlane, or use sidecar injection.');
+  }
+}
+
+/** Meshed tiers and whole namespaces get ALLOW policies; tiers outside the mesh and other isolated groups do not. */
+function isAuthorizable(peer: IPeer): peer is IsolatedPods {
+  return (IsolatedTier.isIsolatedTier(peer) && peer.inMesh) || peer instanceof NamespaceIsolation;
+}

@@ -1,0 +1,151 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { netsecError } from '../core/errors';
+import { checkDns1123Label } from '../core/names';
+import { checkPortsTowards, IPeer, PeerConfig, resolvePeer } from '../core/peer';
+import { checkPorts, Port } from '../core/port';
+import { IntentModel } from '../model/intent-model';
+import { GroupScope } from '../model/selection';
+import { ClusterDns } from '../platform/cluster-dns';
+import { renderNetworkPolicy } from '../render/network-policy';
+
+/** What every isolated group of pods is configured with. */
+export interface IsolatedPodsProps {
+  /** The namespace of the pods. */
+  readonly namespace: string;
+  /** The NetworkPolicy name. */
+  readonly policyName: string;
+  /** Deny all ingress except declared flows. */
+  readonly isolateIngress: boolean;
+  /** Deny all egress except declared flows and DNS. */
+  readonly isolateEgress: boolean;
+  /** Where the pods resolve names. */
+  readonly dns: ClusterDns;
+}
+
+/**
+ * Pods that one NetworkPolicy isolates and that open exactly the flows declared on them: the shared
+ * mechanism behind `IsolatedTier` (pods selected by labels) and `NamespaceIsolation` (every pod of a
+ * namespace). Flows are recorded in the app's intent model; the policy is rendered from it at synth.
+ *
+ * @internal
+ */
+export abstract class IsolatedPods extends Construct implements IPeer {
+  /** The namespace of the pods. */
+  public readonly namespace: string;
+  /** Whether ingress is denied except for declared flows. */
+  public readonly isolatesIngress: boolean;
+  /** Whether egress is denied except for declared flows and DNS. */
+  public readonly isolatesEgress: boolean;
+  /** Where the pods resolve names. */
+  public readonly dns: ClusterDns;
+  /** The NetworkPolicy object. */
+  public readonly policy: ApiObject;
+  // The app's intent model.
+  private readonly model: IntentModel;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`IsolatedPodsProps`)
+   */
+  protected constructor(scope: Construct, id: string, props: IsolatedPodsProps) {
+    const path = `${scope.node.path}/${id}`;
+    if (!props.isolateIngress && !props.isolateEgress) {
+      throw netsecError(path, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
+        'Leave isolateIngress or isolateEgress at its default (true).');
+    }
+    const badName = checkDns1123Label(props.policyName);
+    if (badName) {
+      throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
+    }
+    super(scope, id);
+    this.model = IntentModel.of(this);
+    this.namespace = props.namespace;
+    this.isolatesIngress = props.isolateIngress;
+    this.isolatesEgress = props.isolateEgress;
+    this.dns = props.dns;
+    this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
+    const chartNamespace = Chart.of(this).namespace;
+    if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
+    this.model.addGroup(this);
+    this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
+  }
+
+  /**
+   * Allows `peer` to connect to these pods on `ports`. No ports means the ports this tier declares
+   * (`Port.allTraffic()` opens every port on purpose). When `peer` is, or selects every pod of, a tier or
+   * namespace isolated by this app, its egress rule is written as well.
+   */
+  public allowFrom(peer: IPeer, ...ports: Port[]): void {
+    this.declare('allowFrom', peer, this, ports);
+  }
+
+  /**
+   * Allows these pods to connect to `peer` on `ports`. No ports means the ports the destination tier
+   * declares (`Port.allTraffic()` opens every port on purpose). When `peer` is, or selects every pod of, a
+   * tier or namespace isolated by this app, its ingress rule is written as well.
+   */
+  public allowTo(peer: IPeer, ...ports: Port[]): void {
+    this.declare('allowTo', this, peer, ports);
+  }
+
+  /**
+   * True when ingress to these pods is denied except for declared flows: by this policy, or by a
+   * namespace baseline of the same app. Declared ingress flows are written whenever this holds.
+   */
+  public isIngressIsolated(): boolean {
+    return this.isolatesIngress || this.model.namespaceIsolatesIngress(this.namespace);
+  }
+
+  /**
+   * True when egress from these pods is denied except for declared flows and DNS: by this policy, or by
+   * a namespace baseline of the same app. Declared egress flows are written whenever this holds.
+   */
+  public isEgressIsolated(): boolean {
+    return this.isolatesEgress || this.model.namespaceIsolatesEgress(this.namespace);
+  }
+
+  /** What the pods are, as a peer. */
+  public abstract toPeerConfig(): PeerConfig;
+
+  /**
+   * The namespace and labels of the pods, for the intent model.
+   * @internal
+   */
+  public abstract _podScope(): GroupScope;
+
+  /** The ports the pods declare they serve, which a flow without ports opens; empty when not declared. */
+  protected abstract get declaredPorts(): Port[];
+
+  /** Fails when a destination port cannot be served by these pods; the default accepts every port. */
+  protected checkServes(_caller: IConstruct, _ports: Port[]): void {}
+
+  private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {
+    // Check and freeze whatever the caller passed (plain JavaScript included) before anything is recorded.
+    const other = resolvePeer(this, source === this ? destination : source);
+    const ports = checkPorts(this, given);
+    const [from, to] = source === this ? [this as IPeer, other] : [other, this as IPeer];
+    if (other instanceof Construct && other.node.root !== this.node.root) {
+      throw netsecError(this, 'the peer belongs to another cdk8s app', other.node.path,
+        'Declare flows only between constructs of the same App, or use Peer.pods() for pods managed elsewhere.');
+    }
+    checkPortsTowards(this, to.toPeerConfig(), ports);
+    const resolved = this.resolvePorts(method, to, ports);
+    if (to instanceof IsolatedPods) to.checkServes(this, resolved);
+    this.model.addFlow({ source: from, destination: to, ports: resolved, declaredBy: this });
+  }
+
+  /**
+   * The ports of a flow: as given; `Port.allTraffic()` is every port (the empty list); none given means
+   * the destination's declared ports, and a destination that declares none is an error, never every port.
+   */
+  private resolvePorts(method: string, destination: IPeer, ports: Port[]): Port[] {
+    if (ports.some((p) => p.isAllTraffic)) return [];
+    if (ports.length > 0) return [...ports];
+    const declared = destination instanceof IsolatedPods ? destination.declaredPorts : [];
+    if (declared.length > 0) return [...declared];
+    throw netsecError(this, `${method} names no ports, and ${destination} declares none to default to`, String(destination),
+      'Name the ports, e.g. Port.tcp(8080), declare ports on the destination tier, or open every port on purpose with Port.allTraffic().');
+  }
+}

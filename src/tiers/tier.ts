@@ -1,0 +1,225 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { IsolatedPods } from './isolated-pods';
+import { exposeTier, TierService, TierServiceOptions } from './service';
+import { readWorkload } from './workload';
+import { netsecError } from '../core/errors';
+import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
+import { checkNamespace, PeerConfig } from '../core/peer';
+import { checkPorts, Port } from '../core/port';
+import { normalizeLabels } from '../core/selector';
+import { IntentModel } from '../model/intent-model';
+import { GroupScope } from '../model/selection';
+import { ClusterDns } from '../platform/cluster-dns';
+
+const TIER_MARK = Symbol.for('cdk8s-netsec.IsolatedTier');
+
+/** Options shared by every way of making an `IsolatedTier`. */
+export interface IsolatedTierOptions {
+  /**
+   * The namespace of the tier's pods.
+   * @default - the namespace of the enclosing chart; an error if the chart has none
+   */
+  readonly namespace?: string;
+  /**
+   * The ports the tier's pods serve. A flow into the tier declared without ports opens exactly these;
+   * a flow on a numeric port the tier does not serve is an error; Services made for the tier expose them.
+   * @default - not declared: every flow into the tier must name its ports
+   */
+  readonly ports?: Port[];
+  /**
+   * The service account the tier's pods run as: their identity in the mesh (Istio principals).
+   * @default - none; mesh authorization then refuses flows from or to this tier
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Deny all ingress to the tier's pods except the declared flows.
+   * @default true
+   */
+  readonly isolateIngress?: boolean;
+  /**
+   * Deny all egress from the tier's pods except the declared flows and DNS.
+   * @default true
+   */
+  readonly isolateEgress?: boolean;
+  /**
+   * Where the tier's pods resolve names; an egress rule to it is written while egress is isolated.
+   * @default ClusterDns.kubeDns() - UDP and TCP 53 to k8s-app=kube-dns pods in kube-system
+   */
+  readonly dns?: ClusterDns;
+  /**
+   * Whether the tier's pods run in the service mesh (with a sidecar or in ambient mode). `MeshMtls` writes
+   * no authorization for tiers outside the mesh, and refuses flows from them into meshed tiers, which
+   * could not present an mTLS identity.
+   * @default true
+   */
+  readonly inMesh?: boolean;
+  /**
+   * The name of the tier's NetworkPolicy and the base name of the other objects made for it.
+   * @default - derived from the construct id (a DNS-1123 label, shortened with a hash when needed)
+   */
+  readonly name?: string;
+}
+
+/** Properties of an `IsolatedTier` selected by pod labels. */
+export interface IsolatedTierProps extends IsolatedTierOptions {
+  /** Labels that select the tier's pods (all must match). */
+  readonly podLabels: { [key: string]: string };
+}
+
+/**
+ * A group of pods, selected by labels, that is isolated by default and accepts and opens only the
+ * connections declared with `allowFrom` and `allowTo`.
+ *
+ * The tier renders exactly one NetworkPolicy holding all its rules, merged and sorted. A flow between two
+ * tiers writes both sides: the egress rule on the client and the ingress rule on the server, each in its
+ * own namespace. A tier is itself a peer.
+ *
+ * @example
+ * const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+ * api.allowFrom(web, Port.tcp(9090));
+ */
+export class IsolatedTier extends IsolatedPods {
+  /** True when `x` is an `IsolatedTier` (also across copies of this library). */
+  public static isIsolatedTier(x: any): x is IsolatedTier {
+    return x !== null && typeof x === 'object' && TIER_MARK in x;
+  }
+
+  /**
+   * A tier for the pods of a cdk8s-plus workload: its selector labels, namespace (else its chart's), service
+   * account and container ports. Options override what the workload says.
+   *
+   * Any cdk8s-plus line works (cdk8s-plus-28, the library's peer, and newer ones such as cdk8s-plus-33,
+   * which current cdk8s app templates use): the workload is read through the public API those lines share.
+   * A workload selecting its pods with matchExpressions, or running in the host network, is refused: the
+   * tier would select other pods, or look isolated without being so.
+   *
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job (any cdk8s-plus line)
+   * @param options overrides of what the workload says, and the tier's other options
+   */
+  public static fromWorkload(scope: Construct, id: string, workload: IConstruct, options: IsolatedTierOptions = {}): IsolatedTier {
+    const path = `${scope?.node?.path}/${id}`;
+    if (options === null || typeof options !== 'object') {
+      throw netsecError(path, 'options must be an object', options, 'Pass the IsolatedTierOptions as an object, e.g. { isolateEgress: false }, or leave them out.');
+    }
+    const facts = readWorkload(path, workload);
+    return new IsolatedTier(scope, id, {
+      ...options,
+      podLabels: facts.podLabels,
+      namespace: options.namespace ?? facts.namespace,
+      serviceAccountName: options.serviceAccountName ?? facts.serviceAccountName,
+      ports: options.ports ?? (facts.ports.length > 0 ? facts.ports : undefined),
+    });
+  }
+
+  /** The base name of the objects rendered for this tier (its NetworkPolicy is named this). */
+  public readonly name: string;
+  /** The labels that select the tier's pods. */
+  public readonly podLabels: { [key: string]: string };
+  /** The ports the tier serves (empty when not declared). */
+  public readonly ports: Port[];
+  /** The service account of the tier's pods, if known. */
+  public readonly serviceAccountName?: string;
+  /** Whether the tier's pods run in the service mesh. */
+  public readonly inMesh: boolean;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`IsolatedTierProps`)
+   */
+  public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
+    // Validate before super() so that bad input leaves nothing half-built in the tree.
+    const path = `${scope.node.path}/${id}`;
+    const podLabels = normalizeLabels(path, props.podLabels ?? {});
+    if (Object.keys(podLabels).length === 0) {
+      throw netsecError(path, 'podLabels is empty, so the tier would select every pod of its namespace', props.podLabels,
+        'Give the labels of the tier\'s pods, e.g. { app: "web" }; use NamespaceIsolation for namespace-wide rules.');
+    }
+    if (props.serviceAccountName !== undefined) {
+      const bad = checkDns1123Subdomain(props.serviceAccountName);
+      if (bad) {
+        throw netsecError(path, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
+      }
+    }
+    checkPorts(path, props.ports ?? []);
+    const name = props.name ?? defaultName(scope, id);
+    super(scope, id, {
+      namespace: resolveNamespace(scope, id, props.namespace),
+      policyName: name,
+      isolateIngress: props.isolateIngress ?? true,
+      isolateEgress: props.isolateEgress ?? true,
+      dns: props.dns ?? ClusterDns.kubeDns(),
+    });
+    Object.defineProperty(this, TIER_MARK, { value: true });
+    this.name = name;
+    this.podLabels = podLabels;
+    this.ports = [...(props.ports ?? [])];
+    this.serviceAccountName = props.serviceAccountName;
+    this.inMesh = props.inMesh ?? true;
+    IntentModel.of(this).useNamespace(this.namespace, this, String(this));
+  }
+
+  /** The tier as a peer: its pod labels in its namespace. */
+  public toPeerConfig(): PeerConfig {
+    return { podSelector: { matchLabels: { ...this.podLabels } }, namespace: this.namespace };
+  }
+
+  /**
+   * Exposes the tier's pods through a Service that selects the tier's labels and forwards to its ports.
+   *
+   * ClusterIP unless `type` says otherwise; a LoadBalancer must name `loadBalancerSourceRanges` and a
+   * NodePort `nodePortSourceRanges`, which are also written as ipBlock ingress rules on this tier.
+   *
+   * @param options type, ports and name; by default a ClusterIP Service named after the tier, on every
+   * port the tier declares
+   */
+  public expose(options: TierServiceOptions = {}): TierService {
+    return exposeTier(this, options);
+  }
+
+  /** `tier <namespace>/<name>`. */
+  public toString(): string {
+    return `tier ${this.namespace}/${this.name}`;
+  }
+
+  /** @internal */
+  public _podScope(): GroupScope {
+    return { namespace: this.namespace, podLabels: this.podLabels };
+  }
+
+  protected get declaredPorts(): Port[] {
+    return this.ports;
+  }
+
+  /** Fails when a numeric port is outside the ports this tier declared it serves. */
+  protected checkServes(caller: IConstruct, ports: Port[]): void {
+    if (this.ports.length === 0) return;
+    for (const port of ports) {
+      if (port.isNumeric && !this.ports.some((served) => port.isCoveredBy(served))) {
+        throw netsecError(caller, `${this} does not serve ${port}`, port.toString(),
+          `Allow one of the ports the tier serves (${this.ports.join(', ')}), or add the port to its ports.`);
+      }
+    }
+  }
+}
+
+/** The namespace from props, else the chart's, else an error that says how to set it. */
+export function resolveNamespace(scope: IConstruct, id: string, namespace: string | undefined): string {
+  const path = `${scope.node.path}/${id}`;
+  const resolved = namespace ?? Chart.of(scope).namespace;
+  if (resolved === undefined) {
+    throw netsecError(path, 'no namespace is set', namespace,
+      'Pass namespace in the props, or give the chart one: new Chart(app, "id", { namespace: "shop" }).');
+  }
+  return checkNamespace(path, resolved);
+}
+
+/** A readable DNS-1123 name from the construct ids below the chart, ending with `id`. */
+export function defaultName(scope: IConstruct, id: string): string {
+  const chart = Chart.of(scope);
+  const ids = scope.node.scopes.slice(chart.node.scopes.length).map((s) => s.node.id);
+  return toDnsLabel([...ids, id]);
+}

@@ -1,0 +1,332 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { parseAddress } from '../core/cidr';
+import { netsecError } from '../core/errors';
+import { checkHostname } from '../core/hostname';
+import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
+import { checkNamespace } from '../core/peer';
+import { IntentModel } from '../model/intent-model';
+import { renderCertificate } from '../render/certificate';
+import { defaultName, resolveNamespace } from '../tiers/tier';
+
+/** Whether an issuer is namespaced or cluster-wide. */
+export enum IssuerKind {
+  /** A namespaced `Issuer`: it signs only Certificates of its own namespace. */
+  ISSUER = 'Issuer',
+  /** A cluster-scoped `ClusterIssuer`: it signs Certificates of every namespace. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+}
+
+/** Options for `IssuerReference.clusterIssuer()`. */
+export interface ClusterIssuerReferenceOptions {
+  /**
+   * The issuer is ACME and solves HTTP-01 challenges through an ingress controller. Certificates from it
+   * need the controller to reach cert-manager's solver pods, so `SecureIngress` writes that allowance.
+   * @default false
+   */
+  readonly acmeHttp01?: boolean;
+}
+
+/** Options for `IssuerReference.issuer()`. */
+export interface IssuerReferenceOptions extends ClusterIssuerReferenceOptions {
+  /**
+   * The namespace of the Issuer; Certificates signed by it must be in the same namespace.
+   * @default - the namespace of the Certificate that uses the reference
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Which cert-manager issuer signs a certificate (`spec.issuerRef`), and what it needs from the network.
+ *
+ * The issuer helpers (`AcmeClusterIssuer`, `PrivateCertificateAuthority`) return references that know
+ * their kind and whether they solve ACME HTTP-01 challenges; for issuers managed elsewhere, make one
+ * with the factories.
+ *
+ * @example
+ * IssuerReference.clusterIssuer('letsencrypt-prod', { acmeHttp01: true });
+ * IssuerReference.issuer('internal-ca', { namespace: 'shop' });
+ */
+export class IssuerReference {
+  /** A cluster-scoped `ClusterIssuer`, usable from every namespace. */
+  public static clusterIssuer(name: string, options: ClusterIssuerReferenceOptions = {}): IssuerReference {
+    return new IssuerReference(IssuerKind.CLUSTER_ISSUER, checkIssuerName('IssuerReference.clusterIssuer', name),
+      undefined, options.acmeHttp01 ?? false);
+  }
+
+  /** A namespaced `Issuer`, usable only from its own namespace. */
+  public static issuer(name: string, options: IssuerReferenceOptions = {}): IssuerReference {
+    const namespace = options.namespace === undefined ? undefined : checkNamespace('IssuerReference.issuer', options.namespace);
+    return new IssuerReference(IssuerKind.ISSUER, checkIssuerName('IssuerReference.issuer', name), namespace,
+      options.acmeHttp01 ?? false);
+  }
+
+  /** `Issuer` or `ClusterIssuer`. */
+  public readonly kind: IssuerKind;
+  /** The issuer's name. */
+  public readonly name: string;
+  /** The namespace of an `Issuer`, when known; undefined for a `ClusterIssuer`. */
+  public readonly namespace?: string;
+  /** Whether the issuer solves ACME HTTP-01 challenges through an ingress controller. */
+  public readonly acmeHttp01: boolean;
+
+  private constructor(kind: IssuerKind, name: string, namespace: string | undefined, acmeHttp01: boolean) {
+    this.kind = kind;
+    this.name = name;
+    this.namespace = namespace;
+    this.acmeHttp01 = acmeHttp01;
+  }
+
+  /** `ClusterIssuer letsencrypt-prod`, or `Issuer shop/internal-ca`. */
+  public toString(): string {
+    return `${this.kind} ${this.namespace !== undefined ? `${this.namespace}/` : ''}${this.name}`;
+  }
+}
+
+/** The private key of a certificate: algorithm and size. */
+export enum KeyAlgorithm {
+  /** ECDSA on the NIST P-256 curve: small, fast, accepted by every current TLS client. */
+  ECDSA_P256 = 'ECDSA_P256',
+  /** ECDSA on the NIST P-384 curve. */
+  ECDSA_P384 = 'ECDSA_P384',
+  /** RSA with a 2048-bit modulus, for clients without ECDSA support. */
+  RSA_2048 = 'RSA_2048',
+  /** RSA with a 3072-bit modulus. */
+  RSA_3072 = 'RSA_3072',
+  /** RSA with a 4096-bit modulus. */
+  RSA_4096 = 'RSA_4096',
+}
+
+/** The lifetime and key of a certificate; every field has a secure default. */
+export interface CertificateOptions {
+  /**
+   * The requested lifetime. ACME issuers such as Let's Encrypt choose their own and ignore it.
+   * At least one hour.
+   * @default Duration.days(90)
+   */
+  readonly duration?: Duration;
+  /**
+   * How long before expiry cert-manager renews. At least five minutes and shorter than `duration`;
+   * when an issuer returns a shorter-lived certificate, cert-manager shortens the window accordingly.
+   * @default Duration.days(30) - a third of the default lifetime
+   */
+  readonly renewBefore?: Duration;
+  /**
+   * The private key algorithm and size. The key is regenerated on every renewal (`rotationPolicy: Always`),
+   * so a leaked key stops being useful at the next renewal.
+   * @default KeyAlgorithm.ECDSA_P256
+   */
+  readonly keyAlgorithm?: KeyAlgorithm;
+}
+
+/** Properties of a `TlsCertificate`. */
+export interface TlsCertificateProps extends CertificateOptions {
+  /** The issuer that signs the certificate. */
+  readonly issuer: IssuerReference;
+  /**
+   * DNS names the certificate is valid for (subject alternative names); a wildcard only as the whole
+   * leftmost label.
+   * @default - none; at least one of dnsNames, ipAddresses or commonName must be given
+   */
+  readonly dnsNames?: string[];
+  /**
+   * IP addresses the certificate is valid for.
+   * @default - none
+   */
+  readonly ipAddresses?: string[];
+  /**
+   * The subject common name. TLS clients ignore it when a DNS name or address is present; a CA
+   * certificate needs one to be recognisable.
+   * @default - none
+   */
+  readonly commonName?: string;
+  /**
+   * Request a CA certificate (`isCA: true`) that can sign other certificates.
+   * @default false
+   */
+  readonly certificateAuthority?: boolean;
+  /**
+   * The Secret cert-manager writes the key and certificate into (in the certificate's namespace).
+   * @default - `<name>-tls`
+   */
+  readonly secretName?: string;
+  /**
+   * The Certificate object's name.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+  /**
+   * The namespace of the Certificate and its Secret.
+   * @default - the namespace of the enclosing chart
+   */
+  readonly namespace?: string;
+}
+
+const DEFAULT_DURATION = Duration.days(90);
+const DEFAULT_RENEW_BEFORE = Duration.days(30);
+
+/**
+ * A cert-manager `Certificate` with secure defaults: ECDSA P-256, a new private key on every renewal
+ * (`rotationPolicy: Always`), a 90-day lifetime renewed 30 days before expiry.
+ *
+ * @example
+ * new TlsCertificate(chart, 'api-tls', {
+ *   dnsNames: ['api.shop.svc', 'api.shop.svc.cluster.local'],
+ *   issuer: internalCa.issuer,
+ * });
+ */
+export class TlsCertificate extends Construct {
+  /** The Certificate object's name. */
+  public readonly name: string;
+  /** The namespace of the Certificate and its Secret. */
+  public readonly namespace: string;
+  /** The Secret that holds the issued key and certificate. */
+  public readonly secretName: string;
+  /** The DNS names the certificate is valid for. */
+  public readonly dnsNames: string[];
+  /** The issuer that signs it. */
+  public readonly issuer: IssuerReference;
+  /** The Certificate object. */
+  public readonly apiObject: ApiObject;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`TlsCertificateProps`)
+   */
+  public constructor(scope: Construct, id: string, props: TlsCertificateProps) {
+    super(scope, id);
+    let lifetime: { duration: string; renewBefore: string };
+    let key: { family: 'ECDSA' | 'RSA'; size: number };
+    try {
+      this.namespace = resolveNamespace(scope, id, props.namespace);
+      this.name = props.name ?? defaultName(scope, id);
+      this.secretName = props.secretName ?? toDnsLabel([this.name, 'tls']);
+      this.issuer = props.issuer;
+      this.dnsNames = [...(props.dnsNames ?? [])];
+      checkObjectName(this, 'name', this.name);
+      checkObjectName(this, 'secretName', this.secretName);
+      this.checkIssuer();
+      this.checkSubject(props);
+      lifetime = checkLifetime(this, props);
+      const known = KEYS[props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256];
+      if (known === undefined) {
+        throw netsecError(this, 'keyAlgorithm is not a KeyAlgorithm', props.keyAlgorithm, 'Use KeyAlgorithm.ECDSA_P256 (the default), ECDSA_P384 or RSA_2048/3072/4096.');
+      }
+      key = known;
+    } catch (e) {
+      // All-or-nothing: a refused certificate leaves nothing in the tree; a retry with the same id works.
+      scope.node.tryRemoveChild(id);
+      throw e;
+    }
+
+    const model = IntentModel.of(this);
+    model.claimName('Certificate', this.namespace, this.name, this);
+    // Two Certificates writing one Secret would overwrite each other's key on every renewal.
+    model.claimName('Secret', this.namespace, this.secretName, this);
+
+    this.apiObject = renderCertificate(this, 'Resource', {
+      name: this.name,
+      namespace: this.namespace,
+      secretName: this.secretName,
+      dnsNames: this.dnsNames,
+      ipAddresses: props.ipAddresses ?? [],
+      commonName: props.commonName,
+      certificateAuthority: props.certificateAuthority ?? false,
+      duration: lifetime.duration,
+      renewBefore: lifetime.renewBefore,
+      issuer: { kind: this.issuer.kind, name: this.issuer.name },
+      key,
+    });
+  }
+
+  private checkIssuer(): void {
+    const issuer = this.issuer;
+    if (!(issuer instanceof IssuerReference)) {
+      throw netsecError(this, 'issuer must be an IssuerReference', issuer,
+        'Use IssuerReference.clusterIssuer("name"), IssuerReference.issuer("name"), or the reference of an issuer helper.');
+    }
+    if (issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== this.namespace) {
+      throw netsecError(this, `${issuer} cannot sign a Certificate in namespace ${this.namespace}: an Issuer signs only its own namespace`,
+        issuer.toString(), 'Put the Certificate in the Issuer\'s namespace, or use a ClusterIssuer.');
+    }
+  }
+
+  private checkSubject(props: TlsCertificateProps): void {
+    if (this.dnsNames.length === 0 && !props.ipAddresses?.length && props.commonName === undefined) {
+      throw netsecError(this, 'the certificate names no subject', { dnsNames: props.dnsNames, ipAddresses: props.ipAddresses },
+        'Give dnsNames (or ipAddresses), e.g. dnsNames: ["shop.example.com"].');
+    }
+    const seen = new Set<string>();
+    for (const name of this.dnsNames) {
+      const bad = checkHostname(name, true);
+      if (bad) throw netsecError(this, `dnsNames entry ${bad}`, name, 'Use a DNS name such as "shop.example.com" or "*.example.com".');
+      if (seen.has(name)) throw netsecError(this, 'dnsNames lists a name twice', name, 'List each name once.');
+      seen.add(name);
+    }
+    for (const address of props.ipAddresses ?? []) {
+      if (!parseAddress(address)) {
+        throw netsecError(this, 'ipAddresses entry is not an IP address', address, 'Use an address such as "10.0.0.10" or "2001:db8::10".');
+      }
+    }
+    if (props.commonName !== undefined && (props.commonName.length === 0 || props.commonName.length > 64)) {
+      throw netsecError(this, 'commonName must be 1 to 64 characters', props.commonName, 'Shorten it; put long names in dnsNames.');
+    }
+  }
+}
+
+const KEYS: { [algorithm: string]: { family: 'ECDSA' | 'RSA'; size: number } | undefined } = {
+  [KeyAlgorithm.ECDSA_P256]: { family: 'ECDSA', size: 256 },
+  [KeyAlgorithm.ECDSA_P384]: { family: 'ECDSA', size: 384 },
+  [KeyAlgorithm.RSA_2048]: { family: 'RSA', size: 2048 },
+  [KeyAlgorithm.RSA_3072]: { family: 'RSA', size: 3072 },
+  [KeyAlgorithm.RSA_4096]: { family: 'RSA', size: 4096 },
+};
+
+/** Validates duration and renewBefore and renders them as Go durations (`2160h`), which cert-manager parses. */
+function checkLifetime(scope: Construct, options: CertificateOptions): { duration: string; renewBefore: string } {
+  const duration = seconds(scope, 'duration', options.duration ?? DEFAULT_DURATION);
+  const renewBefore = seconds(scope, 'renewBefore', options.renewBefore ?? DEFAULT_RENEW_BEFORE);
+  if (duration < 3600) {
+    throw netsecError(scope, 'duration is shorter than the one hour cert-manager accepts', goDuration(duration),
+      'Use Duration.hours(1) or longer; the default is 90 days.');
+  }
+  if (renewBefore < 300) {
+    throw netsecError(scope, 'renewBefore is shorter than the five minutes cert-manager accepts', goDuration(renewBefore),
+      'Use Duration.minutes(5) or longer; the default is 30 days.');
+  }
+  if (renewBefore >= duration) {
+    throw netsecError(scope, 'renewBefore is not shorter than duration, so the certificate would renew as soon as it is issued',
+      `${goDuration(renewBefore)} >= ${goDuration(duration)}`, 'Renew with a third of the lifetime left, e.g. duration 90 days and renewBefore 30 days.');
+  }
+  return { duration: goDuration(duration), renewBefore: goDuration(renewBefore) };
+}
+
+function seconds(scope: Construct, field: string, value: Duration): number {
+  const total = value instanceof Duration ? value.toSeconds({ integral: false }) : NaN;
+  if (!Number.isInteger(total)) {
+    throw netsecError(scope, `${field} must be a Duration of whole seconds`, value, `Use Duration.days(), hours() or minutes() for ${field}.`);
+  }
+  return total;
+}
+
+/** Whole seconds as a Go duration string: `2160h`, `1h30m`, `5m`. */
+function goDuration(total: number): string {
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const text = `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
+  return text.length > 0 ? text : '0s';
+}
+
+/** Fails unless `value` is a valid object name (DNS-1123 subdomain). */
+export function checkObjectName(scope: Construct, field: string, value: string): void {
+  const bad = typeof value === 'string' ? checkDns1123Subdomain(value) : 'must be a string';
+  if (bad) throw netsecError(scope, `${field} ${bad}`, value, `Pass a ${field} such as "shop-tls".`);
+}
+
+function checkIssuerName(where: string, name: string): string {
+  const bad = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
+  if (bad) throw netsecError(where, `issuer name ${bad}`, name, 'Use the issuer\'s metadata.name, e.g. "letsencrypt-prod".');
+  return name;
+}

@@ -1,0 +1,294 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
+import { AuditAcceptance } from '../audit/audit-acceptance';
+import { netsecError } from '../core/errors';
+import { toDnsLabel } from '../core/names';
+import { checkNamespace, IPeer } from '../core/peer';
+import { Port } from '../core/port';
+import { admitEdge } from '../edge/edge-admission';
+import type { SecureGateway } from '../edge/secure-gateway';
+import { IntentModel } from '../model/intent-model';
+import { clusterScoped } from '../render/cluster-scoped';
+import { certManager } from '../render/l1';
+import { defaultName, IsolatedTier, resolveNamespace } from '../tiers/tier';
+
+/** Pods cert-manager starts to answer ACME HTTP-01 challenges, and the port they listen on. */
+const SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' };
+const SOLVER_PORT = 8089;
+const SOLVER_NAME = 'acme-http01-solver';
+
+/** Properties of an `AcmeClusterIssuer`. */
+export interface AcmeClusterIssuerProps {
+  /**
+   * The ACME directory URL (https only).
+   * @default AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION
+   */
+  readonly server?: string;
+  /**
+   * The contact address of the ACME account.
+   * @default - no contact address
+   */
+  readonly email?: string;
+  /**
+   * The IngressClass that serves the HTTP-01 challenge paths. It must be the class of the controller
+   * that receives the domain's public HTTP traffic on port 80.
+   * @default 'nginx' - unless `gateway` is given
+   */
+  readonly ingressClassName?: string;
+  /**
+   * Solve HTTP-01 challenges through this gateway instead of an ingress class: cert-manager's Gateway API
+   * solver (`gatewayHTTPRoute`) attaches its challenge routes to the gateway's HTTP listener.
+   * @default - through `ingressClassName`
+   */
+  readonly gateway?: SecureGateway;
+  /**
+   * The Secret (in cert-manager's cluster resource namespace) that holds the ACME account key;
+   * cert-manager creates it.
+   * @default - `<name>-account-key`
+   */
+  readonly accountKeySecretName?: string;
+  /**
+   * The ClusterIssuer's name.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * An ACME `ClusterIssuer` (Let's Encrypt by default) that proves domain control with HTTP-01 challenges
+ * served through an ingress class.
+ *
+ * The solver Service is ClusterIP rather than cert-manager's default NodePort, so a challenge never
+ * opens a port on every node. Its `issuer` reference knows it solves HTTP-01, so a `SecureIngress` using
+ * it lets the controller reach the solver pods.
+ *
+ * @example
+ * const letsencrypt = new AcmeClusterIssuer(chart, 'letsencrypt', { email: 'ops@example.com' });
+ * new SecureIngress(chart, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080),
+ *   issuerReference: letsencrypt.issuer });
+ */
+export class AcmeClusterIssuer extends Construct {
+  /** Let's Encrypt's production directory: trusted certificates, strict rate limits. */
+  public static readonly LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
+  /** Let's Encrypt's staging directory: untrusted certificates, generous limits, for testing. */
+  public static readonly LETS_ENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
+
+  /** The ClusterIssuer's name. */
+  public readonly name: string;
+  /** A reference for Certificates and `SecureIngress` (ClusterIssuer, ACME HTTP-01). */
+  public readonly issuer: IssuerReference;
+  /** The ClusterIssuer object. */
+  public readonly apiObject: ApiObject;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`AcmeClusterIssuerProps`)
+   */
+  public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
+    super(scope, id);
+    const name = props.name ?? defaultName(scope, id);
+    let server: string;
+    let ingressClassName: string;
+    let accountKey: string;
+    const gateway = props.gateway;
+    try {
+      checkObjectName(this, 'name', name);
+      server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
+      checkServer(this, server);
+      if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
+        throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+      }
+      if (gateway !== undefined) {
+        if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
+          throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
+        }
+        if (props.ingressClassName !== undefined) {
+          throw netsecError(this, 'both ingressClassName and gateway are set', props.ingressClassName,
+            'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
+        }
+      }
+      ingressClassName = props.ingressClassName ?? 'nginx';
+      checkObjectName(this, 'ingressClassName', ingressClassName);
+      accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
+      checkObjectName(this, 'accountKeySecretName', accountKey);
+    } catch (e) {
+      // All-or-nothing: a refused issuer leaves nothing in the tree; a retry with the same id works.
+      scope.node.tryRemoveChild(id);
+      throw e;
+    }
+    this.name = name;
+
+    IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
+    this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
+    this.apiObject = clusterScoped(new (certManager().ClusterIssuer)(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        acme: {
+          server,
+          ...(props.email !== undefined ? { email: props.email } : {}),
+          privateKeySecretRef: { name: accountKey },
+          solvers: [{ http01: gateway !== undefined ? { gatewayHttpRoute: gatewaySolver(gateway) } : { ingress: ingressSolver(ingressClassName) } }],
+        },
+      },
+    }));
+  }
+}
+
+/** Properties of a `PrivateCertificateAuthority`. */
+export interface PrivateCertificateAuthorityProps extends CertificateOptions {
+  /** The CA certificate's common name, e.g. "shop internal CA". */
+  readonly commonName: string;
+  /**
+   * Make cluster-wide issuers (ClusterIssuer), usable from every namespace. The CA certificate and its
+   * Secret then live in cert-manager's cluster resource namespace.
+   * @default false - namespaced Issuers, usable only from `namespace`
+   */
+  readonly clusterWide?: boolean;
+  /**
+   * The namespace of the issuers and the CA certificate (namespaced CA only).
+   * @default - the namespace of the enclosing chart
+   */
+  readonly namespace?: string;
+  /**
+   * cert-manager's cluster resource namespace (`--cluster-resource-namespace`), where a ClusterIssuer
+   * reads its CA Secret (cluster-wide CA only).
+   * @default 'cert-manager'
+   */
+  readonly clusterResourceNamespace?: string;
+  /**
+   * The base name of the objects: the CA issuer is named this, the self-signed issuer
+   * `<name>-selfsigned`, the CA certificate and its Secret `<name>-ca`.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * A private certificate authority for internal TLS, run by cert-manager: a self-signed issuer signs a CA
+ * certificate, and a CA issuer signs workload certificates with it.
+ *
+ * The CA defaults to ECDSA P-256, a one-year lifetime renewed four months before expiry, and a new key on
+ * every renewal. Clients must trust the CA certificate (`ca.crt` in its Secret); distribute it (for
+ * example with trust-manager) before certificates are rotated onto a renewed CA.
+ *
+ * @example
+ * const ca = new PrivateCertificateAuthority(chart, 'internal-ca', { commonName: 'shop internal CA' });
+ * new TlsCertificate(chart, 'api-tls', { dnsNames: ['api.shop.svc'], issuer: ca.issuer });
+ */
+export class PrivateCertificateAuthority extends Construct {
+  /** The CA issuer: a reference for the Certificates it should sign. */
+  public readonly issuer: IssuerReference;
+  /** The self-signed issuer that signs only the CA certificate. */
+  public readonly selfSignedIssuer: IssuerReference;
+  /** The CA certificate. */
+  public readonly certificate: TlsCertificate;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique among its siblings
+   * @param props the configuration (`PrivateCertificateAuthorityProps`)
+   */
+  public constructor(scope: Construct, id: string, props: PrivateCertificateAuthorityProps) {
+    super(scope, id);
+    const name = props.name ?? defaultName(scope, id);
+    checkObjectName(this, 'name', name);
+    const clusterWide = props.clusterWide ?? false;
+    if (clusterWide && props.namespace !== undefined) {
+      throw netsecError(this, 'namespace is set for a cluster-wide CA', props.namespace,
+        'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');
+    }
+    if (!clusterWide && props.clusterResourceNamespace !== undefined) {
+      throw netsecError(this, 'clusterResourceNamespace is set for a namespaced CA', props.clusterResourceNamespace,
+        'Set clusterWide: true, or use namespace for a namespaced CA.');
+    }
+    const namespace = clusterWide
+      ? checkNamespace(this.node.path, props.clusterResourceNamespace ?? 'cert-manager')
+      : resolveNamespace(scope, id, props.namespace);
+
+    const selfSignedName = toDnsLabel([name, 'selfsigned']);
+    this.selfSignedIssuer = this.makeIssuer('SelfSigned', selfSignedName, clusterWide, namespace, { selfSigned: {} });
+    this.certificate = new TlsCertificate(this, 'Certificate', {
+      name: toDnsLabel([name, 'ca']),
+      secretName: toDnsLabel([name, 'ca']),
+      namespace,
+      commonName: props.commonName,
+      certificateAuthority: true,
+      issuer: this.selfSignedIssuer,
+      duration: props.duration ?? Duration.days(365),
+      renewBefore: props.renewBefore ?? Duration.days(120),
+      keyAlgorithm: props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
+    });
+    this.issuer = this.makeIssuer('Issuer', name, clusterWide, namespace, { ca: { secretName: this.certificate.secretName } });
+  }
+
+  private makeIssuer(id: string, name: string, clusterWide: boolean, namespace: string, spec: any): IssuerReference {
+    const model = IntentModel.of(this);
+    if (clusterWide) {
+      model.claimName('ClusterIssuer', '', name, this);
+      clusterScoped(new (certManager().ClusterIssuer)(this, id, { metadata: { name }, spec }));
+      return IssuerReference.clusterIssuer(name);
+    }
+    model.claimName('Issuer', namespace, name, this);
+    new (certManager().Issuer)(this, id, { metadata: { name, namespace }, spec });
+    return IssuerReference.issuer(name, { namespace });
+  }
+}
+
+// The edge reaches solver pods in plaintext: keep Istio sidecars out of them, or a STRICT namespace
+// refuses the ACME challenge.
+const SOLVER_POD_TEMPLATE = { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } } };
+
+function ingressSolver(ingressClassName: string): any {
+  return { ingressClassName, serviceType: 'ClusterIP', podTemplate: SOLVER_POD_TEMPLATE };
+}
+
+/** The Gateway API solver: challenge routes attach to the gateway's HTTP listener (port 80). */
+function gatewaySolver(gateway: SecureGateway): any {
+  return {
+    parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name, namespace: gateway.namespace, sectionName: 'http' }],
+    serviceType: 'ClusterIP',
+    podTemplate: SOLVER_POD_TEMPLATE,
+  };
+}
+
+/**
+ * Lets `edge` (an ingress controller's or a gateway's data-plane pods) reach cert-manager's HTTP-01 solver
+ * pods in `namespace` on their port, and nothing else; one solver tier per namespace, found in the app's
+ * model when it exists.
+ */
+export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPeer): void {
+  const known = IntentModel.of(scope).endpointSelecting(namespace, SOLVER_LABELS);
+  const solver = IsolatedTier.isIsolatedTier(known) ? known : solverTier(scope, namespace);
+  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
+}
+
+/** The tier of cert-manager's HTTP-01 solver pods in `namespace`, which the library makes once. */
+function solverTier(scope: Construct, namespace: string): IsolatedTier {
+  const solver = new IsolatedTier(Chart.of(scope), `${SOLVER_NAME}-${namespace}`, {
+    name: SOLVER_NAME,
+    namespace,
+    podLabels: SOLVER_LABELS,
+    ports: [Port.tcp(SOLVER_PORT)],
+    isolateEgress: false,
+    // Solver pods are short-lived cert-manager pods the edge reaches in plaintext; the ACME issuers of
+    // this library keep sidecars out of them, so mesh authorization does not apply.
+    inMesh: false,
+  });
+  AuditAcceptance.accept(solver, ['NETSEC013'], 'cert-manager creates a Service for each HTTP-01 solver pod while a challenge runs');
+  return solver;
+}
+
+function checkServer(scope: Construct, server: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:') {
+    throw netsecError(scope, 'server must be the https URL of an ACME directory', server,
+      'Use AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING, or your CA\'s https directory URL.');
+  }
+}

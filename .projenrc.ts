@@ -35,6 +35,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     // A workload from the cdk8s-plus line new cdk8s apps use (issue 16): IsolatedTier.fromWorkload must accept it.
     'cdk8s-plus-33@2.5.57',
+    // The architecture test: no import cycle in src/, type-only imports included (issue 24).
+    'madge@8.0.0',
   ],
   github: false,
   release: false,

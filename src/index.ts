@@ -8,6 +8,7 @@ export { ClusterDns } from './platform/cluster-dns';
 export type { DnsDestination, KubeDnsOptions, NodeLocalDnsOptions } from './platform/cluster-dns';
 export { IsolatedTier } from './tiers/tier';
 export type { IsolatedTierOptions, IsolatedTierProps } from './tiers/tier';
+export type { IIsolatedTier } from './tiers/tier-contract';
 export { NamespaceIsolation } from './tiers/namespace-isolation';
 export type { NamespaceIsolationProps } from './tiers/namespace-isolation';
 export { Destination, DestinationKind } from './egress/destination';

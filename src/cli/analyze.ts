@@ -1,10 +1,10 @@
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
 import { Edge, endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
 import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
-import type { CliIo } from './run';
 import { ANALYZE_USAGE } from './usage';
 import { Reachability } from '../analysis/reachability';
 import { AllowedFlow } from '../analysis/report/allowed-flow';

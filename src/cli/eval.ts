@@ -1,9 +1,9 @@
 import { OptionSpec, parseArguments, valueOf } from './arguments';
+import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
 import { parsePortArgument } from './port-argument';
 import { portJson } from './report';
-import type { CliIo } from './run';
 import { EVAL_USAGE } from './usage';
 import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
 import { parseAddress } from '../core/cidr';

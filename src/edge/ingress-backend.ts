@@ -3,9 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { Port } from '../core/port';
+import { resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
 import { TierService } from '../tiers/service';
-import { IsolatedTier, resolveNamespace } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
 import { isPlusService, isPlusWorkload, PlusService, readWorkload } from '../tiers/workload';
 
 /*

@@ -5,11 +5,11 @@ import { GatewayImplementation } from './gateway-implementation';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
 import { GatewayRecord, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
-import { defaultName, resolveNamespace } from '../tiers/tier';
+import { admitAcmeSolvers } from '../tls/acme-solvers';
 import { CertificateOptions, IssuerKind } from '../tls/certificate';
-import { admitAcmeSolvers } from '../tls/issuers';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureGateway`. */

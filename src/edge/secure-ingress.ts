@@ -3,7 +3,6 @@ import { Construct, IConstruct } from 'constructs';
 import { admitEdge } from './edge-admission';
 import { BackendPlan, planBackend } from './ingress-backend';
 import { IngressController } from './ingress-controller';
-import { renderIngress } from '../render/ingress';
 import { checkPathType, PathType, resolveHosts, resolvePaths } from './route-match';
 import { SecureGateway } from './secure-gateway';
 import { netsecError } from '../core/errors';
@@ -11,14 +10,16 @@ import { isWildcardHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { normalizeIpBlock } from '../core/peer';
 import { Port, Protocol } from '../core/port';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { HttpsListener, renderForwardingRoute } from '../render/gateway';
+import { renderIngress } from '../render/ingress';
 import { TierService } from '../tiers/service';
-import { defaultName, IsolatedTier } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
+import { admitAcmeSolvers } from '../tls/acme-solvers';
 import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
 import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
-import { admitAcmeSolvers } from '../tls/issuers';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureIngress`. */

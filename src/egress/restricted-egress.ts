@@ -8,12 +8,13 @@ import { netsecError } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
 import { IntentModel } from '../model/intent-model';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
-import { defaultName, IsolatedTier } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
 
 /** The cloud metadata endpoints (AWS, GCP, Azure and others on IPv4; AWS Nitro on IPv6). */
 const METADATA_ENDPOINTS = ['169.254.169.254/32', 'fd00:ec2::254/128'];

@@ -4,6 +4,7 @@ import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings, describeSelector } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { ClusterDns } from '../platform/cluster-dns';
@@ -11,7 +12,6 @@ import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
   METADATA_NETWORKS, namespaceNamed, namespacesExcept, renderClusterPolicy,
 } from '../render/cluster-network-policy';
-import { defaultName } from '../tiers/tier';
 
 /** The default priority of both tiers: the middle of 0-1000, so platform policies fit above and below. */
 const DEFAULT_PRIORITY = 500;

@@ -9,6 +9,7 @@ import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
@@ -17,7 +18,7 @@ import { renderPeerAuthentication, renderPortException } from '../render/peer-au
 import { SortedObjects } from '../render/sorted-objects';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
-import { defaultName, IsolatedTier, resolveNamespace } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
 
 const MESH_MARK = Symbol.for('cdk8s-netsec.MeshMtls');
 

@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
+import type { IsolatedGroup } from './isolated-group';
 import { GroupScope, Selection, selectionOf } from './selection';
 import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
-import type { IsolatedPods } from '../tiers/isolated-pods';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
 export interface Flow {
@@ -174,8 +174,8 @@ export class IntentModel extends Construct {
   private readonly observers: IIntentObserver[] = [];
   private readonly namespaceLabelRules: RequiredNamespaceLabels[] = [];
   // Every isolated group of pods of the app (tiers and namespace isolations), also by namespace.
-  private readonly groups: IsolatedPods[] = [];
-  private readonly groupsByNamespace = new Map<string, IsolatedPods[]>();
+  private readonly groups: IsolatedGroup[] = [];
+  private readonly groupsByNamespace = new Map<string, IsolatedGroup[]>();
   // Namespaces the app declares (isolates, or names as a chart's namespace), with who declared them first.
   private readonly declared = new Map<string, IConstruct>();
   // Namespaces our constructs place objects in, with the first construct that did.
@@ -229,7 +229,7 @@ export class IntentModel extends Construct {
   }
 
   /** Records an isolated group of pods (a tier or a namespace isolation). */
-  public addGroup(group: IsolatedPods): void {
+  public addGroup(group: IsolatedGroup): void {
     this.mirrors = undefined;
     this.groups.push(group);
     const inNamespace = this.groupsByNamespace.get(group.namespace);
@@ -238,12 +238,12 @@ export class IntentModel extends Construct {
   }
 
   /** Every isolated group of pods, in declaration order. */
-  public get isolatedGroups(): IsolatedPods[] {
+  public get isolatedGroups(): IsolatedGroup[] {
     return [...this.groups];
   }
 
   /** The isolated groups of one namespace, in declaration order. */
-  public groupsIn(namespace: string): IsolatedPods[] {
+  public groupsIn(namespace: string): IsolatedGroup[] {
     return [...this.groupsByNamespace.get(namespace) ?? []];
   }
 
@@ -269,7 +269,7 @@ export class IntentModel extends Construct {
    * (a raw selector, a namespace isolation around a tier, a DNS server that is a tier): ingress flows
    * whose destination selects every pod of the group, and egress flows whose source does.
    */
-  public mirroredFlows(group: IsolatedPods): { ingress: Flow[]; egress: Flow[] } {
+  public mirroredFlows(group: IsolatedGroup): { ingress: Flow[]; egress: Flow[] } {
     const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns(), this.clusterWide));
     return mirrors.byGroup.get(group) ?? { ingress: [], egress: [] };
   }
@@ -563,7 +563,7 @@ interface DnsFlow extends Flow {
 
 /** The flows each group gets from the other side of a flow, and the flows that cannot be written exactly. */
 interface Mirrors {
-  readonly byGroup: Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>;
+  readonly byGroup: Map<IsolatedGroup, { ingress: Flow[]; egress: Flow[] }>;
   readonly problems: string[];
 }
 
@@ -574,10 +574,10 @@ interface Mirrors {
  * subset of a tier, pods inside an isolated namespace that no tier describes) or namespaces by unknown
  * labels cannot be written exactly and is reported.
  */
-function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, IsolatedPods[]>, flows: Flow[], cluster?: ClusterBaseline): Mirrors {
-  const byGroup = new Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>();
+function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, IsolatedGroup[]>, flows: Flow[], cluster?: ClusterBaseline): Mirrors {
+  const byGroup = new Map<IsolatedGroup, { ingress: Flow[]; egress: Flow[] }>();
   const problems: string[] = [];
-  const slot = (g: IsolatedPods) => {
+  const slot = (g: IsolatedGroup) => {
     let s = byGroup.get(g);
     if (!s) byGroup.set(g, s = { ingress: [], egress: [] });
     return s;
@@ -594,7 +594,7 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
       if (config.ipBlock) continue;
       const candidates = config.namespace !== undefined ? byNamespace.get(config.namespace) ?? []
         : config.namespaceSelector || config.allNamespaces ? groups : byNamespace.get(context) ?? [];
-      const selected: { group: IsolatedPods; selection: Selection }[] = [];
+      const selected: { group: IsolatedGroup; selection: Selection }[] = [];
       for (const group of candidates) {
         if (group === peer) {
           // A declared flow is on its own groups' policies already; a DNS server that is a group is not.
@@ -643,11 +643,11 @@ function namespaceOfPeer(peer: IPeer): string | undefined {
 }
 
 /** True when a peer is an isolated group of the app (a tier or a namespace isolation), not a raw selector. */
-export function isIsolatedGroup(peer: IPeer): peer is IsolatedPods {
+export function isIsolatedGroup(peer: IPeer): peer is IsolatedGroup {
   return typeof (peer as any)?._podScope === 'function';
 }
 
-function peerIsTierLike(group: IsolatedPods): boolean {
+function peerIsTierLike(group: IsolatedGroup): boolean {
   return Object.keys(group._podScope().podLabels).length > 0;
 }
 

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { ExposedPort } from '../tiers/service';
+import type { ExposedPort } from '../tiers/exposed-port';
 
 /** What a Service says, decided and checked by the construct that records it. */
 export interface ServiceIntent {

@@ -1,12 +1,16 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { defaultName, IsolatedTier } from './tier';
+import { ExposedPort } from './exposed-port';
+import { IIsolatedTier, isIsolatedTier } from './tier-contract';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
 import { Port } from '../core/port';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
+
+export type { ExposedPort } from './exposed-port';
 import { renderService } from '../render/service';
 
 /** How a Service is reachable. */
@@ -47,16 +51,6 @@ export interface TierServicePort {
    * @default - the target port's name, or `<protocol>-<port>` such as `tcp-8080`
    */
   readonly name?: string;
-}
-
-/** A Service port as emitted. */
-export interface ExposedPort {
-  /** The Service port's name. */
-  readonly name: string;
-  /** The port clients connect to. */
-  readonly port: number;
-  /** The tier's container port traffic is forwarded to. */
-  readonly targetPort: Port;
 }
 
 /** Options for exposing a tier as a Service. */
@@ -102,7 +96,7 @@ export interface TierServiceOptions {
 /** Properties of a `TierService`. */
 export interface TierServiceProps extends TierServiceOptions {
   /** The tier whose pods back the Service (the Service selects exactly the tier's pod labels). */
-  readonly tier: IsolatedTier;
+  readonly tier: IIsolatedTier;
 }
 
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -127,7 +121,7 @@ export class TierService extends Construct {
   /** How the Service is reachable. */
   public readonly serviceType: ServiceType;
   /** The tier whose pods back the Service. */
-  public readonly tier: IsolatedTier;
+  public readonly tier: IIsolatedTier;
   /** The Service ports. */
   public readonly ports: ExposedPort[];
   /** The Service object. */
@@ -142,7 +136,7 @@ export class TierService extends Construct {
     // Everything is checked before super() so that a refused Service leaves nothing in the tree and a
     // corrected retry with the same id works.
     const path = `${scope.node.path}/${id}`;
-    if (props === null || typeof props !== 'object' || !IsolatedTier.isIsolatedTier(props.tier)) {
+    if (props === null || typeof props !== 'object' || !isIsolatedTier(props.tier)) {
       throw netsecError(path, 'tier must be an IsolatedTier', String(props?.tier), 'Pass the tier whose pods back the Service.');
     }
     const tier = props.tier;
@@ -199,7 +193,7 @@ export class TierService extends Construct {
   }
 }
 
-function resolvePorts(path: string, tier: IsolatedTier, requested: TierServicePort[] | undefined): ExposedPort[] {
+function resolvePorts(path: string, tier: IIsolatedTier, requested: TierServicePort[] | undefined): ExposedPort[] {
   const wanted = requested ?? tier.ports
     .filter((p) => p.isNumeric && p.endPort === undefined)
     .map((p) => ({ targetPort: p }));
@@ -221,7 +215,7 @@ function resolvePorts(path: string, tier: IsolatedTier, requested: TierServicePo
   return ports;
 }
 
-function resolvePort(path: string, tier: IsolatedTier, spec: TierServicePort): ExposedPort {
+function resolvePort(path: string, tier: IIsolatedTier, spec: TierServicePort): ExposedPort {
   const target = spec.targetPort;
   if (!(target instanceof Port) || target.isAllPorts || target.endPort !== undefined) {
     throw netsecError(path, 'a Service forwards to one port, not a range or a whole protocol', String(target),
@@ -268,7 +262,7 @@ function resolveSourceRanges(path: string, serviceType: ServiceType, props: Tier
  * Exposes a tier as a Service named after the tier; the construct is a child of the tier. The body of
  * `IsolatedTier.expose()`.
  */
-export function exposeTier(tier: IsolatedTier, options: TierServiceOptions): TierService {
+export function exposeTier(tier: IIsolatedTier & Construct, options: TierServiceOptions): TierService {
   const type = options.serviceType ?? ServiceType.CLUSTER_IP;
   const name = options.name ?? (type === ServiceType.CLUSTER_IP ? tier.name : toDnsLabel([tier.name, type.toLowerCase()]));
   const id = `Service-${name}`;

@@ -5,9 +5,9 @@ import { netsecError } from '../core/errors';
 import { checkHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
 import { renderCertificate } from '../render/certificate';
-import { defaultName, resolveNamespace } from '../tiers/tier';
 
 /** Whether an issuer is namespaced or cluster-wide. */
 export enum IssuerKind {

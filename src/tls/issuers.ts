@@ -1,22 +1,14 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
-import { AuditAcceptance } from '../audit/audit-acceptance';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
-import { checkNamespace, IPeer } from '../core/peer';
-import { Port } from '../core/port';
-import { admitEdge } from '../edge/edge-admission';
+import { checkNamespace } from '../core/peer';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import type { SecureGateway } from '../edge/secure-gateway';
 import { IntentModel } from '../model/intent-model';
 import { clusterScoped } from '../render/cluster-scoped';
 import { certManager } from '../render/l1';
-import { defaultName, IsolatedTier, resolveNamespace } from '../tiers/tier';
-
-/** Pods cert-manager starts to answer ACME HTTP-01 challenges, and the port they listen on. */
-const SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' };
-const SOLVER_PORT = 8089;
-const SOLVER_NAME = 'acme-http01-solver';
 
 /** Properties of an `AcmeClusterIssuer`. */
 export interface AcmeClusterIssuerProps {
@@ -251,33 +243,6 @@ function gatewaySolver(gateway: SecureGateway): any {
     serviceType: 'ClusterIP',
     podTemplate: SOLVER_POD_TEMPLATE,
   };
-}
-
-/**
- * Lets `edge` (an ingress controller's or a gateway's data-plane pods) reach cert-manager's HTTP-01 solver
- * pods in `namespace` on their port, and nothing else; one solver tier per namespace, found in the app's
- * model when it exists.
- */
-export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPeer): void {
-  const known = IntentModel.of(scope).endpointSelecting(namespace, SOLVER_LABELS);
-  const solver = IsolatedTier.isIsolatedTier(known) ? known : solverTier(scope, namespace);
-  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
-}
-
-/** The tier of cert-manager's HTTP-01 solver pods in `namespace`, which the library makes once. */
-function solverTier(scope: Construct, namespace: string): IsolatedTier {
-  const solver = new IsolatedTier(Chart.of(scope), `${SOLVER_NAME}-${namespace}`, {
-    name: SOLVER_NAME,
-    namespace,
-    podLabels: SOLVER_LABELS,
-    ports: [Port.tcp(SOLVER_PORT)],
-    isolateEgress: false,
-    // Solver pods are short-lived cert-manager pods the edge reaches in plaintext; the ACME issuers of
-    // this library keep sidecars out of them, so mesh authorization does not apply.
-    inMesh: false,
-  });
-  AuditAcceptance.accept(solver, ['NETSEC013'], 'cert-manager creates a Service for each HTTP-01 solver pod while a challenge runs');
-  return solver;
 }
 
 function checkServer(scope: Construct, server: string): void {

@@ -3,7 +3,7 @@ import { compileSelector, CompiledSelector, SELECT_ALL } from './selectors';
 import { netsecError } from '../../core/errors';
 import { checkPortName } from '../../core/names';
 import { Protocol } from '../../core/port';
-import { PolicyObject } from '../input/manifests';
+import { PolicyObject } from '../input/manifest-model';
 
 /*
  * The cluster-wide policies of network-policy-api compiled into one shape, so that one engine evaluates

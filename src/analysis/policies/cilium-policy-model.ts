@@ -1,8 +1,9 @@
 import { checkedCidr, CompiledPeer, CompiledPolicy, CompiledPolicyPort, CompiledRule, Direction } from './policy-model';
 import { compileSelector, CompiledSelector, SELECT_ALL } from './selectors';
 import { netsecError } from '../../core/errors';
+import { NAMESPACE_NAME_LABEL } from '../../core/peer';
 import { Protocol } from '../../core/port';
-import { namespaceOf, NAMESPACE_NAME_LABEL, PolicyObject } from '../input/manifests';
+import { namespaceOf, PolicyObject } from '../input/manifest-model';
 
 /*
  * CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (cilium.io/v2) read as NetworkPolicy-like

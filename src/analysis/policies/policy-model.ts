@@ -3,7 +3,7 @@ import { cidrStrictlyContains, parseCidr, ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 import { checkPortName } from '../../core/names';
 import { Protocol } from '../../core/port';
-import { namespaceOf, PolicyObject } from '../input/manifests';
+import { namespaceOf, PolicyObject } from '../input/manifest-model';
 
 /*
  * NetworkPolicy (networking.k8s.io/v1) objects compiled into what evaluation needs, with the API

@@ -9,7 +9,7 @@ import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
 import { GatewayRecord, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
 import { admitAcmeSolvers } from '../tls/acme-solvers';
-import { CertificateOptions, IssuerKind } from '../tls/certificate';
+import { CertificateOptions, checkCertificateOptions, IssuerKind } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureGateway`. */
@@ -131,6 +131,7 @@ export class SecureGateway extends Construct {
       throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
         'Drop certificate, or use an issuer instead of an existing Secret.');
     }
+    checkCertificateOptions(path, props.certificate);
     const issuer = tls.issuerRef;
     if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
       throw netsecError(path, `${issuer} cannot sign the listeners' Certificates in namespace ${namespace}: an Issuer signs only its own namespace`,

@@ -19,7 +19,7 @@ import { TierService } from '../tiers/service';
 import { IsolatedTier } from '../tiers/tier';
 import { admitAcmeSolvers } from '../tls/acme-solvers';
 import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
-import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
+import { CertificateOptions, checkCertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureIngress`. */
@@ -386,6 +386,8 @@ export class SecureIngress extends Construct {
           'Copy the Secret into the backend\'s namespace, or route through a SecureGateway, which can read it with a ReferenceGrant.');
       }
     }
+    // Nested props are checked with the rest: a lifetime the Certificate would refuse must not leave a half-built edge.
+    checkCertificateOptions(this, props.certificate);
     const issuer = tls.issuerRef;
     if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
       throw netsecError(this, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,

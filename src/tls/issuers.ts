@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
+import { Construct, IConstruct } from 'constructs';
+import { CertificateOptions, checkCertificateProps, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
+import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
@@ -79,37 +80,8 @@ export class AcmeClusterIssuer extends Construct {
    * @param props the configuration (`AcmeClusterIssuerProps`)
    */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
+    const { name, server, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props));
     super(scope, id);
-    const name = props.name ?? defaultName(scope, id);
-    let server: string;
-    let ingressClassName: string;
-    let accountKey: string;
-    const gateway = props.gateway;
-    try {
-      checkObjectName(this, 'name', name);
-      server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
-      checkServer(this, server);
-      if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
-        throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
-      }
-      if (gateway !== undefined) {
-        if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
-          throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
-        }
-        if (props.ingressClassName !== undefined) {
-          throw netsecError(this, 'both ingressClassName and gateway are set', props.ingressClassName,
-            'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
-        }
-      }
-      ingressClassName = props.ingressClassName ?? 'nginx';
-      checkObjectName(this, 'ingressClassName', ingressClassName);
-      accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
-      checkObjectName(this, 'accountKeySecretName', accountKey);
-    } catch (e) {
-      // All-or-nothing: a refused issuer leaves nothing in the tree; a retry with the same id works.
-      scope.node.tryRemoveChild(id);
-      throw e;
-    }
     this.name = name;
 
     IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
@@ -183,36 +155,11 @@ export class PrivateCertificateAuthority extends Construct {
    * @param props the configuration (`PrivateCertificateAuthorityProps`)
    */
   public constructor(scope: Construct, id: string, props: PrivateCertificateAuthorityProps) {
+    const input = checkedInput(scope, id, (path) => checkCaProps(scope, id, path, props));
     super(scope, id);
-    const name = props.name ?? defaultName(scope, id);
-    checkObjectName(this, 'name', name);
-    const clusterWide = props.clusterWide ?? false;
-    if (clusterWide && props.namespace !== undefined) {
-      throw netsecError(this, 'namespace is set for a cluster-wide CA', props.namespace,
-        'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');
-    }
-    if (!clusterWide && props.clusterResourceNamespace !== undefined) {
-      throw netsecError(this, 'clusterResourceNamespace is set for a namespaced CA', props.clusterResourceNamespace,
-        'Set clusterWide: true, or use namespace for a namespaced CA.');
-    }
-    const namespace = clusterWide
-      ? checkNamespace(this.node.path, props.clusterResourceNamespace ?? 'cert-manager')
-      : resolveNamespace(scope, id, props.namespace);
-
-    const selfSignedName = toDnsLabel([name, 'selfsigned']);
-    this.selfSignedIssuer = this.makeIssuer('SelfSigned', selfSignedName, clusterWide, namespace, { selfSigned: {} });
-    this.certificate = new TlsCertificate(this, 'Certificate', {
-      name: toDnsLabel([name, 'ca']),
-      secretName: toDnsLabel([name, 'ca']),
-      namespace,
-      commonName: props.commonName,
-      certificateAuthority: true,
-      issuer: this.selfSignedIssuer,
-      duration: props.duration ?? Duration.days(365),
-      renewBefore: props.renewBefore ?? Duration.days(120),
-      keyAlgorithm: props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
-    });
-    this.issuer = this.makeIssuer('Issuer', name, clusterWide, namespace, { ca: { secretName: this.certificate.secretName } });
+    this.selfSignedIssuer = this.makeIssuer('SelfSigned', input.selfSignedName, input.clusterWide, input.namespace, { selfSigned: {} });
+    this.certificate = new TlsCertificate(this, 'Certificate', { ...input.certificate, issuer: this.selfSignedIssuer });
+    this.issuer = this.makeIssuer('Issuer', input.name, input.clusterWide, input.namespace, { ca: { secretName: this.certificate.secretName } });
   }
 
   private makeIssuer(id: string, name: string, clusterWide: boolean, namespace: string, spec: any): IssuerReference {
@@ -226,6 +173,71 @@ export class PrivateCertificateAuthority extends Construct {
     new (certManager().Issuer)(this, id, { metadata: { name, namespace }, spec });
     return IssuerReference.issuer(name, { namespace });
   }
+}
+
+/** Checks an ACME issuer's props before the issuer joins the tree. */
+function checkAcmeProps(scope: Construct, id: string, path: string, props: AcmeClusterIssuerProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { email }, e.g. { email: "ops@example.com" }, or leave the props out.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  checkObjectName(path, 'name', name);
+  const server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
+  checkServer(path, server);
+  if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
+    throw netsecError(path, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+  }
+  const gateway = props.gateway;
+  if (gateway !== undefined) {
+    if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
+      throw netsecError(path, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
+    }
+    if (props.ingressClassName !== undefined) {
+      throw netsecError(path, 'both ingressClassName and gateway are set', props.ingressClassName,
+        'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
+    }
+  }
+  const ingressClassName = props.ingressClassName ?? 'nginx';
+  checkObjectName(path, 'ingressClassName', ingressClassName);
+  const accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
+  checkObjectName(path, 'accountKeySecretName', accountKey);
+  return { name, server, ingressClassName, accountKey, gateway };
+}
+
+/** Checks a CA's props, the CA certificate's included, before the CA joins the tree. */
+function checkCaProps(scope: Construct, id: string, path: string, props: PrivateCertificateAuthorityProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { commonName }, e.g. { commonName: "Shop internal CA" }.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  checkObjectName(path, 'name', name);
+  const clusterWide = props.clusterWide ?? false;
+  if (clusterWide && props.namespace !== undefined) {
+    throw netsecError(path, 'namespace is set for a cluster-wide CA', props.namespace,
+      'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');
+  }
+  if (!clusterWide && props.clusterResourceNamespace !== undefined) {
+    throw netsecError(path, 'clusterResourceNamespace is set for a namespaced CA', props.clusterResourceNamespace,
+      'Set clusterWide: true, or use namespace for a namespaced CA.');
+  }
+  const namespace = clusterWide
+    ? checkNamespace(path, props.clusterResourceNamespace ?? 'cert-manager')
+    : resolveNamespace(scope, id, props.namespace);
+  const selfSignedName = toDnsLabel([name, 'selfsigned']);
+  const certificate = {
+    name: toDnsLabel([name, 'ca']),
+    secretName: toDnsLabel([name, 'ca']),
+    namespace,
+    commonName: props.commonName,
+    certificateAuthority: true,
+    duration: props.duration ?? Duration.days(365),
+    renewBefore: props.renewBefore ?? Duration.days(120),
+    keyAlgorithm: props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
+  };
+  // The CA certificate is checked as its own constructor will check it, signed by the self-signed issuer.
+  const selfSigned = clusterWide ? IssuerReference.clusterIssuer(selfSignedName) : IssuerReference.issuer(selfSignedName, { namespace });
+  checkCertificateProps(scope, 'Certificate', `${path}/Certificate`, { ...certificate, issuer: selfSigned });
+  return { name, clusterWide, namespace, selfSignedName, certificate };
 }
 
 // The edge reaches solver pods in plaintext: keep Istio sidecars out of them, or a STRICT namespace
@@ -245,7 +257,7 @@ function gatewaySolver(gateway: SecureGateway): any {
   };
 }
 
-function checkServer(scope: Construct, server: string): void {
+function checkServer(scope: IConstruct | string, server: string): void {
   let url: URL | undefined;
   try {
     url = new URL(server);

@@ -156,8 +156,8 @@ export class RestrictedEgress extends Construct {
 
     for (const target of targets) {
       for (const destination of destinations) {
-        const peers = destination.kind === DestinationKind.FQDN ? fqdnPeers
-          : destination.kind === DestinationKind.INTERNET ? internet : [destination.networkPeer!];
+        const peers = destination._kind === DestinationKind.FQDN ? fqdnPeers
+          : destination._kind === DestinationKind.INTERNET ? internet : [destination._networkPeer!];
         peers.forEach((peer) => target.allowTo(peer, ...destination.ports));
       }
     }
@@ -190,8 +190,8 @@ export class RestrictedEgress extends Construct {
    */
   private isolatedNamespaceDestinations(model: IntentModel): string[] {
     const errors: string[] = [];
-    for (const destination of this.destinations.filter((d) => d.kind === DestinationKind.NAMESPACE)) {
-      const namespace = destination.networkPeer!.toPeerConfig().namespace!;
+    for (const destination of this.destinations.filter((d) => d._kind === DestinationKind.NAMESPACE)) {
+      const namespace = destination._networkPeer!.toPeerConfig().namespace!;
       if (!model.namespaceIsolatesIngress(namespace)) continue;
       const isolations = model.claimOwners('NetworkPolicy', namespace)
         .filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation && o.isIngressIsolated());
@@ -231,7 +231,7 @@ function coversTarget(access: MetadataEndpointAccess, target: IsolatedPods): boo
 
 /** Every tier and peer construct must belong to the app of `scope`: a flow cannot join two apps. */
 function checkSameApp(path: string, scope: Construct, targets: IsolatedPods[], destinations: Destination[]): void {
-  const candidates: unknown[] = [...targets, ...destinations.map((d) => d.networkPeer)];
+  const candidates: unknown[] = [...targets, ...destinations.map((d) => d._networkPeer)];
   const constructs = candidates.filter((c): c is Construct => c instanceof Construct);
   for (const construct of constructs) {
     if (construct.node.root !== scope.node.root) {
@@ -270,8 +270,8 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
     if (!(destination instanceof Destination)) {
       throw netsecError(path, 'allow holds something that is not a Destination', String(destination), 'Use the Destination factories, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
     }
-    const block = destination.networkPeer?.toPeerConfig().ipBlock;
-    if (destination.kind === DestinationKind.INTERNET && !props.allowInternet) {
+    const block = destination._networkPeer?.toPeerConfig().ipBlock;
+    if (destination._kind === DestinationKind.INTERNET && !props.allowInternet) {
       throw netsecError(path, 'internet egress needs the explicit opt-in', destination.toString(),
         'Set allowInternet: true if these pods really may reach any public address, or name the services with Destination.fqdn() or Destination.cidr().');
     }
@@ -283,7 +283,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
       throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr,
         'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the endpoint), or remove the destination.');
     }
-    if (IsolatedTier.isIsolatedTier(destination.networkPeer)) checkServed(path, destination.networkPeer, destination.ports);
+    if (IsolatedTier.isIsolatedTier(destination._networkPeer)) checkServed(path, destination._networkPeer, destination.ports);
     if (isFqdn(destination) && props.fqdnEnforcement === undefined) {
       throw netsecError(path, 'an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only', destination.hostname,
         `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
@@ -303,7 +303,7 @@ function checkServed(path: string, tier: IsolatedTier, ports: Port[]): void {
 }
 
 function isFqdn(destination: Destination): boolean {
-  return destination.kind === DestinationKind.FQDN;
+  return destination._kind === DestinationKind.FQDN;
 }
 
 /** The internet blocks: 0.0.0.0/0 without non-public ranges, and 2000::/3 with `includeIpv6`. */
@@ -346,8 +346,8 @@ function mergeFqdns(destinations: Destination[]): FqdnEntry[] {
 
 function ipEntries(destinations: Destination[]): IpEntry[] {
   return destinations.flatMap((d): IpEntry[] => {
-    if (d.kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
-    const block = d.networkPeer?.toPeerConfig().ipBlock;
+    if (d._kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
+    const block = d._networkPeer?.toPeerConfig().ipBlock;
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });
 }

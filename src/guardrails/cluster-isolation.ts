@@ -144,7 +144,7 @@ function accessPolicy(base: string, priority: number, access: MetadataEndpointAc
 
 /** The metadata deny; DNS served on the metadata address itself (GKE) passes first, on its DNS ports only. */
 function metadataDenyPolicy(base: string, priority: number, exempt: string[], dns: ClusterDns): ClusterPolicyIntent {
-  const dnsOnMetadata = dns.destinations.filter((d) => METADATA_NETWORKS.includes(d.peer.toPeerConfig().ipBlock?.cidr ?? ''));
+  const dnsOnMetadata = dns._destinations.filter((d) => METADATA_NETWORKS.includes(d.peer.toPeerConfig().ipBlock?.cidr ?? ''));
   const passes: ClusterRule[] = dnsOnMetadata.map((d) => ({
     name: 'pass-dns-on-metadata-address', action: ClusterAction.PASS, peers: [{ networks: [d.peer.toPeerConfig().ipBlock!.cidr] }], ports: d.ports,
   }));
@@ -159,7 +159,7 @@ function metadataDenyPolicy(base: string, priority: number, exempt: string[], dn
 
 /** The DNS pods accept lookups from every namespace, before the Baseline deny would drop them. */
 function dnsServerPolicies(base: string, priority: number, exempt: string[], dns: ClusterDns): ClusterPolicyIntent[] {
-  const servers = dns.destinations.filter((d) => {
+  const servers = dns._destinations.filter((d) => {
     const config = d.peer.toPeerConfig();
     return !config.ipBlock && !(config.namespace !== undefined && exempt.includes(config.namespace));
   });
@@ -182,7 +182,7 @@ function baselinePolicy(base: string, priority: number, exempt: string[], dns: C
     subject: { namespaces: namespacesExcept(exempt) },
     ingress: [{ name: 'deny-all-ingress', action: ClusterAction.DENY, peers: [{ namespaces: {} }] }],
     egress: [
-      ...dns.destinations.map((d) => ({ name: 'accept-dns', action: ClusterAction.ACCEPT, peers: [clusterPeerOf(d.peer.toPeerConfig())], ports: d.ports })),
+      ...dns._destinations.map((d) => ({ name: 'accept-dns', action: ClusterAction.ACCEPT, peers: [clusterPeerOf(d.peer.toPeerConfig())], ports: d.ports })),
       { name: 'deny-all-egress', action: ClusterAction.DENY, peers: everything },
     ],
   };
@@ -207,7 +207,7 @@ function checkDns(path: string, dns: ClusterDns | undefined): ClusterDns {
   if (!(dns instanceof ClusterDns)) {
     throw netsecError(path, 'dns must be a ClusterDns', String(dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
   }
-  for (const { peer } of dns.destinations) {
+  for (const { peer } of dns._destinations) {
     const bad = clusterPeerProblem(peer.toPeerConfig(), true);
     if (bad) {
       throw netsecError(path, `the DNS server ${bad}`, String(peer), 'Name the DNS pods by namespace and labels, or a DNS address without excluded blocks.');

@@ -186,7 +186,7 @@ export class MeshMtls extends Construct {
     if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
     const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
     const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
-      { mode, baseName: name, namespace, ambient: injection.isAmbient });
+      { mode, baseName: name, namespace, ambient: injection._isAmbient });
     const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
 
     super(scope, id);
@@ -237,7 +237,7 @@ export class MeshMtls extends Construct {
   /** Egress (and, for ambient, ingress) that isolated pods need for the data plane to work. */
   private requireDataPlaneTraffic(controlPlane: IPeer | undefined): void {
     const namespace = this.namespace;
-    if (!this.injection.isAmbient) {
+    if (!this.injection._isAmbient) {
       const istiod = controlPlane ?? Peer.pods({ app: 'istiod' }, this.rootNamespace);
       this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredBy: this });
       return;
@@ -254,7 +254,7 @@ export class MeshMtls extends Construct {
    * too), never for every pod.
    */
   private onFlow(flow: Flow): void {
-    if (!this.injection.isAmbient || flow.transport) return;
+    if (!this.injection._isAmbient || flow.transport) return;
     const destination = flow.destination.toPeerConfig();
     if (flow.source.toPeerConfig().ipBlock || destination.ipBlock) return;
     const namespace = destination.namespace ?? (isIsolatedGroup(flow.destination) ? flow.destination.namespace : undefined)
@@ -408,16 +408,16 @@ function checkMode(path: string, mode: MtlsMode, authorization: boolean, injecti
     throw netsecError(path, 'identity-based authorization needs mTLS, which mode DISABLE turns off', mode,
       'Set authorization: false, or use MtlsMode.PERMISSIVE or STRICT.');
   }
-  if (injection.isAmbient && mode === MtlsMode.DISABLE) {
+  if (injection._isAmbient && mode === MtlsMode.DISABLE) {
     throw netsecError(path, 'the ambient data plane does not support mode DISABLE', mode, 'Use MtlsMode.STRICT or PERMISSIVE.');
   }
-  if (injection.isAmbient && !authorization) {
+  if (injection._isAmbient && !authorization) {
     // NetworkPolicies see ambient traffic between meshed pods only as TCP 15008, so the ports are enforced
     // by ztunnel's authorization alone.
     throw netsecError(path, 'ambient mode needs authorization: NetworkPolicies only see the HBONE tunnel port 15008', authorization,
       'Keep authorization on (the default) with MeshInjection.ambient(), or use sidecars.');
   }
-  if (injection.isAmbient && props.controlPlane) {
+  if (injection._isAmbient && props.controlPlane) {
     throw netsecError(path, 'controlPlane is only used by sidecars, and ambient pods have none', String(props.controlPlane),
       'Drop controlPlane, or use sidecar injection.');
   }

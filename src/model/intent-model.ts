@@ -276,7 +276,7 @@ export class IntentModel extends Construct {
 
   /** Every declared flow plus each egress-isolated group's DNS rule, as flows (DNS servers can be tiers). */
   private allFlowsWithDns(): Flow[] {
-    const dns = this.groups.filter((g) => g.isolatesEgress).flatMap((g) => g.dns.destinations
+    const dns = this.groups.filter((g) => g.isolatesEgress).flatMap((g) => g.dns._destinations
       .map((d) => ({ source: g as IPeer, destination: d.peer, ports: d.ports, declaredBy: g as IConstruct, dns: true })));
     return [...this._flows, ...dns];
   }

@@ -128,11 +128,14 @@ export class ClusterDns {
     return new ClusterDns([]);
   }
 
-  /** The DNS servers and their ports; empty when disabled. */
-  public readonly destinations: DnsDestination[];
+  /**
+   * The DNS servers and their ports; empty when disabled.
+   * @internal
+   */
+  public readonly _destinations: DnsDestination[];
 
   private constructor(destinations: DnsDestination[]) {
-    this.destinations = destinations;
+    this._destinations = destinations;
   }
 }
 

@@ -62,7 +62,7 @@ function policyIntentOf(group: IsolatedGroup, model: IntentModel): PolicyIntent 
     ? [
       ...model.flowsFrom(group).map(toDestination),
       ...mirrored.egress.map(toDestination),
-      ...group.dns.destinations.map((d) => entry(d.peer, d.ports)),
+      ...group.dns._destinations.map((d) => entry(d.peer, d.ports)),
       ...model.requiredEgress(group.namespace).map((r) => entry(r.peer, r.ports)),
     ]
     : undefined;

@@ -88,6 +88,13 @@ export interface ClusterDnsPeerOptions {
  */
 export class Peer {
   /**
+   * The label the API server writes on every namespace with the namespace's own name
+   * (`kubernetes.io/metadata.name`, immutable since Kubernetes 1.22); peers select namespaces by it.
+   * The same value as the TypeScript export `NAMESPACE_NAME_LABEL`, for every jsii language.
+   */
+  public static readonly NAMESPACE_NAME_LABEL: string = NAMESPACE_NAME_LABEL;
+
+  /**
    * An IPv4 or IPv6 block, optionally with excluded sub-blocks.
    *
    * Use it for addresses outside the cluster: pod IPs change, and a CNI may not apply ipBlock rules to

@@ -105,9 +105,7 @@ export class Port {
    * destination tier's declared ports; this is how every port is opened, on purpose.
    */
   public static allTraffic(): Port {
-    const port = new Port(Protocol.TCP);
-    ALL_TRAFFIC.add(port);
-    return port;
+    return new Port(Protocol.TCP, undefined, undefined, undefined, true);
   }
 
   /** The protocol. */
@@ -118,22 +116,28 @@ export class Port {
   public readonly endPort?: number;
   /** The container port name; undefined unless this is a named port. */
   public readonly name?: string;
+  // Every port of every protocol (`Port.allTraffic()`): its own kind of port. `protocol` still reads TCP,
+  // so code that does not ask `isAllTraffic` sees a narrower port, never a wider one.
+  private readonly everyProtocol: boolean;
 
-  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string) {
+  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string, everyProtocol = false) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
     this.name = name;
+    this.everyProtocol = everyProtocol;
     // Read-only fields: a Port checked once cannot be turned into another (or into "no port") from
     // JavaScript. Not frozen: the jsii kernel tags the objects it hands to other languages.
     for (const key of ['protocol', 'startPort', 'endPort', 'name']) {
       Object.defineProperty(this, key, { writable: false, configurable: false });
     }
+    // Not enumerable either, so that messages and JSON show a Port as its public fields.
+    Object.defineProperty(this, 'everyProtocol', { writable: false, configurable: false, enumerable: false });
   }
 
   /** True for `Port.allTraffic()`: every port of every protocol. */
   public get isAllTraffic(): boolean {
-    return ALL_TRAFFIC.has(this);
+    return this.everyProtocol;
   }
 
   /** True when this covers every port of its protocol. */
@@ -174,12 +178,6 @@ export class Port {
     return `${this.protocol} ${this.startPort}`;
   }
 }
-
-/**
- * The ports made by `Port.allTraffic()`. Their `protocol` reads TCP, so code that does not ask
- * `isAllTraffic` sees a narrower port, never a wider one; kept outside the (frozen) object.
- */
-const ALL_TRAFFIC = new WeakSet<Port>();
 
 /**
  * Checks a port number (an integer from 1 to 65535) and returns it. `where` names the caller in the error.

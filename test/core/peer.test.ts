@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { IsolatedTier, LabelOperator, NamespaceIsolation, Peer, Port, Reachability } from '../../src';
+import { IsolatedTier, LabelOperator, NAMESPACE_NAME_LABEL, NamespaceIsolation, Peer, Port, Reachability } from '../../src';
 import { checkPortsTowards, guardMetadataEndpoints, resolvePeer } from '../../src/core/peer';
 import { renderPeer } from '../../src/render/network-policy';
 import { synthValid } from '../util';
@@ -352,4 +352,9 @@ describe('guardMetadataEndpoints', () => {
     const pods = Peer.pods({ app: 'x' });
     expect(guardMetadataEndpoints('x', pods, fix)).toBe(pods);
   });
+});
+
+test('the namespace name label has one value, also visible to jsii languages as Peer.NAMESPACE_NAME_LABEL', () => {
+  expect(Peer.NAMESPACE_NAME_LABEL).toBe('kubernetes.io/metadata.name');
+  expect(Peer.NAMESPACE_NAME_LABEL).toBe(NAMESPACE_NAME_LABEL);
 });

@@ -426,10 +426,10 @@ export function normalizeIpBlock(where: string, cidr: string, except: string[]):
   const outer = parseOrThrow(where, cidr, 'cidr');
   const excepts: ParsedCidr[] = [];
   for (const text of except) {
-    const inner = parseOrThrow(where, text, 'except');
+    const inner = parseOrThrow(where, text, 'excluded block');
     if (!cidrStrictlyContains(outer, inner)) {
-      throw netsecError(where, `except block is not strictly inside ${outer.text}`, text,
-        `List only sub-blocks of ${outer.text} in except (a smaller prefix inside it), or widen the cidr.`);
+      throw netsecError(where, `excluded block is not strictly inside ${outer.text}`, text,
+        `List only sub-blocks of ${outer.text} in excluded (a smaller prefix inside it), or widen the cidr.`);
     }
     excepts.push(inner);
   }

@@ -202,7 +202,7 @@ function checkEgressHostname(value: string): { what: string; fix: string } | und
 
 function checkStrings(where: string, values: string[]): string[] {
   if (!Array.isArray(values)) {
-    throw netsecError(where, 'except must be a list of CIDRs', values, 'Pass an array, e.g. ["10.0.0.0/8"].');
+    throw netsecError(where, 'excluded must be a list of CIDRs', values, 'Pass an array, e.g. ["10.0.0.0/8"].');
   }
   return values;
 }

@@ -34,7 +34,7 @@ describe('Peer.ipBlock', () => {
   });
 
   test('except must lie strictly inside the cidr', () => {
-    expect(() => Peer.ipBlock('10.0.0.0/16', ['10.1.0.0/24'])).toThrow(/except block is not strictly inside 10\.0\.0\.0\/16 \("10\.1\.0\.0\/24"\)\. List only sub-blocks/);
+    expect(() => Peer.ipBlock('10.0.0.0/16', ['10.1.0.0/24'])).toThrow(/excluded block is not strictly inside 10\.0\.0\.0\/16 \("10\.1\.0\.0\/24"\)\. List only sub-blocks/);
     expect(() => Peer.ipBlock('10.0.0.0/16', ['10.0.0.0/16'])).toThrow(/not strictly inside/);
     expect(() => Peer.ipBlock('10.0.0.0/8', ['2001:db8::/32'])).toThrow(/not strictly inside/);
   });
@@ -265,7 +265,7 @@ describe('resolvePeer: every peer is checked at the call, whoever wrote it', () 
 
   test.each([
     ['a bad CIDR', { ipBlock: { cidr: '10.0.0.1/8' } }, /^shop\/api: cidr has host bits set/],
-    ['an except outside the cidr', { ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }, /^shop\/api: except block is not strictly inside 10\.0\.0\.0\/16/],
+    ['an except outside the cidr', { ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }, /^shop\/api: excluded block is not strictly inside 10\.0\.0\.0\/16/],
     ['an empty peer', {}, /^shop\/api: a peer selects nothing \(\{\}\)/],
     ['an invalid label key', { podSelector: { matchLabels: { 'bad key': 'x' } } }, /^shop\/api: label key has a name/],
     ['several namespace fields', { namespace: 'a', allNamespaces: true }, /^shop\/api: a peer names its namespaces in more than one way/],

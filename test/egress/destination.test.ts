@@ -21,12 +21,12 @@ describe('Destination', () => {
     expect(() => Destination.cidr('10.0.0.300/8')).toThrow(/^Destination\.cidr: cidr is not a valid IPv4 or IPv6 CIDR \("10\.0\.0\.300\/8"\)\. Write a CIDR/);
     expect(() => Destination.cidr('203.0.113.7')).toThrow(/Destination\.cidr: cidr is not in CIDR notation .*\("203\.0\.113\.7"\)\..*write "203\.0\.113\.7\/32"/);
     expect(() => Destination.cidr('10.0.0.1/8')).toThrow(/has host bits set; the network address is 10\.0\.0\.0\/8/);
-    expect(() => Destination.cidrExcept('10.0.0.0/8', ['bogus'])).toThrow(/Destination\.cidr: except is not in CIDR notation/);
+    expect(() => Destination.cidrExcept('10.0.0.0/8', ['bogus'])).toThrow(/Destination\.cidr: excluded block is not in CIDR notation/);
   });
 
   test('an except block outside the cidr (or equal to it) is refused', () => {
     expect(() => Destination.cidrExcept('10.0.0.0/8', ['192.168.0.0/16']))
-      .toThrow(/^Destination\.cidr: except block is not strictly inside 10\.0\.0\.0\/8 \("192\.168\.0\.0\/16"\)\. List only sub-blocks/);
+      .toThrow(/^Destination\.cidr: excluded block is not strictly inside 10\.0\.0\.0\/8 \("192\.168\.0\.0\/16"\)\. List only sub-blocks/);
     expect(() => Destination.cidrExcept('10.0.0.0/8', ['10.0.0.0/8'])).toThrow(/not strictly inside 10\.0\.0\.0\/8 \("10\.0\.0\.0\/8"\)/);
     expect(() => Destination.cidrExcept('10.0.0.0/8', ['fd00::/8'])).toThrow(/not strictly inside/);
   });
@@ -135,7 +135,7 @@ describe('Destination', () => {
   test('peer validates user-written peers at the call and keeps a normalized copy', () => {
     const user = (config: unknown) => ({ toPeerConfig: () => config, toString: () => 'user' }) as any;
     expect(() => Destination.peer(undefined as any)).toThrow('Destination.peer: expected a peer (undefined). Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
-    expect(() => Destination.peer(user({ ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }))).toThrow(/^Destination\.peer: except block is not strictly inside/);
+    expect(() => Destination.peer(user({ ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }))).toThrow(/^Destination\.peer: excluded block is not strictly inside/);
     expect(() => Destination.peer(user({ podSelector: {} }))).toThrow(/^Destination\.peer: the pod selector is empty/);
     expect(() => Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.named('https'))).toThrow(/^Destination\.peer: a named port towards the address block/);
     const destination = Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.tcp(443));

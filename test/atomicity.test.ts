@@ -161,3 +161,20 @@ describe('a refused construct leaves the tree as it was, and a retry with the sa
     expect(() => f.app.synth()).not.toThrow();
   });
 });
+
+test('a whole-tree check names the construct path once: cdk8s prints it, the message does not repeat it', () => {
+  const f = fixture();
+  const open = new IsolatedTier(f.chart, 'open', { podLabels: { app: 'open' }, ports: [Port.tcp(8080)], isolateIngress: false });
+  new SecureIngress(f.chart, 'public', { host: 'shop.example.com', backend: open, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod',
+    controller: IngressController.ingressNginx() });
+  let message = '';
+  try {
+    Testing.synth(f.chart);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  const line = message.split('\n').find((l) => l.includes('does not isolate ingress, so any pod could reach the backend'));
+  expect(line).toBeDefined();
+  expect(line!.trim()).toMatch(/^\[shop\/public\] tier shop\/open does not isolate ingress/);
+  expect(line!.split('shop/public').length - 1).toBe(1);
+});

@@ -128,7 +128,7 @@ function addIsolationCheck(ingress: Construct, tier: IsolatedTier): void {
   // Whether a namespace baseline isolates the tier is known only once the whole app is declared.
   ingress.node.addValidation({
     validate: () => tier.isIngressIsolated() ? [] : [
-      `${ingress.node.path}: ${tier} does not isolate ingress, so any pod could reach the backend, not only the edge (${JSON.stringify(tier.node.path)}). `
+      `${tier} does not isolate ingress, so any pod could reach the backend, not only the edge (${JSON.stringify(tier.node.path)}). `
       + 'Leave isolateIngress at its default (true) on the backend tier, or isolate its namespace with NamespaceIsolation.',
     ],
   });

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CiliumIngressIdentity } from './edge-admission';
 import { GatewayImplementation } from './gateway-implementation';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
@@ -187,9 +187,9 @@ export class SecureGateway extends Construct {
     if (this.implementation._isCiliumIngress()) return [];
     const ns = this.dataPlaneNamespace;
     if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
-    return [netsecError(this, `the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
+    return [validationProblem(`the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
       ns, `Leave ${ns} out of NamespaceIsolation, or write the data plane's ingress (its container ports) and egress (backends, control plane) yourself; `
-      + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.').message];
+      + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.')];
   }
 
   /**

@@ -5,7 +5,7 @@ import { BackendPlan, planBackend } from './ingress-backend';
 import { IngressController } from './ingress-controller';
 import { checkPathType, PathType, resolveHosts, resolvePaths } from './route-match';
 import { SecureGateway } from './secure-gateway';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { isWildcardHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { normalizeIpBlock } from '../core/peer';
@@ -272,8 +272,8 @@ export class SecureIngress extends Construct {
     // The controller's own traffic is not modelled: a baseline over its namespace would cut it off silently.
     this.node.addValidation({
       validate: () => !model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace) ? [] : [
-        netsecError(this, `the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
-          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or write the controller's ingress and egress yourself.`).message,
+        validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
+          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or write the controller's ingress and egress yourself.`),
       ],
     });
     if (controller.serviceAccountName !== undefined) {

@@ -4,7 +4,7 @@ import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { cidrContains, parseCidr, ParsedCidr } from '../core/cidr';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
@@ -178,10 +178,10 @@ export class RestrictedEgress extends Construct {
     const guardrails = model.clusterBaseline;
     if (!props.allowMetadataEndpoint || !guardrails) return [];
     return this.groups.filter((t) => model.clusterIsolates(t.namespace) && !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
-      .map((t) => netsecError(this, `${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
+      .map((t) => validationProblem(`${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
         t.toString(), IsolatedTier.isIsolatedTier(t)
           ? `Add MetadataEndpointAccess.pods("${t.namespace}", ${JSON.stringify(t.podLabels)}) to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`
-          : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`).message);
+          : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`));
   }
 
   /**
@@ -200,8 +200,8 @@ export class RestrictedEgress extends Construct {
       const by = isolations.length > 0 ? isolations[0].node.path : model.clusterBaseline!.declaredBy.node.path;
       const fix = isolations.length > 0 ? 'Pass the isolation instead, Destination.peer(isolation, ...ports), which writes both sides.'
         : `Add a NamespaceIsolation for ${namespace} and pass it, Destination.peer(isolation, ...ports), which writes both sides; or exempt the namespace.`;
-      errors.push(netsecError(this, `namespace ${namespace} denies ingress through ${by}, so Destination.namespace() would open only the egress side`,
-        destination.toString(), fix).message);
+      errors.push(validationProblem(`namespace ${namespace} denies ingress through ${by}, so Destination.namespace() would open only the egress side`,
+        destination.toString(), fix));
     }
     return errors;
   }

@@ -156,7 +156,7 @@ describe('SecureGateway', () => {
     route(chart, gw, api);
     new NamespaceIsolation(chart, 'edge-baseline', { namespace: 'edge' });
     expect(() => Testing.synth(chart)).toThrow(
-      /shop\/edge: the app isolates namespace edge, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied \("edge"\)\. Leave edge out of NamespaceIsolation/);
+      /\[shop\/edge\] the app isolates namespace edge, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied \("edge"\)\. Leave edge out of NamespaceIsolation/);
   });
 
   test('envoyGateway in Gateway-namespace mode: the proxies run in the Gateway\'s namespace', () => {
@@ -347,11 +347,11 @@ describe('SecureGateway on Cilium', () => {
     const open = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
     const loose = new IsolatedTier(open.chart, 'loose', { podLabels: { app: 'loose' }, ports: [Port.tcp(9090)], isolateIngress: false });
     route(open.chart, open.gw, loose);
-    expect(() => Testing.synth(open.chart)).toThrow(/shop\/api-edge: tier shop\/loose does not isolate ingress, so Cilium's gateway would not be the only caller/);
+    expect(() => Testing.synth(open.chart)).toThrow(/\[shop\/api-edge\] tier shop\/loose does not isolate ingress, so Cilium's gateway would not be the only caller/);
 
     const meshed = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
     route(meshed.chart, meshed.gw, meshed.api);
     new MeshMtls(meshed.chart, 'mesh');
-    expect(() => Testing.synth(meshed.chart)).toThrow(/shop\/api-edge: shop\/mesh authorizes callers of tier shop\/api by identity, and Cilium's ingress proxy has none/);
+    expect(() => Testing.synth(meshed.chart)).toThrow(/\[shop\/api-edge\] shop\/mesh authorizes callers of tier shop\/api by identity, and Cilium's ingress proxy has none/);
   });
 });

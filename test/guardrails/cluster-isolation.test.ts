@@ -154,7 +154,7 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
     const { shop } = app();
     const api = new IsolatedTier(shop, 'api', { podLabels: { app: 'api' } });
     new RestrictedEgress(shop, 'egress', { tier: api, allow: [Destination.namespace('monitoring', Port.tcp(9091))] });
-    expect(() => Testing.synth(shop)).toThrow('shop/egress: namespace monitoring denies ingress through cluster/guardrails, so Destination.namespace() would open only the egress side ("all pods in namespace monitoring on TCP 9091"). '
+    expect(() => Testing.synth(shop)).toThrow('[shop/egress] namespace monitoring denies ingress through cluster/guardrails, so Destination.namespace() would open only the egress side ("all pods in namespace monitoring on TCP 9091"). '
       + 'Add a NamespaceIsolation for monitoring and pass it, Destination.peer(isolation, ...ports), which writes both sides; or exempt the namespace.');
   });
 
@@ -214,7 +214,7 @@ describe('ClusterIsolation: the metadata guardrail and allowMetadataEndpoint agr
   }
 
   test('without an exception for the pods, allowMetadataEndpoint would be dead: synthesis fails with the exception to add', () => {
-    expect(() => Testing.synth(build([]))).toThrow('mon/egress: cluster/guardrails denies the metadata endpoint to tier monitoring/agent before any NetworkPolicy, so allowMetadataEndpoint would have no effect ("tier monitoring/agent"). '
+    expect(() => Testing.synth(build([]))).toThrow('[mon/egress] cluster/guardrails denies the metadata endpoint to tier monitoring/agent before any NetworkPolicy, so allowMetadataEndpoint would have no effect ("tier monitoring/agent"). '
       + 'Add MetadataEndpointAccess.pods("monitoring", {"app":"agent","team":"obs"}) to the ClusterIsolation\'s metadataEndpointAccess, or drop allowMetadataEndpoint.');
     expect(() => Testing.synth(build([MetadataEndpointAccess.pods('monitoring', { app: 'other' })]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);
     expect(() => Testing.synth(build([MetadataEndpointAccess.namespace('elsewhere')]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);

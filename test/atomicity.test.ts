@@ -165,8 +165,13 @@ describe('a refused construct leaves the tree as it was, and a retry with the sa
 test('a whole-tree check names the construct path once: cdk8s prints it, the message does not repeat it', () => {
   const f = fixture();
   const open = new IsolatedTier(f.chart, 'open', { podLabels: { app: 'open' }, ports: [Port.tcp(8080)], isolateIngress: false });
-  new SecureIngress(f.chart, 'public', { host: 'shop.example.com', backend: open, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod',
-    controller: IngressController.ingressNginx() });
+  new SecureIngress(f.chart, 'public', {
+    host: 'shop.example.com',
+    backend: open,
+    port: Port.tcp(8080),
+    clusterIssuer: 'letsencrypt-prod',
+    controller: IngressController.ingressNginx(),
+  });
   let message = '';
   try {
     Testing.synth(f.chart);

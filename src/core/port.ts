@@ -241,3 +241,20 @@ function isWellFormedPort(port: unknown): port is Port {
   if (port.startPort === undefined) return port.endPort === undefined;
   return inRange(port.startPort) && (port.endPort === undefined || (inRange(port.endPort) && port.endPort > port.startPort));
 }
+
+/**
+ * The one "does not serve" check: fails when one of `ports` is outside the ports `server` declares it
+ * serves (`served`). A server that declares no ports serves every port. Named ports are checked only
+ * when `namedToo` (a Service's target must be a declared port; a flow's named port is resolved by the
+ * pod itself). `verb` starts the fix: "Allow" for a flow, "Expose" for a Service.
+ */
+export function checkServedPorts(where: IConstruct | string, server: string, served: readonly Port[], ports: readonly Port[],
+  verb: string, namedToo = false): void {
+  if (served.length === 0) return;
+  for (const port of ports) {
+    if ((namedToo || port.isNumeric) && !served.some((s) => port.isCoveredBy(s))) {
+      throw netsecError(where, `${server} does not serve ${port}`, port.toString(),
+        `${verb} one of the ports the tier serves (${served.join(', ')}), or add the port to its ports.`);
+    }
+  }
+}

@@ -7,7 +7,7 @@ import { cidrContains, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
-import { Port } from '../core/port';
+import { checkServedPorts, Port } from '../core/port';
 import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
@@ -283,7 +283,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
       throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr,
         'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the endpoint), or remove the destination.');
     }
-    if (IsolatedTier.isIsolatedTier(destination._networkPeer)) checkServed(path, destination._networkPeer, destination.ports);
+    if (IsolatedTier.isIsolatedTier(destination._networkPeer)) checkServedPorts(path, String(destination._networkPeer), destination._networkPeer.ports, destination.ports, 'Allow');
     if (isFqdn(destination) && props.fqdnEnforcement === undefined) {
       throw netsecError(path, 'an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only', destination.hostname,
         `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
@@ -291,15 +291,6 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
   }
   const metadata = props.allowMetadataEndpoint ? METADATA_ENDPOINTS.map((cidr) => Destination.cidr(cidr, Port.tcp(80))) : [];
   return [...props.allow, ...metadata];
-}
-
-/** The tier's own check, run before anything is built: a numeric port must be one the tier serves. */
-function checkServed(path: string, tier: IsolatedTier, ports: Port[]): void {
-  const unserved = ports.find((p) => tier.ports.length > 0 && p.isNumeric && !tier.ports.some((served) => p.isCoveredBy(served)));
-  if (unserved) {
-    throw netsecError(path, `${tier} does not serve ${unserved}`, unserved.toString(),
-      `Allow one of the ports the tier serves (${tier.ports.join(', ')}), or add the port to its ports.`);
-  }
 }
 
 function isFqdn(destination: Destination): boolean {

@@ -5,7 +5,7 @@ import { IIsolatedTier, isIsolatedTier } from './tier-contract';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
-import { Port } from '../core/port';
+import { checkServedPorts, Port } from '../core/port';
 import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
@@ -221,10 +221,7 @@ function resolvePort(path: string, tier: IIsolatedTier, spec: TierServicePort): 
     throw netsecError(path, 'a Service forwards to one port, not a range or a whole protocol', String(target),
       'Use a single port such as Port.tcp(8080), or a named port with an explicit port.');
   }
-  if (tier.ports.length > 0 && !tier.ports.some((served) => target.isCoveredBy(served))) {
-    throw netsecError(path, `${tier} does not serve ${target}`, target.toString(),
-      `Expose one of the ports the tier serves (${tier.ports.join(', ')}), or add the port to its ports.`);
-  }
+  checkServedPorts(path, String(tier), tier.ports, [target], 'Expose', true);
   const port = spec.port ?? target.startPort;
   if (port === undefined) {
     throw netsecError(path, `the named target port ${target.name} needs a Service port number`, spec,

@@ -6,7 +6,7 @@ import { readWorkload } from './workload';
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { PeerConfig } from '../core/peer';
-import { checkPorts, Port } from '../core/port';
+import { checkPorts, checkServedPorts, Port } from '../core/port';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { normalizeLabels } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
@@ -195,12 +195,7 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
 
   /** Fails when a numeric port is outside the ports this tier declared it serves. */
   protected checkServes(caller: IConstruct, ports: Port[]): void {
-    if (this.ports.length === 0) return;
-    for (const port of ports) {
-      if (port.isNumeric && !this.ports.some((served) => port.isCoveredBy(served))) {
-        throw netsecError(caller, `${this} does not serve ${port}`, port.toString(),
-          `Allow one of the ports the tier serves (${this.ports.join(', ')}), or add the port to its ports.`);
-      }
-    }
+    checkServedPorts(caller, String(this), this.ports, ports, 'Allow');
   }
+
 }

@@ -6,7 +6,8 @@ import { netsecError } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
 import { IntentModel } from '../model/intent-model';
-import { GatewayRecord, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
+import { recordGatewayDataPlane } from '../platform/component-records';
+import { GatewayRecord, HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
 import { defaultName, resolveNamespace } from '../tiers/tier';
 import { CertificateOptions, IssuerKind } from '../tls/certificate';
 import { admitAcmeSolvers } from '../tls/issuers';
@@ -172,6 +173,10 @@ export class SecureGateway extends Construct {
     if (plane.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
     }
+    if (!props.implementation._isCiliumIngress()) {
+      recordGatewayDataPlane(this, props.implementation._dataPlaneKind(), { namespace, name }, plane,
+        props.implementation._controllerNamespace(), [HTTPS_LISTENER_PORT, HTTP_LISTENER_PORT]);
+    }
     this.node.addValidation({ validate: () => this.dataPlaneNamespaceProblems(model) });
   }
 
@@ -186,6 +191,8 @@ export class SecureGateway extends Construct {
     if (this.implementation._isCiliumIngress()) return [];
     const ns = this.dataPlaneNamespace;
     if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
+    // Under ClusterIsolation alone, the guardrails write the data plane as a platform tier (or refuse it).
+    if (model.clusterIsolates(ns) && !model.namespaceBaselineIsolates(ns)) return [];
     return [netsecError(this, `the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
       ns, `Leave ${ns} out of NamespaceIsolation, or write the data plane's ingress (its container ports) and egress (backends, control plane) yourself; `
       + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.').message];

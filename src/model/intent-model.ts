@@ -3,6 +3,7 @@ import { GroupScope, Selection, selectionOf } from './selection';
 import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
+import type { PlatformComponent } from '../platform/platform-component';
 import type { IsolatedPods } from '../tiers/isolated-pods';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
@@ -21,6 +22,13 @@ export interface Flow {
    * @default false
    */
   readonly transport?: boolean;
+  /**
+   * A platform component's admission of every pod (e.g. istiod accepting xDS from any namespace): written
+   * on the component's own policy only, never mirrored onto the groups it happens to select, whose side
+   * is written by the feature that needs it (the mesh's or the DNS egress rule).
+   * @default false
+   */
+  readonly componentSideOnly?: boolean;
 }
 
 /** A Service the library emitted, so that other renderers (mesh DestinationRules, audits) can find it. */
@@ -186,6 +194,8 @@ export class IntentModel extends Construct {
   private readonly _meshes: IConstruct[] = [];
   private readonly edgeRouteRecords: EdgeRouteRecord[] = [];
   private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
+  private readonly components: PlatformComponent[] = [];
+  private readonly componentObservers: ((component: PlatformComponent) => void)[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -221,6 +231,30 @@ export class IntentModel extends Construct {
   /** Records a MeshMtls of the app. */
   public addMesh(mesh: IConstruct): void {
     this._meshes.push(mesh);
+  }
+
+  /**
+   * Records a platform component (cluster DNS, mesh control plane, an edge's data plane): its namespace
+   * and pods, and the flows it needs. A component with the same namespace and labels as one recorded
+   * before is the same pods and is kept once. Its namespace counts as declared for the typo check.
+   */
+  public addPlatformComponent(component: PlatformComponent): void {
+    const key = `${component.namespace}/${labelKey(component.podLabels)}`;
+    if (this.components.some((c) => `${c.namespace}/${labelKey(c.podLabels)}` === key)) return;
+    this.components.push(component);
+    this.declareNamespace(component.namespace, component.declaredBy);
+    this.componentObservers.forEach((o) => o(component));
+  }
+
+  /** Every platform component recorded, in declaration order. */
+  public get platformComponents(): PlatformComponent[] {
+    return [...this.components];
+  }
+
+  /** Calls `observer` for every platform component, those recorded so far and those to come. */
+  public observePlatformComponents(observer: (component: PlatformComponent) => void): void {
+    this.componentObservers.push(observer);
+    this.components.forEach((c) => observer(c));
   }
 
   /** Every MeshMtls of the app, in declaration order. */
@@ -360,6 +394,11 @@ export class IntentModel extends Construct {
   /** True when a cluster-wide baseline covers `namespace` (it is not exempt). */
   public clusterIsolates(namespace: string): boolean {
     return this.clusterWide !== undefined && !this.clusterWide.exemptNamespaces.includes(namespace);
+  }
+
+  /** True when a NamespaceIsolation (not the cluster-wide baseline) isolates `namespace` in some direction. */
+  public namespaceBaselineIsolates(namespace: string): boolean {
+    return this.baselines.some((b) => b.namespace === namespace && (b.ingress || b.egress));
   }
 
   /** True when a namespace or cluster-wide baseline isolates ingress to every pod of `namespace`. */
@@ -583,6 +622,7 @@ function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, Isolate
     return s;
   };
   for (const flow of flows) {
+    if (flow.componentSideOnly) continue;
     // A DNS rule is written on its group's own egress; only its server side may need writing elsewhere.
     const isDns = (flow as DnsFlow).dns === true;
     for (const side of isDns ? ['destination'] as const : ['destination', 'source'] as const) {

@@ -169,13 +169,13 @@ export class SecureGateway extends Construct {
       model.claimName('ReferenceGrant', tls.secretNamespace, grantName, this);
       renderSecretGrant(this, 'SecretGrant', grantName, tls.secretNamespace, namespace, tls.secretName!);
     }
-    if (tls.acmeHttp01) admitAcmeSolvers(this, namespace, peer);
-    if (plane.serviceAccountName !== undefined) {
-      model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
-    }
     if (!props.implementation._isCiliumIngress()) {
       recordGatewayDataPlane(this, props.implementation._dataPlaneKind(), { namespace, name }, plane,
         props.implementation._controllerNamespace(), [HTTPS_LISTENER_PORT, HTTP_LISTENER_PORT]);
+    }
+    if (tls.acmeHttp01) admitAcmeSolvers(this, namespace, peer);
+    if (plane.serviceAccountName !== undefined) {
+      model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
     }
     this.node.addValidation({ validate: () => this.dataPlaneNamespaceProblems(model) });
   }

@@ -9,6 +9,7 @@ import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names
 import { checkNamespace, Peer } from '../core/peer';
 import { compareStrings, describeSelector } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
+import { closestName } from '../model/near-names';
 import { ClusterDns } from '../platform/cluster-dns';
 import { dnsComponent } from '../platform/platform-component';
 import {
@@ -249,6 +250,10 @@ function checkExempt(path: string, names: string[] | undefined, given: Namespace
   const all: NamespaceExemption[] = [];
   for (const namespace of names ?? []) {
     checkNamespace(where, namespace);
+    if (namespace !== KUBE_SYSTEM && closestName(namespace, [KUBE_SYSTEM]) !== undefined) {
+      throw netsecError(where, `namespace ${namespace} is not ${KUBE_SYSTEM}, the one namespace exempt by name`, namespace,
+        `Did you mean "${KUBE_SYSTEM}"? Fix the name; another namespace needs exemptions: [NamespaceExemption.of("${namespace}", "why")].`);
+    }
     if (namespace !== KUBE_SYSTEM) {
       throw netsecError(where, `namespace ${namespace} is exempted without a reason; only ${KUBE_SYSTEM} has a documented one`, namespace,
         `State the reason: exemptions: [NamespaceExemption.of("${namespace}", "why it is left out of the default deny")].`);

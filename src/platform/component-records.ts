@@ -45,21 +45,27 @@ export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind,
   const description = `the data plane of ${gateway}`;
   const name = toDistinctDnsLabel(['gateway', gatewayName.namespace, gatewayName.name], `gateway-${gatewayName.namespace}-${gatewayName.name}`);
   const { namespace, podLabels } = plane;
+  const installedNamespace = namespace !== gatewayName.namespace;
+  model.useNamespace(gatewayName.namespace, gateway, String(gateway));
+  if (installedNamespace) model.useNamespace(namespace, gateway, `the data plane of ${gateway}`);
   if (kind === DataPlaneKind.ENVOY_GATEWAY) {
     const controller = controllerNamespace ?? 'envoy-gateway-system';
     model.addPlatformComponent(envoyGatewayControllerComponent(controller, gateway));
     model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
       containerPorts: listenerPorts.map((p) => Port.tcp(envoyContainerPort(p))),
+      installedNamespace,
       controlPlane: { peer: Peer.pods(ENVOY_GATEWAY_CONTROLLER_LABELS, controller), ports: [Port.tcp(ENVOY_GATEWAY_XDS_PORT)] },
     }, gateway));
   } else if (kind === DataPlaneKind.ISTIO) {
     model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
       containerPorts: listenerPorts.map((p) => Port.tcp(p)),
+      installedNamespace,
       controlPlane: { peer: Peer.pods(ISTIOD_LABELS, 'istio-system'), ports: [Port.tcp(ISTIOD_XDS_TLS_PORT)] },
     }, gateway));
   } else {
     model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
       unwritable: 'the library does not know its container ports and control plane',
+      installedNamespace,
     }, gateway));
   }
 }

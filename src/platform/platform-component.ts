@@ -60,6 +60,12 @@ export interface PlatformComponent {
   readonly description: string;
   /** The namespace of its pods. */
   readonly namespace: string;
+  /**
+   * True when `namespace` is where the component is installed (a default such as istio-system, or the
+   * namespace the user gave its profile), so it counts as a namespace the app knows; false when it
+   * follows another construct's namespace (a gateway's data plane in the Gateway's namespace).
+   */
+  readonly installedNamespace: boolean;
   /** Labels that select exactly its pods. */
   readonly podLabels: { [key: string]: string };
   /** The container ports it serves. */
@@ -88,6 +94,7 @@ export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], dec
   if (config.namespace === undefined || !labels || config.podSelector?.matchExpressions?.length) return undefined;
   return {
     name: 'cluster-dns',
+    installedNamespace: true,
     description: `the cluster DNS (${peer})`,
     namespace: config.namespace,
     podLabels: { ...labels },
@@ -104,6 +111,7 @@ export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], dec
 export function istiodComponent(namespace: string, declaredBy: IConstruct): PlatformComponent {
   return {
     name: 'istiod',
+    installedNamespace: true,
     description: `the Istio control plane (istiod in ${namespace})`,
     namespace,
     podLabels: { ...ISTIOD_LABELS },
@@ -123,6 +131,7 @@ export function istiodComponent(namespace: string, declaredBy: IConstruct): Plat
 export function ztunnelComponent(namespace: string, declaredBy: IConstruct): PlatformComponent {
   return {
     name: 'ztunnel',
+    installedNamespace: true,
     description: `ambient's ztunnel in ${namespace}`,
     namespace,
     podLabels: { ...ZTUNNEL_LABELS },
@@ -140,6 +149,7 @@ export function ztunnelComponent(namespace: string, declaredBy: IConstruct): Pla
 export function envoyGatewayControllerComponent(namespace: string, declaredBy: IConstruct): PlatformComponent {
   return {
     name: 'envoy-gateway',
+    installedNamespace: true,
     description: `the Envoy Gateway controller in ${namespace}`,
     namespace,
     podLabels: { ...ENVOY_GATEWAY_CONTROLLER_LABELS },
@@ -160,6 +170,8 @@ export interface DataPlaneNeeds {
   readonly controlPlane?: ComponentFlow;
   /** Why its flows cannot be written, when they cannot. */
   readonly unwritable?: string;
+  /** True when it runs in its implementation's own namespace rather than the Gateway's. */
+  readonly installedNamespace: boolean;
 }
 
 /** A gateway's or ingress controller's data plane: clients from outside on its container ports, its control plane. */
@@ -168,6 +180,7 @@ export function dataPlaneComponent(name: string, description: string, namespace:
   const ports = needs.containerPorts ?? [];
   return {
     name,
+    installedNamespace: needs.installedNamespace,
     description,
     namespace,
     podLabels: { ...podLabels },

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  ClusterDns, ClusterIsolation, Destination, GatewayImplementation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port,
-  Reachability, RestrictedEgress, SecureGateway,
+  ClusterDns, ClusterIsolation, Destination, GatewayImplementation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation,
+  Peer, Port, Reachability, RestrictedEgress, SecureGateway,
 } from '../../src';
 import { findObject, synthValid } from '../util';
 
@@ -131,11 +131,11 @@ describe('namespaces that look like typos', () => {
 });
 
 describe('every namespace a user names gets the typo check', () => {
-  function boutique(): { app: App; chart: Chart; cart: IsolatedTier } {
-    const app = new App();
-    const chart = new Chart(app, 'boutique', { namespace: 'boutique' });
+  function boutique(): { shops: App; chart: Chart; cart: IsolatedTier } {
+    const shops = new App();
+    const chart = new Chart(shops, 'boutique', { namespace: 'boutique' });
     const cart = new IsolatedTier(chart, 'cart', { podLabels: { app: 'cart' }, ports: [Port.tcp(7070)] });
-    return { app, chart, cart };
+    return { shops, chart, cart };
   }
 
   test('Peer.namespace next to a tier namespace is refused with "did you mean"', () => {
@@ -154,26 +154,26 @@ describe('every namespace a user names gets the typo check', () => {
   });
 
   test('a near namespace stated on purpose (a chart bound to it) is accepted', () => {
-    const { app, cart } = boutique();
-    new Chart(app, 'other', { namespace: 'botique' });
+    const { shops, cart } = boutique();
+    new Chart(shops, 'other', { namespace: 'botique' });
     cart.allowFrom(Peer.namespace('botique'), Port.tcp(7070));
-    expect(() => app.synthYaml()).not.toThrow();
+    expect(() => shops.synthYaml()).not.toThrow();
   });
 
   test('a typo of kube-system in exemptNamespaces is refused at once; as a NamespaceExemption it is refused at synth', () => {
     expect(() => new ClusterIsolation(new Chart(new App(), 'cluster'), 'guardrails', { exemptNamespaces: ['kube-sytem'] }))
       .toThrow('cluster/guardrails (exemptNamespaces): namespace kube-sytem is not kube-system, the one namespace exempt by name ("kube-sytem"). Did you mean "kube-system"?');
-    const app = new App();
-    const cluster = new Chart(app, 'cluster');
+    const typos = new App();
+    const cluster = new Chart(typos, 'cluster');
     new ClusterIsolation(cluster, 'guardrails', { exemptions: [NamespaceExemption.of('kube-sytem', 'system pods')], apiServerAddresses: ['10.0.0.0/28'] });
     expect(() => Testing.synth(cluster)).toThrow(/cluster\/guardrails: the exemption of namespace kube-sytem is in namespace kube-sytem, .* Did you mean "kube-system"\?/);
   });
 
   test('a metadata exception and a gateway namespace next to a declared namespace are refused', () => {
-    const app = new App();
-    const cluster = new Chart(app, 'cluster');
+    const typos = new App();
+    const cluster = new Chart(typos, 'cluster');
     new ClusterIsolation(cluster, 'guardrails', { exemptNamespaces: ['kube-system'], metadataEndpointAccess: [MetadataEndpointAccess.namespace('boutiqe')] });
-    new Chart(app, 'boutique', { namespace: 'boutique' });
+    new Chart(typos, 'boutique', { namespace: 'boutique' });
     expect(() => Testing.synth(cluster)).toThrow(/the metadata-endpoint exception namespace boutiqe is in namespace boutiqe, .* Did you mean "boutique"\?/);
 
     const gateways = new App();

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { KUBE_SYSTEM } from './namespace-exemption';
+import { AuditAcceptance } from '../audit/audit-acceptance';
 import { IPeer, Peer } from '../core/peer';
 import { IntentModel } from '../model/intent-model';
 import { ClusterDns } from '../platform/cluster-dns';
@@ -52,7 +53,9 @@ export function guardComponent(scope: Construct, component: PlatformComponent, c
   }
   if (model.endpointSelecting(component.namespace, component.podLabels)) return undefined;
   const isDns = context.dns.destinations.some((d) => sameSelection(d.peer, component));
-  const tier = new IsolatedTier(scope, `${component.namespace}-${component.name}`, {
+  // The id names the tier's representative pod in the analyzer: the component's name where it is unique.
+  const id = scope.node.tryFindChild(component.name) ? `${component.namespace}-${component.name}` : component.name;
+  const tier = new IsolatedTier(scope, id, {
     name: component.name,
     namespace: component.namespace,
     podLabels: component.podLabels,
@@ -60,6 +63,11 @@ export function guardComponent(scope: Construct, component: PlatformComponent, c
     dns: isDns ? ClusterDns.disabled() : context.dns,
     inMesh: false,
   });
+  // The installer of each component (its Helm chart or operator) manages its Services, not this app.
+  if (component.ports.length > 0) {
+    AuditAcceptance.accept(tier, ['NETSEC013'], `${component.description} is reached through the Service its installer manages`);
+  }
+  for (const accepted of component.accepted ?? []) AuditAcceptance.accept(tier, accepted.ruleIds, accepted.reason);
   const apiServer: IPeer[] = context.apiServerAddresses.map((cidr) => Peer.ipBlock(cidr));
   for (const flow of component.ingress) {
     if (flow.everyPod) model.addFlow({ source: flow.peer, destination: tier, ports: [...flow.ports], declaredBy: tier, componentSideOnly: true });

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import {
   dataPlaneComponent, ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_XDS_PORT, envoyContainerPort, envoyGatewayControllerComponent,
-  ISTIOD_LABELS, ISTIOD_XDS_TLS_PORT, istiodComponent, ztunnelComponent,
+  certManagerComponents, ISTIOD_LABELS, ISTIOD_XDS_TLS_PORT, istiodComponent, ztunnelComponent,
 } from './platform-component';
 import { toDistinctDnsLabel } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
@@ -68,4 +68,10 @@ export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind,
       installedNamespace,
     }, gateway));
   }
+}
+
+/** Records cert-manager, which issues `certificate`. */
+export function recordCertManager(certificate: IConstruct): void {
+  const model = IntentModel.of(certificate);
+  for (const component of certManagerComponents(certificate)) model.addPlatformComponent(component);
 }

@@ -18,6 +18,11 @@ import { Port } from '../core/port';
  * - Envoy Gateway: the controller (control-plane=envoy-gateway in envoy-gateway-system) serves xDS on
  *   18000; each Gateway's Envoy maps a privileged listener port (< 1024) to that port + 10000
  *   (https://gateway.envoyproxy.io/docs/tasks/quickstart/, the note on privileged ports).
+ * - cert-manager (Helm chart, namespace cert-manager): controller app.kubernetes.io/name=cert-manager +
+ *   app.kubernetes.io/component=controller (metrics 9402), webhook app.kubernetes.io/name=webhook (secure
+ *   port 10250, called by the API server), cainjector app.kubernetes.io/name=cainjector
+ *   (https://cert-manager.io/docs/installation/best-practice/#network-requirements); the controller
+ *   reaches ACME servers on 443 and self-checks HTTP-01 challenges on 80 through the public address.
  * - The API server: pods reach it on the `kubernetes` Service's endpoints, port 443 or 6443; it calls
  *   webhooks from the control plane's addresses.
  */
@@ -83,8 +88,20 @@ export interface PlatformComponent {
    * @default - its flows are known
    */
   readonly unwritable?: string;
+  /**
+   * Audit findings its policy carries by design, with the reason (e.g. ACME servers are reached by
+   * address on 443 because a NetworkPolicy cannot name a host).
+   * @default - none
+   */
+  readonly accepted?: AcceptedFinding[];
   /** The construct whose feature needs it. */
   readonly declaredBy: IConstruct;
+}
+
+/** Audit rules a component's policy accepts, and why. */
+export interface AcceptedFinding {
+  readonly ruleIds: string[];
+  readonly reason: string;
 }
 
 /** The cluster DNS pods: lookups from every pod, upstream resolvers on 53, the API server. */
@@ -197,4 +214,52 @@ export function dataPlaneComponent(name: string, description: string, namespace:
 /** Envoy Gateway's container port for a listener port: privileged ports are moved up by 10000. */
 export function envoyContainerPort(listenerPort: number): number {
   return listenerPort < 1024 ? listenerPort + 10000 : listenerPort;
+}
+
+/** cert-manager's default namespace. */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+/** cert-manager's webhook port, which the API server dials. */
+export const CERT_MANAGER_WEBHOOK_PORT = 10250;
+
+/**
+ * cert-manager's three deployments: the controller (ACME servers on 443, HTTP-01 self-checks on 80, both
+ * outside the cluster by address), the webhook the API server calls, and the CA injector.
+ */
+export function certManagerComponents(declaredBy: IConstruct): PlatformComponent[] {
+  const namespace = CERT_MANAGER_NAMESPACE;
+  const base = { namespace, installedNamespace: true, ingress: [], declaredBy, callsApiServer: true };
+  const outside = (port: number) => [{ peer: Peer.anyIpv4(), ports: [Port.tcp(port)] }, { peer: Peer.anyIpv6(), ports: [Port.tcp(port)] }];
+  return [
+    {
+      ...base,
+      name: 'cert-manager',
+      description: `the cert-manager controller in ${namespace}`,
+      podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+      ports: [Port.tcp(9402)],
+      egress: [...outside(443), ...outside(80)],
+      webhookPorts: [],
+      accepted: [{
+        ruleIds: ['NETSEC004'],
+        reason: 'cert-manager reaches ACME servers (443) and self-checks HTTP-01 challenges through the public address (80); a NetworkPolicy cannot name them by host',
+      }],
+    },
+    {
+      ...base,
+      name: 'cert-manager-webhook',
+      description: `the cert-manager webhook in ${namespace}`,
+      podLabels: { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' },
+      ports: [Port.tcp(CERT_MANAGER_WEBHOOK_PORT)],
+      egress: [],
+      webhookPorts: [Port.tcp(CERT_MANAGER_WEBHOOK_PORT)],
+    },
+    {
+      ...base,
+      name: 'cert-manager-cainjector',
+      description: `the cert-manager CA injector in ${namespace}`,
+      podLabels: { 'app.kubernetes.io/name': 'cainjector', 'app.kubernetes.io/component': 'cainjector' },
+      ports: [],
+      egress: [],
+      webhookPorts: [],
+    },
+  ];
 }

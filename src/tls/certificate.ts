@@ -6,6 +6,7 @@ import { checkHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
 import { IntentModel } from '../model/intent-model';
+import { recordCertManager } from '../platform/component-records';
 import { renderCertificate } from '../render/certificate';
 import { defaultName, resolveNamespace } from '../tiers/tier';
 
@@ -224,6 +225,7 @@ export class TlsCertificate extends Construct {
     model.claimName('Certificate', this.namespace, this.name, this);
     // Two Certificates writing one Secret would overwrite each other's key on every renewal.
     model.claimName('Secret', this.namespace, this.secretName, this);
+    recordCertManager(this);
 
     this.apiObject = renderCertificate(this, 'Resource', {
       name: this.name,

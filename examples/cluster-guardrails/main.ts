@@ -24,8 +24,8 @@
  */
 import { App, Chart } from 'cdk8s';
 import {
-  AcmeClusterIssuer, AuditAcceptance, AuditSeverity, ClusterIsolation, GatewayImplementation, IsolatedTier, MeshMtls, MetadataEndpointAccess, MtlsMode,
-  NetsecAudit, Port, RestrictedEgress, SecureGateway, SecureIngress,
+  AcmeClusterIssuer, AuditAcceptance, AuditSeverity, ClusterIsolation, GatewayImplementation, IsolatedTier, MeshMtls, MetadataEndpointAccess,
+  MtlsMode, NetsecAudit, Port, RestrictedEgress, SecureGateway, SecureIngress,
 } from '../../src';
 
 /** The charts of the example. */
@@ -69,7 +69,9 @@ export function buildClusterGuardrails(app: App): ClusterGuardrailsCharts {
 
   // A team in the mesh: sidecars reach istiod in the guarded istio-system.
   const payments = new Chart(app, 'payments', { namespace: 'payments' });
-  const checkout = new IsolatedTier(payments, 'checkout', { podLabels: { app: 'checkout' }, ports: [Port.tcp(8080)], serviceAccountName: 'checkout' });
+  const checkout = new IsolatedTier(payments, 'checkout', {
+    podLabels: { app: 'checkout' }, ports: [Port.tcp(8080)], serviceAccountName: 'checkout',
+  });
   const ledger = new IsolatedTier(payments, 'ledger', { podLabels: { app: 'ledger' }, ports: [Port.tcp(8443)], serviceAccountName: 'ledger' });
   ledger.allowFrom(checkout, Port.tcp(8443));
   for (const tier of [checkout, ledger]) tier.expose();

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { checkPortsTowards, IPeer, PeerConfig, resolvePeer } from '../core/peer';
+import { checkPortsTowards, IPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
 import { checkPorts, Port } from '../core/port';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';
@@ -60,6 +60,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
       throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
     }
     super(scope, id);
+    registerGroupPeer(this);
     this.model = IntentModel.of(this);
     this.namespace = props.namespace;
     this.isolatesIngress = props.isolateIngress;
@@ -123,13 +124,14 @@ export abstract class IsolatedPods extends Construct implements IPeer {
 
   private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {
     // Check and freeze whatever the caller passed (plain JavaScript included) before anything is recorded.
-    const other = resolvePeer(this, source === this ? destination : source);
-    const ports = checkPorts(this, given);
-    const [from, to] = source === this ? [this as IPeer, other] : [other, this as IPeer];
-    if (other instanceof Construct && other.node.root !== this.node.root) {
-      throw netsecError(this, 'the peer belongs to another cdk8s app', other.node.path,
+    const asGiven = source === this ? destination : source;
+    if (asGiven instanceof Construct && asGiven.node.root !== this.node.root) {
+      throw netsecError(this, 'the peer belongs to another cdk8s app', asGiven.node.path,
         'Declare flows only between constructs of the same App, or use Peer.pods() for pods managed elsewhere.');
     }
+    const other = resolvePeer(this, asGiven);
+    const ports = checkPorts(this, given);
+    const [from, to] = source === this ? [this as IPeer, other] : [other, this as IPeer];
     checkPortsTowards(this, to.toPeerConfig(), ports);
     const resolved = this.resolvePorts(method, to, ports);
     if (to instanceof IsolatedPods) to.checkServes(this, resolved);

@@ -155,7 +155,7 @@ export class IsolatedTier extends IsolatedPods {
     });
     Object.defineProperty(this, TIER_MARK, { value: true });
     this.name = name;
-    this.podLabels = podLabels;
+    this.podLabels = Object.freeze(podLabels);
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;

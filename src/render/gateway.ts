@@ -52,6 +52,11 @@ export interface ForwardingRoute {
   readonly servicePort: number;
 }
 
+/** The HTTP (redirect) listener's port. */
+export const HTTP_LISTENER_PORT = 80;
+/** The HTTPS listeners' port. */
+export const HTTPS_LISTENER_PORT = 443;
+
 /** The Gateway: one HTTP listener on 80 for its own namespace's redirect, one HTTPS listener on 443 per host. */
 export function renderGateway(scope: Construct, id: string, gateway: GatewayRecord): ApiObject {
   const Gateway = gatewayApi().Gateway;
@@ -63,11 +68,11 @@ export function renderGateway(scope: Construct, id: string, gateway: GatewayReco
       produce: () => ({
         gatewayClassName: gateway.gatewayClassName,
         listeners: [
-          { name: HTTP_LISTENER, port: 80, protocol: 'HTTP', allowedRoutes: allowedRoutes(gateway.namespace, gateway.namespace) },
+          { name: HTTP_LISTENER, port: HTTP_LISTENER_PORT, protocol: 'HTTP', allowedRoutes: allowedRoutes(gateway.namespace, gateway.namespace) },
           ...sortedListeners(gateway).map((l) => ({
             name: l.name,
             hostname: l.hostname,
-            port: 443,
+            port: HTTPS_LISTENER_PORT,
             protocol: 'HTTPS',
             tls: {
               mode: 'Terminate',

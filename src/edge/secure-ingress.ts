@@ -3,7 +3,6 @@ import { Construct, IConstruct } from 'constructs';
 import { admitEdge } from './edge-admission';
 import { BackendPlan, planBackend } from './ingress-backend';
 import { IngressController } from './ingress-controller';
-import { renderIngress } from '../render/ingress';
 import { checkPathType, PathType, resolveHosts, resolvePaths } from './route-match';
 import { SecureGateway } from './secure-gateway';
 import { netsecError } from '../core/errors';
@@ -14,6 +13,7 @@ import { Port, Protocol } from '../core/port';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { HttpsListener, renderForwardingRoute } from '../render/gateway';
+import { renderIngress } from '../render/ingress';
 import { TierService } from '../tiers/service';
 import { defaultName, IsolatedTier } from '../tiers/tier';
 import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
@@ -251,6 +251,15 @@ export class SecureIngress extends Construct {
     // The one rule that opens the backend: the edge's pods (namespace AND labels), on `port` only.
     const edge = this.gateway?.peer ?? plan.controller!.peer;
     admitEdge(this, plan.name, this.backendTier, edge, plan.port);
+  }
+
+  /**
+   * The edge that serves this route's hosts, as the key ACME issuers compare with the edge their HTTP-01
+   * solver uses: `gateway:<namespace>/<name>` or `ingress:<ingressClassName>`.
+   * @internal
+   */
+  public _servingEdge(): string {
+    return this.gateway ? `gateway:${this.gateway.namespace}/${this.gateway.name}` : `ingress:${this.ingressClassName}`;
   }
 
   private buildIngress(plan: Plan, secretName: string): ApiObject {

@@ -33,6 +33,8 @@ export interface AppSpec {
   readonly external: number[];
   /** NamespaceIsolation per app namespace. */
   readonly baselines: boolean[];
+  /** NamespaceIsolation of the Gateway's own namespace, where the data plane does not run there (documented). */
+  readonly isolateGatewayNamespace: boolean;
   readonly mesh: MeshMode;
   readonly dns: DnsVariant;
   /** Backend of a SecureIngress through ingress-nginx, if any. */
@@ -74,6 +76,7 @@ export const appSpec: fc.Arbitrary<AppSpec> = fc.array(tierSpec, { minLength: 2,
       toTier: fc.option(tier, { nil: undefined }),
     }), { nil: undefined }),
     clusterIsolation: fc.boolean(),
+    isolateGatewayNamespace: fc.boolean(),
   });
 }).map(normalize);
 
@@ -98,7 +101,9 @@ function normalize(spec: AppSpec): AppSpec {
   }));
   // Refused by design: a sidecar in REGISTRY_ONLY would drop an address-block flow declared outside the allowlist.
   const external = egress?.enforcement === 'istio' ? spec.external.filter((i) => i !== egress!.tier) : spec.external;
-  return { ...spec, tiers, egress, gateway, external };
+  // Refused by design: isolating the namespace the data plane runs in.
+  const isolateGatewayNamespace = spec.isolateGatewayNamespace && gateway !== undefined && dataPlaneOf(gateway.kind)?.namespace !== GATEWAY_NAMESPACE;
+  return { ...spec, tiers, egress, gateway, external, isolateGatewayNamespace };
 }
 
 /** Where each gateway implementation runs its data plane, and its service account (as documented). */
@@ -167,6 +172,7 @@ export function build(spec: AppSpec): any[] {
   spec.baselines.forEach((on, i) => {
     if (on) new NamespaceIsolation(chart, `base-${APP_NAMESPACES[i]}`, { namespace: APP_NAMESPACES[i], dns });
   });
+  if (spec.isolateGatewayNamespace) new NamespaceIsolation(chart, 'base-edge', { namespace: GATEWAY_NAMESPACE, dns });
   const tiers = spec.tiers.map((t, i) => new IsolatedTier(chart, `t${i}`, {
     podLabels: { app: `t${i}` },
     namespace: APP_NAMESPACES[t.ns],

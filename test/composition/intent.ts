@@ -53,7 +53,7 @@ const onPort = (...ports: number[]) => (p: number) => ports.includes(p);
 export function intentOf(spec: AppSpec): Intent {
   const exempt = exemptNamespaces(spec);
   const guarded = (ns: string) => spec.clusterIsolation && !exempt.includes(ns);
-  const baseline = (ns: string) => spec.baselines[APP_NAMESPACES.indexOf(ns)] === true;
+  const baseline = (ns: string) => spec.baselines[APP_NAMESPACES.indexOf(ns)] === true || (ns === GATEWAY_NAMESPACE && spec.isolateGatewayNamespace);
   const appMesh: MeshDataPlane = spec.mesh;
   // Edge proxies present a mesh identity whenever the app runs a mesh (ingress-nginx and gateways injected).
   const edgeMesh: MeshDataPlane = spec.mesh === 'none' ? 'none' : 'sidecar';

@@ -21,7 +21,7 @@ export const KNOWN_BUGS: KnownBug[] = [
     // whatever `dns` the app gives its tiers, NamespaceIsolation and ClusterIsolation (OpenShift 5353,
     // NodeLocal DNSCache): solver pods whose egress is isolated resolve nothing.
     name: 'solver DNS ignores the app\'s ClusterDns',
-    matches: (spec) => hasSolver(spec) && spec.dns !== 'kubeDns' && (spec.clusterIsolation || spec.baselines.some((b) => b)),
+    matches: (spec) => hasSolver(spec) && spec.dns !== 'kubeDns' && (spec.clusterIsolation || spec.isolateGatewayNamespace || spec.baselines.some((b) => b)),
     avoid: (spec) => ({ ...spec, dns: 'kubeDns' }),
   },
   {

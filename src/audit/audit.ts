@@ -1,4 +1,4 @@
-import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, Report, RuleCheck, Subject } from './audit-context';
+import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
 import { registryOnlySidecarFor } from './audit-fqdn-backstop';
 import { gatewayChecks } from './audit-gateway-rules';
@@ -6,7 +6,7 @@ import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
 import { oneSidedFlows } from './audit-one-sided-flows';
 import { AuditRules } from './audit-rules';
 import { serviceChecks } from './audit-service-rules';
-import { Acceptance, acceptancesOf, ACCEPTANCE_RULE_ID, invalidAcceptances } from './audit-suppression';
+import { Acceptance, ACCEPTANCE_RULE_ID, invalidAcceptances, objectOfSubject, readAcceptance } from './audit-suppression';
 import { ClusterIndex } from '../analysis/engine/cluster';
 import { explainConnection } from '../analysis/engine/explain';
 import { ManifestModel, namespaceOf } from '../analysis/input/manifests';
@@ -67,15 +67,12 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
   const minSeverity = checkedSeverity(options.minSeverity);
   const ignored = checkedIgnores(options.ignore);
   const context: AuditContext = { model, index, lookup };
-  const acceptanceOf = acceptancesOf(context);
   const findings: AuditFinding[] = [];
   for (const rule of AuditRules.all()) {
     if (ignored.has(rule.id) || compareSeverity(rule.severity, minSeverity) < 0) continue;
     CHECKS[rule.id](context, (subject, message, fix) => {
       const constructPath = subject.constructPath ?? lookup(subject.kind, subject.namespace, subject.name);
-      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined
-        : accepting(rule.id, acceptanceOf(subject))
-          ?? accepting(rule.id, constructPath === undefined ? undefined : constructAcceptance(constructPath));
+      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined : accepting(rule.id, acceptanceOf(context, subject, constructAcceptance));
       findings.push({
         ruleId: rule.id,
         ruleName: rule.name,
@@ -93,6 +90,18 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
   }
   return findings.sort((a, b) => compareSeverity(b.severity, a.severity)
     || compare(a.ruleId, b.ruleId) || compare(a.resource, b.resource) || compare(a.message, b.message));
+}
+
+/**
+ * What accepts findings about a subject: the annotations of its own object, exactly that object (API
+ * group and version, kind, namespace, name); only a subject without an object of its own (a tier) is
+ * accepted through the `AuditAcceptance` at or above its construct. An object's acceptance is never
+ * looked up through a construct found by kind and name, which a namesake of another group could answer.
+ */
+function acceptanceOf(c: AuditContext, subject: Subject, constructAcceptance: ConstructAcceptanceLookup): Acceptance | undefined {
+  const object = objectOfSubject(c, subject);
+  if (object !== undefined) return readAcceptance(object);
+  return subject.constructPath === undefined ? undefined : constructAcceptance(subject.constructPath);
 }
 
 /** The acceptance when it accepts the rule with a reason (an acceptance without a reason suppresses nothing). */
@@ -179,7 +188,7 @@ function unselectedPods(c: AuditContext, report: Report): void {
 
 function egressToAnyAddress(c: AuditContext, report: Report): void {
   for (const policy of c.index.policies) {
-    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    const subject: Subject = policySubject(policy);
     let sidecar: string | undefined | null = null;
     for (const rule of policy.egress ?? []) {
       if (rule.peers === undefined) {
@@ -259,7 +268,7 @@ function describePeerAuthenticationScope(object: any): string {
 
 function cidrsWithHostBits(c: AuditContext, report: Report): void {
   for (const policy of c.index.policies) {
-    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    const subject: Subject = policySubject(policy);
     const rules: CompiledRule[] = [...policy.ingress ?? [], ...policy.egress ?? []];
     for (const rule of rules) {
       const peerField = rule.direction === 'ingress' ? 'from' : 'to';

@@ -7,10 +7,11 @@ import { oneSidedFlows } from './audit-one-sided-flows';
 import { AuditRules } from './audit-rules';
 import { serviceChecks } from './audit-service-rules';
 import { Acceptance, ACCEPTANCE_RULE_ID, invalidAcceptances, objectOfSubject, readAcceptance } from './audit-suppression';
+import { coversInternet } from './internet-coverage';
 import { ClusterIndex } from '../analysis/engine/cluster';
 import { explainConnection } from '../analysis/engine/explain';
 import { ManifestModel, namespaceOf } from '../analysis/input/manifests';
-import { CompiledPolicyPort, CompiledRule } from '../analysis/policies/policy-model';
+import { CompiledPolicyPort, CompiledRule, IpBlockPeer } from '../analysis/policies/policy-model';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { Port, Protocol } from '../core/port';
@@ -210,6 +211,19 @@ function egressToAnyAddress(c: AuditContext, report: Report): void {
         report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}${held}`,
           'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
       });
+      // Narrower blocks that together cover the public address space are the internet too (0.0.0.0/1 + 128.0.0.0/1).
+      const blocks = rule.peers.filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock');
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const own = blocks.filter(b => b.cidr.family === family);
+        if (own.length < 2 || own.some(b => b.cidr.prefixLength === 0) || !coversInternet(own, family)) continue;
+        if (sidecar === null) sidecar = registryOnlySidecarFor(c, policy);
+        const open = sidecar === undefined || rule.ports === undefined ? rule.ports : rule.ports.filter(e => e.protocol !== Protocol.TCP);
+        if (open !== undefined && open.length === 0) continue;
+        const name = family === 'ipv4' ? 'IPv4' : 'IPv6';
+        report(subject, `spec.egress[${rule.index}] allows ${own.map(b => b.text).join(', ')}: together every public ${name} address (the internet), `
+          + `on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}`,
+        'Narrow the ipBlocks to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
+      }
     }
   }
 }

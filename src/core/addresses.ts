@@ -47,7 +47,9 @@ export const METADATA_SERVICES: readonly MetadataService[] = [
  * The metadata addresses the library guards today (IPv4 first): never reachable through a wide
  * ipBlock, refused as a plain destination, opened only by `allowMetadataEndpoint` or
  * `MetadataEndpointAccess`, checked by the audit. The services marked `guarded: false` are known but
- * not yet guarded: guarding them changes the except lists every construct writes (issue 22 item 4).
+ * not yet guarded: guarding them changes the except lists every construct writes (issue 22 item 4), and
+ * Azure's WireServer also answers DNS on port 53 (CoreDNS on AKS forwards to it), so it can only be
+ * guarded port by port (TCP 80 and 32526), not as a whole address like the others.
  */
 export const GUARDED_METADATA_ADDRESSES: readonly string[] = unique(METADATA_SERVICES.filter(s => s.guarded).flatMap(s => s.addresses));
 

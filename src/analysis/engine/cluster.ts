@@ -1,8 +1,9 @@
+import { ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 import { ManifestModel, ModelPod } from '../input/manifests';
+import { blockMatchesPod, DEFAULT_POD_NETWORK, parsePodNetwork } from '../input/pod-network';
 import { AdminRule, compareAdminPolicies, compileAdminPolicy, CompiledAdminPolicy } from '../policies/admin-policy-model';
 import { CiliumPolicies, compileCiliumPolicies } from '../policies/cilium-policy-model';
-import { peerMatchesPod } from '../policies/matching';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from '../policies/policy-model';
 
 /*
@@ -61,6 +62,8 @@ export class ClusterIndex {
   public readonly tierEgressOf: readonly PodTierRules[];
   /** True when some admin or baseline policy selects some pod. */
   public readonly hasTiers: boolean;
+  /** Where pods without a known address have theirs. */
+  public readonly podNetwork: readonly ParsedCidr[];
   /** Policy parts the analyzer does not evaluate, as `<policy>: <field>: <why>`, sorted. */
   public readonly notAnalysed: readonly string[];
 
@@ -80,6 +83,7 @@ export class ClusterIndex {
     for (const ns of this.namespaces) this.podsByNamespace.set(ns, []);
     pods.forEach((pod, i) => this.podsByNamespace.get(pod.namespace)!.push(i));
     this.all = new Uint8Array(pods.length).fill(1);
+    this.podNetwork = model.podNetwork ?? parsePodNetwork('Reachability', DEFAULT_POD_NETWORK);
 
     const ciliumParts = model.ciliumPolicies.map(p => (p.compiled as CiliumPolicies | undefined) ?? compileCiliumPolicies([p]));
     const cilium = { policies: ciliumParts.flatMap(c => c.policies), notAnalysed: ciliumParts.flatMap(c => c.notAnalysed) };
@@ -103,12 +107,13 @@ export class ClusterIndex {
       const ingressRules = (policy.ingress ?? []).map(register);
       const egressRules = (policy.egress ?? []).map(register);
       for (const i of this.selectedBy(policy)) {
+        // A policy that does not isolate (Cilium enableDefaultDeny false) only adds its rules.
         if (policy.ingress) {
-          ingressOf[i].policies.push(policy);
+          if (policy.isolates?.ingress !== false) ingressOf[i].policies.push(policy);
           ingressOf[i].rules.push(...ingressRules);
         }
         if (policy.egress) {
-          egressOf[i].policies.push(policy);
+          if (policy.isolates?.egress !== false) egressOf[i].policies.push(policy);
           egressOf[i].rules.push(...egressRules);
         }
       }
@@ -199,7 +204,8 @@ export class ClusterIndex {
     if (peer.kind === 'ipBlock') {
       const set = new Uint8Array(this.pods.length);
       this.pods.forEach((pod, i) => {
-        if (pod.addresses.length > 0 && peerMatchesPod(peer, policyNamespace, pod, {})) set[i] = 1;
+        // Only a certain match counts; an address that depends on where the pod is gets a caveat in explain.
+        if (blockMatchesPod(peer, pod, this.podNetwork) === 'yes') set[i] = 1;
       });
       return set;
     }

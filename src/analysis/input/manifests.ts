@@ -1,7 +1,7 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { locatedError, throwProblems } from './input-problems';
 import { collapseWorkloads, ownerReference, ownerWorkload } from './workloads';
-import { parseAddress } from '../../core/cidr';
+import { parseAddress, ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 import { Protocol } from '../../core/port';
 import { compileAdminPolicy } from '../policies/admin-policy-model';
@@ -77,6 +77,11 @@ export interface ManifestModel {
   readonly ciliumPolicies: PolicyObject[];
   /** What was read but left out of the model, one line each. */
   readonly warnings: string[];
+  /**
+   * The pod network: where pods without a known address have theirs (see `pod-network.ts`).
+   * @default DEFAULT_POD_NETWORK
+   */
+  podNetwork?: ParsedCidr[];
 }
 
 /** How `readManifests` names and reports its input. */

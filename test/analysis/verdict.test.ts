@@ -1,5 +1,5 @@
-import { Port, Reachability } from '../../src';
 import { namespace, pod, policy } from './fixtures';
+import { Port, Reachability } from '../../src';
 
 /*
  * Issue 22, item 2: an answer that depends on something the analyzer does not know or does not evaluate
@@ -17,7 +17,9 @@ function cilium(ns: string, name: string, spec: any): any {
 
 function clusterPolicy(name: string, tier: string, priority: number, spec: any): any {
   return {
-    apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name },
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name },
     spec: { tier, priority, subject: { namespaces: {} }, ...spec },
   };
 }
@@ -33,7 +35,8 @@ describe('Cilium', () => {
   test('enableDefaultDeny ingress false adds its rules to the isolating policies without isolating', () => {
     const isolating = cilium('x', 'from-a', { endpointSelector: { matchLabels: { app: 'target' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'a' } }] }] });
     const adding = cilium('x', 'from-b', {
-      endpointSelector: { matchLabels: { app: 'target' } }, enableDefaultDeny: { ingress: false },
+      endpointSelector: { matchLabels: { app: 'target' } },
+      enableDefaultDeny: { ingress: false },
       ingress: [{ fromEndpoints: [{ matchLabels: { app: 'b' } }] }],
     });
     const both = Reachability.fromManifests([...workloads, isolating, adding]);
@@ -112,7 +115,9 @@ describe('ClusterNetworkPolicy networks', () => {
 
   test('an AdminNetworkPolicy nodes peer, which is not modelled, makes answers about addresses uncertain', () => {
     const anp = {
-      apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'nodes' },
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'AdminNetworkPolicy',
+      metadata: { name: 'nodes' },
       spec: { priority: 5, subject: { namespaces: {} }, egress: [{ name: 'to-nodes', action: 'Deny', to: [{ nodes: { matchLabels: { role: 'infra' } } }] }] },
     };
     const r = Reachability.fromManifests([...workloads, anp]);

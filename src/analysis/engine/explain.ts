@@ -20,7 +20,8 @@ export const INGRESS_CONTROLLER_LABEL = '{ingress-controller}';
  * Judges one connection by walking the policies directly (no precomputed sets), naming the rules that
  * decide it. `port` must be a single numeric port or a named port.
  */
-export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, to: ResolvedEndpoint, port: Port): Explanation {
+export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, to: ResolvedEndpoint, port: Port,
+  addressCaveats = true): Explanation {
   const destination = to.kind === 'pod' ? to.pod : undefined;
   const portNumber = resolvePort(port, destination);
   const selfTraffic = from.kind === 'pod' && to.kind === 'pod' && from.position === to.position;
@@ -50,7 +51,7 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
     ? judgeSide(index, to.position, 'ingress', to.label, from, query)
     : outside(to.label, 'destination', 'the source\'s egress policies');
   const allowed = selfTraffic || (egress.allowed && ingress.allowed);
-  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, from, to);
+  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, addressCaveats ? [from, to] : []);
   const lines = [
     `${heading}: ${allowed ? 'allowed' : 'denied'}${caveats.length > 0 ? ' (uncertain)' : ''}`,
     ...(selfTraffic ? ['  a pod can always connect to itself; NetworkPolicy does not apply to such traffic'] : []),
@@ -67,12 +68,12 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
  * sides. An address inside the pod network may be a pod the model does not know: always a caveat.
  */
 function connectionCaveats(index: ClusterIndex, allowed: boolean, egress: DirectionVerdict, ingress: DirectionVerdict,
-  from: ResolvedEndpoint, to: ResolvedEndpoint): string[] {
+  ends: readonly ResolvedEndpoint[]): string[] {
   const sides = [egress, ingress];
   const denied = sides.filter(side => !side.allowed);
   const relevant = allowed ? sides : denied.some(side => side.caveats.length === 0) ? [] : denied;
   const caveats = relevant.flatMap(side => side.caveats);
-  for (const end of [from, to]) {
+  for (const end of ends) {
     if (end.kind === 'address' && inPodNetwork(end.address, index.podNetwork)) {
       caveats.push(`${end.label} is inside the pod network (${index.podNetwork.map(c => c.text).join(', ')}) but is no modelled pod's address; `
         + 'if it is a pod, its own policies and labels decide');

@@ -23,7 +23,8 @@ export function allowedPorts(index: ClusterIndex, source: ResolvedEndpoint, posi
   const rules: Array<IndexedRule | IndexedAdminRule> = [...index.ingressOf[position].rules,
     ...index.tierIngressOf[position].admin, ...index.tierIngressOf[position].baseline];
   if (source.kind === 'pod') {
-    rules.push(...index.egressOf[source.position].rules, ...index.tierEgressOf[source.position].admin, ...index.tierEgressOf[source.position].baseline);
+    const tiers = index.tierEgressOf[source.position];
+    rules.push(...index.egressOf[source.position].rules, ...tiers.admin, ...tiers.baseline);
   }
   const spans: { protocol: Protocol; start: number; end: number }[] = [];
   const caveats = new Set<string>();

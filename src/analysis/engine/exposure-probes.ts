@@ -58,7 +58,8 @@ export function probeModel(model: ManifestModel, index: ClusterIndex): ProbeMode
   const peerTexts = new Map<string, Array<{ id: string; text: string }>>();
   let count = 0;
   index.pods.forEach((_pod, j) => {
-    const rules: Array<IndexedRule | IndexedAdminRule> = [...index.tierIngressOf[j].admin, ...index.ingressOf[j].rules, ...index.tierIngressOf[j].baseline];
+    const tiers = index.tierIngressOf[j];
+    const rules: Array<IndexedRule | IndexedAdminRule> = [...tiers.admin, ...index.ingressOf[j].rules, ...tiers.baseline];
     const texts: Array<{ id: string; text: string }> = [];
     for (const r of rules) {
       const owner = 'policy' in r ? r.policy.id : r.admin.id;

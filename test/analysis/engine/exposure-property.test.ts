@@ -38,6 +38,8 @@ const policyArb = fc.record({
 const cluster = fc.record({
   pods: fc.array(fc.record({ namespace: fc.constantFrom(...NAMESPACES), labels }), { minLength: 1, maxLength: 3 }),
   policies: fc.array(policyArb, { maxLength: 4 }),
+  admin: fc.array(fc.record({ tier: fc.constantFrom('Admin', 'Baseline'), action: fc.constantFrom('Accept', 'Deny', 'Pass'),
+    port: fc.constantFrom(...PORTS), direction: fc.constantFrom('ingress', 'egress') }), { maxLength: 2 }),
 });
 
 function manifests(c: fc.Infer<typeof cluster>): any[] {
@@ -49,6 +51,13 @@ function manifests(c: fc.Infer<typeof cluster>): any[] {
       policyTypes: [...(p.ingress ? ['Ingress'] : []), ...(p.egress ? ['Egress'] : [])],
       ...(p.ingress ? { ingress: p.ingress } : {}),
       ...(p.egress ? { egress: p.egress } : {}),
+    })),
+    ...c.admin.map((a, i) => ({
+      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `cnp${i}` },
+      spec: { tier: a.tier, priority: i, subject: { namespaces: {} }, [a.direction]: [{
+        action: a.tier === 'Baseline' && a.action === 'Pass' ? 'Accept' : a.action,
+        [a.direction === 'ingress' ? 'from' : 'to']: [{ namespaces: {} }],
+        protocols: [{ tcp: { destinationPort: { number: a.port } } }] }] },
     })),
   ];
 }

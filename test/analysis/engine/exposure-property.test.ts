@@ -24,8 +24,10 @@ const portEntry = fc.oneof(
 const peer = fc.oneof(
   fc.record({ podSelector: fc.record({ matchLabels: labels }) }),
   fc.record({ namespaceSelector: fc.constant({}) }),
-  fc.record({ namespaceSelector: fc.record({ matchLabels: fc.record({ 'kubernetes.io/metadata.name': fc.constantFrom(...NAMESPACES) }) }),
-    podSelector: fc.record({ matchLabels: labels }) }),
+  fc.record({
+    namespaceSelector: fc.record({ matchLabels: fc.record({ 'kubernetes.io/metadata.name': fc.constantFrom(...NAMESPACES) }) }),
+    podSelector: fc.record({ matchLabels: labels }),
+  }),
   fc.record({ ipBlock: fc.record({ cidr: fc.constantFrom(...CIDRS) }) }),
 );
 const rule = (key: string) => fc.record({ [key]: fc.array(peer, { maxLength: 2 }), ports: fc.array(portEntry, { maxLength: 2 }) }, { requiredKeys: [] });
@@ -38,11 +40,17 @@ const policyArb = fc.record({
 const cluster = fc.record({
   pods: fc.array(fc.record({ namespace: fc.constantFrom(...NAMESPACES), labels }), { minLength: 1, maxLength: 3 }),
   policies: fc.array(policyArb, { maxLength: 4 }),
-  admin: fc.array(fc.record({ tier: fc.constantFrom('Admin', 'Baseline'), action: fc.constantFrom('Accept', 'Deny', 'Pass'),
-    port: fc.constantFrom(...PORTS), direction: fc.constantFrom('ingress', 'egress') }), { maxLength: 2 }),
+  admin: fc.array(fc.record({
+    tier: fc.constantFrom('Admin', 'Baseline'),
+    action: fc.constantFrom('Accept', 'Deny', 'Pass'),
+    port: fc.constantFrom(...PORTS),
+    direction: fc.constantFrom('ingress', 'egress'),
+  }), { maxLength: 2 }),
 });
 
-function manifests(c: fc.Infer<typeof cluster>): any[] {
+type Cluster = typeof cluster extends fc.Arbitrary<infer T> ? T : never;
+
+function manifests(c: Cluster): any[] {
   return [
     ...NAMESPACES.map(n => namespace(n)),
     ...c.pods.map((p, i) => pod(p.namespace, `p${i}`, { labels: p.labels, ports: [['http', 8080]] })),
@@ -53,11 +61,19 @@ function manifests(c: fc.Infer<typeof cluster>): any[] {
       ...(p.egress ? { egress: p.egress } : {}),
     })),
     ...c.admin.map((a, i) => ({
-      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `cnp${i}` },
-      spec: { tier: a.tier, priority: i, subject: { namespaces: {} }, [a.direction]: [{
-        action: a.tier === 'Baseline' && a.action === 'Pass' ? 'Accept' : a.action,
-        [a.direction === 'ingress' ? 'from' : 'to']: [{ namespaces: {} }],
-        protocols: [{ tcp: { destinationPort: { number: a.port } } }] }] },
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: `cnp${i}` },
+      spec: {
+        tier: a.tier,
+        priority: i,
+        subject: { namespaces: {} },
+        [a.direction]: [{
+          action: a.tier === 'Baseline' && a.action === 'Pass' ? 'Accept' : a.action,
+          [a.direction === 'ingress' ? 'from' : 'to']: [{ namespaces: {} }],
+          protocols: [{ tcp: { destinationPort: { number: a.port } } }],
+        }],
+      },
     })),
   ];
 }

@@ -30,7 +30,8 @@ const peer = fc.oneof(
   }),
   fc.record({ ipBlock: fc.record({ cidr: fc.constantFrom(...CIDRS) }) }),
 );
-const rule = (key: string) => fc.record({ [key]: fc.array(peer, { maxLength: 2 }), ports: fc.array(portEntry, { maxLength: 2 }) }, { requiredKeys: [] });
+const rule = (key: string) => fc.record(
+  { [key]: fc.array(peer, { maxLength: 2 }), ports: fc.array(portEntry, { maxLength: 2 }) }, { requiredKeys: [] });
 const policyArb = fc.record({
   namespace: fc.constantFrom(...NAMESPACES),
   podSelector: fc.record({ matchLabels: labels }),

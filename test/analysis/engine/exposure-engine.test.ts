@@ -1,5 +1,6 @@
 import { Port, Reachability } from '../../../src';
 import type { WorkloadExposure } from '../../../src';
+import { exposureCsv, exposureMarkdown, exposureText } from '../../../src/analysis/report/exposure-report';
 import { namespace, pod, policy } from '../fixtures';
 
 /*
@@ -81,4 +82,12 @@ test('an answer that depends on an unknown pod address is a caveat of the exposu
   const e = exposureOf([namespace('shop'), web, policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.1.0.0/16' } }] }] })]);
   expect(e.fromAnyNamespaceDescription).toBe('nothing');
   expect(e.caveats.some(c => c.startsWith('from any namespace: TCP 1-65535: shop/web ingress[0] might admit a pod of any namespace: ipBlock 10.1.0.0/16 covers only part'))).toBe(true);
+});
+
+test('the exposure reports print the caveats', () => {
+  const objects = [namespace('shop'), web, policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.1.0.0/16' } }] }] })];
+  const exposure = Reachability.fromManifests(objects).exposure();
+  expect(exposureText(exposure)).toContain('  uncertain (the answers above depend on it):\n    from any namespace: SCTP 1-65535: shop/web ingress[0] might admit');
+  expect(exposureMarkdown(exposure)).toContain('uncertain: from any namespace: TCP 1-65535');
+  expect(exposureCsv(exposure)).toContain('shop/web,Pod,uncertain,from any namespace: TCP 1-65535');
 });

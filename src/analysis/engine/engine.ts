@@ -242,8 +242,9 @@ function ruleDestinations(index: ClusterIndex, query: MatrixQuery, columns: Colu
     } else {
       set = new Uint8Array(width);
       for (let k = 0; k < width; k++) {
-        if (peers[columns.classOf[k]] === 1
-          && rulePortsMatch(r.rule, { protocol: query.protocol, port: columns.port[k], destination: index.pods[columns.representative[k]] })) set[k] = 1;
+        if (peers[columns.classOf[k]] !== 1) continue;
+        const destination = index.pods[columns.representative[k]];
+        if (rulePortsMatch(r.rule, { protocol: query.protocol, port: columns.port[k], destination })) set[k] = 1;
       }
     }
     perRule.set(r.id, set);

@@ -396,7 +396,7 @@ function analyzerTargets(rows: any[]): string[] {
   const seconds = (row.buildMs + row.matrixMs) / 1000;
   const time = seconds / ANALYZER_TARGET.seconds;
   const memory = row.peakRssMiB / ANALYZER_TARGET.megabytes;
-  const verdict = (ratio: number) => (ratio <= 1 ? 'met' : '**missed**');
+  const verdict = (share: number) => (share <= 1 ? 'met' : '**missed**');
   return [
     `Analyzer targets at ${ANALYZER_TARGET.pods} pods x ${ANALYZER_TARGET.policies} policies (median):`,
     '',

@@ -217,7 +217,7 @@ export class ClusterIndex {
     });
     this.classRepresentatives = classRepresentatives;
     this.mergedToSelection = selectionClassOfMerged;
-    this.allClasses = new Uint8Array(merged.count).fill(1);
+    this.allClasses = emptySet(merged.count).fill(1);
     this.notAnalysed = [
       ...admins.flatMap(a => a.notAnalysed.map(text => `${a.id}: ${text}`)),
       ...cilium.notAnalysed,
@@ -263,7 +263,7 @@ export class ClusterIndex {
     if (indexed.rule.peers === undefined) return this.allClasses;
     const cached = this.peerClassSets.get(indexed.id);
     if (cached) return cached;
-    const set = new Uint8Array(this.classCount);
+    const set = emptySet(this.classCount);
     const namespace = 'policy' in indexed ? indexed.policy.namespace : '';
     for (const peer of indexed.rule.peers) {
       if (peer.kind === 'pods' || peer.kind === 'ipBlock') {
@@ -340,8 +340,23 @@ export interface PodRules {
   readonly rules: IndexedRule[];
 }
 
-/** Adds every member of `source` to `target`. */
+/**
+ * An empty set of `n` members whose buffer is padded with zeros to whole 32-bit words, so that
+ * `unionInto` can merge two such sets four members at a time.
+ */
+export function emptySet(n: number): PodSet {
+  return new Uint8Array(new ArrayBuffer(Math.ceil(n / 4) * 4), 0, n);
+}
+
+/** Adds every member of `source` to `target` (members are 0 or 1, so a bitwise or of whole words is exact). */
 export function unionInto(target: PodSet, source: PodSet): void {
+  if (target.byteOffset === 0 && source.byteOffset === 0 && target.buffer.byteLength === source.buffer.byteLength
+    && target.buffer.byteLength % 4 === 0 && target.buffer.byteLength - target.length < 4) {
+    const to = new Uint32Array(target.buffer);
+    const from = new Uint32Array(source.buffer);
+    for (let w = 0; w < to.length; w++) to[w] |= from[w];
+    return;
+  }
   for (let i = 0; i < source.length; i++) {
     if (source[i] === 1) target[i] = 1;
   }

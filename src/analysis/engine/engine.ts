@@ -1,4 +1,4 @@
-import { ClusterIndex, IndexedAdminRule, IndexedRule, PodSet, PodTierRules, unionInto } from './cluster';
+import { ClusterIndex, emptySet, IndexedAdminRule, IndexedRule, PodSet, PodTierRules, unionInto } from './cluster';
 import { Protocol } from '../../core/port';
 import { rulePortsAreUniform, rulePortsMatch } from '../policies/matching';
 import { ClassCells } from '../report/matrix-cells';
@@ -187,7 +187,7 @@ export function decideTiers(n: number, admin: readonly IndexedAdminRule[], npSet
 /** Per class: the columns its egress side may open connections to on the query port. */
 function allowedDestinations(index: ClusterIndex, query: MatrixQuery, columns: Columns): Uint8Array[] {
   const width = columns.count;
-  const all = new Uint8Array(width).fill(1);
+  const all = emptySet(width).fill(1);
   const unions = new Map<string, Uint8Array>();
   const destinationsOfRule = ruleDestinations(index, query, columns);
   const tiered = new Map<string, Uint8Array>();
@@ -218,13 +218,13 @@ function allowedDestinations(index: ClusterIndex, query: MatrixQuery, columns: C
  */
 function ruleDestinations(index: ClusterIndex, query: MatrixQuery, columns: Columns): (r: IndexedRule | IndexedAdminRule) => Uint8Array {
   const width = columns.count;
-  const empty = new Uint8Array(width);
+  const empty = emptySet(width);
   const perRule = new Map<number, Uint8Array>();
   const projected = new Map<Uint8Array, Uint8Array>();
   const project = (peers: Uint8Array) => {
     let set = projected.get(peers);
     if (!set) {
-      set = new Uint8Array(width);
+      set = emptySet(width);
       for (let k = 0; k < width; k++) set[k] = peers[columns.classOf[k]];
       projected.set(peers, set);
     }
@@ -240,7 +240,7 @@ function ruleDestinations(index: ClusterIndex, query: MatrixQuery, columns: Colu
     } else if (query.uniformPort !== undefined && rulePortsAreUniform(r.rule)) {
       set = rulePortsMatch(r.rule, { protocol: query.protocol, port: query.uniformPort }) ? project(peers) : empty;
     } else {
-      set = new Uint8Array(width);
+      set = emptySet(width);
       for (let k = 0; k < width; k++) {
         if (peers[columns.classOf[k]] !== 1) continue;
         const destination = index.pods[columns.representative[k]];
@@ -261,7 +261,7 @@ function unionOf(rules: IndexedRule[], unions: Map<string, Uint8Array>, n: numbe
   if (rules.length === 1) {
     union = setOf(rules[0]);
   } else {
-    union = new Uint8Array(n);
+    union = emptySet(n);
     for (const r of rules) unionInto(union, setOf(r));
   }
   unions.set(key, union);

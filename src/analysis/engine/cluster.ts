@@ -354,6 +354,8 @@ export function unionInto(target: PodSet, source: PodSet): void {
     && target.buffer.byteLength % 4 === 0 && target.buffer.byteLength - target.length < 4) {
     const to = new Uint32Array(target.buffer);
     const from = new Uint32Array(source.buffer);
+    // Four 0/1 members per word: or-ing the words is the union, four times fewer steps than per member.
+    // eslint-disable-next-line no-bitwise
     for (let w = 0; w < to.length; w++) to[w] |= from[w];
     return;
   }

@@ -4,9 +4,9 @@ import { externalFlows, PositionedFlow } from './external-flows';
 import { Port, Protocol } from '../../core/port';
 import { describePortIntervals, Interval, LAST_PORT, PROTOCOLS } from '../policies/port-intervals';
 import { AllowedFlow } from '../report/allowed-flow';
-import { ClassCells } from '../report/matrix-cells';
 import { FlowEndpointKind } from '../report/flow-endpoint-kind';
 import { AddressRanges, FlowsOptions } from '../report/flows-options';
+import { ClassCells } from '../report/matrix-cells';
 
 /** A piece of one protocol's port space in which every verdict is the same, and the verdicts. */
 interface Piece extends Interval { protocol: Protocol; cells: ClassCells }

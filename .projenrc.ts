@@ -122,8 +122,9 @@ project.addTask('test:coverage', {
 // jsii's reserved-word warnings are silenced by the compile task because they include C# keywords the
 // design needs (`namespace`); this check fails the build on any name Python, Java or Go cannot carry.
 project.postCompileTask.exec('node scripts/check-jsii-names.js');
-// The bin must be executable in the packed tarball: the Python console script runs it directly.
-project.postCompileTask.exec('node -e "require(\'fs\').chmodSync(\'lib/cli/main.js\', 0o755)"');
+// The bin must be executable in the packed tarball: the Python console script runs it directly. Part of
+// compile itself, so every build that packs lib/ (package:js, the wheel) has it.
+project.compileTask.exec('node -e "require(\'fs\').chmodSync(\'lib/cli/main.js\', 0o755)"');
 
 project.addTask('bench', {
   description: 'Benchmarks: synthesis at scale against hand-written alternatives, and the analyzer (see BENCHMARKS.md)',

@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${NETSEC_BUILD_CACHE:-${TMPDIR:-/tmp}/cdk8s-netsec-build}"
 mkdir -p "$cache"
-inputs=(src package.json tsconfig.json README.md API.md LICENSE .npmignore .projen/tasks.json scripts/check-jsii-names.js)
+inputs=(src package.json tsconfig.json README.md API.md LICENSE CHANGELOG.md .npmignore .projen/tasks.json scripts/check-jsii-names.js)
 hash="$(cd "$root" && find "${inputs[@]}" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 out="$cache/$hash"
 exec 9>"$cache/.lock"
@@ -20,7 +20,7 @@ if [ ! -f "$out/done" ]; then
   trap 'rm -rf "$stage"' EXIT
   cp -R "$root/src" "$root/.projen" "$stage/"
   mkdir -p "$stage/scripts" && cp "$root/scripts/check-jsii-names.js" "$stage/scripts/"
-  cp "$root/package.json" "$root/tsconfig.json" "$root/README.md" "$root/API.md" "$root/LICENSE" "$root/.npmignore" "$stage/"
+  cp "$root/package.json" "$root/tsconfig.json" "$root/README.md" "$root/API.md" "$root/LICENSE" "$root/CHANGELOG.md" "$root/.npmignore" "$stage/"
   ln -s "$(cd "$root/node_modules" && pwd -P)" "$stage/node_modules"
   (cd "$stage" && npx projen compile && npx projen package:js && npx projen package:python) >&2
   rm -rf "$out" && mkdir -p "$out"

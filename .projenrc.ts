@@ -15,9 +15,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~6.0.0',
   // Experimental until 1.0: the wheel says "Development Status :: 4 - Beta", not "Production/Stable".
   stability: 'experimental',
-  // Peer floors are the lowest versions we support and test (the cdk8s-plus lines' own floors, and what
+  // Peer floors are the lowest versions we support and test (the cdk8s-plus lines' own floors; cdk8s
+  // 2.68.11 is not published, so 2.68.12), and what
   // test/package installs): a caret range on the newest patch would upgrade users' cdk8s unasked.
-  cdk8sVersion: '2.68.11',
+  cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
   // ... so the dev copies are not pinned to the floors: tests run on what `cdk8s init typescript-app`
   // installs today (devDeps below); test/package runs the packed library on the floors.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the packed library into a fresh cdk8s app, the way a user does, at the lowest versions the
-# peer ranges allow (cdk8s 2.68.11, constructs 10.3.0) with the cdk8s-plus line of the user's choice, and
+# peer ranges allow (cdk8s 2.68.12, constructs 10.3.0) with the cdk8s-plus line of the user's choice, and
 # checks: the tarball holds what users need and nothing else; the bin is executable; `--version` and
 # `analyze` run from the installed bin; the three-tier example synthesizes against the package.
 #
@@ -17,7 +17,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 npm init -y >/dev/null
-npm install --no-audit --no-fund "$tarball" cdk8s@2.68.11 constructs@10.3.0 cdk8s-plus-28@2.5.6 ts-node typescript@5.9 @types/node@20 >/dev/null
+npm install --no-audit --no-fund "$tarball" cdk8s@2.68.12 constructs@10.3.0 cdk8s-plus-28@2.5.6 ts-node typescript@5.9 @types/node@20 >/dev/null
 # Installing the package pulls in no cdk8s-plus line the app did not choose.
 if ls node_modules | grep -q -E '^cdk8s-plus-(2[0-79]|3[0-9])$'; then echo "package smoke: a cdk8s-plus line came with the package"; ls node_modules | grep cdk8s-plus; exit 1; fi
 test "$(npx --no-install cdk8s-netsec --version)" = "$version"

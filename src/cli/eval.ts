@@ -4,6 +4,7 @@ import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
 import { parsePortArgument } from './port-argument';
 import { portJson } from './report';
+import { resolveTierEndpoint } from './tier-endpoint';
 import { EVAL_USAGE } from './usage';
 import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
 import { parseAddress } from '../core/cidr';
@@ -39,15 +40,17 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
     throw netsecError('cdk8s-netsec eval', 'needs the manifests to evaluate', argv.join(' '),
       'Give YAML or JSON files or directories (or - for standard input) after the options.');
   }
-  const from = parseEndpoint(valueOf(args, 'from')!, 'from');
-  const to = parseEndpoint(valueOf(args, 'to')!, 'to');
+  const given = { from: parseEndpoint(valueOf(args, 'from')!, 'from'), to: parseEndpoint(valueOf(args, 'to')!, 'to') };
   const port = parsePortArgument(valueOf(args, 'port')!, 'port');
   const failFast = args.switches.has('fail-fast');
   const input = readManifestInput(args.operands, { ...io, failFast });
   const reachability = Reachability.fromManifests(input.objects, {
     inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
   });
-  const explanation = reachability.explain(from, to, port);
+  const from = resolveTierEndpoint(given.from, input.objects, reachability.pods, 'from');
+  const to = resolveTierEndpoint(given.to, input.objects, reachability.pods, 'to');
+  for (const note of [from.note, to.note]) if (note !== undefined) io.stderr.write(note);
+  const explanation = reachability.explain(from.endpoint, to.endpoint, port);
   const notAnalysed = reachability.notAnalysed;
   if (notAnalysed.length > 0) {
     io.stderr.write(`Note: ${notAnalysed.length} policy part${notAnalysed.length === 1 ? ' was' : 's were'} read but not analysed; the answer does not account for them:\n`

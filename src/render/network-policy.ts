@@ -1,9 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { excludeMetadataEndpoints } from '../core/cidr';
 import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
 import { Port, Protocol } from '../core/port';
 import { compareStrings, isEmptySelector, LabelSelector } from '../core/selector';
+import * as k8s from '../imports/k8s';
 import type { Flow, IntentModel } from '../model/intent-model';
 import type { IsolatedGroup } from '../model/isolated-group';
 

@@ -1,5 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
 import type { ExposedPort } from '../tiers/exposed-port';
 
 /** What a Service says, decided and checked by the construct that records it. */

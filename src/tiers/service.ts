@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExposedPort } from './exposed-port';
 import { IIsolatedTier, isIsolatedTier } from './tier-contract';
@@ -125,7 +125,7 @@ export class TierService extends Construct {
   /** The Service ports. */
   public readonly ports: ExposedPort[];
   /** The Service object. */
-  public readonly apiObject: k8s.KubeService;
+  public readonly apiObject: ApiObject;
 
   /**
    * @param scope the parent construct

@@ -29,6 +29,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'addresses', takesValue: false },
   { name: 'address-ranges', takesValue: true },
   { name: 'fail-fast', takesValue: false },
+  { name: 'pod-cidr', takesValue: true, repeatable: true },
+  { name: 'fail-on-unknown', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -82,11 +84,14 @@ export function analyze(argv: readonly string[], io: CliIo): number {
   const failFast = args.switches.has('fail-fast');
   const input = readManifestInput(args.operands, { ...io, failFast });
   const reachability = Reachability.fromManifests(input.objects, {
-    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+    inferPods: !args.switches.has('no-infer-pods'),
+    sourceNames: input.origins,
+    failFast,
+    ...(args.values.has('pod-cidr') ? { podNetwork: listOf(args, 'pod-cidr') } : {}),
   });
   if (output !== undefined) {
     io.stdout.write(wantsExposure ? exposureOutput(reachability.exposure(), output) : flowsOutput(reachability.flows(flowOptions), output));
-    return ExitStatus.OK;
+    return args.switches.has('fail-on-unknown') && unknowns(reachability) > 0 ? ExitStatus.UNCERTAIN : ExitStatus.OK;
   }
   const findings = reachability.audit({ ignore });
   const failures = failing(findings, failOn);
@@ -107,7 +112,8 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     exposure: args.switches.has('exposure'),
   };
   io.stdout.write(args.switches.has('json') ? jsonReport(report) : textReport(report));
-  return failures.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
+  if (failures.length > 0) return ExitStatus.FAILED;
+  return args.switches.has('fail-on-unknown') && unknowns(reachability) > 0 ? ExitStatus.UNCERTAIN : ExitStatus.OK;
 }
 
 interface AnalyzeReport {
@@ -248,4 +254,12 @@ function exposureOutput(exposure: readonly WorkloadExposure[], format: OutputFor
       return render(format, 'exposure', { columns: [], rows: [] }, edges);
     }
   }
+}
+
+/**
+ * What the analyzer read but does not evaluate, plus the exposure answers that depend on what it does
+ * not know: --fail-on-unknown fails when there is any.
+ */
+function unknowns(r: Reachability): number {
+  return r.notAnalysed.length + r.exposure().reduce((n, e) => n + e.caveats.length, 0);
 }

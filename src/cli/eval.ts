@@ -1,4 +1,4 @@
-import { OptionSpec, parseArguments, valueOf } from './arguments';
+import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
@@ -17,6 +17,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'json', takesValue: false },
   { name: 'no-infer-pods', takesValue: false },
   { name: 'fail-fast', takesValue: false },
+  { name: 'pod-cidr', takesValue: true, repeatable: true },
+  { name: 'fail-on-unknown', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -45,7 +47,10 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
   const failFast = args.switches.has('fail-fast');
   const input = readManifestInput(args.operands, { ...io, failFast });
   const reachability = Reachability.fromManifests(input.objects, {
-    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+    inferPods: !args.switches.has('no-infer-pods'),
+    sourceNames: input.origins,
+    failFast,
+    ...(args.values.has('pod-cidr') ? { podNetwork: listOf(args, 'pod-cidr') } : {}),
   });
   const from = resolveTierEndpoint(given.from, input.objects, reachability.pods, 'from');
   const to = resolveTierEndpoint(given.to, input.objects, reachability.pods, 'to');
@@ -71,6 +76,8 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
       to: valueOf(args, 'to'),
       port: portJson(port),
       allowed: explanation.allowed,
+      certain: explanation.certain,
+      caveats: explanation.caveats,
       selfTraffic: explanation.selfTraffic,
       egress: side(explanation.egress),
       ingress: side(explanation.ingress),
@@ -79,6 +86,7 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
   } else {
     io.stdout.write(explanation.text + '\n');
   }
+  if (!explanation.certain && args.switches.has('fail-on-unknown')) return ExitStatus.UNCERTAIN;
   return explanation.allowed ? ExitStatus.OK : ExitStatus.FAILED;
 }
 

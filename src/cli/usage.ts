@@ -51,6 +51,11 @@ Options:
                         (adjacent ranges with the same ports merged; default) or policy-blocks
                         (every range the policies' CIDRs delimit, as netpol-analyzer prints).
   --fail-fast           Stop at the first unreadable file or object instead of listing them all.
+  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
+                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
+                        make answers about such pods uncertain.
+  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
+                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
   --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
                         NetworkPolicy podSelector that selects none of them also gets one
                         representative pod named after the policy, so the output of IsolatedTiers
@@ -100,6 +105,11 @@ Options:
   --json                Print one JSON document: the answer, both sides and the text.
   --no-infer-pods       Model only the pods of Pod and workload objects (see analyze --help).
   --fail-fast           Stop at the first unreadable file or object instead of listing them all.
+  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
+                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
+                        make answers about such pods uncertain.
+  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
+                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
   -h, --help            Print this text.
 
 Exit status: 0 allowed; 1 denied; 2 usage error or unreadable or invalid input.

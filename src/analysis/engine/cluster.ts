@@ -1,9 +1,10 @@
 import { refineClasses, selectionClasses } from './pod-classes';
+import { ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 import { ManifestModel, ModelPod } from '../input/manifests';
+import { blockMatchesPod, DEFAULT_POD_NETWORK, parsePodNetwork } from '../input/pod-network';
 import { AdminRule, compareAdminPolicies, compileAdminPolicy, CompiledAdminPolicy } from '../policies/admin-policy-model';
 import { CiliumPolicies, compileCiliumPolicies } from '../policies/cilium-policy-model';
-import { peerMatchesPod } from '../policies/matching';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule } from '../policies/policy-model';
 import { CompiledSelector } from '../policies/selectors';
 
@@ -63,6 +64,8 @@ export class ClusterIndex {
   public readonly tierEgressOf: readonly PodTierRules[];
   /** True when some admin or baseline policy selects some pod. */
   public readonly hasTiers: boolean;
+  /** Where pods without a known address have theirs. */
+  public readonly podNetwork: readonly ParsedCidr[];
   /** Policy parts the analyzer does not evaluate, as `<policy>: <field>: <why>`, sorted. */
   public readonly notAnalysed: readonly string[];
 
@@ -105,6 +108,7 @@ export class ClusterIndex {
     for (const ns of this.namespaces) this.podsByNamespace.set(ns, []);
     pods.forEach((pod, i) => this.podsByNamespace.get(pod.namespace)!.push(i));
     this.all = new Uint8Array(pods.length).fill(1);
+    this.podNetwork = model.podNetwork ?? parsePodNetwork('Reachability', DEFAULT_POD_NETWORK);
 
     const ciliumParts = model.ciliumPolicies.map(p => (p.compiled as CiliumPolicies | undefined) ?? compileCiliumPolicies([p]));
     const cilium = { policies: ciliumParts.flatMap(c => c.policies), notAnalysed: ciliumParts.flatMap(c => c.notAnalysed) };
@@ -138,12 +142,13 @@ export class ClusterIndex {
       const selected = this.selectedClasses(policy);
       for (let c = 0; c < classCount; c++) {
         if (selected[c] !== 1) continue;
+        // A policy that does not isolate (Cilium enableDefaultDeny false) only adds its rules.
         if (policy.ingress) {
-          ingressOfClass[c].policies.push(policy);
+          if (policy.isolates?.ingress !== false) ingressOfClass[c].policies.push(policy);
           ingressOfClass[c].rules.push(...ingressRules);
         }
         if (policy.egress) {
-          egressOfClass[c].policies.push(policy);
+          if (policy.isolates?.egress !== false) egressOfClass[c].policies.push(policy);
           egressOfClass[c].rules.push(...egressRules);
         }
       }
@@ -314,8 +319,8 @@ export class ClusterIndex {
       if (cached) return cached;
       const set = new Uint8Array(this.selectionRepresentatives.length);
       this.selectionRepresentatives.forEach((i, c) => {
-        const pod = this.pods[i];
-        if (pod.addresses.length > 0 && peerMatchesPod(peer, policyNamespace, pod, {})) set[c] = 1;
+        // Only a certain match counts; an address that depends on where the pod is gets a caveat in explain.
+        if (blockMatchesPod(peer, this.pods[i], this.podNetwork) === 'yes') set[c] = 1;
       });
       this.selectionCache.set(key, set);
       return set;

@@ -1,4 +1,5 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
+import type { ParsedCidr } from '../../core/cidr';
 import { Protocol } from '../../core/port';
 
 /*
@@ -66,6 +67,11 @@ export interface ManifestModel {
   readonly ciliumPolicies: PolicyObject[];
   /** What was read but left out of the model, one line each. */
   readonly warnings: string[];
+  /**
+   * The pod network: where pods without a known address have theirs (see `pod-network.ts`).
+   * @default DEFAULT_POD_NETWORK
+   */
+  podNetwork?: ParsedCidr[];
 }
 
 /** The namespace of a namespaced object. */

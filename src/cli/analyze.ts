@@ -11,6 +11,7 @@ import { AllowedFlow } from '../analysis/report/allowed-flow';
 import { WorkloadExposure } from '../analysis/report/exposure';
 import { exposureCsv, exposureJson, exposureMarkdown, exposureText } from '../analysis/report/exposure-report';
 import { AddressRanges, FlowsOptions } from '../analysis/report/flows-options';
+import { AcceptanceEntry, acceptanceLine, listAcceptances } from '../audit/acceptance-list';
 import { netsecError } from '../core/errors';
 import { Port } from '../core/port';
 
@@ -102,6 +103,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     objectCount: input.objects.length,
     reachability,
     findings,
+    acceptances: listAcceptances(input.objects, object => input.origins[input.objects.indexOf(object)]),
     failOn: failOn ?? 'none',
     failingCount: failures.length,
     ignore,
@@ -123,6 +125,7 @@ interface AnalyzeReport {
   readonly objectCount: number;
   readonly reachability: Reachability;
   readonly findings: ReturnType<Reachability['audit']>;
+  readonly acceptances: AcceptanceEntry[];
   readonly failOn: string;
   readonly failingCount: number;
   readonly ignore: string[];
@@ -161,6 +164,9 @@ function textReport(report: AnalyzeReport): string {
     lines.push(`Findings (${report.findings.length}: ${severityCounts(report.findings)}):`, '');
     for (const finding of report.findings) lines.push(findingText(finding), '');
   }
+  if (report.acceptances.length > 0) {
+    lines.push(`Acceptances (${report.acceptances.length}; findings accepted on purpose, never failing):`, ...report.acceptances.map(a => `  ${acceptanceLine(a)}`), '');
+  }
   if (report.flows) {
     const flows = r.flows(report.flowOptions);
     lines.push(`Allowed flows (${flows.length}):`);
@@ -192,6 +198,7 @@ function jsonReport(report: AnalyzeReport): string {
     ...(report.skipped.length > 0 ? { skipped: report.skipped } : {}),
     ...(r.notAnalysed.length > 0 ? { notAnalysed: r.notAnalysed } : {}),
     findings: report.findings.map(findingJson),
+    ...(report.acceptances.length > 0 ? { acceptances: report.acceptances } : {}),
     summary: {
       findings: report.findings.length,
       ...counts,

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
-import { cidrContains, parseCidr, ParsedCidr } from '../core/cidr';
+import { IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
+import { cidrContains, METADATA_ENDPOINTS, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
@@ -16,14 +17,6 @@ import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
 import { IsolatedTier } from '../tiers/tier';
 
-/** The cloud metadata endpoints (AWS, GCP, Azure and others on IPv4; AWS Nitro on IPv6). */
-const METADATA_ENDPOINTS = ['169.254.169.254/32', 'fd00:ec2::254/128'];
-
-/** IPv4 ranges that are not the public internet: this network, private, shared (CGNAT), loopback, link-local, IETF, benchmarking, multicast, reserved. */
-const IPV4_NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
-  '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'];
-/** The IPv6 internet: global unicast. ULA, link-local, multicast, loopback and mapped addresses lie outside it. */
-const IPV6_INTERNET = '2000::/3';
 
 /** Properties of a `RestrictedEgress`. Exactly one of `tier`, `tiers` and `namespace` is set. */
 export interface RestrictedEgressProps {

@@ -17,6 +17,7 @@ export { RestrictedEgress } from './egress/restricted-egress';
 export { ClusterIsolation } from './guardrails/cluster-isolation';
 export type { ClusterIsolationProps } from './guardrails/cluster-isolation';
 export { MetadataEndpointAccess } from './guardrails/metadata-endpoint-access';
+export { NamespaceExemption } from './guardrails/namespace-exemption';
 export type { RestrictedEgressProps } from './egress/restricted-egress';
 export { MeshInjection } from './mesh/mesh-injection';
 export type { WorkloadIdentity } from './mesh/mesh-identity';

@@ -7,7 +7,8 @@ import { checkDns1123Label, checkDns1123Subdomain, toDistinctDnsLabel, toDnsLabe
 import { IPeer, Peer } from '../core/peer';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
-import { GatewayRecord, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
+import { recordGatewayDataPlane } from '../platform/component-records';
+import { GatewayRecord, HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
 import { admitAcmeSolvers } from '../tls/acme-solvers';
 import { CertificateOptions, checkCertificateOptions, IssuerKind } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
@@ -169,6 +170,10 @@ export class SecureGateway extends Construct {
       model.claimName('ReferenceGrant', tls.secretNamespace, grantName, this);
       renderSecretGrant(this, 'SecretGrant', grantName, tls.secretNamespace, namespace, tls.secretName!);
     }
+    if (!props.implementation._isCiliumIngress()) {
+      recordGatewayDataPlane(this, props.implementation._dataPlaneKind(), { namespace, name }, plane,
+        props.implementation._controllerNamespace(), [HTTPS_LISTENER_PORT, HTTP_LISTENER_PORT]);
+    }
     if (tls.acmeHttp01) admitAcmeSolvers(this, namespace, peer);
     if (plane.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
@@ -187,6 +192,8 @@ export class SecureGateway extends Construct {
     if (this.implementation._isCiliumIngress()) return [];
     const ns = this.dataPlaneNamespace;
     if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
+    // Under ClusterIsolation alone, the guardrails write the data plane as a platform tier (or refuse it).
+    if (model.clusterIsolates(ns) && !model.namespaceBaselineIsolates(ns)) return [];
     return [validationProblem(`the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
       ns, `Leave ${ns} out of NamespaceIsolation, or write the data plane's ingress (its container ports) and egress (backends, control plane) yourself; `
       + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.')];

@@ -11,6 +11,7 @@ import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
+import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
 import { istioNetworking, istioSecurity } from '../render/l1';
@@ -237,6 +238,7 @@ export class MeshMtls extends Construct {
   /** Egress (and, for ambient, ingress) that isolated pods need for the data plane to work. */
   private requireDataPlaneTraffic(controlPlane: IPeer | undefined): void {
     const namespace = this.namespace;
+    recordMeshControlPlane(this, this.rootNamespace, this.injection._isAmbient, controlPlane);
     if (!this.injection._isAmbient) {
       const istiod = controlPlane ?? Peer.pods({ app: 'istiod' }, this.rootNamespace);
       this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredBy: this });

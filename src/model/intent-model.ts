@@ -1,9 +1,12 @@
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { IsolatedGroup } from './isolated-group';
+import { closestName } from './near-names';
 import { GroupScope, Selection, selectionOf } from './selection';
 import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
+import type { PlatformComponent } from '../platform/platform-component';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
 export interface Flow {
@@ -21,6 +24,13 @@ export interface Flow {
    * @default false
    */
   readonly transport?: boolean;
+  /**
+   * A platform component's admission of every pod (e.g. istiod accepting xDS from any namespace): written
+   * on the component's own policy only, never mirrored onto the groups it happens to select, whose side
+   * is written by the feature that needs it (the mesh's or the DNS egress rule).
+   * @default false
+   */
+  readonly componentSideOnly?: boolean;
 }
 
 /** A Service the library emitted, so that other renderers (mesh DestinationRules, audits) can find it. */
@@ -186,6 +196,8 @@ export class IntentModel extends Construct {
   private readonly _meshes: IConstruct[] = [];
   private readonly edgeRouteRecords: EdgeRouteRecord[] = [];
   private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
+  private readonly components: PlatformComponent[] = [];
+  private readonly componentObservers: ((component: PlatformComponent) => void)[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -202,6 +214,11 @@ export class IntentModel extends Construct {
   /** Records a flow. Ports are kept as given; renderers merge and sort them. */
   public addFlow(flow: Flow): void {
     this.mirrors = undefined;
+    // A namespace the user names in a peer is checked for typos like the namespace of a tier.
+    for (const peer of [flow.source, flow.destination]) {
+      const named = isIsolatedGroup(peer) ? undefined : peer.toPeerConfig().namespace;
+      if (named !== undefined) this.useNamespace(named, flow.declaredBy, `the peer ${peer} of a flow`);
+    }
     this._flows.push(flow);
     indexFlow(this.flowsBySource, flow.source, flow);
     indexFlow(this.flowsByDestination, flow.destination, flow);
@@ -221,6 +238,31 @@ export class IntentModel extends Construct {
   /** Records a MeshMtls of the app. */
   public addMesh(mesh: IConstruct): void {
     this._meshes.push(mesh);
+  }
+
+  /**
+   * Records a platform component (cluster DNS, mesh control plane, an edge's data plane): its namespace
+   * and pods, and the flows it needs. A component with the same namespace and labels as one recorded
+   * before is the same pods and is kept once. The namespace it is installed in (a default such as
+   * istio-system, or one the user stated for it) counts as declared for the typo check.
+   */
+  public addPlatformComponent(component: PlatformComponent): void {
+    const key = `${component.namespace}/${labelKey(component.podLabels)}`;
+    if (this.components.some((c) => `${c.namespace}/${labelKey(c.podLabels)}` === key)) return;
+    this.components.push(component);
+    if (component.installedNamespace) this.declareNamespace(component.namespace, component.declaredBy);
+    this.componentObservers.forEach((o) => o(component));
+  }
+
+  /** Every platform component recorded, in declaration order. */
+  public get platformComponents(): PlatformComponent[] {
+    return [...this.components];
+  }
+
+  /** Calls `observer` for every platform component, those recorded so far and those to come. */
+  public observePlatformComponents(observer: (component: PlatformComponent) => void): void {
+    this.componentObservers.push(observer);
+    this.components.forEach((c) => observer(c));
   }
 
   /** Every MeshMtls of the app, in declaration order. */
@@ -362,6 +404,11 @@ export class IntentModel extends Construct {
     return this.clusterWide !== undefined && !this.clusterWide.exemptNamespaces.includes(namespace);
   }
 
+  /** True when a NamespaceIsolation (not the cluster-wide baseline) isolates `namespace` in some direction. */
+  public namespaceBaselineIsolates(namespace: string): boolean {
+    return this.baselines.some((b) => b.namespace === namespace && (b.ingress || b.egress));
+  }
+
   /** True when a namespace or cluster-wide baseline isolates ingress to every pod of `namespace`. */
   public namespaceIsolatesIngress(namespace: string): boolean {
     return this.clusterIsolates(namespace) || this.baselines.some((b) => b.namespace === namespace && b.ingress);
@@ -442,11 +489,13 @@ export class IntentModel extends Construct {
    * namespace); declare a near name on purpose by isolating it or binding a chart to it.
    */
   private undeclaredNamespaces(): string[] {
-    if (this.declared.size === 0) return [];
+    // Charts bound to a namespace declare it, whether or not they hold an isolated group yet.
+    const declared = new Set([...this.declared.keys(), ...chartNamespaces(this.node.root)]);
+    if (declared.size === 0) return [];
     const errors: string[] = [];
     for (const [namespace, uses] of this.used) {
-      if (this.declared.has(namespace)) continue;
-      const close = closestName(namespace, [...this.declared.keys()]);
+      if (declared.has(namespace)) continue;
+      const close = closestName(namespace, [...declared]);
       if (close === undefined) continue;
       const first = uses[0];
       errors.push(`${first.by.node.path}: ${first.what} is in namespace ${namespace}, which the app neither isolates nor declares, next to the declared namespace ${close} ("${namespace}"). `
@@ -513,6 +562,11 @@ export class IntentModel extends Construct {
   }
 }
 
+/** The namespaces of every chart of the app. */
+function chartNamespaces(root: IConstruct): string[] {
+  return root.node.findAll().filter((c) => Chart.isChart(c)).map((c) => (c as Chart).namespace).filter((n): n is string => n !== undefined);
+}
+
 function labelKey(labels: { [key: string]: string }): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -526,34 +580,6 @@ function indexFlow(index: Map<IPeer, Flow[]>, peer: IPeer, flow: Flow): void {
 /** True when every label of `inner`... i.e. the pods selected by `outer` include those selected by `inner`. */
 function labelsInclude(inner: { [key: string]: string }, outer: { [key: string]: string }): boolean {
   return Object.entries(outer).every(([k, v]) => inner[k] === v);
-}
-
-/**
- * The declared name closest to `name` by edit distance, if any is close enough to be a typo of it: one
- * edit per four characters, at most two (`botique` for `boutique`; not `b` for `a`).
- */
-function closestName(name: string, candidates: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of [...candidates].sort()) {
-    const distance = editDistance(name, candidate);
-    const allowed = Math.min(2, Math.floor(Math.max(name.length, candidate.length) / 4));
-    if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }
 
 /** A group's DNS rule seen as a flow, for the server side. */
@@ -583,6 +609,7 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
     return s;
   };
   for (const flow of flows) {
+    if (flow.componentSideOnly) continue;
     // A DNS rule is written on its group's own egress; only its server side may need writing elsewhere.
     const isDns = (flow as DnsFlow).dns === true;
     for (const side of isDns ? ['destination'] as const : ['destination', 'source'] as const) {

@@ -8,6 +8,7 @@ import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
+import { recordCertManager } from '../platform/component-records';
 import { renderCertificate } from '../render/certificate';
 
 /** Whether an issuer is namespaced or cluster-wide. */
@@ -208,6 +209,7 @@ export class TlsCertificate extends Construct {
     model.claimName('Certificate', this.namespace, this.name, this);
     // Two Certificates writing one Secret would overwrite each other's key on every renewal.
     model.claimName('Secret', this.namespace, this.secretName, this);
+    recordCertManager(this);
 
     this.apiObject = renderCertificate(this, 'Resource', {
       name: this.name,

@@ -1,4 +1,5 @@
 // The public surface. Interfaces are re-exported as types so that every module stays an isolated module.
+export { AppProtocol } from './core/app-protocol';
 export { Port, Protocol } from './core/port';
 export { LabelOperator } from './core/selector';
 export type { LabelExpression, LabelSelector } from './core/selector';

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { AppProtocol, isAppProtocol } from './app-protocol';
 import { netsecError } from './errors';
 import { checkPortName } from './names';
 
@@ -119,20 +120,46 @@ export class Port {
   // Every port of every protocol (`Port.allTraffic()`): its own kind of port. `protocol` still reads TCP,
   // so code that does not ask `isAllTraffic` sees a narrower port, never a wider one.
   private readonly everyProtocol: boolean;
+  /**
+   * The application protocol the port carries (see `withAppProtocol`); undefined means plain TCP.
+   * It names Service ports and sets their `appProtocol`; NetworkPolicy rules are the same either way.
+   */
+  public readonly appProtocol?: AppProtocol;
 
-  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string, everyProtocol = false) {
+  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string, everyProtocol = false, appProtocol?: AppProtocol) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
     this.name = name;
     this.everyProtocol = everyProtocol;
+    this.appProtocol = appProtocol;
     // Read-only fields: a Port checked once cannot be turned into another (or into "no port") from
     // JavaScript. Not frozen: the jsii kernel tags the objects it hands to other languages.
-    for (const key of ['protocol', 'startPort', 'endPort', 'name']) {
+    for (const key of ['protocol', 'startPort', 'endPort', 'name', 'appProtocol']) {
       Object.defineProperty(this, key, { writable: false, configurable: false });
     }
     // Not enumerable either, so that messages and JSON show a Port as its public fields.
     Object.defineProperty(this, 'everyProtocol', { writable: false, configurable: false, enumerable: false });
+  }
+
+  /**
+   * This port, declared to carry an application protocol: Services made for a tier then name it
+   * `<protocol>-<port>` (e.g. `http-8080`, `grpc-9090`) and set `appProtocol`, so that Istio and gateways
+   * route it at L7. Only a single TCP port (by number or name) carries one.
+   *
+   * @example
+   * new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090).withAppProtocol(AppProtocol.GRPC)] });
+   */
+  public withAppProtocol(appProtocol: AppProtocol): Port {
+    if (!isAppProtocol(appProtocol)) {
+      throw netsecError('Port.withAppProtocol', 'is not an application protocol', appProtocol,
+        'Use AppProtocol.HTTP, HTTP2, GRPC or TCP.');
+    }
+    if (this.protocol !== Protocol.TCP || this.isAllTraffic || this.isAllPorts || this.endPort !== undefined) {
+      throw netsecError('Port.withAppProtocol', 'only a single TCP port carries an application protocol', this.toString(),
+        'Declare it on a port such as Port.tcp(8080) or Port.named("http").');
+    }
+    return new Port(this.protocol, this.startPort, undefined, this.name, false, appProtocol);
   }
 
   /** True for `Port.allTraffic()`: every port of every protocol. */
@@ -236,6 +263,7 @@ function portsFix(value: unknown): string {
 function isWellFormedPort(port: unknown): port is Port {
   if (!(port instanceof Port) || Object.getOwnPropertyDescriptor(port, 'protocol')?.writable !== false) return false;
   if (!(Object.values(Protocol) as unknown[]).includes(port.protocol)) return false;
+  if (port.appProtocol !== undefined && !isAppProtocol(port.appProtocol)) return false;
   const inRange = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
   if (port.name !== undefined) return port.startPort === undefined && typeof port.name === 'string' && checkPortName(port.name) === undefined;
   if (port.startPort === undefined) return port.endPort === undefined;

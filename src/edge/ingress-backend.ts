@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { AppProtocol, serviceFieldsOf } from '../core/app-protocol';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { Port } from '../core/port';
@@ -71,7 +72,12 @@ export function planBackend(ingress: Construct, name: string, backend: IConstruc
 
 function tierBackend(ingress: Construct, name: string, tier: IsolatedTier, port: Port): ResolvedBackend {
   addIsolationCheck(ingress, tier);
-  const service = new TierService(ingress, 'Service', { tier, name, ports: [{ targetPort: port, name: 'http' }] });
+  // The edge speaks HTTP to the backend: `http` unless the tier declares HTTP/2 or gRPC on the port, which
+  // the Service then names (`http2`, `grpc`) so that Istio and the gateway proxy that protocol.
+  const declared = port.appProtocol ?? tier.ports.find((p) => p.appProtocol !== undefined && p.protocol === port.protocol
+    && p.startPort === port.startPort && p.endPort === undefined && p.name === port.name)?.appProtocol;
+  const portName = declared !== undefined && declared !== AppProtocol.TCP ? serviceFieldsOf(declared).namePrefix : 'http';
+  const service = new TierService(ingress, 'Service', { tier, name, ports: [{ targetPort: port, name: portName }] });
   return { tier, serviceName: service.name, servicePort: service.ports[0].port, service };
 }
 

@@ -254,6 +254,15 @@ export class SecureIngress extends Construct {
     admitEdge(this, plan.name, this.backendTier, edge, plan.port);
   }
 
+  /**
+   * The edge that serves this route's hosts, as the key ACME issuers compare with the edge their HTTP-01
+   * solver uses: `gateway:<namespace>/<name>` or `ingress:<ingressClassName>`.
+   * @internal
+   */
+  public _servingEdge(): string {
+    return this.gateway ? `gateway:${this.gateway.namespace}/${this.gateway.name}` : `ingress:${this.ingressClassName}`;
+  }
+
   private buildIngress(plan: Plan, secretName: string): ApiObject {
     const controller = plan.controller!;
     const tls = plan.tls!;

@@ -104,6 +104,8 @@ export class RestrictedEgress extends Construct {
   public readonly targets: IPeer[];
   /** The allowlist, as given (plus the metadata endpoint with `allowMetadataEndpoint`). */
   public readonly destinations: Destination[];
+  /** Where FQDN destinations are enforced; undefined without enforcement. */
+  public readonly fqdnEnforcement?: FqdnEnforcement;
   /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */
   public readonly enforcementObjects: ApiObject[];
 
@@ -142,8 +144,10 @@ export class RestrictedEgress extends Construct {
     };
     if (enforcer) checkDistinctObjectNames(path, request);
     enforcer?.check(path, request);
+    if (props.fqdnEnforcement !== undefined) checkOneEnforcementPerPod(path, model, targets, props.fqdnEnforcement);
     super(scope, id);
     this.name = name;
+    this.fqdnEnforcement = props.fqdnEnforcement;
     this.targets = targets;
     this.destinations = destinations;
 
@@ -211,6 +215,28 @@ function checkDistinctObjectNames(path: string, request: FqdnEgressRequest): voi
         'Give the tiers distinct names, or restrict them in separate RestrictedEgress constructs.');
     }
     seen.set(key, target);
+  }
+}
+
+/**
+ * Pods restricted by Istio and by Cilium at once would get both: the REGISTRY_ONLY Sidecar drops the names
+ * only Cilium allows, and the L3 rule the Istio side writes opens the FQDN ports to every public address,
+ * which Cilium mode promises never to write. Refused at the call, whichever comes first.
+ */
+function checkOneEnforcementPerPod(path: string, model: IntentModel, targets: IsolatedPods[], enforcement: FqdnEnforcement): void {
+  for (const record of model.egressEnforcements) {
+    const other = record.enforcer.node.scope;
+    if (!(other instanceof RestrictedEgress) || other.fqdnEnforcement === undefined || other.fqdnEnforcement === enforcement) continue;
+    for (const target of targets) {
+      const shared = record.targets.find((t) => t === target || ((t instanceof NamespaceIsolation || target instanceof NamespaceIsolation)
+        && (t as IsolatedPods).namespace === target.namespace));
+      if (shared) {
+        const who = shared === target ? `${target} is` : `${target} shares pods with ${shared}, which is`;
+        throw netsecError(path, `${who} restricted by ${other.node.path} with FqdnEnforcement.${other.fqdnEnforcement}; `
+          + `with FqdnEnforcement.${enforcement} as well, each enforcement point would drop or widen what the other allows`, `FqdnEnforcement.${enforcement}`,
+        `Enforce the names of these pods in one way: use fqdnEnforcement: FqdnEnforcement.${other.fqdnEnforcement} here too (or change ${other.node.path}), or restrict pods that share no namespace-wide allowlist.`);
+      }
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/inte
 import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
+import { HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT } from '../render/gateway';
 import { istioNetworking, istioSecurity } from '../render/l1';
 import { renderPeerAuthentication, renderPortException } from '../render/peer-authentication';
 import { SortedObjects } from '../render/sorted-objects';
@@ -153,6 +154,7 @@ export class MeshMtls extends Construct {
   private readonly exceptions: ResolvedPortException[];
   private readonly allowPolicies = new Set<IsolatedPods>();
   private readonly defaultDenyNamespaces = new Set<string>();
+  private readonly admittedEdges = new Set<string>();
   private readonly authorizationPolicies: SortedObjects;
   private readonly destinationRules: SortedObjects;
 
@@ -295,6 +297,36 @@ export class MeshMtls extends Construct {
         key: `${group.namespace}/${name}`,
         metadata: () => ({ name, namespace: group.namespace }),
         spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
+      });
+    }
+    this.admitEdgeDataPlanes();
+  }
+
+  /**
+   * The data plane of an edge (a gateway's or an ingress controller's proxy pods) that runs in a namespace
+   * with an allow-nothing policy would be selected by it too and refuse every client: each gets an ALLOW
+   * policy of its own, for its pods only, from any source on the listener ports (80, 443). Who may reach
+   * those ports at all is still the NetworkPolicies' decision.
+   */
+  private admitEdgeDataPlanes(): void {
+    for (const edge of this.model.edgeIdentities) {
+      const config = edge.peer.toPeerConfig();
+      const labels = config.podSelector?.matchLabels ?? {};
+      if (config.namespace === undefined || !this.defaultDenyNamespaces.has(config.namespace) || Object.keys(labels).length === 0) continue;
+      const namespace = config.namespace;
+      const name = toDnsLabel([this.name, 'edge', edge.serviceAccountName]);
+      const key = `${namespace}/${name}`;
+      if (this.admittedEdges.has(key)) continue;
+      this.admittedEdges.add(key);
+      this.model.claimName('AuthorizationPolicy', namespace, name, this);
+      this.authorizationPolicies.add({
+        key,
+        metadata: () => ({ name, namespace }),
+        spec: () => ({
+          selector: { matchLabels: { ...labels } },
+          action: 'ALLOW',
+          rules: [{ to: [{ operation: { ports: [HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT].map(String) } }] }],
+        }),
       });
     }
   }

@@ -615,7 +615,10 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
     for (const side of isDns ? ['destination'] as const : ['destination', 'source'] as const) {
       const peer = flow[side];
       const other = side === 'destination' ? flow.source : flow.destination;
-      const context = namespaceOfPeer(other);
+      // A side's namespace-less selectors are read in the namespace of the group that declared the flow;
+      // a side that is itself a group names its namespace, whatever the other side is (an address block,
+      // pods named by labels): e.g. a flow from outside into a NamespaceIsolation reaches its tiers.
+      const context = namespaceOfPeer(other) ?? namespaceOfPeer(peer);
       if (context === undefined) continue;
       const config = peer.toPeerConfig();
       if (config.ipBlock) continue;

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExposedPort } from './exposed-port';
 import { IIsolatedTier, isIsolatedTier } from './tier-contract';
+import { serviceFieldsOf } from '../core/app-protocol';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
@@ -216,7 +217,13 @@ function resolvePorts(path: string, tier: IIsolatedTier, requested: TierServiceP
 }
 
 function resolvePort(path: string, tier: IIsolatedTier, spec: TierServicePort): ExposedPort {
-  const target = spec.targetPort;
+  const given = spec.targetPort;
+  // A target port without an application protocol takes the one the tier declared for the same port.
+  const declared = given instanceof Port && given.appProtocol === undefined
+    ? tier.ports.find((p) => p.appProtocol !== undefined && p.protocol === given.protocol && p.startPort === given.startPort
+      && p.endPort === undefined && given.endPort === undefined && p.name === given.name)
+    : undefined;
+  const target = declared ? given.withAppProtocol(declared.appProtocol!) : given;
   if (!(target instanceof Port) || target.isAllPorts || target.endPort !== undefined) {
     throw netsecError(path, 'a Service forwards to one port, not a range or a whole protocol', String(target),
       'Use a single port such as Port.tcp(8080), or a named port with an explicit port.');
@@ -230,7 +237,9 @@ function resolvePort(path: string, tier: IIsolatedTier, spec: TierServicePort): 
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw netsecError(path, 'Service port must be an integer from 1 to 65535', port, 'Use a valid port number.');
   }
-  const name = spec.name ?? target.name ?? `${target.protocol.toLowerCase()}-${port}`;
+  // Istio picks the protocol from the name prefix: `tcp-` unless the port declares another.
+  const prefix = target.appProtocol !== undefined ? serviceFieldsOf(target.appProtocol).namePrefix : target.protocol.toLowerCase();
+  const name = spec.name ?? target.name ?? `${prefix}-${port}`;
   const bad = checkDns1123Label(name);
   if (bad) throw netsecError(path, `Service port name ${bad}`, name, 'Use a name such as "http".');
   return { name, port, targetPort: target };

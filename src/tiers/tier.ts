@@ -154,7 +154,7 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
     });
     markIsolatedTier(this);
     this.name = name;
-    this.podLabels = podLabels;
+    this.podLabels = Object.freeze(podLabels);
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;

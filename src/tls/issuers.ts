@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { CertificateOptions, checkCertificateProps, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
+import { CertificateOptions, checkCertificateProps, checkObjectName, IssuerKind, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
 import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
@@ -83,6 +83,8 @@ export class AcmeClusterIssuer extends Construct {
     const { name, server, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props));
     super(scope, id);
     this.name = name;
+    const solverEdge = gateway !== undefined ? `gateway:${gateway.namespace}/${gateway.name}` : `ingress:${ingressClassName}`;
+    this.node.addValidation({ validate: () => this.certificatesServedElsewhere(solverEdge) });
 
     IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
     this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
@@ -98,9 +100,36 @@ export class AcmeClusterIssuer extends Construct {
       },
     }));
   }
+
+  /**
+   * Certificates this issuer signs for hosts that another edge serves: Let's Encrypt fetches the HTTP-01
+   * token from the host's port 80, which that other edge answers, so the solver's route is never reached
+   * and the certificate is never issued. Checked at synth, when every route is known.
+   */
+  private certificatesServedElsewhere(solverEdge: string): string[] {
+    const errors: string[] = [];
+    for (const construct of this.node.root.node.findAll()) {
+      const route = construct as any;
+      if (typeof route._servingEdge !== 'function' || !Array.isArray(route.certificates)) continue;
+      const edge: string = route._servingEdge();
+      if (edge === solverEdge) continue;
+      for (const certificate of route.certificates) {
+        const issuer = certificate.issuer;
+        if (issuer?.kind !== IssuerKind.CLUSTER_ISSUER || issuer.name !== this.name) continue;
+        errors.push(netsecError(construct, `the hosts are served by ${describeEdge(edge)}, but ClusterIssuer ${this.name} (${this.node.path}) answers HTTP-01 challenges through ${describeEdge(solverEdge)}, so the challenge for them can never be answered`,
+          certificate.dnsNames, `Issue these hosts from an AcmeClusterIssuer bound to ${describeEdge(edge)} (${edge.startsWith('gateway:') ? 'gateway: <that SecureGateway>' : `ingressClassName: "${edge.slice('ingress:'.length)}"`}), or serve them through ${describeEdge(solverEdge)}.`).message);
+      }
+    }
+    return errors;
+  }
 }
 
 /** Properties of a `PrivateCertificateAuthority`. */
+/** An edge key (`gateway:<ns>/<name>` or `ingress:<class>`) for people. */
+function describeEdge(key: string): string {
+  return key.startsWith('gateway:') ? `gateway ${key.slice('gateway:'.length)}` : `ingress class ${key.slice('ingress:'.length)}`;
+}
+
 export interface PrivateCertificateAuthorityProps extends CertificateOptions {
   /** The CA certificate's common name, e.g. "shop internal CA". */
   readonly commonName: string;

@@ -59,6 +59,30 @@ describe('both sides of a flow, however the peer is named', () => {
     expect(Reachability.fromChart(chart).isAllowed(at('shop', 'web'), at('jobs', 'worker'), Port.tcp(7000))).toBe(true);
   });
 
+  test('a flow from outside the cluster into a namespace isolation that leaves ingress open reaches its ingress-isolated tiers', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const shop = new NamespaceIsolation(chart, 'baseline', { isolateIngress: false });
+    new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    shop.allowFrom(Peer.ipBlock('203.0.113.0/24'), Port.tcp(9090));
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'api', 'shop').spec.ingress)
+      .toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed({ ip: '203.0.113.5' }, at('shop', 'api'), Port.tcp(9090))).toBe(true);
+    expect(r.isAllowed({ ip: '198.51.100.5' }, at('shop', 'api'), Port.tcp(9090))).toBe(false);
+    expect(r.isAllowed({ ip: '203.0.113.5' }, at('shop', 'api'), Port.tcp(9091))).toBe(false);
+  });
+
+  test('egress from a namespace isolation that leaves egress open to an address block reaches its egress-isolated tiers', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const shop = new NamespaceIsolation(chart, 'baseline', { isolateEgress: false });
+    new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    shop.allowTo(Peer.ipBlock('203.0.113.0/24'), Port.tcp(443));
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed(at('shop', 'api'), { ip: '203.0.113.5' }, Port.tcp(443))).toBe(true);
+    expect(r.isAllowed(at('shop', 'api'), { ip: '198.51.100.5' }, Port.tcp(443))).toBe(false);
+  });
+
   test('a tier used as a custom DNS server accepts the DNS queries of the tiers that use it', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const resolver = new IsolatedTier(chart, 'resolver', { podLabels: { app: 'resolver' }, ports: [Port.udp(53), Port.tcp(53)] });

@@ -50,6 +50,7 @@ export type { FlowChange } from './analysis/report/diff';
 export { NetsecAudit } from './audit/netsec-audit';
 export { AuditAcceptance } from './audit/audit-acceptance';
 export { NetsecAssertions } from './testing/assertions';
+export type { NetsecAssertionsOptions } from './testing/assertions';
 export { NetsecValidation } from './validation/plugin';
 export type { NetsecValidationProps } from './validation/plugin';
 export type { NetsecAuditProps } from './audit/netsec-audit';

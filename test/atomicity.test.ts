@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
-  AcmeClusterIssuer, AuditSeverity, ClusterIsolation, Destination, GatewayImplementation, IngressController, IsolatedTier,
+  AcmeClusterIssuer, AuditSeverity, ClusterIsolation, Destination, GatewayImplementation, IngressController, IsolatedTier, NamespaceExemption,
   IssuerReference, MeshMtls, MtlsMode, NamespaceIsolation, NetsecAudit, Port, PrivateCertificateAuthority, RestrictedEgress,
   SecureGateway, SecureIngress, TierService, TlsCertificate,
 } from '../src';
@@ -57,7 +57,7 @@ const CASES: Case[] = [
     name: 'RestrictedEgress (destination)',
     make: (f, bad) => new RestrictedEgress(f.chart, 'x', { tier: f.web, allow: [Destination.cidr(bad ? '169.254.169.254/32' : '198.51.100.0/24', Port.tcp(443))] }),
   },
-  { name: 'ClusterIsolation (exemptNamespaces)', make: (f, bad) => new ClusterIsolation(f.cluster, 'x', { exemptNamespaces: [bad ? 'Bad Namespace' : 'kube-system', 'envoy-gateway-system'] }) },
+  { name: 'ClusterIsolation (exemptNamespaces)', make: (f, bad) => new ClusterIsolation(f.cluster, 'x', { exemptNamespaces: ['kube-system'], exemptions: [NamespaceExemption.of('envoy-gateway-system', 'the gateway controller is not described here')], ...(bad ? { exemptNamespaces: ['kube-system', 'legacy-billing'] } : {}) }) },
   { name: 'MeshMtls (mode)', make: (f, bad) => new MeshMtls(f.chart, 'x', { mode: bad ? MtlsMode.PERMISSIVE : MtlsMode.STRICT }) },
   {
     name: 'TlsCertificate (duration)',

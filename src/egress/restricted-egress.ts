@@ -174,7 +174,8 @@ export class RestrictedEgress extends Construct {
   private metadataBehindGuardrail(model: IntentModel, props: RestrictedEgressProps): string[] {
     const guardrails = model.clusterBaseline;
     if (!props.allowMetadataEndpoint || !guardrails) return [];
-    return this.groups.filter((t) => model.clusterIsolates(t.namespace) && !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
+    // The metadata deny covers every namespace, exempt ones included.
+    return this.groups.filter((t) => !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
       .map((t) => validationProblem(`${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
         t.toString(), IsolatedTier.isIsolatedTier(t)
           ? `Add MetadataEndpointAccess.pods("${t.namespace}", ${JSON.stringify(t.podLabels)}) to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`

@@ -126,13 +126,13 @@ export abstract class IsolatedPods extends Construct implements IPeer {
 
   /**
    * Egress this group declared to a cloud metadata endpoint (the block itself: wider blocks exclude it)
-   * while a ClusterIsolation guards its namespace with no exception for these pods: the Admin-tier deny
-   * drops it before any NetworkPolicy, so the rule would be silently dead. Checked at synth, since the
-   * guardrail may be declared after the flow.
+   * while a ClusterIsolation exists with no exception for these pods: its Admin-tier deny covers every
+   * namespace (exempt ones too) and drops it before any NetworkPolicy, so the rule would be silently dead.
+   * Checked at synth, since the guardrail may be declared after the flow.
    */
   private metadataFlowsBehindGuardrail(): string[] {
     const guardrail = this.model.clusterBaseline;
-    if (!guardrail || !this.model.clusterIsolates(this.namespace)) return [];
+    if (!guardrail) return [];
     const labels = this._podScope().podLabels;
     const excepted = guardrail.metadataEndpointAccess.some((a) => a.namespaceName === this.namespace
       && Object.entries(a.podLabels ?? {}).every(([key, value]) => labels[key] === value));

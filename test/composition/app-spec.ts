@@ -6,7 +6,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   ClusterDns, ClusterIsolation, Destination, FqdnEnforcement, GatewayImplementation, IngressController, IsolatedTier,
-  MeshInjection, MeshMtls, NamespaceIsolation, Peer, Port, RestrictedEgress, SecureGateway, SecureIngress,
+  MeshInjection, MeshMtls, NamespaceExemption, NamespaceIsolation, Peer, Port, RestrictedEgress, SecureGateway, SecureIngress,
 } from '../../src';
 import type { WorkloadIdentity } from '../../src';
 
@@ -136,7 +136,8 @@ export const CONTROLLER: DataPlane = { namespace: 'ingress-nginx', labels: { 'ap
 
 /** Namespaces ClusterIsolation leaves alone: kube-system and every edge data plane (documented requirement). */
 export function exemptNamespaces(spec: AppSpec): string[] {
-  const out = new Set(['kube-system', 'istio-system']);
+  const out = new Set(['kube-system', 'istio-system', 'cert-manager']);
+  if (spec.dns === 'openshift') out.add('openshift-dns');
   if (spec.controllerBackend !== undefined) out.add(CONTROLLER.namespace);
   const dp = spec.gateway && dataPlaneOf(spec.gateway.kind);
   if (dp) out.add(dp.namespace);
@@ -225,7 +226,12 @@ export function build(spec: AppSpec): any[] {
   }
   if (spec.clusterIsolation) {
     const platform = new Chart(app, 'cluster');
-    new ClusterIsolation(platform, 'guardrails', { exemptNamespaces: exemptNamespaces(spec), dns });
+    const exempt = exemptNamespaces(spec);
+    new ClusterIsolation(platform, 'guardrails', {
+      exemptNamespaces: exempt.filter((ns) => ns === 'kube-system'),
+      exemptions: exempt.filter((ns) => ns !== 'kube-system').map((ns) => NamespaceExemption.of(ns, 'platform component namespace (composition test)')),
+      dns,
+    });
   }
   return app.charts.flatMap((c) => Testing.synth(c));
 }

@@ -38,6 +38,8 @@ export interface Intent {
   readonly actors: Actor[];
   readonly flows: Flow[];
   readonly guarded: (ns: string) => boolean;
+  /** The metadata endpoint is denied to every namespace, exempt ones too (exemptions lift the Baseline deny only). */
+  readonly metadataDenied: boolean;
 }
 
 const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3'];
@@ -160,7 +162,7 @@ export function intentOf(spec: AppSpec): Intent {
       flows.push({ why: `t${e.tier} -> t${e.toTier} (RestrictedEgress)`, from: tierKey(e.tier), to: tierKey(e.toTier), protocol: 'TCP', ports: onPort(spec.tiers[e.toTier].port), mesh: true });
     }
   }
-  return { actors, flows, guarded };
+  return { actors, flows, guarded, metadataDenied: spec.clusterIsolation };
 }
 
 function inBlock(a: Actor, cidr: string): boolean {
@@ -173,7 +175,7 @@ export function expectL4(intent: Intent, src: Actor, dst: Actor, protocol: 'TCP'
   if (src === dst) return { allowed: true, why: 'self' };
   const flow = intent.flows.find((f) => f.protocol === protocol && f.ports(port) && f.from(src) && f.to(dst));
   const srcNs = nsOf(src);
-  if (srcNs !== undefined && intent.guarded(srcNs) && ipOfActor(dst) === METADATA_IP) return { allowed: false };
+  if (srcNs !== undefined && intent.metadataDenied && ipOfActor(dst) === METADATA_IP) return { allowed: false };
   const egressOk = !('pod' in src.endpoint) || !src.egressIsolated || flow !== undefined;
   const fromOutside = !('pod' in src.endpoint);
   const ingressOk = !('pod' in dst.endpoint) || !dst.ingressIsolated || flow !== undefined || (fromOutside && dst.ingressBaselineOnly);

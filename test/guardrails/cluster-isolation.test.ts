@@ -230,12 +230,14 @@ describe('ClusterIsolation: the metadata guardrail and allowMetadataEndpoint agr
     expect(() => Testing.synth(build([MetadataEndpointAccess.namespace('elsewhere')]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);
   });
 
-  test('an exception by namespace, or by labels every pod of the tier carries, lets the NetworkPolicy decide; exempt namespaces need none', () => {
+  test('an exception by namespace, or by labels every pod of the tier carries, lets the NetworkPolicy decide; exempt namespaces need one too', () => {
     for (const access of [[MetadataEndpointAccess.namespace('monitoring')], [MetadataEndpointAccess.pods('monitoring', { app: 'agent' })]]) {
       const egress = findObject(synthValid(build(access)), 'NetworkPolicy', 'agent', 'monitoring').spec.egress;
       expect(egress[egress.length - 1]).toEqual({ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }, { ipBlock: { cidr: 'fd00:ec2::254/128' } }], ports: [{ port: 80, protocol: 'TCP' }] });
     }
-    expect(objectsOfKind(synthValid(build([], 'kube-system')), 'NetworkPolicy')).toHaveLength(1);
+    // An exemption lifts the Baseline deny only: the metadata deny covers kube-system as well.
+    expect(() => Testing.synth(build([], 'kube-system'))).toThrow(/Add MetadataEndpointAccess.pods\("kube-system", \{"app":"agent","team":"obs"\}\)/);
+    expect(objectsOfKind(synthValid(build([MetadataEndpointAccess.namespace('kube-system')], 'kube-system')), 'NetworkPolicy')).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterDns, ClusterIsolation, IsolatedTier, MetadataEndpointAccess, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../../src';
+import { ClusterDns, ClusterIsolation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../../src';
 import { IntentModel } from '../../src/model/intent-model';
 import { findObject, synthValid } from '../util';
 
@@ -387,11 +387,11 @@ describe('egress to the cloud metadata endpoint under a ClusterIsolation', () =>
     expect(r.isAllowed({ namespace: 'shop', pod: 'agent' }, { ip: '169.254.169.254' }, Port.tcp(443))).toBe(false);
   });
 
-  test('a namespace exempt from the guardrail needs no exception', () => {
+  test('an exemption lifts the default deny only: the metadata endpoint still needs MetadataEndpointAccess', () => {
     const app = Testing.app();
-    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { exemptNamespaces: ['shop'] });
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { exemptNamespaces: ['kube-system'], exemptions: [NamespaceExemption.of('shop', 'legacy app')] });
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     new IsolatedTier(chart, 'agent', { podLabels: { app: 'agent' } }).allowTo(Peer.ipBlock('169.254.169.254/32'), Port.tcp(80));
-    expect(() => synthValid(chart)).not.toThrow();
+    expect(() => synthValid(chart)).toThrow(/MetadataEndpointAccess/);
   });
 });

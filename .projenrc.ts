@@ -1,4 +1,5 @@
 import { cdk8s, javascript } from 'projen';
+import { releasedVersion } from './projenrc/release';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-netsec',
@@ -12,18 +13,30 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
-  cdk8sVersion: '2.70.106',
+  // Experimental until 1.0: the wheel says "Development Status :: 4 - Beta", not "Production/Stable".
+  stability: 'experimental',
+  // Peer floors are the lowest versions we support and test (the cdk8s-plus lines' own floors; cdk8s
+  // 2.68.11 is not published, so 2.68.12), and what
+  // test/package installs): a caret range on the newest patch would upgrade users' cdk8s unasked.
+  cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
+  // ... so the dev copies are not pinned to the floors: tests run on what `cdk8s init typescript-app`
+  // installs today (devDeps below); test/package runs the packed library on the floors.
+  peerDependencyOptions: { pinnedDevDependency: false },
   bin: { 'cdk8s-netsec': 'lib/cli/main.js' },
   keywords: ['cdk8s', 'kubernetes', 'networkpolicy', 'istio', 'cert-manager', 'security'],
   // Runtime dependencies that are not jsii modules are bundled into the package.
   deps: ['yaml@^2.6.0', 'ipaddr.js@^2.2.0'],
-  // cdk8s-plus-28 is a jsii module: users bring it (peer), we build against its lowest supported version (dev).
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // No cdk8s-plus line is a dependency, not even a peer: the renderers use the owned L1 subset in
+  // src/imports/k8s.ts, and IsolatedTier.fromWorkload reads any line's workload structurally, so an app
+  // (or a Python venv) gets only the cdk8s-plus line it chose.
   bundledDeps: ['yaml', 'ipaddr.js'],
   // The Python target makes jsii check every public name against Python's rules (reserved words, clashes).
   publishToPypi: { distName: 'cdk8s-netsec', module: 'cdk8s_netsec' },
   devDeps: [
+    // What `cdk8s init typescript-app` (cdk8s-cli 2.207.60) installs today: tests run on these.
+    'cdk8s@2.70.106',
+    'constructs@10.8.1',
     'cdk8s-cli@2.207.60',
     'kubernetes-models@4.5.1',
     '@kubernetes-models/cert-manager@4.4.4',
@@ -33,12 +46,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@8.20.0',
     'typescript@~5.9.0',
     '@types/node@^20',
-    // A workload from the cdk8s-plus line new cdk8s apps use (issue 16): IsolatedTier.fromWorkload must accept it.
+    // Workloads of every supported cdk8s-plus line: IsolatedTier.fromWorkload must accept each (issue 16, 23).
+    'cdk8s-plus-28@2.5.6',
     'cdk8s-plus-33@2.5.57',
+    'cdk8s-plus-34@2.0.54',
     // The architecture test: no import cycle in src/, type-only imports included (issue 24).
     'madge@8.0.0',
   ],
   github: false,
+  // Releases are cut offline with `npx projen release` (scripts/release.js), never published from here.
   release: false,
   buildWorkflow: false,
   depsUpgrade: false,
@@ -48,6 +64,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Coverage only when asked (`npx projen test:coverage`): instrumenting every file slows each worker.
+      collectCoverage: false,
       // Generated L1 classes are not ours to cover.
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
     },
@@ -77,9 +95,37 @@ const bootstrap = 'test -x node_modules/.bin/projen || npm ci --no-audit --no-fu
 project.package.setScript('example', `${bootstrap} && projen synth-example`);
 project.package.setScript('check', `${bootstrap} && projen test`);
 
+// The version of the latest release, from CHANGELOG.md (written by `npx projen release`).
+project.package.addVersion(releasedVersion());
+
+// Entry points users may import. `.` is the library; the validation plugin's folder is named in docs;
+// tools read package.json and the jsii assembly through require.resolve.
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './lib/validation': { types: './lib/validation/index.d.ts', default: './lib/validation/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+
+project.addTask('release', {
+  description: 'Bump the version from conventional commits and write CHANGELOG.md (offline; publishes nothing)',
+  steps: [{ exec: 'node scripts/release.js', receiveArgs: true }, { spawn: 'default' }],
+});
+
+// Type errors fail the suite: ts-jest only transpiles (isolatedModules), which keeps each test file fast.
+project.testTask.prependExec('tsc -p tsconfig.check.json');
+project.addTask('test:coverage', {
+  description: 'Run the tests with coverage (text summary and lcov in coverage/)',
+  exec: 'jest --passWithNoTests --ci --coverage',
+  receiveArgs: true,
+});
+
 // jsii's reserved-word warnings are silenced by the compile task because they include C# keywords the
 // design needs (`namespace`); this check fails the build on any name Python, Java or Go cannot carry.
 project.postCompileTask.exec('node scripts/check-jsii-names.js');
+// The bin must be executable in the packed tarball: the Python console script runs it directly. Part of
+// compile itself, so every build that packs lib/ (package:js, the wheel) has it.
+project.compileTask.exec('node -e "require(\'fs\').chmodSync(\'lib/cli/main.js\', 0o755)"');
 
 project.addTask('bench', {
   description: 'Benchmarks: synthesis at scale against hand-written alternatives, and the analyzer (see BENCHMARKS.md)',
@@ -112,7 +158,7 @@ project.addTask('synth-example', {
   exec: 'cdk8s synth && echo "Wrote examples/three-tier/dist/three-tier.k8s.yaml"',
 });
 
-for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md', '/test-reports/']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md', '/test-reports/', '/tsconfig.check.json', '/.build-cache/', '/.venv/', '/coverage/', '/CHANGELOG.md.orig']) {
   project.npmignore?.exclude(pattern);
 }
 

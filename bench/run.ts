@@ -7,7 +7,8 @@
  *   --variants ours,l1,plus,plain  (a), (b), (c), (d); also l1-wrapped: (b) with one Construct per tier
  *   --layouts namespace,single  charts: one per namespace, and/or one for the whole mesh
  *   --check-sizes 100,1000    sizes whose outputs are compared through Reachability ("none" to skip)
- *   --analyzer 500/250,...    analyzer sizes as pods/policies ("none" to skip); default: a diagonal and
+ *   --analyzer 500/250,...    analyzer sizes as pods/policies ("none" to skip); default: a diagonal up to
+ *                             20000/10000 (issue 25: its ratios to the targets are printed) and
  *                             one axis each for pods and policies
  *   --analyzer-runs K         runs per analyzer size (default 3)
  *   --profile                 also run variant (a) at the largest N under --cpu-prof and list hot functions
@@ -37,6 +38,7 @@ const LETTER: Record<string, string> = { 'ours': 'a', 'l1': 'b', 'l1-wrapped': '
 const DEFAULT_VARIANTS = ['ours', 'l1', 'plus', 'plain'];
 const DEFAULT_ANALYZER = [
   '500/250', '1000/500', '2000/1000', '4000/2000', // pods and policies together
+  '5000/2500', '10000/5000', '20000/10000', // the growth curve of issue 25, up to its target size
   '500/1000', '1000/1000', '4000/1000', // pods grow, 1,000 policies
   '2000/250', '2000/500', '2000/2000', // policies grow, 2,000 pods
 ];
@@ -381,8 +383,26 @@ function benchAnalyzer(options: Options, out: string[]): any[] {
     const flows = Number.isNaN(r.flowsMs) ? 'not timed' : `${r.flowsMs} (${r.flowPairs})`;
     out.push(`| ${r.pods} | ${r.policies} | ${r.buildMs} | **${r.matrixMs}** | ${r.allowedPct}% | ${r.namedMs} | ${flows} | ${fixed(r.wallMs)} | ${r.peakRssMiB} |`);
   }
-  out.push('');
+  out.push('', ...analyzerTargets(rows), '');
   return rows;
+}
+
+/** Issue 25's targets for the analyzer: build + full matrix at 20,000 pods x 10,000 policies. */
+const ANALYZER_TARGET = { pods: 20000, policies: 10000, seconds: 5, megabytes: 500 };
+
+function analyzerTargets(rows: any[]): string[] {
+  const row = rows.find((r) => r.pods === ANALYZER_TARGET.pods && r.policies === ANALYZER_TARGET.policies);
+  if (!row) return [`Analyzer targets: not measured (run with --analyzer ${ANALYZER_TARGET.pods}/${ANALYZER_TARGET.policies}).`];
+  const seconds = (row.buildMs + row.matrixMs) / 1000;
+  const time = seconds / ANALYZER_TARGET.seconds;
+  const memory = row.peakRssMiB / ANALYZER_TARGET.megabytes;
+  const verdict = (share: number) => (share <= 1 ? 'met' : '**missed**');
+  return [
+    `Analyzer targets at ${ANALYZER_TARGET.pods} pods x ${ANALYZER_TARGET.policies} policies (median):`,
+    '',
+    `- build + matrix TCP 8080: ${seconds.toFixed(2)} s vs target ${ANALYZER_TARGET.seconds} s: ratio ${time.toFixed(2)}: ${verdict(time)}`,
+    `- peak RSS of the process (Node.js, the generated manifests, the model, both matrices): ${row.peakRssMiB} MiB vs target ${ANALYZER_TARGET.megabytes} MB: ratio ${memory.toFixed(2)}: ${verdict(memory)}`,
+  ];
 }
 
 /** Self time per function from a V8 .cpuprofile, hottest first. */

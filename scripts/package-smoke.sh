@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Installs the packed library into a fresh project and synthesizes the three-tier example against it,
-# the way a user would. Run after `npx projen build` (which writes dist/js/*.tgz).
+# Installs the packed library into a fresh cdk8s app, the way a user does, at the lowest versions the
+# peer ranges allow (cdk8s 2.68.12, constructs 10.3.0) with the cdk8s-plus line of the user's choice, and
+# checks: the tarball holds what users need and nothing else; the bin is executable; `--version` and
+# `analyze` run from the installed bin; the three-tier example synthesizes against the package.
+#
+# Usage: scripts/package-smoke.sh [tarball]   (default: built once by scripts/build-package.sh)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-tarball="$(ls "$root"/dist/js/cdk8s-netsec@*.tgz | head -n 1)"
+tarball="${1:-$(ls "$(bash "$root/scripts/build-package.sh")"/js/cdk8s-netsec@*.tgz | head -n 1)}"
+version="$(node -p "require('$root/package.json').version")"
+# Exactly what users need: lib/ (JavaScript and declarations), the jsii assembly and the documents.
+stray="$(tar tzf "$tarball" | grep -v -E '^package/(node_modules/(yaml|ipaddr\.js)/.*|lib/.*\.(js|d\.ts)|\.jsii|package\.json|README\.md|LICENSE|API\.md|CHANGELOG\.md|docs/[a-z0-9-]+\.md)$' || true)"
+if [ -n "$stray" ]; then echo "package smoke: unexpected files in the tarball:"; echo "$stray"; exit 1; fi
+tar tvzf "$tarball" package/lib/cli/main.js | grep -q '^-rwx' || { echo "package smoke: lib/cli/main.js is not executable in the tarball"; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 npm init -y >/dev/null
-npm install --no-audit --no-fund "$tarball" cdk8s@2.70.106 constructs@10.3.0 cdk8s-plus-28@2.5.6 ts-node typescript@5.9 @types/node@20 >/dev/null
+npm install --no-audit --no-fund "$tarball" cdk8s@2.68.12 constructs@10.3.0 cdk8s-plus-28@2.5.6 ts-node typescript@5.9 @types/node@20 >/dev/null
+# Installing the package pulls in no cdk8s-plus line the app did not choose.
+if ls node_modules | grep -q -E '^cdk8s-plus-(2[0-79]|3[0-9])$'; then echo "package smoke: a cdk8s-plus line came with the package"; ls node_modules | grep cdk8s-plus; exit 1; fi
+test "$(npx --no-install cdk8s-netsec --version)" = "$version"
 sed "s#'../../src'#'cdk8s-netsec'#" "$root/examples/three-tier/main.ts" > main.ts
 printf '{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "esModuleInterop": true } }\n' > tsconfig.json
 npx ts-node -T main.ts
@@ -19,4 +31,4 @@ test "$count" -eq 5
 npx --no-install cdk8s-netsec analyze --flows dist/ > analyze.txt
 grep -q '^Findings: none.$' analyze.txt
 grep -q 'shop/web -> shop/api: TCP 9090' analyze.txt
-echo "package smoke: cdk8s-netsec analyze ran from the installed bin: $(head -n 1 analyze.txt)"
+echo "package smoke: cdk8s-netsec $version --version and analyze ran from the installed bin: $(head -n 1 analyze.txt)"

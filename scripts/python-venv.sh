@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Makes a fresh Python virtualenv with this checkout's wheel, the way a Python user installs the package.
 #
-# The wheel is built from a copy of the working tree (src/, the projen tasks, package.json, ...), with the
-# documented commands `npx projen compile` and `npx projen package:python`, so this checkout's lib/ and
-# dist/ stay as they are. The wheel and its jsii dependencies are then installed from PyPI at the versions
+# The wheel is built by scripts/build-package.sh from a copy of the working tree, with the documented
+# commands `npx projen compile` and `npx projen package:python` (once per source state, cached), so this
+# checkout's lib/ and dist/ stay as they are. The wheel and its jsii dependencies are then installed from PyPI at the versions
 # the npm build uses (package.json devDependencies): cdk8s, constructs, cdk8s-plus-28 (the peer) and
 # cdk8s-plus-33 (what current cdk8s app templates use).
 #
@@ -13,14 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${1:-$root/.venv}"
 python="${PYTHON:-python3}"
-stage="$(mktemp -d)"
-trap 'rm -rf "$stage"' EXIT
-
-cp -R "$root/src" "$root/.projen" "$stage/"
-cp "$root/package.json" "$root/tsconfig.json" "$root/README.md" "$root/API.md" "$root/LICENSE" "$root/.npmignore" "$stage/"
-ln -s "$(cd "$root/node_modules" && pwd -P)" "$stage/node_modules"
-(cd "$stage" && npx projen compile && npx projen package:python) >&2
-wheel="$(ls "$stage"/dist/python/*.whl)"
+# The wheel is built once per source state (scripts/build-package.sh caches it).
+wheel="$(ls "$(bash "$root/scripts/build-package.sh")"/python/*.whl)"
 
 pin() { node -p "require('$root/package.json').devDependencies['$1']"; }
 "$python" -m venv "$venv"

@@ -193,7 +193,7 @@ describe('value types: a clear error or a valid value that selects no more than 
         expect(result).toMatch(/^ClusterDns\.custom: the block opens the cloud metadata endpoint .*ClusterDns\.metadataServer\(\)/);
         return;
       }
-      const ipBlock = dns!.destinations[0].peer.toPeerConfig().ipBlock!;
+      const ipBlock = dns!._destinations[0].peer.toPeerConfig().ipBlock!;
       for (const endpoint of endpoints) {
         const reached = cidrContainsAddress(parseCidr(ipBlock.cidr) as ParsedCidr, endpoint)
           && !(ipBlock.excluded ?? []).some((e) => cidrContainsAddress(parseCidr(e) as ParsedCidr, endpoint));

@@ -8,3 +8,4 @@ export * from './report/exposure';
 export * from './report/flow-endpoint-kind';
 export * from './report/flows-options';
 export * from './report/matrix-options';
+export * from './report/verdict';

@@ -1,20 +1,21 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AuditAcceptance } from '../audit/audit-acceptance';
-import { parseAddress } from '../core/cidr';
+import { parseAddress, ParsedCidr } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { Port } from '../core/port';
 import { AllowedFlow } from './report/allowed-flow';
 import { runAudit } from '../audit/audit';
 import { AuditFinding, AuditOptions } from '../audit/audit-finding';
 import { ClusterIndex } from './engine/cluster';
-import { evaluateMatrix } from './engine/engine';
+import { evaluateClasses, evaluateMatrix } from './engine/engine';
 import { explainConnection, INGRESS_CONTROLLER_LABEL, resolvePort, ResolvedEndpoint } from './engine/explain';
 import { computeExposure } from './engine/exposure-analysis';
 import { addressMatrix } from './engine/external-flows';
 import { computeFlows } from './engine/flow-analysis';
 import { inferPods } from './input/inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './input/manifests';
+import { parsePodNetwork } from './input/pod-network';
 import { tierPods } from './input/tiers';
 import { Explanation } from './report/explanation';
 import { WorkloadExposure } from './report/exposure';
@@ -22,6 +23,7 @@ import { AddressRanges, FlowsOptions } from './report/flows-options';
 import { ReachabilityMatrix } from './report/matrix';
 import { MatrixOptions } from './report/matrix-options';
 import { renderMermaid } from './report/mermaid';
+import { Verdict } from './report/verdict';
 
 /** One end of a connection: a modelled pod (`namespace` + `pod`) or an address (`ip`). */
 export interface ReachabilityEndpoint {
@@ -80,6 +82,15 @@ export interface ReachabilityOptions {
    * @default false
    */
   readonly failFast?: boolean;
+  /**
+   * The cluster's pod network, as CIDRs: where pods whose IP the manifests do not give (workloads, tiers,
+   * inferred pods) have their addresses. An address rule (ipBlock, Cilium CIDR, ClusterNetworkPolicy
+   * `networks`) that covers all of it matches such a pod, one that misses it does not, and one that covers
+   * part of it makes the answer depend on the pod's address: `verdict()` and `explain()` then say the
+   * answer is not certain. Pods with `status.podIP(s)` are judged by those addresses.
+   * @default ["10.0.0.0/8"]
+   */
+  readonly podNetwork?: string[];
 }
 
 /**
@@ -113,7 +124,7 @@ export class Reachability {
    * @param options `inferPods` to model the pods of policies whose workloads are not in the manifests
    */
   public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): Reachability {
-    checkOptions(options, 'fromManifests', ['additionalManifests', 'inferPods', 'sourceNames', 'failFast']);
+    checkOptions(options, 'fromManifests', ['additionalManifests', 'inferPods', 'sourceNames', 'failFast', 'podNetwork']);
     const names = options.sourceNames;
     if (names !== undefined && (!Array.isArray(names) || !Array.isArray(manifests) || names.length !== manifests.length
       || names.some(n => typeof n !== 'string'))) {
@@ -122,6 +133,7 @@ export class Reachability {
     }
     const all = Array.isArray(manifests) && options.additionalManifests ? [...manifests, ...options.additionalManifests] : manifests;
     const model = readManifests(all, { origins: options.sourceNames, failFast: options.failFast });
+    model.podNetwork = podNetworkOf(options, 'fromManifests');
     if (options.inferPods) inferPods(model);
     return new Reachability(model);
   }
@@ -141,7 +153,9 @@ export class Reachability {
   }
 
   private static fromScopes(manifests: any[], root: IConstruct, options: ReachabilityOptions): Reachability {
+    checkOptions(options, 'fromChart', ['additionalManifests', 'inferPods', 'sourceNames', 'failFast', 'podNetwork']);
     const model = readManifests(manifests);
+    model.podNetwork = podNetworkOf(options, 'fromChart');
     for (const pod of tierPods(root)) addPod(model, pod);
     if (options.inferPods) inferPods(model);
     return new Reachability(model, root);
@@ -179,6 +193,21 @@ export class Reachability {
     return this.explain(client, server, port).allowed;
   }
 
+  /**
+   * The answer of `isAllowed` with how sure it is: `certain` is false, and `caveats` says why, when the
+   * answer depends on a pod address the analyzer does not know or on a policy part it does not evaluate.
+   * @param port a single numeric or named port, as for `isAllowed`
+   */
+  public verdict(client: ReachabilityEndpoint, server: ReachabilityEndpoint, port: Port): Verdict {
+    const { allowed, certain, caveats } = this.explain(client, server, port);
+    return { allowed, certain, caveats: [...caveats] };
+  }
+
+  /** The pod network the model assumes for pods without a known address, as CIDRs. */
+  public get podNetwork(): string[] {
+    return this.index.podNetwork.map(c => c.text);
+  }
+
   /** Says whether a connection is allowed and which policies and rules decide each side. */
   public explain(client: ReachabilityEndpoint, server: ReachabilityEndpoint, port: Port): Explanation {
     checkQueryPort(port, 'explain');
@@ -211,8 +240,10 @@ export class Reachability {
       destinationPorts.fill(port.startPort!);
     }
     const uniformPort = port.isNamed ? undefined : port.startPort;
-    const cells = evaluateMatrix(this.index, { protocol: port.protocol, destinationPorts, uniformPort });
-    if (!options.includeAddresses) return ReachabilityMatrix._fromCells(this.pods, port, cells);
+    const query = { protocol: port.protocol, destinationPorts, uniformPort };
+    // Kept per class of interchangeable pods: n*n bytes would be 400 MB at 20,000 pods.
+    if (!options.includeAddresses) return ReachabilityMatrix._fromStore(this.pods, port, evaluateClasses(this.index, query));
+    const cells = evaluateMatrix(this.index, query);
     const addresses = addressMatrix(this.index, port.protocol, destinationPorts, uniformPort);
     const m = addresses.ranges.length;
     const size = n + m;
@@ -375,6 +406,10 @@ function checkOptions(options: unknown, method: string, known: readonly string[]
   if (unknown.length > 0) {
     throw netsecError(`Reachability.${method}`, 'options has unknown keys', unknown, `Known options: ${known.join(', ')}.`);
   }
+}
+
+function podNetworkOf(options: ReachabilityOptions, method: string): ParsedCidr[] | undefined {
+  return options.podNetwork === undefined ? undefined : parsePodNetwork(`Reachability.${method}`, options.podNetwork);
 }
 
 function checkQueryPort(port: Port, method: string): void {

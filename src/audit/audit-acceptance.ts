@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveRuleIds } from './audit';
-import { AuditRules } from './audit-rules';
-import { Acceptance, ACCEPTANCE_RULE_ID, AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION, splitRuleList } from './audit-suppression';
+import { Acceptance, ACCEPTANCE_RULE_ID, AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION, readAcceptance } from './audit-suppression';
 import { netsecError } from '../core/errors';
 
 /** What one `accept` call recorded on a construct. */
@@ -87,25 +86,34 @@ export class AuditAcceptance {
   private constructor() {}
 }
 
-/** Writes the merged acceptance of every ApiObject under `scope`, keeping what was written by hand. */
+/**
+ * Writes the merged acceptance of every ApiObject under `scope`, keeping what was written by hand. An
+ * object whose hand-written acceptance is invalid (no reason, a blank one, unknown or no rules) is left
+ * as written: merging would lend it a reason, and NETSEC014 must keep reporting it.
+ */
 function annotateObjects(scope: IConstruct): void {
   for (const construct of scope.node.findAll()) {
     if (!ApiObject.isApiObject(construct)) continue;
-    const object = construct as ApiObject & { [WRITTEN_BY_HAND]?: Recorded[] };
+    const object = construct as ApiObject & { [WRITTEN_BY_HAND]?: Recorded[] | null };
     if (object[WRITTEN_BY_HAND] === undefined) {
-      const annotations = object.metadata.toJson().annotations ?? {};
-      const rules = annotations[AUDIT_ACCEPT_ANNOTATION];
-      const reason = annotations[AUDIT_ACCEPT_REASON_ANNOTATION];
-      const byHand: Recorded[] = typeof rules === 'string' && typeof reason === 'string'
-        ? [{ ruleIds: splitRuleList(rules).map(r => AuditRules.find(r)?.id ?? r), reason }]
-        : [];
-      Object.defineProperty(object, WRITTEN_BY_HAND, { value: byHand, enumerable: false });
+      Object.defineProperty(object, WRITTEN_BY_HAND, { value: writtenByHand(object), enumerable: false });
     }
-    const merged = merge([...object[WRITTEN_BY_HAND]!, ...object.node.scopes.flatMap(c => (c as any)[RECORDED] as Recorded[] | undefined ?? [])]);
+    const byHand = object[WRITTEN_BY_HAND];
+    if (byHand === null || byHand === undefined) continue;
+    const merged = merge([...byHand, ...object.node.scopes.flatMap(c => (c as any)[RECORDED] as Recorded[] | undefined ?? [])]);
     if (merged === undefined) continue;
     object.metadata.addAnnotation(AUDIT_ACCEPT_ANNOTATION, merged.ruleIds.join(','));
     object.metadata.addAnnotation(AUDIT_ACCEPT_REASON_ANNOTATION, merged.reason!);
   }
+}
+
+/** The valid acceptance an object carried before any `accept` wrote to it; null when it carried an invalid one. */
+function writtenByHand(object: ApiObject): Recorded[] | null {
+  const acceptance = readAcceptance({ metadata: object.metadata.toJson() });
+  if (acceptance === undefined) return [];
+  const valid = acceptance.hasRules && acceptance.reason !== undefined && acceptance.ruleIds.length > 0 && acceptance.unknown.length === 0
+    && !acceptance.ruleIds.includes(ACCEPTANCE_RULE_ID);
+  return valid ? [{ ruleIds: acceptance.ruleIds, reason: acceptance.reason!.replace(/\s+/g, ' ') }] : null;
 }
 
 /** Rules united and sorted; one reason, or `RULE: reason` parts when the reasons differ. */

@@ -1,16 +1,20 @@
 import { ClusterIndex } from '../analysis/engine/cluster';
 import { ManifestModel, ModelPod, namespaceOf } from '../analysis/input/manifests';
+import { CompiledPolicy } from '../analysis/policies/policy-model';
+import { GUARDED_METADATA_ADDRESSES } from '../core/addresses';
 
 /*
  * What every audit rule receives, and the helpers rules in several files share. Internal: not
  * re-exported.
  */
 
-/** The cloud instance metadata endpoints (AWS, GCP, Azure, OpenStack share the IPv4 one; AWS has an IPv6 one). */
-export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254', 'fd00:ec2::254'];
+/** The cloud instance metadata addresses the audit checks (see `core/addresses.ts`). */
+export const METADATA_ENDPOINTS: readonly string[] = GUARDED_METADATA_ADDRESSES;
 
 /** The object a finding is about. */
 export interface Subject {
+  /** The object's apiVersion when the finding is about a manifest object; otherwise found from the kind. */
+  readonly apiVersion?: string;
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
@@ -49,14 +53,23 @@ export function podSubject(pod: ModelPod): Subject {
   return { kind: pod.kind, namespace: pod.namespace, name: pod.objectName ?? pod.name, constructPath: pod.constructPath };
 }
 
+/** The subject for a compiled policy: a NetworkPolicy, or the kind it was read from (a CiliumNetworkPolicy, ...). */
+export function policySubject(policy: CompiledPolicy): Subject {
+  return { kind: policy.kind ?? 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+}
+
 /** The subject for a manifest object. */
 export function objectSubject(object: any): Subject {
-  return { kind: object.kind, namespace: namespaceOf(object), name: String(object.metadata?.name ?? '<unnamed>') };
+  return { ...apiVersionOf(object), kind: object.kind, namespace: namespaceOf(object), name: String(object.metadata?.name ?? '<unnamed>') };
 }
 
 /** The subject for a cluster-scoped manifest object (no namespace). */
 export function clusterObjectSubject(object: any): Subject {
-  return { kind: object.kind, name: String(object.metadata?.name ?? '<unnamed>') };
+  return { ...apiVersionOf(object), kind: object.kind, name: String(object.metadata?.name ?? '<unnamed>') };
+}
+
+function apiVersionOf(object: any): { apiVersion?: string } {
+  return typeof object?.apiVersion === 'string' ? { apiVersion: object.apiVersion } : {};
 }
 
 /** `{a=1, b=2}`, keys sorted; `{}` when empty. */

@@ -1,4 +1,4 @@
-import { AuditContext, listNames, Report } from './audit-context';
+import { AuditContext, listNames, policySubject, Report } from './audit-context';
 import { IndexedRule } from '../analysis/engine/cluster';
 import { CompiledPolicyPort, CompiledRule } from '../analysis/policies/policy-model';
 import { PortSpan, spansOf } from '../analysis/policies/port-sets';
@@ -45,7 +45,7 @@ export function oneSidedFlows(c: AuditContext, report: Report): void {
       const field = `spec.${direction}[${indexed.rule.index}]`;
       const otherSide = direction === 'egress' ? 'ingress' : 'egress';
       const otherPolicies = [...deciding].sort();
-      report({ kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name },
+      report(policySubject(policy),
         `${field} of ${policy.id} names the ${direction === 'egress' ? 'server' : 'client'} pods, but their ${otherSide} policies `
         + `(${listNames(otherPolicies)}) admit none of these connections: ${describePairs(c, pairs)}`,
         direction === 'egress'

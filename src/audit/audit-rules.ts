@@ -28,7 +28,7 @@ const RULES: readonly AuditRule[] = [
     id: 'NETSEC004',
     name: 'egress-to-any-address',
     severity: AuditSeverity.HIGH,
-    description: 'An egress rule allows 0.0.0.0/0 or ::/0 (or every destination, with no `to`).',
+    description: 'An egress rule allows 0.0.0.0/0 or ::/0, ipBlocks that together cover the public IPv4 or IPv6 space (e.g. 0.0.0.0/1 and 128.0.0.0/1), or every destination (no `to`).',
   },
   {
     id: 'NETSEC005',

@@ -57,20 +57,36 @@ export function readAcceptance(object: any): Acceptance | undefined {
   };
 }
 
-/** Finds the acceptance that applies to findings about a subject. */
-export type AcceptanceLookup = (subject: Subject) => Acceptance | undefined;
+/**
+ * The API group of each kind the audit names without an object at hand (a modelled pod's workload, a
+ * compiled policy, a namespace): the group the analyzer reads that kind from, so that a Knative `Service`
+ * or a Calico `NetworkPolicy` of the same name is never taken for it.
+ */
+const GROUP_OF_KIND = new Map<string, string>([
+  ['Namespace', ''], ['Pod', ''], ['ReplicationController', ''], ['Deployment', 'apps'], ['StatefulSet', 'apps'],
+  ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'], ['Job', 'batch'], ['CronJob', 'batch'], ['NetworkPolicy', 'networking.k8s.io'],
+  ['CiliumNetworkPolicy', 'cilium.io'], ['CiliumClusterwideNetworkPolicy', 'cilium.io'],
+]);
 
-/** Acceptances of the objects of the model, found by kind, name and (for namespaced subjects) namespace. */
-export function acceptancesOf(c: AuditContext): AcceptanceLookup {
-  const byKindAndName = new Map<string, { object: any; acceptance: Acceptance }[]>();
-  for (const object of c.model.objects) {
-    const acceptance = readAcceptance(object);
-    if (acceptance === undefined) continue;
-    const key = `${object.kind}|${object.metadata?.name}`;
-    byKindAndName.set(key, [...byKindAndName.get(key) ?? [], { object, acceptance }]);
-  }
-  return subject => byKindAndName.get(`${subject.kind}|${subject.name}`)
-    ?.find(({ object }) => subject.namespace === undefined || namespaceOf(object) === subject.namespace)?.acceptance;
+/**
+ * The object a subject names, exactly: same apiVersion (or, for a subject without one, the group the
+ * analyzer reads its kind from), kind, namespace (for namespaced kinds) and name. Undefined when no
+ * object is (an `IsolatedTier`, a namespace the manifests only imply).
+ */
+export function objectOfSubject(c: AuditContext, subject: Subject): any {
+  const group = subject.apiVersion === undefined ? GROUP_OF_KIND.get(subject.kind) : undefined;
+  if (subject.apiVersion === undefined && group === undefined) return undefined;
+  return c.model.objects.find(o => o?.kind === subject.kind
+    && String(o.metadata?.name) === subject.name
+    && (subject.namespace === undefined ? isClusterScoped(o) : !isClusterScoped(o) && namespaceOf(o) === subject.namespace)
+    && (subject.apiVersion !== undefined ? o.apiVersion === subject.apiVersion : groupOf(o) === group));
+}
+
+/** The API group of an object; an object without apiVersion is of its kind's usual group, as the analyzer reads it. */
+function groupOf(object: any): string | undefined {
+  if (typeof object.apiVersion !== 'string') return GROUP_OF_KIND.get(object.kind);
+  const slash = object.apiVersion.indexOf('/');
+  return slash < 0 ? '' : object.apiVersion.slice(0, slash);
 }
 
 /** NETSEC014: acceptances without a reason, naming unknown rules, or giving a reason for nothing. */

@@ -1,4 +1,4 @@
-import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, Report, RuleCheck, Subject } from './audit-context';
+import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
 import { registryOnlySidecarFor } from './audit-fqdn-backstop';
 import { gatewayChecks } from './audit-gateway-rules';
@@ -6,11 +6,12 @@ import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
 import { oneSidedFlows } from './audit-one-sided-flows';
 import { AuditRules } from './audit-rules';
 import { serviceChecks } from './audit-service-rules';
-import { Acceptance, acceptancesOf, ACCEPTANCE_RULE_ID, invalidAcceptances } from './audit-suppression';
+import { Acceptance, ACCEPTANCE_RULE_ID, invalidAcceptances, objectOfSubject, readAcceptance } from './audit-suppression';
+import { coversInternet } from './internet-coverage';
 import { ClusterIndex } from '../analysis/engine/cluster';
 import { explainConnection } from '../analysis/engine/explain';
 import { ManifestModel, namespaceOf } from '../analysis/input/manifests';
-import { CompiledPolicyPort, CompiledRule } from '../analysis/policies/policy-model';
+import { CompiledPolicyPort, CompiledRule, IpBlockPeer } from '../analysis/policies/policy-model';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { Port, Protocol } from '../core/port';
@@ -67,15 +68,12 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
   const minSeverity = checkedSeverity(options.minSeverity);
   const ignored = checkedIgnores(options.ignore);
   const context: AuditContext = { model, index, lookup };
-  const acceptanceOf = acceptancesOf(context);
   const findings: AuditFinding[] = [];
   for (const rule of AuditRules.all()) {
     if (ignored.has(rule.id) || compareSeverity(rule.severity, minSeverity) < 0) continue;
     CHECKS[rule.id](context, (subject, message, fix) => {
       const constructPath = subject.constructPath ?? lookup(subject.kind, subject.namespace, subject.name);
-      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined
-        : accepting(rule.id, acceptanceOf(subject))
-          ?? accepting(rule.id, constructPath === undefined ? undefined : constructAcceptance(constructPath));
+      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined : accepting(rule.id, acceptanceOf(context, subject, constructAcceptance));
       findings.push({
         ruleId: rule.id,
         ruleName: rule.name,
@@ -93,6 +91,18 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
   }
   return findings.sort((a, b) => compareSeverity(b.severity, a.severity)
     || compare(a.ruleId, b.ruleId) || compare(a.resource, b.resource) || compare(a.message, b.message));
+}
+
+/**
+ * What accepts findings about a subject: the annotations of its own object, exactly that object (API
+ * group and version, kind, namespace, name); only a subject without an object of its own (a tier) is
+ * accepted through the `AuditAcceptance` at or above its construct. An object's acceptance is never
+ * looked up through a construct found by kind and name, which a namesake of another group could answer.
+ */
+function acceptanceOf(c: AuditContext, subject: Subject, constructAcceptance: ConstructAcceptanceLookup): Acceptance | undefined {
+  const object = objectOfSubject(c, subject);
+  if (object !== undefined) return readAcceptance(object);
+  return subject.constructPath === undefined ? undefined : constructAcceptance(subject.constructPath);
 }
 
 /** The acceptance when it accepts the rule with a reason (an acceptance without a reason suppresses nothing). */
@@ -179,7 +189,7 @@ function unselectedPods(c: AuditContext, report: Report): void {
 
 function egressToAnyAddress(c: AuditContext, report: Report): void {
   for (const policy of c.index.policies) {
-    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    const subject: Subject = policySubject(policy);
     let sidecar: string | undefined | null = null;
     for (const rule of policy.egress ?? []) {
       if (rule.peers === undefined) {
@@ -201,6 +211,19 @@ function egressToAnyAddress(c: AuditContext, report: Report): void {
         report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}${held}`,
           'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
       });
+      // Narrower blocks that together cover the public address space are the internet too (0.0.0.0/1 + 128.0.0.0/1).
+      const blocks = rule.peers.filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock');
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const own = blocks.filter(b => b.cidr.family === family);
+        if (own.length < 2 || own.some(b => b.cidr.prefixLength === 0) || !coversInternet(own, family)) continue;
+        if (sidecar === null) sidecar = registryOnlySidecarFor(c, policy);
+        const open = sidecar === undefined || rule.ports === undefined ? rule.ports : rule.ports.filter(e => e.protocol !== Protocol.TCP);
+        if (open !== undefined && open.length === 0) continue;
+        const name = family === 'ipv4' ? 'IPv4' : 'IPv6';
+        report(subject, `spec.egress[${rule.index}] allows ${own.map(b => b.text).join(', ')}: together every public ${name} address (the internet), `
+          + `on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}`,
+        'Narrow the ipBlocks to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
+      }
     }
   }
 }
@@ -259,7 +282,7 @@ function describePeerAuthenticationScope(object: any): string {
 
 function cidrsWithHostBits(c: AuditContext, report: Report): void {
   for (const policy of c.index.policies) {
-    const subject: Subject = { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name };
+    const subject: Subject = policySubject(policy);
     const rules: CompiledRule[] = [...policy.ingress ?? [], ...policy.egress ?? []];
     for (const rule of rules) {
       const peerField = rule.direction === 'ingress' ? 'from' : 'to';

@@ -2,6 +2,8 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuditFinding, AuditSeverity, Reachability } from '../analysis';
 import { checkSeverity, failingFindings, findingLine, resolveRuleIds } from './audit';
+import { checkedInput } from '../core/checked-input';
+import { netsecError } from '../core/errors';
 
 /** Properties of `NetsecAudit`. */
 export interface NetsecAuditProps {
@@ -50,11 +52,12 @@ export class NetsecAudit extends Construct {
    * @param props the configuration (`NetsecAuditProps`)
    */
   public constructor(scope: Construct, id: string, props: NetsecAuditProps = {}) {
+    // Bad severities and unknown rules are reported now, not at synth, and before the audit joins the tree.
+    const input = checkedInput(scope, id, (path) => checkAuditProps(path, props));
     super(scope, id);
-    // Bad severities and unknown rules are reported now, not at synth.
-    this.failOn = props.failOn === undefined ? AuditSeverity.HIGH : checkSeverity(props.failOn, this.node.path, 'failOn');
-    this.ignore = resolveRuleIds(props.ignore ?? [], this.node.path, 'ignore');
-    this.additionalManifests = [...props.additionalManifests ?? []];
+    this.failOn = input.failOn;
+    this.ignore = input.ignore;
+    this.additionalManifests = input.additionalManifests;
     this.node.addValidation({ validate: () => (this.auditing ? [] : this.findings().map(f => this.describe(f))) });
     this.reuseDuringSynthesis(App.of(this));
   }
@@ -103,4 +106,22 @@ export class NetsecAudit extends Construct {
     return `${findingLine(finding)} To accept it on purpose, call AuditAcceptance.accept(<${owner}>, ['${finding.ruleId}'], '<why>'), `
       + `or add "${finding.ruleId}" to the ignore list of ${this.node.path} to ignore the rule everywhere.`;
   }
+}
+
+function checkAuditProps(path: string, props: NetsecAuditProps): { failOn: AuditSeverity; ignore: string[]; additionalManifests: any[] } {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { failOn: AuditSeverity.HIGH }, or leave the props out.');
+  }
+  if (props.ignore !== undefined && !Array.isArray(props.ignore)) {
+    throw netsecError(path, 'ignore must be a list of rule identifiers', props.ignore, 'Pass e.g. ignore: ["NETSEC013"].');
+  }
+  if (props.additionalManifests !== undefined && !Array.isArray(props.additionalManifests)) {
+    throw netsecError(path, 'additionalManifests must be a list of manifest objects', typeof props.additionalManifests,
+      'Pass plain objects, e.g. additionalManifests: [namespaceManifest].');
+  }
+  return {
+    failOn: props.failOn === undefined ? AuditSeverity.HIGH : checkSeverity(props.failOn, path, 'failOn'),
+    ignore: resolveRuleIds(props.ignore ?? [], path, 'ignore'),
+    additionalManifests: [...props.additionalManifests ?? []],
+  };
 }

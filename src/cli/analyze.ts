@@ -1,16 +1,17 @@
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
 import { Edge, endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
 import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
-import type { CliIo } from './run';
 import { ANALYZE_USAGE } from './usage';
 import { Reachability } from '../analysis/reachability';
 import { AllowedFlow } from '../analysis/report/allowed-flow';
 import { WorkloadExposure } from '../analysis/report/exposure';
 import { exposureCsv, exposureJson, exposureMarkdown, exposureText } from '../analysis/report/exposure-report';
 import { AddressRanges, FlowsOptions } from '../analysis/report/flows-options';
+import { AcceptanceEntry, acceptanceLine, listAcceptances } from '../audit/acceptance-list';
 import { netsecError } from '../core/errors';
 import { Port } from '../core/port';
 
@@ -29,6 +30,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'addresses', takesValue: false },
   { name: 'address-ranges', takesValue: true },
   { name: 'fail-fast', takesValue: false },
+  { name: 'pod-cidr', takesValue: true, repeatable: true },
+  { name: 'fail-on-unknown', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -82,11 +85,14 @@ export function analyze(argv: readonly string[], io: CliIo): number {
   const failFast = args.switches.has('fail-fast');
   const input = readManifestInput(args.operands, { ...io, failFast });
   const reachability = Reachability.fromManifests(input.objects, {
-    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+    inferPods: !args.switches.has('no-infer-pods'),
+    sourceNames: input.origins,
+    failFast,
+    ...(args.values.has('pod-cidr') ? { podNetwork: listOf(args, 'pod-cidr') } : {}),
   });
   if (output !== undefined) {
     io.stdout.write(wantsExposure ? exposureOutput(reachability.exposure(), output) : flowsOutput(reachability.flows(flowOptions), output));
-    return ExitStatus.OK;
+    return args.switches.has('fail-on-unknown') && unknowns(reachability) > 0 ? ExitStatus.UNCERTAIN : ExitStatus.OK;
   }
   const findings = reachability.audit({ ignore });
   const failures = failing(findings, failOn);
@@ -97,6 +103,7 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     objectCount: input.objects.length,
     reachability,
     findings,
+    acceptances: listAcceptances(input.objects, object => input.origins[input.objects.indexOf(object)]),
     failOn: failOn ?? 'none',
     failingCount: failures.length,
     ignore,
@@ -107,7 +114,8 @@ export function analyze(argv: readonly string[], io: CliIo): number {
     exposure: args.switches.has('exposure'),
   };
   io.stdout.write(args.switches.has('json') ? jsonReport(report) : textReport(report));
-  return failures.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
+  if (failures.length > 0) return ExitStatus.FAILED;
+  return args.switches.has('fail-on-unknown') && unknowns(reachability) > 0 ? ExitStatus.UNCERTAIN : ExitStatus.OK;
 }
 
 interface AnalyzeReport {
@@ -117,6 +125,7 @@ interface AnalyzeReport {
   readonly objectCount: number;
   readonly reachability: Reachability;
   readonly findings: ReturnType<Reachability['audit']>;
+  readonly acceptances: AcceptanceEntry[];
   readonly failOn: string;
   readonly failingCount: number;
   readonly ignore: string[];
@@ -155,6 +164,9 @@ function textReport(report: AnalyzeReport): string {
     lines.push(`Findings (${report.findings.length}: ${severityCounts(report.findings)}):`, '');
     for (const finding of report.findings) lines.push(findingText(finding), '');
   }
+  if (report.acceptances.length > 0) {
+    lines.push(`Acceptances (${report.acceptances.length}; findings accepted on purpose, never failing):`, ...report.acceptances.map(a => `  ${acceptanceLine(a)}`), '');
+  }
   if (report.flows) {
     const flows = r.flows(report.flowOptions);
     lines.push(`Allowed flows (${flows.length}):`);
@@ -186,6 +198,7 @@ function jsonReport(report: AnalyzeReport): string {
     ...(report.skipped.length > 0 ? { skipped: report.skipped } : {}),
     ...(r.notAnalysed.length > 0 ? { notAnalysed: r.notAnalysed } : {}),
     findings: report.findings.map(findingJson),
+    ...(report.acceptances.length > 0 ? { acceptances: report.acceptances } : {}),
     summary: {
       findings: report.findings.length,
       ...counts,
@@ -248,4 +261,12 @@ function exposureOutput(exposure: readonly WorkloadExposure[], format: OutputFor
       return render(format, 'exposure', { columns: [], rows: [] }, edges);
     }
   }
+}
+
+/**
+ * What the analyzer read but does not evaluate, plus the exposure answers that depend on what it does
+ * not know: --fail-on-unknown fails when there is any.
+ */
+function unknowns(r: Reachability): number {
+  return r.notAnalysed.length + r.exposure().reduce((n, e) => n + e.caveats.length, 0);
 }

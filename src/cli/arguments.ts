@@ -1,3 +1,4 @@
+import { didYouMean } from './suggest';
 import { netsecError } from '../core/errors';
 
 /*
@@ -44,7 +45,8 @@ export function parseArguments(command: string, argv: readonly string[], specs: 
     if (!argument.startsWith('--')) {
       // A lone "-" is an operand (standard input), like any path.
       if (argument.startsWith('-') && argument !== '-') {
-        throw netsecError(where, 'does not know this option', argument, `Options are spelled out with two dashes. ${help}`);
+        const suggestion = didYouMean(`--${argument.replace(/^-+/, '')}`, specs.map(s => `--${s.name}`));
+        throw netsecError(where, 'does not know this option', argument, `Options are spelled out with two dashes.${suggestion} ${help}`);
       }
       parsed.operands.push(argument);
       continue;
@@ -53,7 +55,8 @@ export function parseArguments(command: string, argv: readonly string[], specs: 
     const name = argument.slice(2, equals < 0 ? undefined : equals);
     const spec = known.get(name);
     if (!spec) {
-      throw netsecError(where, 'does not know this option', argument, `Known options: ${specs.map(s => `--${s.name}`).join(', ')}. ${help}`);
+      const names = specs.map(s => `--${s.name}`);
+      throw netsecError(where, 'does not know this option', argument, `Known options: ${names.join(', ')}.${didYouMean(`--${name}`, names)} ${help}`);
     }
     if (!spec.takesValue) {
       if (equals >= 0) throw netsecError(where, `--${name} takes no value`, argument, `Write --${name} alone. ${help}`);

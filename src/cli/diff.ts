@@ -1,9 +1,9 @@
 import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { ManifestInput, readManifestInput } from './input';
 import { Edge, endpointText, OutputFormat, parseOutputFormat, render, Table } from './output-format';
 import { checkIgnored, failing, findingJson, parseFailOn, plural, portJson } from './report';
-import type { CliIo } from './run';
 import { DIFF_USAGE } from './usage';
 import { Reachability } from '../analysis/reachability';
 import { FlowChange, ReachabilityDiff } from '../analysis/report/diff';

@@ -1,9 +1,10 @@
-import { OptionSpec, parseArguments, valueOf } from './arguments';
+import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
 import { parsePortArgument } from './port-argument';
 import { portJson } from './report';
-import type { CliIo } from './run';
+import { resolveTierEndpoint } from './tier-endpoint';
 import { EVAL_USAGE } from './usage';
 import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
 import { parseAddress } from '../core/cidr';
@@ -16,6 +17,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'json', takesValue: false },
   { name: 'no-infer-pods', takesValue: false },
   { name: 'fail-fast', takesValue: false },
+  { name: 'pod-cidr', takesValue: true, repeatable: true },
+  { name: 'fail-on-unknown', takesValue: false },
   { name: 'help', takesValue: false },
 ];
 
@@ -39,15 +42,20 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
     throw netsecError('cdk8s-netsec eval', 'needs the manifests to evaluate', argv.join(' '),
       'Give YAML or JSON files or directories (or - for standard input) after the options.');
   }
-  const from = parseEndpoint(valueOf(args, 'from')!, 'from');
-  const to = parseEndpoint(valueOf(args, 'to')!, 'to');
+  const given = { from: parseEndpoint(valueOf(args, 'from')!, 'from'), to: parseEndpoint(valueOf(args, 'to')!, 'to') };
   const port = parsePortArgument(valueOf(args, 'port')!, 'port');
   const failFast = args.switches.has('fail-fast');
   const input = readManifestInput(args.operands, { ...io, failFast });
   const reachability = Reachability.fromManifests(input.objects, {
-    inferPods: !args.switches.has('no-infer-pods'), sourceNames: input.origins, failFast,
+    inferPods: !args.switches.has('no-infer-pods'),
+    sourceNames: input.origins,
+    failFast,
+    ...(args.values.has('pod-cidr') ? { podNetwork: listOf(args, 'pod-cidr') } : {}),
   });
-  const explanation = reachability.explain(from, to, port);
+  const from = resolveTierEndpoint(given.from, input.objects, reachability.pods, 'from');
+  const to = resolveTierEndpoint(given.to, input.objects, reachability.pods, 'to');
+  for (const note of [from.note, to.note]) if (note !== undefined) io.stderr.write(note);
+  const explanation = reachability.explain(from.endpoint, to.endpoint, port);
   const notAnalysed = reachability.notAnalysed;
   if (notAnalysed.length > 0) {
     io.stderr.write(`Note: ${notAnalysed.length} policy part${notAnalysed.length === 1 ? ' was' : 's were'} read but not analysed; the answer does not account for them:\n`
@@ -68,6 +76,8 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
       to: valueOf(args, 'to'),
       port: portJson(port),
       allowed: explanation.allowed,
+      certain: explanation.certain,
+      caveats: explanation.caveats,
       selfTraffic: explanation.selfTraffic,
       egress: side(explanation.egress),
       ingress: side(explanation.ingress),
@@ -76,6 +86,7 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
   } else {
     io.stdout.write(explanation.text + '\n');
   }
+  if (!explanation.certain && args.switches.has('fail-on-unknown')) return ExitStatus.UNCERTAIN;
   return explanation.allowed ? ExitStatus.OK : ExitStatus.FAILED;
 }
 

@@ -6,4 +6,6 @@ export enum ExitStatus {
   FAILED = 1,
   /** A usage error, or input that cannot be read or modelled. */
   ERROR = 2,
+  /** With --fail-on-unknown: an answer depends on something the analyzer does not know or evaluate. */
+  UNCERTAIN = 3,
 }

@@ -8,8 +8,9 @@ import { netsecError } from '../core/errors';
  * Reads manifests from files, directories and standard input into plain objects: YAML (what cdk8s synth
  * writes) and JSON (what kubectl get -o json writes). Directories contribute every *.yaml, *.yml and
  * *.json file inside them, recursively, in sorted order, so the result does not depend on the file
- * system's listing order; documents there that are not Kubernetes objects (e.g. a JSON report lying next
- * to the manifests) are skipped and listed, while a file named explicitly must hold only objects. Every
+ * system's listing order. There, a JSON file without any Kubernetes object (the construct-metadata.json
+ * that cdk8s synth writes next to the manifests, a JSON report) is ignored quietly, and other documents
+ * that are not Kubernetes objects are skipped and listed; a file named explicitly must hold only objects. Every
  * file is read even after a problem, and all problems are reported together (unless failFast); errors
  * name the file and, for YAML, the line and column.
  */
@@ -80,6 +81,7 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
   const objects: any[] = [];
   const origins: string[] = [];
   const skipped: string[] = [];
+  const ignored = new Set<string>();
   for (const file of files) {
     let text: string;
     try {
@@ -92,6 +94,10 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
     const format = /\.json$/i.test(file.display) ? 'json' : file.absolute === '-' ? 'auto' : 'yaml';
     const read = readDocuments(file.display, text, { format, skipForeign: file.inDirectory });
     if (source.failFast && read.problems.length > 0) throw read.problems[0];
+    if (file.inDirectory && format === 'json' && read.objects.length === 0 && read.problems.length === 0) {
+      ignored.add(file.display);
+      continue;
+    }
     problems.push(...read.problems);
     skipped.push(...read.skipped);
     for (const { object, origin } of read.objects) {
@@ -100,7 +106,7 @@ export function readManifestInput(paths: readonly string[], source: InputSource)
     }
   }
   throwProblems('cdk8s-netsec', problems, 'every other document was read');
-  return { files: files.map(f => f.display), objects, origins, skipped };
+  return { files: files.map(f => f.display).filter(f => !ignored.has(f)), objects, origins, skipped };
 }
 
 function statOf(absolute: string, given: string): fs.Stats {

@@ -1,32 +1,17 @@
 import { analyze } from './analyze';
+import type { CliIo } from './cli-io';
 import { diff } from './diff';
 import { evaluate } from './eval';
 import { ExitStatus } from './exit-status';
+import { didYouMean } from './suggest';
 import { ANALYZE_USAGE, DIFF_USAGE, EVAL_USAGE, MAIN_USAGE } from './usage';
+import { packageVersion } from './version';
 import { netsecError } from '../core/errors';
 
-/** Somewhere text goes: `process.stdout`, or a buffer in tests. */
-export interface CliOutput {
-  /** Writes text as given (the command line adds its own line breaks). */
-  write(text: string): unknown;
-}
-
-/** What the command line reads from and writes to, so that tests run it without spawning a process. */
-export interface CliIo {
-  /** Reports, help, JSON. */
-  readonly stdout: CliOutput;
-  /** Errors and the reason for a failing exit status. */
-  readonly stderr: CliOutput;
-  /** The directory relative paths are resolved against. */
-  readonly cwd: string;
-  /**
-   * Reads all of standard input, for the path `-`.
-   * @default - the path "-" is an error
-   */
-  readonly readStdin?: () => string;
-}
+export type { CliIo, CliOutput } from './cli-io';
 
 const COMMAND_USAGE = new Map([['analyze', ANALYZE_USAGE], ['diff', DIFF_USAGE], ['eval', EVAL_USAGE]]);
+const COMMANDS = ['analyze', 'diff', 'eval', 'help', '--help', '--version'];
 
 /**
  * Runs `cdk8s-netsec` with the arguments after the program name and returns the exit status: 0 ok,
@@ -48,11 +33,17 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       case '--help':
       case '-h':
         return help(rest[0], io);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return ExitStatus.OK;
       case undefined:
         io.stderr.write(MAIN_USAGE);
         return ExitStatus.ERROR;
       default:
-        throw netsecError('cdk8s-netsec', 'does not know this command', command, 'Commands: analyze, diff, eval, help. Run "cdk8s-netsec --help" for usage.');
+        throw netsecError('cdk8s-netsec', 'does not know this command', command,
+          `Commands: analyze, diff, eval, help, --version.${didYouMean(command, COMMANDS)} Run "cdk8s-netsec --help" for usage.`);
     }
   } catch (error: any) {
     io.stderr.write(`Error: ${error?.message ?? String(error)}\n`);
@@ -67,7 +58,7 @@ function help(topic: string | undefined, io: CliIo): number {
   }
   const usage = COMMAND_USAGE.get(topic);
   if (usage === undefined) {
-    throw netsecError('cdk8s-netsec help', 'does not know this command', topic, 'Commands: analyze, diff, eval.');
+    throw netsecError('cdk8s-netsec help', 'does not know this command', topic, `Commands: analyze, diff, eval.${didYouMean(topic, [...COMMAND_USAGE.keys()])}`);
   }
   io.stdout.write(usage);
   return ExitStatus.OK;

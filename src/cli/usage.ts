@@ -10,10 +10,12 @@ Commands:
   eval --from <a> --to <b> --port <p> <paths...>
                        Whether one connection is allowed, and why.
   help [command]       Print this text, or a command's options.
+  --version            Print the version of the installed package.
 
 Paths are YAML or JSON files (kubectl get -o yaml/-o json output, List and PodList-style lists
 included), directories (every *.yaml, *.yml and *.json inside, recursively, in sorted order;
-documents there that are not Kubernetes objects are skipped and listed), or - for standard input
+YAML documents there that are not Kubernetes objects are skipped and listed; JSON files without
+any, such as the construct-metadata.json cdk8s synth writes, are ignored), or - for standard input
 (YAML or JSON). Every unreadable document is reported in one run; --fail-fast stops at the first.
 
 Exit status: 0 ok; 1 findings at or above --fail-on (for diff, a change with --fail-on-change; for
@@ -49,6 +51,11 @@ Options:
                         (adjacent ranges with the same ports merged; default) or policy-blocks
                         (every range the policies' CIDRs delimit, as netpol-analyzer prints).
   --fail-fast           Stop at the first unreadable file or object instead of listing them all.
+  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
+                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
+                        make answers about such pods uncertain.
+  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
+                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
   --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
                         NetworkPolicy podSelector that selects none of them also gets one
                         representative pod named after the policy, so the output of IsolatedTiers
@@ -86,7 +93,8 @@ Answers one question: may --from open a connection to --to on --port? Prints the
 explanation: each side's deciding policies and rules (AdminNetworkPolicy, ClusterNetworkPolicy,
 NetworkPolicy, Cilium, BaselineAdminNetworkPolicy).
 
-Endpoints: a modelled pod as namespace/pod (a Pod, or a workload's name), an IPv4/IPv6 address
+Endpoints: a modelled pod as namespace/pod (a Pod, or a workload's name; a tier's construct id names
+the pods its NetworkPolicy selects, whatever workload they come from), an IPv4/IPv6 address
 (a known pod IP stands for its pod; any other address is outside the cluster), or, as --from,
 ingress-controller: the ingress data plane (admitted only by rules for every pod of every namespace).
 
@@ -97,6 +105,11 @@ Options:
   --json                Print one JSON document: the answer, both sides and the text.
   --no-infer-pods       Model only the pods of Pod and workload objects (see analyze --help).
   --fail-fast           Stop at the first unreadable file or object instead of listing them all.
+  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
+                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
+                        make answers about such pods uncertain.
+  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
+                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
   -h, --help            Print this text.
 
 Exit status: 0 allowed; 1 denied; 2 usage error or unreadable or invalid input.

@@ -1,4 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
+import { GUARDED_METADATA_CIDRS } from './addresses';
 import { compareStrings } from './selector';
 
 /*
@@ -90,10 +91,10 @@ export function cidrStrictlyContains(outer: ParsedCidr, inner: ParsedCidr): bool
 
 /**
  * The cloud instance metadata endpoints, where node credentials live: 169.254.169.254 (AWS, GCP, Azure,
- * OpenStack and others) and fd00:ec2::254 (AWS Nitro, IPv6). The one home of these two addresses: the
- * egress guard, the metadata refusals and the opt-in that opens them all read it from here.
+ * OpenStack and others) and fd00:ec2::254 (AWS Nitro, IPv6), as CIDRs; the addresses live in
+ * `addresses.ts`. The egress guard, the metadata refusals and the opt-in that opens them all read it here.
  */
-export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+export const METADATA_ENDPOINTS: readonly string[] = GUARDED_METADATA_CIDRS;
 
 const METADATA_BLOCKS: readonly ParsedCidr[] = METADATA_ENDPOINTS.map((text) => parseCidr(text) as ParsedCidr);
 

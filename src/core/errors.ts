@@ -11,6 +11,15 @@ export function netsecError(scope: IConstruct | string | undefined, what: string
   return new Error(`${where}${what} (${formatValue(value)}). ${fix}`);
 }
 
+/**
+ * The message of a problem found by a whole-tree check (`node.addValidation`) of the construct it is
+ * about: the same shape as `netsecError` without the path, which cdk8s already prints before it
+ * (`[shop/api] <what is wrong> (<offending value>). <how to fix>`).
+ */
+export function validationProblem(what: string, value: unknown, fix: string): string {
+  return netsecError(undefined, what, value, fix).message;
+}
+
 /** Renders an offending value so that an empty string or a nested object is still visible in a message. */
 function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

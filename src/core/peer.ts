@@ -88,6 +88,13 @@ export interface ClusterDnsPeerOptions {
  */
 export class Peer {
   /**
+   * The label the API server writes on every namespace with the namespace's own name
+   * (`kubernetes.io/metadata.name`, immutable since Kubernetes 1.22); peers select namespaces by it.
+   * The same value as the TypeScript export `NAMESPACE_NAME_LABEL`, for every jsii language.
+   */
+  public static readonly NAMESPACE_NAME_LABEL: string = NAMESPACE_NAME_LABEL;
+
+  /**
    * An IPv4 or IPv6 block, optionally with excluded sub-blocks.
    *
    * Use it for addresses outside the cluster: pod IPs change, and a CNI may not apply ipBlock rules to
@@ -206,7 +213,7 @@ export class Peer {
    * `ipBlock`. Unknown fields are refused (a misspelt field would otherwise drop a requirement).
    */
   public static fromConfig(config: PeerConfig): IPeer {
-    return peerOf(normalizePeerConfig('Peer.fromConfig', config));
+    return peerOf(normalizePeerConfig('Peer.fromConfig', snapshotConfig('Peer.fromConfig', config, 0)));
   }
 
   private constructor() {}
@@ -281,12 +288,27 @@ export function normalizePeerConfig(where: string, config: PeerConfig): PeerConf
 }
 
 /**
+ * The isolated groups of pods of the library (tiers, namespace isolations): the only constructs recorded
+ * as themselves, so that flows between them write both sides. They register when they are built.
+ */
+const GROUP_PEERS = new WeakSet<object>();
+
+/**
+ * Marks a library construct (an isolated group of pods) as a peer to record as itself. Its config is
+ * fixed when it is built (frozen labels and namespace), so reading it again at synth gives the same answer.
+ */
+export function registerGroupPeer(peer: IPeer): void {
+  GROUP_PEERS.add(peer);
+}
+
+/**
  * Checks a peer received from a user at the call, before anything is recorded: refuses what is not a
- * peer (undefined, null, numbers, strings, objects without `toPeerConfig`), calls `toPeerConfig()` once
- * and validates the config as `Peer.fromConfig` does. Returns the peer to record: the library's own peers
- * and constructs (tiers, namespace isolations) as they are, so that flows between them still write both
- * sides; any other object as a frozen copy of its normalized config, so a user-written peer cannot change
- * after the check.
+ * peer (undefined, null, numbers, strings, objects without `toPeerConfig`), calls `toPeerConfig()` once,
+ * copies what it returned (reading every field once) and validates the copy as `Peer.fromConfig` does.
+ * Returns the peer to record: the library's own peers and isolated groups (tiers, namespace isolations)
+ * as they are, so that flows between them still write both sides; any other object, a user-written
+ * construct included, as a frozen peer of the checked copy, so that later changes to it (or a getter that
+ * answers differently on each read) never change the output.
  *
  * @param where the construct (or factory name) that received the peer, for the error message
  * @param peer the peer as given
@@ -298,8 +320,42 @@ export function resolvePeer(where: IConstruct | string, peer: IPeer): IPeer {
     throw netsecError(path, 'expected a peer', Construct.isConstruct(peer) ? (peer as IConstruct).node.path : peer,
       'Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
   }
-  const config = normalizePeerConfig(path, peer.toPeerConfig());
-  return Construct.isConstruct(peer) ? peer : peerOf(config);
+  if (GROUP_PEERS.has(peer)) return peer;
+  return peerOf(normalizePeerConfig(path, snapshotConfig(path, peer.toPeerConfig(), 0)));
+}
+
+/** Deepest nesting of a peer config: config, selector, expressions, expression, values. */
+const MAX_CONFIG_DEPTH = 5;
+
+/**
+ * A copy of a config that reads each field exactly once: plain objects and arrays are copied, anything
+ * else is kept as it is for the checks to refuse. Getters, proxies and later changes to the original
+ * therefore cannot make the checked value differ from the recorded one.
+ */
+function snapshotConfig(path: string, value: unknown, depth: number): any {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_CONFIG_DEPTH) {
+    throw netsecError(path, 'a peer config is nested deeper than any peer config can be', '…',
+      'Return a config such as { podSelector: { matchLabels: { app: "web" } }, namespace: "shop" } from toPeerConfig().');
+  }
+  if (Array.isArray(value)) {
+    const length = value.length;
+    const items: unknown[] = [];
+    for (let i = 0; i < length; i++) items.push(snapshotConfig(path, value[i], depth + 1));
+    return items;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: { [key: string]: unknown } = {};
+  for (const key of Object.keys(value)) {
+    Object.defineProperty(copy, key, {
+      value: snapshotConfig(path, (value as { [key: string]: unknown })[key], depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 /**
@@ -419,10 +475,10 @@ export function normalizeIpBlock(where: string, cidr: string, except: string[]):
   const outer = parseOrThrow(where, cidr, 'cidr');
   const excepts: ParsedCidr[] = [];
   for (const text of except) {
-    const inner = parseOrThrow(where, text, 'except');
+    const inner = parseOrThrow(where, text, 'excluded block');
     if (!cidrStrictlyContains(outer, inner)) {
-      throw netsecError(where, `except block is not strictly inside ${outer.text}`, text,
-        `List only sub-blocks of ${outer.text} in except (a smaller prefix inside it), or widen the cidr.`);
+      throw netsecError(where, `excluded block is not strictly inside ${outer.text}`, text,
+        `List only sub-blocks of ${outer.text} in excluded (a smaller prefix inside it), or widen the cidr.`);
     }
     excepts.push(inner);
   }

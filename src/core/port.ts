@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { AppProtocol, isAppProtocol } from './app-protocol';
 import { netsecError } from './errors';
 import { checkPortName } from './names';
 
@@ -105,9 +106,7 @@ export class Port {
    * destination tier's declared ports; this is how every port is opened, on purpose.
    */
   public static allTraffic(): Port {
-    const port = new Port(Protocol.TCP);
-    ALL_TRAFFIC.add(port);
-    return port;
+    return new Port(Protocol.TCP, undefined, undefined, undefined, true);
   }
 
   /** The protocol. */
@@ -118,22 +117,54 @@ export class Port {
   public readonly endPort?: number;
   /** The container port name; undefined unless this is a named port. */
   public readonly name?: string;
+  // Every port of every protocol (`Port.allTraffic()`): its own kind of port. `protocol` still reads TCP,
+  // so code that does not ask `isAllTraffic` sees a narrower port, never a wider one.
+  private readonly everyProtocol: boolean;
+  /**
+   * The application protocol the port carries (see `withAppProtocol`); undefined means plain TCP.
+   * It names Service ports and sets their `appProtocol`; NetworkPolicy rules are the same either way.
+   */
+  public readonly appProtocol?: AppProtocol;
 
-  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string) {
+  private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string, everyProtocol = false, appProtocol?: AppProtocol) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
     this.name = name;
+    this.everyProtocol = everyProtocol;
+    this.appProtocol = appProtocol;
     // Read-only fields: a Port checked once cannot be turned into another (or into "no port") from
     // JavaScript. Not frozen: the jsii kernel tags the objects it hands to other languages.
-    for (const key of ['protocol', 'startPort', 'endPort', 'name']) {
+    for (const key of ['protocol', 'startPort', 'endPort', 'name', 'appProtocol']) {
       Object.defineProperty(this, key, { writable: false, configurable: false });
     }
+    // Not enumerable either, so that messages and JSON show a Port as its public fields.
+    Object.defineProperty(this, 'everyProtocol', { writable: false, configurable: false, enumerable: false });
+  }
+
+  /**
+   * This port, declared to carry an application protocol: Services made for a tier then name it
+   * `<protocol>-<port>` (e.g. `http-8080`, `grpc-9090`) and set `appProtocol`, so that Istio and gateways
+   * route it at L7. Only a single TCP port (by number or name) carries one.
+   *
+   * @example
+   * new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090).withAppProtocol(AppProtocol.GRPC)] });
+   */
+  public withAppProtocol(appProtocol: AppProtocol): Port {
+    if (!isAppProtocol(appProtocol)) {
+      throw netsecError('Port.withAppProtocol', 'is not an application protocol', appProtocol,
+        'Use AppProtocol.HTTP, HTTP2, GRPC or TCP.');
+    }
+    if (this.protocol !== Protocol.TCP || this.isAllTraffic || this.isAllPorts || this.endPort !== undefined) {
+      throw netsecError('Port.withAppProtocol', 'only a single TCP port carries an application protocol', this.toString(),
+        'Declare it on a port such as Port.tcp(8080) or Port.named("http").');
+    }
+    return new Port(this.protocol, this.startPort, undefined, this.name, false, appProtocol);
   }
 
   /** True for `Port.allTraffic()`: every port of every protocol. */
   public get isAllTraffic(): boolean {
-    return ALL_TRAFFIC.has(this);
+    return this.everyProtocol;
   }
 
   /** True when this covers every port of its protocol. */
@@ -174,12 +205,6 @@ export class Port {
     return `${this.protocol} ${this.startPort}`;
   }
 }
-
-/**
- * The ports made by `Port.allTraffic()`. Their `protocol` reads TCP, so code that does not ask
- * `isAllTraffic` sees a narrower port, never a wider one; kept outside the (frozen) object.
- */
-const ALL_TRAFFIC = new WeakSet<Port>();
 
 /**
  * Checks a port number (an integer from 1 to 65535) and returns it. `where` names the caller in the error.
@@ -238,8 +263,26 @@ function portsFix(value: unknown): string {
 function isWellFormedPort(port: unknown): port is Port {
   if (!(port instanceof Port) || Object.getOwnPropertyDescriptor(port, 'protocol')?.writable !== false) return false;
   if (!(Object.values(Protocol) as unknown[]).includes(port.protocol)) return false;
+  if (port.appProtocol !== undefined && !isAppProtocol(port.appProtocol)) return false;
   const inRange = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
   if (port.name !== undefined) return port.startPort === undefined && typeof port.name === 'string' && checkPortName(port.name) === undefined;
   if (port.startPort === undefined) return port.endPort === undefined;
   return inRange(port.startPort) && (port.endPort === undefined || (inRange(port.endPort) && port.endPort > port.startPort));
+}
+
+/**
+ * The one "does not serve" check: fails when one of `ports` is outside the ports `server` declares it
+ * serves (`served`). A server that declares no ports serves every port. Named ports are checked only
+ * when `namedToo` (a Service's target must be a declared port; a flow's named port is resolved by the
+ * pod itself). `verb` starts the fix: "Allow" for a flow, "Expose" for a Service.
+ */
+export function checkServedPorts(where: IConstruct | string, server: string, served: readonly Port[], ports: readonly Port[],
+  verb: string, namedToo = false): void {
+  if (served.length === 0) return;
+  for (const port of ports) {
+    if ((namedToo || port.isNumeric) && !served.some((s) => port.isCoveredBy(s))) {
+      throw netsecError(where, `${server} does not serve ${port}`, port.toString(),
+        `${verb} one of the ports the tier serves (${served.join(', ')}), or add the port to its ports.`);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
@@ -52,13 +52,13 @@ export function admitEdge(scope: Construct, name: string, tier: IsolatedTier, ed
     validate: () => {
       const problems: string[] = [];
       if (!tier.isIngressIsolated()) {
-        problems.push(netsecError(scope, `${tier} does not isolate ingress, so Cilium's gateway would not be the only caller`, tier.node.path,
-          'Leave isolateIngress at its default (true) on the backend tier.').message);
+        problems.push(validationProblem(`${tier} does not isolate ingress, so Cilium's gateway would not be the only caller`, tier.node.path,
+          'Leave isolateIngress at its default (true) on the backend tier.'));
       }
       const mesh = IntentModel.of(scope).meshes.find((m: any) => typeof m.covers === 'function' && m.covers(tier.namespace) && m.authorization);
       if (mesh) {
-        problems.push(netsecError(scope, `${mesh.node.path} authorizes callers of ${tier} by identity, and Cilium's ingress proxy has none`, tier.namespace,
-          'Route through a gateway whose data plane runs as pods with a service account (e.g. GatewayImplementation.istio()), or cover the namespace without authorization.').message);
+        problems.push(validationProblem(`${mesh.node.path} authorizes callers of ${tier} by identity, and Cilium's ingress proxy has none`, tier.namespace,
+          'Route through a gateway whose data plane runs as pods with a service account (e.g. GatewayImplementation.istio()), or cover the namespace without authorization.'));
       }
       return problems;
     },

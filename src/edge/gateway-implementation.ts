@@ -2,6 +2,7 @@ import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { checkNamespace } from '../core/peer';
 import { normalizeLabels } from '../core/selector';
+import { DataPlaneKind } from '../platform/component-records';
 
 /** Options for `GatewayImplementation.envoyGateway()`. */
 export interface EnvoyGatewayOptions {
@@ -194,6 +195,23 @@ export class GatewayImplementation {
    */
   public _isCiliumIngress(): boolean {
     return this.flavour === Flavour.CILIUM;
+  }
+
+  /**
+   * Which platform profile describes the data plane (container ports, control plane).
+   * @internal
+   */
+  public _dataPlaneKind(): DataPlaneKind {
+    if (this.flavour === Flavour.ENVOY_GATEWAY) return DataPlaneKind.ENVOY_GATEWAY;
+    return this.flavour === Flavour.ISTIO ? DataPlaneKind.ISTIO : DataPlaneKind.OTHER;
+  }
+
+  /**
+   * The namespace of the implementation's controller, when it has one apart from the data plane.
+   * @internal
+   */
+  public _controllerNamespace(): string | undefined {
+    return this.flavour === Flavour.ENVOY_GATEWAY ? this.fixedNamespace ?? ENVOY_GATEWAY_NAMESPACE : undefined;
   }
 
   /** `GatewayImplementation.envoyGateway`, `.istio`, `.nginxGatewayFabric` or `.custom`. */

@@ -1,11 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { AppProtocol, serviceFieldsOf } from '../core/app-protocol';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { Port } from '../core/port';
+import { resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
 import { TierService } from '../tiers/service';
-import { IsolatedTier, resolveNamespace } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
 import { isPlusService, isPlusWorkload, PlusService, readWorkload } from '../tiers/workload';
 
 /*
@@ -70,7 +72,12 @@ export function planBackend(ingress: Construct, name: string, backend: IConstruc
 
 function tierBackend(ingress: Construct, name: string, tier: IsolatedTier, port: Port): ResolvedBackend {
   addIsolationCheck(ingress, tier);
-  const service = new TierService(ingress, 'Service', { tier, name, ports: [{ targetPort: port, name: 'http' }] });
+  // The edge speaks HTTP to the backend: `http` unless the tier declares HTTP/2 or gRPC on the port, which
+  // the Service then names (`http2`, `grpc`) so that Istio and the gateway proxy that protocol.
+  const declared = port.appProtocol ?? tier.ports.find((p) => p.appProtocol !== undefined && p.protocol === port.protocol
+    && p.startPort === port.startPort && p.endPort === undefined && p.name === port.name)?.appProtocol;
+  const portName = declared !== undefined && declared !== AppProtocol.TCP ? serviceFieldsOf(declared).namePrefix : 'http';
+  const service = new TierService(ingress, 'Service', { tier, name, ports: [{ targetPort: port, name: portName }] });
   return { tier, serviceName: service.name, servicePort: service.ports[0].port, service };
 }
 
@@ -127,7 +134,7 @@ function addIsolationCheck(ingress: Construct, tier: IsolatedTier): void {
   // Whether a namespace baseline isolates the tier is known only once the whole app is declared.
   ingress.node.addValidation({
     validate: () => tier.isIngressIsolated() ? [] : [
-      `${ingress.node.path}: ${tier} does not isolate ingress, so any pod could reach the backend, not only the edge (${JSON.stringify(tier.node.path)}). `
+      `${tier} does not isolate ingress, so any pod could reach the backend, not only the edge (${JSON.stringify(tier.node.path)}). `
       + 'Leave isolateIngress at its default (true) on the backend tier, or isolate its namespace with NamespaceIsolation.',
     ],
   });

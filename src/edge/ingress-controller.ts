@@ -128,8 +128,11 @@ export class IngressController {
   public readonly podLabels: { [key: string]: string };
   /** The service account of the controller pods, when known. */
   public readonly serviceAccountName?: string;
-  /** True for ingress-nginx. */
-  public readonly isIngressNginx: boolean;
+  /**
+   * True for ingress-nginx.
+   * @internal
+   */
+  public readonly _isIngressNginx: boolean;
   /** The controller pods as a peer: one selector for their namespace and labels together. */
   public readonly peer: IPeer;
   private readonly profile: Profile;
@@ -162,7 +165,7 @@ export class IngressController {
     this.podLabels = { ...props.podLabels };
     this.serviceAccountName = props.serviceAccountName;
     this.profile = PROFILES[factory];
-    this.isIngressNginx = factory === 'ingressNginx';
+    this._isIngressNginx = factory === 'ingressNginx';
   }
 
   /**

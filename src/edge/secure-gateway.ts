@@ -2,14 +2,15 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CiliumIngressIdentity } from './edge-admission';
 import { GatewayImplementation } from './gateway-implementation';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
-import { GatewayRecord, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
-import { defaultName, resolveNamespace } from '../tiers/tier';
-import { CertificateOptions, IssuerKind } from '../tls/certificate';
-import { admitAcmeSolvers } from '../tls/issuers';
+import { recordGatewayDataPlane } from '../platform/component-records';
+import { GatewayRecord, HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT, HttpsListener, renderGateway, renderRedirectRoute, renderSecretGrant } from '../render/gateway';
+import { admitAcmeSolvers } from '../tls/acme-solvers';
+import { CertificateOptions, checkCertificateOptions, IssuerKind } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureGateway`. */
@@ -131,6 +132,7 @@ export class SecureGateway extends Construct {
       throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
         'Drop certificate, or use an issuer instead of an existing Secret.');
     }
+    checkCertificateOptions(path, props.certificate);
     const issuer = tls.issuerRef;
     if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
       throw netsecError(path, `${issuer} cannot sign the listeners' Certificates in namespace ${namespace}: an Issuer signs only its own namespace`,
@@ -168,6 +170,10 @@ export class SecureGateway extends Construct {
       model.claimName('ReferenceGrant', tls.secretNamespace, grantName, this);
       renderSecretGrant(this, 'SecretGrant', grantName, tls.secretNamespace, namespace, tls.secretName!);
     }
+    if (!props.implementation._isCiliumIngress()) {
+      recordGatewayDataPlane(this, props.implementation._dataPlaneKind(), { namespace, name }, plane,
+        props.implementation._controllerNamespace(), [HTTPS_LISTENER_PORT, HTTP_LISTENER_PORT]);
+    }
     if (tls.acmeHttp01) admitAcmeSolvers(this, namespace, peer);
     if (plane.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
@@ -186,9 +192,11 @@ export class SecureGateway extends Construct {
     if (this.implementation._isCiliumIngress()) return [];
     const ns = this.dataPlaneNamespace;
     if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
-    return [netsecError(this, `the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
+    // Under ClusterIsolation alone, the guardrails write the data plane as a platform tier (or refuse it).
+    if (model.clusterIsolates(ns) && !model.namespaceBaselineIsolates(ns)) return [];
+    return [validationProblem(`the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
       ns, `Leave ${ns} out of NamespaceIsolation, or write the data plane's ingress (its container ports) and egress (backends, control plane) yourself; `
-      + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.').message];
+      + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.')];
   }
 
   /**

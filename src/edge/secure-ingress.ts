@@ -3,22 +3,23 @@ import { Construct, IConstruct } from 'constructs';
 import { admitEdge } from './edge-admission';
 import { BackendPlan, planBackend } from './ingress-backend';
 import { IngressController } from './ingress-controller';
-import { renderIngress } from '../render/ingress';
 import { checkPathType, PathType, resolveHosts, resolvePaths } from './route-match';
 import { SecureGateway } from './secure-gateway';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { isWildcardHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { normalizeIpBlock } from '../core/peer';
 import { Port, Protocol } from '../core/port';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { HttpsListener, renderForwardingRoute } from '../render/gateway';
+import { renderIngress } from '../render/ingress';
 import { TierService } from '../tiers/service';
-import { defaultName, IsolatedTier } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
+import { admitAcmeSolvers } from '../tls/acme-solvers';
 import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
-import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
-import { admitAcmeSolvers } from '../tls/issuers';
+import { CertificateOptions, checkCertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureIngress`. */
@@ -253,6 +254,15 @@ export class SecureIngress extends Construct {
     admitEdge(this, plan.name, this.backendTier, edge, plan.port);
   }
 
+  /**
+   * The edge that serves this route's hosts, as the key ACME issuers compare with the edge their HTTP-01
+   * solver uses: `gateway:<namespace>/<name>` or `ingress:<ingressClassName>`.
+   * @internal
+   */
+  public _servingEdge(): string {
+    return this.gateway ? `gateway:${this.gateway.namespace}/${this.gateway.name}` : `ingress:${this.ingressClassName}`;
+  }
+
   private buildIngress(plan: Plan, secretName: string): ApiObject {
     const controller = plan.controller!;
     const tls = plan.tls!;
@@ -271,8 +281,8 @@ export class SecureIngress extends Construct {
     // The controller's own traffic is not modelled: a baseline over its namespace would cut it off silently.
     this.node.addValidation({
       validate: () => !model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace) ? [] : [
-        netsecError(this, `the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
-          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or write the controller's ingress and egress yourself.`).message,
+        validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
+          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or write the controller's ingress and egress yourself.`),
       ],
     });
     if (controller.serviceAccountName !== undefined) {
@@ -385,6 +395,8 @@ export class SecureIngress extends Construct {
           'Copy the Secret into the backend\'s namespace, or route through a SecureGateway, which can read it with a ReferenceGrant.');
       }
     }
+    // Nested props are checked with the rest: a lifetime the Certificate would refuse must not leave a half-built edge.
+    checkCertificateOptions(this, props.certificate);
     const issuer = tls.issuerRef;
     if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
       throw netsecError(this, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,

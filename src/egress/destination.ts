@@ -140,29 +140,35 @@ export class Destination {
     return new Destination(kind, portsOrDefault('Destination.peer', resolved, checked), resolved);
   }
 
-  /** What the destination names. */
-  public readonly kind: DestinationKind;
+  /**
+   * What the destination names.
+   * @internal
+   */
+  public readonly _kind: DestinationKind;
   /**
    * The destination ports: as given, or the ports a tier destination declares; never empty.
    * `Port.allTraffic()` stands for every port of every protocol, written on purpose.
    */
   public readonly ports: Port[];
-  /** The NetworkPolicy peer the destination opens, for every kind except `INTERNET` and `FQDN`. */
-  public readonly networkPeer?: IPeer;
+  /**
+   * The NetworkPolicy peer the destination opens, for every kind except `INTERNET` and `FQDN`.
+   * @internal
+   */
+  public readonly _networkPeer?: IPeer;
   /** The DNS name, for `FQDN`. */
   public readonly hostname?: string;
 
   private constructor(kind: DestinationKind, ports: Port[], peer?: IPeer, hostname?: string) {
-    this.kind = kind;
+    this._kind = kind;
     this.ports = ports;
-    this.networkPeer = peer;
+    this._networkPeer = peer;
     this.hostname = hostname;
   }
 
   /** E.g. `api.stripe.com on TCP 443`. */
   public toString(): string {
-    const what = this.kind === DestinationKind.FQDN ? this.hostname!
-      : this.kind === DestinationKind.INTERNET ? 'the internet' : String(this.networkPeer);
+    const what = this._kind === DestinationKind.FQDN ? this.hostname!
+      : this._kind === DestinationKind.INTERNET ? 'the internet' : String(this._networkPeer);
     return `${what} on ${this.ports.length === 0 ? 'all ports' : this.ports.join(', ')}`;
   }
 }
@@ -196,7 +202,7 @@ function checkEgressHostname(value: string): { what: string; fix: string } | und
 
 function checkStrings(where: string, values: string[]): string[] {
   if (!Array.isArray(values)) {
-    throw netsecError(where, 'except must be a list of CIDRs', values, 'Pass an array, e.g. ["10.0.0.0/8"].');
+    throw netsecError(where, 'excluded must be a list of CIDRs', values, 'Pass an array, e.g. ["10.0.0.0/8"].');
   }
   return values;
 }

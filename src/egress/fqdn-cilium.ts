@@ -30,11 +30,11 @@ function checkCilium(where: string, request: FqdnEgressRequest): void {
   }
   if (request.fqdns.length === 0) return;
   for (const target of request.targets) {
-    if (target.dns.destinations.length === 0) {
+    if (target.dns._destinations.length === 0) {
       throw netsecError(where, `${target} has no DNS rule (ClusterDns.disabled()), but Cilium learns the addresses of the names only from DNS answers it proxies`,
         'ClusterDns.disabled()', 'Give the tier its cluster DNS (the default, ClusterDns.kubeDns()), or allow the services by address with Destination.cidr().');
     }
-    for (const { peer } of target.dns.destinations) {
+    for (const { peer } of target.dns._destinations) {
       const bad = ciliumPeerProblem(peer.toPeerConfig());
       if (bad) {
         throw netsecError(where, `the DNS server of ${target} ${bad}`, String(peer),
@@ -64,7 +64,7 @@ class CiliumEgress extends Construct implements FqdnEnforcementOutput {
         name,
         namespace: target.namespace,
         podSelector: IsolatedTier.isIsolatedTier(target) ? { matchLabels: target.podLabels } : {},
-        dnsServers: target.dns.destinations.map((d) => ({ peer: d.peer.toPeerConfig(), ports: d.ports })),
+        dnsServers: target.dns._destinations.map((d) => ({ peer: d.peer.toPeerConfig(), ports: d.ports })),
         fqdns: request.fqdns,
       })));
     }

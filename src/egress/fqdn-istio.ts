@@ -245,7 +245,7 @@ function serviceEntryName(request: FqdnEgressRequest, hostname: string): string 
 /** The DNS servers of a group that are IP blocks: TCP DNS to them passes the sidecar. */
 function dnsIpEntries(group: IsolatedPods): IpEntry[] {
   if (!group.isolatesEgress) return [];
-  return group.dns.destinations
+  return group.dns._destinations
     .filter((d) => d.peer.toPeerConfig().ipBlock)
     .map((d) => ({ cidr: d.peer.toPeerConfig().ipBlock!.cidr, ports: d.ports, internet: false }));
 }
@@ -269,7 +269,7 @@ function egressEntries(group: IsolatedPods, model: IntentModel): { peer: IPeer; 
   if (!group.isolatesEgress) return [];
   return [
     ...model.flowsFrom(group).map((f) => ({ peer: f.destination, ports: f.ports })),
-    ...group.dns.destinations.map((d) => ({ peer: d.peer, ports: d.ports })),
+    ...group.dns._destinations.map((d) => ({ peer: d.peer, ports: d.ports })),
   ];
 }
 

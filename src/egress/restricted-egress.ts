@@ -3,26 +3,20 @@ import { Construct } from 'constructs';
 import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
-import { cidrContains, parseCidr, ParsedCidr } from '../core/cidr';
-import { netsecError } from '../core/errors';
+import { IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
+import { cidrContains, METADATA_ENDPOINTS, parseCidr, ParsedCidr } from '../core/cidr';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
-import { Port } from '../core/port';
+import { checkServedPorts, Port } from '../core/port';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
 import { IntentModel } from '../model/intent-model';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
-import { defaultName, IsolatedTier } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
 
-/** The cloud metadata endpoints (AWS, GCP, Azure and others on IPv4; AWS Nitro on IPv6). */
-const METADATA_ENDPOINTS = ['169.254.169.254/32', 'fd00:ec2::254/128'];
-
-/** IPv4 ranges that are not the public internet: this network, private, shared (CGNAT), loopback, link-local, IETF, benchmarking, multicast, reserved. */
-const IPV4_NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
-  '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'];
-/** The IPv6 internet: global unicast. ULA, link-local, multicast, loopback and mapped addresses lie outside it. */
-const IPV6_INTERNET = '2000::/3';
 
 /** Properties of a `RestrictedEgress`. Exactly one of `tier`, `tiers` and `namespace` is set. */
 export interface RestrictedEgressProps {
@@ -110,6 +104,8 @@ export class RestrictedEgress extends Construct {
   public readonly targets: IPeer[];
   /** The allowlist, as given (plus the metadata endpoint with `allowMetadataEndpoint`). */
   public readonly destinations: Destination[];
+  /** Where FQDN destinations are enforced; undefined without enforcement. */
+  public readonly fqdnEnforcement?: FqdnEnforcement;
   /** The objects emitted for FQDN enforcement (Istio ServiceEntries and Sidecars); empty without it. */
   public readonly enforcementObjects: ApiObject[];
 
@@ -148,15 +144,17 @@ export class RestrictedEgress extends Construct {
     };
     if (enforcer) checkDistinctObjectNames(path, request);
     enforcer?.check(path, request);
+    if (props.fqdnEnforcement !== undefined) checkOneEnforcementPerPod(path, model, targets, props.fqdnEnforcement);
     super(scope, id);
     this.name = name;
+    this.fqdnEnforcement = props.fqdnEnforcement;
     this.targets = targets;
     this.destinations = destinations;
 
     for (const target of targets) {
       for (const destination of destinations) {
-        const peers = destination.kind === DestinationKind.FQDN ? fqdnPeers
-          : destination.kind === DestinationKind.INTERNET ? internet : [destination.networkPeer!];
+        const peers = destination._kind === DestinationKind.FQDN ? fqdnPeers
+          : destination._kind === DestinationKind.INTERNET ? internet : [destination._networkPeer!];
         peers.forEach((peer) => target.allowTo(peer, ...destination.ports));
       }
     }
@@ -176,11 +174,12 @@ export class RestrictedEgress extends Construct {
   private metadataBehindGuardrail(model: IntentModel, props: RestrictedEgressProps): string[] {
     const guardrails = model.clusterBaseline;
     if (!props.allowMetadataEndpoint || !guardrails) return [];
-    return this.groups.filter((t) => model.clusterIsolates(t.namespace) && !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
-      .map((t) => netsecError(this, `${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
+    // The metadata deny covers every namespace, exempt ones included.
+    return this.groups.filter((t) => !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
+      .map((t) => validationProblem(`${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
         t.toString(), IsolatedTier.isIsolatedTier(t)
           ? `Add MetadataEndpointAccess.pods("${t.namespace}", ${JSON.stringify(t.podLabels)}) to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`
-          : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`).message);
+          : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`));
   }
 
   /**
@@ -189,8 +188,8 @@ export class RestrictedEgress extends Construct {
    */
   private isolatedNamespaceDestinations(model: IntentModel): string[] {
     const errors: string[] = [];
-    for (const destination of this.destinations.filter((d) => d.kind === DestinationKind.NAMESPACE)) {
-      const namespace = destination.networkPeer!.toPeerConfig().namespace!;
+    for (const destination of this.destinations.filter((d) => d._kind === DestinationKind.NAMESPACE)) {
+      const namespace = destination._networkPeer!.toPeerConfig().namespace!;
       if (!model.namespaceIsolatesIngress(namespace)) continue;
       const isolations = model.claimOwners('NetworkPolicy', namespace)
         .filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation && o.isIngressIsolated());
@@ -199,8 +198,8 @@ export class RestrictedEgress extends Construct {
       const by = isolations.length > 0 ? isolations[0].node.path : model.clusterBaseline!.declaredBy.node.path;
       const fix = isolations.length > 0 ? 'Pass the isolation instead, Destination.peer(isolation, ...ports), which writes both sides.'
         : `Add a NamespaceIsolation for ${namespace} and pass it, Destination.peer(isolation, ...ports), which writes both sides; or exempt the namespace.`;
-      errors.push(netsecError(this, `namespace ${namespace} denies ingress through ${by}, so Destination.namespace() would open only the egress side`,
-        destination.toString(), fix).message);
+      errors.push(validationProblem(`namespace ${namespace} denies ingress through ${by}, so Destination.namespace() would open only the egress side`,
+        destination.toString(), fix));
     }
     return errors;
   }
@@ -220,6 +219,28 @@ function checkDistinctObjectNames(path: string, request: FqdnEgressRequest): voi
   }
 }
 
+/**
+ * Pods restricted by Istio and by Cilium at once would get both: the REGISTRY_ONLY Sidecar drops the names
+ * only Cilium allows, and the L3 rule the Istio side writes opens the FQDN ports to every public address,
+ * which Cilium mode promises never to write. Refused at the call, whichever comes first.
+ */
+function checkOneEnforcementPerPod(path: string, model: IntentModel, targets: IsolatedPods[], enforcement: FqdnEnforcement): void {
+  for (const record of model.egressEnforcements) {
+    const other = record.enforcer.node.scope;
+    if (!(other instanceof RestrictedEgress) || other.fqdnEnforcement === undefined || other.fqdnEnforcement === enforcement) continue;
+    for (const target of targets) {
+      const shared = record.targets.find((t) => t === target || ((t instanceof NamespaceIsolation || target instanceof NamespaceIsolation)
+        && (t as IsolatedPods).namespace === target.namespace));
+      if (shared) {
+        const who = shared === target ? `${target} is` : `${target} shares pods with ${shared}, which is`;
+        throw netsecError(path, `${who} restricted by ${other.node.path} with FqdnEnforcement.${other.fqdnEnforcement}; `
+          + `with FqdnEnforcement.${enforcement} as well, each enforcement point would drop or widen what the other allows`, `FqdnEnforcement.${enforcement}`,
+        `Enforce the names of these pods in one way: use fqdnEnforcement: FqdnEnforcement.${other.fqdnEnforcement} here too (or change ${other.node.path}), or restrict pods that share no namespace-wide allowlist.`);
+      }
+    }
+  }
+}
+
 /** True when a metadata exception covers every pod of the target: its namespace, and labels the target's pods all carry. */
 function coversTarget(access: MetadataEndpointAccess, target: IsolatedPods): boolean {
   if (access.namespaceName !== target.namespace) return false;
@@ -230,7 +251,7 @@ function coversTarget(access: MetadataEndpointAccess, target: IsolatedPods): boo
 
 /** Every tier and peer construct must belong to the app of `scope`: a flow cannot join two apps. */
 function checkSameApp(path: string, scope: Construct, targets: IsolatedPods[], destinations: Destination[]): void {
-  const candidates: unknown[] = [...targets, ...destinations.map((d) => d.networkPeer)];
+  const candidates: unknown[] = [...targets, ...destinations.map((d) => d._networkPeer)];
   const constructs = candidates.filter((c): c is Construct => c instanceof Construct);
   for (const construct of constructs) {
     if (construct.node.root !== scope.node.root) {
@@ -269,8 +290,8 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
     if (!(destination instanceof Destination)) {
       throw netsecError(path, 'allow holds something that is not a Destination', String(destination), 'Use the Destination factories, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
     }
-    const block = destination.networkPeer?.toPeerConfig().ipBlock;
-    if (destination.kind === DestinationKind.INTERNET && !props.allowInternet) {
+    const block = destination._networkPeer?.toPeerConfig().ipBlock;
+    if (destination._kind === DestinationKind.INTERNET && !props.allowInternet) {
       throw netsecError(path, 'internet egress needs the explicit opt-in', destination.toString(),
         'Set allowInternet: true if these pods really may reach any public address, or name the services with Destination.fqdn() or Destination.cidr().');
     }
@@ -282,7 +303,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
       throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr,
         'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the endpoint), or remove the destination.');
     }
-    if (IsolatedTier.isIsolatedTier(destination.networkPeer)) checkServed(path, destination.networkPeer, destination.ports);
+    if (IsolatedTier.isIsolatedTier(destination._networkPeer)) checkServedPorts(path, String(destination._networkPeer), destination._networkPeer.ports, destination.ports, 'Allow');
     if (isFqdn(destination) && props.fqdnEnforcement === undefined) {
       throw netsecError(path, 'an FQDN destination needs an enforcement point that understands names; NetworkPolicy matches IP addresses only', destination.hostname,
         `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
@@ -292,17 +313,8 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
   return [...props.allow, ...metadata];
 }
 
-/** The tier's own check, run before anything is built: a numeric port must be one the tier serves. */
-function checkServed(path: string, tier: IsolatedTier, ports: Port[]): void {
-  const unserved = ports.find((p) => tier.ports.length > 0 && p.isNumeric && !tier.ports.some((served) => p.isCoveredBy(served)));
-  if (unserved) {
-    throw netsecError(path, `${tier} does not serve ${unserved}`, unserved.toString(),
-      `Allow one of the ports the tier serves (${tier.ports.join(', ')}), or add the port to its ports.`);
-  }
-}
-
 function isFqdn(destination: Destination): boolean {
-  return destination.kind === DestinationKind.FQDN;
+  return destination._kind === DestinationKind.FQDN;
 }
 
 /** The internet blocks: 0.0.0.0/0 without non-public ranges, and 2000::/3 with `includeIpv6`. */
@@ -345,8 +357,8 @@ function mergeFqdns(destinations: Destination[]): FqdnEntry[] {
 
 function ipEntries(destinations: Destination[]): IpEntry[] {
   return destinations.flatMap((d): IpEntry[] => {
-    if (d.kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
-    const block = d.networkPeer?.toPeerConfig().ipBlock;
+    if (d._kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
+    const block = d._networkPeer?.toPeerConfig().ipBlock;
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });
 }

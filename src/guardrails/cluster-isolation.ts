@@ -1,17 +1,22 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
+import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
+import { componentScope, guardComponent } from './platform-tiers';
+import { parseCidr } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
-import { checkNamespace } from '../core/peer';
+import { checkNamespace, Peer } from '../core/peer';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings, describeSelector } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
+import { closestName } from '../model/near-names';
 import { ClusterDns } from '../platform/cluster-dns';
+import { dnsComponent } from '../platform/platform-component';
 import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
   METADATA_NETWORKS, namespaceNamed, namespacesExcept, renderClusterPolicy,
 } from '../render/cluster-network-policy';
-import { defaultName } from '../tiers/tier';
 
 /** The default priority of both tiers: the middle of 0-1000, so platform policies fit above and below. */
 const DEFAULT_PRIORITY = 500;
@@ -19,11 +24,27 @@ const DEFAULT_PRIORITY = 500;
 /** Properties of a `ClusterIsolation`. */
 export interface ClusterIsolationProps {
   /**
-   * Namespaces the guardrails leave alone entirely (no metadata deny, no default deny), e.g. the
-   * platform's own `kube-system`. Each must be a valid namespace name, listed once.
-   * @default - none: every namespace is guarded
+   * Namespaces the Baseline default deny leaves alone, by name only: just `kube-system`, which carries a
+   * documented reason (the cluster's own system components). Any other namespace needs its reason stated
+   * in `exemptions`. The metadata-endpoint deny applies to exempt namespaces too.
+   * @default - none
    */
   readonly exemptNamespaces?: string[];
+  /**
+   * Namespaces the Baseline default deny leaves alone, each with the reason, e.g.
+   * `NamespaceExemption.of('legacy', 'not yet described by tiers')`. The metadata-endpoint deny applies
+   * to them too. A namespace is listed once across `exemptNamespaces` and `exemptions`.
+   * @default - none: every namespace is guarded
+   */
+  readonly exemptions?: NamespaceExemption[];
+  /**
+   * The addresses (CIDRs) of the API server's endpoints, as pods reach them behind the `kubernetes`
+   * Service (`kubectl get endpointslices -l kubernetes.io/service-name=kubernetes`). Platform components in
+   * guarded namespaces that watch the API server (cluster DNS, istiod, gateway controllers) get egress to
+   * them on TCP 443 and 6443, and those serving webhooks get ingress from them.
+   * @default - unknown: a guarded namespace running such a component is refused at synth
+   */
+  readonly apiServerAddresses?: string[];
   /**
    * Where pods resolve names: the Baseline accepts egress to these DNS servers on their ports, and (when
    * the DNS pods' namespace is not exempt) ingress to the DNS pods from every namespace.
@@ -73,8 +94,10 @@ export interface ClusterIsolationProps {
 export class ClusterIsolation extends Construct {
   /** The base name of the emitted objects. */
   public readonly name: string;
-  /** The namespaces left alone, sorted. */
+  /** The namespaces the Baseline default deny leaves alone, sorted. */
   public readonly exemptNamespaces: string[];
+  /** The exemptions with their reasons, sorted by namespace. */
+  public readonly exemptions: NamespaceExemption[];
   /** The exceptions to the metadata deny. */
   public readonly metadataEndpointAccess: MetadataEndpointAccess[];
   /** The emitted ClusterNetworkPolicies, Admin tier first. */
@@ -94,9 +117,11 @@ export class ClusterIsolation extends Construct {
       throw netsecError(path, 'ClusterNetworkPolicies are cluster-scoped, but the chart has a namespace', chartNamespace,
         'Put the ClusterIsolation in a chart without a namespace, e.g. new Chart(app, "cluster").');
     }
-    const exempt = checkExempt(path, props.exemptNamespaces);
+    const exemptions = checkExempt(path, props.exemptNamespaces, props.exemptions);
+    const exempt = exemptions.map((e) => e.namespaceName);
     const dns = checkDns(path, props.dns);
-    const access = checkAccess(path, props.metadataEndpointAccess, exempt);
+    const access = checkAccess(path, props.metadataEndpointAccess);
+    const apiServerAddresses = checkApiServer(path, props.apiServerAddresses);
     const adminPriority = checkPriority(path, 'adminPriority', props.adminPriority);
     const baselinePriority = checkPriority(path, 'baselinePriority', props.baselinePriority);
     const name = props.name ?? defaultName(scope, id);
@@ -111,21 +136,44 @@ export class ClusterIsolation extends Construct {
     super(scope, id);
     this.name = name;
     this.exemptNamespaces = exempt;
+    this.exemptions = exemptions;
     this.metadataEndpointAccess = access;
     model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, declaredBy: this });
+    for (const e of exempt) model.useNamespace(e, this, `the exemption of namespace ${e}`);
+    for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 
+    // DNS servers written as platform tiers (guarded namespace, pods by labels) need no Baseline rule.
+    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this));
     const intents = [
       ...access.map((a) => accessPolicy(name, adminPriority, a)),
-      metadataDenyPolicy(name, adminPriority + 1, exempt, dns),
-      ...dnsServerPolicies(name, baselinePriority, exempt, dns),
+      metadataDenyPolicy(name, adminPriority + 1, dns),
+      ...dnsServerPolicies(name, baselinePriority, exempt, dns._destinations.filter((_, i) => dnsComponents[i] === undefined)),
       baselinePolicy(name, baselinePriority + 1, exempt, dns),
     ];
     for (const intent of intents) {
       model.claimName('ClusterNetworkPolicy', '', intent.name, this);
       this.policies.push(new ApiObject(this, intent.name, renderClusterPolicy(intent)));
     }
+    if (exemptions.length > 0) {
+      this.policies[this.policies.length - 1].metadata.addAnnotation(EXEMPTIONS_ANNOTATION, exemptions.map((e) => `${e.namespaceName}: ${e.reason}`).join('\n'));
+    }
+
+    // Platform components (recorded by the features that need them, before or after this construct) in a
+    // guarded namespace are written as tiers; those the library cannot write are refused at synth.
+    for (const component of dnsComponents) if (component) model.addPlatformComponent(component);
+    const problems: string[] = [];
+    const context = { apiServerAddresses, dns };
+    model.observePlatformComponents((component) => {
+      if (exempt.includes(component.namespace)) return;
+      const problem = guardComponent(componentScope(this), component, context);
+      if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
+    });
+    this.node.addValidation({ validate: () => [...problems] });
   }
 }
+
+/** The annotation on the Baseline policy that lists each exempt namespace with its reason. */
+export const EXEMPTIONS_ANNOTATION = 'netsec.cdk8s.io/exemptions';
 
 /** An exception: the pods' metadata traffic skips the rest of the Admin tier, so their NetworkPolicies decide. */
 function accessPolicy(base: string, priority: number, access: MetadataEndpointAccess): ClusterPolicyIntent {
@@ -142,9 +190,12 @@ function accessPolicy(base: string, priority: number, access: MetadataEndpointAc
   };
 }
 
-/** The metadata deny; DNS served on the metadata address itself (GKE) passes first, on its DNS ports only. */
-function metadataDenyPolicy(base: string, priority: number, exempt: string[], dns: ClusterDns): ClusterPolicyIntent {
-  const dnsOnMetadata = dns.destinations.filter((d) => METADATA_NETWORKS.includes(d.peer.toPeerConfig().ipBlock?.cidr ?? ''));
+/**
+ * The metadata deny, for every namespace (exemptions lift the Baseline deny only); DNS served on the
+ * metadata address itself (GKE) passes first, on its DNS ports only.
+ */
+function metadataDenyPolicy(base: string, priority: number, dns: ClusterDns): ClusterPolicyIntent {
+  const dnsOnMetadata = dns._destinations.filter((d) => METADATA_NETWORKS.includes(d.peer.toPeerConfig().ipBlock?.cidr ?? ''));
   const passes: ClusterRule[] = dnsOnMetadata.map((d) => ({
     name: 'pass-dns-on-metadata-address', action: ClusterAction.PASS, peers: [{ networks: [d.peer.toPeerConfig().ipBlock!.cidr] }], ports: d.ports,
   }));
@@ -152,14 +203,14 @@ function metadataDenyPolicy(base: string, priority: number, exempt: string[], dn
     name: toDnsLabel([base, 'metadata-deny']),
     tier: ClusterTier.ADMIN,
     priority,
-    subject: { namespaces: namespacesExcept(exempt) },
+    subject: { namespaces: {} },
     egress: [...passes, { name: 'deny-metadata-endpoint', action: ClusterAction.DENY, peers: [{ networks: METADATA_NETWORKS }] }],
   };
 }
 
 /** The DNS pods accept lookups from every namespace, before the Baseline deny would drop them. */
-function dnsServerPolicies(base: string, priority: number, exempt: string[], dns: ClusterDns): ClusterPolicyIntent[] {
-  const servers = dns.destinations.filter((d) => {
+function dnsServerPolicies(base: string, priority: number, exempt: string[], destinations: ClusterDns['_destinations']): ClusterPolicyIntent[] {
+  const servers = destinations.filter((d) => {
     const config = d.peer.toPeerConfig();
     return !config.ipBlock && !(config.namespace !== undefined && exempt.includes(config.namespace));
   });
@@ -182,24 +233,57 @@ function baselinePolicy(base: string, priority: number, exempt: string[], dns: C
     subject: { namespaces: namespacesExcept(exempt) },
     ingress: [{ name: 'deny-all-ingress', action: ClusterAction.DENY, peers: [{ namespaces: {} }] }],
     egress: [
-      ...dns.destinations.map((d) => ({ name: 'accept-dns', action: ClusterAction.ACCEPT, peers: [clusterPeerOf(d.peer.toPeerConfig())], ports: d.ports })),
+      ...dns._destinations.map((d) => ({ name: 'accept-dns', action: ClusterAction.ACCEPT, peers: [clusterPeerOf(d.peer.toPeerConfig())], ports: d.ports })),
       { name: 'deny-all-egress', action: ClusterAction.DENY, peers: everything },
     ],
   };
 }
 
-function checkExempt(path: string, exempt: string[] | undefined): string[] {
-  if (exempt === undefined) return [];
-  if (!Array.isArray(exempt)) {
-    throw netsecError(path, 'exemptNamespaces must be a list of namespace names', exempt, 'Pass e.g. exemptNamespaces: ["kube-system"].');
+function checkExempt(path: string, names: string[] | undefined, given: NamespaceExemption[] | undefined): NamespaceExemption[] {
+  const where = `${path} (exemptNamespaces)`;
+  if (names !== undefined && !Array.isArray(names)) {
+    throw netsecError(path, 'exemptNamespaces must be a list of namespace names', names, 'Pass e.g. exemptNamespaces: ["kube-system"].');
+  }
+  if (given !== undefined && !Array.isArray(given)) {
+    throw netsecError(path, 'exemptions must be a list of NamespaceExemption', given, 'Pass e.g. exemptions: [NamespaceExemption.of("legacy", "why")].');
+  }
+  const all: NamespaceExemption[] = [];
+  for (const namespace of names ?? []) {
+    checkNamespace(where, namespace);
+    if (namespace !== KUBE_SYSTEM && closestName(namespace, [KUBE_SYSTEM]) !== undefined) {
+      throw netsecError(where, `namespace ${namespace} is not ${KUBE_SYSTEM}, the one namespace exempt by name`, namespace,
+        `Did you mean "${KUBE_SYSTEM}"? Fix the name; another namespace needs exemptions: [NamespaceExemption.of("${namespace}", "why")].`);
+    }
+    if (namespace !== KUBE_SYSTEM) {
+      throw netsecError(where, `namespace ${namespace} is exempted without a reason; only ${KUBE_SYSTEM} has a documented one`, namespace,
+        `State the reason: exemptions: [NamespaceExemption.of("${namespace}", "why it is left out of the default deny")].`);
+    }
+    all.push(NamespaceExemption.of(namespace, KUBE_SYSTEM_REASON));
+  }
+  for (const exemption of given ?? []) {
+    if (!(exemption instanceof NamespaceExemption)) {
+      throw netsecError(`${path} (exemptions)`, 'holds something that is not a NamespaceExemption', String(exemption), 'Use NamespaceExemption.of(namespace, reason).');
+    }
+    all.push(exemption);
   }
   const seen = new Set<string>();
-  for (const namespace of exempt) {
-    checkNamespace(`${path} (exemptNamespaces)`, namespace);
-    if (seen.has(namespace)) throw netsecError(`${path} (exemptNamespaces)`, 'a namespace is listed twice', namespace, 'List each namespace once.');
-    seen.add(namespace);
+  for (const e of all) {
+    if (seen.has(e.namespaceName)) throw netsecError(where, 'a namespace is listed twice', e.namespaceName, 'List each namespace once, in exemptNamespaces or exemptions.');
+    seen.add(e.namespaceName);
   }
-  return [...seen].sort(compareStrings);
+  return all.sort((a, b) => compareStrings(a.namespaceName, b.namespaceName));
+}
+
+function checkApiServer(path: string, addresses: string[] | undefined): string[] {
+  if (addresses === undefined) return [];
+  const where = `${path} (apiServerAddresses)`;
+  if (!Array.isArray(addresses)) throw netsecError(where, 'must be a list of CIDRs', addresses, 'Pass e.g. ["10.0.0.0/28"].');
+  for (const cidr of addresses) {
+    if (typeof cidr !== 'string' || typeof parseCidr(cidr) === 'string') {
+      throw netsecError(where, 'is not a CIDR', cidr, 'Give each address as a CIDR, e.g. "10.0.0.10/32".');
+    }
+  }
+  return [...new Set(addresses)].sort(compareStrings);
 }
 
 function checkDns(path: string, dns: ClusterDns | undefined): ClusterDns {
@@ -207,7 +291,7 @@ function checkDns(path: string, dns: ClusterDns | undefined): ClusterDns {
   if (!(dns instanceof ClusterDns)) {
     throw netsecError(path, 'dns must be a ClusterDns', String(dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
   }
-  for (const { peer } of dns.destinations) {
+  for (const { peer } of dns._destinations) {
     const bad = clusterPeerProblem(peer.toPeerConfig(), true);
     if (bad) {
       throw netsecError(path, `the DNS server ${bad}`, String(peer), 'Name the DNS pods by namespace and labels, or a DNS address without excluded blocks.');
@@ -216,7 +300,7 @@ function checkDns(path: string, dns: ClusterDns | undefined): ClusterDns {
   return dns;
 }
 
-function checkAccess(path: string, access: MetadataEndpointAccess[] | undefined, exempt: string[]): MetadataEndpointAccess[] {
+function checkAccess(path: string, access: MetadataEndpointAccess[] | undefined): MetadataEndpointAccess[] {
   if (access === undefined) return [];
   const where = `${path} (metadataEndpointAccess)`;
   if (!Array.isArray(access)) {
@@ -226,10 +310,6 @@ function checkAccess(path: string, access: MetadataEndpointAccess[] | undefined,
   for (const entry of access) {
     if (!(entry instanceof MetadataEndpointAccess)) {
       throw netsecError(where, 'holds something that is not a MetadataEndpointAccess', String(entry), 'Use MetadataEndpointAccess.namespace() or MetadataEndpointAccess.pods().');
-    }
-    if (exempt.includes(entry.namespaceName)) {
-      throw netsecError(where, `namespace ${entry.namespaceName} is exempt, so the guardrail does not apply there anyway`, entry.toString(),
-        'Remove the exception, or stop exempting the namespace.');
     }
     if (seen.has(entry.toString())) throw netsecError(where, 'an exception is listed twice', entry.toString(), 'List each exception once.');
     seen.add(entry.toString());

@@ -74,12 +74,13 @@ export function resolveIdentity(where: string, identity: WorkloadIdentity): Reso
   if (identity === null || typeof identity !== 'object') {
     throw netsecError(where, 'a workload identity must be an object', identity, 'Pass { peer: Peer.pods(labels, "namespace"), serviceAccountName: "sa" }.');
   }
-  resolvePeer(where, identity.peer);
-  if (IsolatedTier.isIsolatedTier(identity.peer)) {
-    throw netsecError(where, 'a workload identity names a tier', String(identity.peer),
+  const peer = identity.peer;
+  const resolved = resolvePeer(where, peer);
+  if (IsolatedTier.isIsolatedTier(peer)) {
+    throw netsecError(where, 'a workload identity names a tier', String(peer),
       'Set serviceAccountName on the tier itself; identities are for peers that are not tiers.');
   }
-  const config = identity.peer.toPeerConfig();
+  const config = resolved.toPeerConfig();
   if (config.ipBlock || !config.podSelector || isEmptySelector(config.podSelector) || config.namespace === undefined) {
     throw netsecError(where, 'a workload identity must select pods by labels in one named namespace', describePeerConfig(config),
       'Use Peer.pods({ app: "..." }, "namespace") for the peer of the identity.');

@@ -62,18 +62,21 @@ export class MeshInjection {
 
   /** The labels written on Namespace objects the library emits (empty for `unmanaged()`). */
   public readonly namespaceLabels: { [key: string]: string };
-  /** True for the ambient data plane (no sidecars). */
-  public readonly isAmbient: boolean;
+  /**
+   * True for the ambient data plane (no sidecars).
+   * @internal
+   */
+  public readonly _isAmbient: boolean;
 
   private constructor(namespaceLabels: { [key: string]: string }, isAmbient: boolean) {
     this.namespaceLabels = namespaceLabels;
-    this.isAmbient = isAmbient;
+    this._isAmbient = isAmbient;
   }
 
   /** `sidecar (istio-injection=enabled)`, `ambient (istio.io/dataplane-mode=ambient)`, `unmanaged`. */
   public toString(): string {
     const labels = Object.entries(this.namespaceLabels).map(([k, v]) => `${k}=${v}`);
     if (labels.length === 0) return 'unmanaged';
-    return `${this.isAmbient ? 'ambient' : 'sidecar'} (${labels.join(',')})`;
+    return `${this._isAmbient ? 'ambient' : 'sidecar'} (${labels.join(',')})`;
   }
 }

@@ -9,15 +9,18 @@ import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
+import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
+import { HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT } from '../render/gateway';
 import { istioNetworking, istioSecurity } from '../render/l1';
 import { renderPeerAuthentication, renderPortException } from '../render/peer-authentication';
 import { SortedObjects } from '../render/sorted-objects';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
-import { defaultName, IsolatedTier, resolveNamespace } from '../tiers/tier';
+import { IsolatedTier } from '../tiers/tier';
 
 const MESH_MARK = Symbol.for('cdk8s-netsec.MeshMtls');
 
@@ -151,6 +154,7 @@ export class MeshMtls extends Construct {
   private readonly exceptions: ResolvedPortException[];
   private readonly allowPolicies = new Set<IsolatedPods>();
   private readonly defaultDenyNamespaces = new Set<string>();
+  private readonly admittedEdges = new Set<string>();
   private readonly authorizationPolicies: SortedObjects;
   private readonly destinationRules: SortedObjects;
 
@@ -185,7 +189,7 @@ export class MeshMtls extends Construct {
     if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
     const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
     const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
-      { mode, baseName: name, namespace, ambient: injection.isAmbient });
+      { mode, baseName: name, namespace, ambient: injection._isAmbient });
     const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
 
     super(scope, id);
@@ -236,7 +240,8 @@ export class MeshMtls extends Construct {
   /** Egress (and, for ambient, ingress) that isolated pods need for the data plane to work. */
   private requireDataPlaneTraffic(controlPlane: IPeer | undefined): void {
     const namespace = this.namespace;
-    if (!this.injection.isAmbient) {
+    recordMeshControlPlane(this, this.rootNamespace, this.injection._isAmbient, controlPlane);
+    if (!this.injection._isAmbient) {
       const istiod = controlPlane ?? Peer.pods({ app: 'istiod' }, this.rootNamespace);
       this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredBy: this });
       return;
@@ -253,7 +258,7 @@ export class MeshMtls extends Construct {
    * too), never for every pod.
    */
   private onFlow(flow: Flow): void {
-    if (!this.injection.isAmbient || flow.transport) return;
+    if (!this.injection._isAmbient || flow.transport) return;
     const destination = flow.destination.toPeerConfig();
     if (flow.source.toPeerConfig().ipBlock || destination.ipBlock) return;
     const namespace = destination.namespace ?? (isIsolatedGroup(flow.destination) ? flow.destination.namespace : undefined)
@@ -292,6 +297,36 @@ export class MeshMtls extends Construct {
         key: `${group.namespace}/${name}`,
         metadata: () => ({ name, namespace: group.namespace }),
         spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
+      });
+    }
+    this.admitEdgeDataPlanes();
+  }
+
+  /**
+   * The data plane of an edge (a gateway's or an ingress controller's proxy pods) that runs in a namespace
+   * with an allow-nothing policy would be selected by it too and refuse every client: each gets an ALLOW
+   * policy of its own, for its pods only, from any source on the listener ports (80, 443). Who may reach
+   * those ports at all is still the NetworkPolicies' decision.
+   */
+  private admitEdgeDataPlanes(): void {
+    for (const edge of this.model.edgeIdentities) {
+      const config = edge.peer.toPeerConfig();
+      const labels = config.podSelector?.matchLabels ?? {};
+      if (config.namespace === undefined || !this.defaultDenyNamespaces.has(config.namespace) || Object.keys(labels).length === 0) continue;
+      const namespace = config.namespace;
+      const name = toDnsLabel([this.name, 'edge', edge.serviceAccountName]);
+      const key = `${namespace}/${name}`;
+      if (this.admittedEdges.has(key)) continue;
+      this.admittedEdges.add(key);
+      this.model.claimName('AuthorizationPolicy', namespace, name, this);
+      this.authorizationPolicies.add({
+        key,
+        metadata: () => ({ name, namespace }),
+        spec: () => ({
+          selector: { matchLabels: { ...labels } },
+          action: 'ALLOW',
+          rules: [{ to: [{ operation: { ports: [HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT].map(String) } }] }],
+        }),
       });
     }
   }
@@ -407,16 +442,16 @@ function checkMode(path: string, mode: MtlsMode, authorization: boolean, injecti
     throw netsecError(path, 'identity-based authorization needs mTLS, which mode DISABLE turns off', mode,
       'Set authorization: false, or use MtlsMode.PERMISSIVE or STRICT.');
   }
-  if (injection.isAmbient && mode === MtlsMode.DISABLE) {
+  if (injection._isAmbient && mode === MtlsMode.DISABLE) {
     throw netsecError(path, 'the ambient data plane does not support mode DISABLE', mode, 'Use MtlsMode.STRICT or PERMISSIVE.');
   }
-  if (injection.isAmbient && !authorization) {
+  if (injection._isAmbient && !authorization) {
     // NetworkPolicies see ambient traffic between meshed pods only as TCP 15008, so the ports are enforced
     // by ztunnel's authorization alone.
     throw netsecError(path, 'ambient mode needs authorization: NetworkPolicies only see the HBONE tunnel port 15008', authorization,
       'Keep authorization on (the default) with MeshInjection.ambient(), or use sidecars.');
   }
-  if (injection.isAmbient && props.controlPlane) {
+  if (injection._isAmbient && props.controlPlane) {
     throw netsecError(path, 'controlPlane is only used by sidecars, and ambient pods have none', String(props.controlPlane),
       'Drop controlPlane, or use sidecar injection.');
   }

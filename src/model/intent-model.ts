@@ -1,9 +1,12 @@
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { IsolatedGroup } from './isolated-group';
+import { closestName } from './near-names';
 import { GroupScope, Selection, selectionOf } from './selection';
 import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
-import type { IsolatedPods } from '../tiers/isolated-pods';
+import type { PlatformComponent } from '../platform/platform-component';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
 export interface Flow {
@@ -21,6 +24,13 @@ export interface Flow {
    * @default false
    */
   readonly transport?: boolean;
+  /**
+   * A platform component's admission of every pod (e.g. istiod accepting xDS from any namespace): written
+   * on the component's own policy only, never mirrored onto the groups it happens to select, whose side
+   * is written by the feature that needs it (the mesh's or the DNS egress rule).
+   * @default false
+   */
+  readonly componentSideOnly?: boolean;
 }
 
 /** A Service the library emitted, so that other renderers (mesh DestinationRules, audits) can find it. */
@@ -174,8 +184,8 @@ export class IntentModel extends Construct {
   private readonly observers: IIntentObserver[] = [];
   private readonly namespaceLabelRules: RequiredNamespaceLabels[] = [];
   // Every isolated group of pods of the app (tiers and namespace isolations), also by namespace.
-  private readonly groups: IsolatedPods[] = [];
-  private readonly groupsByNamespace = new Map<string, IsolatedPods[]>();
+  private readonly groups: IsolatedGroup[] = [];
+  private readonly groupsByNamespace = new Map<string, IsolatedGroup[]>();
   // Namespaces the app declares (isolates, or names as a chart's namespace), with who declared them first.
   private readonly declared = new Map<string, IConstruct>();
   // Namespaces our constructs place objects in, with the first construct that did.
@@ -186,6 +196,8 @@ export class IntentModel extends Construct {
   private readonly _meshes: IConstruct[] = [];
   private readonly edgeRouteRecords: EdgeRouteRecord[] = [];
   private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
+  private readonly components: PlatformComponent[] = [];
+  private readonly componentObservers: ((component: PlatformComponent) => void)[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
@@ -202,6 +214,11 @@ export class IntentModel extends Construct {
   /** Records a flow. Ports are kept as given; renderers merge and sort them. */
   public addFlow(flow: Flow): void {
     this.mirrors = undefined;
+    // A namespace the user names in a peer is checked for typos like the namespace of a tier.
+    for (const peer of [flow.source, flow.destination]) {
+      const named = isIsolatedGroup(peer) ? undefined : peer.toPeerConfig().namespace;
+      if (named !== undefined) this.useNamespace(named, flow.declaredBy, `the peer ${peer} of a flow`);
+    }
     this._flows.push(flow);
     indexFlow(this.flowsBySource, flow.source, flow);
     indexFlow(this.flowsByDestination, flow.destination, flow);
@@ -223,13 +240,38 @@ export class IntentModel extends Construct {
     this._meshes.push(mesh);
   }
 
+  /**
+   * Records a platform component (cluster DNS, mesh control plane, an edge's data plane): its namespace
+   * and pods, and the flows it needs. A component with the same namespace and labels as one recorded
+   * before is the same pods and is kept once. The namespace it is installed in (a default such as
+   * istio-system, or one the user stated for it) counts as declared for the typo check.
+   */
+  public addPlatformComponent(component: PlatformComponent): void {
+    const key = `${component.namespace}/${labelKey(component.podLabels)}`;
+    if (this.components.some((c) => `${c.namespace}/${labelKey(c.podLabels)}` === key)) return;
+    this.components.push(component);
+    if (component.installedNamespace) this.declareNamespace(component.namespace, component.declaredBy);
+    this.componentObservers.forEach((o) => o(component));
+  }
+
+  /** Every platform component recorded, in declaration order. */
+  public get platformComponents(): PlatformComponent[] {
+    return [...this.components];
+  }
+
+  /** Calls `observer` for every platform component, those recorded so far and those to come. */
+  public observePlatformComponents(observer: (component: PlatformComponent) => void): void {
+    this.componentObservers.push(observer);
+    this.components.forEach((c) => observer(c));
+  }
+
   /** Every MeshMtls of the app, in declaration order. */
   public get meshes(): IConstruct[] {
     return [...this._meshes];
   }
 
   /** Records an isolated group of pods (a tier or a namespace isolation). */
-  public addGroup(group: IsolatedPods): void {
+  public addGroup(group: IsolatedGroup): void {
     this.mirrors = undefined;
     this.groups.push(group);
     const inNamespace = this.groupsByNamespace.get(group.namespace);
@@ -238,12 +280,12 @@ export class IntentModel extends Construct {
   }
 
   /** Every isolated group of pods, in declaration order. */
-  public get isolatedGroups(): IsolatedPods[] {
+  public get isolatedGroups(): IsolatedGroup[] {
     return [...this.groups];
   }
 
   /** The isolated groups of one namespace, in declaration order. */
-  public groupsIn(namespace: string): IsolatedPods[] {
+  public groupsIn(namespace: string): IsolatedGroup[] {
     return [...this.groupsByNamespace.get(namespace) ?? []];
   }
 
@@ -269,14 +311,14 @@ export class IntentModel extends Construct {
    * (a raw selector, a namespace isolation around a tier, a DNS server that is a tier): ingress flows
    * whose destination selects every pod of the group, and egress flows whose source does.
    */
-  public mirroredFlows(group: IsolatedPods): { ingress: Flow[]; egress: Flow[] } {
+  public mirroredFlows(group: IsolatedGroup): { ingress: Flow[]; egress: Flow[] } {
     const mirrors = this.mirrors ?? (this.mirrors = computeMirrors(this.groups, this.groupsByNamespace, this.allFlowsWithDns(), this.clusterWide));
     return mirrors.byGroup.get(group) ?? { ingress: [], egress: [] };
   }
 
   /** Every declared flow plus each egress-isolated group's DNS rule, as flows (DNS servers can be tiers). */
   private allFlowsWithDns(): Flow[] {
-    const dns = this.groups.filter((g) => g.isolatesEgress).flatMap((g) => g.dns.destinations
+    const dns = this.groups.filter((g) => g.isolatesEgress).flatMap((g) => g.dns._destinations
       .map((d) => ({ source: g as IPeer, destination: d.peer, ports: d.ports, declaredBy: g as IConstruct, dns: true })));
     return [...this._flows, ...dns];
   }
@@ -362,6 +404,11 @@ export class IntentModel extends Construct {
     return this.clusterWide !== undefined && !this.clusterWide.exemptNamespaces.includes(namespace);
   }
 
+  /** True when a NamespaceIsolation (not the cluster-wide baseline) isolates `namespace` in some direction. */
+  public namespaceBaselineIsolates(namespace: string): boolean {
+    return this.baselines.some((b) => b.namespace === namespace && (b.ingress || b.egress));
+  }
+
   /** True when a namespace or cluster-wide baseline isolates ingress to every pod of `namespace`. */
   public namespaceIsolatesIngress(namespace: string): boolean {
     return this.clusterIsolates(namespace) || this.baselines.some((b) => b.namespace === namespace && b.ingress);
@@ -442,11 +489,13 @@ export class IntentModel extends Construct {
    * namespace); declare a near name on purpose by isolating it or binding a chart to it.
    */
   private undeclaredNamespaces(): string[] {
-    if (this.declared.size === 0) return [];
+    // Charts bound to a namespace declare it, whether or not they hold an isolated group yet.
+    const declared = new Set([...this.declared.keys(), ...chartNamespaces(this.node.root)]);
+    if (declared.size === 0) return [];
     const errors: string[] = [];
     for (const [namespace, uses] of this.used) {
-      if (this.declared.has(namespace)) continue;
-      const close = closestName(namespace, [...this.declared.keys()]);
+      if (declared.has(namespace)) continue;
+      const close = closestName(namespace, [...declared]);
       if (close === undefined) continue;
       const first = uses[0];
       errors.push(`${first.by.node.path}: ${first.what} is in namespace ${namespace}, which the app neither isolates nor declares, next to the declared namespace ${close} ("${namespace}"). `
@@ -513,6 +562,11 @@ export class IntentModel extends Construct {
   }
 }
 
+/** The namespaces of every chart of the app. */
+function chartNamespaces(root: IConstruct): string[] {
+  return root.node.findAll().filter((c) => Chart.isChart(c)).map((c) => (c as Chart).namespace).filter((n): n is string => n !== undefined);
+}
+
 function labelKey(labels: { [key: string]: string }): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -528,34 +582,6 @@ function labelsInclude(inner: { [key: string]: string }, outer: { [key: string]:
   return Object.entries(outer).every(([k, v]) => inner[k] === v);
 }
 
-/**
- * The declared name closest to `name` by edit distance, if any is close enough to be a typo of it: one
- * edit per four characters, at most two (`botique` for `boutique`; not `b` for `a`).
- */
-function closestName(name: string, candidates: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of [...candidates].sort()) {
-    const distance = editDistance(name, candidate);
-    const allowed = Math.min(2, Math.floor(Math.max(name.length, candidate.length) / 4));
-    if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
-}
-
 /** A group's DNS rule seen as a flow, for the server side. */
 interface DnsFlow extends Flow {
   readonly dns: true;
@@ -563,7 +589,7 @@ interface DnsFlow extends Flow {
 
 /** The flows each group gets from the other side of a flow, and the flows that cannot be written exactly. */
 interface Mirrors {
-  readonly byGroup: Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>;
+  readonly byGroup: Map<IsolatedGroup, { ingress: Flow[]; egress: Flow[] }>;
   readonly problems: string[];
 }
 
@@ -574,27 +600,31 @@ interface Mirrors {
  * subset of a tier, pods inside an isolated namespace that no tier describes) or namespaces by unknown
  * labels cannot be written exactly and is reported.
  */
-function computeMirrors(groups: IsolatedPods[], byNamespace: Map<string, IsolatedPods[]>, flows: Flow[], cluster?: ClusterBaseline): Mirrors {
-  const byGroup = new Map<IsolatedPods, { ingress: Flow[]; egress: Flow[] }>();
+function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, IsolatedGroup[]>, flows: Flow[], cluster?: ClusterBaseline): Mirrors {
+  const byGroup = new Map<IsolatedGroup, { ingress: Flow[]; egress: Flow[] }>();
   const problems: string[] = [];
-  const slot = (g: IsolatedPods) => {
+  const slot = (g: IsolatedGroup) => {
     let s = byGroup.get(g);
     if (!s) byGroup.set(g, s = { ingress: [], egress: [] });
     return s;
   };
   for (const flow of flows) {
+    if (flow.componentSideOnly) continue;
     // A DNS rule is written on its group's own egress; only its server side may need writing elsewhere.
     const isDns = (flow as DnsFlow).dns === true;
     for (const side of isDns ? ['destination'] as const : ['destination', 'source'] as const) {
       const peer = flow[side];
       const other = side === 'destination' ? flow.source : flow.destination;
-      const context = namespaceOfPeer(other);
+      // A side's namespace-less selectors are read in the namespace of the group that declared the flow;
+      // a side that is itself a group names its namespace, whatever the other side is (an address block,
+      // pods named by labels): e.g. a flow from outside into a NamespaceIsolation reaches its tiers.
+      const context = namespaceOfPeer(other) ?? namespaceOfPeer(peer);
       if (context === undefined) continue;
       const config = peer.toPeerConfig();
       if (config.ipBlock) continue;
       const candidates = config.namespace !== undefined ? byNamespace.get(config.namespace) ?? []
         : config.namespaceSelector || config.allNamespaces ? groups : byNamespace.get(context) ?? [];
-      const selected: { group: IsolatedPods; selection: Selection }[] = [];
+      const selected: { group: IsolatedGroup; selection: Selection }[] = [];
       for (const group of candidates) {
         if (group === peer) {
           // A declared flow is on its own groups' policies already; a DNS server that is a group is not.
@@ -643,11 +673,11 @@ function namespaceOfPeer(peer: IPeer): string | undefined {
 }
 
 /** True when a peer is an isolated group of the app (a tier or a namespace isolation), not a raw selector. */
-export function isIsolatedGroup(peer: IPeer): peer is IsolatedPods {
+export function isIsolatedGroup(peer: IPeer): peer is IsolatedGroup {
   return typeof (peer as any)?._podScope === 'function';
 }
 
-function peerIsTierLike(group: IsolatedPods): boolean {
+function peerIsTierLike(group: IsolatedGroup): boolean {
   return Object.keys(group._podScope().podLabels).length > 0;
 }
 

@@ -1,3 +1,4 @@
+import { GKE_METADATA_SERVER } from '../core/addresses';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { clusterDnsPeer, guardMetadataEndpoints, IPeer, Peer, resolvePeer } from '../core/peer';
@@ -96,7 +97,7 @@ export class ClusterDns {
    * is opened: the metadata HTTP endpoint on the same address stays unreachable.
    */
   public static metadataServer(): ClusterDns {
-    return new ClusterDns([{ peer: Peer.ipBlock('169.254.169.254/32'), ports: dnsPorts('ClusterDns.metadataServer', [53]) }]);
+    return new ClusterDns([{ peer: Peer.ipBlock(`${GKE_METADATA_SERVER}/32`), ports: dnsPorts('ClusterDns.metadataServer', [53]) }]);
   }
 
   /**
@@ -128,11 +129,14 @@ export class ClusterDns {
     return new ClusterDns([]);
   }
 
-  /** The DNS servers and their ports; empty when disabled. */
-  public readonly destinations: DnsDestination[];
+  /**
+   * The DNS servers and their ports; empty when disabled.
+   * @internal
+   */
+  public readonly _destinations: DnsDestination[];
 
   private constructor(destinations: DnsDestination[]) {
-    this.destinations = destinations;
+    this._destinations = destinations;
   }
 }
 

@@ -97,9 +97,11 @@ export function renderFqdnEgressPolicy(intent: FqdnEgressPolicyIntent): any {
     ...ciliumPeer(server.peer),
     toPorts: [{ ports: renderPorts(server.ports).flat(), rules: { dns: [{ matchPattern: '*' }] } }],
   }));
+  // `Port.allTraffic()` is every port of every protocol: a toFQDNs rule without toPorts (Cilium's L3-only
+  // rule), not TCP 1-65535, which would leave UDP, SCTP and ICMP closed.
   const fqdnRules = [...intent.fqdns].sort((a, b) => compareStrings(a.hostname, b.hostname)).map((fqdn) => ({
     toFQDNs: [fqdn.hostname.startsWith('*.') ? { matchPattern: fqdn.hostname } : { matchName: fqdn.hostname }],
-    toPorts: renderPorts(fqdn.ports).map((ports) => ({ ports })),
+    ...(fqdn.ports.some((p) => p.isAllTraffic) ? {} : { toPorts: renderPorts(fqdn.ports).map((ports) => ({ ports })) }),
   }));
   return {
     ...CILIUM_NETWORK_POLICY,

@@ -1,4 +1,5 @@
 import { normalizePorts, renderSelector } from './network-policy';
+import { METADATA_ENDPOINTS } from '../core/cidr';
 import { NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import { compareStrings, LabelOperator, LabelSelector } from '../core/selector';
@@ -15,8 +16,8 @@ import { compareStrings, LabelOperator, LabelSelector } from '../core/selector';
 /** The API version and kind of every object rendered here. */
 export const CLUSTER_NETWORK_POLICY = { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy' };
 
-/** The cloud metadata endpoints (AWS, GCP, Azure and others on IPv4; AWS Nitro on IPv6). */
-export const METADATA_NETWORKS = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+/** The cloud metadata endpoints the guardrails deny (their one home is `core/addresses.ts`). */
+export const METADATA_NETWORKS: string[] = [...METADATA_ENDPOINTS];
 
 /** Every address, for rules that must match all traffic (pods included: `networks` covers them too). */
 export const ALL_NETWORKS = ['0.0.0.0/0', '::/0'];

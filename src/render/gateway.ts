@@ -14,6 +14,10 @@ const GROUP = 'gateway.networking.k8s.io';
 /** The most hostnames one HTTPRoute may list. */
 const MAX_ROUTE_HOSTNAMES = 16;
 
+/** The port of the HTTP listener (which only redirects) and of the HTTPS listeners. */
+export const HTTP_LISTENER_PORT = 80;
+export const HTTPS_LISTENER_PORT = 443;
+
 /** The HTTP listener's name: the one listener on port 80, which only redirects. */
 export const HTTP_LISTENER = 'http';
 
@@ -63,11 +67,11 @@ export function renderGateway(scope: Construct, id: string, gateway: GatewayReco
       produce: () => ({
         gatewayClassName: gateway.gatewayClassName,
         listeners: [
-          { name: HTTP_LISTENER, port: 80, protocol: 'HTTP', allowedRoutes: allowedRoutes(gateway.namespace, gateway.namespace) },
+          { name: HTTP_LISTENER, port: HTTP_LISTENER_PORT, protocol: 'HTTP', allowedRoutes: allowedRoutes(gateway.namespace, gateway.namespace) },
           ...sortedListeners(gateway).map((l) => ({
             name: l.name,
             hostname: l.hostname,
-            port: 443,
+            port: HTTPS_LISTENER_PORT,
             protocol: 'HTTPS',
             tls: {
               mode: 'Terminate',

@@ -1,5 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
 
 /** An Ingress as recorded by SecureIngress: one TLS entry for all hosts, every path of every host to one Service port. */
 export interface IngressRecord {

@@ -1,11 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { excludeMetadataEndpoints } from '../core/cidr';
 import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
 import { Port, Protocol } from '../core/port';
 import { compareStrings, isEmptySelector, LabelSelector } from '../core/selector';
+import * as k8s from '../imports/k8s';
 import type { Flow, IntentModel } from '../model/intent-model';
-import type { IsolatedPods } from '../tiers/isolated-pods';
+import type { IsolatedGroup } from '../model/isolated-group';
 
 /*
  * Renders NetworkPolicy specs from intent: which peers may reach (or be reached by) the selected pods on
@@ -32,7 +32,7 @@ export interface PolicyIntent {
  * The NetworkPolicy of one isolated group of pods: its spec is read from the intent model when the app
  * synthesizes, so flows declared after the group are included.
  */
-export function renderNetworkPolicy(group: IsolatedPods, id: string, name: string, model: IntentModel): ApiObject {
+export function renderNetworkPolicy(group: IsolatedGroup, id: string, name: string, model: IntentModel): ApiObject {
   return new ApiObject(group, id, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -46,7 +46,7 @@ export function renderNetworkPolicy(group: IsolatedPods, id: string, name: strin
  * baseline of the app, which would otherwise deny them silently), the flows declared on it, the flows
  * whose other side selects all its pods, DNS, and the platform traffic the app requires.
  */
-function policyIntentOf(group: IsolatedPods, model: IntentModel): PolicyIntent {
+function policyIntentOf(group: IsolatedGroup, model: IntentModel): PolicyIntent {
   const entry = (peer: IPeer, ports: Port[]): RuleEntry => ({ peer: peer.toPeerConfig(), ports });
   const mirrored = model.mirroredFlows(group);
   const fromSource = (f: Flow) => entry(f.source, f.ports);
@@ -62,7 +62,7 @@ function policyIntentOf(group: IsolatedPods, model: IntentModel): PolicyIntent {
     ? [
       ...model.flowsFrom(group).map(toDestination),
       ...mirrored.egress.map(toDestination),
-      ...group.dns.destinations.map((d) => entry(d.peer, d.ports)),
+      ...group.dns._destinations.map((d) => entry(d.peer, d.ports)),
       ...model.requiredEgress(group.namespace).map((r) => entry(r.peer, r.ports)),
     ]
     : undefined;

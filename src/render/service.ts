@@ -1,6 +1,7 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { ExposedPort } from '../tiers/service';
+import { serviceFieldsOf } from '../core/app-protocol';
+import * as k8s from '../imports/k8s';
+import type { ExposedPort } from '../tiers/exposed-port';
 
 /** What a Service says, decided and checked by the construct that records it. */
 export interface ServiceIntent {
@@ -26,6 +27,7 @@ export function renderService(scope: Construct, id: string, intent: ServiceInten
       selector: { ...intent.selector },
       ports: intent.ports.map((p) => ({
         name: p.name,
+        ...(appProtocolOf(p) !== undefined ? { appProtocol: appProtocolOf(p) } : {}),
         port: p.port,
         protocol: p.targetPort.protocol,
         targetPort: p.targetPort.name !== undefined
@@ -36,4 +38,9 @@ export function renderService(scope: Construct, id: string, intent: ServiceInten
       ...(intent.loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges: [...intent.loadBalancerSourceRanges] } : {}),
     },
   });
+}
+
+/** The `appProtocol` of a Service port: the one its target port declares; none for plain TCP. */
+function appProtocolOf(port: ExposedPort): string | undefined {
+  return port.targetPort.appProtocol !== undefined ? serviceFieldsOf(port.targetPort.appProtocol).appProtocol : undefined;
 }

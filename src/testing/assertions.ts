@@ -5,6 +5,17 @@ import { AuditFinding, AuditOptions } from '../audit/audit-finding';
 import { netsecError } from '../core/errors';
 import { Port } from '../core/port';
 
+/** Options for `NetsecAssertions`: how the model is built, and how strict the assertions are. */
+export interface NetsecAssertionsOptions extends ReachabilityOptions {
+  /**
+   * Accept an answer the analyzer is not certain of (`Reachability.verdict` with caveats: an address rule
+   * that covers part of the pod network, a policy part it does not evaluate). By default `allows` and
+   * `denies` fail on such an answer, whatever it is, because it proves nothing.
+   * @default false
+   */
+  readonly allowUncertain?: boolean;
+}
+
 /**
  * Assertions about what a set of manifests allows, for any test runner.
  *
@@ -25,33 +36,36 @@ export class NetsecAssertions {
    * Asserts about a chart: its manifests plus every `IsolatedTier` in it as one pod named after the
    * tier's construct id (see `Reachability.fromChart`).
    */
-  public static fromChart(chart: Chart, options: ReachabilityOptions = {}): NetsecAssertions {
-    return new NetsecAssertions(Reachability.fromChart(chart, options));
+  public static fromChart(chart: Chart, options: NetsecAssertionsOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromChart(chart, modelOptions(options)), options);
   }
 
   /** Asserts about every chart of an app together (see `Reachability.fromApp`). */
-  public static fromApp(app: App, options: ReachabilityOptions = {}): NetsecAssertions {
-    return new NetsecAssertions(Reachability.fromApp(app, options));
+  public static fromApp(app: App, options: NetsecAssertionsOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromApp(app, modelOptions(options)), options);
   }
 
   /**
    * Asserts about plain manifest objects, e.g. the documents of a YAML file or `Testing.synth(chart)`
    * (see `Reachability.fromManifests`; `inferPods` models the tiers of synthesized YAML).
    */
-  public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): NetsecAssertions {
-    return new NetsecAssertions(Reachability.fromManifests(manifests, options));
+  public static fromManifests(manifests: any[], options: NetsecAssertionsOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(Reachability.fromManifests(manifests, modelOptions(options)), options);
   }
 
   /** Asserts about a model that is already built. */
-  public static fromReachability(reachability: Reachability): NetsecAssertions {
-    return new NetsecAssertions(reachability);
+  public static fromReachability(reachability: Reachability, options: NetsecAssertionsOptions = {}): NetsecAssertions {
+    return new NetsecAssertions(reachability, options);
   }
 
   /** The model the assertions query; use it for questions the assertions do not ask. */
   public readonly reachability: Reachability;
 
-  private constructor(reachability: Reachability) {
+  private readonly allowUncertain: boolean;
+
+  private constructor(reachability: Reachability, options: NetsecAssertionsOptions) {
     this.reachability = reachability;
+    this.allowUncertain = options.allowUncertain === true;
   }
 
   /**
@@ -141,6 +155,11 @@ export class NetsecAssertions {
 
   private expectConnection(from: ReachabilityEndpoint, to: ReachabilityEndpoint, port: Port, allowed: boolean): void {
     const explanation = this.reachability.explain(from, to, port);
+    if (!explanation.certain && !this.allowUncertain) {
+      throw new Error(`Expected ${endpointLabel(from)} -> ${endpointLabel(to)} on ${port} to be ${allowed ? 'allowed' : 'denied'}, `
+        + `but the analyzer cannot tell for certain (pass allowUncertain: true to accept its best answer, ${explanation.allowed ? 'allowed' : 'denied'}).\n`
+        + explanation.text);
+    }
     if (explanation.allowed === allowed) return;
     const [expected, actual] = allowed ? ['allowed', 'denied'] : ['denied', 'allowed'];
     throw new Error(`Expected ${endpointLabel(from)} -> ${endpointLabel(to)} on ${port} to be ${expected}, but it is ${actual}.\n`
@@ -160,6 +179,12 @@ export class NetsecAssertions {
     }
     return id;
   }
+}
+
+/** The options that build the model, without the assertion options. */
+function modelOptions(options: NetsecAssertionsOptions): ReachabilityOptions {
+  const { allowUncertain: _ignored, ...rest } = options ?? {};
+  return rest;
 }
 
 function compareFlows(expectation: string, expected: string[], actual: string[], method: string): void {

@@ -1,8 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { metadataEndpointNamedBy } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { checkPortsTowards, IPeer, PeerConfig, resolvePeer } from '../core/peer';
+import { checkPortsTowards, IPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
 import { checkPorts, Port } from '../core/port';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';
@@ -60,6 +61,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
       throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
     }
     super(scope, id);
+    registerGroupPeer(this);
     this.model = IntentModel.of(this);
     this.namespace = props.namespace;
     this.isolatesIngress = props.isolateIngress;
@@ -70,6 +72,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
     this.model.addGroup(this);
     this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
+    this.node.addValidation({ validate: () => this.metadataFlowsBehindGuardrail() });
   }
 
   /**
@@ -121,15 +124,42 @@ export abstract class IsolatedPods extends Construct implements IPeer {
   /** Fails when a destination port cannot be served by these pods; the default accepts every port. */
   protected checkServes(_caller: IConstruct, _ports: Port[]): void {}
 
+  /**
+   * Egress this group declared to a cloud metadata endpoint (the block itself: wider blocks exclude it)
+   * while a ClusterIsolation exists with no exception for these pods: its Admin-tier deny covers every
+   * namespace (exempt ones too) and drops it before any NetworkPolicy, so the rule would be silently dead.
+   * Checked at synth, since the guardrail may be declared after the flow.
+   */
+  private metadataFlowsBehindGuardrail(): string[] {
+    const guardrail = this.model.clusterBaseline;
+    if (!guardrail) return [];
+    const labels = this._podScope().podLabels;
+    const excepted = guardrail.metadataEndpointAccess.some((a) => a.namespaceName === this.namespace
+      && Object.entries(a.podLabels ?? {}).every(([key, value]) => labels[key] === value));
+    if (excepted) return [];
+    const errors: string[] = [];
+    for (const flow of this.model.flowsFrom(this)) {
+      const cidr = flow.destination.toPeerConfig().ipBlock?.cidr;
+      const endpoint = cidr === undefined ? undefined : metadataEndpointNamedBy(cidr);
+      if (endpoint === undefined) continue;
+      const access = Object.keys(labels).length > 0
+        ? `MetadataEndpointAccess.pods("${this.namespace}", ${JSON.stringify(labels)})` : `MetadataEndpointAccess.namespace("${this.namespace}")`;
+      errors.push(netsecError(this, `${guardrail.declaredBy.node.path} denies the cloud metadata endpoint ${endpoint} to ${this} before any NetworkPolicy, so the egress rule to it would never match`,
+        cidr, `Add ${access} to the ClusterIsolation's metadataEndpointAccess, or remove the flow.`).message);
+    }
+    return [...new Set(errors)];
+  }
+
   private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {
     // Check and freeze whatever the caller passed (plain JavaScript included) before anything is recorded.
-    const other = resolvePeer(this, source === this ? destination : source);
-    const ports = checkPorts(this, given);
-    const [from, to] = source === this ? [this as IPeer, other] : [other, this as IPeer];
-    if (other instanceof Construct && other.node.root !== this.node.root) {
-      throw netsecError(this, 'the peer belongs to another cdk8s app', other.node.path,
+    const asGiven = source === this ? destination : source;
+    if (asGiven instanceof Construct && asGiven.node.root !== this.node.root) {
+      throw netsecError(this, 'the peer belongs to another cdk8s app', asGiven.node.path,
         'Declare flows only between constructs of the same App, or use Peer.pods() for pods managed elsewhere.');
     }
+    const other = resolvePeer(this, asGiven);
+    const ports = checkPorts(this, given);
+    const [from, to] = source === this ? [this as IPeer, other] : [other, this as IPeer];
     checkPortsTowards(this, to.toPeerConfig(), ports);
     const resolved = this.resolvePorts(method, to, ports);
     if (to instanceof IsolatedPods) to.checkServes(this, resolved);

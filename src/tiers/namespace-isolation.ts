@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IsolatedPods } from './isolated-pods';
-import { defaultName, resolveNamespace } from './tier';
 import { netsecError } from '../core/errors';
 import { PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { normalizeLabels } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';

@@ -1,12 +1,17 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { defaultName, IsolatedTier } from './tier';
+import { ExposedPort } from './exposed-port';
+import { IIsolatedTier, isIsolatedTier } from './tier-contract';
+import { serviceFieldsOf } from '../core/app-protocol';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
-import { Port } from '../core/port';
+import { checkServedPorts, Port } from '../core/port';
+import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
+
+export type { ExposedPort } from './exposed-port';
 import { renderService } from '../render/service';
 
 /** How a Service is reachable. */
@@ -47,16 +52,6 @@ export interface TierServicePort {
    * @default - the target port's name, or `<protocol>-<port>` such as `tcp-8080`
    */
   readonly name?: string;
-}
-
-/** A Service port as emitted. */
-export interface ExposedPort {
-  /** The Service port's name. */
-  readonly name: string;
-  /** The port clients connect to. */
-  readonly port: number;
-  /** The tier's container port traffic is forwarded to. */
-  readonly targetPort: Port;
 }
 
 /** Options for exposing a tier as a Service. */
@@ -102,7 +97,7 @@ export interface TierServiceOptions {
 /** Properties of a `TierService`. */
 export interface TierServiceProps extends TierServiceOptions {
   /** The tier whose pods back the Service (the Service selects exactly the tier's pod labels). */
-  readonly tier: IsolatedTier;
+  readonly tier: IIsolatedTier;
 }
 
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -127,11 +122,11 @@ export class TierService extends Construct {
   /** How the Service is reachable. */
   public readonly serviceType: ServiceType;
   /** The tier whose pods back the Service. */
-  public readonly tier: IsolatedTier;
+  public readonly tier: IIsolatedTier;
   /** The Service ports. */
   public readonly ports: ExposedPort[];
   /** The Service object. */
-  public readonly apiObject: k8s.KubeService;
+  public readonly apiObject: ApiObject;
 
   /**
    * @param scope the parent construct
@@ -142,7 +137,7 @@ export class TierService extends Construct {
     // Everything is checked before super() so that a refused Service leaves nothing in the tree and a
     // corrected retry with the same id works.
     const path = `${scope.node.path}/${id}`;
-    if (props === null || typeof props !== 'object' || !IsolatedTier.isIsolatedTier(props.tier)) {
+    if (props === null || typeof props !== 'object' || !isIsolatedTier(props.tier)) {
       throw netsecError(path, 'tier must be an IsolatedTier', String(props?.tier), 'Pass the tier whose pods back the Service.');
     }
     const tier = props.tier;
@@ -199,7 +194,7 @@ export class TierService extends Construct {
   }
 }
 
-function resolvePorts(path: string, tier: IsolatedTier, requested: TierServicePort[] | undefined): ExposedPort[] {
+function resolvePorts(path: string, tier: IIsolatedTier, requested: TierServicePort[] | undefined): ExposedPort[] {
   const wanted = requested ?? tier.ports
     .filter((p) => p.isNumeric && p.endPort === undefined)
     .map((p) => ({ targetPort: p }));
@@ -221,16 +216,19 @@ function resolvePorts(path: string, tier: IsolatedTier, requested: TierServicePo
   return ports;
 }
 
-function resolvePort(path: string, tier: IsolatedTier, spec: TierServicePort): ExposedPort {
-  const target = spec.targetPort;
+function resolvePort(path: string, tier: IIsolatedTier, spec: TierServicePort): ExposedPort {
+  const given = spec.targetPort;
+  // A target port without an application protocol takes the one the tier declared for the same port.
+  const declared = given instanceof Port && given.appProtocol === undefined
+    ? tier.ports.find((p) => p.appProtocol !== undefined && p.protocol === given.protocol && p.startPort === given.startPort
+      && p.endPort === undefined && given.endPort === undefined && p.name === given.name)
+    : undefined;
+  const target = declared ? given.withAppProtocol(declared.appProtocol!) : given;
   if (!(target instanceof Port) || target.isAllPorts || target.endPort !== undefined) {
     throw netsecError(path, 'a Service forwards to one port, not a range or a whole protocol', String(target),
       'Use a single port such as Port.tcp(8080), or a named port with an explicit port.');
   }
-  if (tier.ports.length > 0 && !tier.ports.some((served) => target.isCoveredBy(served))) {
-    throw netsecError(path, `${tier} does not serve ${target}`, target.toString(),
-      `Expose one of the ports the tier serves (${tier.ports.join(', ')}), or add the port to its ports.`);
-  }
+  checkServedPorts(path, String(tier), tier.ports, [target], 'Expose', true);
   const port = spec.port ?? target.startPort;
   if (port === undefined) {
     throw netsecError(path, `the named target port ${target.name} needs a Service port number`, spec,
@@ -239,7 +237,9 @@ function resolvePort(path: string, tier: IsolatedTier, spec: TierServicePort): E
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw netsecError(path, 'Service port must be an integer from 1 to 65535', port, 'Use a valid port number.');
   }
-  const name = spec.name ?? target.name ?? `${target.protocol.toLowerCase()}-${port}`;
+  // Istio picks the protocol from the name prefix: `tcp-` unless the port declares another.
+  const prefix = target.appProtocol !== undefined ? serviceFieldsOf(target.appProtocol).namePrefix : target.protocol.toLowerCase();
+  const name = spec.name ?? target.name ?? `${prefix}-${port}`;
   const bad = checkDns1123Label(name);
   if (bad) throw netsecError(path, `Service port name ${bad}`, name, 'Use a name such as "http".');
   return { name, port, targetPort: target };
@@ -268,7 +268,7 @@ function resolveSourceRanges(path: string, serviceType: ServiceType, props: Tier
  * Exposes a tier as a Service named after the tier; the construct is a child of the tier. The body of
  * `IsolatedTier.expose()`.
  */
-export function exposeTier(tier: IsolatedTier, options: TierServiceOptions): TierService {
+export function exposeTier(tier: IIsolatedTier & Construct, options: TierServiceOptions): TierService {
   const type = options.serviceType ?? ServiceType.CLUSTER_IP;
   const name = options.name ?? (type === ServiceType.CLUSTER_IP ? tier.name : toDnsLabel([tier.name, type.toLowerCase()]));
   const id = `Service-${name}`;

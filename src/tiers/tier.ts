@@ -1,18 +1,17 @@
-import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IsolatedPods } from './isolated-pods';
 import { exposeTier, TierService, TierServiceOptions } from './service';
+import { IIsolatedTier, isIsolatedTier, markIsolatedTier } from './tier-contract';
 import { readWorkload } from './workload';
 import { netsecError } from '../core/errors';
-import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
-import { checkNamespace, PeerConfig } from '../core/peer';
-import { checkPorts, Port } from '../core/port';
+import { checkDns1123Subdomain } from '../core/names';
+import { PeerConfig } from '../core/peer';
+import { checkPorts, checkServedPorts, Port } from '../core/port';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { normalizeLabels } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';
 import { ClusterDns } from '../platform/cluster-dns';
-
-const TIER_MARK = Symbol.for('cdk8s-netsec.IsolatedTier');
 
 /** Options shared by every way of making an `IsolatedTier`. */
 export interface IsolatedTierOptions {
@@ -79,10 +78,10 @@ export interface IsolatedTierProps extends IsolatedTierOptions {
  * const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
  * api.allowFrom(web, Port.tcp(9090));
  */
-export class IsolatedTier extends IsolatedPods {
+export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
   /** True when `x` is an `IsolatedTier` (also across copies of this library). */
   public static isIsolatedTier(x: any): x is IsolatedTier {
-    return x !== null && typeof x === 'object' && TIER_MARK in x;
+    return isIsolatedTier(x);
   }
 
   /**
@@ -153,9 +152,9 @@ export class IsolatedTier extends IsolatedPods {
       isolateEgress: props.isolateEgress ?? true,
       dns: props.dns ?? ClusterDns.kubeDns(),
     });
-    Object.defineProperty(this, TIER_MARK, { value: true });
+    markIsolatedTier(this);
     this.name = name;
-    this.podLabels = podLabels;
+    this.podLabels = Object.freeze(podLabels);
     this.ports = [...(props.ports ?? [])];
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;
@@ -196,30 +195,7 @@ export class IsolatedTier extends IsolatedPods {
 
   /** Fails when a numeric port is outside the ports this tier declared it serves. */
   protected checkServes(caller: IConstruct, ports: Port[]): void {
-    if (this.ports.length === 0) return;
-    for (const port of ports) {
-      if (port.isNumeric && !this.ports.some((served) => port.isCoveredBy(served))) {
-        throw netsecError(caller, `${this} does not serve ${port}`, port.toString(),
-          `Allow one of the ports the tier serves (${this.ports.join(', ')}), or add the port to its ports.`);
-      }
-    }
+    checkServedPorts(caller, String(this), this.ports, ports, 'Allow');
   }
-}
 
-/** The namespace from props, else the chart's, else an error that says how to set it. */
-export function resolveNamespace(scope: IConstruct, id: string, namespace: string | undefined): string {
-  const path = `${scope.node.path}/${id}`;
-  const resolved = namespace ?? Chart.of(scope).namespace;
-  if (resolved === undefined) {
-    throw netsecError(path, 'no namespace is set', namespace,
-      'Pass namespace in the props, or give the chart one: new Chart(app, "id", { namespace: "shop" }).');
-  }
-  return checkNamespace(path, resolved);
-}
-
-/** A readable DNS-1123 name from the construct ids below the chart, ending with `id`. */
-export function defaultName(scope: IConstruct, id: string): string {
-  const chart = Chart.of(scope);
-  const ids = scope.node.scopes.slice(chart.node.scopes.length).map((s) => s.node.id);
-  return toDnsLabel([...ids, id]);
 }

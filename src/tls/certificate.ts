@@ -1,13 +1,15 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { checkedInput } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { IntentModel } from '../model/intent-model';
+import { recordCertManager } from '../platform/component-records';
 import { renderCertificate } from '../render/certificate';
-import { defaultName, resolveNamespace } from '../tiers/tier';
 
 /** Whether an issuer is namespaced or cluster-wide. */
 export enum IssuerKind {
@@ -195,35 +197,19 @@ export class TlsCertificate extends Construct {
    * @param props the configuration (`TlsCertificateProps`)
    */
   public constructor(scope: Construct, id: string, props: TlsCertificateProps) {
+    const input = checkedInput(scope, id, (path) => checkCertificateProps(scope, id, path, props));
     super(scope, id);
-    let lifetime: { duration: string; renewBefore: string };
-    let key: { family: 'ECDSA' | 'RSA'; size: number };
-    try {
-      this.namespace = resolveNamespace(scope, id, props.namespace);
-      this.name = props.name ?? defaultName(scope, id);
-      this.secretName = props.secretName ?? toDnsLabel([this.name, 'tls']);
-      this.issuer = props.issuer;
-      this.dnsNames = [...(props.dnsNames ?? [])];
-      checkObjectName(this, 'name', this.name);
-      checkObjectName(this, 'secretName', this.secretName);
-      this.checkIssuer();
-      this.checkSubject(props);
-      lifetime = checkLifetime(this, props);
-      const known = KEYS[props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256];
-      if (known === undefined) {
-        throw netsecError(this, 'keyAlgorithm is not a KeyAlgorithm', props.keyAlgorithm, 'Use KeyAlgorithm.ECDSA_P256 (the default), ECDSA_P384 or RSA_2048/3072/4096.');
-      }
-      key = known;
-    } catch (e) {
-      // All-or-nothing: a refused certificate leaves nothing in the tree; a retry with the same id works.
-      scope.node.tryRemoveChild(id);
-      throw e;
-    }
+    this.namespace = input.namespace;
+    this.name = input.name;
+    this.secretName = input.secretName;
+    this.issuer = props.issuer;
+    this.dnsNames = input.dnsNames;
 
     const model = IntentModel.of(this);
     model.claimName('Certificate', this.namespace, this.name, this);
     // Two Certificates writing one Secret would overwrite each other's key on every renewal.
     model.claimName('Secret', this.namespace, this.secretName, this);
+    recordCertManager(this);
 
     this.apiObject = renderCertificate(this, 'Resource', {
       name: this.name,
@@ -233,45 +219,75 @@ export class TlsCertificate extends Construct {
       ipAddresses: props.ipAddresses ?? [],
       commonName: props.commonName,
       certificateAuthority: props.certificateAuthority ?? false,
-      duration: lifetime.duration,
-      renewBefore: lifetime.renewBefore,
+      duration: input.lifetime.duration,
+      renewBefore: input.lifetime.renewBefore,
       issuer: { kind: this.issuer.kind, name: this.issuer.name },
-      key,
+      key: input.key,
     });
   }
+}
 
-  private checkIssuer(): void {
-    const issuer = this.issuer;
-    if (!(issuer instanceof IssuerReference)) {
-      throw netsecError(this, 'issuer must be an IssuerReference', issuer,
-        'Use IssuerReference.clusterIssuer("name"), IssuerReference.issuer("name"), or the reference of an issuer helper.');
-    }
-    if (issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== this.namespace) {
-      throw netsecError(this, `${issuer} cannot sign a Certificate in namespace ${this.namespace}: an Issuer signs only its own namespace`,
-        issuer.toString(), 'Put the Certificate in the Issuer\'s namespace, or use a ClusterIssuer.');
+/** Everything a `TlsCertificate` builds from, checked before it joins the tree. */
+export interface CheckedCertificate {
+  readonly namespace: string;
+  readonly name: string;
+  readonly secretName: string;
+  readonly dnsNames: string[];
+  readonly lifetime: { duration: string; renewBefore: string };
+  readonly key: { family: 'ECDSA' | 'RSA'; size: number };
+}
+
+/**
+ * Checks the props of a `TlsCertificate` that `scope` is about to create with this `id` (whose path is
+ * `path`), as its constructor does, so that a construct can refuse before it creates anything.
+ */
+export function checkCertificateProps(scope: IConstruct, id: string, path: string, props: TlsCertificateProps): CheckedCertificate {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { dnsNames, issuer }.');
+  }
+  const namespace = resolveNamespace(scope, id, props.namespace);
+  const name = props.name ?? defaultName(scope, id);
+  const secretName = props.secretName ?? toDnsLabel([name, 'tls']);
+  checkObjectName(path, 'name', name);
+  checkObjectName(path, 'secretName', secretName);
+  checkIssuer(path, props.issuer, namespace);
+  const dnsNames = [...(props.dnsNames ?? [])];
+  checkSubject(path, dnsNames, props);
+  const lifetime = checkLifetime(path, props);
+  const key = checkKeyAlgorithm(path, props.keyAlgorithm);
+  return { namespace, name, secretName, dnsNames, lifetime, key };
+}
+
+function checkIssuer(path: string, issuer: IssuerReference, namespace: string): void {
+  if (!(issuer instanceof IssuerReference)) {
+    throw netsecError(path, 'issuer must be an IssuerReference', issuer,
+      'Use IssuerReference.clusterIssuer("name"), IssuerReference.issuer("name"), or the reference of an issuer helper.');
+  }
+  if (issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
+    throw netsecError(path, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,
+      issuer.toString(), 'Put the Certificate in the Issuer\'s namespace, or use a ClusterIssuer.');
+  }
+}
+
+function checkSubject(path: string, dnsNames: string[], props: TlsCertificateProps): void {
+  if (dnsNames.length === 0 && !props.ipAddresses?.length && props.commonName === undefined) {
+    throw netsecError(path, 'the certificate names no subject', { dnsNames: props.dnsNames, ipAddresses: props.ipAddresses },
+      'Give dnsNames (or ipAddresses), e.g. dnsNames: ["shop.example.com"].');
+  }
+  const seen = new Set<string>();
+  for (const name of dnsNames) {
+    const bad = checkHostname(name, true);
+    if (bad) throw netsecError(path, `dnsNames entry ${bad}`, name, 'Use a DNS name such as "shop.example.com" or "*.example.com".');
+    if (seen.has(name)) throw netsecError(path, 'dnsNames lists a name twice', name, 'List each name once.');
+    seen.add(name);
+  }
+  for (const address of props.ipAddresses ?? []) {
+    if (!parseAddress(address)) {
+      throw netsecError(path, 'ipAddresses entry is not an IP address', address, 'Use an address such as "10.0.0.10" or "2001:db8::10".');
     }
   }
-
-  private checkSubject(props: TlsCertificateProps): void {
-    if (this.dnsNames.length === 0 && !props.ipAddresses?.length && props.commonName === undefined) {
-      throw netsecError(this, 'the certificate names no subject', { dnsNames: props.dnsNames, ipAddresses: props.ipAddresses },
-        'Give dnsNames (or ipAddresses), e.g. dnsNames: ["shop.example.com"].');
-    }
-    const seen = new Set<string>();
-    for (const name of this.dnsNames) {
-      const bad = checkHostname(name, true);
-      if (bad) throw netsecError(this, `dnsNames entry ${bad}`, name, 'Use a DNS name such as "shop.example.com" or "*.example.com".');
-      if (seen.has(name)) throw netsecError(this, 'dnsNames lists a name twice', name, 'List each name once.');
-      seen.add(name);
-    }
-    for (const address of props.ipAddresses ?? []) {
-      if (!parseAddress(address)) {
-        throw netsecError(this, 'ipAddresses entry is not an IP address', address, 'Use an address such as "10.0.0.10" or "2001:db8::10".');
-      }
-    }
-    if (props.commonName !== undefined && (props.commonName.length === 0 || props.commonName.length > 64)) {
-      throw netsecError(this, 'commonName must be 1 to 64 characters', props.commonName, 'Shorten it; put long names in dnsNames.');
-    }
+  if (props.commonName !== undefined && (props.commonName.length === 0 || props.commonName.length > 64)) {
+    throw netsecError(path, 'commonName must be 1 to 64 characters', props.commonName, 'Shorten it; put long names in dnsNames.');
   }
 }
 
@@ -283,8 +299,29 @@ const KEYS: { [algorithm: string]: { family: 'ECDSA' | 'RSA'; size: number } | u
   [KeyAlgorithm.RSA_4096]: { family: 'RSA', size: 4096 },
 };
 
+/**
+ * Checks the lifetime and key of `options` (the nested `certificate` props of a construct that issues
+ * certificates later), so that the construct can refuse them before it creates anything.
+ */
+export function checkCertificateOptions(where: IConstruct | string, options: CertificateOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw netsecError(where, 'certificate must be an object', options, 'Pass CertificateOptions, e.g. { duration: Duration.days(90) }, or leave certificate out.');
+  }
+  checkLifetime(where, options);
+  checkKeyAlgorithm(where, options.keyAlgorithm);
+}
+
+function checkKeyAlgorithm(where: IConstruct | string, algorithm: KeyAlgorithm | undefined): { family: 'ECDSA' | 'RSA'; size: number } {
+  const known = KEYS[algorithm ?? KeyAlgorithm.ECDSA_P256];
+  if (known === undefined) {
+    throw netsecError(where, 'keyAlgorithm is not a KeyAlgorithm', algorithm, 'Use KeyAlgorithm.ECDSA_P256 (the default), ECDSA_P384 or RSA_2048/3072/4096.');
+  }
+  return known;
+}
+
 /** Validates duration and renewBefore and renders them as Go durations (`2160h`), which cert-manager parses. */
-function checkLifetime(scope: Construct, options: CertificateOptions): { duration: string; renewBefore: string } {
+function checkLifetime(scope: IConstruct | string, options: CertificateOptions): { duration: string; renewBefore: string } {
   const duration = seconds(scope, 'duration', options.duration ?? DEFAULT_DURATION);
   const renewBefore = seconds(scope, 'renewBefore', options.renewBefore ?? DEFAULT_RENEW_BEFORE);
   if (duration < 3600) {
@@ -302,7 +339,7 @@ function checkLifetime(scope: Construct, options: CertificateOptions): { duratio
   return { duration: goDuration(duration), renewBefore: goDuration(renewBefore) };
 }
 
-function seconds(scope: Construct, field: string, value: Duration): number {
+function seconds(scope: IConstruct | string, field: string, value: Duration): number {
   const total = value instanceof Duration ? value.toSeconds({ integral: false }) : NaN;
   if (!Number.isInteger(total)) {
     throw netsecError(scope, `${field} must be a Duration of whole seconds`, value, `Use Duration.days(), hours() or minutes() for ${field}.`);
@@ -320,7 +357,7 @@ function goDuration(total: number): string {
 }
 
 /** Fails unless `value` is a valid object name (DNS-1123 subdomain). */
-export function checkObjectName(scope: Construct, field: string, value: string): void {
+export function checkObjectName(scope: IConstruct | string, field: string, value: string): void {
   const bad = typeof value === 'string' ? checkDns1123Subdomain(value) : 'must be a string';
   if (bad) throw netsecError(scope, `${field} ${bad}`, value, `Pass a ${field} such as "shop-tls".`);
 }

@@ -1,22 +1,15 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { CertificateOptions, checkObjectName, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
-import { AuditAcceptance } from '../audit/audit-acceptance';
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { CertificateOptions, checkCertificateProps, checkObjectName, IssuerKind, IssuerReference, KeyAlgorithm, TlsCertificate } from './certificate';
+import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
-import { checkNamespace, IPeer } from '../core/peer';
-import { Port } from '../core/port';
-import { admitEdge } from '../edge/edge-admission';
+import { checkNamespace } from '../core/peer';
+import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import type { SecureGateway } from '../edge/secure-gateway';
 import { IntentModel } from '../model/intent-model';
 import { clusterScoped } from '../render/cluster-scoped';
 import { certManager } from '../render/l1';
-import { defaultName, IsolatedTier, resolveNamespace } from '../tiers/tier';
-
-/** Pods cert-manager starts to answer ACME HTTP-01 challenges, and the port they listen on. */
-const SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' };
-const SOLVER_PORT = 8089;
-const SOLVER_NAME = 'acme-http01-solver';
 
 /** Properties of an `AcmeClusterIssuer`. */
 export interface AcmeClusterIssuerProps {
@@ -87,38 +80,11 @@ export class AcmeClusterIssuer extends Construct {
    * @param props the configuration (`AcmeClusterIssuerProps`)
    */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
+    const { name, server, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props));
     super(scope, id);
-    const name = props.name ?? defaultName(scope, id);
-    let server: string;
-    let ingressClassName: string;
-    let accountKey: string;
-    const gateway = props.gateway;
-    try {
-      checkObjectName(this, 'name', name);
-      server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
-      checkServer(this, server);
-      if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
-        throw netsecError(this, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
-      }
-      if (gateway !== undefined) {
-        if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
-          throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
-        }
-        if (props.ingressClassName !== undefined) {
-          throw netsecError(this, 'both ingressClassName and gateway are set', props.ingressClassName,
-            'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
-        }
-      }
-      ingressClassName = props.ingressClassName ?? 'nginx';
-      checkObjectName(this, 'ingressClassName', ingressClassName);
-      accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
-      checkObjectName(this, 'accountKeySecretName', accountKey);
-    } catch (e) {
-      // All-or-nothing: a refused issuer leaves nothing in the tree; a retry with the same id works.
-      scope.node.tryRemoveChild(id);
-      throw e;
-    }
     this.name = name;
+    const solverEdge = gateway !== undefined ? `gateway:${gateway.namespace}/${gateway.name}` : `ingress:${ingressClassName}`;
+    this.node.addValidation({ validate: () => this.certificatesServedElsewhere(solverEdge) });
 
     IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
     this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
@@ -134,9 +100,36 @@ export class AcmeClusterIssuer extends Construct {
       },
     }));
   }
+
+  /**
+   * Certificates this issuer signs for hosts that another edge serves: Let's Encrypt fetches the HTTP-01
+   * token from the host's port 80, which that other edge answers, so the solver's route is never reached
+   * and the certificate is never issued. Checked at synth, when every route is known.
+   */
+  private certificatesServedElsewhere(solverEdge: string): string[] {
+    const errors: string[] = [];
+    for (const construct of this.node.root.node.findAll()) {
+      const route = construct as any;
+      if (typeof route._servingEdge !== 'function' || !Array.isArray(route.certificates)) continue;
+      const edge: string = route._servingEdge();
+      if (edge === solverEdge) continue;
+      for (const certificate of route.certificates) {
+        const issuer = certificate.issuer;
+        if (issuer?.kind !== IssuerKind.CLUSTER_ISSUER || issuer.name !== this.name) continue;
+        errors.push(netsecError(construct, `the hosts are served by ${describeEdge(edge)}, but ClusterIssuer ${this.name} (${this.node.path}) answers HTTP-01 challenges through ${describeEdge(solverEdge)}, so the challenge for them can never be answered`,
+          certificate.dnsNames, `Issue these hosts from an AcmeClusterIssuer bound to ${describeEdge(edge)} (${edge.startsWith('gateway:') ? 'gateway: <that SecureGateway>' : `ingressClassName: "${edge.slice('ingress:'.length)}"`}), or serve them through ${describeEdge(solverEdge)}.`).message);
+      }
+    }
+    return errors;
+  }
 }
 
 /** Properties of a `PrivateCertificateAuthority`. */
+/** An edge key (`gateway:<ns>/<name>` or `ingress:<class>`) for people. */
+function describeEdge(key: string): string {
+  return key.startsWith('gateway:') ? `gateway ${key.slice('gateway:'.length)}` : `ingress class ${key.slice('ingress:'.length)}`;
+}
+
 export interface PrivateCertificateAuthorityProps extends CertificateOptions {
   /** The CA certificate's common name, e.g. "shop internal CA". */
   readonly commonName: string;
@@ -191,36 +184,11 @@ export class PrivateCertificateAuthority extends Construct {
    * @param props the configuration (`PrivateCertificateAuthorityProps`)
    */
   public constructor(scope: Construct, id: string, props: PrivateCertificateAuthorityProps) {
+    const input = checkedInput(scope, id, (path) => checkCaProps(scope, id, path, props));
     super(scope, id);
-    const name = props.name ?? defaultName(scope, id);
-    checkObjectName(this, 'name', name);
-    const clusterWide = props.clusterWide ?? false;
-    if (clusterWide && props.namespace !== undefined) {
-      throw netsecError(this, 'namespace is set for a cluster-wide CA', props.namespace,
-        'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');
-    }
-    if (!clusterWide && props.clusterResourceNamespace !== undefined) {
-      throw netsecError(this, 'clusterResourceNamespace is set for a namespaced CA', props.clusterResourceNamespace,
-        'Set clusterWide: true, or use namespace for a namespaced CA.');
-    }
-    const namespace = clusterWide
-      ? checkNamespace(this.node.path, props.clusterResourceNamespace ?? 'cert-manager')
-      : resolveNamespace(scope, id, props.namespace);
-
-    const selfSignedName = toDnsLabel([name, 'selfsigned']);
-    this.selfSignedIssuer = this.makeIssuer('SelfSigned', selfSignedName, clusterWide, namespace, { selfSigned: {} });
-    this.certificate = new TlsCertificate(this, 'Certificate', {
-      name: toDnsLabel([name, 'ca']),
-      secretName: toDnsLabel([name, 'ca']),
-      namespace,
-      commonName: props.commonName,
-      certificateAuthority: true,
-      issuer: this.selfSignedIssuer,
-      duration: props.duration ?? Duration.days(365),
-      renewBefore: props.renewBefore ?? Duration.days(120),
-      keyAlgorithm: props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
-    });
-    this.issuer = this.makeIssuer('Issuer', name, clusterWide, namespace, { ca: { secretName: this.certificate.secretName } });
+    this.selfSignedIssuer = this.makeIssuer('SelfSigned', input.selfSignedName, input.clusterWide, input.namespace, { selfSigned: {} });
+    this.certificate = new TlsCertificate(this, 'Certificate', { ...input.certificate, issuer: this.selfSignedIssuer });
+    this.issuer = this.makeIssuer('Issuer', input.name, input.clusterWide, input.namespace, { ca: { secretName: this.certificate.secretName } });
   }
 
   private makeIssuer(id: string, name: string, clusterWide: boolean, namespace: string, spec: any): IssuerReference {
@@ -234,6 +202,71 @@ export class PrivateCertificateAuthority extends Construct {
     new (certManager().Issuer)(this, id, { metadata: { name, namespace }, spec });
     return IssuerReference.issuer(name, { namespace });
   }
+}
+
+/** Checks an ACME issuer's props before the issuer joins the tree. */
+function checkAcmeProps(scope: Construct, id: string, path: string, props: AcmeClusterIssuerProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { email }, e.g. { email: "ops@example.com" }, or leave the props out.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  checkObjectName(path, 'name', name);
+  const server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
+  checkServer(path, server);
+  if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
+    throw netsecError(path, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+  }
+  const gateway = props.gateway;
+  if (gateway !== undefined) {
+    if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
+      throw netsecError(path, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
+    }
+    if (props.ingressClassName !== undefined) {
+      throw netsecError(path, 'both ingressClassName and gateway are set', props.ingressClassName,
+        'Challenges are solved through one edge: drop ingressClassName to use the gateway, or drop gateway.');
+    }
+  }
+  const ingressClassName = props.ingressClassName ?? 'nginx';
+  checkObjectName(path, 'ingressClassName', ingressClassName);
+  const accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
+  checkObjectName(path, 'accountKeySecretName', accountKey);
+  return { name, server, ingressClassName, accountKey, gateway };
+}
+
+/** Checks a CA's props, the CA certificate's included, before the CA joins the tree. */
+function checkCaProps(scope: Construct, id: string, path: string, props: PrivateCertificateAuthorityProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { commonName }, e.g. { commonName: "Shop internal CA" }.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  checkObjectName(path, 'name', name);
+  const clusterWide = props.clusterWide ?? false;
+  if (clusterWide && props.namespace !== undefined) {
+    throw netsecError(path, 'namespace is set for a cluster-wide CA', props.namespace,
+      'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');
+  }
+  if (!clusterWide && props.clusterResourceNamespace !== undefined) {
+    throw netsecError(path, 'clusterResourceNamespace is set for a namespaced CA', props.clusterResourceNamespace,
+      'Set clusterWide: true, or use namespace for a namespaced CA.');
+  }
+  const namespace = clusterWide
+    ? checkNamespace(path, props.clusterResourceNamespace ?? 'cert-manager')
+    : resolveNamespace(scope, id, props.namespace);
+  const selfSignedName = toDnsLabel([name, 'selfsigned']);
+  const certificate = {
+    name: toDnsLabel([name, 'ca']),
+    secretName: toDnsLabel([name, 'ca']),
+    namespace,
+    commonName: props.commonName,
+    certificateAuthority: true,
+    duration: props.duration ?? Duration.days(365),
+    renewBefore: props.renewBefore ?? Duration.days(120),
+    keyAlgorithm: props.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
+  };
+  // The CA certificate is checked as its own constructor will check it, signed by the self-signed issuer.
+  const selfSigned = clusterWide ? IssuerReference.clusterIssuer(selfSignedName) : IssuerReference.issuer(selfSignedName, { namespace });
+  checkCertificateProps(scope, 'Certificate', `${path}/Certificate`, { ...certificate, issuer: selfSigned });
+  return { name, clusterWide, namespace, selfSignedName, certificate };
 }
 
 // The edge reaches solver pods in plaintext: keep Istio sidecars out of them, or a STRICT namespace
@@ -253,34 +286,7 @@ function gatewaySolver(gateway: SecureGateway): any {
   };
 }
 
-/**
- * Lets `edge` (an ingress controller's or a gateway's data-plane pods) reach cert-manager's HTTP-01 solver
- * pods in `namespace` on their port, and nothing else; one solver tier per namespace, found in the app's
- * model when it exists.
- */
-export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPeer): void {
-  const known = IntentModel.of(scope).endpointSelecting(namespace, SOLVER_LABELS);
-  const solver = IsolatedTier.isIsolatedTier(known) ? known : solverTier(scope, namespace);
-  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
-}
-
-/** The tier of cert-manager's HTTP-01 solver pods in `namespace`, which the library makes once. */
-function solverTier(scope: Construct, namespace: string): IsolatedTier {
-  const solver = new IsolatedTier(Chart.of(scope), `${SOLVER_NAME}-${namespace}`, {
-    name: SOLVER_NAME,
-    namespace,
-    podLabels: SOLVER_LABELS,
-    ports: [Port.tcp(SOLVER_PORT)],
-    isolateEgress: false,
-    // Solver pods are short-lived cert-manager pods the edge reaches in plaintext; the ACME issuers of
-    // this library keep sidecars out of them, so mesh authorization does not apply.
-    inMesh: false,
-  });
-  AuditAcceptance.accept(solver, ['NETSEC013'], 'cert-manager creates a Service for each HTTP-01 solver pod while a challenge runs');
-  return solver;
-}
-
-function checkServer(scope: Construct, server: string): void {
+function checkServer(scope: IConstruct | string, server: string): void {
   let url: URL | undefined;
   try {
     url = new URL(server);

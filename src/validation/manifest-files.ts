@@ -22,6 +22,7 @@ export class ManifestFiles {
   private readonly paths: readonly string[];
   private readonly byKey = new Map<string, string>();
   private readonly byNamespace = new Map<string, string>();
+  private readonly byObject = new Map<any, string>();
 
   private constructor(paths: readonly string[]) {
     this.paths = paths;
@@ -36,6 +37,11 @@ export class ManifestFiles {
       ?? (namespace === 'default' ? this.byKey.get(key(kind, undefined, name)) : undefined)
       ?? this.byNamespace.get(kind === 'Namespace' ? name : namespace ?? '')
       ?? this.paths[0];
+  }
+
+  /** The file that holds this very object (an item of a List included); undefined for objects not read here. */
+  public fileHolding(object: any): string | undefined {
+    return this.byObject.get(object);
   }
 
   /** True when a file holds the object itself. */
@@ -55,6 +61,7 @@ export class ManifestFiles {
       object.items.forEach((item: any) => this.index(item, file));
       return;
     }
+    this.byObject.set(object, file);
     const namespace = object.metadata?.namespace;
     const k = key(object.kind, namespace, object.metadata?.name);
     if (!this.byKey.has(k)) this.byKey.set(k, file);

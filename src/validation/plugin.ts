@@ -1,6 +1,6 @@
 import { ContextLike } from './contract';
 import { ManifestFiles } from './manifest-files';
-import { findingsToViolations, summarize } from './violations';
+import { acceptancesToViolation, findingsToViolations, summarize } from './violations';
 import { Reachability } from '../analysis/reachability';
 import { checkSeverity, failingFindings, resolveRuleIds } from '../audit/audit';
 import { AuditFinding, AuditSeverity } from '../audit/audit-finding';
@@ -103,8 +103,13 @@ export class NetsecValidation {
       return;
     }
     for (const violation of findingsToViolations(findings, files, this.failOn)) report.addViolation(violation);
+    const acceptances = acceptancesToViolation(files);
+    if (acceptances !== undefined) report.addViolation(acceptances);
     const fails = failingFindings(findings, this.failOn).length > 0;
-    report.submit(fails ? 'failure' : 'success', summarize(findings, this.failOn, this.ignore));
+    report.submit(fails ? 'failure' : 'success', {
+      ...summarize(findings, this.failOn, this.ignore),
+      ...(acceptances === undefined ? {} : { Acceptances: `${acceptances.violatingResources.length} (listed under audit-acceptances, never fail)` }),
+    });
   }
 }
 

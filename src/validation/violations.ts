@@ -1,5 +1,6 @@
 import { Violation, ViolatingResource } from './contract';
 import { ManifestFiles } from './manifest-files';
+import { acceptanceLine, listAcceptances } from '../audit/acceptance-list';
 import { compareSeverity, failingFindings } from '../audit/audit';
 import { AuditFinding, AuditSeverity } from '../audit/audit-finding';
 import { AuditRules } from '../audit/audit-rules';
@@ -76,5 +77,26 @@ export function summarize(findings: AuditFinding[], failOn: AuditSeverity, ignor
     'Fails on': `${failOn} and above (${failing} finding${failing === 1 ? '' : 's'})`,
     ...(suppressed > 0 ? { Suppressed: `${suppressed} (accepted on their objects, never fail)` } : {}),
     ...(ignore.length > 0 ? { 'Ignored rules': ignore.join(', ') } : {}),
+  };
+}
+
+/**
+ * Every acceptance in the manifests as one violation that never fails: each object that accepts rules,
+ * with the rules, the reason and the file it is written in; invalid ones (no reason, unknown rules) are
+ * marked. Undefined when no object accepts anything.
+ */
+export function acceptancesToViolation(files: ManifestFiles): Violation | undefined {
+  const entries = listAcceptances(files.objects, object => files.fileHolding(object));
+  if (entries.length === 0) return undefined;
+  return {
+    ruleName: 'audit-acceptances',
+    recommendation: '[listed only, never fails] Findings accepted on purpose with the annotations netsec.cdk8s.io/audit-accept and '
+      + 'netsec.cdk8s.io/audit-accept-reason (AuditAcceptance.accept writes them): each object, the rules it accepts, why, and where.',
+    fix: 'Review each acceptance; remove it when its reason no longer holds.',
+    violatingResources: entries.map(entry => ({
+      resourceName: entry.object,
+      locations: [acceptanceLine(entry)],
+      manifestPath: entry.source.includes(' in ') ? entry.source.slice(entry.source.lastIndexOf(' in ') + 4) : '',
+    })),
   };
 }

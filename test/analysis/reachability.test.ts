@@ -220,17 +220,42 @@ describe('ipBlock', () => {
     expect(r.isAllowed(ip('192.0.2.1'), at('x', 'server'), tcp80)).toBe(false);
   });
 
-  test('an ipBlock matches a pod only through a known pod IP', () => {
-    const r = withIps(policy('x', 'egress', {
-      podSelector: { matchLabels: { app: 'client' } },
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: 'fd00::/8' } }] }],
-    }));
-    expect(r.isAllowed(at('x', 'client'), at('x', 'server'), tcp80)).toBe(true);
-    expect(r.isAllowed(at('x', 'client'), at('x', 'no-ip'), tcp80)).toBe(false);
-    expect(r.isAllowed(at('x', 'client'), ip('fd00::6'), tcp80)).toBe(true);
-    expect(r.matrix(tcp80).isAllowed('x/client', 'x/server')).toBe(true);
-    expect(r.matrix(tcp80).isAllowed('x/client', 'x/no-ip')).toBe(false);
+  test('an ipBlock matches a pod through its known IP, else through the pod network it is somewhere in', () => {
+    const manifests = (cidr: string) => [
+      pod('x', 'client', { labels: { app: 'client' }, ip: '10.1.0.5' }),
+      pod('x', 'server', { labels: { app: 'server' }, ips: ['10.1.0.6', 'fd00::6'] }),
+      pod('x', 'no-ip', { labels: { app: 'no-ip' } }),
+      policy('x', 'egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr } }] }] }),
+    ];
+    // The default pod network 10.0.0.0/8 lies inside 10.0.0.0/8: the pod without an IP is matched, for certain.
+    const whole = Reachability.fromManifests(manifests('10.0.0.0/8'));
+    expect(whole.podNetwork).toEqual(['10.0.0.0/8']);
+    expect(whole.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });
+    expect(whole.matrix(tcp80).isAllowed('x/client', 'x/no-ip')).toBe(true);
+    // A block of the known IPs only: the known pod is matched; the other may or may not be, which is said.
+    const part = Reachability.fromManifests(manifests('10.1.0.0/24'));
+    expect(part.verdict(at('x', 'client'), at('x', 'server'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });
+    const unknown = part.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80);
+    expect(unknown.allowed).toBe(false);
+    expect(unknown.certain).toBe(false);
+    expect(unknown.caveats).toEqual(['x/egress egress[0] might admit x/no-ip: ipBlock 10.1.0.0/24 covers only part of the pod network (10.0.0.0/8) and the address of x/no-ip is not known']);
+    expect(part.matrix(tcp80).isAllowed('x/client', 'x/no-ip')).toBe(false);
+    // A declared pod network outside the block: certainly not matched.
+    const elsewhere = Reachability.fromManifests(manifests('10.1.0.0/24'), { podNetwork: ['10.244.0.0/16'] });
+    expect(elsewhere.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toEqual({ allowed: false, certain: true, caveats: [] });
+  });
+
+  test('a bad pod network is refused, naming the entry', () => {
+    expect(() => Reachability.fromManifests([], { podNetwork: ['10.0.0.0'] })).toThrow(/podNetwork entry is not in CIDR notation.*"10.0.0.0"/);
+    expect(() => Reachability.fromManifests([], { podNetwork: [] })).toThrow(/podNetwork is not a non-empty list of CIDRs/);
+  });
+
+  test('an address inside the pod network that is no known pod may be a pod the model lacks: uncertain', () => {
+    const r = withIps(policy('x', 'server', { podSelector: { matchLabels: { app: 'server' } }, ingress: [] }));
+    const v = r.verdict(ip('10.9.9.9'), at('x', 'server'), tcp80);
+    expect(v.allowed).toBe(false);
+    expect(v.certain).toBe(false);
+    expect(r.verdict(ip('192.0.2.1'), at('x', 'server'), tcp80)).toEqual({ allowed: false, certain: true, caveats: [] });
   });
 
   test('an address equal to a pod IP is that pod, so the pod-selecting rules apply to it', () => {

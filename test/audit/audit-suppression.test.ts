@@ -135,11 +135,20 @@ describe('suppressed findings in every output', () => {
     const text = cli(['analyze', '--fail-on', 'medium', '-'], { stdin: yaml });
     expect(text.stdout).toContain('MEDIUM NETSEC007 nodeport-service: Service shop/legacy (suppressed)\n');
     expect(text.stdout).toContain('    Accepted: node port for the on-prem balancer\n');
+    expect(text.stdout).toContain('Acceptances (1; findings accepted on purpose, never failing):\n'
+      + '  v1 Service shop/legacy accepts NETSEC007 nodeport-service: "node port for the on-prem balancer" '
+      + '(annotations netsec.cdk8s.io/audit-accept and netsec.cdk8s.io/audit-accept-reason of the object in -, document 3)\n');
     expect(text.status).toBe(0);
     const json = JSON.parse(cli(['analyze', '--json', '--fail-on', 'low', '-'], { stdin: yaml }).stdout);
     const finding = json.findings.find((f: any) => f.ruleId === 'NETSEC007');
     expect(finding).toMatchObject({ resource: 'Service shop/legacy', suppressed: true, suppressionReason: 'node port for the on-prem balancer' });
     expect(json.summary.failing).toBe(json.findings.filter((f: any) => !f.suppressed).length);
+    expect(json.acceptances).toEqual([expect.objectContaining({
+      object: 'v1 Service shop/legacy',
+      rules: ['NETSEC007 nodeport-service'],
+      reason: 'node port for the on-prem balancer',
+      valid: true,
+    })]);
     expect(findingJson({ ...finding, suppressed: undefined })).not.toHaveProperty('suppressed');
   });
 

@@ -25,7 +25,7 @@ describe('parseArguments', () => {
 
   test('errors name the command, the argument and the fix', () => {
     expect(() => parseArguments('analyze', ['--jsn'], SPECS))
-      .toThrow('cdk8s-netsec analyze: does not know this option ("--jsn"). Known options: --json, --fail-on, --ignore. Run "cdk8s-netsec analyze --help" for the options.');
+      .toThrow('cdk8s-netsec analyze: does not know this option ("--jsn"). Known options: --json, --fail-on, --ignore. Did you mean "--json"? Run "cdk8s-netsec analyze --help" for the options.');
     expect(() => parseArguments('analyze', ['-j'], SPECS)).toThrow('does not know this option ("-j"). Options are spelled out with two dashes.');
     expect(() => parseArguments('analyze', ['--fail-on'], SPECS)).toThrow('--fail-on needs a value ("--fail-on")');
     expect(() => parseArguments('analyze', ['--fail-on', '--json'], SPECS)).toThrow('--fail-on needs a value');

@@ -18,20 +18,31 @@ afterEach(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }))
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 
 describe('readManifestInput', () => {
-  test('a directory contributes its *.yaml, *.yml and *.json files recursively, sorted, and nothing else; documents that are not objects are skipped and listed', () => {
+  test('a directory contributes its *.yaml, *.yml and *.json files recursively, sorted, and nothing else; YAML documents that are not objects are skipped and listed', () => {
     const cwd = files({
       'out/b.yaml': ns('b'),
       'out/a.yml': ns('a'),
       'out/sub/c.YAML': ns('c'),
       'out/Z.yaml': ns('z'),
       'out/notes.txt': 'not yaml',
-      'out/chart.json': '{}',
+      'out/values.yaml': 'replicas: 2\n',
+      'out/chart.json': JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'j' } }),
     });
     const input = readManifestInput(['out'], { cwd });
-    expect(input.files).toEqual(['out/Z.yaml', 'out/a.yml', 'out/b.yaml', 'out/chart.json', 'out/sub/c.YAML']);
-    expect(input.objects.map(o => o.metadata.name)).toEqual(['z', 'a', 'b', 'c']);
-    expect(input.origins).toEqual(['out/Z.yaml, document 1', 'out/a.yml, document 1', 'out/b.yaml, document 1', 'out/sub/c.YAML, document 1']);
-    expect(input.skipped).toEqual(['out/chart.json, document 1: not a Kubernetes object (an object without kind; keys: )']);
+    expect(input.files).toEqual(['out/Z.yaml', 'out/a.yml', 'out/b.yaml', 'out/chart.json', 'out/sub/c.YAML', 'out/values.yaml']);
+    expect(input.objects.map(o => o.metadata.name)).toEqual(['z', 'a', 'b', 'j', 'c']);
+    expect(input.origins.slice(0, 3)).toEqual(['out/Z.yaml, document 1', 'out/a.yml, document 1', 'out/b.yaml, document 1']);
+    expect(input.skipped).toEqual(['out/values.yaml, document 1: not a Kubernetes object (an object without kind; keys: replicas)']);
+  });
+
+  test('in a directory, a JSON file without Kubernetes objects (cdk8s construct-metadata.json) is ignored quietly; named explicitly it is an error', () => {
+    const metadata = JSON.stringify({ version: '1.0.0', resources: { 'shop-web-c8aa': { path: 'shop/web/Resource' } } });
+    const cwd = files({ 'dist/shop.k8s.yaml': ns('shop'), 'dist/construct-metadata.json': metadata, 'dist/report.json': '[1, 2]' });
+    const input = readManifestInput(['dist'], { cwd });
+    expect(input.files).toEqual(['dist/shop.k8s.yaml']);
+    expect(input.objects.map(o => o.metadata.name)).toEqual(['shop']);
+    expect(input.skipped).toEqual([]);
+    expect(() => readManifestInput(['dist/construct-metadata.json'], { cwd })).toThrow(/construct-metadata\.json/);
   });
 
   test('files keep the order given; a file given twice (also through its directory) is read once', () => {

@@ -37,6 +37,15 @@ describe('the cdk8s-netsec executable', () => {
 });
 
 describe('cdk8s-netsec commands', () => {
+  test('--version, -V and version print the package version on stdout and exit 0', () => {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const argv of [['--version'], ['-V'], ['version']]) {
+      expect(cli(argv)).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    expect(cli(['--help']).stdout).toContain('--version            Print the version of the installed package.');
+  });
+
   test('--help, -h and help print the overview on stdout and exit 0', () => {
     for (const argv of [['--help'], ['-h'], ['help']]) {
       const run = cli(argv);
@@ -63,6 +72,6 @@ describe('cdk8s-netsec commands', () => {
   test('an unknown command exits 2 naming it and the commands', () => {
     const run = cli(['audit', 'clean']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('Error: cdk8s-netsec: does not know this command ("audit"). Commands: analyze, diff, eval, help. Run "cdk8s-netsec --help" for usage.\n');
+    expect(run.stderr).toBe('Error: cdk8s-netsec: does not know this command ("audit"). Commands: analyze, diff, eval, help, --version. Run "cdk8s-netsec --help" for usage.\n');
   });
 });

@@ -1,8 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
-import { IsolatedTier, LabelOperator, NamespaceIsolation, Peer, Port, Reachability } from '../../src';
+import { Construct } from 'constructs';
+import { IPeer, IsolatedTier, LabelOperator, NAMESPACE_NAME_LABEL, NamespaceIsolation, Peer, PeerConfig, Port, Reachability } from '../../src';
 import { checkPortsTowards, guardMetadataEndpoints, resolvePeer } from '../../src/core/peer';
+import { Destination } from '../../src/egress/destination';
 import { renderPeer } from '../../src/render/network-policy';
-import { synthValid } from '../util';
+import { findObject, synthValid } from '../util';
 
 describe('Peer.ipBlock', () => {
   test('keeps IPv4 and IPv6 blocks with sorted, deduplicated except', () => {
@@ -34,7 +36,7 @@ describe('Peer.ipBlock', () => {
   });
 
   test('except must lie strictly inside the cidr', () => {
-    expect(() => Peer.ipBlock('10.0.0.0/16', ['10.1.0.0/24'])).toThrow(/except block is not strictly inside 10\.0\.0\.0\/16 \("10\.1\.0\.0\/24"\)\. List only sub-blocks/);
+    expect(() => Peer.ipBlock('10.0.0.0/16', ['10.1.0.0/24'])).toThrow(/excluded block is not strictly inside 10\.0\.0\.0\/16 \("10\.1\.0\.0\/24"\)\. List only sub-blocks/);
     expect(() => Peer.ipBlock('10.0.0.0/16', ['10.0.0.0/16'])).toThrow(/not strictly inside/);
     expect(() => Peer.ipBlock('10.0.0.0/8', ['2001:db8::/32'])).toThrow(/not strictly inside/);
   });
@@ -265,7 +267,7 @@ describe('resolvePeer: every peer is checked at the call, whoever wrote it', () 
 
   test.each([
     ['a bad CIDR', { ipBlock: { cidr: '10.0.0.1/8' } }, /^shop\/api: cidr has host bits set/],
-    ['an except outside the cidr', { ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }, /^shop\/api: except block is not strictly inside 10\.0\.0\.0\/16/],
+    ['an except outside the cidr', { ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }, /^shop\/api: excluded block is not strictly inside 10\.0\.0\.0\/16/],
     ['an empty peer', {}, /^shop\/api: a peer selects nothing \(\{\}\)/],
     ['an invalid label key', { podSelector: { matchLabels: { 'bad key': 'x' } } }, /^shop\/api: label key has a name/],
     ['several namespace fields', { namespace: 'a', allNamespaces: true }, /^shop\/api: a peer names its namespaces in more than one way/],
@@ -351,5 +353,92 @@ describe('guardMetadataEndpoints', () => {
     expect(guardMetadataEndpoints('x', other, fix)).toBe(other);
     const pods = Peer.pods({ app: 'x' });
     expect(guardMetadataEndpoints('x', pods, fix)).toBe(pods);
+  });
+});
+
+test('the namespace name label has one value, also visible to jsii languages as Peer.NAMESPACE_NAME_LABEL', () => {
+  expect(Peer.NAMESPACE_NAME_LABEL).toBe('kubernetes.io/metadata.name');
+  expect(Peer.NAMESPACE_NAME_LABEL).toBe(NAMESPACE_NAME_LABEL);
+});
+
+describe('peers are read once, at the call', () => {
+  /** A user-written peer that is a construct, whose labels or block can change after the call. */
+  class TeamPods extends Construct implements IPeer {
+    public labels: { [key: string]: string } = { app: 'x' };
+    public cidr?: string;
+    public toPeerConfig(): PeerConfig {
+      return this.cidr ? { ipBlock: { cidr: this.cidr } } : { podSelector: { matchLabels: this.labels }, namespace: 'shop' };
+    }
+    public toString(): string {
+      return 'team pods';
+    }
+  }
+  const pod = (name: string, labels: { [key: string]: string }) =>
+    ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+
+  test('a construct peer emptied after allowFrom still admits only the pods it named at the call', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const team = new TeamPods(chart, 'team');
+    web.allowFrom(team, Port.tcp(8080));
+    team.labels = {};
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'web', 'shop').spec.ingress)
+      .toEqual([{ from: [{ podSelector: { matchLabels: { app: 'x' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    const r = Reachability.fromManifests([...objects, pod('w', { app: 'web' }), pod('x', { app: 'x' }), pod('y', { app: 'y' })]);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'x' }, { namespace: 'shop', pod: 'w' }, Port.tcp(8080))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'y' }, { namespace: 'shop', pod: 'w' }, Port.tcp(8080))).toBe(false);
+  });
+
+  test('a construct peer whose block turns invalid after allowTo keeps the block checked at the call', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const team = new TeamPods(chart, 'team');
+    team.cidr = '203.0.113.0/24';
+    web.allowTo(team, Port.tcp(443));
+    team.cidr = '203.0.113.0/33';
+    const objects = synthValid(chart);
+    const egress = findObject(objects, 'NetworkPolicy', 'web', 'shop').spec.egress;
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    const r = Reachability.fromManifests([...objects, pod('w', { app: 'web' })]);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'w' }, { ip: '203.0.113.9' }, Port.tcp(443))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'w' }, { ip: '198.51.100.9' }, Port.tcp(443))).toBe(false);
+  });
+
+  test('from plain JavaScript: a config whose getters answer differently on each read is recorded as first read', () => {
+    let reads = 0;
+    const config = {
+      get podSelector() {
+        reads++;
+        return reads === 1 ? { matchLabels: { app: 'x' } } : {};
+      },
+      namespace: 'shop',
+    };
+    const fickle: any = { toPeerConfig: () => config, toString: () => 'fickle' };
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    web.allowFrom(fickle, Port.tcp(8080));
+    expect(reads).toBe(1);
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'web', 'shop').spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'x' } } }]);
+    let blockReads = 0;
+    const block = Peer.fromConfig({ get ipBlock() { blockReads++; return { cidr: blockReads === 1 ? '10.0.0.0/8' : '0.0.0.0/0' }; } } as any);
+    expect(blockReads).toBe(1);
+    expect(block.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8' } });
+  });
+
+  test('a construct peer in a Destination and a port exception is snapshotted too', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const team = new TeamPods(chart, 'team');
+    const destination = Destination.peer(team, Port.tcp(80));
+    team.labels = {};
+    expect(destination._networkPeer!.toPeerConfig()).toEqual({ podSelector: { matchLabels: { app: 'x' } }, namespace: 'shop' });
+  });
+
+  test('a tier\'s labels cannot be changed from JavaScript after it is built', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' } });
+    expect(() => { (web.podLabels as any).app = 'other'; }).toThrow(TypeError);
+    expect(web.toPeerConfig().podSelector).toEqual({ matchLabels: { app: 'web' } });
   });
 });

@@ -170,3 +170,22 @@ describe('checkPorts', () => {
     expect(() => checkPorts(chart, [80 as any])).toThrow(/^shop: ports must be Port values \(80\)/);
   });
 });
+
+describe('Port.allTraffic() is its own kind of port', () => {
+  test('every protocol, printed as such, while protocol reads TCP (narrower for code that does not ask)', () => {
+    const all = Port.allTraffic();
+    expect(all.isAllTraffic).toBe(true);
+    expect(all.toString()).toBe('all traffic');
+    expect(all.protocol).toBe(Protocol.TCP);
+    expect(Port.udp(53).isCoveredBy(all)).toBe(true);
+    expect(all.isCoveredBy(Port.allTcp())).toBe(false);
+  });
+
+  test('a whole protocol is not all traffic, and plain JavaScript cannot make it so', () => {
+    const tcp = Port.allTcp();
+    expect(tcp.isAllTraffic).toBe(false);
+    expect(() => { (tcp as any).everyProtocol = true; }).toThrow(TypeError);
+    expect(tcp.isAllTraffic).toBe(false);
+    expect(Port.udp(53).isCoveredBy(tcp)).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@ describe('IngressController', () => {
     expect(nginx.className).toBe('nginx');
     expect(nginx.namespace).toBe('ingress-nginx');
     expect(nginx.podLabels).toEqual({ 'app.kubernetes.io/name': 'ingress-nginx' });
-    expect(nginx.isIngressNginx).toBe(true);
+    expect(nginx._isIngressNginx).toBe(true);
     // One peer: these pods in that namespace (AND), never any pod of the namespace or labelled pods anywhere.
     expect(nginx.peer.toPeerConfig()).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
@@ -26,7 +26,7 @@ describe('IngressController', () => {
       namespace: 'ingress-internal',
     });
     const traefik = IngressController.custom({ className: 'traefik', namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } });
-    expect(traefik.isIngressNginx).toBe(false);
+    expect(traefik._isIngressNginx).toBe(false);
   });
 
   test('each profile writes the HTTPS redirect its controller documents, and the allowlist only where it has one', () => {

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Testing, Yaml } from 'cdk8s';
 import { AuditSeverity, Reachability } from '../../src/analysis';
+import { AppProtocol } from '../../src/core/app-protocol';
 import { Port } from '../../src/core/port';
 import { GatewayImplementation } from '../../src/edge/gateway-implementation';
 import { SecureGateway, SecureGatewayProps } from '../../src/edge/secure-gateway';
@@ -156,7 +157,7 @@ describe('SecureGateway', () => {
     route(chart, gw, api);
     new NamespaceIsolation(chart, 'edge-baseline', { namespace: 'edge' });
     expect(() => Testing.synth(chart)).toThrow(
-      /shop\/edge: the app isolates namespace edge, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied \("edge"\)\. Leave edge out of NamespaceIsolation/);
+      /\[shop\/edge\] the app isolates namespace edge, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied \("edge"\)\. Leave edge out of NamespaceIsolation/);
   });
 
   test('envoyGateway in Gateway-namespace mode: the proxies run in the Gateway\'s namespace', () => {
@@ -347,11 +348,31 @@ describe('SecureGateway on Cilium', () => {
     const open = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
     const loose = new IsolatedTier(open.chart, 'loose', { podLabels: { app: 'loose' }, ports: [Port.tcp(9090)], isolateIngress: false });
     route(open.chart, open.gw, loose);
-    expect(() => Testing.synth(open.chart)).toThrow(/shop\/api-edge: tier shop\/loose does not isolate ingress, so Cilium's gateway would not be the only caller/);
+    expect(() => Testing.synth(open.chart)).toThrow(/\[shop\/api-edge\] tier shop\/loose does not isolate ingress, so Cilium's gateway would not be the only caller/);
 
     const meshed = setup({ gatewayClassName: 'cilium', implementation: GatewayImplementation.cilium() });
     route(meshed.chart, meshed.gw, meshed.api);
     new MeshMtls(meshed.chart, 'mesh');
-    expect(() => Testing.synth(meshed.chart)).toThrow(/shop\/api-edge: shop\/mesh authorizes callers of tier shop\/api by identity, and Cilium's ingress proxy has none/);
+    expect(() => Testing.synth(meshed.chart)).toThrow(/\[shop\/api-edge\] shop\/mesh authorizes callers of tier shop\/api by identity, and Cilium's ingress proxy has none/);
+  });
+});
+
+describe('SecureGateway: backends that declare an application protocol', () => {
+  test.each([
+    [AppProtocol.HTTP, 'http', 'http'],
+    [AppProtocol.HTTP2, 'http2', 'kubernetes.io/h2c'],
+    [AppProtocol.GRPC, 'grpc', 'grpc'],
+  ])('a backend port declared %s: the routed Service port is named %s with appProtocol %s', (protocol, name, appProtocol) => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080).withAppProtocol(protocol)] });
+    const gateway = new SecureGateway(c, 'edge', { gatewayClassName: 'istio', implementation: GatewayImplementation.istio(), clusterIssuer: 'le' });
+    new SecureIngress(c, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway });
+    const objects = synthValid(c);
+    const refs = objectsOfKind(objects, 'HTTPRoute').filter((r) => (r.spec.hostnames ?? []).includes('shop.example.com'))
+      .flatMap((r) => r.spec.rules.flatMap((rule: any) => rule.backendRefs ?? []));
+    expect(refs).toHaveLength(1);
+    const ref = refs[0];
+    const servicePort = findObject(objects, 'Service', ref.name, 'shop').spec.ports.find((p: any) => p.port === ref.port);
+    expect(servicePort).toEqual({ name, appProtocol, port: 8080, protocol: 'TCP', targetPort: 8080 });
   });
 });

@@ -299,7 +299,7 @@ describe('SecureIngress', () => {
       const { chart } = setup();
       const open = new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false });
       secure(chart, { backend: open });
-      expect(() => Testing.synth(chart)).toThrow(/shop\/public: tier shop\/open does not isolate ingress, so any pod could reach the backend, not only the edge \("shop\/open"\)\. Leave isolateIngress/);
+      expect(() => Testing.synth(chart)).toThrow(/\[shop\/public\] tier shop\/open does not isolate ingress, so any pod could reach the backend, not only the edge \("shop\/open"\)\. Leave isolateIngress/);
       new NamespaceIsolation(chart, 'baseline');
       expect(findObject(synthValid(chart), 'NetworkPolicy', 'open').spec.ingress).toEqual([{ from: [NGINX_PEER], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     });
@@ -309,7 +309,7 @@ describe('SecureIngress', () => {
       secure(chart, { backend: web });
       new NamespaceIsolation(chart, 'nginx-baseline', { namespace: 'ingress-nginx' });
       expect(() => Testing.synth(chart)).toThrow(
-        /shop\/public: the app isolates namespace ingress-nginx, where the ingress controller nginx .* runs, so clients could not reach it and its connections to the backend would be denied \("ingress-nginx"\)\. Leave ingress-nginx out of NamespaceIsolation/);
+        /\[shop\/public\] the app isolates namespace ingress-nginx, where the ingress controller nginx .* runs, so clients could not reach it and its connections to the backend would be denied \("ingress-nginx"\)\. Leave ingress-nginx out of NamespaceIsolation/);
     });
 
     test('the same host and path routed twice', () => {

@@ -5,8 +5,8 @@ import { Destination, DestinationKind } from '../../src/egress/destination';
 describe('Destination', () => {
   test('cidr keeps the canonical block and the ports', () => {
     const d = Destination.cidr('203.0.113.0/24', Port.tcp(443), Port.udp(53));
-    expect(d.kind).toBe(DestinationKind.CIDR);
-    expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
+    expect(d._kind).toBe(DestinationKind.CIDR);
+    expect(d._networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
     expect(d.ports.map(String)).toEqual(['TCP 443', 'UDP 53']);
     expect(d.toString()).toBe('203.0.113.0/24 on TCP 443, UDP 53');
     expect(Destination.cidr('2001:db8::/32', Port.allTraffic()).toString()).toBe('2001:db8::/32 on all traffic');
@@ -14,25 +14,25 @@ describe('Destination', () => {
 
   test('cidrExcept keeps the except list sorted and deduplicated', () => {
     const d = Destination.cidrExcept('10.0.0.0/8', ['10.2.0.0/16', '10.1.0.0/16', '10.2.0.0/16'], Port.tcp(5432));
-    expect(d.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8', excluded: ['10.1.0.0/16', '10.2.0.0/16'] } });
+    expect(d._networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '10.0.0.0/8', excluded: ['10.1.0.0/16', '10.2.0.0/16'] } });
   });
 
   test('an invalid CIDR or except is refused, naming the factory, the value and the fix', () => {
     expect(() => Destination.cidr('10.0.0.300/8')).toThrow(/^Destination\.cidr: cidr is not a valid IPv4 or IPv6 CIDR \("10\.0\.0\.300\/8"\)\. Write a CIDR/);
     expect(() => Destination.cidr('203.0.113.7')).toThrow(/Destination\.cidr: cidr is not in CIDR notation .*\("203\.0\.113\.7"\)\..*write "203\.0\.113\.7\/32"/);
     expect(() => Destination.cidr('10.0.0.1/8')).toThrow(/has host bits set; the network address is 10\.0\.0\.0\/8/);
-    expect(() => Destination.cidrExcept('10.0.0.0/8', ['bogus'])).toThrow(/Destination\.cidr: except is not in CIDR notation/);
+    expect(() => Destination.cidrExcept('10.0.0.0/8', ['bogus'])).toThrow(/Destination\.cidr: excluded block is not in CIDR notation/);
   });
 
   test('an except block outside the cidr (or equal to it) is refused', () => {
     expect(() => Destination.cidrExcept('10.0.0.0/8', ['192.168.0.0/16']))
-      .toThrow(/^Destination\.cidr: except block is not strictly inside 10\.0\.0\.0\/8 \("192\.168\.0\.0\/16"\)\. List only sub-blocks/);
+      .toThrow(/^Destination\.cidr: excluded block is not strictly inside 10\.0\.0\.0\/8 \("192\.168\.0\.0\/16"\)\. List only sub-blocks/);
     expect(() => Destination.cidrExcept('10.0.0.0/8', ['10.0.0.0/8'])).toThrow(/not strictly inside 10\.0\.0\.0\/8 \("10\.0\.0\.0\/8"\)/);
     expect(() => Destination.cidrExcept('10.0.0.0/8', ['fd00::/8'])).toThrow(/not strictly inside/);
   });
 
   test('internet needs explicit ports', () => {
-    expect(Destination.internet(Port.tcp(443)).kind).toBe(DestinationKind.INTERNET);
+    expect(Destination.internet(Port.tcp(443))._kind).toBe(DestinationKind.INTERNET);
     expect(Destination.internet(Port.tcp(443)).toString()).toBe('the internet on TCP 443');
     expect(() => Destination.internet()).toThrow(/^Destination\.internet: internet egress needs at least one port \(\[\]\)\. Name the ports, .*Port\.allTcp\(\)/);
   });
@@ -40,9 +40,9 @@ describe('Destination', () => {
   test('fqdn accepts fully qualified names and left-most wildcards', () => {
     for (const name of ['api.stripe.com', '*.googleapis.com', 'a-1.b2.example.co.uk', 'xn--bcher-kva.example']) {
       const d = Destination.fqdn(name, Port.tcp(443));
-      expect(d.kind).toBe(DestinationKind.FQDN);
+      expect(d._kind).toBe(DestinationKind.FQDN);
       expect(d.hostname).toBe(name);
-      expect(d.networkPeer).toBeUndefined();
+      expect(d._networkPeer).toBeUndefined();
     }
     expect(Destination.fqdn('api.stripe.com', Port.tcp(443)).toString()).toBe('api.stripe.com on TCP 443');
   });
@@ -87,13 +87,13 @@ describe('Destination', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
     const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, namespace: 'data', ports: [Port.tcp(5432)] });
     const baseline = new NamespaceIsolation(chart, 'baseline');
-    expect(Destination.tier(db, Port.tcp(5432)).networkPeer).toBe(db);
-    expect(Destination.tier(db).kind).toBe(DestinationKind.TIER);
-    expect(Destination.namespace('monitoring', Port.tcp(9090)).networkPeer!.toPeerConfig()).toEqual({ namespace: 'monitoring' });
-    expect(Destination.peer(db).kind).toBe(DestinationKind.TIER);
-    expect(Destination.peer(baseline, Port.tcp(80)).kind).toBe(DestinationKind.PEER);
-    expect(Destination.peer(Peer.pods({ app: 'redis' }, 'cache'), Port.tcp(6379)).kind).toBe(DestinationKind.PEER);
-    expect(Destination.peer(Peer.ipBlock('198.51.100.0/24'), Port.tcp(443)).kind).toBe(DestinationKind.CIDR);
+    expect(Destination.tier(db, Port.tcp(5432))._networkPeer).toBe(db);
+    expect(Destination.tier(db)._kind).toBe(DestinationKind.TIER);
+    expect(Destination.namespace('monitoring', Port.tcp(9090))._networkPeer!.toPeerConfig()).toEqual({ namespace: 'monitoring' });
+    expect(Destination.peer(db)._kind).toBe(DestinationKind.TIER);
+    expect(Destination.peer(baseline, Port.tcp(80))._kind).toBe(DestinationKind.PEER);
+    expect(Destination.peer(Peer.pods({ app: 'redis' }, 'cache'), Port.tcp(6379))._kind).toBe(DestinationKind.PEER);
+    expect(Destination.peer(Peer.ipBlock('198.51.100.0/24'), Port.tcp(443))._kind).toBe(DestinationKind.CIDR);
   });
 
   test('no ports is the tier\'s declared ports, and an error where there is nothing to default from', () => {
@@ -135,15 +135,15 @@ describe('Destination', () => {
   test('peer validates user-written peers at the call and keeps a normalized copy', () => {
     const user = (config: unknown) => ({ toPeerConfig: () => config, toString: () => 'user' }) as any;
     expect(() => Destination.peer(undefined as any)).toThrow('Destination.peer: expected a peer (undefined). Pass a Peer, an IsolatedTier or a NamespaceIsolation.');
-    expect(() => Destination.peer(user({ ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }))).toThrow(/^Destination\.peer: except block is not strictly inside/);
+    expect(() => Destination.peer(user({ ipBlock: { cidr: '10.0.0.0/16', excluded: ['10.9.0.0/24'] } }))).toThrow(/^Destination\.peer: excluded block is not strictly inside/);
     expect(() => Destination.peer(user({ podSelector: {} }))).toThrow(/^Destination\.peer: the pod selector is empty/);
     expect(() => Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.named('https'))).toThrow(/^Destination\.peer: a named port towards the address block/);
     const destination = Destination.peer(user({ ipBlock: { cidr: '203.0.113.0/24' } }), Port.tcp(443));
-    expect(destination.kind).toBe(DestinationKind.CIDR);
-    expect(destination.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
+    expect(destination._kind).toBe(DestinationKind.CIDR);
+    expect(destination._networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
     // The caller gets a copy: changing it does not change the destination.
-    (destination.networkPeer!.toPeerConfig().ipBlock as any).cidr = '0.0.0.0/0';
-    expect(destination.networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
+    (destination._networkPeer!.toPeerConfig().ipBlock as any).cidr = '0.0.0.0/0';
+    expect(destination._networkPeer!.toPeerConfig()).toEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
   });
 
   test('ports that are not a list of Ports are refused with the shared check', () => {

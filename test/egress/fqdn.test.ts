@@ -316,3 +316,70 @@ describe('FQDN enforcement: bad input (path, value, fix; nothing left behind)', 
     expect(() => Destination.fqdn(hostname, Port.tcp(443))).toThrow(`Destination.fqdn: hostname ${what}`);
   });
 });
+
+/**
+ * An independent reading of Cilium's toFQDNs egress rules: may the pods reach `hostname` on this
+ * protocol and port? A rule without toPorts allows every port of every protocol; a port entry without a
+ * protocol, or with ANY, matches every protocol; port "0" is every port.
+ */
+function ciliumAllowsName(policy: any, hostname: string, protocol: string, port: number): boolean {
+  const nameMatches = (m: any) => m.matchName === hostname
+    || (m.matchPattern?.startsWith('*.') && hostname.endsWith(m.matchPattern.slice(1)) && hostname.split('.').length > m.matchPattern.split('.').length - 1);
+  return (policy.spec.egress ?? []).some((rule: any) => (rule.toFQDNs ?? []).some(nameMatches)
+    && (rule.toPorts === undefined || rule.toPorts.some((entry: any) => (entry.ports ?? []).some((p: any) => {
+      const start = Number(p.port);
+      const protocolMatches = p.protocol === undefined || p.protocol === 'ANY' || p.protocol === protocol;
+      return protocolMatches && (start === 0 || (port >= start && port <= (p.endPort ?? start)));
+    }))));
+}
+
+describe('combinations of FQDN enforcement', () => {
+  test('Port.allTraffic() to a Cilium-enforced name opens every protocol and port to that name only', () => {
+    const { chart, apiTier } = setup();
+    new RestrictedEgress(chart, 'egress', {
+      tier: apiTier,
+      fqdnEnforcement: FqdnEnforcement.CILIUM,
+      allow: [Destination.fqdn('media.example.com', Port.allTraffic()), Destination.fqdn('api.example.com', Port.tcp(443))],
+    });
+    const policy = findObject(synthValid(chart), 'CiliumNetworkPolicy', 'egress', 'shop');
+    expect(policy.spec.egress).toContainEqual({ toFQDNs: [{ matchName: 'media.example.com' }] });
+    for (const [protocol, port] of [['TCP', 443], ['TCP', 1], ['UDP', 3478], ['SCTP', 9], ['UDP', 65535]] as const) {
+      expect(ciliumAllowsName(policy, 'media.example.com', protocol, port)).toBe(true);
+    }
+    expect(ciliumAllowsName(policy, 'api.example.com', 'UDP', 443)).toBe(false);
+    expect(ciliumAllowsName(policy, 'api.example.com', 'TCP', 443)).toBe(true);
+    expect(ciliumAllowsName(policy, 'other.example.com', 'TCP', 443)).toBe(false);
+  });
+
+  test.each([
+    [FqdnEnforcement.ISTIO, FqdnEnforcement.CILIUM],
+    [FqdnEnforcement.CILIUM, FqdnEnforcement.ISTIO],
+  ])('%s then %s on one tier is refused at the call, naming the fix, and leaves nothing behind', (first, second) => {
+    const { chart, apiTier } = setup();
+    new RestrictedEgress(chart, 'first', { tier: apiTier, fqdnEnforcement: first, allow: [Destination.fqdn('a.example.com', Port.tcp(443))] });
+    expect(() => new RestrictedEgress(chart, 'second', { tier: apiTier, fqdnEnforcement: second, allow: [Destination.fqdn('b.example.com', Port.tcp(443))] }))
+      .toThrow(`shop/second: tier shop/api is restricted by shop/first with FqdnEnforcement.${first}; with FqdnEnforcement.${second} as well, each enforcement point would drop or widen what the other allows (\"FqdnEnforcement.${second}\"). Enforce the names of these pods in one way: use fqdnEnforcement: FqdnEnforcement.${first} here too`);
+    expect(chart.node.tryFindChild('second')).toBeUndefined();
+    const egress = findObject(synthValid(chart), 'NetworkPolicy', 'api', 'shop').spec.egress;
+    expect(egress.filter((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0')).toHaveLength(first === FqdnEnforcement.ISTIO ? 1 : 0);
+  });
+
+  test('a namespace-wide Istio allowlist and a Cilium allowlist on a tier of that namespace are refused', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const baseline = new NamespaceIsolation(chart, 'baseline');
+    const apiTier = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' } });
+    new RestrictedEgress(chart, 'ns', { namespace: baseline, fqdnEnforcement: FqdnEnforcement.ISTIO, allow: [Destination.fqdn('a.example.com', Port.tcp(443))] });
+    expect(() => new RestrictedEgress(chart, 'tier', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.CILIUM, allow: [Destination.fqdn('b.example.com', Port.tcp(443))] }))
+      .toThrow(/^shop\/tier: tier shop\/api shares pods with namespace shop, which is restricted by shop\/ns with FqdnEnforcement\.ISTIO/);
+  });
+
+  test('two Cilium allowlists on one tier add up, and Istio and Cilium on tiers of different namespaces are fine', () => {
+    const { chart, apiTier, db } = setup();
+    new RestrictedEgress(chart, 'a', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.CILIUM, allow: [Destination.fqdn('a.example.com', Port.tcp(443))] });
+    new RestrictedEgress(chart, 'b', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.CILIUM, allow: [Destination.fqdn('b.example.com', Port.tcp(443))] });
+    new RestrictedEgress(chart, 'c', { tier: db, fqdnEnforcement: FqdnEnforcement.ISTIO, allow: [Destination.fqdn('c.example.com', Port.tcp(443))] });
+    const policies = objectsOfKind(synthValid(chart), 'CiliumNetworkPolicy');
+    expect(policies.some((p) => ciliumAllowsName(p, 'a.example.com', 'TCP', 443))).toBe(true);
+    expect(policies.some((p) => ciliumAllowsName(p, 'b.example.com', 'TCP', 443))).toBe(true);
+  });
+});

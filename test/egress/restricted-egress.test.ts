@@ -160,7 +160,7 @@ describe('RestrictedEgress: NetworkPolicy', () => {
     const { chart, apiTier } = setup();
     new NamespaceIsolation(chart, 'monitoring', { namespace: 'monitoring' });
     new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [Destination.namespace('monitoring', Port.tcp(9091))] });
-    expect(() => Testing.synth(chart)).toThrow(/shop\/egress: namespace monitoring denies ingress through shop\/monitoring, so Destination\.namespace\(\) would open only the egress side .*Destination\.peer\(isolation, \.\.\.ports\)/);
+    expect(() => Testing.synth(chart)).toThrow(/\[shop\/egress\] namespace monitoring denies ingress through shop\/monitoring, so Destination\.namespace\(\) would open only the egress side .*Destination\.peer\(isolation, \.\.\.ports\)/);
 
     const fixed = setup();
     const isolation = new NamespaceIsolation(fixed.chart, 'monitoring', { namespace: 'monitoring' });

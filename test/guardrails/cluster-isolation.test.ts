@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceIsolation, Peer, Port, RestrictedEgress } from '../../src';
+import { ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, RestrictedEgress } from '../../src';
 import { Reachability } from '../../src/analysis';
 import { IntentModel } from '../../src/model/intent-model';
 import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
@@ -27,7 +27,7 @@ describe('ClusterIsolation: emitted ClusterNetworkPolicies', () => {
     expect(findObject(objects, 'ClusterNetworkPolicy', 'guardrails-metadata-deny').spec).toEqual({
       tier: 'Admin',
       priority: 501,
-      subject: NOT_KUBE_SYSTEM,
+      subject: { namespaces: {} }, // an exemption lifts the Baseline deny only
       egress: [{ name: 'deny-metadata-endpoint', action: 'Deny', to: [{ networks: METADATA }] }],
     });
     expect(findObject(objects, 'ClusterNetworkPolicy', 'guardrails-default-deny').spec).toEqual({
@@ -44,16 +44,26 @@ describe('ClusterIsolation: emitted ClusterNetworkPolicies', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('without exemptions every namespace is guarded, and the DNS pods accept lookups from every namespace before the deny', () => {
+  test('without exemptions every namespace is guarded: the metadata deny covers all, and the cluster DNS is written as a platform tier, not a Baseline rule', () => {
     const chart = platform();
-    new ClusterIsolation(chart, 'guardrails');
+    new ClusterIsolation(chart, 'guardrails', { apiServerAddresses: ['10.0.0.0/28'] });
     const objects = synthValid(chart);
-    expect(objects.map((o) => o.metadata.name)).toEqual(['guardrails-metadata-deny', 'guardrails-dns-servers', 'guardrails-default-deny']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'ClusterNetworkPolicy//guardrails-metadata-deny', 'ClusterNetworkPolicy//guardrails-default-deny', 'NetworkPolicy/kube-system/cluster-dns',
+    ]);
     expect(findObject(objects, 'ClusterNetworkPolicy', 'guardrails-default-deny').spec.subject).toEqual({ namespaces: {} });
+    expect(findObject(objects, 'ClusterNetworkPolicy', 'guardrails-metadata-deny').spec.subject).toEqual({ namespaces: {} });
+  });
+
+  test('DNS servers that cannot be a tier (pods chosen by namespace labels) keep their Baseline Accept for lookups', () => {
+    const chart = platform();
+    const dnsPods = Peer.podsInNamespaces({ app: 'dns' }, { role: 'dns' });
+    new ClusterIsolation(chart, 'guardrails', { dns: ClusterDns.custom([dnsPods], [53]) });
+    const objects = synthValid(chart);
     expect(findObject(objects, 'ClusterNetworkPolicy', 'guardrails-dns-servers').spec).toEqual({
       tier: 'Baseline',
       priority: 500,
-      subject: KUBE_DNS_PODS,
+      subject: { pods: { namespaceSelector: { matchLabels: { role: 'dns' } }, podSelector: { matchLabels: { app: 'dns' } } } },
       ingress: [{ name: 'accept-dns-lookups', action: 'Accept', from: [{ namespaces: {} }], protocols: DNS_PROTOCOLS }],
     });
   });
@@ -111,7 +121,7 @@ describe('ClusterIsolation: emitted ClusterNetworkPolicies', () => {
 describe('ClusterIsolation: tiers count as isolated in every guarded namespace', () => {
   function app() {
     const a = Testing.app();
-    new ClusterIsolation(platform(a), 'guardrails', { exemptNamespaces: ['kube-system', 'legacy'] });
+    new ClusterIsolation(platform(a), 'guardrails', { exemptNamespaces: ['kube-system'], exemptions: [NamespaceExemption.of('legacy', 'not yet described by tiers')] });
     const shop = new Chart(a, 'shop', { namespace: 'shop' });
     return { a, shop };
   }
@@ -154,7 +164,7 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
     const { shop } = app();
     const api = new IsolatedTier(shop, 'api', { podLabels: { app: 'api' } });
     new RestrictedEgress(shop, 'egress', { tier: api, allow: [Destination.namespace('monitoring', Port.tcp(9091))] });
-    expect(() => Testing.synth(shop)).toThrow('shop/egress: namespace monitoring denies ingress through cluster/guardrails, so Destination.namespace() would open only the egress side ("all pods in namespace monitoring on TCP 9091"). '
+    expect(() => Testing.synth(shop)).toThrow('[shop/egress] namespace monitoring denies ingress through cluster/guardrails, so Destination.namespace() would open only the egress side ("all pods in namespace monitoring on TCP 9091"). '
       + 'Add a NamespaceIsolation for monitoring and pass it, Destination.peer(isolation, ...ports), which writes both sides; or exempt the namespace.');
   });
 
@@ -214,18 +224,20 @@ describe('ClusterIsolation: the metadata guardrail and allowMetadataEndpoint agr
   }
 
   test('without an exception for the pods, allowMetadataEndpoint would be dead: synthesis fails with the exception to add', () => {
-    expect(() => Testing.synth(build([]))).toThrow('mon/egress: cluster/guardrails denies the metadata endpoint to tier monitoring/agent before any NetworkPolicy, so allowMetadataEndpoint would have no effect ("tier monitoring/agent"). '
+    expect(() => Testing.synth(build([]))).toThrow('[mon/egress] cluster/guardrails denies the metadata endpoint to tier monitoring/agent before any NetworkPolicy, so allowMetadataEndpoint would have no effect ("tier monitoring/agent"). '
       + 'Add MetadataEndpointAccess.pods("monitoring", {"app":"agent","team":"obs"}) to the ClusterIsolation\'s metadataEndpointAccess, or drop allowMetadataEndpoint.');
     expect(() => Testing.synth(build([MetadataEndpointAccess.pods('monitoring', { app: 'other' })]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);
     expect(() => Testing.synth(build([MetadataEndpointAccess.namespace('elsewhere')]))).toThrow(/denies the metadata endpoint to tier monitoring\/agent/);
   });
 
-  test('an exception by namespace, or by labels every pod of the tier carries, lets the NetworkPolicy decide; exempt namespaces need none', () => {
+  test('an exception by namespace, or by labels every pod of the tier carries, lets the NetworkPolicy decide; exempt namespaces need one too', () => {
     for (const access of [[MetadataEndpointAccess.namespace('monitoring')], [MetadataEndpointAccess.pods('monitoring', { app: 'agent' })]]) {
       const egress = findObject(synthValid(build(access)), 'NetworkPolicy', 'agent', 'monitoring').spec.egress;
       expect(egress[egress.length - 1]).toEqual({ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }, { ipBlock: { cidr: 'fd00:ec2::254/128' } }], ports: [{ port: 80, protocol: 'TCP' }] });
     }
-    expect(objectsOfKind(synthValid(build([], 'kube-system')), 'NetworkPolicy')).toHaveLength(1);
+    // An exemption lifts the Baseline deny only: the metadata deny covers kube-system as well.
+    expect(() => Testing.synth(build([], 'kube-system'))).toThrow(/Add MetadataEndpointAccess.pods\("kube-system", \{"app":"agent","team":"obs"\}\)/);
+    expect(objectsOfKind(synthValid(build([MetadataEndpointAccess.namespace('kube-system')], 'kube-system')), 'NetworkPolicy')).toHaveLength(1);
   });
 });
 
@@ -235,7 +247,19 @@ describe('ClusterIsolation: bad input (path, value, fix; nothing left behind, a 
     { name: 'an empty namespace name', props: () => ({ exemptNamespaces: [''] }), message: 'cluster/guardrails (exemptNamespaces): namespace name must be a DNS-1123 label' },
     { name: 'an invalid namespace name', props: () => ({ exemptNamespaces: ['Kube_System'] }), message: 'cluster/guardrails (exemptNamespaces): namespace name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit ("Kube_System"). Use a namespace name like "shop" or "kube-system".' },
     { name: 'a number as a namespace', props: () => ({ exemptNamespaces: [42] }), message: 'cluster/guardrails (exemptNamespaces): namespace name must be a string (42).' },
-    { name: 'a duplicate namespace', props: () => ({ exemptNamespaces: ['kube-system', 'kube-system'] }), message: 'cluster/guardrails (exemptNamespaces): a namespace is listed twice ("kube-system"). List each namespace once.' },
+    { name: 'a duplicate namespace', props: () => ({ exemptNamespaces: ['kube-system', 'kube-system'] }), message: 'cluster/guardrails (exemptNamespaces): a namespace is listed twice ("kube-system"). List each namespace once, in exemptNamespaces or exemptions.' },
+    {
+      name: 'a namespace listed by name and as an exemption',
+      props: () => ({ exemptNamespaces: ['kube-system'], exemptions: [NamespaceExemption.of('kube-system', 'why')] }),
+      message: 'cluster/guardrails (exemptNamespaces): a namespace is listed twice ("kube-system").',
+    },
+    {
+      name: 'a plain exempt namespace other than kube-system, which has no documented reason',
+      props: () => ({ exemptNamespaces: ['istio-system'] }),
+      message: 'cluster/guardrails (exemptNamespaces): namespace istio-system is exempted without a reason; only kube-system has a documented one ("istio-system"). State the reason: exemptions: [NamespaceExemption.of("istio-system", "why it is left out of the default deny")].',
+    },
+    { name: 'an exemption that is a plain string', props: () => ({ exemptions: ['legacy'] }), message: 'cluster/guardrails (exemptions): holds something that is not a NamespaceExemption ("legacy"). Use NamespaceExemption.of(namespace, reason).' },
+    { name: 'API server addresses that are not CIDRs', props: () => ({ apiServerAddresses: ['10.0.0.1'] }), message: 'cluster/guardrails (apiServerAddresses): is not a CIDR ("10.0.0.1"). Give each address as a CIDR, e.g. "10.0.0.10/32".' },
     { name: 'dns not a ClusterDns', props: () => ({ dns: { destinations: [] } }), message: 'cluster/guardrails: dns must be a ClusterDns ("[object Object]"). Use ClusterDns.kubeDns()' },
     {
       name: 'a DNS block with excluded sub-blocks',
@@ -246,11 +270,6 @@ describe('ClusterIsolation: bad input (path, value, fix; nothing left behind, a 
       name: 'DNS pods without a namespace',
       props: () => ({ dns: ClusterDns.custom([Peer.pods({ app: 'dns' })], [53]) }),
       message: 'cluster/guardrails: the DNS server names no namespace, which a cluster-wide policy needs',
-    },
-    {
-      name: 'an exception for an exempt namespace',
-      props: () => ({ exemptNamespaces: ['kube-system'], metadataEndpointAccess: [MetadataEndpointAccess.namespace('kube-system')] }),
-      message: 'cluster/guardrails (metadataEndpointAccess): namespace kube-system is exempt, so the guardrail does not apply there anyway ("namespace kube-system"). Remove the exception, or stop exempting the namespace.',
     },
     {
       name: 'an exception listed twice',
@@ -341,8 +360,9 @@ describe('ClusterIsolation through the analyzer', () => {
     expect(r.isAllowed({ namespace: 'monitoring', pod: 'agent' }, metadata, Port.tcp(80))).toBe(true);
     expect(r.isAllowed({ namespace: 'monitoring', pod: 'other' }, metadata, Port.tcp(80))).toBe(false);
   });
-  test('exempt namespaces are untouched; tiers keep exactly their flows', () => {
-    expect(r.isAllowed({ namespace: 'kube-system', pod: 'coredns' }, metadata, Port.tcp(80))).toBe(true);
+  test('exempt namespaces keep the metadata deny (an exemption lifts the Baseline deny only); tiers keep exactly their flows', () => {
+    expect(r.isAllowed({ namespace: 'kube-system', pod: 'coredns' }, metadata, Port.tcp(80))).toBe(false);
+    expect(r.isAllowed({ namespace: 'kube-system', pod: 'coredns' }, { ip: '8.8.8.8' }, Port.tcp(443))).toBe(true);
     expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090))).toBe(true);
     expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'shop', pod: 'web' }, Port.tcp(9090))).toBe(false);
     expect(r.isAllowed({ namespace: 'open', pod: 'x' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090))).toBe(false);

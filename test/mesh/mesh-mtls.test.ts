@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port, Reachability } from '../../src';
+import { GatewayImplementation, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port, Reachability, SecureGateway, SecureIngress } from '../../src';
 import { IntentModel } from '../../src/model/intent-model';
 import { checkIstioRules } from '../istio-rules';
 import { findObject, objectsOfKind, synthValid } from '../util';
@@ -383,5 +383,38 @@ describe('MeshMtls: flows that name a tier through a selector', () => {
     const r = Reachability.fromChart(chart);
     expect(r.isAllowed({ namespace: 'shop', pod: 'api' }, { namespace: 'shop', pod: 'db' }, Port.tcp(5432))).toBe(true);
     expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'db' }, Port.tcp(5432))).toBe(false);
+  });
+});
+
+/**
+ * An independent reading of Istio authorization for one request (no DENY or CUSTOM policies here):
+ * the ALLOW policies of the pod's namespace whose selector matches its labels apply; with none the request
+ * is allowed; with some, it is allowed when a rule matches. A policy without rules matches nothing; a rule
+ * without `from`/`to` matches everything; a `to` operation with ports matches only those.
+ */
+function istioAllows(policies: any[], namespace: string, labels: { [key: string]: string }, port: number): boolean {
+  const applying = policies.filter((p) => p.metadata.namespace === namespace && (p.spec.action ?? 'ALLOW') === 'ALLOW'
+    && Object.entries(p.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
+  if (applying.length === 0) return true;
+  return applying.some((p) => (p.spec.rules ?? []).some((rule: any) => rule.from === undefined
+    && (rule.to === undefined || rule.to.some((t: any) => t.operation?.ports === undefined || t.operation.ports.includes(String(port))))));
+}
+
+describe('MeshMtls over the namespace of an in-mesh gateway', () => {
+  test('the allow-nothing policy of the namespace does not cut the gateway off from its clients', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)], serviceAccountName: 'web' });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)], serviceAccountName: 'api' });
+    api.allowFrom(web);
+    const gateway = new SecureGateway(chart, 'edge', { gatewayClassName: 'istio', implementation: GatewayImplementation.istio(), clusterIssuer: 'letsencrypt-prod' });
+    new SecureIngress(chart, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway });
+    new MeshMtls(chart, 'mesh', { mode: MtlsMode.STRICT });
+    const policies = objectsOfKind(synthValid(chart), 'AuthorizationPolicy');
+    const gatewayPods = { 'gateway.networking.k8s.io/gateway-name': 'edge' };
+    expect(istioAllows(policies, 'shop', gatewayPods, 443)).toBe(true);
+    expect(istioAllows(policies, 'shop', gatewayPods, 80)).toBe(true);
+    expect(istioAllows(policies, 'shop', gatewayPods, 15000)).toBe(false);
+    // The tiers stay behind the default deny: only the flows' principals reach them.
+    expect(istioAllows(policies, 'shop', { app: 'api' }, 9090)).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { ClusterDns, ClusterIsolation, IsolatedTier, NamespaceIsolation, Peer, Port, Reachability } from '../../src';
+import {
+  ClusterDns, ClusterIsolation, Destination, GatewayImplementation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation,
+  Peer, Port, Reachability, RestrictedEgress, SecureGateway,
+} from '../../src';
 import { findObject, synthValid } from '../util';
 
 /*
@@ -54,6 +57,30 @@ describe('both sides of a flow, however the peer is named', () => {
       ports: [{ port: 7000, protocol: 'TCP' }],
     }]);
     expect(Reachability.fromChart(chart).isAllowed(at('shop', 'web'), at('jobs', 'worker'), Port.tcp(7000))).toBe(true);
+  });
+
+  test('a flow from outside the cluster into a namespace isolation that leaves ingress open reaches its ingress-isolated tiers', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const shop = new NamespaceIsolation(chart, 'baseline', { isolateIngress: false });
+    new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    shop.allowFrom(Peer.ipBlock('203.0.113.0/24'), Port.tcp(9090));
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'api', 'shop').spec.ingress)
+      .toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed({ ip: '203.0.113.5' }, at('shop', 'api'), Port.tcp(9090))).toBe(true);
+    expect(r.isAllowed({ ip: '198.51.100.5' }, at('shop', 'api'), Port.tcp(9090))).toBe(false);
+    expect(r.isAllowed({ ip: '203.0.113.5' }, at('shop', 'api'), Port.tcp(9091))).toBe(false);
+  });
+
+  test('egress from a namespace isolation that leaves egress open to an address block reaches its egress-isolated tiers', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const shop = new NamespaceIsolation(chart, 'baseline', { isolateEgress: false });
+    new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    shop.allowTo(Peer.ipBlock('203.0.113.0/24'), Port.tcp(443));
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed(at('shop', 'api'), { ip: '203.0.113.5' }, Port.tcp(443))).toBe(true);
+    expect(r.isAllowed(at('shop', 'api'), { ip: '198.51.100.5' }, Port.tcp(443))).toBe(false);
   });
 
   test('a tier used as a custom DNS server accepts the DNS queries of the tiers that use it', () => {
@@ -124,6 +151,59 @@ describe('namespaces that look like typos', () => {
     const shop2 = new Chart(shops, 'shop2', { namespace: 'shop2' });
     new IsolatedTier(shop2, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
     expect(() => shops.synthYaml()).not.toThrow();
+  });
+});
+
+describe('every namespace a user names gets the typo check', () => {
+  function boutique(): { shops: App; chart: Chart; cart: IsolatedTier } {
+    const shops = new App();
+    const chart = new Chart(shops, 'boutique', { namespace: 'boutique' });
+    const cart = new IsolatedTier(chart, 'cart', { podLabels: { app: 'cart' }, ports: [Port.tcp(7070)] });
+    return { shops, chart, cart };
+  }
+
+  test('Peer.namespace next to a tier namespace is refused with "did you mean"', () => {
+    const { chart, cart } = boutique();
+    cart.allowFrom(Peer.namespace('botique'), Port.tcp(7070));
+    expect(() => Testing.synth(chart)).toThrow(/boutique\/cart: the peer .*botique.* of a flow is in namespace botique, which the app neither isolates nor declares, next to the declared namespace boutique \("botique"\)\. Did you mean "boutique"\?/);
+  });
+
+  test('Peer.pods with a near namespace, and Destination.namespace, are refused the same way', () => {
+    const { chart, cart } = boutique();
+    cart.allowTo(Peer.pods({ app: 'db' }, 'boutiqe'), Port.tcp(5432));
+    expect(() => Testing.synth(chart)).toThrow(/in namespace boutiqe, .* Did you mean "boutique"\?/);
+    const second = boutique();
+    new RestrictedEgress(second.chart, 'egress', { tier: second.cart, allow: [Destination.namespace('botique', Port.tcp(80))] });
+    expect(() => Testing.synth(second.chart)).toThrow(/in namespace botique, .* Did you mean "boutique"\?/);
+  });
+
+  test('a near namespace stated on purpose (a chart bound to it) is accepted', () => {
+    const { shops, cart } = boutique();
+    new Chart(shops, 'other', { namespace: 'botique' });
+    cart.allowFrom(Peer.namespace('botique'), Port.tcp(7070));
+    expect(() => shops.synthYaml()).not.toThrow();
+  });
+
+  test('a typo of kube-system in exemptNamespaces is refused at once; as a NamespaceExemption it is refused at synth', () => {
+    expect(() => new ClusterIsolation(new Chart(new App(), 'cluster'), 'guardrails', { exemptNamespaces: ['kube-sytem'] }))
+      .toThrow('cluster/guardrails (exemptNamespaces): namespace kube-sytem is not kube-system, the one namespace exempt by name ("kube-sytem"). Did you mean "kube-system"?');
+    const typos = new App();
+    const cluster = new Chart(typos, 'cluster');
+    new ClusterIsolation(cluster, 'guardrails', { exemptions: [NamespaceExemption.of('kube-sytem', 'system pods')], apiServerAddresses: ['10.0.0.0/28'] });
+    expect(() => Testing.synth(cluster)).toThrow(/cluster\/guardrails: the exemption of namespace kube-sytem is in namespace kube-sytem, .* Did you mean "kube-system"\?/);
+  });
+
+  test('a metadata exception and a gateway namespace next to a declared namespace are refused', () => {
+    const typos = new App();
+    const cluster = new Chart(typos, 'cluster');
+    new ClusterIsolation(cluster, 'guardrails', { exemptNamespaces: ['kube-system'], metadataEndpointAccess: [MetadataEndpointAccess.namespace('boutiqe')] });
+    new Chart(typos, 'boutique', { namespace: 'boutique' });
+    expect(() => Testing.synth(cluster)).toThrow(/the metadata-endpoint exception namespace boutiqe is in namespace boutiqe, .* Did you mean "boutique"\?/);
+
+    const gateways = new App();
+    const shop = new Chart(gateways, 'boutique', { namespace: 'boutique' });
+    new SecureGateway(shop, 'edge', { namespace: 'botique', gatewayClassName: 'istio', implementation: GatewayImplementation.istio(), clusterIssuer: 'le' });
+    expect(() => Testing.synth(shop)).toThrow(/gateway botique\/edge \(class istio\) is in namespace botique, .* Did you mean "boutique"\?/);
   });
 });
 

@@ -4,25 +4,25 @@ import { synthValid } from '../util';
 
 describe('ClusterDns', () => {
   test('kubeDns allows UDP and TCP on each DNS port to the DNS pods', () => {
-    const [dest] = ClusterDns.kubeDns({ ports: [5353, 53, 53] }).destinations;
+    const [dest] = ClusterDns.kubeDns({ ports: [5353, 53, 53] })._destinations;
     expect(dest.peer.toPeerConfig()).toEqual({ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, namespace: 'kube-system' });
     expect(dest.ports.map(String)).toEqual(['UDP 53', 'TCP 53', 'UDP 5353', 'TCP 5353']);
   });
 
   test('nodeLocalCache adds the link-local cache before the upstream DNS pods', () => {
-    const destinations = ClusterDns.nodeLocalCache({ address: '169.254.25.10' }).destinations;
+    const destinations = ClusterDns.nodeLocalCache({ address: '169.254.25.10' })._destinations;
     expect(destinations.map((d) => d.peer.toString())).toEqual(['169.254.25.10/32', 'pods k8s-app=kube-dns in namespace kube-system']);
   });
 
   test('metadataServer opens only port 53 on 169.254.169.254', () => {
-    const [dest] = ClusterDns.metadataServer().destinations;
+    const [dest] = ClusterDns.metadataServer()._destinations;
     expect(dest.peer.toPeerConfig()).toEqual({ ipBlock: { cidr: '169.254.169.254/32' } });
     expect(dest.ports.map(String)).toEqual(['UDP 53', 'TCP 53']);
   });
 
   test('custom and disabled', () => {
-    expect(ClusterDns.custom([Peer.ipBlock('10.0.0.10/32')], [53]).destinations).toHaveLength(1);
-    expect(ClusterDns.disabled().destinations).toEqual([]);
+    expect(ClusterDns.custom([Peer.ipBlock('10.0.0.10/32')], [53])._destinations).toHaveLength(1);
+    expect(ClusterDns.disabled()._destinations).toEqual([]);
   });
 
   test('bad input is refused with the factory, value and fix', () => {
@@ -52,7 +52,7 @@ describe('ClusterDns never opens the metadata endpoint beyond metadataServer()',
   });
 
   test('a wider custom block gets the endpoints excluded in the value itself', () => {
-    const [v4, v6] = ClusterDns.custom([Peer.ipBlock('169.254.0.0/16'), Peer.ipBlock('fd00::/8')], [53, 80]).destinations;
+    const [v4, v6] = ClusterDns.custom([Peer.ipBlock('169.254.0.0/16'), Peer.ipBlock('fd00::/8')], [53, 80])._destinations;
     expect(v4.peer.toPeerConfig()).toEqual({ ipBlock: { cidr: '169.254.0.0/16', excluded: ['169.254.169.254/32'] } });
     expect(v6.peer.toPeerConfig()).toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:ec2::254/128'] } });
   });
@@ -97,13 +97,13 @@ describe('ClusterDns from plain JavaScript', () => {
   });
 
   test('null options mean the defaults, as undefined does', () => {
-    expect(ClusterDns.kubeDns(null as any).destinations[0].peer.toString()).toBe('pods k8s-app=kube-dns in namespace kube-system');
-    expect(ClusterDns.nodeLocalCache(null as any).destinations.map((d) => String(d.peer))).toEqual(['169.254.20.10/32', 'pods k8s-app=kube-dns in namespace kube-system']);
+    expect(ClusterDns.kubeDns(null as any)._destinations[0].peer.toString()).toBe('pods k8s-app=kube-dns in namespace kube-system');
+    expect(ClusterDns.nodeLocalCache(null as any)._destinations.map((d) => String(d.peer))).toEqual(['169.254.20.10/32', 'pods k8s-app=kube-dns in namespace kube-system']);
     expect(Peer.clusterDns(null as any).toString()).toBe('pods k8s-app=kube-dns in namespace kube-system');
   });
 
   test('custom keeps a valid user-written peer as a normalized copy', () => {
-    const [dest] = ClusterDns.custom([{ toPeerConfig: () => ({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' }) } as any], [53]).destinations;
+    const [dest] = ClusterDns.custom([{ toPeerConfig: () => ({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' }) } as any], [53])._destinations;
     expect(dest.peer.toPeerConfig()).toEqual({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' });
     delete (dest.peer.toPeerConfig() as any).podSelector;
     expect(dest.peer.toPeerConfig()).toEqual({ podSelector: { matchLabels: { app: 'dns' } }, namespace: 'dns' });

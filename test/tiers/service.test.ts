@@ -1,4 +1,5 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
+import { AppProtocol } from '../../src/core/app-protocol';
 import { Port } from '../../src/core/port';
 import { IntentModel } from '../../src/model/intent-model';
 import { ExternalTrafficPolicy, ServiceType, TierService } from '../../src/tiers/service';
@@ -143,5 +144,55 @@ describe('TierService: all or nothing', () => {
       expect(() => web.expose(options as any)).toThrow(/^test\/web\/Service-/);
       expect(web.node.findAll().map((c) => c.node.path)).toEqual(before);
     }
+  });
+});
+
+/**
+ * Istio's protocol selection for a Service port, as its documentation states it: `appProtocol` first,
+ * else the name `<protocol>` or `<protocol>-<suffix>`; anything else is sniffed or, here, taken as TCP.
+ */
+function istioProtocolOf(port: any): string {
+  const known: { [value: string]: string } = { 'http': 'HTTP', 'http2': 'HTTP2', 'kubernetes.io/h2c': 'HTTP2', 'grpc': 'GRPC', 'tcp': 'TCP' };
+  if (port.appProtocol !== undefined) return known[port.appProtocol] ?? 'UNKNOWN';
+  return known[String(port.name).split('-')[0]] ?? 'TCP';
+}
+
+describe('TierService: application protocols', () => {
+  test('ports declared HTTP, HTTP/2 and gRPC are named <protocol>-<port> and carry appProtocol; plain TCP stays tcp-<port>', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const api = new IsolatedTier(chart, 'api', {
+      podLabels: { app: 'api' },
+      ports: [Port.tcp(8080).withAppProtocol(AppProtocol.HTTP), Port.tcp(8081).withAppProtocol(AppProtocol.HTTP2),
+        Port.tcp(9090).withAppProtocol(AppProtocol.GRPC), Port.tcp(5000)],
+    });
+    api.expose();
+    const ports = findObject(synthValid(chart), 'Service', 'api', 'shop').spec.ports;
+    expect(ports).toEqual([
+      { name: 'http-8080', appProtocol: 'http', port: 8080, protocol: 'TCP', targetPort: 8080 },
+      { name: 'http2-8081', appProtocol: 'kubernetes.io/h2c', port: 8081, protocol: 'TCP', targetPort: 8081 },
+      { name: 'grpc-9090', appProtocol: 'grpc', port: 9090, protocol: 'TCP', targetPort: 9090 },
+      { name: 'tcp-5000', port: 5000, protocol: 'TCP', targetPort: 5000 },
+    ]);
+    expect(ports.map(istioProtocolOf)).toEqual(['HTTP', 'HTTP2', 'GRPC', 'TCP']);
+  });
+
+  test('an explicit Service port takes the protocol the tier declared for its target; the NetworkPolicy is unchanged', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(8080).withAppProtocol(AppProtocol.HTTP)] });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' } });
+    api.allowFrom(web);
+    api.expose({ ports: [{ targetPort: Port.tcp(8080), port: 80 }] });
+    const objects = synthValid(chart);
+    expect(istioProtocolOf(findObject(objects, 'Service', 'api', 'shop').spec.ports[0])).toBe('HTTP');
+    expect(findObject(objects, 'Service', 'api', 'shop').spec.ports[0].name).toBe('http-80');
+    expect(findObject(objects, 'NetworkPolicy', 'api', 'shop').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+  });
+
+  test('only a single TCP port carries an application protocol; unknown values from JavaScript are refused', () => {
+    expect(() => Port.udp(53).withAppProtocol(AppProtocol.HTTP)).toThrow('Port.withAppProtocol: only a single TCP port carries an application protocol ("UDP 53"). Declare it on a port such as Port.tcp(8080) or Port.named("http").');
+    expect(() => Port.tcpRange(1, 2).withAppProtocol(AppProtocol.HTTP)).toThrow(/only a single TCP port/);
+    expect(() => Port.allTraffic().withAppProtocol(AppProtocol.HTTP)).toThrow(/only a single TCP port/);
+    expect(() => Port.tcp(80).withAppProtocol('http' as any)).toThrow('Port.withAppProtocol: is not an application protocol ("http"). Use AppProtocol.HTTP, HTTP2, GRPC or TCP.');
+    expect(Port.tcp(80).withAppProtocol(AppProtocol.GRPC).toString()).toBe('TCP 80');
   });
 });

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterDns, IsolatedTier, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../../src';
+import { ClusterDns, ClusterIsolation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../../src';
 import { IntentModel } from '../../src/model/intent-model';
 import { findObject, synthValid } from '../util';
 
@@ -359,5 +359,39 @@ describe('IsolatedTier: all or nothing', () => {
     expect(JSON.stringify(Testing.synth(chart))).toBe(yamlBefore);
     const cache = new IsolatedTier(chart, 'cache', { podLabels: { app: 'cache' }, ports: [Port.tcp(6379)] });
     expect(cache.node.path).toBe('shop/cache');
+  });
+});
+
+describe('egress to the cloud metadata endpoint under a ClusterIsolation', () => {
+  function build(access: MetadataEndpointAccess[]) {
+    const app = Testing.app();
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { exemptNamespaces: ['kube-system'], metadataEndpointAccess: access });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const agent = new IsolatedTier(chart, 'agent', { podLabels: { app: 'agent' } });
+    agent.allowTo(Peer.ipBlock('169.254.169.254/32'), Port.tcp(80));
+    return { app, chart };
+  }
+
+  test('without a MetadataEndpointAccess for the pods, allowTo the endpoint is refused at synth, naming the exception to add', () => {
+    const { chart } = build([]);
+    expect(() => Testing.synth(chart)).toThrow('shop/agent: cluster/guardrails denies the cloud metadata endpoint 169.254.169.254/32 to tier shop/agent before any NetworkPolicy, so the egress rule to it would never match ("169.254.169.254/32"). '
+      + 'Add MetadataEndpointAccess.pods("shop", {"app":"agent"}) to the ClusterIsolation\'s metadataEndpointAccess, or remove the flow.');
+  });
+
+  test('an exception for other pods does not count; one for the pods makes the rule live, as the analyzer confirms', () => {
+    expect(() => Testing.synth(build([MetadataEndpointAccess.pods('shop', { app: 'other' })]).chart)).toThrow(/MetadataEndpointAccess\.pods\("shop", \{"app":"agent"\}\)/);
+    const { app, chart } = build([MetadataEndpointAccess.pods('shop', { app: 'agent' })]);
+    synthValid(chart);
+    const r = Reachability.fromApp(app);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'agent' }, { ip: '169.254.169.254' }, Port.tcp(80))).toBe(true);
+    expect(r.isAllowed({ namespace: 'shop', pod: 'agent' }, { ip: '169.254.169.254' }, Port.tcp(443))).toBe(false);
+  });
+
+  test('an exemption lifts the default deny only: the metadata endpoint still needs MetadataEndpointAccess', () => {
+    const app = Testing.app();
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { exemptNamespaces: ['kube-system'], exemptions: [NamespaceExemption.of('shop', 'legacy app')] });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new IsolatedTier(chart, 'agent', { podLabels: { app: 'agent' } }).allowTo(Peer.ipBlock('169.254.169.254/32'), Port.tcp(80));
+    expect(() => synthValid(chart)).toThrow(/MetadataEndpointAccess/);
   });
 });

@@ -1,6 +1,10 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
+import { Port } from '../../src/core/port';
 import { GatewayImplementation } from '../../src/edge/gateway-implementation';
+import { IngressController } from '../../src/edge/ingress-controller';
 import { SecureGateway } from '../../src/edge/secure-gateway';
+import { SecureIngress } from '../../src/edge/secure-ingress';
+import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerKind, TlsCertificate } from '../../src/tls/certificate';
 import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../../src/tls/issuers';
 import { findObject, objectsOfKind, synthValid } from '../util';
@@ -127,5 +131,46 @@ describe('PrivateCertificateAuthority', () => {
       .toThrow(/namespace is set for a cluster-wide CA \("shop"\)/);
     expect(() => new PrivateCertificateAuthority(chart(), 'ca', { commonName: 'x', clusterResourceNamespace: 'cm' }))
       .toThrow(/clusterResourceNamespace is set for a namespaced CA \("cm"\)/);
+  });
+});
+
+describe('AcmeClusterIssuer and the edge that serves each certificate\'s hosts', () => {
+  function shop() {
+    const c = chart();
+    const web = new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const gateway = new SecureGateway(c, 'edge', { gatewayClassName: 'istio', implementation: GatewayImplementation.istio(), clusterIssuer: 'letsencrypt' });
+    return { c, web, gateway };
+  }
+
+  test('an issuer that solves through the nginx class, for a host a gateway serves, is refused at synth naming the fix', () => {
+    const { c, web, gateway } = shop();
+    new AcmeClusterIssuer(c, 'letsencrypt', { ingressClassName: 'nginx' });
+    new SecureIngress(c, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway });
+    expect(() => Testing.synth(c)).toThrow('test/public: the hosts are served by gateway shop/edge, but ClusterIssuer letsencrypt (test/letsencrypt) answers HTTP-01 challenges through ingress class nginx, so the challenge for them can never be answered (["shop.example.com"]). '
+      + 'Issue these hosts from an AcmeClusterIssuer bound to gateway shop/edge (gateway: <that SecureGateway>), or serve them through ingress class nginx.');
+  });
+
+  test('an issuer bound to the gateway that serves the host: the solver route attaches to the gateway the host\'s route uses', () => {
+    const { c, web, gateway } = shop();
+    new AcmeClusterIssuer(c, 'letsencrypt', { gateway });
+    new SecureIngress(c, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway });
+    const objects = synthValid(c);
+    const solverParents = findObject(objects, 'ClusterIssuer', 'letsencrypt').spec.acme.solvers[0].http01.gatewayHTTPRoute.parentRefs;
+    const hostRoute = objectsOfKind(objects, 'HTTPRoute').find((r) => (r.spec.hostnames ?? []).includes('shop.example.com'));
+    const key = (ref: any) => `${ref.namespace ?? 'shop'}/${ref.name}`;
+    expect(solverParents.map(key)).toEqual(expect.arrayContaining(hostRoute.spec.parentRefs.map(key)));
+  });
+
+  test('an issuer for the nginx class and an nginx Ingress agree; another class is refused', () => {
+    const c = chart();
+    const web = new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new AcmeClusterIssuer(c, 'letsencrypt', { ingressClassName: 'public' });
+    new SecureIngress(c, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt', controller: IngressController.ingressNginx() });
+    expect(() => Testing.synth(c)).toThrow(/served by ingress class nginx, but ClusterIssuer letsencrypt \(test\/letsencrypt\) answers HTTP-01 challenges through ingress class public/);
+    const ok = chart();
+    const tier = new IsolatedTier(ok, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new AcmeClusterIssuer(ok, 'letsencrypt', { ingressClassName: 'nginx' });
+    new SecureIngress(ok, 'public', { host: 'shop.example.com', backend: tier, port: Port.tcp(8080), clusterIssuer: 'letsencrypt', controller: IngressController.ingressNginx() });
+    expect(() => synthValid(ok)).not.toThrow();
   });
 });

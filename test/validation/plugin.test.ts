@@ -102,6 +102,32 @@ describe('NetsecValidation.validate', () => {
     expect(bare.submitted).toEqual([expect.objectContaining({ status: 'failure' })]);
   });
 
+  test('every acceptance is listed with its object, rules, reason and file, valid or not, and never fails', async () => {
+    const withAnnotations = (object: any, annotations: Record<string, string>) => ({ ...object, metadata: { ...object.metadata, annotations } });
+    const accepted = withAnnotations(service('shop', 'public', 'LoadBalancer'),
+      { 'netsec.cdk8s.io/audit-accept': 'NETSEC006', 'netsec.cdk8s.io/audit-accept-reason': 'public storefront behind the CDN' });
+    const reasonless = withAnnotations(pod('shop', 'web'), { 'netsec.cdk8s.io/audit-accept': 'NETSEC005' });
+    const shop = manifest('shop.k8s.yaml', [denyAll('shop'), reasonless]);
+    const edge = manifest('edge.k8s.yaml', [accepted]);
+    const { context, violations, submitted } = fakeContext([shop, edge]);
+    await new NetsecValidation({ failOn: 'critical' }).validate(context);
+    const listed = violations.find(v => v.ruleName === 'audit-acceptances');
+    expect(listed.recommendation).toMatch(/^\[listed only, never fails\]/);
+    expect(listed.violatingResources).toEqual([
+      {
+        resourceName: 'v1 Pod shop/web',
+        manifestPath: shop,
+        locations: [`v1 Pod shop/web accepts NETSEC005 metadata-endpoint-reachable: no reason, so it suppresses nothing (NETSEC014) (annotations netsec.cdk8s.io/audit-accept and netsec.cdk8s.io/audit-accept-reason of the object in ${shop})`],
+      },
+      {
+        resourceName: 'v1 Service shop/public',
+        manifestPath: edge,
+        locations: [`v1 Service shop/public accepts NETSEC006 load-balancer-without-source-ranges: "public storefront behind the CDN" (annotations netsec.cdk8s.io/audit-accept and netsec.cdk8s.io/audit-accept-reason of the object in ${edge})`],
+      },
+    ]);
+    expect(submitted[0].metadata).toMatchObject({ Acceptances: '2 (listed under audit-acceptances, never fail)' });
+  });
+
   test('reports one violation per rule with the rule ID, every violating resource and the fix, and fails at failOn', async () => {
     const shop = manifest('shop.k8s.yaml', [denyAll('shop'), pod('shop', 'web'),
       service('shop', 'public', 'LoadBalancer'), service('shop', 'admin', 'LoadBalancer')]);

@@ -2,8 +2,9 @@ import type { IPv4, IPv6 } from 'ipaddr.js';
 import { ClusterIndex, IndexedAdminRule, PodRules, PodTierRules } from './cluster';
 import { Port } from '../../core/port';
 import { ModelPod } from '../input/manifests';
+import { blockMatchesPod, inPodNetwork } from '../input/pod-network';
 import { peerMatchesAddress, peerMatchesIngressController, peerMatchesPod, PortQuery, rulePortsMatch } from '../policies/matching';
-import { CompiledRule } from '../policies/policy-model';
+import { CompiledPolicy, CompiledRule } from '../policies/policy-model';
 import { DirectionVerdict, Explanation } from '../report/explanation';
 
 /** A resolved end of a connection: a modelled pod or an address outside the cluster. */
@@ -19,7 +20,8 @@ export const INGRESS_CONTROLLER_LABEL = '{ingress-controller}';
  * Judges one connection by walking the policies directly (no precomputed sets), naming the rules that
  * decide it. `port` must be a single numeric port or a named port.
  */
-export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, to: ResolvedEndpoint, port: Port): Explanation {
+export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, to: ResolvedEndpoint, port: Port,
+  addressCaveats = true): Explanation {
   const destination = to.kind === 'pod' ? to.pod : undefined;
   const portNumber = resolvePort(port, destination);
   const selfTraffic = from.kind === 'pod' && to.kind === 'pod' && from.position === to.position;
@@ -34,6 +36,8 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
       selfTraffic,
       egress: verdict.egress,
       ingress: verdict.ingress,
+      certain: true,
+      caveats: [],
       text: `${heading}: denied\n  ${reason}, so no connection on it is possible`,
     };
   }
@@ -47,13 +51,35 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
     ? judgeSide(index, to.position, 'ingress', to.label, from, query)
     : outside(to.label, 'destination', 'the source\'s egress policies');
   const allowed = selfTraffic || (egress.allowed && ingress.allowed);
+  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, addressCaveats ? [from, to] : []);
   const lines = [
-    `${heading}: ${allowed ? 'allowed' : 'denied'}`,
+    `${heading}: ${allowed ? 'allowed' : 'denied'}${caveats.length > 0 ? ' (uncertain)' : ''}`,
     ...(selfTraffic ? ['  a pod can always connect to itself; NetworkPolicy does not apply to such traffic'] : []),
     `  egress of ${from.label}: ${egress.reason}`,
     `  ingress of ${to.label}: ${ingress.reason}`,
+    ...caveats.map(c => `  uncertain: ${c}`),
   ];
-  return { allowed, selfTraffic, egress, ingress, text: lines.join('\n') };
+  return { allowed, selfTraffic, egress, ingress, certain: caveats.length === 0, caveats, text: lines.join('\n') };
+}
+
+/**
+ * The caveats that could change the answer: for an allowed connection, those of both sides (either could
+ * turn out to deny); for a denied one, none when a side denies for certain, else those of the denying
+ * sides. An address inside the pod network may be a pod the model does not know: always a caveat.
+ */
+function connectionCaveats(index: ClusterIndex, allowed: boolean, egress: DirectionVerdict, ingress: DirectionVerdict,
+  ends: readonly ResolvedEndpoint[]): string[] {
+  const sides = [egress, ingress];
+  const denied = sides.filter(side => !side.allowed);
+  const relevant = allowed ? sides : denied.some(side => side.caveats.length === 0) ? [] : denied;
+  const caveats = relevant.flatMap(side => side.caveats);
+  for (const end of ends) {
+    if (end.kind === 'address' && inPodNetwork(end.address, index.podNetwork)) {
+      caveats.push(`${end.label} is inside the pod network (${index.podNetwork.map(c => c.text).join(', ')}) but is no modelled pod's address; `
+        + 'if it is a pod, its own policies and labels decide');
+    }
+  }
+  return [...new Set(caveats)].sort();
 }
 
 /** The number a connection on `port` uses at the destination; undefined when a named port does not resolve. */
@@ -75,12 +101,28 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
   const isolation = direction === 'ingress' ? index.ingressOf[position] : index.egressOf[position];
   const tiers: PodTierRules = direction === 'ingress' ? index.tierIngressOf[position] : index.tierEgressOf[position];
   const isolatedBy = isolation.policies.map(p => p.id).sort();
-  const firstMatch = (rules: readonly IndexedAdminRule[]) =>
-    rules.find(r => rulePortsMatch(r.rule, query) && peersMatch(r.rule, '', other, index));
+  // Tier rules that might match decide nothing, but the answer depends on them unless they would act as it does.
+  const maybe: Array<{ rule: IndexedAdminRule; why: string }> = [];
+  const firstMatch = (rules: readonly IndexedAdminRule[]) => {
+    for (const r of rules) {
+      if (!rulePortsMatch(r.rule, query)) continue;
+      const match = ruleMatches(r.rule, '', other, index);
+      if (match.match === 'yes') return r;
+      if (match.match === 'unknown') maybe.push({ rule: r, why: match.why });
+    }
+    return undefined;
+  };
+  const finish = (verdict: Omit<DirectionVerdict, 'caveats'>, ruleCaveats: readonly string[] = []): DirectionVerdict => {
+    const tierCaveats = maybe
+      .filter(m => m.rule.rule.action === 'pass' || (m.rule.rule.action === 'allow') !== verdict.allowed)
+      .map(m => `${m.rule.rule.label} might match ${other.label}: ${m.why}`);
+    const denies = verdict.allowed ? deniesNotEvaluated(index, position, direction) : [];
+    return { ...verdict, caveats: [...tierCaveats, ...ruleCaveats, ...denies] };
+  };
   const admin = firstMatch(tiers.admin);
   if (admin && admin.rule.action !== 'pass') {
     const allowed = admin.rule.action === 'allow';
-    return {
+    return finish({
       allowed,
       isolated: isolatedBy.length > 0,
       outsideCluster: false,
@@ -88,17 +130,17 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
       isolatedBy,
       decidedBy: admin.rule.label,
       reason: `${allowed ? 'allowed' : 'denied'} by ${admin.rule.label}, priority ${admin.admin.priority} (admin tier, before any NetworkPolicy)`,
-    };
+    });
   }
   const passed = admin ? `passed on by ${admin.rule.label}; ` : '';
   if (isolatedBy.length > 0) {
-    const verdict = judgeNetworkPolicies(isolation, direction, other, query, index, isolatedBy);
-    return passed ? { ...verdict, reason: passed + verdict.reason } : verdict;
+    const { verdict, caveats } = judgeNetworkPolicies(isolation, direction, other, query, index, isolatedBy);
+    return finish(passed ? { ...verdict, reason: passed + verdict.reason } : verdict, caveats);
   }
   const baseline = firstMatch(tiers.baseline);
   if (baseline) {
     const allowed = baseline.rule.action !== 'deny';
-    return {
+    return finish({
       allowed,
       isolated: false,
       outsideCluster: false,
@@ -106,29 +148,30 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
       isolatedBy,
       decidedBy: baseline.rule.label,
       reason: `${passed}${allowed ? 'allowed' : 'denied'} by ${baseline.rule.label} (baseline tier: no NetworkPolicy isolates ${subject} for ${direction})`,
-    };
+    });
   }
   const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  return {
+  return finish({
     allowed: true,
     isolated: false,
     outsideCluster: false,
     allowedBy: [],
     isolatedBy,
     reason: `${passed}not isolated: no NetworkPolicy with policy type ${type} selects ${subject}, so all ${direction} is allowed`,
-  };
+  });
 }
 
 function judgeNetworkPolicies(isolation: PodRules, direction: 'ingress' | 'egress', other: ResolvedEndpoint,
-  query: PortQuery, index: ClusterIndex, isolatedBy: string[]): DirectionVerdict {
-  const allowedBy = isolation.rules
-    .filter(r => rulePortsMatch(r.rule, query) && peersMatch(r.rule, r.policy.namespace, other, index))
-    .map(r => r.rule.label)
-    .sort();
+  query: PortQuery, index: ClusterIndex, isolatedBy: string[]): { verdict: Omit<DirectionVerdict, 'caveats'>; caveats: string[] } {
+  const matching = isolation.rules
+    .filter(r => rulePortsMatch(r.rule, query))
+    .map(r => ({ label: r.rule.label, match: ruleMatches(r.rule, r.policy.namespace, other, index) }));
+  const allowedBy = matching.filter(m => m.match.match === 'yes').map(m => m.label).sort();
   const by = `isolated by ${isolatedBy.join(', ')}`;
   if (allowedBy.length > 0) {
-    return { allowed: true, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `allowed by ${allowedBy.join(', ')} (${by})` };
+    return { verdict: { allowed: true, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `allowed by ${allowedBy.join(', ')} (${by})` }, caveats: [] };
   }
+  const caveats = matching.flatMap(m => (m.match.match === 'unknown' ? [`${m.label} might admit ${other.label}: ${m.match.why}`] : []));
   const which = direction === 'ingress' ? `from ${other.label}` : `to ${other.label}`;
   const ruleCount = isolation.rules.length;
   const none = ruleCount === 0
@@ -139,20 +182,53 @@ function judgeNetworkPolicies(isolation: PodRules, direction: 'ingress' | 'egres
     .filter(r => rulePortsMatch(r.rule, query))
     .flatMap(r => (r.rule.peers ?? []).flatMap(peer => (peer.kind === 'fqdn' ? peer.names.map(n => `${query.protocol} ${query.port} to ${n} (toFQDNs, ${r.rule.label})`) : []))))].sort();
   const fqdn = names.length > 0 ? `; allowed by name only: ${names.join(', ')}, which an address does not match` : '';
-  return { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}${fqdn}` };
+  return { verdict: { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}${fqdn}` }, caveats };
 }
 
-function peersMatch(rule: CompiledRule, policyNamespace: string, endpoint: ResolvedEndpoint, index: ClusterIndex): boolean {
-  if (rule.peers === undefined) return true;
-  return rule.peers.some(peer => {
-    if (endpoint.kind === 'pod') return peerMatchesPod(peer, policyNamespace, endpoint.pod, index.labelsOf(endpoint.pod.namespace));
-    if (endpoint.kind === 'address') return peerMatchesAddress(peer, endpoint.address);
-    return peerMatchesIngressController(peer);
-  });
+/** Whether a rule's peers match an endpoint: `unknown` (with why) when that depends on what the analyzer does not know. */
+type RuleMatch = { readonly match: 'yes' | 'no' } | { readonly match: 'unknown'; readonly why: string };
+
+function ruleMatches(rule: CompiledRule, policyNamespace: string, endpoint: ResolvedEndpoint, index: ClusterIndex): RuleMatch {
+  if (rule.peers === undefined) return { match: 'yes' };
+  const unknown: string[] = [];
+  for (const peer of rule.peers) {
+    if (endpoint.kind === 'pod' && peer.kind === 'ipBlock') {
+      const match = blockMatchesPod(peer, endpoint.pod, index.podNetwork);
+      if (match === 'yes') return { match: 'yes' };
+      if (match === 'unknown') {
+        unknown.push(`${peer.text} covers only part of the pod network (${index.podNetwork.map(c => c.text).join(', ')}) and the address of ${endpoint.label} is not known`);
+      }
+      continue;
+    }
+    const matches = endpoint.kind === 'pod'
+      ? peerMatchesPod(peer, policyNamespace, endpoint.pod, index.labelsOf(endpoint.pod.namespace))
+      : endpoint.kind === 'address' ? peerMatchesAddress(peer, endpoint.address) : peerMatchesIngressController(peer);
+    if (matches) return { match: 'yes' };
+  }
+  const kind = endpoint.kind === 'address' ? 'addresses' : 'pods';
+  for (const peer of rule.unevaluated ?? []) {
+    if (peer.matches === 'any' || peer.matches === kind) unknown.push(`${peer.text} is not evaluated`);
+  }
+  return unknown.length > 0 ? { match: 'unknown', why: unknown.join('; ') } : { match: 'no' };
 }
+
+/** Deny sections the analyzer does not evaluate, of policies that select the pod: they could deny what is allowed. */
+function deniesNotEvaluated(index: ClusterIndex, position: number, direction: 'ingress' | 'egress'): string[] {
+  let selected = denySelections.get(index);
+  if (selected === undefined) {
+    selected = index.policies.filter(p => p.unevaluatedDenies !== undefined).map(p => ({ policy: p, pods: new Set(index.selectedBy(p)) }));
+    denySelections.set(index, selected);
+  }
+  return selected
+    .filter(s => s.pods.has(position))
+    .flatMap(s => s.policy.unevaluatedDenies![direction].map(text => `${text} could deny it`));
+}
+
+const denySelections = new WeakMap<ClusterIndex, Array<{ policy: CompiledPolicy; pods: Set<number> }>>();
 
 function outside(label: string, role: string, governing: string, what = 'is outside the cluster'): DirectionVerdict {
   return {
+    caveats: [],
     allowed: true,
     isolated: false,
     outsideCluster: true,
@@ -167,7 +243,7 @@ function unresolved(reason: string, from: ResolvedEndpoint, to: ResolvedEndpoint
   const side = (endpoint: ResolvedEndpoint, isolation: readonly PodRules[]): DirectionVerdict => {
     const isolatedBy = endpoint.kind === 'pod' ? isolation[endpoint.position].policies.map(p => p.id).sort() : [];
     return {
-      allowed: false, isolated: isolatedBy.length > 0, outsideCluster: endpoint.kind === 'address', allowedBy: [], isolatedBy, reason,
+      allowed: false, isolated: isolatedBy.length > 0, outsideCluster: endpoint.kind === 'address', allowedBy: [], isolatedBy, reason, caveats: [],
     };
   };
   return { egress: side(from, index.egressOf), ingress: side(to, index.ingressOf) };

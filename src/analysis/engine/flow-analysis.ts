@@ -1,14 +1,15 @@
 import { ClusterIndex } from './cluster';
-import { evaluateMatrix } from './engine';
+import { evaluateClasses } from './engine';
 import { externalFlows, PositionedFlow } from './external-flows';
 import { Port, Protocol } from '../../core/port';
 import { describePortIntervals, Interval, LAST_PORT, PROTOCOLS } from '../policies/port-intervals';
 import { AllowedFlow } from '../report/allowed-flow';
 import { FlowEndpointKind } from '../report/flow-endpoint-kind';
 import { AddressRanges, FlowsOptions } from '../report/flows-options';
+import { ClassCells } from '../report/matrix-cells';
 
 /** A piece of one protocol's port space in which every verdict is the same, and the verdicts. */
-interface Piece extends Interval { protocol: Protocol; cells: Uint8Array }
+interface Piece extends Interval { protocol: Protocol; cells: ClassCells }
 
 /**
  * Every allowed flow between two distinct modelled pods, sorted by source then destination.
@@ -116,7 +117,8 @@ function podPairs(index: ClusterIndex, positions?: number[]): AllowedFlow[] {
     const cuts = boundaries(index, protocol);
     for (let k = 0; k + 1 < cuts.length; k++) {
       const start = cuts[k];
-      const cells = evaluateMatrix(index, { protocol, destinationPorts: new Int32Array(n).fill(start), uniformPort: start });
+      // Per class of pods, not n*n bytes per piece.
+      const cells = evaluateClasses(index, { protocol, destinationPorts: new Int32Array(n).fill(start), uniformPort: start });
       pieces.push({ protocol, start, end: cuts[k + 1] - 1, cells });
     }
   }
@@ -125,8 +127,7 @@ function podPairs(index: ClusterIndex, positions?: number[]): AllowedFlow[] {
   for (let from = 0; from < n; from++) {
     for (let to = 0; to < n; to++) {
       if (from === to) continue;
-      const cell = from * n + to;
-      const allowed = pieces.filter(piece => piece.cells[cell] === 1);
+      const allowed = pieces.filter(piece => piece.cells.cell(from, to) === 1);
       if (allowed.length === 0) continue;
       const key = allowed.map(piece => pieces.indexOf(piece)).join(',');
       let ports = shared.get(key);

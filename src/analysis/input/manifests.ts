@@ -1,83 +1,25 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { locatedError, throwProblems } from './input-problems';
+import { ContainerPortInfo, ManifestModel, ModelPod, namespaceOf } from './manifest-model';
 import { collapseWorkloads, ownerReference, ownerWorkload } from './workloads';
 import { parseAddress } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
+import { NAMESPACE_NAME_LABEL } from '../../core/peer';
 import { Protocol } from '../../core/port';
 import { compileAdminPolicy } from '../policies/admin-policy-model';
 import { compileCiliumPolicies } from '../policies/cilium-policy-model';
 import { compilePolicy } from '../policies/policy-model';
+
+// The model's types live in their own module (the policy compilers read them); re-exported for callers.
+export { DEFAULT_NAMESPACE, namespaceOf } from './manifest-model';
+export type { ContainerPortInfo, ManifestModel, ModelPod, PolicyObject } from './manifest-model';
+export { NAMESPACE_NAME_LABEL } from '../../core/peer';
 
 /*
  * Reads plain manifest objects into what NetworkPolicy evaluation needs: namespaces with their labels,
  * pods (one per Pod, one representative per workload) with labels, container ports and known IPs, and
  * the NetworkPolicy objects. Everything else is kept untouched for later audits.
  */
-
-/** The label the API server puts on every namespace (immutable since Kubernetes 1.22). */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-/** Objects without `metadata.namespace` live here. */
-export const DEFAULT_NAMESPACE = 'default';
-
-/** A container port as declared in a pod spec. */
-export interface ContainerPortInfo {
-  readonly name?: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-}
-
-/** One modelled pod. */
-export interface ModelPod {
-  readonly namespace: string;
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly ports: readonly ContainerPortInfo[];
-  /** Pod IPs from `status.podIP(s)`; empty when unknown (workloads, tiers). */
-  readonly addresses: readonly (IPv4 | IPv6)[];
-  /** Where the pod comes from, e.g. `Deployment shop/web`, for messages. */
-  readonly source: string;
-  /** The kind of the object the pod comes from (`Pod`, `Deployment`, ..., or `IsolatedTier`). */
-  readonly kind: string;
-  /** The name of the object the pod comes from, when it differs from the pod's name. */
-  readonly objectName?: string;
-  /** The construct that declared the pod, when it comes from a construct. */
-  readonly constructPath?: string;
-  /**
-   * The workload the pod belongs to, as `namespace/name[Kind]`: the controller that owns a Pod
-   * (`metadata.ownerReferences` with `controller: true`), the workload object itself, or the Pod.
-   * @default - `namespace/name[kind]` of the pod itself
-   */
-  readonly workload?: string;
-  /** For a workload object (a pod template): the workload of the controller that owns it, if any. */
-  readonly ownedBy?: string;
-}
-
-/** A policy object, how to name it in messages, and (once read) its compiled form. */
-export interface PolicyObject {
-  readonly object: any;
-  readonly where: string;
-  /** The policy compiled while reading, so that a bad policy is reported with its file like any other object. */
-  readonly compiled?: any;
-}
-
-/** The manifests, sorted into what the analyzer evaluates and what it keeps for later. */
-export interface ManifestModel {
-  /** Namespace name to labels (the automatic name label included). */
-  readonly namespaces: Map<string, Record<string, string>>;
-  readonly pods: ModelPod[];
-  readonly policies: PolicyObject[];
-  /** Every object read, in input order (Lists flattened), for audits that need Services, Ingresses, ... */
-  readonly objects: any[];
-  /** `namespace/name` of each pod to where it comes from, to report two sources modelling the same pod. */
-  readonly podSources: Map<string, string>;
-  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects, in input order. */
-  readonly adminPolicies: PolicyObject[];
-  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects, in input order. */
-  readonly ciliumPolicies: PolicyObject[];
-  /** What was read but left out of the model, one line each. */
-  readonly warnings: string[];
-}
 
 /** How `readManifests` names and reports its input. */
 export interface ReadOptions {
@@ -201,12 +143,6 @@ export function describeObject(object: any): string {
   const name = typeof object?.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
   if (CLUSTER_SCOPED.has(kind)) return `${kind} ${name}`;
   return `${kind} ${namespaceOf(object)}/${name}`;
-}
-
-/** The namespace of a namespaced object. */
-export function namespaceOf(object: any): string {
-  const ns = object?.metadata?.namespace;
-  return typeof ns === 'string' && ns.length > 0 ? ns : DEFAULT_NAMESPACE;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ManifestModel, ModelPod, namespaceOf } from './manifests';
+import { ManifestModel, ModelPod, namespaceOf } from './manifest-model';
 
 /*
  * Workloads: the pods of one controller are one workload, named `namespace/name[Kind]` after the

@@ -1,9 +1,9 @@
-import { checkedCidr, CompiledPeer, CompiledPolicyPort, CompiledRule, Direction } from './policy-model';
+import { checkedCidr, CompiledPeer, CompiledPolicyPort, CompiledRule, Direction, UnevaluatedPeer } from './policy-model';
 import { compileSelector, CompiledSelector, SELECT_ALL } from './selectors';
 import { netsecError } from '../../core/errors';
 import { checkPortName } from '../../core/names';
 import { Protocol } from '../../core/port';
-import { PolicyObject } from '../input/manifests';
+import { PolicyObject } from '../input/manifest-model';
 
 /*
  * The cluster-wide policies of network-policy-api compiled into one shape, so that one engine evaluates
@@ -158,8 +158,10 @@ function compileAdminRule(rule: any, index: number, direction: Direction, contex
   }
   let failClosed = false;
   const peers: CompiledPeer[] = [];
+  const unevaluated: UnevaluatedPeer[] = [];
   rawPeers.forEach((peer: any, p: number) => {
     const compiled = compileAdminPeer(peer, direction, context, `${field}.${peerField}[${p}]`);
+    if (compiled !== 'fail-closed' && compiled.length === 0) unevaluated.push({ text: `${field}.${peerField}[${p}].nodes`, matches: 'addresses' });
     if (compiled === 'fail-closed') failClosed = true;
     else peers.push(...compiled);
   });
@@ -170,7 +172,7 @@ function compileAdminRule(rule: any, index: number, direction: Direction, contex
   // A peer with no field the analyzer knows fails closed, as the v1alpha2 API asks implementations to:
   // an Accept rule matches nothing, a Deny or Pass rule matches everything.
   if (failClosed && action !== 'allow') return { direction, index, label, action, ports: undefined, peers: undefined };
-  return { direction, index, label, action, ports, peers };
+  return { direction, index, label, action, ports, peers, ...(unevaluated.length > 0 ? { unevaluated } : {}) };
 }
 
 function compileAdminPeer(raw: any, direction: Direction, context: RuleContext, field: string): CompiledPeer[] | 'fail-closed' {

@@ -1,8 +1,9 @@
-import { checkedCidr, CompiledPeer, CompiledPolicy, CompiledPolicyPort, CompiledRule, Direction } from './policy-model';
+import { checkedCidr, CompiledPeer, CompiledPolicy, CompiledPolicyPort, CompiledRule, Direction, UnevaluatedPeer } from './policy-model';
 import { compileSelector, CompiledSelector, SELECT_ALL } from './selectors';
 import { netsecError } from '../../core/errors';
+import { NAMESPACE_NAME_LABEL } from '../../core/peer';
 import { Protocol } from '../../core/port';
-import { namespaceOf, NAMESPACE_NAME_LABEL, PolicyObject } from '../input/manifests';
+import { namespaceOf, PolicyObject } from '../input/manifest-model';
 
 /*
  * CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (cilium.io/v2) read as NetworkPolicy-like
@@ -12,11 +13,15 @@ import { namespaceOf, NAMESPACE_NAME_LABEL, PolicyObject } from '../input/manife
  *
  * Read: endpointSelector; fromEndpoints/toEndpoints (with the `k8s:io.kubernetes.pod.namespace` and
  * `k8s:io.cilium.k8s.namespace.labels.*` keys); fromCIDR/toCIDR/fromCIDRSet/toCIDRSet; fromEntities/
- * toEntities `world`, `cluster`, `all`, `ingress`; toFQDNs (names, recorded but matching no address);
- * toPorts ports (L7 `rules` narrow what the port carries; the port itself is counted as allowed).
+ * toEntities `world`, `world-ipv4`, `world-ipv6`, `cluster`, `all`, `ingress`; toFQDNs (names, recorded
+ * but matching no address); toPorts ports (L7 `rules` narrow what the port carries; the port itself is
+ * counted as allowed); `enableDefaultDeny` (a direction set to false adds its rules to the other policies
+ * of the selected pods without isolating them).
  * Anything else (deny sections, host policies, toServices, toGroups, requires, ICMP, other entities,
  * unknown fields) is not evaluated and is listed in `notAnalysed`; a rule with such a peer field admits
- * nothing through it, and a policy never becomes allow-all or deny-all because of an unknown field.
+ * nothing through it, and a policy never becomes allow-all or deny-all because of an unknown field. Such
+ * a peer is recorded on its rule (`unevaluated`) and a deny section on its policy (`unevaluatedDenies`),
+ * so that every answer they could change is reported as uncertain.
  */
 
 /** The Cilium policies as NetworkPolicy-like policies, and what was not evaluated. */
@@ -30,7 +35,11 @@ const PEER_FIELDS: Record<Direction, readonly string[]> = {
   egress: ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toEntities', 'toFQDNs'],
 };
 const KNOWN_SPEC_FIELDS = new Set(['description', 'endpointSelector', 'ingress', 'egress', 'labels', 'log', 'enableDefaultDeny']);
-const MODELLED_ENTITIES = new Set(['world', 'cluster', 'all', 'ingress']);
+const MODELLED_ENTITIES = new Set(['world', 'world-ipv4', 'world-ipv6', 'cluster', 'all', 'ingress']);
+/** What the entities the analyzer does not model might match: nodes and the API server are addresses here. */
+const ENTITY_MATCHES: Record<string, 'pods' | 'addresses' | 'any'> = {
+  'host': 'addresses', 'remote-node': 'addresses', 'kube-apiserver': 'any', 'health': 'addresses', 'init': 'pods', 'unmanaged': 'pods',
+};
 const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 /** The protocols the CRD accepts in toPorts (VRRP and IGMP are read but not modelled). */
 const CILIUM_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'VRRP', 'IGMP', 'ANY'];
@@ -100,15 +109,20 @@ function compileRule(spec: any, context: Context): CompiledPolicy | undefined {
     const raw = spec[direction];
     if (raw === undefined || raw === null) return undefined;
     if (!Array.isArray(raw)) throw netsecError(where, `${field}.${direction} is not a list of rules`, raw, `Write ${direction} as a list.`);
-    if (defaultDeny[direction] === false) {
-      note(`${field}.enableDefaultDeny.${direction}: false: rules that add to other policies without isolating are not evaluated`);
-      return undefined;
-    }
     return raw.map((rule: any, index: number) => compileCiliumRule(rule, index, direction, context));
   };
+  if (defaultDeny === null || typeof defaultDeny !== 'object' || Array.isArray(defaultDeny)
+    || [defaultDeny.ingress, defaultDeny.egress].some(v => v !== undefined && v !== null && typeof v !== 'boolean')) {
+    throw netsecError(where, `${field}.enableDefaultDeny is not { ingress?: boolean, egress?: boolean }`, spec.enableDefaultDeny,
+      'Write enableDefaultDeny: { ingress: false } to add rules without isolating, or leave it out.');
+  }
   const ingress = section('ingress');
   const egress = section('egress');
+  const denies = (key: string) => (spec[key] === undefined || spec[key] === null ? [] : [`${id}: ${field}.${key} (deny rules, not evaluated)`]);
+  const unevaluatedDenies = { ingress: denies('ingressDeny'), egress: denies('egressDeny') };
   return {
+    isolates: { ingress: defaultDeny.ingress !== false, egress: defaultDeny.egress !== false },
+    ...(unevaluatedDenies.ingress.length + unevaluatedDenies.egress.length > 0 ? { unevaluatedDenies } : {}),
     namespace: context.namespace,
     name: context.name,
     id,
@@ -132,18 +146,20 @@ function compileCiliumRule(rule: any, index: number, direction: Direction, conte
   for (const key of unknown) context.notAnalysed.push(`${context.id}: ${field}.${key}: not evaluated; the rule admits nothing through it`);
   const peerFields = PEER_FIELDS[direction].filter(k => rule[k] !== undefined && rule[k] !== null);
   const peers: CompiledPeer[] = [];
-  for (const key of peerFields) peers.push(...compilePeerField(key, rule[key], context, `${field}.${key}`));
+  const unevaluated: UnevaluatedPeer[] = [];
+  for (const key of peerFields) peers.push(...compilePeerField(key, rule[key], context, `${field}.${key}`, unevaluated));
   const ports = compileToPorts(rule.toPorts, context, `${field}.toPorts`);
   // No peer field at all: with toPorts, an L4-only rule for every peer; without, an empty rule that only
   // turns default deny on. A peer field the analyzer does not know makes the rule admit nothing.
-  const hasUnknownPeer = unknown.some(k => k !== 'icmps' && k !== 'authentication');
-  if (peerFields.length === 0 && !hasUnknownPeer) {
+  const unknownPeers = unknown.filter(k => k !== 'icmps' && k !== 'authentication');
+  unevaluated.push(...unknownPeers.map(k => ({ text: `${field}.${k}`, matches: 'any' as const })));
+  if (peerFields.length === 0 && unknownPeers.length === 0) {
     return ports === undefined ? { direction, index, label, peers: [] } : { direction, index, label, ports };
   }
-  return { direction, index, label, peers, ports };
+  return { direction, index, label, peers, ports, ...(unevaluated.length > 0 ? { unevaluated } : {}) };
 }
 
-function compilePeerField(key: string, raw: any, context: Context, field: string): CompiledPeer[] {
+function compilePeerField(key: string, raw: any, context: Context, field: string, unevaluated: UnevaluatedPeer[]): CompiledPeer[] {
   const { where } = context;
   if (!Array.isArray(raw)) throw netsecError(where, `${field} is not a list`, raw, 'Write it as a YAML list.');
   if (key === 'fromEndpoints' || key === 'toEndpoints') {
@@ -163,6 +179,7 @@ function compilePeerField(key: string, raw: any, context: Context, field: string
     return raw.flatMap((entry: any, i: number): CompiledPeer[] => {
       if (typeof entry?.cidr !== 'string') {
         context.notAnalysed.push(`${context.id}: ${field}[${i}]: only cidr entries are evaluated (${Object.keys(entry ?? {}).join(', ')})`);
+        unevaluated.push({ text: `${field}[${i}] (${Object.keys(entry ?? {}).join(', ')})`, matches: 'addresses' });
         return [];
       }
       const cidr = checkedCidr(entry.cidr, where, `${field}[${i}].cidr`);
@@ -175,6 +192,7 @@ function compilePeerField(key: string, raw: any, context: Context, field: string
       if (typeof entity !== 'string') throw netsecError(where, `${field}[${i}] is not an entity name`, entity, 'Use world, cluster, all, ingress, host, ...');
       if (!MODELLED_ENTITIES.has(entity)) {
         context.notAnalysed.push(`${context.id}: ${field}[${i}]: entity "${entity}" is not modelled; it matches no modelled pod or address`);
+        unevaluated.push({ text: `entity ${entity}`, matches: ENTITY_MATCHES[entity] ?? 'any' });
         return [];
       }
       return [{ kind: 'entity', entity: entity as 'world', text: `entity ${entity}` }];

@@ -57,7 +57,9 @@ export function peerMatchesPod(peer: CompiledPeer, policyNamespace: string, pod:
 
 /** True when a peer selects an address outside the cluster (only ipBlocks can). */
 export function peerMatchesAddress(peer: CompiledPeer, address: IPv4 | IPv6): boolean {
-  if (peer.kind === 'entity') return peer.entity === 'world' || peer.entity === 'all';
+  if (peer.kind === 'entity') {
+    return peer.entity === 'world' || peer.entity === 'all' || peer.entity === `world-${address.kind()}`;
+  }
   return peer.kind === 'ipBlock' && ipBlockContains(peer, address);
 }
 
@@ -67,7 +69,7 @@ export function peerMatchesAddress(peer: CompiledPeer, address: IPv4 | IPv6): bo
  * every namespace (or Cilium's `ingress`, `cluster` and `all` entities) admit it.
  */
 export function peerMatchesIngressController(peer: CompiledPeer): boolean {
-  if (peer.kind === 'entity') return peer.entity !== 'world';
+  if (peer.kind === 'entity') return peer.entity === 'ingress' || peer.entity === 'cluster' || peer.entity === 'all';
   if (peer.kind !== 'pods') return false;
   return peer.namespaceSelector !== undefined && peer.namespaceSelector.matchesAll
     && (peer.podSelector === undefined || peer.podSelector.matchesAll);

@@ -3,7 +3,7 @@ import { cidrStrictlyContains, parseCidr, ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 import { checkPortName } from '../../core/names';
 import { Protocol } from '../../core/port';
-import { namespaceOf, PolicyObject } from '../input/manifests';
+import { namespaceOf, PolicyObject } from '../input/manifest-model';
 
 /*
  * NetworkPolicy (networking.k8s.io/v1) objects compiled into what evaluation needs, with the API
@@ -49,12 +49,13 @@ export interface IpBlockPeer {
 }
 
 /**
- * A Cilium entity: `world` (addresses outside the cluster), `cluster` (every pod, and the ingress proxy),
- * `all` (everything), `ingress` (Cilium's ingress proxy: the pseudo-endpoint `{ingress-controller}`).
+ * A Cilium entity: `world` (addresses outside the cluster; `world-ipv4`/`world-ipv6` only those of one
+ * family), `cluster` (every pod, and the ingress proxy), `all` (everything), `ingress` (Cilium's ingress
+ * proxy: the pseudo-endpoint `{ingress-controller}`).
  */
 export interface EntityPeer {
   readonly kind: 'entity';
-  readonly entity: 'world' | 'cluster' | 'all' | 'ingress';
+  readonly entity: 'world' | 'world-ipv4' | 'world-ipv6' | 'cluster' | 'all' | 'ingress';
   readonly text: string;
 }
 
@@ -78,6 +79,19 @@ export interface CompiledRule {
   readonly ports?: readonly CompiledPolicyPort[];
   /** `namespace/name ingress[0]`, for explanations. */
   readonly label: string;
+  /**
+   * Peers of the rule the analyzer read but does not evaluate (they match nothing in the verdict), with
+   * what they could match: an answer this rule would change if they matched is reported as uncertain.
+   */
+  readonly unevaluated?: readonly UnevaluatedPeer[];
+}
+
+/** A peer the analyzer does not evaluate, and which endpoints it might match. */
+export interface UnevaluatedPeer {
+  /** What the peer is, e.g. `entity host` or `nodes {role=infra}`. */
+  readonly text: string;
+  /** `pods`: it may match pods; `addresses`: addresses outside the cluster (nodes, the API server); `any`: both. */
+  readonly matches: 'pods' | 'addresses' | 'any';
 }
 
 /** A NetworkPolicy, compiled. */
@@ -101,6 +115,17 @@ export interface CompiledPolicy {
    * may select. Undefined: only the policy's own namespace.
    */
   readonly subjectNamespaces?: CompiledSelector;
+  /**
+   * Per direction, false when the policy's rules add to the other policies of the pods it selects but do
+   * not isolate them (Cilium `enableDefaultDeny: { ingress: false }`).
+   * @default - a policy with rules for a direction isolates the pods it selects in that direction
+   */
+  readonly isolates?: { readonly ingress: boolean; readonly egress: boolean };
+  /**
+   * Per direction, parts the analyzer does not evaluate that could deny what the rules allow (Cilium
+   * `ingressDeny`/`egressDeny`): every allowed answer on a pod the policy selects is then uncertain.
+   */
+  readonly unevaluatedDenies?: { readonly ingress: readonly string[]; readonly egress: readonly string[] };
 }
 
 const PROTOCOLS: readonly string[] = Object.values(Protocol);

@@ -21,6 +21,12 @@ export interface DirectionVerdict {
   readonly decidedBy?: string;
   /** One sentence saying why. */
   readonly reason: string;
+  /**
+   * What this side's answer depends on that the analyzer does not know or does not evaluate (an address
+   * of a pod inside the pod network, a peer or deny section it does not read), one sentence each; empty
+   * when the answer is certain.
+   */
+  readonly caveats: string[];
 }
 
 /** Why a connection is or is not allowed, side by side. */
@@ -36,6 +42,13 @@ export interface Explanation {
   readonly egress: DirectionVerdict;
   /** The destination's ingress side. */
   readonly ingress: DirectionVerdict;
+  /**
+   * True when the answer depends on nothing the analyzer does not know: `caveats` is empty. An uncertain
+   * `allowed: false` means "not shown to be allowed", never "safe".
+   */
+  readonly certain: boolean;
+  /** Why the answer is not certain, one sentence each (both sides together); empty when it is. */
+  readonly caveats: string[];
   /** A readable multi-line account of the verdict. */
   readonly text: string;
 }

@@ -28,6 +28,7 @@ export function exposureText(exposure: readonly WorkloadExposure[]): string {
       `  from the ingress controller (as a pod of any namespace): ${e.fromIngressControllerDescription}`,
       `  paths in: ${e.paths.length === 0 ? 'none' : ''}`.trimEnd(),
       ...e.paths.map(p => `    ${path(p)}`),
+      ...(e.caveats.length > 0 ? ['  uncertain (the answers above depend on it):', ...e.caveats.map(c => `    ${c}`)] : []),
       '');
   }
   return lines.join('\n');
@@ -47,7 +48,7 @@ export function exposureMarkdown(exposure: readonly WorkloadExposure[]): string 
       outside(e).join('<br>') || 'nothing',
       e.fromAnyNamespaceDescription,
       e.fromOwnNamespaceDescription,
-      e.paths.map(path).join('<br>') || 'none',
+      [...e.paths.map(path), ...e.caveats.map(c => `uncertain: ${c}`)].join('<br>') || 'none',
     ].map(cell).join(' | ')} |`),
   ].join('\n') + '\n';
 }
@@ -65,6 +66,7 @@ export function exposureCsv(exposure: readonly WorkloadExposure[]): string {
     rows.push([e.workload, e.kind, 'own-namespace', '', e.fromOwnNamespaceDescription, String(e.fromOwnNamespace.length > 0)]);
     rows.push([e.workload, e.kind, 'ingress-controller', '', e.fromIngressControllerDescription, String(e.fromIngressController.length > 0)]);
     for (const p of e.paths) rows.push([e.workload, e.kind, p.kind, `${p.resource}: ${p.description}`, p.targetPorts.map(t => t.toString()).join(' '), String(p.reachable)]);
+    for (const c of e.caveats) rows.push([e.workload, e.kind, 'uncertain', c, '', 'unknown']);
   }
   return rows.map(row => row.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -86,5 +88,6 @@ export function exposureJson(exposure: readonly WorkloadExposure[], portJson: (p
       admittedFrom: p.admittedFrom,
       reachable: p.reachable,
     })),
+    ...(e.caveats.length > 0 ? { caveats: e.caveats } : {}),
   }));
 }

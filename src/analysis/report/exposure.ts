@@ -14,7 +14,10 @@ export interface ExposedAddressRange {
 
 /** One path into the cluster that leads to a workload: a Service the cloud or the nodes expose, an Ingress, or a Gateway API route. */
 export interface ExposurePath {
-  /** The kind of the object that opens the path: `Service`, `Ingress`, `HTTPRoute` or (OpenShift) `Route`. */
+  /**
+   * The kind of the object that opens the path: `Service` (LoadBalancer, NodePort or externalIPs),
+   * `Ingress`, `HTTPRoute`, `GRPCRoute`, `TLSRoute`, `TCPRoute`, `UDPRoute` or (OpenShift) `Route`.
+   */
   readonly kind: string;
   /** The object, e.g. `Ingress shop/web`. */
   readonly resource: string;
@@ -27,10 +30,12 @@ export interface ExposurePath {
   /** The workload ports the path leads to (Service target ports resolved against the workload). */
   readonly targetPorts: Port[];
   /**
-   * Which sources the workload's NetworkPolicies admit on those ports, as the analyzer labels peers
-   * (`every source` when the workload's ingress is not isolated). For a Service of type LoadBalancer or
-   * NodePort, the outside address ranges; for an Ingress or route, the in-cluster peers, among which
-   * the controller's or data plane's pods must be.
+   * Which sources may use the path, each as the engine behind `isAllowed` judges it on the target ports.
+   * For a Service, the outside address ranges (`fromOutside`) that may open a target port. For an
+   * Ingress or route, the data plane: `{ingress-controller}` (a data plane the manifests do not model,
+   * as a pod without labels in an unknown namespace; Cilium's `ingress` entity admits it), and one pod
+   * for each pod peer of the workload's ingress rules (`<peer> (<policy>)`), among which the controller's
+   * or gateway's pods must be. Admin and Baseline tiers and the source's own egress are applied.
    */
   readonly admittedFrom: string[];
   /** True when `admittedFrom` is not empty: the path can reach the workload. */
@@ -49,16 +54,16 @@ export interface WorkloadExposure {
   readonly kind: string;
   /**
    * The addresses outside the cluster that may connect to it, as the maximal ranges that share one set
-   * of ports; ranges that may open nothing are left out. Every address counts as outside: the model
-   * does not know the cluster's pod and node ranges.
+   * of ports; ranges that may open nothing are left out. Every address counts as outside, as for
+   * `isAllowed({ ip })`; an address inside the pod network may also be a pod (`verdict` says so).
    */
   readonly fromOutside: ExposedAddressRange[];
   /**
    * The ports a pod in any namespace may open on it: a pod without labels in a namespace that has no
    * label besides its name (`kubernetes.io/metadata.name`) and no NetworkPolicy of its own, i.e. a
-   * namespace the manifests do not know. A peer must select it by a namespaceSelector that such a
-   * namespace satisfies (`{}`, or expressions it meets) with a podSelector a pod without labels
-   * satisfies; ipBlocks are not applied to pods.
+   * namespace the manifests do not know, judged by the engine on both sides: its own egress (Admin and
+   * Baseline tiers, cluster-wide Cilium policies) and the workload's ingress. Address rules apply to it
+   * through the pod network.
    */
   readonly fromAnyNamespace: Port[];
   /** `fromAnyNamespace` in words, `nothing` when empty. */
@@ -80,6 +85,12 @@ export interface WorkloadExposure {
   readonly fromIngressController: Port[];
   /** `fromIngressController` in words, `nothing` when empty. */
   readonly fromIngressControllerDescription: string;
-  /** The Services, Ingresses, Gateway API HTTPRoutes and OpenShift Routes that lead to the workload, in that order. */
+  /** The Services, Ingresses, Gateway API routes and OpenShift Routes that lead to the workload, in that order. */
   readonly paths: ExposurePath[];
+  /**
+   * What the answers above depend on that the analyzer does not know or evaluate (see
+   * `Reachability.verdict`), as `<way in>: <protocol ports>: <caveat>`, sorted; empty when every answer is
+   * certain. A way in shown as `nothing` with a caveat may be open.
+   */
+  readonly caveats: string[];
 }

@@ -1,3 +1,4 @@
+import { DenseCells, MatrixCells } from './matrix-cells';
 import { netsecError } from '../../core/errors';
 import { Port } from '../../core/port';
 
@@ -21,7 +22,15 @@ export class ReachabilityMatrix {
    * @internal
    */
   public static _fromCells(pods: string[], port: Port, cells: Uint8Array, addressRanges: string[] = []): ReachabilityMatrix {
-    return new ReachabilityMatrix(pods, port, cells, addressRanges);
+    return new ReachabilityMatrix(pods, port, new DenseCells(cells, pods.length), addressRanges);
+  }
+
+  /**
+   * Builds a matrix from cells stored in any form (e.g. per class of interchangeable pods).
+   * @internal
+   */
+  public static _fromStore(pods: string[], port: Port, cells: MatrixCells): ReachabilityMatrix {
+    return new ReachabilityMatrix(pods, port, cells, []);
   }
 
   /**
@@ -37,10 +46,10 @@ export class ReachabilityMatrix {
   /** The destination port every cell is about. */
   public readonly port: Port;
 
-  private readonly cells: Uint8Array;
+  private readonly cells: MatrixCells;
   private readonly positions: Map<string, number>;
 
-  private constructor(pods: string[], port: Port, cells: Uint8Array, addressRanges: string[]) {
+  private constructor(pods: string[], port: Port, cells: MatrixCells, addressRanges: string[]) {
     this.pods = [...pods];
     this.addressRanges = [...addressRanges];
     this.port = port;
@@ -50,9 +59,7 @@ export class ReachabilityMatrix {
 
   /** The number of allowed ordered pairs, a pod to itself included (ranges included, with `includeAddresses`). */
   public get allowedCount(): number {
-    let count = 0;
-    for (const cell of this.cells) if (cell === 1) count++;
-    return count;
+    return this.cells.allowedCount();
   }
 
   /**
@@ -61,7 +68,7 @@ export class ReachabilityMatrix {
    * @param server a pod as `namespace/pod`
    */
   public isAllowed(client: string, server: string): boolean {
-    return this.cells[this.position(client) * this.pods.length + this.position(server)] === 1;
+    return this.cells.cell(this.position(client), this.position(server)) === 1;
   }
 
   /** Every allowed pair of distinct pods, in row order. */
@@ -70,7 +77,7 @@ export class ReachabilityMatrix {
     const pairs: PodPair[] = [];
     for (let from = 0; from < n; from++) {
       for (let to = 0; to < n; to++) {
-        if (from !== to && this.cells[from * n + to] === 1) pairs.push({ source: this.pods[from], destination: this.pods[to] });
+        if (from !== to && this.cells.cell(from, to) === 1) pairs.push({ source: this.pods[from], destination: this.pods[to] });
       }
     }
     return pairs;
@@ -88,7 +95,7 @@ export class ReachabilityMatrix {
     const lines = [`${this.port.toString()} (. allowed, X denied)`, [corner.padEnd(first), ...this.pods].join(' ')];
     for (let from = 0; from < n; from++) {
       const marks = this.pods.map((_, to) => {
-        const cell = this.cells[from * n + to];
+        const cell = this.cells.cell(from, to);
         return (cell === 1 ? '.' : cell === 2 ? '-' : 'X').padEnd(widths[to]);
       });
       lines.push([this.pods[from].padEnd(first), ...marks].join(' ').trimEnd());

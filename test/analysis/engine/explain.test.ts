@@ -40,7 +40,9 @@ describe('explain', () => {
       allowedBy: ['shop/web egress[0]'],
       isolatedBy: ['shop/default-deny', 'shop/web'],
       reason: 'allowed by shop/web egress[0] (isolated by shop/default-deny, shop/web)',
+      caveats: [],
     });
+    expect(e.certain).toBe(true);
     expect(e.ingress.allowedBy).toEqual(['shop/api ingress[1]']);
     expect(e.ingress.isolatedBy).toEqual(['shop/api', 'shop/default-deny']);
     expect(e.text).toBe([

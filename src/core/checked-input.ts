@@ -1,0 +1,34 @@
+import { IConstruct } from 'constructs';
+import { netsecError } from './errors';
+
+/*
+ * The library's one atomicity idiom. A constructor starts with
+ *
+ *   const input = checkedInput(scope, id, (path) => checkProps(path, props));
+ *   super(scope, id);
+ *
+ * `checkProps` reads and checks every prop, nested ones included (a certificate's duration, a
+ * destination's ports), and returns what the constructor builds from; it names errors by `path`, the
+ * path the construct is about to have. Nothing joins the tree and nothing is recorded in the app's
+ * model until it returns, so a refused construct leaves the tree exactly as it was and a corrected
+ * retry with the same id works. Checks that need the whole app run later, in `node.addValidation`.
+ */
+
+/**
+ * Runs `check` with the path a construct with this `id` will have under `scope`, before the construct
+ * exists, and returns its result. Also refuses a scope that is not a construct (a plain-JavaScript
+ * caller) with the library's error instead of a TypeError.
+ */
+export function checkedInput<T>(scope: IConstruct, id: string, check: (path: string) => T): T {
+  const scopePath = (scope as IConstruct | undefined)?.node?.path;
+  if (typeof scopePath !== 'string') {
+    throw netsecError(String(id), 'scope is not a construct', scope === null || typeof scope !== 'object' ? scope : String(scope),
+      'Pass the chart (or another construct) the new construct belongs to as the first argument.');
+  }
+  return check(constructPath(scope, id));
+}
+
+/** The path a construct with this `id` will have under `scope` (as `node.path` will spell it). */
+export function constructPath(scope: IConstruct, id: string): string {
+  return scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+}

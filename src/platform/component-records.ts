@@ -1,0 +1,77 @@
+import { IConstruct } from 'constructs';
+import {
+  dataPlaneComponent, ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_XDS_PORT, envoyContainerPort, envoyGatewayControllerComponent,
+  certManagerComponents, ISTIOD_LABELS, ISTIOD_XDS_TLS_PORT, istiodComponent, ztunnelComponent,
+} from './platform-component';
+import { toDistinctDnsLabel } from '../core/names';
+import { IPeer, Peer } from '../core/peer';
+import { Port } from '../core/port';
+import { IntentModel } from '../model/intent-model';
+
+/*
+ * The calls features make to record the platform components they rely on. Each feature names what it
+ * knows (the mesh its control plane, a gateway its implementation's data plane); the facts live in
+ * platform-component.ts.
+ */
+
+/** Records the mesh control plane (istiod; ztunnel too in ambient) that `mesh` relies on. */
+export function recordMeshControlPlane(mesh: IConstruct, rootNamespace: string, ambient: boolean, controlPlane: IPeer | undefined): void {
+  const model = IntentModel.of(mesh);
+  const config = controlPlane?.toPeerConfig();
+  const describable = config === undefined
+    || (config.namespace !== undefined && config.podSelector?.matchLabels !== undefined && !config.podSelector.matchExpressions?.length);
+  if (!describable) return;
+  const namespace = config?.namespace ?? rootNamespace;
+  const istiod = istiodComponent(namespace, mesh);
+  model.addPlatformComponent(config ? { ...istiod, podLabels: { ...config.podSelector!.matchLabels! } } : istiod);
+  if (ambient) model.addPlatformComponent(ztunnelComponent(rootNamespace, mesh));
+}
+
+/** The implementations whose data plane the library can describe. */
+export enum DataPlaneKind {
+  ENVOY_GATEWAY = 'envoyGateway',
+  ISTIO = 'istio',
+  OTHER = 'other',
+}
+
+/**
+ * Records a gateway's data plane (and Envoy Gateway's controller). Listener ports are the Gateway's
+ * (443 and the HTTP redirect's 80); an implementation whose container ports or control plane the
+ * library does not know is recorded as unwritable, so a guarded namespace running it is refused.
+ */
+export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind, gatewayName: { namespace: string; name: string },
+  plane: { namespace: string; podLabels: { [key: string]: string } }, controllerNamespace: string | undefined, listenerPorts: number[]): void {
+  const model = IntentModel.of(gateway);
+  const description = `the data plane of ${gateway}`;
+  const name = toDistinctDnsLabel(['gateway', gatewayName.namespace, gatewayName.name], `gateway-${gatewayName.namespace}-${gatewayName.name}`);
+  const { namespace, podLabels } = plane;
+  const installedNamespace = namespace !== gatewayName.namespace;
+  model.useNamespace(gatewayName.namespace, gateway, String(gateway));
+  if (installedNamespace) model.useNamespace(namespace, gateway, `the data plane of ${gateway}`);
+  if (kind === DataPlaneKind.ENVOY_GATEWAY) {
+    const controller = controllerNamespace ?? 'envoy-gateway-system';
+    model.addPlatformComponent(envoyGatewayControllerComponent(controller, gateway));
+    model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
+      containerPorts: listenerPorts.map((p) => Port.tcp(envoyContainerPort(p))),
+      installedNamespace,
+      controlPlane: { peer: Peer.pods(ENVOY_GATEWAY_CONTROLLER_LABELS, controller), ports: [Port.tcp(ENVOY_GATEWAY_XDS_PORT)] },
+    }, gateway));
+  } else if (kind === DataPlaneKind.ISTIO) {
+    model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
+      containerPorts: listenerPorts.map((p) => Port.tcp(p)),
+      installedNamespace,
+      controlPlane: { peer: Peer.pods(ISTIOD_LABELS, 'istio-system'), ports: [Port.tcp(ISTIOD_XDS_TLS_PORT)] },
+    }, gateway));
+  } else {
+    model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
+      unwritable: 'the library does not know its container ports and control plane',
+      installedNamespace,
+    }, gateway));
+  }
+}
+
+/** Records cert-manager, which issues `certificate`. */
+export function recordCertManager(certificate: IConstruct): void {
+  const model = IntentModel.of(certificate);
+  for (const component of certManagerComponents(certificate)) model.addPlatformComponent(component);
+}

@@ -1,0 +1,192 @@
+/*
+ * What a composition app means, written from its description and the documentation alone: the pods it
+ * runs (tiers, a non-tier pod per app namespace, and the platform: DNS, istiod, edge data planes and their
+ * neighbours, ACME solvers), the addresses outside, and the flows that must be allowed. Everything not
+ * listed must be denied.
+ */
+import {
+  APP_NAMESPACES, AppSpec, CONTROLLER, dataPlaneOf, EGRESS_BLOCK, exemptNamespaces, EXTERNAL_BLOCK, FQDN, GATEWAY_NAMESPACE,
+} from './app-spec';
+import { Endpoint, inCidr, MeshDataPlane, Pod } from './world';
+
+export type Role = 'tier' | 'stranger' | 'dns' | 'istiod' | 'edge' | 'neighbour' | 'solver' | 'outside';
+
+/** One endpoint of the world with what the app says about it. */
+export interface Actor {
+  readonly key: string;
+  readonly role: Role;
+  readonly endpoint: Endpoint;
+  readonly tier?: number;
+  /** Egress (ingress) is denied except for listed flows. */
+  readonly egressIsolated: boolean;
+  readonly ingressIsolated: boolean;
+  /** Isolated only by the ClusterNetworkPolicy Baseline, whose ingress deny names pods, not outside addresses. */
+  readonly ingressBaselineOnly: boolean;
+}
+
+/** A flow the app must allow: sources, destinations, protocol and ports; `mesh` when the mesh must authorize it too. */
+export interface Flow {
+  readonly why: string;
+  readonly from: (a: Actor) => boolean;
+  readonly to: (a: Actor) => boolean;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly ports: (port: number) => boolean;
+  readonly mesh: boolean;
+}
+
+export interface Intent {
+  readonly actors: Actor[];
+  readonly flows: Flow[];
+  readonly guarded: (ns: string) => boolean;
+  /** The metadata endpoint is denied to every namespace, exempt ones too (exemptions lift the Baseline deny only). */
+  readonly metadataDenied: boolean;
+}
+
+const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3'];
+const isPublic = (ip: string) => !NON_PUBLIC.some((c) => inCidr(ip, c));
+export const METADATA_IP = '169.254.169.254';
+const SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' };
+
+const ipOfActor = (a: Actor) => ('ip' in a.endpoint ? a.endpoint.ip : undefined);
+const nsOf = (a: Actor) => ('pod' in a.endpoint ? a.endpoint.pod.namespace : undefined);
+const is = (key: string) => (a: Actor) => a.key === key;
+const onPort = (...ports: number[]) => (p: number) => ports.includes(p);
+
+export function intentOf(spec: AppSpec): Intent {
+  const exempt = exemptNamespaces(spec);
+  const guarded = (ns: string) => spec.clusterIsolation && !exempt.includes(ns);
+  const baseline = (ns: string) => spec.baselines[APP_NAMESPACES.indexOf(ns)] === true || (ns === GATEWAY_NAMESPACE && spec.isolateGatewayNamespace);
+  const appMesh: MeshDataPlane = spec.mesh;
+  // Edge proxies present a mesh identity whenever the app runs a mesh (ingress-nginx and gateways injected).
+  const edgeMesh: MeshDataPlane = spec.mesh === 'none' ? 'none' : 'sidecar';
+  const actors: Actor[] = [];
+  const pod = (key: string, role: Role, p: Omit<Pod, 'name'>, iso: { egress: boolean; ingress: boolean; explicitIngress: boolean }, tier?: number) => {
+    actors.push({
+      key,
+      role,
+      tier,
+      endpoint: { pod: { name: key, ...p } },
+      egressIsolated: iso.egress || guarded(p.namespace),
+      ingressIsolated: iso.ingress || guarded(p.namespace),
+      ingressBaselineOnly: !iso.explicitIngress && guarded(p.namespace),
+    });
+  };
+  const platform = { egress: false, ingress: false, explicitIngress: false };
+
+  spec.tiers.forEach((t, i) => {
+    const ns = APP_NAMESPACES[t.ns];
+    const ingress = t.isolateIngress || baseline(ns);
+    pod(`t${i}`, 'tier', { namespace: ns, labels: { app: `t${i}` }, ports: [{ containerPort: t.port }], serviceAccount: `t${i}`, mesh: appMesh },
+      // Under ClusterIsolation a tier counts as isolated both ways (documented): its NetworkPolicy says so.
+      { egress: t.isolateEgress || baseline(ns), ingress, explicitIngress: ingress || guarded(ns) }, i);
+  });
+  for (const ns of APP_NAMESPACES) {
+    pod(`stranger-${ns}`, 'stranger', { namespace: ns, labels: { app: 'stranger' }, ports: [8080, 9090, 5432].map((containerPort) => ({ containerPort })), serviceAccount: 'stranger', mesh: appMesh },
+      { egress: baseline(ns), ingress: baseline(ns), explicitIngress: baseline(ns) });
+  }
+  const dnsPort = spec.dns === 'openshift' ? 5353 : 53;
+  if (spec.dns === 'openshift') {
+    pod('dns', 'dns', { namespace: 'openshift-dns', labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, ports: [{ containerPort: 5353, protocol: 'UDP' }, { containerPort: 5353 }] }, platform);
+  } else {
+    pod('dns', 'dns', { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53 }] }, platform);
+  }
+  pod('istiod', 'istiod', { namespace: 'istio-system', labels: { app: 'istiod' }, ports: [{ containerPort: 15012 }] }, platform);
+
+  const edgeFlows: Flow[] = [];
+  const solverFlow = (edgeKey: (a: Actor) => boolean, solverNs: string, why: string) => {
+    const key = `solver-${solverNs}`;
+    if (!actors.some(is(key))) {
+      const mesh: MeshDataPlane = APP_NAMESPACES.includes(solverNs) && spec.mesh === 'ambient' ? 'ambient' : 'none';
+      pod(key, 'solver', { namespace: solverNs, labels: SOLVER_LABELS, ports: [{ containerPort: 8089 }], mesh }, { egress: baseline(solverNs), ingress: true, explicitIngress: true });
+    }
+    edgeFlows.push({ why, from: edgeKey, to: is(key), protocol: 'TCP', ports: onPort(8089), mesh: true });
+  };
+  if (spec.controllerBackend !== undefined) {
+    const b = spec.controllerBackend;
+    pod('controller', 'edge', { namespace: CONTROLLER.namespace, labels: CONTROLLER.labels, ports: CONTROLLER.ports.map((containerPort) => ({ containerPort })), serviceAccount: CONTROLLER.serviceAccount, mesh: edgeMesh }, platform);
+    pod('controller-neighbour', 'neighbour', { namespace: CONTROLLER.namespace, labels: { app: 'neighbour' }, serviceAccount: 'neighbour', mesh: edgeMesh }, platform);
+    edgeFlows.push({ why: 'ingress controller -> backend', from: is('controller'), to: is(`t${b}`), protocol: 'TCP', ports: onPort(spec.tiers[b].port), mesh: true });
+    solverFlow(is('controller'), APP_NAMESPACES[spec.tiers[b].ns], 'ingress controller -> ACME solver');
+  }
+  if (spec.gateway) {
+    const g = spec.gateway;
+    const dp = dataPlaneOf(g.kind);
+    let edge: (a: Actor) => boolean;
+    if (dp) {
+      pod('dataplane', 'edge', { namespace: dp.namespace, labels: dp.labels, ports: dp.ports.map((containerPort) => ({ containerPort })), serviceAccount: dp.serviceAccount, mesh: edgeMesh }, platform);
+      pod('dataplane-neighbour', 'neighbour', { namespace: dp.namespace, labels: { app: 'neighbour' }, serviceAccount: 'neighbour', mesh: edgeMesh }, platform);
+      edge = is('dataplane');
+    } else {
+      actors.push({ key: 'cilium-ingress', role: 'edge', endpoint: { entity: 'ingress' }, egressIsolated: false, ingressIsolated: false, ingressBaselineOnly: false });
+      edge = is('cilium-ingress');
+    }
+    edgeFlows.push({ why: 'gateway data plane -> backend', from: edge, to: is(`t${g.backend}`), protocol: 'TCP', ports: onPort(spec.tiers[g.backend].port), mesh: true });
+    solverFlow(edge, GATEWAY_NAMESPACE, 'gateway data plane -> ACME solver');
+  }
+  const outside: Array<[string, string, string?]> = [
+    ['ext', '203.0.113.9'], ['egress-block', '198.51.100.7'], ['public', '8.8.8.8'], ['stripe', '54.187.174.169', FQDN],
+    ['metadata', METADATA_IP], ['private', '10.20.30.40'],
+  ];
+  if (spec.dns === 'nodeLocal') outside.push(['node-local-dns', '169.254.20.10']);
+  for (const [key, ip, fqdn] of outside) {
+    actors.push({ key, role: 'outside', endpoint: fqdn ? { ip, fqdn } : { ip }, egressIsolated: false, ingressIsolated: false, ingressBaselineOnly: false });
+  }
+
+  const tierKey = (i: number) => is(`t${i}`);
+  const flows: Flow[] = [...edgeFlows];
+  for (const f of spec.flows) {
+    flows.push({ why: `t${f.from} -> t${f.to}`, from: tierKey(f.from), to: tierKey(f.to), protocol: 'TCP', ports: onPort(spec.tiers[f.to].port), mesh: true });
+  }
+  for (const i of spec.external) {
+    flows.push({ why: `t${i} -> ${EXTERNAL_BLOCK}`, from: tierKey(i), to: (a) => inBlock(a, EXTERNAL_BLOCK), protocol: 'TCP', ports: onPort(443), mesh: false });
+  }
+  const anyPod = (a: Actor) => 'pod' in a.endpoint;
+  const dnsServer = (a: Actor) => a.key === 'dns' || (spec.dns === 'nodeLocal' && a.key === 'node-local-dns');
+  for (const protocol of ['UDP', 'TCP'] as const) {
+    flows.push({ why: 'DNS', from: anyPod, to: dnsServer, protocol, ports: onPort(dnsPort), mesh: true });
+  }
+  if (spec.mesh === 'sidecar') {
+    flows.push({ why: 'sidecar -> istiod', from: (a) => APP_NAMESPACES.includes(nsOf(a) ?? ''), to: is('istiod'), protocol: 'TCP', ports: onPort(15012), mesh: true });
+  }
+  if (spec.egress) {
+    const e = spec.egress;
+    flows.push({ why: `t${e.tier} -> ${EGRESS_BLOCK}`, from: tierKey(e.tier), to: (a) => inBlock(a, EGRESS_BLOCK), protocol: 'TCP', ports: onPort(22), mesh: false });
+    if (e.fqdn && e.enforcement === 'cilium') {
+      flows.push({ why: `t${e.tier} -> ${FQDN} (Cilium)`, from: tierKey(e.tier), to: (a) => 'ip' in a.endpoint && a.endpoint.fqdn === FQDN, protocol: 'TCP', ports: onPort(443), mesh: false });
+    }
+    if (e.fqdn && e.enforcement === 'istio') {
+      // Documented: the NetworkPolicy opens the FQDN ports to every public address; the sidecar narrows to the name.
+      flows.push({ why: `t${e.tier} -> public 443 (Istio FQDN)`, from: tierKey(e.tier), to: (a) => ipOfActor(a) !== undefined && isPublic(ipOfActor(a)!), protocol: 'TCP', ports: onPort(443), mesh: false });
+    }
+    if (e.toTier !== undefined) {
+      flows.push({ why: `t${e.tier} -> t${e.toTier} (RestrictedEgress)`, from: tierKey(e.tier), to: tierKey(e.toTier), protocol: 'TCP', ports: onPort(spec.tiers[e.toTier].port), mesh: true });
+    }
+  }
+  return { actors, flows, guarded, metadataDenied: spec.clusterIsolation };
+}
+
+function inBlock(a: Actor, cidr: string): boolean {
+  const ip = ipOfActor(a);
+  return ip !== undefined && inCidr(ip, cidr);
+}
+
+/** The expected L4 verdict. */
+export function expectL4(intent: Intent, src: Actor, dst: Actor, protocol: 'TCP' | 'UDP', port: number): { allowed: boolean; why?: string } {
+  if (src === dst) return { allowed: true, why: 'self' };
+  const flow = intent.flows.find((f) => f.protocol === protocol && f.ports(port) && f.from(src) && f.to(dst));
+  const srcNs = nsOf(src);
+  if (srcNs !== undefined && intent.metadataDenied && ipOfActor(dst) === METADATA_IP) return { allowed: false };
+  const egressOk = !('pod' in src.endpoint) || !src.egressIsolated || flow !== undefined;
+  const fromOutside = !('pod' in src.endpoint);
+  const ingressOk = !('pod' in dst.endpoint) || !dst.ingressIsolated || flow !== undefined || (fromOutside && dst.ingressBaselineOnly);
+  return { allowed: egressOk && ingressOk, why: flow?.why };
+}
+
+/** The expected mesh verdict at the destination's proxy (STRICT mTLS, identity-based authorization). */
+export function expectL7(intent: Intent, src: Actor, dst: Actor, protocol: 'TCP' | 'UDP', port: number): boolean {
+  if (!('pod' in dst.endpoint) || (dst.endpoint.pod.mesh ?? 'none') === 'none') return true;
+  // Only the app namespaces are covered by MeshMtls; edge proxies elsewhere carry identities but no policy.
+  if (!APP_NAMESPACES.includes(dst.endpoint.pod.namespace)) return true;
+  if (!('pod' in src.endpoint) || (src.endpoint.pod.mesh ?? 'none') === 'none') return false;
+  return intent.flows.some((f) => f.mesh && f.protocol === protocol && f.ports(port) && f.from(src) && f.to(dst));
+}

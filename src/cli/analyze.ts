@@ -2,6 +2,7 @@ import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
 import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
+import { failsFast, MODEL_OPTIONS, reachabilityOf } from './model-options';
 import { Edge, endpointText, flowReport, OutputFormat, parseOutputFormat, render } from './output-format';
 import { parsePortArgument } from './port-argument';
 import { checkIgnored, failing, findingJson, findingText, parseFailOn, plural, portJson, SEVERITIES_DESCENDING, severityCounts } from './report';
@@ -24,13 +25,11 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'mermaid', takesValue: false },
   { name: 'exposure', takesValue: false },
   { name: 'json', takesValue: false },
-  { name: 'no-infer-pods', takesValue: false },
   { name: 'output', takesValue: true },
   { name: 'by-workload', takesValue: false },
   { name: 'addresses', takesValue: false },
   { name: 'address-ranges', takesValue: true },
-  { name: 'fail-fast', takesValue: false },
-  { name: 'pod-cidr', takesValue: true, repeatable: true },
+  ...MODEL_OPTIONS,
   { name: 'fail-on-unknown', takesValue: false },
   { name: 'help', takesValue: false },
 ];
@@ -82,14 +81,8 @@ export function analyze(argv: readonly string[], io: CliIo): number {
       'Drop --output for the full report, or use --output json / --output mermaid for the flows alone.');
   }
 
-  const failFast = args.switches.has('fail-fast');
-  const input = readManifestInput(args.operands, { ...io, failFast });
-  const reachability = Reachability.fromManifests(input.objects, {
-    inferPods: !args.switches.has('no-infer-pods'),
-    sourceNames: input.origins,
-    failFast,
-    ...(args.values.has('pod-cidr') ? { podNetwork: listOf(args, 'pod-cidr') } : {}),
-  });
+  const input = readManifestInput(args.operands, { ...io, failFast: failsFast(args) });
+  const reachability = reachabilityOf(args, input);
   if (output !== undefined) {
     io.stdout.write(wantsExposure ? exposureOutput(reachability.exposure(), output) : flowsOutput(reachability.flows(flowOptions), output));
     return args.switches.has('fail-on-unknown') && unknowns(reachability) > 0 ? ExitStatus.UNCERTAIN : ExitStatus.OK;

@@ -1,7 +1,8 @@
-import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import { listOf, OptionSpec, parseArguments, ParsedArguments, valueOf } from './arguments';
 import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { ManifestInput, readManifestInput } from './input';
+import { failsFast, MODEL_OPTIONS, reachabilityOf } from './model-options';
 import { Edge, endpointText, OutputFormat, parseOutputFormat, render, Table } from './output-format';
 import { checkIgnored, failing, findingJson, parseFailOn, plural, portJson } from './report';
 import { DIFF_USAGE } from './usage';
@@ -15,9 +16,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', takesValue: true },
   { name: 'ignore', takesValue: true, repeatable: true },
   { name: 'json', takesValue: false },
-  { name: 'no-infer-pods', takesValue: false },
   { name: 'output', takesValue: true },
-  { name: 'fail-fast', takesValue: false },
+  ...MODEL_OPTIONS,
   { name: 'help', takesValue: false },
 ];
 
@@ -41,14 +41,12 @@ export function diff(argv: readonly string[], io: CliIo): number {
   }
   const failOn = parseFailOn(valueOf(args, 'fail-on') ?? 'none', 'diff');
   const ignore = checkIgnored(listOf(args, 'ignore'), 'diff');
-  const inferPods = !args.switches.has('no-infer-pods');
   const outputText = valueOf(args, 'output');
   if (outputText !== undefined && args.switches.has('json')) {
     throw netsecError('cdk8s-netsec diff --output', 'cannot be combined with --json', outputText, 'Use --output json alone.');
   }
   const output: OutputFormat = args.switches.has('json') ? 'json' : outputText === undefined ? 'md' : parseOutputFormat(outputText, 'diff');
-  const failFast = args.switches.has('fail-fast');
-  const [before, after] = args.operands.map(path => readSide(path, io, inferPods, failFast));
+  const [before, after] = args.operands.map(path => readSide(path, io, args));
   const change = ReachabilityDiff.between(before.reachability, after.reachability, { ignore });
 
   const reasons: string[] = [];
@@ -63,10 +61,10 @@ export function diff(argv: readonly string[], io: CliIo): number {
   return reasons.length > 0 ? ExitStatus.FAILED : ExitStatus.OK;
 }
 
-function readSide(path: string, io: CliIo, inferPods: boolean, failFast: boolean): Side {
-  const input = readManifestInput([path], { ...io, failFast });
+function readSide(path: string, io: CliIo, args: ParsedArguments): Side {
+  const input = readManifestInput([path], { ...io, failFast: failsFast(args) });
   // Problems name the file and document they come from, which says which side they are on.
-  return { path, input, reachability: Reachability.fromManifests(input.objects, { inferPods, sourceNames: input.origins, failFast }) };
+  return { path, input, reachability: reachabilityOf(args, input) };
 }
 
 function markdownReport(before: Side, after: Side, change: ReachabilityDiff): string {

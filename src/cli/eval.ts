@@ -1,12 +1,13 @@
-import { listOf, OptionSpec, parseArguments, valueOf } from './arguments';
+import { OptionSpec, parseArguments, valueOf } from './arguments';
 import type { CliIo } from './cli-io';
 import { ExitStatus } from './exit-status';
 import { readManifestInput } from './input';
+import { failsFast, MODEL_OPTIONS, reachabilityOf } from './model-options';
 import { parsePortArgument } from './port-argument';
 import { portJson } from './report';
 import { resolveTierEndpoint } from './tier-endpoint';
 import { EVAL_USAGE } from './usage';
-import { ReachabilityEndpoint, Reachability } from '../analysis/reachability';
+import { ReachabilityEndpoint } from '../analysis/reachability';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 
@@ -15,9 +16,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'to', takesValue: true },
   { name: 'port', takesValue: true },
   { name: 'json', takesValue: false },
-  { name: 'no-infer-pods', takesValue: false },
-  { name: 'fail-fast', takesValue: false },
-  { name: 'pod-cidr', takesValue: true, repeatable: true },
+  ...MODEL_OPTIONS,
   { name: 'fail-on-unknown', takesValue: false },
   { name: 'help', takesValue: false },
 ];
@@ -44,14 +43,8 @@ export function evaluate(argv: readonly string[], io: CliIo): number {
   }
   const given = { from: parseEndpoint(valueOf(args, 'from')!, 'from'), to: parseEndpoint(valueOf(args, 'to')!, 'to') };
   const port = parsePortArgument(valueOf(args, 'port')!, 'port');
-  const failFast = args.switches.has('fail-fast');
-  const input = readManifestInput(args.operands, { ...io, failFast });
-  const reachability = Reachability.fromManifests(input.objects, {
-    inferPods: !args.switches.has('no-infer-pods'),
-    sourceNames: input.origins,
-    failFast,
-    ...(args.values.has('pod-cidr') ? { podNetwork: listOf(args, 'pod-cidr') } : {}),
-  });
+  const input = readManifestInput(args.operands, { ...io, failFast: failsFast(args) });
+  const reachability = reachabilityOf(args, input);
   const from = resolveTierEndpoint(given.from, input.objects, reachability.pods, 'from');
   const to = resolveTierEndpoint(given.to, input.objects, reachability.pods, 'to');
   for (const note of [from.note, to.note]) if (note !== undefined) io.stderr.write(note);

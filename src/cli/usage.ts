@@ -1,5 +1,21 @@
 /* The --help texts. Kept next to each other so that the options read the same in every command. */
 
+// The help lines of the options several commands share, written once.
+const FAIL_FAST = `  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
+`;
+const POD_CIDR = `  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
+                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
+                        make answers about such pods uncertain.
+`;
+const FAIL_ON_UNKNOWN = `  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
+                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
+`;
+const NO_INFER_PODS = `  --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
+                        NetworkPolicy podSelector that selects none of them also gets one
+                        representative pod named after the policy, so the output of IsolatedTiers
+                        (policies without workloads) has pods and flows.
+`;
+
 /** The overview printed by `cdk8s-netsec --help`. */
 export const MAIN_USAGE = `Usage: cdk8s-netsec <command> [options]
 
@@ -50,17 +66,7 @@ Options:
   --address-ranges <m>  With --flows: how address ranges outside the cluster are cut: maximal
                         (adjacent ranges with the same ports merged; default) or policy-blocks
                         (every range the policies' CIDRs delimit, as netpol-analyzer prints).
-  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
-  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
-                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
-                        make answers about such pods uncertain.
-  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
-                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
-  --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
-                        NetworkPolicy podSelector that selects none of them also gets one
-                        representative pod named after the policy, so the output of IsolatedTiers
-                        (policies without workloads) has pods and flows.
-  -h, --help            Print this text.
+${FAIL_FAST}${POD_CIDR}${FAIL_ON_UNKNOWN}${NO_INFER_PODS}  -h, --help            Print this text.
 `;
 
 /** The options of `diff`. */
@@ -78,12 +84,7 @@ Options:
   --json                Print one JSON document instead of Markdown.
   --output <format>     md (default), json, text, csv, dot or mermaid: csv and text list one line per
                         change; dot and mermaid draw opened (green) and closed (red) flows.
-  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
-  --no-infer-pods       Model only the pods of Pod and workload objects. By default, each
-                        NetworkPolicy podSelector that selects none of them also gets one
-                        representative pod named after the policy, so the output of IsolatedTiers
-                        (policies without workloads) has pods and flows.
-  -h, --help            Print this text.
+${FAIL_FAST}${POD_CIDR}${NO_INFER_PODS}  -h, --help            Print this text.
 `;
 
 /** The options of `eval`. */
@@ -104,13 +105,7 @@ Options:
   --port <port>         tcp/443, udp/53, sctp/9000, 443 (TCP), or a container port name (tcp/http).
   --json                Print one JSON document: the answer, both sides and the text.
   --no-infer-pods       Model only the pods of Pod and workload objects (see analyze --help).
-  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
-  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
-                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
-                        make answers about such pods uncertain.
-  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
-                        (uncertain verdicts, exposure caveats, parts listed as not analysed).
-  -h, --help            Print this text.
+${FAIL_FAST}${POD_CIDR}${FAIL_ON_UNKNOWN}  -h, --help            Print this text.
 
 Exit status: 0 allowed; 1 denied; 2 usage error or unreadable or invalid input.
 `;

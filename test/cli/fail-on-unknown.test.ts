@@ -60,3 +60,19 @@ test('analyze --exposure --fail-on-unknown exits 3 when an exposure answer is un
   expect(cli(['analyze', '--exposure', '--fail-on', 'none', '--fail-on-unknown', file]).status).toBe(3);
   expect(cli(['analyze', '--exposure', '--fail-on', 'none', '--fail-on-unknown', '--pod-cidr', '172.16.0.0/12', file]).status).toBe(0);
 });
+
+test('diff --pod-cidr models both sides with the declared pod network, like analyze and eval', () => {
+  // The same pods with no policy at all: every connection is open.
+  const open = path.join(dir, 'open.yaml');
+  fs.writeFileSync(open, fs.readFileSync(file, 'utf8').split('---\n').slice(0, 3).join('---\n'));
+  // Under the default pod network (10.0.0.0/8) the 10.1.0.0/16 rules admit client -> server only maybe,
+  // which counts as closed, so removing the policies opens it; with the pod network inside 10.1.0.0/16
+  // the rules admit it for certain, and removing them opens nothing between the two.
+  const byDefault = cli(['diff', '--output', 'csv', file, open]);
+  expect(byDefault.status).toBe(0);
+  expect(byDefault.stdout).toContain('opened,x/client,x/server,all traffic,whole flow');
+  const declared = cli(['diff', '--output', 'csv', '--pod-cidr', '10.1.0.0/16', file, open]);
+  expect(declared.status).toBe(0);
+  expect(declared.stdout).not.toContain('x/client,x/server');
+  expect(cli(['diff', '--pod-cidr', '10.1.0.0/33', file, open]).status).toBe(2);
+});

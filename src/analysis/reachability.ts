@@ -88,7 +88,8 @@ export interface ReachabilityOptions {
    * `networks`) that covers all of it matches such a pod, one that misses it does not, and one that covers
    * part of it makes the answer depend on the pod's address: `verdict()` and `explain()` then say the
    * answer is not certain. Pods with `status.podIP(s)` are judged by those addresses.
-   * @default ["10.0.0.0/8"]
+   * @default ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"] - every private IPv4
+   * range installers take pod addresses from, so that no answer is certain only by guessing the range
    */
   readonly podNetwork?: string[];
 }

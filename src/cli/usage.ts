@@ -4,8 +4,9 @@
 const FAIL_FAST = `  --fail-fast           Stop at the first unreadable file or object instead of listing them all.
 `;
 const POD_CIDR = `  --pod-cidr <cidrs>    The cluster's pod network (comma-separated or repeated), where pods without a
-                        known IP have theirs. Default: 10.0.0.0/8. Address rules covering part of it
-                        make answers about such pods uncertain.
+                        known IP have theirs. Default: every private IPv4 range (10.0.0.0/8,
+                        100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16). Address rules covering part
+                        of it make answers about such pods uncertain.
 `;
 const FAIL_ON_UNKNOWN = `  --fail-on-unknown     Exit 3 when an answer depends on what the analyzer does not know or evaluate
                         (uncertain verdicts, exposure caveats, parts listed as not analysed).

@@ -227,18 +227,29 @@ describe('ipBlock', () => {
       pod('x', 'no-ip', { labels: { app: 'no-ip' } }),
       policy('x', 'egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr } }] }] }),
     ];
-    // The default pod network 10.0.0.0/8 lies inside 10.0.0.0/8: the pod without an IP is matched, for certain.
-    const whole = Reachability.fromManifests(manifests('10.0.0.0/8'));
-    expect(whole.podNetwork).toEqual(['10.0.0.0/8']);
+    // The default pod network (every private IPv4 range installers use) lies inside 0.0.0.0/0: the pod
+    // without an IP is matched, for certain.
+    const whole = Reachability.fromManifests(manifests('0.0.0.0/0'));
+    expect(whole.podNetwork).toEqual(['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16']);
     expect(whole.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });
     expect(whole.matrix(tcp80).isAllowed('x/client', 'x/no-ip')).toBe(true);
+    // 10.0.0.0/8 is only one of the ranges a cluster may use: by default that is uncertain, never a guess;
+    // declared as the pod network, it is certain.
+    const tenOnly = Reachability.fromManifests(manifests('10.0.0.0/8'));
+    expect(tenOnly.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toMatchObject({ allowed: false, certain: false });
+    const declared = Reachability.fromManifests(manifests('10.0.0.0/8'), { podNetwork: ['10.244.0.0/16'] });
+    expect(declared.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });
+    // A rule that excludes one private range cannot say "denied" for certain about a pod whose range is unknown.
+    const calico = Reachability.fromManifests([...manifests('0.0.0.0/0').slice(0, 3),
+      policy('x', 'egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }] })]);
+    expect(calico.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toMatchObject({ allowed: false, certain: false });
     // A block of the known IPs only: the known pod is matched; the other may or may not be, which is said.
     const part = Reachability.fromManifests(manifests('10.1.0.0/24'));
     expect(part.verdict(at('x', 'client'), at('x', 'server'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });
     const unknown = part.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80);
     expect(unknown.allowed).toBe(false);
     expect(unknown.certain).toBe(false);
-    expect(unknown.caveats).toEqual(['x/egress egress[0] might admit x/no-ip: ipBlock 10.1.0.0/24 covers only part of the pod network (10.0.0.0/8) and the address of x/no-ip is not known']);
+    expect(unknown.caveats).toEqual(['x/egress egress[0] might admit x/no-ip: ipBlock 10.1.0.0/24 covers only part of the pod network (10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16) and the address of x/no-ip is not known']);
     expect(part.matrix(tcp80).isAllowed('x/client', 'x/no-ip')).toBe(false);
     // A declared pod network outside the block: certainly not matched.
     const elsewhere = Reachability.fromManifests(manifests('10.1.0.0/24'), { podNetwork: ['10.244.0.0/16'] });

@@ -93,9 +93,13 @@ describe('ClusterNetworkPolicy networks', () => {
 
   test('an Admin Accept on a CIDR that covers the pod network admits pods without a known address', () => {
     const accept = clusterPolicy('accept-pods', 'Admin', 10, { egress: [{ name: 'pods', action: 'Accept', to: [{ networks: ['10.0.0.0/8'] }] }] });
-    const r = Reachability.fromManifests([...workloads, denyAll, accept]);
+    const r = Reachability.fromManifests([...workloads, denyAll, accept], { podNetwork: ['10.244.0.0/16'] });
     expect(r.verdict(at('x', 'a'), at('x', 'target'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });
     expect(r.matrix(tcp80).isAllowed('x/a', 'x/target')).toBe(true);
+    // Undeclared, the pod network may or may not lie in 10.0.0.0/8: uncertain, and said.
+    const unknown = Reachability.fromManifests([...workloads, denyAll, accept]).verdict(at('x', 'a'), at('x', 'target'), tcp80);
+    expect(unknown).toMatchObject({ allowed: false, certain: false });
+    expect(unknown.caveats[0]).toContain('network 10.0.0.0/8 covers only part of the pod network');
     // Declared elsewhere, the pod network is outside the rule: NetworkPolicy decides, for certain.
     const other = Reachability.fromManifests([...workloads, denyAll, accept], { podNetwork: ['172.16.0.0/12'] });
     expect(other.verdict(at('x', 'a'), at('x', 'target'), tcp80)).toEqual({ allowed: false, certain: true, caveats: [] });
@@ -107,7 +111,7 @@ describe('ClusterNetworkPolicy networks', () => {
     const v = r.verdict(at('x', 'a'), at('x', 'target'), tcp80);
     expect(v.allowed).toBe(true);
     expect(v.certain).toBe(false);
-    expect(v.caveats).toEqual(['ClusterNetworkPolicy deny-some egress[0] "some" (Deny) might match x/target: network 10.1.0.0/16 covers only part of the pod network (10.0.0.0/8) and the address of x/target is not known']);
+    expect(v.caveats).toEqual(['ClusterNetworkPolicy deny-some egress[0] "some" (Deny) might match x/target: network 10.1.0.0/16 covers only part of the pod network (10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16) and the address of x/target is not known']);
     // A pod with a known address outside the block is certain.
     const known = Reachability.fromManifests([...workloads, pod('x', 'fixed', { labels: { app: 'fixed' }, ip: '10.2.0.1' }), deny]);
     expect(known.verdict(at('x', 'a'), at('x', 'fixed'), tcp80)).toEqual({ allowed: true, certain: true, caveats: [] });

@@ -89,5 +89,5 @@ test('the exposure reports print the caveats', () => {
   const exposure = Reachability.fromManifests(objects).exposure();
   expect(exposureText(exposure)).toContain('  uncertain (the answers above depend on it):\n    from any namespace: SCTP 1-65535: shop/web ingress[0] might admit');
   expect(exposureMarkdown(exposure)).toContain('uncertain: from any namespace: TCP 1-65535');
-  expect(exposureCsv(exposure)).toContain('shop/web,Pod,uncertain,from any namespace: TCP 1-65535');
+  expect(exposureCsv(exposure)).toContain('shop/web,Pod,uncertain,"from any namespace: TCP 1-65535');
 });

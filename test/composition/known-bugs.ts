@@ -41,14 +41,6 @@ export const KNOWN_BUGS: KnownBug[] = [
     matches: (spec) => spec.clusterIsolation && spec.mesh === 'sidecar' && spec.baselines.some((b) => !b),
     avoid: (spec) => ({ ...spec, baselines: spec.baselines.map(() => true) }),
   },
-  {
-    // Under ambient MeshMtls the namespace's allow-nothing AuthorizationPolicy also binds cert-manager's
-    // HTTP-01 solver pods (ztunnel enforces it for every pod of an ambient namespace), and no ALLOW policy
-    // admits the edge on 8089: HTTP-01 issuance for a SecureIngress through a controller fails.
-    name: 'ambient allow-nothing blocks edge -> ACME solver',
-    matches: (spec) => spec.mesh === 'ambient' && spec.controllerBackend !== undefined,
-    avoid: (spec) => ({ ...spec, controllerBackend: undefined }),
-  },
 ];
 
 /** The app with every known bug avoided, and the names of the bugs it would have hit. */

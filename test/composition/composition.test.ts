@@ -22,7 +22,7 @@ import { avoidKnownBugs } from './known-bugs';
 
 const RUNS = Number(process.env.COMPOSITION_RUNS ?? 200);
 // Every port an actor serves or a flow names, and one nobody does (6000).
-const TCP_PORTS = [8080, 9090, 5432, 53, 5353, 443, 80, 22, 8089, 8443, 6000, 6443, 10080, 10443, 10250, 15010, 15012, 15017, 18000];
+const TCP_PORTS = [8080, 9090, 5432, 53, 5353, 443, 80, 22, 8089, 8443, 6000, 6443, 10080, 10443, 10250, 15008, 15010, 15012, 15017, 18000];
 const UDP_PORTS = [53, 5353];
 
 const counts = { apps: 0, rewritten: 0, refused: 0, checks: 0, l4: 0, l7: 0 };

@@ -139,6 +139,9 @@ export function intentOf(spec: AppSpec): Intent {
   const dnsPod = spec.dns === 'openshift' ? OPENSHIFT_DNS : KUBE_DNS;
   const dnsPort = spec.dns === 'openshift' ? 5353 : 53;
   platformPod('dns', 'dns', dnsPod, spec.clusterIsolation);
+  // Under OpenShift DNS, a pod that looks like CoreDNS in kube-system serves nobody's lookups: a rule to
+  // kube-dns on 53 written despite the app's DNS would show here.
+  if (spec.dns === 'openshift') platformPod('kube-dns-lookalike', 'system', KUBE_DNS, false);
   // istiod runs where the app uses Istio; MeshMtls records it, an Istio gateway names it as its control plane.
   const istiodRuns = spec.mesh !== 'none' || spec.gateway?.kind === 'istio';
   if (istiodRuns) platformPod('istiod', 'istiod', ISTIOD, spec.mesh !== 'none');
@@ -200,6 +203,9 @@ export function intentOf(spec: AppSpec): Intent {
     ['metadata', METADATA_IP], ['private', '10.20.30.40'], ['apiserver', API_SERVER_IP],
   ];
   if (spec.dns === 'nodeLocal') addresses.push(['node-local-dns', '169.254.20.10']);
+  // Ambient rewrites kubelet health probes to come from this link-local address (istio.io, ambient and
+  // NetworkPolicy).
+  if (spec.mesh === 'ambient') addresses.push(['ambient-probe', '169.254.7.127']);
   for (const [key, ip, fqdn] of addresses) {
     actors.push({ key, role: 'outside', endpoint: fqdn ? { ip, fqdn } : { ip }, egressIsolated: false, ingressIsolated: false, ingressBaselineOnly: false });
   }
@@ -243,6 +249,18 @@ export function intentOf(spec: AppSpec): Intent {
     }
     if (e.toTier !== undefined) {
       flows.push({ why: `t${e.tier} -> t${e.toTier} (RestrictedEgress)`, from: tierKey(e.tier), to: tierKey(e.toTier), protocol: 'TCP', ports: onPort(spec.tiers[e.toTier].port), mesh: true });
+    }
+  }
+  if (spec.mesh === 'ambient') {
+    // Between ambient pods a connection travels as HBONE to TCP 15008 of the destination pod, which is all
+    // its NetworkPolicies see: each flow the mesh authorizes into an app namespace also needs 15008
+    // between exactly its two sides; and the probes reach every pod of those namespaces.
+    const meshed = flows.filter((f) => f.mesh && !f.ingressOnly);
+    for (const f of meshed) {
+      flows.push({ ...f, why: `${f.why} (HBONE)`, to: (a) => f.to(a) && APP_NAMESPACES.includes(nsOf(a) ?? ''), ports: onPort(15008), protocol: 'TCP', mesh: false });
+    }
+    for (const protocol of ['TCP', 'UDP'] as const) {
+      flows.push({ why: 'ambient probes', from: is('ambient-probe'), to: (a) => APP_NAMESPACES.includes(nsOf(a) ?? ''), protocol, ports: () => true, mesh: false });
     }
   }
   return { actors, flows, guarded, metadataDenied: spec.clusterIsolation };

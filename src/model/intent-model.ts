@@ -140,7 +140,7 @@ export interface ClusterBaseline {
   /**
    * Where pods of guarded namespaces resolve names (the DNS its Baseline accepts), which pods the library
    * makes there (e.g. cert-manager's HTTP-01 solvers) are given.
-   * @default ClusterDns.kubeDns() - the guardrails' default
+   * @default - not recorded: such pods get kube-dns, the guardrails' own default
    */
   readonly dns?: ClusterDns;
   /** The construct that declared it (for errors). */

@@ -16,8 +16,7 @@ import { IsolatedTier } from '../tiers/tier';
 
 /** Pods cert-manager starts to answer ACME HTTP-01 challenges, and the port they listen on. */
 const SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' };
-/** The port cert-manager's HTTP-01 solver pods serve the challenge token on. */
-export const ACME_SOLVER_PORT = 8089;
+const SOLVER_PORT = 8089;
 const SOLVER_NAME = 'acme-http01-solver';
 const SOLVER_MARK = Symbol.for('cdk8s-netsec.AcmeSolverTier');
 
@@ -29,7 +28,7 @@ const SOLVER_MARK = Symbol.for('cdk8s-netsec.AcmeSolverTier');
 export function admitAcmeSolvers(scope: Construct, namespace: string, edge: IPeer): void {
   const known = IntentModel.of(scope).endpointSelecting(namespace, SOLVER_LABELS);
   const solver = IsolatedTier.isIsolatedTier(known) ? known : solverTier(scope, namespace);
-  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(ACME_SOLVER_PORT));
+  admitEdge(solver, SOLVER_NAME, solver, edge, Port.tcp(SOLVER_PORT));
 }
 
 /** True when `x` is a solver tier the library made (not one the app declared for the same pods). */
@@ -43,7 +42,7 @@ function solverTier(scope: Construct, namespace: string): IsolatedTier {
     name: SOLVER_NAME,
     namespace,
     podLabels: SOLVER_LABELS,
-    ports: [Port.tcp(ACME_SOLVER_PORT)],
+    ports: [Port.tcp(SOLVER_PORT)],
     isolateEgress: false,
     // Solver pods are short-lived cert-manager pods the edge reaches in plaintext; the ACME issuers of
     // this library keep sidecars out of them. Under ambient, ztunnel still captures them: MeshMtls

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkTrustDomain, resolveIdentity, ResolvedIdentity, WorkloadIdentity } from './mesh-identity';
+import { checkTrustDomain, isSourceProblem, meshSourceOf, resolveIdentity, ResolvedIdentity, WorkloadIdentity } from './mesh-identity';
 import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {
   exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
@@ -21,6 +21,7 @@ import { SortedObjects } from '../render/sorted-objects';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
 import { IsolatedTier } from '../tiers/tier';
+import { isAcmeSolverTier } from '../tls/acme-solvers';
 
 const MESH_MARK = Symbol.for('cdk8s-netsec.MeshMtls');
 
@@ -155,6 +156,7 @@ export class MeshMtls extends Construct {
   private readonly allowPolicies = new Set<IsolatedPods>();
   private readonly defaultDenyNamespaces = new Set<string>();
   private readonly admittedEdges = new Set<string>();
+  private readonly admittedSolvers = new Set<IsolatedTier>();
   private readonly authorizationPolicies: SortedObjects;
   private readonly destinationRules: SortedObjects;
 
@@ -300,6 +302,7 @@ export class MeshMtls extends Construct {
       });
     }
     this.admitEdgeDataPlanes();
+    this.admitAcmeSolvers();
   }
 
   /**
@@ -329,6 +332,52 @@ export class MeshMtls extends Construct {
         }),
       });
     }
+  }
+
+  /**
+   * cert-manager's HTTP-01 solver pods run in the namespace of the route they answer for, where the
+   * allow-nothing policy selects them too: under ambient, ztunnel enforces it for every pod of the
+   * namespace; with sidecars, for solver pods an issuer lets the injector reach (the library's own ACME
+   * issuers keep sidecars out). Each solver tier the library made there gets an ALLOW policy of its own,
+   * naming the identities of the edges that reach it, on the solver port. Under ambient an edge without a
+   * known identity is refused at synth (see `solverProblems`).
+   */
+  private admitAcmeSolvers(): void {
+    for (const solver of this.model.isolatedGroups) {
+      if (!isAcmeSolverTier(solver) || !this.defaultDenyNamespaces.has(solver.namespace) || this.admittedSolvers.has(solver)) continue;
+      const context = this.contextFor(solver);
+      const named = this.authorizedFlowsTo(solver)
+        .filter((f) => !isSourceProblem(meshSourceOf(f.source, solver.namespace, context.trustDomain, context.identities)));
+      if (named.length === 0) continue;
+      this.admittedSolvers.add(solver);
+      const name = solver.policy.name;
+      const namespace = solver.namespace;
+      this.model.claimName('AuthorizationPolicy', namespace, name, this);
+      this.authorizationPolicies.add({
+        key: `${namespace}/${name}`,
+        metadata: () => ({ name, namespace }),
+        spec: () => renderAllowSpec(solver, this.authorizedFlowsTo(solver), this.contextFor(solver)),
+      });
+    }
+  }
+
+  /** Under ambient, edges that reach a solver bound by the allow-nothing policy must have a known identity. */
+  private solverProblems(): string[] {
+    if (!this.authorization || !this.injection._isAmbient) return [];
+    const problems: string[] = [];
+    for (const solver of this.model.isolatedGroups) {
+      if (!isAcmeSolverTier(solver) || !this.defaultDenyNamespaces.has(solver.namespace)) continue;
+      const context = this.contextFor(solver);
+      for (const flow of this.authorizedFlowsTo(solver)) {
+        const source = meshSourceOf(flow.source, solver.namespace, context.trustDomain, context.identities);
+        if (!isSourceProblem(source)) continue;
+        problems.push(netsecError(flow.declaredBy, `under ambient, ztunnel applies ${this.node.path}'s allow-nothing policy to cert-manager's HTTP-01 solver pods in namespace ${solver.namespace}, `
+          + `and the edge ${flow.source} that must reach them has no identity the mesh knows, so ACME HTTP-01 challenges would fail`, String(flow.source),
+        'Name the edge\'s service account (serviceAccountName of the IngressController or GatewayImplementation, or MeshMtls identities: [{ peer, serviceAccountName }]), '
+          + 'or solve challenges with DNS-01 (acmeHttp01: false).').message);
+      }
+    }
+    return problems;
   }
 
   /** An allow-nothing policy: with it, a workload of the namespace accepts only what an ALLOW policy names. */
@@ -362,7 +411,8 @@ export class MeshMtls extends Construct {
 
   private validateMesh(): string[] {
     this.emitAuthorization();
-    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts()];
+    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts(),
+      ...this.solverProblems()];
     for (const destination of this.allowPolicies) {
       errors.push(...authorizationProblems(destination, this.authorizedFlowsTo(destination), this.contextFor(destination)));
     }

@@ -6,6 +6,7 @@ import { GroupScope, Selection, selectionOf } from './selection';
 import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
+import type { ClusterDns } from '../platform/cluster-dns';
 import type { PlatformComponent } from '../platform/platform-component';
 
 /** One declared flow: `source` may open connections to `destination` on `ports`. */
@@ -136,6 +137,12 @@ export interface ClusterBaseline {
   readonly exemptNamespaces: string[];
   /** The pods that keep access to the cloud metadata endpoint. */
   readonly metadataEndpointAccess: MetadataEndpointAccess[];
+  /**
+   * Where pods of guarded namespaces resolve names (the DNS its Baseline accepts), which pods the library
+   * makes there (e.g. cert-manager's HTTP-01 solvers) are given.
+   * @default - not recorded: such pods get kube-dns, the guardrails' own default
+   */
+  readonly dns?: ClusterDns;
   /** The construct that declared it (for errors). */
   readonly declaredBy: IConstruct;
 }

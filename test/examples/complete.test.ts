@@ -53,7 +53,9 @@ describe('examples/complete', () => {
     expect(principals('api', 'shop')).toEqual(['cluster.local/ns/shop/sa/web -> 9090']);
     expect(principals('db', 'data')).toEqual(['cluster.local/ns/shop/sa/api -> 5432']);
     expect(objectsOfKind(objects, 'AuthorizationPolicy').map((p) => p.metadata.name).sort())
-      .toEqual(['api', 'db', 'mesh-allow-nothing', 'mesh-allow-nothing', 'web']);
+      .toEqual(['acme-http01-solver', 'api', 'db', 'mesh-allow-nothing', 'mesh-allow-nothing', 'web']);
+    // Inert while the issuer keeps sidecars out of the solver pods; it lets the controller in where they run one.
+    expect(principals('acme-http01-solver', 'shop')).toEqual(['cluster.local/ns/ingress-nginx/sa/ingress-nginx -> 8089']);
   });
 
   test('the ACME solver stays outside the mesh and reachable from the controller only', () => {

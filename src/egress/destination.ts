@@ -37,9 +37,9 @@ export enum DestinationKind {
  */
 export class Destination {
   /**
-   * An IPv4 or IPv6 block. In egress rules the cloud metadata endpoints are excluded from any larger
-   * block; naming 169.254.169.254/32 or fd00:ec2::254/128 itself needs `allowMetadataEndpoint`, and
-   * 0.0.0.0/0 or ::/0 needs `allowInternet`.
+   * An IPv4 or IPv6 block. In egress rules the cloud metadata endpoints (169.254.169.254, fd00:ec2::254
+   * and the others the library knows) are excluded from any larger block; naming one itself needs
+   * `allowMetadataEndpoint`, and 0.0.0.0/0 or ::/0 needs `allowInternet`.
    *
    * @param cidr e.g. '203.0.113.0/24'; a single address needs '/32' (IPv4) or '/128' (IPv6)
    */

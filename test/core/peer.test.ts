@@ -346,7 +346,7 @@ describe('guardMetadataEndpoints', () => {
     expect(guardMetadataEndpoints('x', Peer.ipBlock('169.254.0.0/16'), fix).toPeerConfig())
       .toEqual({ ipBlock: { cidr: '169.254.0.0/16', excluded: ['169.254.169.254/32'] } });
     expect(guardMetadataEndpoints('x', Peer.ipBlock('fd00::/8', ['fd00:1::/32']), fix).toPeerConfig())
-      .toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:1::/32', 'fd00:ec2::254/128'] } });
+      .toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:1::/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128'] } });
     const covered = Peer.ipBlock('169.254.0.0/16', ['169.254.169.0/24']);
     expect(guardMetadataEndpoints('x', covered, fix)).toBe(covered);
     const other = Peer.ipBlock('10.0.0.0/8');

@@ -48,14 +48,14 @@ function egressToAnyAddress(c: AuditContext, report: Report): void {
         report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${describePorts(open)}${held}`,
           'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
       });
-      // Narrower blocks that together cover the public address space are the internet too (0.0.0.0/1 + 128.0.0.0/1).
+      // Narrower blocks that cover the public address space are the internet too: 0.0.0.0/1 + 128.0.0.0/1, or ::/1 alone.
       for (const family of FAMILIES) {
         const own = blocksOf(rule, family);
-        if (own.length < 2 || own.some(b => b.cidr.prefixLength === 0) || !coversInternet(own, family)) continue;
+        if (own.length === 0 || own.some(b => b.cidr.prefixLength === 0) || !coversInternet(own, family)) continue;
         const open = openPorts(rule);
         if (open !== undefined && open.length === 0) continue;
-        report(subject, `spec.egress[${rule.index}] allows ${own.map(b => b.text).join(', ')}: together every public ${FAMILY_NAME[family]} address (the internet), `
-          + `on ${describePorts(open)}`, NARROW_FIX);
+        const every = `${own.length > 1 ? 'together ' : ''}every public ${FAMILY_NAME[family]} address (the internet)`;
+        report(subject, `spec.egress[${rule.index}] allows ${own.map(b => b.text).join(', ')}: ${every}, on ${describePorts(open)}`, NARROW_FIX);
       }
     }
   }
@@ -126,10 +126,13 @@ function metadataReachable(c: AuditContext, report: Report): void {
     const reasons: string[] = [];
     for (const probe of METADATA_PROBES) {
       const address = parseAddress(probe.address)!;
-      const allowed = probe.ports.map(port => ({ port, explanation: explainConnection(c.index,
-        { kind: 'pod', position: i, pod, label: `${pod.namespace}/${pod.name}` },
-        { kind: 'address', address, label: probe.address },
-        Port.tcp(port)) })).filter(p => p.explanation.allowed);
+      const allowed = probe.ports.map(port => ({
+        port,
+        explanation: explainConnection(c.index,
+          { kind: 'pod', position: i, pod, label: `${pod.namespace}/${pod.name}` },
+          { kind: 'address', address, label: probe.address },
+          Port.tcp(port)),
+      })).filter(p => p.explanation.allowed);
       if (allowed.length > 0) reasons.push(`${probe.address} on TCP ${allowed.map(p => p.port).join(', ')} (${allowed[0].explanation.egress.reason})`);
     }
     if (reasons.length === 0) return;

@@ -1,6 +1,6 @@
 import { AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION } from './audit-annotations';
-import { METADATA_ADDRESSES } from '../core/addresses';
 import { AuditRule, AuditSeverity } from './audit-finding';
+import { METADATA_ADDRESSES } from '../core/addresses';
 
 /*
  * The audit catalogue. Identifiers are stable: a rule that is retired keeps its number, and new rules

@@ -68,8 +68,11 @@ export interface MetadataService {
 export const METADATA_SERVICES: readonly MetadataService[] = [
   imds('AWS', 'EC2 instance metadata service (IMDS)', ['169.254.169.254', 'fd00:ec2::254'],
     'docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html'),
-  { ...imds('GCP', 'metadata server (metadata.google.internal)', ['169.254.169.254', 'fd20:ce::254'],
-    'cloud.google.com/compute/docs/metadata/querying-metadata'), dnsAddresses: ['169.254.169.254'] },
+  {
+    ...imds('GCP', 'metadata server (metadata.google.internal)', ['169.254.169.254', 'fd20:ce::254'],
+      'cloud.google.com/compute/docs/metadata/querying-metadata'),
+    dnsAddresses: ['169.254.169.254'],
+  },
   imds('Azure', 'instance metadata service (IMDS)', ['169.254.169.254'], 'learn.microsoft.com/azure/virtual-machines/instance-metadata-service'),
   {
     cloud: 'Azure',
@@ -101,7 +104,8 @@ export const METADATA_CIDRS: readonly string[] = METADATA_ADDRESSES.map(hostCidr
  * The instance metadata services' CIDRs (not Azure's WireServer): what `allowMetadataEndpoint` opens on
  * TCP 80, for pods that read their instance's metadata or credentials on purpose.
  */
-export const INSTANCE_METADATA_CIDRS: readonly string[] = sortedAddresses(METADATA_SERVICES.filter(s => s.instanceMetadata).flatMap(s => s.addresses)).map(hostCidr);
+export const INSTANCE_METADATA_CIDRS: readonly string[] = sortedAddresses(
+  METADATA_SERVICES.filter(s => s.instanceMetadata).flatMap(s => s.addresses)).map(hostCidr);
 
 /** The metadata addresses that also serve DNS on port 53, as CIDRs: GKE's metadata server, Azure DNS. */
 export const METADATA_DNS_CIDRS: readonly string[] = sortedAddresses(METADATA_SERVICES.flatMap(s => s.dnsAddresses)).map(hostCidr);

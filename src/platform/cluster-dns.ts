@@ -155,9 +155,9 @@ export class ClusterDns {
    */
   public readonly _metadataUpstreams: string[];
 
-  private constructor(destinations: DnsDestination[], metadataUpstreams: string[] = []) {
+  private constructor(destinations: DnsDestination[], upstreams: string[] = []) {
     this._destinations = destinations;
-    this._metadataUpstreams = metadataUpstreams;
+    this._metadataUpstreams = upstreams;
   }
 
   /**
@@ -166,7 +166,8 @@ export class ClusterDns {
    * @internal
    */
   public _metadataDnsCidrs(): string[] {
-    const servers = this._destinations.map((d) => d.peer.toPeerConfig().ipBlock?.cidr).filter((c): c is string => c !== undefined && METADATA_DNS_CIDRS.includes(c));
+    const servers = this._destinations.map((d) => d.peer.toPeerConfig().ipBlock?.cidr)
+      .filter((c): c is string => c !== undefined && METADATA_DNS_CIDRS.includes(c));
     return [...new Set([...servers, ...this._metadataUpstreams])].sort(compareStrings);
   }
 }
@@ -178,7 +179,7 @@ const METADATA_DNS_FIX = `For DNS served on a metadata address use ClusterDns.me
 function metadataDnsCidr(where: string, address: unknown): string {
   const cidr = typeof address === 'string' && parseAddress(address) ? `${address}/${address.includes(':') ? 128 : 32}` : undefined;
   if (cidr === undefined || !METADATA_DNS_CIDRS.includes(cidr)) {
-    throw netsecError(where, 'is not a cloud metadata address that serves DNS', address,
+    throw netsecError(where, 'the address is not a cloud metadata address that serves DNS', address,
       `Give one of ${METADATA_DNS_CIDRS.map((c) => c.split('/')[0]).join(', ')}; for another DNS server use ClusterDns.custom().`);
   }
   return cidr;

@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
+import { METADATA_ADDRESSES, METADATA_CIDRS } from '../../src/core/addresses';
 import {
   cidrContains, cidrContainsAddress, cidrStrictlyContains, excludeMetadataEndpoints, metadataEndpointNamedBy,
   parseAddress, parseCidr, ParsedCidr,
 } from '../../src/core/cidr';
-import { METADATA_ADDRESSES, METADATA_CIDRS } from '../../src/core/addresses';
 
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
 const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => g.map((x) => x.toString(16)).join(':'));

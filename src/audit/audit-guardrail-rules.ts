@@ -1,6 +1,6 @@
 import { AuditContext, arrayOf, clusterObjectSubject, listNames, objectsOf, Report, RuleCheck } from './audit-context';
 import { CompiledSelector, compileSelector } from '../analysis/policies/selectors';
-import { METADATA_PROBES } from '../core/addresses';
+import { EVERY_IPV4, EVERY_IPV6, METADATA_PROBES } from '../core/addresses';
 import { cidrContainsAddress, parseAddress, parseCidr } from '../core/cidr';
 
 /*
@@ -11,8 +11,6 @@ import { cidrContainsAddress, parseAddress, parseCidr } from '../core/cidr';
  */
 
 const POLICY_GROUP = 'policy.networking.k8s.io';
-const EVERY_IPV4 = '0.0.0.0/0';
-const EVERY_IPV6 = '::/0';
 
 function clusterPolicies(c: AuditContext, tier: string): any[] {
   return objectsOf(c, 'ClusterNetworkPolicy', POLICY_GROUP).filter(p => p?.spec?.tier === tier);

@@ -122,6 +122,18 @@ export const GKE_METADATA_SERVER = '169.254.169.254';
 /** Azure's WireServer, which also serves Azure DNS on port 53 (the upstream of CoreDNS on AKS). */
 export const AZURE_WIRESERVER = '168.63.129.16';
 
+/** Every IPv4 address. */
+export const EVERY_IPV4 = '0.0.0.0/0';
+
+/** Every IPv6 address. */
+export const EVERY_IPV6 = '::/0';
+
+/**
+ * The pod network the analyzer assumes when none is declared: the range most cluster installers and
+ * managed clusters carve pod subnets from (`Reachability` option `podNetwork`, CLI `--pod-cidr`).
+ */
+export const DEFAULT_POD_NETWORK: readonly string[] = ['10.0.0.0/8'];
+
 /**
  * IPv4 ranges that are not the public internet (RFC 6890 special-purpose): this network, private,
  * shared address space (CGNAT), loopback, link-local, IETF protocol assignments, private, benchmarking,

@@ -1,3 +1,4 @@
+import { EVERY_IPV4 } from '../core/addresses';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkHostname, isWildcardHostname } from '../core/hostname';
@@ -174,7 +175,7 @@ export class Destination {
 }
 
 /** What `Destination.internet` opens, for the checks that only need to know it is addresses. */
-const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: '0.0.0.0/0' } };
+const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: EVERY_IPV4 } };
 
 /** Egress-specific rules on top of the RFC 1123 syntax (`checkHostname`): an external, fully qualified name. */
 function checkEgressHostname(value: string): { what: string; fix: string } | undefined {

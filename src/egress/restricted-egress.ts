@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
-import { INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
+import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
 import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
@@ -341,7 +341,7 @@ function internetPeers(path: string, props: RestrictedEgressProps): IPeer[] {
     }
   }
   const ipv4 = [...IPV4_NON_PUBLIC.map((c) => parseCidr(c) as ParsedCidr), ...extra.filter((b) => b.family === 'ipv4')];
-  const peers = [Peer.ipBlock('0.0.0.0/0', outermost(ipv4))];
+  const peers = [Peer.ipBlock(EVERY_IPV4, outermost(ipv4))];
   if (props.includeIpv6) peers.push(Peer.ipBlock(IPV6_INTERNET, outermost(extra.filter((b) => b.family === 'ipv6'))));
   return peers;
 }
@@ -360,7 +360,7 @@ function mergeFqdns(destinations: Destination[]): FqdnEntry[] {
 
 function ipEntries(destinations: Destination[]): IpEntry[] {
   return destinations.flatMap((d): IpEntry[] => {
-    if (d._kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
+    if (d._kind === DestinationKind.INTERNET) return [{ cidr: EVERY_IPV4, ports: d.ports, internet: true }];
     const block = d._networkPeer?.toPeerConfig().ipBlock;
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });

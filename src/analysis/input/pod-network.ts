@@ -1,5 +1,6 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { ModelPod } from './manifests';
+import { DEFAULT_POD_NETWORK } from '../../core/addresses';
 import { cidrContains, cidrContainsAddress, parseCidr, ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 
@@ -11,8 +12,8 @@ import { netsecError } from '../../core/errors';
  * depends on an address the analyzer does not know.
  */
 
-/** The pod network assumed when none is declared: the range most cluster installers default to. */
-export const DEFAULT_POD_NETWORK: readonly string[] = ['10.0.0.0/8'];
+/** The pod network assumed when none is declared (its home is `core/addresses.ts`). */
+export { DEFAULT_POD_NETWORK };
 
 /** The answer to "does this address rule match this pod?" when the pod's address may be unknown. */
 export type AddressMatch = 'yes' | 'no' | 'unknown';

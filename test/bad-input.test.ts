@@ -104,12 +104,12 @@ const CASES: Case[] = [
   { name: 'peer config with a misspelt field', make: () => Peer.fromConfig({ podSelector: { matchLabels: { app: 'x' } }, namespce: 'o' } as any), where: 'Peer.fromConfig', value: '{"podSelector":{"matchLabels":{"app":"x"}},"namespce":"o"}', fix: /Use the Peer factories/ },
   { name: 'peer config allNamespaces as a string', make: () => Peer.fromConfig({ podSelector: { matchLabels: { a: 'b' } }, allNamespaces: 'no' as any }), where: 'Peer.fromConfig', value: '"no"', fix: /allNamespaces: true, or leave it out/ },
   { name: 'except list as a string', make: () => Peer.ipBlock('10.0.0.0/8', '10.1.0.0/16' as any), where: 'Peer.ipBlock', value: '"10.1.0.0/16"', fix: /Pass an array/ },
-  { name: 'DNS options as a string', make: () => ClusterDns.kubeDns('kube-dns' as any), where: 'ClusterDns.kubeDns', value: '"kube-dns"', fix: /Pass \{ podLabels, namespace, ports \}/ },
+  { name: 'DNS options as a string', make: () => ClusterDns.kubeDns('kube-dns' as any), where: 'ClusterDns.kubeDns', value: '"kube-dns"', fix: /Pass \{ podLabels, namespace, ports, metadataUpstream \}/ },
   { name: 'DNS port as a string', make: () => ClusterDns.kubeDns({ ports: ['53' as any] }), where: 'ClusterDns.kubeDns', value: '"53"', fix: /Pass the number without quotes: 53\./ },
   { name: 'custom DNS ports missing', make: () => ClusterDns.custom([Peer.ipBlock('10.0.0.10/32')], undefined as any), where: 'ClusterDns.custom', value: 'undefined', fix: /usually \[53\]/ },
   { name: 'NodeLocal cacheOnly as a string', make: () => ClusterDns.nodeLocalCache({ cacheOnly: 'yes' as any }), where: 'ClusterDns.nodeLocalCache', value: '"yes"', fix: /cacheOnly: true, or leave it out/ },
   // The metadata endpoint through DNS (item 6)
-  { name: 'custom DNS on the metadata endpoint', make: () => ClusterDns.custom([Peer.ipBlock('169.254.169.254/32')], [80]), where: 'ClusterDns.custom', value: '"169.254.169.254/32"', fix: /use ClusterDns\.metadataServer\(\), which opens port 53 only/ },
+  { name: 'custom DNS on the metadata endpoint', make: () => ClusterDns.custom([Peer.ipBlock('169.254.169.254/32')], [80]), where: 'ClusterDns.custom', value: '"169.254.169.254/32"', fix: /use ClusterDns\.metadataServer\(\) \(GKE, 169\.254\.169\.254\) or ClusterDns\.metadataServer\("168\.63\.129\.16"\) \(Azure DNS\), which open port 53 only/ },
   { name: 'custom DNS on the IPv6 metadata endpoint', make: () => ClusterDns.custom([Peer.ipBlock('fd00:ec2::254/128')], [53]), where: 'ClusterDns.custom', value: '"fd00:ec2::254/128"', fix: /ClusterDns\.metadataServer\(\)/ },
   { name: 'NodeLocal cache on the metadata endpoint', make: () => ClusterDns.nodeLocalCache({ address: '169.254.169.254' }), where: 'ClusterDns.nodeLocalCache', value: '"169.254.169.254/32"', fix: /ClusterDns\.metadataServer\(\)/ },
   // Named ports towards addresses (item 9)

@@ -6,7 +6,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { ClusterDns, IsolatedTier, LabelOperator, Peer, PeerConfig, Port, Protocol, Reachability } from '../src';
 import { validateAll } from './util';
-import { cidrContainsAddress, METADATA_ENDPOINTS, parseAddress, parseCidr, ParsedCidr } from '../src/core/cidr';
+import { METADATA_ADDRESSES } from '../src/core/addresses';
+import { cidrContainsAddress, parseAddress, parseCidr, ParsedCidr } from '../src/core/cidr';
 import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../src/core/names';
 import { resolvePeer } from '../src/core/peer';
 import { checkPorts } from '../src/core/port';
@@ -185,7 +186,7 @@ describe('value types: a clear error or a valid value that selects no more than 
     // Every IPv4 block around the endpoint, from /0 to /32.
     const around = fc.integer({ min: 0, max: 32 }).map((p) => (parseCidr(`169.254.169.254/${p}`, true) as ParsedCidr).text);
     const block = fc.oneof(named, around);
-    const endpoints = METADATA_ENDPOINTS.map((e) => parseAddress(e.split('/')[0])!);
+    const endpoints = METADATA_ADDRESSES.map((e) => parseAddress(e)!);
     fc.assert(fc.property(block, fc.array(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 2 }), (cidr, ports) => {
       let dns: ClusterDns | undefined;
       const result = outcome(() => { dns = ClusterDns.custom([Peer.ipBlock(cidr)], ports); });

@@ -1,15 +1,11 @@
 import { ClusterIndex } from '../analysis/engine/cluster';
 import { ManifestModel, ModelPod, namespaceOf } from '../analysis/input/manifests';
 import { CompiledPolicy } from '../analysis/policies/policy-model';
-import { GUARDED_METADATA_ADDRESSES } from '../core/addresses';
 
 /*
  * What every audit rule receives, and the helpers rules in several files share. Internal: not
  * re-exported.
  */
-
-/** The cloud instance metadata addresses the audit checks (see `core/addresses.ts`). */
-export const METADATA_ENDPOINTS: readonly string[] = GUARDED_METADATA_ADDRESSES;
 
 /** The object a finding is about. */
 export interface Subject {

@@ -1,5 +1,6 @@
-import { AuditContext, arrayOf, clusterObjectSubject, listNames, METADATA_ENDPOINTS, objectsOf, Report, RuleCheck } from './audit-context';
+import { AuditContext, arrayOf, clusterObjectSubject, listNames, objectsOf, Report, RuleCheck } from './audit-context';
 import { CompiledSelector, compileSelector } from '../analysis/policies/selectors';
+import { EVERY_IPV4, EVERY_IPV6, METADATA_PROBES } from '../core/addresses';
 import { cidrContainsAddress, parseAddress, parseCidr } from '../core/cidr';
 
 /*
@@ -10,8 +11,6 @@ import { cidrContainsAddress, parseAddress, parseCidr } from '../core/cidr';
  */
 
 const POLICY_GROUP = 'policy.networking.k8s.io';
-const EVERY_IPV4 = '0.0.0.0/0';
-const EVERY_IPV6 = '::/0';
 
 function clusterPolicies(c: AuditContext, tier: string): any[] {
   return objectsOf(c, 'ClusterNetworkPolicy', POLICY_GROUP).filter(p => p?.spec?.tier === tier);
@@ -89,15 +88,17 @@ function namespaceOutsideGuardrails(c: AuditContext, report: Report): void {
 }
 
 function adminAcceptReopensMetadata(c: AuditContext, report: Report): void {
-  const endpoints = METADATA_ENDPOINTS.map(text => ({ text, address: parseAddress(text)! }));
+  const endpoints = METADATA_PROBES.map(probe => ({ text: probe.address, address: parseAddress(probe.address)!, ports: probe.ports }));
   for (const policy of clusterPolicies(c, 'Admin')) {
     const opened: string[] = [];
     arrayOf(policy.spec?.egress).forEach((rule, r) => {
       if (rule?.action !== 'Accept') return;
+      // An Accept of DNS alone (port 53 on GKE's metadata server or Azure's WireServer) opens none of the secret ports.
+      const reachable = endpoints.filter(e => e.ports.some(port => acceptsTcpPort(rule, port)));
       arrayOf(rule.to).forEach((peer, p) => arrayOf(peer?.networks).forEach((network, n) => {
         const cidr = parseCidr(String(network), true);
         if (typeof cidr === 'string') return;
-        const covered = endpoints.filter(e => cidrContainsAddress(cidr, e.address)).map(e => e.text);
+        const covered = reachable.filter(e => cidrContainsAddress(cidr, e.address)).map(e => e.text);
         if (covered.length > 0) opened.push(`spec.egress[${r}].to[${p}].networks[${n}] ${network} covers ${covered.join(' and ')}`);
       }));
     });
@@ -108,6 +109,26 @@ function adminAcceptReopensMetadata(c: AuditContext, report: Report): void {
       'Exclude the metadata endpoints from the accepted networks (list the ranges around them), or accept them only for the workloads that need them '
       + '(a subject with a podSelector) in a policy named for that exception.');
   }
+}
+
+/**
+ * True when a ClusterNetworkPolicy rule matches TCP on `port`: no `protocols` matches every port; an
+ * entry that cannot be read counts as matching, so a malformed rule is never taken for a narrow one.
+ */
+function acceptsTcpPort(rule: any, port: number): boolean {
+  const protocols = arrayOf(rule?.protocols);
+  if (protocols.length === 0) return true;
+  return protocols.some(entry => {
+    if (entry === null || typeof entry !== 'object') return true;
+    if (entry.destinationNamedPort !== undefined) return false; // a named port never matches an address outside the cluster
+    if (entry.tcp === undefined) return entry.udp === undefined && entry.sctp === undefined;
+    const destination = entry.tcp?.destinationPort;
+    if (destination === undefined) return true;
+    if (typeof destination.number === 'number') return destination.number === port;
+    const range = destination.range;
+    if (typeof range?.start === 'number' && typeof range?.end === 'number') return range.start <= port && port <= range.end;
+    return true;
+  });
 }
 
 /** The guardrail rules of the catalogue. */

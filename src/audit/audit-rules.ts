@@ -1,5 +1,6 @@
 import { AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION } from './audit-annotations';
 import { AuditRule, AuditSeverity } from './audit-finding';
+import { METADATA_ADDRESSES } from '../core/addresses';
 
 /*
  * The audit catalogue. Identifiers are stable: a rule that is retired keeps its number, and new rules
@@ -28,13 +29,13 @@ const RULES: readonly AuditRule[] = [
     id: 'NETSEC004',
     name: 'egress-to-any-address',
     severity: AuditSeverity.HIGH,
-    description: 'An egress rule allows 0.0.0.0/0 or ::/0, ipBlocks that together cover the public IPv4 or IPv6 space (e.g. 0.0.0.0/1 and 128.0.0.0/1), or every destination (no `to`).',
+    description: 'An egress rule allows 0.0.0.0/0 or ::/0 or every destination (no `to`), or ipBlocks that together cover the public IPv4 or IPv6 space (e.g. 0.0.0.0/1 and 128.0.0.0/1), in one rule or across the rules of one pod on the same port.',
   },
   {
     id: 'NETSEC005',
     name: 'metadata-endpoint-reachable',
     severity: AuditSeverity.CRITICAL,
-    description: 'A pod may connect to the cloud instance metadata endpoint (169.254.169.254, fd00:ec2::254), where node credentials live.',
+    description: `A pod may connect to a cloud metadata endpoint (${METADATA_ADDRESSES.join(', ')}) on a port where it serves instance data or node credentials.`,
   },
   {
     id: 'NETSEC006',
@@ -131,7 +132,7 @@ const RULES: readonly AuditRule[] = [
     id: 'NETSEC021',
     name: 'admin-accept-reopens-metadata-endpoint',
     severity: AuditSeverity.CRITICAL,
-    description: 'An Admin-tier ClusterNetworkPolicy Accept egress rule has networks that cover a cloud metadata endpoint (169.254.169.254/32, fd00:ec2::254/128): no NetworkPolicy or Baseline rule can deny it to its subjects.',
+    description: 'An Admin-tier ClusterNetworkPolicy Accept egress rule has networks that cover a cloud metadata endpoint (any address of NETSEC005) on a port where it serves secrets: no NetworkPolicy or Baseline rule can deny it to its subjects.',
   },
 ];
 

@@ -1,20 +1,16 @@
-import { AuditContext, compare, METADATA_ENDPOINTS, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
+import { addressChecks } from './audit-address-rules';
+import { AuditContext, compare, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
-import { registryOnlySidecarFor } from './audit-fqdn-backstop';
 import { gatewayChecks } from './audit-gateway-rules';
 import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
 import { oneSidedFlows } from './audit-one-sided-flows';
 import { AuditRules } from './audit-rules';
 import { serviceChecks } from './audit-service-rules';
 import { Acceptance, ACCEPTANCE_RULE_ID, invalidAcceptances, objectOfSubject, readAcceptance } from './audit-suppression';
-import { coversInternet } from './internet-coverage';
 import { ClusterIndex } from '../analysis/engine/cluster';
-import { explainConnection } from '../analysis/engine/explain';
 import { ManifestModel, namespaceOf } from '../analysis/input/manifests';
-import { CompiledPolicyPort, CompiledRule, IpBlockPeer } from '../analysis/policies/policy-model';
-import { parseAddress } from '../core/cidr';
+import { CompiledRule } from '../analysis/policies/policy-model';
 import { netsecError } from '../core/errors';
-import { Port, Protocol } from '../core/port';
 
 export type { ConstructPathLookup } from './audit-context';
 
@@ -37,14 +33,11 @@ export function parseSeverity(text: string): AuditSeverity | undefined {
   return ORDER.find(s => s === String(text).toLowerCase());
 }
 
-export { METADATA_ENDPOINTS } from './audit-context';
-
 const CHECKS: Record<string, RuleCheck> = {
   NETSEC001: (c, report) => defaultDeny(c, 'ingress', report),
   NETSEC002: (c, report) => defaultDeny(c, 'egress', report),
   NETSEC003: unselectedPods,
-  NETSEC004: egressToAnyAddress,
-  NETSEC005: metadataReachable,
+  ...addressChecks,
   NETSEC006: serviceChecks.NETSEC006,
   NETSEC007: serviceChecks.NETSEC007,
   NETSEC008: serviceChecks.NETSEC008,
@@ -187,64 +180,6 @@ function unselectedPods(c: AuditContext, report: Report): void {
   });
 }
 
-function egressToAnyAddress(c: AuditContext, report: Report): void {
-  for (const policy of c.index.policies) {
-    const subject: Subject = policySubject(policy);
-    let sidecar: string | undefined | null = null;
-    for (const rule of policy.egress ?? []) {
-      if (rule.peers === undefined) {
-        report(subject, `spec.egress[${rule.index}] has no "to": it allows every destination, inside and outside the cluster, on ${describePorts(rule)}`,
-          'List the destinations: pods by namespace and labels, or ipBlocks as narrow as the service needs (RestrictedEgress, Peer.ipv4("203.0.113.0/24")).');
-        continue;
-      }
-      rule.peers.forEach((peer, p) => {
-        if (peer.kind !== 'ipBlock' || peer.cidr.prefixLength !== 0) return;
-        // TCP entries are a backstop when a REGISTRY_ONLY Sidecar holds every pod of the policy.
-        if (sidecar === null) sidecar = registryOnlySidecarFor(c, policy);
-        const open = sidecar === undefined || rule.ports === undefined ? rule.ports : rule.ports.filter(e => e.protocol !== Protocol.TCP);
-        if (open !== undefined && open.length === 0) return;
-        const except = peer.except.length > 0 ? ` except ${peer.except.map(e => e.text).join(', ')}` : '';
-        const family = peer.cidr.family === 'ipv4' ? 'IPv4' : 'IPv6';
-        const reach = peer.except.length > 0 ? `every ${family} address outside the excepted ranges` : `every ${family} address`;
-        const held = sidecar === undefined ? ''
-          : `; Sidecar ${sidecar} (REGISTRY_ONLY) holds TCP to the registered hosts, but the sidecar does not intercept ${open === undefined ? 'UDP or SCTP' : 'these'}`;
-        report(subject, `spec.egress[${rule.index}].to[${p}] allows ${peer.cidr.text}${except}: ${reach}, on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}${held}`,
-          'Narrow the ipBlock to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
-      });
-      // Narrower blocks that together cover the public address space are the internet too (0.0.0.0/1 + 128.0.0.0/1).
-      const blocks = rule.peers.filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock');
-      for (const family of ['ipv4', 'ipv6'] as const) {
-        const own = blocks.filter(b => b.cidr.family === family);
-        if (own.length < 2 || own.some(b => b.cidr.prefixLength === 0) || !coversInternet(own, family)) continue;
-        if (sidecar === null) sidecar = registryOnlySidecarFor(c, policy);
-        const open = sidecar === undefined || rule.ports === undefined ? rule.ports : rule.ports.filter(e => e.protocol !== Protocol.TCP);
-        if (open !== undefined && open.length === 0) continue;
-        const name = family === 'ipv4' ? 'IPv4' : 'IPv6';
-        report(subject, `spec.egress[${rule.index}] allows ${own.map(b => b.text).join(', ')}: together every public ${name} address (the internet), `
-          + `on ${open === undefined ? 'every port' : open.map(describePort).join(', ')}`,
-        'Narrow the ipBlocks to the ranges the service talks to, or name the hosts with RestrictedEgress (FQDN destinations enforced by an Istio REGISTRY_ONLY Sidecar for TCP, or a DNS-aware CNI).');
-      }
-    }
-  }
-}
-
-function metadataReachable(c: AuditContext, report: Report): void {
-  const endpoints = METADATA_ENDPOINTS.map(text => parseAddress(text)!);
-  c.index.pods.forEach((pod, i) => {
-    const reasons: string[] = [];
-    for (const address of endpoints) {
-      const explanation = explainConnection(c.index,
-        { kind: 'pod', position: i, pod, label: `${pod.namespace}/${pod.name}` },
-        { kind: 'address', address, label: address.toString() },
-        Port.tcp(80));
-      if (explanation.allowed) reasons.push(`${address.toString()} (${explanation.egress.reason})`);
-    }
-    if (reasons.length === 0) return;
-    report(podSubject(pod), `${pod.namespace}/${pod.name} may connect to the instance metadata endpoint on TCP 80: ${reasons.join('; ')}`,
-      'Isolate the pod\'s egress and keep 169.254.169.254/32 (and fd00:ec2::254/128) in the except list of every wide ipBlock; Peer.anyIpv4() and RestrictedEgress do this.');
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Istio
 
@@ -300,18 +235,3 @@ function cidrsWithHostBits(c: AuditContext, report: Report): void {
     }
   }
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Text
-
-function describePorts(rule: CompiledRule): string {
-  if (rule.ports === undefined) return 'every port';
-  return rule.ports.map(describePort).join(', ');
-}
-
-function describePort(entry: CompiledPolicyPort): string {
-  if (entry.name !== undefined) return `${entry.protocol} port named ${entry.name}`;
-  if (entry.port === undefined) return `all ${entry.protocol}`;
-  return entry.endPort === undefined ? `${entry.protocol} ${entry.port}` : `${entry.protocol} ${entry.port}-${entry.endPort}`;
-}
-

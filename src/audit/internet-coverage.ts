@@ -1,4 +1,4 @@
-import { IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
+import { EVERY_IPV4, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
 import { parseCidr, ParsedCidr } from '../core/cidr';
 
 /*
@@ -47,7 +47,7 @@ const parsed = (text: string): ParsedCidr => parseCidr(text) as ParsedCidr;
 
 /** The public address space of a family: IPv4 without the special-purpose ranges; IPv6 global unicast. */
 const INTERNET: Record<'ipv4' | 'ipv6', readonly Span[]> = {
-  ipv4: subtract([spanOf(parsed('0.0.0.0/0'))], IPV4_NON_PUBLIC.map(t => spanOf(parsed(t)))),
+  ipv4: subtract([spanOf(parsed(EVERY_IPV4))], IPV4_NON_PUBLIC.map(t => spanOf(parsed(t)))),
   ipv6: [spanOf(parsed(IPV6_INTERNET))],
 };
 

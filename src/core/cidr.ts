@@ -1,5 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
-import { GUARDED_METADATA_CIDRS } from './addresses';
+import { METADATA_CIDRS } from './addresses';
 import { compareStrings } from './selector';
 
 /*
@@ -89,14 +89,8 @@ export function cidrStrictlyContains(outer: ParsedCidr, inner: ParsedCidr): bool
   return cidrContains(outer, inner) && inner.prefixLength > outer.prefixLength;
 }
 
-/**
- * The cloud instance metadata endpoints, where node credentials live: 169.254.169.254 (AWS, GCP, Azure,
- * OpenStack and others) and fd00:ec2::254 (AWS Nitro, IPv6), as CIDRs; the addresses live in
- * `addresses.ts`. The egress guard, the metadata refusals and the opt-in that opens them all read it here.
- */
-export const METADATA_ENDPOINTS: readonly string[] = GUARDED_METADATA_CIDRS;
-
-const METADATA_BLOCKS: readonly ParsedCidr[] = METADATA_ENDPOINTS.map((text) => parseCidr(text) as ParsedCidr);
+/** The metadata endpoints (their one home is `addresses.ts`), parsed once. */
+const METADATA_BLOCKS: readonly ParsedCidr[] = METADATA_CIDRS.map((text) => parseCidr(text) as ParsedCidr);
 
 /**
  * The metadata endpoint a block names itself (the block lies inside the endpoint's /32 or /128), or

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { EVERY_IPV4, EVERY_IPV6 } from './addresses';
 import { cidrStrictlyContains, excludeMetadataEndpoints, metadataEndpointNamedBy, parseCidr, ParsedCidr } from './cidr';
 import { netsecError } from './errors';
 import { checkDns1123Label } from './names';
@@ -110,12 +111,12 @@ export class Peer {
 
   /** Every IPv4 address (0.0.0.0/0). Pods are addresses too: prefer narrower blocks. */
   public static anyIpv4(): IPeer {
-    return Peer.ipBlock('0.0.0.0/0');
+    return Peer.ipBlock(EVERY_IPV4);
   }
 
   /** Every IPv6 address (::/0). Pods are addresses too: prefer narrower blocks. */
   public static anyIpv6(): IPeer {
-    return Peer.ipBlock('::/0');
+    return Peer.ipBlock(EVERY_IPV6);
   }
 
   /** Every pod of one namespace, selected by its automatic `kubernetes.io/metadata.name` label. */

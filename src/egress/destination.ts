@@ -1,3 +1,4 @@
+import { EVERY_IPV4 } from '../core/addresses';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkHostname, isWildcardHostname } from '../core/hostname';
@@ -37,9 +38,9 @@ export enum DestinationKind {
  */
 export class Destination {
   /**
-   * An IPv4 or IPv6 block. In egress rules the cloud metadata endpoints are excluded from any larger
-   * block; naming 169.254.169.254/32 or fd00:ec2::254/128 itself needs `allowMetadataEndpoint`, and
-   * 0.0.0.0/0 or ::/0 needs `allowInternet`.
+   * An IPv4 or IPv6 block. In egress rules the cloud metadata endpoints (169.254.169.254, fd00:ec2::254
+   * and the others the library knows) are excluded from any larger block; naming one itself needs
+   * `allowMetadataEndpoint`, and 0.0.0.0/0 or ::/0 needs `allowInternet`.
    *
    * @param cidr e.g. '203.0.113.0/24'; a single address needs '/32' (IPv4) or '/128' (IPv6)
    */
@@ -174,7 +175,7 @@ export class Destination {
 }
 
 /** What `Destination.internet` opens, for the checks that only need to know it is addresses. */
-const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: '0.0.0.0/0' } };
+const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: EVERY_IPV4 } };
 
 /** Egress-specific rules on top of the RFC 1123 syntax (`checkHostname`): an external, fully qualified name. */
 function checkEgressHostname(value: string): { what: string; fix: string } | undefined {

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
-import { IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
-import { cidrContains, METADATA_ENDPOINTS, parseCidr, ParsedCidr } from '../core/cidr';
+import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
+import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
@@ -59,9 +59,10 @@ export interface RestrictedEgressProps {
    */
   readonly internetExcept?: string[];
   /**
-   * Allow TCP 80 to the cloud metadata endpoint (169.254.169.254/32 and fd00:ec2::254/128), which hands
-   * out the node's cloud credentials. Without it the endpoint is excluded from every broader block and
-   * naming it is an error.
+   * Allow TCP 80 to the cloud instance metadata endpoints (169.254.169.254, 100.100.100.200,
+   * fd00:a9fe:a9fe::1, fd00:ec2::254, fd20:ce::254), which hand out the node's cloud credentials. Without it
+   * every metadata endpoint is excluded from every broader block and naming one is an error. Azure's
+   * WireServer (168.63.129.16) stays excluded either way: no workload needs it.
    * @default false
    */
   readonly allowMetadataEndpoint?: boolean;
@@ -299,9 +300,11 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
       throw netsecError(path, 'a block of every address needs the explicit opt-in', block.cidr,
         'Prefer Destination.internet(...ports), which also excludes private and link-local ranges, with allowInternet: true; or name a narrower block.');
     }
-    if (block && METADATA_ENDPOINTS.includes(block.cidr)) {
-      throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr,
-        'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the endpoint), or remove the destination.');
+    const endpoint = block ? metadataEndpointNamedBy(block.cidr) : undefined;
+    if (block && endpoint) {
+      throw netsecError(path, 'the cloud metadata endpoint is named as a destination', block.cidr, INSTANCE_METADATA_CIDRS.includes(endpoint)
+        ? 'Set allowMetadataEndpoint: true instead (it opens TCP 80 to the instance metadata endpoints), or remove the destination.'
+        : 'Remove the destination: it is a host channel no workload needs (Azure\'s WireServer); for Azure DNS on it, use ClusterDns.metadataServer().');
     }
     if (IsolatedTier.isIsolatedTier(destination._networkPeer)) checkServedPorts(path, String(destination._networkPeer), destination._networkPeer.ports, destination.ports, 'Allow');
     if (isFqdn(destination) && props.fqdnEnforcement === undefined) {
@@ -309,7 +312,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
         `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
     }
   }
-  const metadata = props.allowMetadataEndpoint ? METADATA_ENDPOINTS.map((cidr) => Destination.cidr(cidr, Port.tcp(80))) : [];
+  const metadata = props.allowMetadataEndpoint ? INSTANCE_METADATA_CIDRS.map((cidr) => Destination.cidr(cidr, Port.tcp(80))) : [];
   return [...props.allow, ...metadata];
 }
 
@@ -338,7 +341,7 @@ function internetPeers(path: string, props: RestrictedEgressProps): IPeer[] {
     }
   }
   const ipv4 = [...IPV4_NON_PUBLIC.map((c) => parseCidr(c) as ParsedCidr), ...extra.filter((b) => b.family === 'ipv4')];
-  const peers = [Peer.ipBlock('0.0.0.0/0', outermost(ipv4))];
+  const peers = [Peer.ipBlock(EVERY_IPV4, outermost(ipv4))];
   if (props.includeIpv6) peers.push(Peer.ipBlock(IPV6_INTERNET, outermost(extra.filter((b) => b.family === 'ipv6'))));
   return peers;
 }
@@ -357,7 +360,7 @@ function mergeFqdns(destinations: Destination[]): FqdnEntry[] {
 
 function ipEntries(destinations: Destination[]): IpEntry[] {
   return destinations.flatMap((d): IpEntry[] => {
-    if (d._kind === DestinationKind.INTERNET) return [{ cidr: '0.0.0.0/0', ports: d.ports, internet: true }];
+    if (d._kind === DestinationKind.INTERNET) return [{ cidr: EVERY_IPV4, ports: d.ports, internet: true }];
     const block = d._networkPeer?.toPeerConfig().ipBlock;
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });

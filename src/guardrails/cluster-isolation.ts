@@ -3,10 +3,12 @@ import { Construct } from 'constructs';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
 import { componentScope, guardComponent } from './platform-tiers';
+import { METADATA_CIDRS } from '../core/addresses';
 import { parseCidr } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { checkNamespace, Peer } from '../core/peer';
+import { Port } from '../core/port';
 import { defaultName } from '../core/scope-defaults';
 import { compareStrings, describeSelector } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
@@ -15,7 +17,7 @@ import { ClusterDns } from '../platform/cluster-dns';
 import { dnsComponent } from '../platform/platform-component';
 import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
-  METADATA_NETWORKS, namespaceNamed, namespacesExcept, renderClusterPolicy,
+  namespaceNamed, namespacesExcept, renderClusterPolicy,
 } from '../render/cluster-network-policy';
 
 /** The default priority of both tiers: the middle of 0-1000, so platform policies fit above and below. */
@@ -78,9 +80,10 @@ export interface ClusterIsolationProps {
 /**
  * The platform's cluster-wide guardrails, as ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2):
  *
- * - Admin tier: egress to the cloud metadata endpoints (169.254.169.254/32, fd00:ec2::254/128) is denied
- *   for every pod of every guarded namespace, whatever any NetworkPolicy says; `metadataEndpointAccess`
- *   names the exceptions.
+ * - Admin tier: egress to every cloud metadata endpoint (169.254.169.254, AWS's fd00:ec2::254, GCP's
+ *   fd20:ce::254, Azure's WireServer 168.63.129.16, Alibaba's 100.100.100.200, Akamai's fd00:a9fe:a9fe::1)
+ *   is denied for every pod of every namespace, whatever any NetworkPolicy says; `metadataEndpointAccess`
+ *   names the exceptions. DNS on a metadata address passes on port 53 only when `dns` names it.
  * - Baseline tier: ingress and egress are denied for every pod of every guarded namespace that no
  *   NetworkPolicy selects, except DNS to the cluster DNS servers. NetworkPolicies (the tiers) then open
  *   what each team declares, so every tier of the app counts as isolated and writes both sides of its flows.
@@ -186,25 +189,27 @@ function accessPolicy(base: string, priority: number, access: MetadataEndpointAc
     subject: access.podLabels
       ? { pods: { namespaceSelector: namespaceNamed(access.namespaceName), podSelector: { matchLabels: access.podLabels } } }
       : { namespaces: namespaceNamed(access.namespaceName) },
-    egress: [{ name: 'pass-metadata-endpoint', action: ClusterAction.PASS, peers: [{ networks: METADATA_NETWORKS }] }],
+    egress: [{ name: 'pass-metadata-endpoint', action: ClusterAction.PASS, peers: [{ networks: [...METADATA_CIDRS] }] }],
   };
 }
 
 /**
- * The metadata deny, for every namespace (exemptions lift the Baseline deny only); DNS served on the
- * metadata address itself (GKE) passes first, on its DNS ports only.
+ * The metadata deny, for every namespace (exemptions lift the Baseline deny only), over every metadata
+ * address of `core/addresses.ts`. DNS on a metadata address (GKE's metadata server, Azure DNS on the
+ * WireServer) passes first, on port 53 only and only when the app's ClusterDns names that address: as
+ * its DNS server (`ClusterDns.metadataServer()`) or as the upstream of its DNS pods (`metadataUpstream`).
  */
 function metadataDenyPolicy(base: string, priority: number, dns: ClusterDns): ClusterPolicyIntent {
-  const dnsOnMetadata = dns._destinations.filter((d) => METADATA_NETWORKS.includes(d.peer.toPeerConfig().ipBlock?.cidr ?? ''));
-  const passes: ClusterRule[] = dnsOnMetadata.map((d) => ({
-    name: 'pass-dns-on-metadata-address', action: ClusterAction.PASS, peers: [{ networks: [d.peer.toPeerConfig().ipBlock!.cidr] }], ports: d.ports,
+  const dnsPorts = [Port.udp(53), Port.tcp(53)];
+  const passes: ClusterRule[] = dns._metadataDnsCidrs().map((cidr) => ({
+    name: 'pass-dns-on-metadata-address', action: ClusterAction.PASS, peers: [{ networks: [cidr] }], ports: dnsPorts,
   }));
   return {
     name: toDnsLabel([base, 'metadata-deny']),
     tier: ClusterTier.ADMIN,
     priority,
     subject: { namespaces: {} },
-    egress: [...passes, { name: 'deny-metadata-endpoint', action: ClusterAction.DENY, peers: [{ networks: METADATA_NETWORKS }] }],
+    egress: [...passes, { name: 'deny-metadata-endpoint', action: ClusterAction.DENY, peers: [{ networks: [...METADATA_CIDRS] }] }],
   };
 }
 

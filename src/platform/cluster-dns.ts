@@ -1,9 +1,9 @@
-import { GKE_METADATA_SERVER } from '../core/addresses';
+import { AZURE_WIRESERVER, GKE_METADATA_SERVER, METADATA_DNS_CIDRS } from '../core/addresses';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { clusterDnsPeer, guardMetadataEndpoints, IPeer, Peer, resolvePeer } from '../core/peer';
 import { checkPortNumber, Port } from '../core/port';
-import { checkPlainObject } from '../core/selector';
+import { checkPlainObject, compareStrings } from '../core/selector';
 
 /** Options for `ClusterDns.kubeDns()`. */
 export interface KubeDnsOptions {
@@ -24,6 +24,14 @@ export interface KubeDnsOptions {
    * @default [53]
    */
   readonly ports?: number[];
+  /**
+   * The cloud metadata address the DNS pods forward names outside the cluster to, when they forward to
+   * one: '168.63.129.16' for CoreDNS on AKS (Azure DNS, served by the WireServer), '169.254.169.254' for
+   * kube-dns on GKE. A `ClusterIsolation` denies every metadata address to every pod; naming it here lets
+   * UDP and TCP 53 to it through that deny, and nothing else on it.
+   * @default - none: the DNS pods forward to an address that is not a metadata endpoint
+   */
+  readonly metadataUpstream?: string;
 }
 
 /** Options for `ClusterDns.nodeLocalCache()`. */
@@ -63,11 +71,12 @@ export interface DnsDestination {
  * ClusterDns.kubeDns({ namespace: 'openshift-dns', podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, ports: [5353] });
  * ClusterDns.nodeLocalCache();                            // 169.254.20.10 plus kube-dns pods
  * ClusterDns.metadataServer();                            // GKE Cloud DNS on 169.254.169.254, port 53 only
+ * ClusterDns.kubeDns({ metadataUpstream: '168.63.129.16' }); // AKS: CoreDNS forwards to Azure DNS on the WireServer
  */
 export class ClusterDns {
   /** The cluster DNS pods (CoreDNS or kube-dns). */
   public static kubeDns(options: KubeDnsOptions = {}): ClusterDns {
-    return new ClusterDns(kubeDnsDestinations('ClusterDns.kubeDns', options));
+    return new ClusterDns(kubeDnsDestinations('ClusterDns.kubeDns', options), metadataUpstreams('ClusterDns.kubeDns', options));
   }
 
   /** NodeLocal DNSCache on its link-local address, plus (by default) the cluster DNS pods behind it. */
@@ -89,15 +98,20 @@ export class ClusterDns {
       }
       return new ClusterDns([cache]);
     }
-    return new ClusterDns([cache, ...kubeDnsDestinations(where, options.upstream)]);
+    return new ClusterDns([cache, ...kubeDnsDestinations(where, options.upstream)], metadataUpstreams(where, options.upstream));
   }
 
   /**
-   * A DNS server on the cloud metadata address, as GKE Cloud DNS serves it (169.254.169.254). Only port 53
-   * is opened: the metadata HTTP endpoint on the same address stays unreachable.
+   * A DNS server on a cloud metadata address: GKE's metadata server (169.254.169.254, Cloud DNS for GKE),
+   * or Azure DNS on the WireServer (168.63.129.16) for pods that resolve there directly. Only port 53 is
+   * opened: the metadata service on the same address stays unreachable.
+   *
+   * @param address the metadata address that serves DNS @default '169.254.169.254'
    */
-  public static metadataServer(): ClusterDns {
-    return new ClusterDns([{ peer: Peer.ipBlock(`${GKE_METADATA_SERVER}/32`), ports: dnsPorts('ClusterDns.metadataServer', [53]) }]);
+  public static metadataServer(address?: string): ClusterDns {
+    const where = 'ClusterDns.metadataServer';
+    const cidr = metadataDnsCidr(where, address ?? GKE_METADATA_SERVER);
+    return new ClusterDns([{ peer: Peer.ipBlock(cidr), ports: dnsPorts(where, [53]) }]);
   }
 
   /**
@@ -135,18 +149,51 @@ export class ClusterDns {
    */
   public readonly _destinations: DnsDestination[];
 
-  private constructor(destinations: DnsDestination[]) {
+  /**
+   * The metadata addresses (CIDRs) the DNS servers forward to, which the guardrails open on port 53.
+   * @internal
+   */
+  public readonly _metadataUpstreams: string[];
+
+  private constructor(destinations: DnsDestination[], upstreams: string[] = []) {
     this._destinations = destinations;
+    this._metadataUpstreams = upstreams;
+  }
+
+  /**
+   * The metadata addresses (CIDRs) this DNS reaches on port 53: a server on one, or an upstream of the
+   * DNS pods. The guardrails let exactly these through their metadata deny, on port 53 only.
+   * @internal
+   */
+  public _metadataDnsCidrs(): string[] {
+    const servers = this._destinations.map((d) => d.peer.toPeerConfig().ipBlock?.cidr)
+      .filter((c): c is string => c !== undefined && METADATA_DNS_CIDRS.includes(c));
+    return [...new Set([...servers, ...this._metadataUpstreams])].sort(compareStrings);
   }
 }
 
-const METADATA_DNS_FIX = 'For GKE Cloud DNS on the metadata address use ClusterDns.metadataServer(), which opens port 53 only; otherwise name the DNS server\'s own address.';
+const METADATA_DNS_FIX = `For DNS served on a metadata address use ClusterDns.metadataServer() (GKE, ${GKE_METADATA_SERVER}) or ClusterDns.metadataServer("${AZURE_WIRESERVER}") (Azure DNS), `
+  + 'which open port 53 only; otherwise name the DNS server\'s own address.';
+
+/** The CIDR of a metadata address that serves DNS, or a refusal naming those that do. */
+function metadataDnsCidr(where: string, address: unknown): string {
+  const cidr = typeof address === 'string' && parseAddress(address) ? `${address}/${address.includes(':') ? 128 : 32}` : undefined;
+  if (cidr === undefined || !METADATA_DNS_CIDRS.includes(cidr)) {
+    throw netsecError(where, 'the address is not a cloud metadata address that serves DNS', address,
+      `Give one of ${METADATA_DNS_CIDRS.map((c) => c.split('/')[0]).join(', ')}; for another DNS server use ClusterDns.custom().`);
+  }
+  return cidr;
+}
 
 function kubeDnsDestinations(where: string, options: KubeDnsOptions | undefined): DnsDestination[] {
-  checkPlainObject(where, 'the options', options ?? {}, ['podLabels', 'namespace', 'ports'],
-    'Pass { podLabels, namespace, ports }, or nothing for kube-dns in kube-system on port 53.');
+  checkPlainObject(where, 'the options', options ?? {}, ['podLabels', 'namespace', 'ports', 'metadataUpstream'],
+    'Pass { podLabels, namespace, ports, metadataUpstream }, or nothing for kube-dns in kube-system on port 53.');
   const peer = clusterDnsPeer(where, { podLabels: options?.podLabels, namespace: options?.namespace });
   return [{ peer, ports: dnsPorts(where, options?.ports ?? [53]) }];
+}
+
+function metadataUpstreams(where: string, options: KubeDnsOptions | undefined): string[] {
+  return options?.metadataUpstream === undefined ? [] : [metadataDnsCidr(`${where} (metadataUpstream)`, options.metadataUpstream)];
 }
 
 function dnsPorts(where: string, ports: number[]): Port[] {

@@ -1,5 +1,5 @@
 import { normalizePorts, renderSelector } from './network-policy';
-import { METADATA_ENDPOINTS } from '../core/cidr';
+import { EVERY_IPV4, EVERY_IPV6 } from '../core/addresses';
 import { NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import { compareStrings, LabelOperator, LabelSelector } from '../core/selector';
@@ -16,11 +16,8 @@ import { compareStrings, LabelOperator, LabelSelector } from '../core/selector';
 /** The API version and kind of every object rendered here. */
 export const CLUSTER_NETWORK_POLICY = { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy' };
 
-/** The cloud metadata endpoints the guardrails deny (their one home is `core/addresses.ts`). */
-export const METADATA_NETWORKS: string[] = [...METADATA_ENDPOINTS];
-
 /** Every address, for rules that must match all traffic (pods included: `networks` covers them too). */
-export const ALL_NETWORKS = ['0.0.0.0/0', '::/0'];
+export const ALL_NETWORKS = [EVERY_IPV4, EVERY_IPV6];
 
 /** A ClusterNetworkPolicy tier. */
 export enum ClusterTier {

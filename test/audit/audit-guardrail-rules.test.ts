@@ -105,4 +105,38 @@ describe('NETSEC021 admin-accept-reopens-metadata-endpoint', () => {
     const baseline = cnp('b', 'Baseline', 7, subject, { egress: [{ name: 'a', action: 'Accept', to: [{ networks: ['0.0.0.0/0'] }] }] });
     expect(findings([...cluster, deny, pass, around, baseline], 'NETSEC021')).toEqual([]);
   });
+
+  test('every metadata address counts, on the ports where it serves secrets: Azure DNS alone on the WireServer is not a re-opening', () => {
+    const dnsOnly = cnp('azure-dns', 'Admin', 10, subject, {
+      egress: [{
+        name: 'dns',
+        action: 'Accept',
+        to: [{ networks: ['168.63.129.16/32'] }],
+        protocols: [{ udp: { destinationPort: { number: 53 } } }, { tcp: { destinationPort: { number: 53 } } }],
+      }],
+    });
+    expect(findings([...cluster, dnsOnly], 'NETSEC021')).toEqual([]);
+    const agent = cnp('wire', 'Admin', 10, subject, {
+      egress: [{
+        name: 'agent',
+        action: 'Accept',
+        to: [{ networks: ['168.0.0.0/8', '100.64.0.0/10', 'fd20::/16'] }],
+        protocols: [{ tcp: { destinationPort: { range: { start: 80, end: 32526 } } } }],
+      }],
+    });
+    expect(findings([...cluster, agent], 'NETSEC021').map(f => f.message)).toEqual([
+      'Admin-tier Accept rule re-opens the instance metadata endpoint (priority 10): spec.egress[0].to[0].networks[0] 168.0.0.0/8 covers 168.63.129.16; '
+      + 'spec.egress[0].to[0].networks[1] 100.64.0.0/10 covers 100.100.100.200; spec.egress[0].to[0].networks[2] fd20::/16 covers fd20:ce::254; '
+      + 'no NetworkPolicy or Baseline rule can deny it to the subjects',
+    ]);
+    const agentPortOnly = cnp('wire', 'Admin', 10, subject, {
+      egress: [{
+        name: 'agent',
+        action: 'Accept',
+        to: [{ networks: ['168.63.129.16/32'] }],
+        protocols: [{ tcp: { destinationPort: { number: 32526 } } }],
+      }],
+    });
+    expect(findings([...cluster, agentPortOnly], 'NETSEC021')).toHaveLength(1);
+  });
 });

@@ -136,15 +136,15 @@ describe('NETSEC005: the metadata endpoint', () => {
     const findings = audit([pod('shop', 'web')], 'NETSEC005');
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: AuditSeverity.CRITICAL, resource: 'Pod shop/web' });
-    expect(findings[0].message).toContain('169.254.169.254 (not isolated: no NetworkPolicy with policy type Egress selects shop/web');
+    expect(findings[0].message).toContain('169.254.169.254 on TCP 80 (not isolated: no NetworkPolicy with policy type Egress selects shop/web');
     expect(findings[0].message).toContain('fd00:ec2::254');
   });
 
   test('an egress rule whose block contains it allows it; the same block with the endpoint excepted does not', () => {
     const open = policy('shop', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '169.254.0.0/16' } }] }] });
     const findings = audit([pod('shop', 'web'), open], 'NETSEC005');
-    expect(findings.map(f => f.message)).toEqual(['shop/web may connect to the instance metadata endpoint on TCP 80: '
-      + '169.254.169.254 (allowed by shop/out egress[0] (isolated by shop/out))']);
+    expect(findings.map(f => f.message)).toEqual(['shop/web may connect to a cloud metadata endpoint: '
+      + '169.254.169.254 on TCP 80 (allowed by shop/out egress[0] (isolated by shop/out))']);
     const guarded = policy('shop', 'out', {
       podSelector: {},
       policyTypes: ['Egress'],

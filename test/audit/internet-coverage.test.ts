@@ -1,5 +1,5 @@
 import { Reachability } from '../../src';
-import { GUARDED_METADATA_CIDRS, METADATA_SERVICES } from '../../src/core/addresses';
+import { INSTANCE_METADATA_CIDRS, METADATA_CIDRS, METADATA_DNS_CIDRS, METADATA_PROBES, METADATA_SERVICES } from '../../src/core/addresses';
 import { namespace, pod, policy } from '../analysis/fixtures';
 
 /*
@@ -42,10 +42,19 @@ describe('NETSEC004: the internet as a set of ranges', () => {
 });
 
 describe('address facts', () => {
-  test('every major cloud\'s metadata service is known, with a source; the guarded CIDRs are the guarded ones', () => {
+  test('every major cloud\'s metadata service is known, with a source, and every one is guarded', () => {
     const addresses = new Set(METADATA_SERVICES.flatMap(s => s.addresses));
-    for (const a of ['169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254', '168.63.129.16', '100.100.100.200']) expect(addresses.has(a)).toBe(true);
-    expect([...new Set(METADATA_SERVICES.map(s => s.cloud))].sort()).toEqual(['AWS', 'Alibaba Cloud', 'Azure', 'DigitalOcean', 'GCP', 'OpenStack', 'Oracle OCI']);
-    expect(GUARDED_METADATA_CIDRS).toEqual(['169.254.169.254/32', 'fd00:ec2::254/128']);
+    for (const a of ['169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254', '168.63.129.16', '100.100.100.200', 'fd00:a9fe:a9fe::1']) expect(addresses.has(a)).toBe(true);
+    expect([...new Set(METADATA_SERVICES.map(s => s.cloud))].sort()).toEqual(
+      ['AWS', 'Akamai (Linode)', 'Alibaba Cloud', 'Azure', 'DigitalOcean', 'GCP', 'Hetzner Cloud', 'OpenStack', 'Oracle OCI']);
+    for (const s of METADATA_SERVICES) expect(s.source).toMatch(/^[a-z.]+\.(com|org|cloud)\//);
+    expect(METADATA_CIDRS).toEqual([...addresses].map(a => `${a}/${a.includes(':') ? 128 : 32}`).sort((a, b) => Number(a.includes(':')) - Number(b.includes(':')) || (a < b ? -1 : 1)));
+  });
+
+  test('allowMetadataEndpoint opens the instance metadata services, not Azure\'s WireServer; DNS is served on GKE\'s and Azure\'s addresses', () => {
+    expect(INSTANCE_METADATA_CIDRS).toEqual(METADATA_CIDRS.filter(c => c !== '168.63.129.16/32'));
+    expect(METADATA_DNS_CIDRS).toEqual(['168.63.129.16/32', '169.254.169.254/32']);
+    expect(METADATA_PROBES.find(p => p.address === '168.63.129.16')!.ports).toEqual([80, 32526]);
+    expect(METADATA_PROBES.find(p => p.address === '100.100.100.200')!.ports).toEqual([80]);
   });
 });

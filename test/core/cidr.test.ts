@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
+import { METADATA_ADDRESSES, METADATA_CIDRS } from '../../src/core/addresses';
 import {
-  cidrContains, cidrContainsAddress, cidrStrictlyContains, excludeMetadataEndpoints, METADATA_ENDPOINTS, metadataEndpointNamedBy,
+  cidrContains, cidrContainsAddress, cidrStrictlyContains, excludeMetadataEndpoints, metadataEndpointNamedBy,
   parseAddress, parseCidr, ParsedCidr,
 } from '../../src/core/cidr';
 
@@ -64,38 +65,55 @@ describe('parseCidr', () => {
 });
 
 describe('the metadata endpoints', () => {
-  test('are the two well-known addresses, as host blocks', () => {
-    expect(METADATA_ENDPOINTS).toEqual(['169.254.169.254/32', 'fd00:ec2::254/128']);
+  test('are every cloud\'s metadata address, IPv4 first, as host blocks', () => {
+    expect(METADATA_CIDRS).toEqual(['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32',
+      'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128']);
   });
 
   test('a block names an endpoint only when it lies inside the endpoint itself', () => {
     expect(metadataEndpointNamedBy('169.254.169.254/32')).toBe('169.254.169.254/32');
     expect(metadataEndpointNamedBy('fd00:ec2::254/128')).toBe('fd00:ec2::254/128');
+    expect(metadataEndpointNamedBy('168.63.129.16/32')).toBe('168.63.129.16/32');
+    expect(metadataEndpointNamedBy('100.100.100.200/32')).toBe('100.100.100.200/32');
+    expect(metadataEndpointNamedBy('fd20:ce::254/128')).toBe('fd20:ce::254/128');
     expect(metadataEndpointNamedBy('169.254.0.0/16')).toBeUndefined();
     expect(metadataEndpointNamedBy('169.254.169.253/32')).toBeUndefined();
     expect(metadataEndpointNamedBy('not a cidr')).toBeUndefined();
   });
 
   test('wider blocks get the endpoints they contain excluded, once, sorted with the rest', () => {
-    expect(excludeMetadataEndpoints('0.0.0.0/0', [])).toEqual(['169.254.169.254/32']);
+    expect(excludeMetadataEndpoints('0.0.0.0/0', [])).toEqual(['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32']);
+    expect(excludeMetadataEndpoints('168.0.0.0/8', [])).toEqual(['168.63.129.16/32']);
+    expect(excludeMetadataEndpoints('100.64.0.0/10', [])).toEqual(['100.100.100.200/32']);
     expect(excludeMetadataEndpoints('::/0', ['fc00::/7'])).toEqual(['fc00::/7']);
-    expect(excludeMetadataEndpoints('::/0', ['2001:db8::/32'])).toEqual(['2001:db8::/32', 'fd00:ec2::254/128']);
+    expect(excludeMetadataEndpoints('::/0', ['2001:db8::/32'])).toEqual(['2001:db8::/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128']);
+    expect(excludeMetadataEndpoints('fd20::/16', [])).toEqual(['fd20:ce::254/128']);
     expect(excludeMetadataEndpoints('169.254.0.0/16', ['169.254.169.254/32'])).toEqual(['169.254.169.254/32']);
     expect(excludeMetadataEndpoints('169.254.169.254/32', [])).toEqual([]);
     expect(excludeMetadataEndpoints('10.0.0.0/8', ['10.1.0.0/16'])).toEqual(['10.1.0.0/16']);
   });
 
-  test('property: after the guard, no IPv4 block reaches 169.254.169.254 unless it is the endpoint itself', () => {
-    const endpoint = parseAddress('169.254.169.254')!;
-    const octets = fc.oneof(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)), fc.constant([169, 254, 169, 254]));
+  test.each(METADATA_ADDRESSES.filter((a) => !a.includes(':')))('property: after the guard, no IPv4 block reaches %s unless it is the endpoint itself', (address) => {
+    const endpoint = parseAddress(address)!;
+    const octets = fc.oneof(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)), fc.constant(address.split('.').map(Number)));
     fc.assert(fc.property(fc.nat(32), octets, (prefix, bytes) => {
       // Any address with any prefix, cleared to its network: blocks around the endpoint come up often.
       const text = (parseCidr(`${bytes.join('.')}/${prefix}`, true) as ParsedCidr).text;
       const block = parseCidr(text) as ParsedCidr;
       const except = excludeMetadataEndpoints(text, []).map((e) => parseCidr(e) as ParsedCidr);
       const reaches = cidrContainsAddress(block, endpoint) && !except.some((e) => cidrContainsAddress(e, endpoint));
-      expect(reaches).toBe(metadataEndpointNamedBy(text) !== undefined);
+      expect(reaches).toBe(metadataEndpointNamedBy(text) === `${address}/32`);
     }));
+  });
+
+  test.each(METADATA_ADDRESSES.filter((a) => a.includes(':')))('IPv6: every block around %s, from /0 to /127, keeps it out', (address) => {
+    const endpoint = parseAddress(address)!;
+    for (let prefix = 0; prefix < 128; prefix++) {
+      const text = (parseCidr(`${address}/${prefix}`, true) as ParsedCidr).text;
+      const except = excludeMetadataEndpoints(text, []).map((e) => parseCidr(e) as ParsedCidr);
+      expect(except.some((e) => cidrContainsAddress(e, endpoint))).toBe(true);
+    }
+    expect(metadataEndpointNamedBy(`${address}/128`)).toBe(`${address}/128`);
   });
 });
 

@@ -337,7 +337,7 @@ describe('checkPortsTowards: named ports cannot match an address block', () => {
 describe('guardMetadataEndpoints', () => {
   const fix = 'Use ClusterDns.metadataServer().';
 
-  test.each(['169.254.169.254/32', 'fd00:ec2::254/128'])('refuses the endpoint %s itself', (cidr) => {
+  test.each(['169.254.169.254/32', 'fd00:ec2::254/128', '168.63.129.16/32', '100.100.100.200/32', 'fd20:ce::254/128', 'fd00:a9fe:a9fe::1/128'])('refuses the endpoint %s itself', (cidr) => {
     expect(() => guardMetadataEndpoints('ClusterDns.custom', Peer.ipBlock(cidr), fix))
       .toThrow(`ClusterDns.custom: the block opens the cloud metadata endpoint ${cidr}, where node credentials live ("${cidr}"). ${fix}`);
   });
@@ -346,13 +346,52 @@ describe('guardMetadataEndpoints', () => {
     expect(guardMetadataEndpoints('x', Peer.ipBlock('169.254.0.0/16'), fix).toPeerConfig())
       .toEqual({ ipBlock: { cidr: '169.254.0.0/16', excluded: ['169.254.169.254/32'] } });
     expect(guardMetadataEndpoints('x', Peer.ipBlock('fd00::/8', ['fd00:1::/32']), fix).toPeerConfig())
-      .toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:1::/32', 'fd00:ec2::254/128'] } });
+      .toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:1::/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'] } });
     const covered = Peer.ipBlock('169.254.0.0/16', ['169.254.169.0/24']);
     expect(guardMetadataEndpoints('x', covered, fix)).toBe(covered);
     const other = Peer.ipBlock('10.0.0.0/8');
     expect(guardMetadataEndpoints('x', other, fix)).toBe(other);
     const pods = Peer.pods({ app: 'x' });
     expect(guardMetadataEndpoints('x', pods, fix)).toBe(pods);
+  });
+});
+
+describe('every metadata endpoint stays out of the blocks a tier opens, judged by Reachability', () => {
+  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' } });
+  web.allowTo(Peer.ipBlock('168.0.0.0/8'), Port.tcp(80), Port.tcp(32526));
+  web.allowTo(Peer.anyIpv4(), Port.tcp(443));
+  web.allowTo(Peer.anyIpv6(), Port.tcp(443));
+  web.allowTo(Peer.ipBlock('100.64.0.0/10'), Port.tcp(80));
+  web.allowTo(Peer.ipBlock('fd00::/8'), Port.tcp(80));
+  const objects = synthValid(chart);
+  const r = Reachability.fromChart(chart);
+  const from = { namespace: 'shop', pod: 'web' };
+
+  test('Peer.ipBlock("168.0.0.0/8") excludes Azure\'s WireServer, on its agent ports too, and nothing else', () => {
+    expect(findObject(objects, 'NetworkPolicy', 'web').spec.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '168.0.0.0/8', except: ['168.63.129.16/32'] } }], ports: [{ port: 80, protocol: 'TCP' }, { port: 32526, protocol: 'TCP' }],
+    });
+    expect(r.isAllowed(from, { ip: '168.63.129.16' }, Port.tcp(80))).toBe(false);
+    expect(r.isAllowed(from, { ip: '168.63.129.16' }, Port.tcp(32526))).toBe(false);
+    expect(r.isAllowed(from, { ip: '168.63.129.17' }, Port.tcp(80))).toBe(true);
+  });
+
+  test('Peer.anyIpv4() and Peer.anyIpv6() exclude every metadata address of their family', () => {
+    for (const ip of ['169.254.169.254', '168.63.129.16', '100.100.100.200', 'fd00:ec2::254', 'fd20:ce::254', 'fd00:a9fe:a9fe::1']) {
+      expect([ip, r.isAllowed(from, { ip }, Port.tcp(443))]).toEqual([ip, false]);
+    }
+    for (const ip of ['169.254.169.253', '168.63.129.15', '100.100.100.201', 'fd00:ec2::253', 'fd20:ce::255', '2001:db8::1']) {
+      expect([ip, r.isAllowed(from, { ip }, Port.tcp(443))]).toEqual([ip, true]);
+    }
+  });
+
+  test('the shared address space and the unique-local range keep Alibaba\'s, GCP\'s, AWS\'s and Akamai\'s endpoints out', () => {
+    for (const ip of ['100.100.100.200', 'fd00:ec2::254', 'fd20:ce::254', 'fd00:a9fe:a9fe::1']) {
+      expect([ip, r.isAllowed(from, { ip }, Port.tcp(80))]).toEqual([ip, false]);
+    }
+    expect(r.isAllowed(from, { ip: '100.100.100.199' }, Port.tcp(80))).toBe(true);
+    expect(r.isAllowed(from, { ip: 'fd20:ce::1' }, Port.tcp(80))).toBe(true);
   });
 });
 

@@ -7,7 +7,8 @@ import { RestrictedEgress } from '../../src/egress/restricted-egress';
 import { IntentModel } from '../../src/model/intent-model';
 import { findObject, objectsOfKind, synthValid } from '../util';
 
-const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
+// Azure's WireServer (168.63.129.16) is a metadata endpoint on a public address: excluded with the non-public ranges.
+const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '168.63.129.16/32', '169.254.0.0/16', '172.16.0.0/12',
   '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'];
 const INTERNET_V4 = { ipBlock: { cidr: '0.0.0.0/0', except: NON_PUBLIC_V4 } };
 const KUBE_DNS = {
@@ -82,7 +83,8 @@ describe('RestrictedEgress: NetworkPolicy', () => {
     });
     const egress = egressOf(synthValid(chart));
     expect(egress[0]).toEqual({
-      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }, { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } }],
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32'] } },
+        { ipBlock: { cidr: '::/0', except: ['fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'] } }],
       ports: [tcp(443)],
     });
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] } }], ports: [tcp(8080)] });
@@ -99,12 +101,14 @@ describe('RestrictedEgress: NetworkPolicy', () => {
     new RestrictedEgress(chart, 'egress', { tier: apiTier, allow: [], allowMetadataEndpoint: true });
     expect(egressOf(synthValid(chart))).toEqual([
       KUBE_DNS,
-      { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }, { ipBlock: { cidr: 'fd00:ec2::254/128' } }], ports: [tcp(80)] },
+      // The instance metadata services; Azure's WireServer (168.63.129.16) is no workload's to read.
+      { to: ['100.100.100.200/32', '169.254.169.254/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'].map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(80)] },
     ]);
     const r = Reachability.fromChart(chart);
     expect(r.isAllowed(api, ip('169.254.169.254'), Port.tcp(80))).toBe(true);
     expect(r.isAllowed(api, ip('169.254.169.254'), Port.tcp(443))).toBe(false);
     expect(r.isAllowed(api, ip('169.254.169.253'), Port.tcp(80))).toBe(false);
+    expect(r.isAllowed(api, ip('168.63.129.16'), Port.tcp(80))).toBe(false);
   });
 
   test('internet egress excludes the non-public ranges, and with IPv6 adds the global unicast space', () => {

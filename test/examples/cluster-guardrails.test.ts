@@ -6,7 +6,7 @@ import { Port } from '../../src/core/port';
 import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
 
 const tcp = (port: number) => ({ port, protocol: 'TCP' });
-const METADATA = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+const METADATA = ['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'];
 const GUARDED = { namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } };
 const at = (namespace: string, pod: string) => ({ namespace, pod });
 

@@ -5,7 +5,7 @@ import { Reachability } from '../../src/analysis';
 import { IntentModel } from '../../src/model/intent-model';
 import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
 
-const METADATA = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+const METADATA = ['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'];
 const NOT_KUBE_SYSTEM = { namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } };
 const DNS_PROTOCOLS = [{ tcp: { destinationPort: { number: 53 } } }, { udp: { destinationPort: { number: 53 } } }];
 const KUBE_DNS_PODS = { pods: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } } };
@@ -233,7 +233,7 @@ describe('ClusterIsolation: the metadata guardrail and allowMetadataEndpoint agr
   test('an exception by namespace, or by labels every pod of the tier carries, lets the NetworkPolicy decide; exempt namespaces need one too', () => {
     for (const access of [[MetadataEndpointAccess.namespace('monitoring')], [MetadataEndpointAccess.pods('monitoring', { app: 'agent' })]]) {
       const egress = findObject(synthValid(build(access)), 'NetworkPolicy', 'agent', 'monitoring').spec.egress;
-      expect(egress[egress.length - 1]).toEqual({ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }, { ipBlock: { cidr: 'fd00:ec2::254/128' } }], ports: [{ port: 80, protocol: 'TCP' }] });
+      expect(egress[egress.length - 1]).toEqual({ to: METADATA.filter((cidr) => cidr !== '168.63.129.16/32').map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: 80, protocol: 'TCP' }] });
     }
     // An exemption lifts the Baseline deny only: the metadata deny covers kube-system as well.
     expect(() => Testing.synth(build([], 'kube-system'))).toThrow(/Add MetadataEndpointAccess.pods\("kube-system", \{"app":"agent","team":"obs"\}\)/);

@@ -43,7 +43,8 @@ describe('ClusterDns never opens the metadata endpoint beyond metadataServer()',
     ['nodeLocalCache on the IPv4 endpoint', () => ClusterDns.nodeLocalCache({ address: '169.254.169.254' }), 'ClusterDns.nodeLocalCache', '169.254.169.254/32'],
     ['nodeLocalCache on the IPv6 endpoint', () => ClusterDns.nodeLocalCache({ address: 'fd00:ec2::254' }), 'ClusterDns.nodeLocalCache', 'fd00:ec2::254/128'],
   ])('%s is refused, pointing at metadataServer()', (_name, make, where, cidr) => {
-    expect(make).toThrow(`${where}: the block opens the cloud metadata endpoint ${cidr}, where node credentials live ("${cidr}"). For GKE Cloud DNS on the metadata address use ClusterDns.metadataServer(), which opens port 53 only; otherwise name the DNS server's own address.`);
+    expect(make).toThrow(`${where}: the block opens the cloud metadata endpoint ${cidr}, where node credentials live ("${cidr}"). For DNS served on a metadata address use ClusterDns.metadataServer() (GKE, 169.254.169.254) or `
+      + 'ClusterDns.metadataServer("168.63.129.16") (Azure DNS), which open port 53 only; otherwise name the DNS server\'s own address.');
   });
 
   test('a user-written peer naming the endpoint is refused too', () => {
@@ -54,7 +55,7 @@ describe('ClusterDns never opens the metadata endpoint beyond metadataServer()',
   test('a wider custom block gets the endpoints excluded in the value itself', () => {
     const [v4, v6] = ClusterDns.custom([Peer.ipBlock('169.254.0.0/16'), Peer.ipBlock('fd00::/8')], [53, 80])._destinations;
     expect(v4.peer.toPeerConfig()).toEqual({ ipBlock: { cidr: '169.254.0.0/16', excluded: ['169.254.169.254/32'] } });
-    expect(v6.peer.toPeerConfig()).toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:ec2::254/128'] } });
+    expect(v6.peer.toPeerConfig()).toEqual({ ipBlock: { cidr: 'fd00::/8', excluded: ['fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'] } });
   });
 
   test('Reachability: custom DNS on a wide link-local block reaches the block but not the endpoint; metadataServer only on 53', () => {

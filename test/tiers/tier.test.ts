@@ -159,8 +159,8 @@ describe('IsolatedTier', () => {
     const egress = findObject(synthValid(chart), 'NetworkPolicy', 'api').spec.egress;
     const blocks = egress.flatMap((r: any) => r.to).filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock);
     expect(blocks).toEqual([
-      { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] },
-      { cidr: '::/0', except: ['fd00:ec2::254/128'] },
+      { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32'] },
+      { cidr: '::/0', except: ['fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'] },
       { cidr: '10.0.0.0/8' },
     ]);
 

@@ -1,5 +1,6 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { ModelPod } from './manifests';
+import { DEFAULT_POD_NETWORK } from '../../core/addresses';
 import { cidrContains, cidrContainsAddress, parseCidr, ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 
@@ -11,15 +12,8 @@ import { netsecError } from '../../core/errors';
  * depends on an address the analyzer does not know.
  */
 
-/**
- * The pod network assumed when none is declared: every IPv4 range that common installers and managed
- * clusters take pod addresses from (10.0.0.0/8: kubeadm with Flannel 10.244.0.0/16, GKE, AKS, EKS VPCs;
- * 172.16.0.0/12: Docker-based and default-VPC clusters; 192.168.0.0/16: Calico's default pool;
- * 100.64.0.0/10: EKS custom networking, k3s/RKE2 use 10.42.0.0/16). An address rule counts as certain
- * for a pod without a known IP only when it holds for all of them, so a guess never turns into a
- * certain "denied"; declaring the real pod CIDRs makes more answers certain.
- */
-export const DEFAULT_POD_NETWORK: readonly string[] = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16'];
+/** The pod network assumed when none is declared (its home is `core/addresses.ts`). */
+export { DEFAULT_POD_NETWORK };
 
 /** The answer to "does this address rule match this pod?" when the pod's address may be unknown. */
 export type AddressMatch = 'yes' | 'no' | 'unknown';

@@ -70,6 +70,38 @@ export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind,
   }
 }
 
+/** An ingress controller's pods as its profile describes them. */
+export interface IngressControllerPods {
+  readonly className: string;
+  readonly namespace: string;
+  readonly podLabels: { [key: string]: string };
+  /** The container ports clients reach; undefined when the profile does not know them. */
+  readonly containerPorts?: Port[];
+  /** The ports the API server calls (admission webhooks). */
+  readonly webhookPorts: Port[];
+  /** `ingress controller nginx (pods ... in namespace ...)`. */
+  readonly description: string;
+}
+
+/**
+ * Records the pods of an ingress controller that `ingress` routes through: clients from outside on its
+ * container ports, the API server on its webhooks, and the API server (it watches Ingresses itself). Its
+ * egress to backends and ACME solvers is written by the rules that admit it there. Without known
+ * container ports it is recorded as unwritable, so a guarded namespace running it is refused.
+ */
+export function recordIngressController(ingress: IConstruct, controller: IngressControllerPods): void {
+  const model = IntentModel.of(ingress);
+  const name = toDistinctDnsLabel(['ingress-controller', controller.className], `ingress-controller-${controller.className}`);
+  model.addPlatformComponent(dataPlaneComponent(name, `the ${controller.description}`, controller.namespace, controller.podLabels, {
+    containerPorts: controller.containerPorts,
+    webhookPorts: controller.webhookPorts,
+    callsApiServer: true,
+    installedNamespace: true,
+    unwritable: controller.containerPorts === undefined
+      ? 'the library does not know its container ports (give them as containerPorts of the IngressController profile)' : undefined,
+  }, ingress));
+}
+
 /** Records cert-manager, which issues `certificate`. */
 export function recordCertManager(certificate: IConstruct): void {
   const model = IntentModel.of(certificate);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
 import { componentScope, guardComponent } from './platform-tiers';
+import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { parseCidr } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
@@ -172,8 +173,8 @@ export class ClusterIsolation extends Construct {
   }
 }
 
-/** The annotation on the Baseline policy that lists each exempt namespace with its reason. */
-export const EXEMPTIONS_ANNOTATION = 'netsec.cdk8s.io/exemptions';
+/** The annotation on the Baseline policy that lists each exempt namespace with its reason (the audit reads it). */
+export { EXEMPTIONS_ANNOTATION };
 
 /** An exception: the pods' metadata traffic skips the rest of the Admin tier, so their NetworkPolicies decide. */
 function accessPolicy(base: string, priority: number, access: MetadataEndpointAccess): ClusterPolicyIntent {

@@ -40,7 +40,8 @@ export enum DataPlaneKind {
  * library does not know is recorded as unwritable, so a guarded namespace running it is refused.
  */
 export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind, gatewayName: { namespace: string; name: string },
-  plane: { namespace: string; podLabels: { [key: string]: string } }, controllerNamespace: string | undefined, listenerPorts: number[]): void {
+  plane: { namespace: string; podLabels: { [key: string]: string }; containerPorts?: Port[] }, controllerNamespace: string | undefined,
+  listenerPorts: number[]): void {
   const model = IntentModel.of(gateway);
   const description = `the data plane of ${gateway}`;
   const name = toDistinctDnsLabel(['gateway', gatewayName.namespace, gatewayName.name], `gateway-${gatewayName.namespace}-${gatewayName.name}`);
@@ -64,7 +65,8 @@ export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind,
     }, gateway));
   } else {
     model.addPlatformComponent(dataPlaneComponent(name, description, namespace, podLabels, {
-      unwritable: 'the library does not know its container ports and control plane',
+      containerPorts: plane.containerPorts,
+      unwritable: plane.containerPorts === undefined ? 'the library does not know its container ports and control plane' : 'the library does not know its control plane',
       installedNamespace,
     }, gateway));
   }

@@ -91,6 +91,12 @@ export interface PlatformComponent {
    * @default - not an edge's data plane
    */
   readonly clientPorts?: Port[];
+  /**
+   * True for an edge's data plane (a gateway's proxies, an ingress controller), which clients from outside
+   * the mesh reach on `clientPorts`.
+   * @default false
+   */
+  readonly dataPlane?: boolean;
   /** Who connects to it. */
   readonly ingress: ComponentFlow[];
   /** What it connects to. */
@@ -224,6 +230,7 @@ export function dataPlaneComponent(name: string, description: string, namespace:
     podLabels: { ...podLabels },
     ports: [...ports, ...webhookPorts.filter((w) => !ports.some((p) => p.toString() === w.toString()))],
     clientPorts: needs.containerPorts,
+    dataPlane: true,
     ingress: ports.length === 0 ? [] : [{ peer: Peer.anyIpv4(), ports }, { peer: Peer.anyIpv6(), ports }],
     egress: needs.controlPlane ? [needs.controlPlane] : [],
     webhookPorts,

@@ -44,6 +44,8 @@ export const API_SERVER_PORTS = [Port.tcp(443), Port.tcp(6443)];
 export const ISTIOD_XDS_TLS_PORT = 15012;
 /** istiod's injection and validation webhook port, which the API server dials. */
 export const ISTIOD_WEBHOOK_PORT = 15017;
+/** Where Istio installs istiod by default (the root namespace). */
+export const ISTIO_ROOT_NAMESPACE = 'istio-system';
 /** The labels of istiod's pods. */
 export const ISTIOD_LABELS = { app: 'istiod' };
 /** The labels of ztunnel's pods (ambient mode). */

@@ -203,9 +203,6 @@ function overlaps(a: { [key: string]: string }, b: { [key: string]: string }): b
   return includes(a, b) || includes(b, a);
 }
 
-/** The annotation on the Baseline policy that lists each exempt namespace with its reason (the audit reads it). */
-export { EXEMPTIONS_ANNOTATION };
-
 /** An exception: the pods' metadata traffic skips the rest of the Admin tier, so their NetworkPolicies decide. */
 function accessPolicy(base: string, priority: number, access: MetadataEndpointAccess): ClusterPolicyIntent {
   const identity = access.podLabels ? `${access.namespaceName}/${describeSelector({ matchLabels: access.podLabels })}` : access.namespaceName;

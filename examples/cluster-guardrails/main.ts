@@ -24,7 +24,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import {
-  AcmeClusterIssuer, AuditAcceptance, AuditSeverity, ClusterIsolation, GatewayImplementation, IsolatedTier, MeshMtls, MetadataEndpointAccess,
+  AcmeClusterIssuer, AuditAcceptance, ClusterIsolation, GatewayImplementation, IsolatedTier, MeshMtls, MetadataEndpointAccess,
   MtlsMode, NetsecAudit, Port, RestrictedEgress, SecureGateway, SecureIngress,
 } from '../../src';
 
@@ -44,7 +44,7 @@ export function buildClusterGuardrails(app: App): ClusterGuardrailsCharts {
     apiServerAddresses: ['10.0.0.0/28'],
     metadataEndpointAccess: [MetadataEndpointAccess.pods('monitoring', { app: 'agent' })],
   });
-  new NetsecAudit(platform, 'audit', { failOn: AuditSeverity.LOW });
+  new NetsecAudit(platform, 'audit'); // fails synthesis on any unaccepted finding of HIGH or above (the default)
 
   const shop = new Chart(app, 'shop', { namespace: 'shop' });
   const web = new IsolatedTier(shop, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });

@@ -1,3 +1,4 @@
+import { exemptionAcceptance, readExemptions } from './acceptance-list';
 import { addressChecks } from './audit-address-rules';
 import { AuditContext, compare, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
@@ -62,11 +63,14 @@ export function runAudit(model: ManifestModel, index: ClusterIndex, options: Aud
   const ignored = checkedIgnores(options.ignore);
   const context: AuditContext = { model, index, lookup };
   const findings: AuditFinding[] = [];
+  // A namespace a Baseline default deny leaves out on purpose (with a reason) accepts that about itself only.
+  const exemptions = readExemptions(model.objects, (namespace) => index.labelsOf(namespace));
   for (const rule of AuditRules.all()) {
     if (ignored.has(rule.id) || compareSeverity(rule.severity, minSeverity) < 0) continue;
     CHECKS[rule.id](context, (subject, message, fix) => {
       const constructPath = subject.constructPath ?? lookup(subject.kind, subject.namespace, subject.name);
-      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined : accepting(rule.id, acceptanceOf(context, subject, constructAcceptance));
+      const acceptance = rule.id === ACCEPTANCE_RULE_ID ? undefined
+        : accepting(rule.id, acceptanceOf(context, subject, constructAcceptance)) ?? accepting(rule.id, exemptionAcceptance(exemptions, subject));
       findings.push({
         ruleId: rule.id,
         ruleName: rule.name,

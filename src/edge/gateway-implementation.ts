@@ -1,6 +1,7 @@
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { checkNamespace } from '../core/peer';
+import { checkPorts, Port } from '../core/port';
 import { normalizeLabels } from '../core/selector';
 import { DataPlaneKind } from '../platform/component-records';
 
@@ -34,6 +35,13 @@ export interface CustomGatewayImplementationProps {
    * @default - unknown: mesh authorization admits the data plane by its namespace
    */
   readonly serviceAccountName?: string;
+  /**
+   * The container ports of the data-plane pods that clients reach (what the gateway's Service targets,
+   * which may differ from the listener ports). A mesh that authorizes requests in the data plane's
+   * namespace admits clients on exactly these.
+   * @default - unknown: a mesh that authorizes requests in the data plane's namespace refuses it at synth
+   */
+  readonly containerPorts?: Port[];
 }
 
 /** Where one Gateway's data-plane pods run, how they are selected and which service account they use. */
@@ -47,6 +55,11 @@ export interface GatewayDataPlane {
    * @default - unknown
    */
   readonly serviceAccountName?: string;
+  /**
+   * The container ports clients reach, when the implementation's profile does not derive them itself.
+   * @default - derived by the platform profile, or unknown
+   */
+  readonly containerPorts?: Port[];
 }
 
 const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
@@ -145,14 +158,16 @@ export class GatewayImplementation {
       const bad = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';
       if (bad) throw netsecError(where, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
     }
-    return new GatewayImplementation(Flavour.CUSTOM, namespace, podLabels, props.serviceAccountName);
+    const containerPorts = props.containerPorts === undefined ? undefined : checkContainerPorts(where, props.containerPorts);
+    return new GatewayImplementation(Flavour.CUSTOM, namespace, podLabels, props.serviceAccountName, containerPorts);
   }
 
   private constructor(
     private readonly flavour: Flavour,
     private readonly fixedNamespace: string | undefined,
     private readonly fixedLabels: { [key: string]: string },
-    private readonly serviceAccountName?: string) {
+    private readonly serviceAccountName?: string,
+    private readonly containerPorts?: Port[]) {
   }
 
   /**
@@ -185,7 +200,12 @@ export class GatewayImplementation {
           serviceAccountName: `${gatewayName}-${gatewayClassName}`,
         };
       default:
-        return { namespace: this.fixedNamespace!, podLabels: { ...this.fixedLabels }, serviceAccountName: this.serviceAccountName };
+        return {
+          namespace: this.fixedNamespace!,
+          podLabels: { ...this.fixedLabels },
+          serviceAccountName: this.serviceAccountName,
+          ...(this.containerPorts === undefined ? {} : { containerPorts: [...this.containerPorts] }),
+        };
     }
   }
 
@@ -218,6 +238,24 @@ export class GatewayImplementation {
   public toString(): string {
     return `GatewayImplementation.${this.flavour}`;
   }
+}
+
+/** Container ports: single numbered ports, each once, at least one. */
+function checkContainerPorts(where: string, ports: Port[]): Port[] {
+  const checked = checkPorts(`${where} (containerPorts)`, ports);
+  if (checked.length === 0) {
+    throw netsecError(where, 'containerPorts is empty, so no client could reach the gateway', ports,
+      'List the container ports the gateway\'s Service targets, e.g. [Port.tcp(8443)], or leave containerPorts out.');
+  }
+  const seen = new Set<string>();
+  for (const port of checked) {
+    if (!port.isNumeric || port.endPort !== undefined) {
+      throw netsecError(where, 'containerPorts must be single numbered container ports', port.toString(), 'Give each as Port.tcp(n), e.g. Port.tcp(8443).');
+    }
+    if (seen.has(port.toString())) throw netsecError(where, 'containerPorts lists a port twice', port.toString(), 'List each port once.');
+    seen.add(port.toString());
+  }
+  return checked;
 }
 
 /** True when `x` is a `GatewayImplementation` made by one of its factories. */

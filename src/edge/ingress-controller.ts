@@ -1,6 +1,10 @@
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
+import { checkPorts, Port } from '../core/port';
+import {
+  F5_NGINX_INGRESS_CONTAINER_PORTS, HAPROXY_INGRESS_CONTAINER_PORTS, INGRESS_NGINX_CONTAINER_PORTS, INGRESS_NGINX_WEBHOOK_PORT,
+} from '../platform/platform-component';
 
 /** Options for `IngressController.ingressNginx()`. */
 export interface IngressNginxOptions {
@@ -24,6 +28,19 @@ export interface IngressNginxOptions {
    * @default 'ingress-nginx' (the official manifests and a Helm release named ingress-nginx)
    */
   readonly serviceAccountName?: string;
+  /**
+   * The container ports the controller pods serve clients on (what its LoadBalancer or NodePort Service
+   * targets). Under a `ClusterIsolation` whose Baseline covers the controller's namespace, clients from
+   * outside the cluster are admitted on exactly these; a mesh in front of the pods names them.
+   * @default [Port.tcp(80), Port.tcp(443)] (the Helm chart's controller.containerPort)
+   */
+  readonly containerPorts?: Port[];
+  /**
+   * Ports of the controller pods the API server calls: the admission webhook. Pass `[]` when the chart's
+   * controller.admissionWebhooks.enabled is false.
+   * @default [Port.tcp(8443)] (the Helm chart's controller.admissionWebhooks.port)
+   */
+  readonly webhookPorts?: Port[];
 }
 
 /** Properties of `IngressController.custom()` and of the maintained controller profiles. */
@@ -42,6 +59,19 @@ export interface IngressControllerProps {
    * @default - unknown: mesh authorization admits the controller by its namespace
    */
   readonly serviceAccountName?: string;
+  /**
+   * The container ports the controller pods serve clients on (what its LoadBalancer or NodePort Service
+   * targets). Under a `ClusterIsolation` whose Baseline covers the controller's namespace, clients from
+   * outside the cluster are admitted on exactly these; a mesh in front of the pods names them.
+   * @default - the profile's: `haproxy()` TCP 8080 and 8443 (haproxytech Helm chart, unprivileged), `f5Nginx()`
+   * TCP 80 and 443 (nginx-ingress Helm chart); `custom()` unknown, so a guarded namespace running it is refused
+   */
+  readonly containerPorts?: Port[];
+  /**
+   * Ports of the controller pods the API server calls (admission webhooks).
+   * @default - none
+   */
+  readonly webhookPorts?: Port[];
 }
 
 /** The annotations of one controller profile: HTTPS redirect, and the client allowlist when it has one. */
@@ -49,6 +79,8 @@ interface Profile {
   readonly name: string;
   readonly redirect: { [key: string]: string };
   readonly sourceRangeAnnotation?: string;
+  /** The container ports of the controller's own installation; undefined when the library cannot know them. */
+  readonly containerPorts?: number[];
 }
 
 const PROFILES: { [factory: string]: Profile } = {
@@ -56,14 +88,17 @@ const PROFILES: { [factory: string]: Profile } = {
     name: 'ingress-nginx',
     redirect: { 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' },
     sourceRangeAnnotation: 'nginx.ingress.kubernetes.io/allowlist-source-range',
+    containerPorts: INGRESS_NGINX_CONTAINER_PORTS,
   },
   haproxy: {
     name: 'HAProxy Kubernetes Ingress Controller',
     redirect: { 'haproxy.org/ssl-redirect': 'true', 'haproxy.org/ssl-redirect-code': '301' },
+    containerPorts: HAPROXY_INGRESS_CONTAINER_PORTS,
   },
   f5Nginx: {
     name: 'F5 NGINX Ingress Controller',
     redirect: { 'ingress.kubernetes.io/ssl-redirect': 'true' },
+    containerPorts: F5_NGINX_INGRESS_CONTAINER_PORTS,
   },
   custom: { name: 'custom controller', redirect: {} },
 };
@@ -88,13 +123,22 @@ export class IngressController {
    * The community ingress-nginx controller (kubernetes/ingress-nginx). Retired upstream: the Kubernetes
    * project announced its retirement in November 2025, with no releases or security fixes after March
    * 2026. Kept for clusters that still run it; plan the move to a Gateway API implementation.
+   *
+   * The profile knows the official Helm chart: container ports 80 and 443, the admission webhook on 8443,
+   * and the controller watching the API server, so a `ClusterIsolation` guarding its namespace writes its
+   * flows (clients from outside, backends, ACME solvers, the API server) as a platform component.
    */
   public static ingressNginx(options: IngressNginxOptions = {}): IngressController {
+    if (options === null || typeof options !== 'object') {
+      throw netsecError('IngressController.ingressNginx', 'options must be an object', options, 'Pass { className, namespace, ... }, or nothing.');
+    }
     return new IngressController('ingressNginx', {
       className: options.className ?? 'nginx',
       namespace: options.namespace ?? 'ingress-nginx',
       podLabels: options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
       serviceAccountName: options.serviceAccountName ?? 'ingress-nginx',
+      containerPorts: options.containerPorts,
+      webhookPorts: options.webhookPorts ?? [Port.tcp(INGRESS_NGINX_WEBHOOK_PORT)],
     });
   }
 
@@ -115,7 +159,11 @@ export class IngressController {
     return new IngressController('f5Nginx', props);
   }
 
-  /** Any other controller; its Ingresses carry no controller-specific annotations. */
+  /**
+   * Any other controller; its Ingresses carry no controller-specific annotations. Give its
+   * `containerPorts` so that a `ClusterIsolation` can admit its clients: without them a guarded namespace
+   * running it is refused at synth.
+   */
   public static custom(props: IngressControllerProps): IngressController {
     return new IngressController('custom', props);
   }
@@ -128,6 +176,10 @@ export class IngressController {
   public readonly podLabels: { [key: string]: string };
   /** The service account of the controller pods, when known. */
   public readonly serviceAccountName?: string;
+  /** The container ports the controller pods serve clients on; undefined when the library does not know them. */
+  public readonly containerPorts?: Port[];
+  /** The ports of the controller pods the API server calls (admission webhooks). */
+  public readonly webhookPorts: Port[];
   /**
    * True for ingress-nginx.
    * @internal
@@ -158,13 +210,25 @@ export class IngressController {
       const badAccount = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';
       if (badAccount) throw netsecError(where, `serviceAccountName ${badAccount}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
     }
+    const profile = PROFILES[factory];
+    const containerPorts = props.containerPorts === undefined
+      ? profile.containerPorts?.map((p) => Port.tcp(p))
+      : checkContainerPorts(where, 'containerPorts', props.containerPorts, false);
+    const webhookPorts = checkContainerPorts(where, 'webhookPorts', props.webhookPorts ?? [], true);
+    const shared = webhookPorts.find((w) => containerPorts?.some((c) => c.toString() === w.toString()));
+    if (shared) {
+      throw netsecError(where, 'a port is both a client port and a webhook port', shared.toString(),
+        'List the port once: clients from outside reach containerPorts, the API server reaches webhookPorts.');
+    }
     // Peer.pods validates the namespace and the labels.
     this.peer = Peer.pods(props.podLabels, props.namespace);
     this.className = props.className;
     this.namespace = props.namespace;
     this.podLabels = { ...props.podLabels };
     this.serviceAccountName = props.serviceAccountName;
-    this.profile = PROFILES[factory];
+    this.containerPorts = containerPorts;
+    this.webhookPorts = webhookPorts;
+    this.profile = profile;
     this._isIngressNginx = factory === 'ingressNginx';
   }
 
@@ -190,4 +254,22 @@ export class IngressController {
   public toString(): string {
     return `ingress controller ${this.className} (${this.peer})`;
   }
+}
+
+/** Container ports: single numeric TCP or UDP ports, each once; not empty unless `mayBeEmpty`. */
+function checkContainerPorts(where: string, prop: string, ports: Port[], mayBeEmpty: boolean): Port[] {
+  const checked = checkPorts(`${where} (${prop})`, ports);
+  if (!mayBeEmpty && checked.length === 0) {
+    throw netsecError(where, `${prop} is empty, so no client could reach the controller`, ports,
+      'List the container ports its Service targets, e.g. [Port.tcp(80), Port.tcp(443)], or leave the prop out for the profile\'s.');
+  }
+  const seen = new Set<string>();
+  for (const port of checked) {
+    if (!port.isNumeric || port.endPort !== undefined || port.isAllTraffic) {
+      throw netsecError(where, `${prop} must be single numbered container ports`, port.toString(), 'Give each as Port.tcp(n), e.g. Port.tcp(443).');
+    }
+    if (seen.has(port.toString())) throw netsecError(where, `${prop} lists a port twice`, port.toString(), 'List each port once.');
+    seen.add(port.toString());
+  }
+  return checked;
 }

@@ -192,8 +192,9 @@ export class SecureGateway extends Construct {
     if (this.implementation._isCiliumIngress()) return [];
     const ns = this.dataPlaneNamespace;
     if (!model.namespaceIsolatesIngress(ns) && !model.namespaceIsolatesEgress(ns)) return [];
-    // Under ClusterIsolation alone, the guardrails write the data plane as a platform tier (or refuse it).
-    if (model.clusterIsolates(ns) && !model.namespaceBaselineIsolates(ns)) return [];
+    // Where the ClusterIsolation guards the namespace, the guardrails write the data plane as a platform tier
+    // (or refuse it); a NamespaceIsolation there adds nothing the tier does not allow.
+    if (model.clusterIsolates(ns)) return [];
     return [validationProblem(`the app isolates namespace ${ns}, where this gateway's data-plane pods run, so clients could not reach them and their connections to the backends would be denied`,
       ns, `Leave ${ns} out of NamespaceIsolation, or write the data plane's ingress (its container ports) and egress (backends, control plane) yourself; `
       + 'with Envoy Gateway in its default mode the data plane runs in envoy-gateway-system, and the Gateway\'s own namespace can be isolated.')];

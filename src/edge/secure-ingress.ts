@@ -13,6 +13,7 @@ import { Port, Protocol } from '../core/port';
 import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
+import { recordIngressController } from '../platform/component-records';
 import { HttpsListener, renderForwardingRoute } from '../render/gateway';
 import { renderIngress } from '../render/ingress';
 import { TierService } from '../tiers/service';
@@ -278,12 +279,23 @@ export class SecureIngress extends Construct {
       }));
     }
     const model = IntentModel.of(this);
-    // The controller's own traffic is not modelled: a baseline over its namespace would cut it off silently.
+    // The controller's pods are a platform component: in a namespace the ClusterIsolation guards they get a
+    // policy of their own (or the guardrails refuse them); a NamespaceIsolation alone would cut them off.
+    recordIngressController(this, {
+      className: controller.className,
+      namespace: controller.namespace,
+      podLabels: controller.podLabels,
+      containerPorts: controller.containerPorts,
+      webhookPorts: controller.webhookPorts,
+      description: String(controller),
+    });
     this.node.addValidation({
-      validate: () => !model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace) ? [] : [
-        validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
-          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or write the controller's ingress and egress yourself.`),
-      ],
+      validate: () => model.clusterIsolates(controller.namespace)
+        || (!model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace)) ? [] : [
+          validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
+            controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or guard it with a ClusterIsolation (with apiServerAddresses), `
+            + 'which writes the controller\'s flows as a platform component, or write its ingress and egress yourself.'),
+        ],
     });
     if (controller.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer: controller.peer, serviceAccountName: controller.serviceAccountName, declaredBy: this });

@@ -1,11 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
-import { componentScope, guardComponent } from './platform-tiers';
+import { componentScope, exemptionFix, guardComponent } from './platform-tiers';
+import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
 import { parseCidr } from '../core/cidr';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { checkNamespace, Peer } from '../core/peer';
 import { Port } from '../core/port';
@@ -14,6 +15,7 @@ import { compareStrings, describeSelector } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
 import { closestName } from '../model/near-names';
 import { ClusterDns } from '../platform/cluster-dns';
+import { addComponent } from '../platform/component-records';
 import { dnsComponent } from '../platform/platform-component';
 import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
@@ -163,7 +165,7 @@ export class ClusterIsolation extends Construct {
 
     // Platform components (recorded by the features that need them, before or after this construct) in a
     // guarded namespace are written as tiers; those the library cannot write are refused at synth.
-    for (const component of dnsComponents) if (component) model.addPlatformComponent(component);
+    for (const component of dnsComponents) if (component) addComponent(model, component);
     const problems: string[] = [];
     const context = { apiServerAddresses, dns };
     model.observePlatformComponents((component) => {
@@ -171,12 +173,38 @@ export class ClusterIsolation extends Construct {
       const problem = guardComponent(componentScope(this), component, context);
       if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
     });
-    this.node.addValidation({ validate: () => [...problems] });
+    this.node.addValidation({ validate: () => [...problems, ...this.appTiersOverComponents(model, exempt)] });
+  }
+
+  /**
+   * A tier of the app over the pods of a platform component in a guarded namespace: the guardrails write
+   * the component's policy (or left it to a tier the app declared first), so two descriptions of the same
+   * pods would compete, whichever came first. Refused either way, naming the peer to use instead.
+   */
+  private appTiersOverComponents(model: IntentModel, exempt: string[]): string[] {
+    const platform = this.node.tryFindChild('Platform');
+    const isPlatformTier = (group: IConstruct) => platform !== undefined && group.node.scopes.includes(platform);
+    const errors: string[] = [];
+    for (const component of model.platformComponents) {
+      if (exempt.includes(component.namespace) || component.unwritable) continue;
+      for (const group of model.groupsIn(component.namespace)) {
+        const labels = group._podScope().podLabels;
+        if (isPlatformTier(group) || Object.keys(labels).length === 0 || !overlaps(labels, component.podLabels)) continue;
+        errors.push(validationProblem(`${group} (${group.node.path}) selects pods of ${component.description}, which the guardrails write as a platform component `
+          + `in the guarded namespace ${component.namespace}: two policies would describe the same pods`, group.node.path,
+        `Drop the tier and name the pods in flows with Peer.pods(${JSON.stringify(component.podLabels)}, "${component.namespace}"), whose other side the guardrails write; `
+          + `or ${exemptionFix(component.namespace)} and describe the pods yourself.`));
+      }
+    }
+    return [...new Set(errors)];
   }
 }
 
-/** The annotation on the Baseline policy that lists each exempt namespace with its reason. */
-export const EXEMPTIONS_ANNOTATION = 'netsec.cdk8s.io/exemptions';
+/** True when one label set selects a subset of the other's pods (equal, or one includes the other). */
+function overlaps(a: { [key: string]: string }, b: { [key: string]: string }): boolean {
+  const includes = (x: { [key: string]: string }, y: { [key: string]: string }) => Object.entries(y).every(([k, v]) => x[k] === v);
+  return includes(a, b) || includes(b, a);
+}
 
 /** An exception: the pods' metadata traffic skips the rest of the Admin tier, so their NetworkPolicies decide. */
 function accessPolicy(base: string, priority: number, access: MetadataEndpointAccess): ClusterPolicyIntent {

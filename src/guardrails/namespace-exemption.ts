@@ -24,7 +24,8 @@ export class NamespaceExemption {
     if (typeof reason !== 'string' || reason.trim().length === 0) {
       throw netsecError(where, `the exemption of ${name} has no reason`, reason, 'State why the namespace is left out of the default deny, e.g. "vendor operator with undocumented flows".');
     }
-    return new NamespaceExemption(name, reason.trim());
+    // One line: the reasons are written one per line on the Baseline policy, which the audit reads back.
+    return new NamespaceExemption(name, reason.trim().replace(/\s+/g, ' '));
   }
 
   /** The exempt namespace (not `namespace`, which names nothing here but reads like the factory). */

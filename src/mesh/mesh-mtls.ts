@@ -5,7 +5,7 @@ import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {
   exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
 } from './mesh-peer-authentication';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
@@ -14,7 +14,6 @@ import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/inte
 import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
-import { HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT } from '../render/gateway';
 import { istioNetworking, istioSecurity } from '../render/l1';
 import { renderPeerAuthentication, renderPortException } from '../render/peer-authentication';
 import { SortedObjects } from '../render/sorted-objects';
@@ -157,6 +156,8 @@ export class MeshMtls extends Construct {
   private readonly defaultDenyNamespaces = new Set<string>();
   private readonly admittedEdges = new Set<string>();
   private readonly admittedSolvers = new Set<IsolatedTier>();
+  /** Edges in authorized namespaces whose container ports are unknown, found while emitting. */
+  private readonly edgeProblems: string[] = [];
   private readonly authorizationPolicies: SortedObjects;
   private readonly destinationRules: SortedObjects;
 
@@ -308,19 +309,27 @@ export class MeshMtls extends Construct {
   /**
    * The data plane of an edge (a gateway's or an ingress controller's proxy pods) that runs in a namespace
    * with an allow-nothing policy would be selected by it too and refuse every client: each gets an ALLOW
-   * policy of its own, for its pods only, from any source on the listener ports (80, 443). Who may reach
-   * those ports at all is still the NetworkPolicies' decision.
+   * policy of its own, for its pods only, from any source on the container ports its clients reach (what
+   * its proxy or sidecar sees: Envoy Gateway's 10443 for listener 443, ingress-nginx's 443). Who may reach
+   * those ports at all is still the NetworkPolicies' decision. A data plane whose container ports the
+   * library does not know is reported instead.
    */
   private admitEdgeDataPlanes(): void {
-    for (const edge of this.model.edgeIdentities) {
-      const config = edge.peer.toPeerConfig();
-      const labels = config.podSelector?.matchLabels ?? {};
-      if (config.namespace === undefined || !this.defaultDenyNamespaces.has(config.namespace) || Object.keys(labels).length === 0) continue;
-      const namespace = config.namespace;
-      const name = toDnsLabel([this.name, 'edge', edge.serviceAccountName]);
+    for (const component of this.model.platformComponents) {
+      const labels = component.podLabels;
+      const namespace = component.namespace;
+      if (!component.dataPlane || !this.defaultDenyNamespaces.has(namespace) || Object.keys(labels).length === 0) continue;
+      const name = toDnsLabel([this.name, 'edge', component.name]);
       const key = `${namespace}/${name}`;
       if (this.admittedEdges.has(key)) continue;
       this.admittedEdges.add(key);
+      const ports = component.clientPorts;
+      if (ports === undefined) {
+        this.edgeProblems.push(validationProblem(`the mesh denies every request in namespace ${namespace} that an ALLOW policy does not name, and ${component.description} `
+          + 'runs there, whose container ports the library does not know, so no ALLOW policy can admit its clients', namespace,
+        'State the data plane\'s container ports (containerPorts of GatewayImplementation.custom() or IngressController.custom()), or run it in a namespace the mesh does not authorize.'));
+        continue;
+      }
       this.model.claimName('AuthorizationPolicy', namespace, name, this);
       this.authorizationPolicies.add({
         key,
@@ -328,7 +337,7 @@ export class MeshMtls extends Construct {
         spec: () => ({
           selector: { matchLabels: { ...labels } },
           action: 'ALLOW',
-          rules: [{ to: [{ operation: { ports: [HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT].map(String) } }] }],
+          rules: [{ to: [{ operation: { ports: ports.map((p) => String(p.startPort)) } }] }],
         }),
       });
     }
@@ -412,7 +421,7 @@ export class MeshMtls extends Construct {
   private validateMesh(): string[] {
     this.emitAuthorization();
     const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts(),
-      ...this.solverProblems()];
+      ...this.solverProblems(), ...this.edgeProblems];
     for (const destination of this.allowPolicies) {
       errors.push(...authorizationProblems(destination, this.authorizedFlowsTo(destination), this.contextFor(destination)));
     }

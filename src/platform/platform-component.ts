@@ -23,6 +23,16 @@ import { Port } from '../core/port';
  *   port 10250, called by the API server), cainjector app.kubernetes.io/name=cainjector
  *   (https://cert-manager.io/docs/installation/best-practice/#network-requirements); the controller
  *   reaches ACME servers on 443 and self-checks HTTP-01 challenges on 80 through the public address.
+ * - ingress-nginx (Helm chart kubernetes/ingress-nginx, charts/ingress-nginx): controller pods
+ *   app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/instance=<release>,
+ *   app.kubernetes.io/component=controller; container ports http 80 and https 443
+ *   (values.yaml controller.containerPort), the admission webhook on 8443 (controller.admissionWebhooks.port,
+ *   enabled by default), metrics and health on 10254 (kubelet probes; metrics off by default).
+ * - HAProxy Kubernetes Ingress (Helm chart haproxytech/helm-charts, kubernetes-ingress): container ports
+ *   http 8080 and https 8443 (values.yaml controller.containerPort, unprivileged by default), stat 1024.
+ * - F5 NGINX Ingress Controller (Helm chart nginx/kubernetes-ingress, charts/nginx-ingress): container ports
+ *   http 80 and https 443 (values.yaml controller.containerPort).
+ * - Every ingress controller watches Ingresses, Services and Secrets through the API server.
  * - The API server: pods reach it on the `kubernetes` Service's endpoints, port 443 or 6443; it calls
  *   webhooks from the control plane's addresses.
  */
@@ -34,6 +44,8 @@ export const API_SERVER_PORTS = [Port.tcp(443), Port.tcp(6443)];
 export const ISTIOD_XDS_TLS_PORT = 15012;
 /** istiod's injection and validation webhook port, which the API server dials. */
 export const ISTIOD_WEBHOOK_PORT = 15017;
+/** Where Istio installs istiod by default (the root namespace). */
+export const ISTIO_ROOT_NAMESPACE = 'istio-system';
 /** The labels of istiod's pods. */
 export const ISTIOD_LABELS = { app: 'istiod' };
 /** The labels of ztunnel's pods (ambient mode). */
@@ -75,6 +87,18 @@ export interface PlatformComponent {
   readonly podLabels: { [key: string]: string };
   /** The container ports it serves. */
   readonly ports: Port[];
+  /**
+   * For an edge's data plane, the container ports its clients reach (what a mesh authorization policy
+   * in front of it must name); undefined when the library does not know them.
+   * @default - not an edge's data plane
+   */
+  readonly clientPorts?: Port[];
+  /**
+   * True for an edge's data plane (a gateway's proxies, an ingress controller), which clients from outside
+   * the mesh reach on `clientPorts`.
+   * @default false
+   */
+  readonly dataPlane?: boolean;
   /** Who connects to it. */
   readonly ingress: ComponentFlow[];
   /** What it connects to. */
@@ -179,10 +203,14 @@ export function envoyGatewayControllerComponent(namespace: string, declaredBy: I
   };
 }
 
-/** What a gateway's data plane needs besides its routes (which the routes write). */
+/** What an edge's data plane needs besides its routes (which the routes write). */
 export interface DataPlaneNeeds {
   /** Its container ports, which clients outside the cluster reach; undefined when not known. */
   readonly containerPorts?: Port[];
+  /** Ports of its own the API server calls (admission webhooks). */
+  readonly webhookPorts?: Port[];
+  /** True when it watches the API server itself (an ingress controller is its own control plane). */
+  readonly callsApiServer?: boolean;
   /** Its control plane, which it dials; undefined when not known. */
   readonly controlPlane?: ComponentFlow;
   /** Why its flows cannot be written, when they cannot. */
@@ -195,21 +223,30 @@ export interface DataPlaneNeeds {
 export function dataPlaneComponent(name: string, description: string, namespace: string, podLabels: { [key: string]: string },
   needs: DataPlaneNeeds, declaredBy: IConstruct): PlatformComponent {
   const ports = needs.containerPorts ?? [];
+  const webhookPorts = needs.webhookPorts ?? [];
   return {
     name,
     installedNamespace: needs.installedNamespace,
     description,
     namespace,
     podLabels: { ...podLabels },
-    ports,
+    ports: [...ports, ...webhookPorts.filter((w) => !ports.some((p) => p.toString() === w.toString()))],
+    clientPorts: needs.containerPorts,
+    dataPlane: true,
     ingress: ports.length === 0 ? [] : [{ peer: Peer.anyIpv4(), ports }, { peer: Peer.anyIpv6(), ports }],
     egress: needs.controlPlane ? [needs.controlPlane] : [],
-    webhookPorts: [],
-    callsApiServer: false,
+    webhookPorts,
+    callsApiServer: needs.callsApiServer ?? false,
     unwritable: needs.unwritable,
     declaredBy,
   };
 }
+
+/** The default container ports of the ingress controllers the library names (see the sources above). */
+export const INGRESS_NGINX_CONTAINER_PORTS = [80, 443];
+export const INGRESS_NGINX_WEBHOOK_PORT = 8443;
+export const HAPROXY_INGRESS_CONTAINER_PORTS = [8080, 8443];
+export const F5_NGINX_INGRESS_CONTAINER_PORTS = [80, 443];
 
 /** Envoy Gateway's container port for a listener port: privileged ports are moved up by 10000. */
 export function envoyContainerPort(listenerPort: number): number {

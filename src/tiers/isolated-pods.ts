@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { metadataEndpointNamedBy } from '../core/cidr';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 import { checkPortsTowards, IPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
 import { checkPorts, Port } from '../core/port';
@@ -72,7 +72,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
     this.model.addGroup(this);
     this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
-    this.node.addValidation({ validate: () => this.metadataFlowsBehindGuardrail() });
+    this.node.addValidation({ validate: () => [...this.metadataFlowsBehindGuardrail(), ...this.openIngressBehindGuardrail()] });
   }
 
   /**
@@ -148,6 +148,24 @@ export abstract class IsolatedPods extends Construct implements IPeer {
         cidr, `Add ${access} to the ClusterIsolation's metadataEndpointAccess, or remove the flow.`).message);
     }
     return [...new Set(errors)];
+  }
+
+  /**
+   * `isolateIngress: false` in a namespace a ClusterIsolation guards cannot be written: the Baseline denies
+   * in-cluster clients no NetworkPolicy admits, so the declared ones need this policy to isolate ingress,
+   * which would also drop clients from outside the cluster that the Baseline (whose ingress peers are pods
+   * only) lets through. Checked at synth, since the guardrail may be declared after the group.
+   */
+  private openIngressBehindGuardrail(): string[] {
+    const guardrail = this.model.clusterBaseline;
+    if (this.isolatesIngress || !guardrail || !this.model.clusterIsolates(this.namespace)) return [];
+    const ns = this.namespace;
+    const exempt = ns === 'kube-system' ? 'exemptNamespaces: ["kube-system"]' : `exemptions: [NamespaceExemption.of("${ns}", "why")]`;
+    return [validationProblem(`${this} leaves ingress open (isolateIngress: false), but ${guardrail.declaredBy.node.path} denies ingress to every pod of namespace ${ns} `
+      + 'that no NetworkPolicy admits; to let declared clients in, the policy would have to isolate ingress after all and drop every other client, '
+      + 'those outside the cluster too', false,
+    'Set isolateIngress: true and declare the clients with allowFrom (Peer.anyIpv4() and Peer.anyIpv6() for clients outside the cluster), '
+      + `or exempt the namespace with a reason (${exempt}).`)];
   }
 
   private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {

@@ -1,3 +1,4 @@
+import { Port } from '../../src/core/port';
 import { IngressController } from '../../src/edge/ingress-controller';
 
 describe('IngressController', () => {
@@ -64,5 +65,41 @@ describe('IngressController', () => {
       .toThrow(/^IngressController.custom: podLabels is empty/);
     expect(() => IngressController.ingressNginx({ namespace: 'Ingress' })).toThrow(/namespace name must be a DNS-1123 label/);
     expect(() => IngressController.ingressNginx({ podLabels: { 'bad key!': 'x' } })).toThrow(/label key/);
+  });
+});
+
+describe('IngressController: the controller pods as a platform component', () => {
+  const props = { className: 'c', namespace: 'edge', podLabels: { app: 'edge' } };
+  const text = (ports?: Port[]) => ports?.map(String);
+
+  test('each profile knows its chart\'s container ports; ingress-nginx its admission webhook; custom knows none', () => {
+    expect(text(IngressController.ingressNginx().containerPorts)).toEqual(['TCP 80', 'TCP 443']);
+    expect(text(IngressController.ingressNginx().webhookPorts)).toEqual(['TCP 8443']);
+    expect(text(IngressController.haproxy(props).containerPorts)).toEqual(['TCP 8080', 'TCP 8443']);
+    expect(text(IngressController.f5Nginx(props).containerPorts)).toEqual(['TCP 80', 'TCP 443']);
+    expect(IngressController.haproxy(props).webhookPorts).toEqual([]);
+    expect(IngressController.custom(props).containerPorts).toBeUndefined();
+  });
+
+  test('the ports given replace the profile\'s; an ingress-nginx without admission webhook passes webhookPorts: []', () => {
+    const nginx = IngressController.ingressNginx({ containerPorts: [Port.tcp(8080), Port.tcp(8443)], webhookPorts: [] });
+    expect(text(nginx.containerPorts)).toEqual(['TCP 8080', 'TCP 8443']);
+    expect(nginx.webhookPorts).toEqual([]);
+    expect(text(IngressController.custom({ ...props, containerPorts: [Port.tcp(443)], webhookPorts: [Port.tcp(9443)] }).webhookPorts)).toEqual(['TCP 9443']);
+  });
+
+  test('bad ports are refused with the factory, the value and the fix', () => {
+    expect(() => IngressController.custom({ ...props, containerPorts: [] })).toThrow(
+      'IngressController.custom: containerPorts is empty, so no client could reach the controller ([]). List the container ports its Service targets');
+    expect(() => IngressController.custom({ ...props, containerPorts: [443 as any] })).toThrow(/^IngressController.custom \(containerPorts\): ports must be Port values \(443\)\. Use Port.tcp\(443\)/);
+    expect(() => IngressController.custom({ ...props, containerPorts: [Port.tcpRange(80, 90)] })).toThrow(
+      'IngressController.custom: containerPorts must be single numbered container ports ("TCP 80-90"). Give each as Port.tcp(n)');
+    expect(() => IngressController.custom({ ...props, containerPorts: [Port.named('https')] })).toThrow(/containerPorts must be single numbered container ports/);
+    expect(() => IngressController.custom({ ...props, containerPorts: [Port.allTraffic()] })).toThrow(/containerPorts must be single numbered container ports/);
+    expect(() => IngressController.haproxy({ ...props, containerPorts: [Port.tcp(80), Port.tcp(80)] })).toThrow(/containerPorts lists a port twice \("TCP 80"\)/);
+    expect(() => IngressController.ingressNginx({ webhookPorts: [Port.tcp(443)] })).toThrow(
+      'IngressController.ingressNginx: a port is both a client port and a webhook port ("TCP 443"). List the port once');
+    expect(() => IngressController.ingressNginx({ webhookPorts: 'x' as any })).toThrow(/webhookPorts\): ports must be a list of Port values/);
+    expect(() => IngressController.ingressNginx(null as any)).toThrow(/^IngressController.ingressNginx: options must be an object/);
   });
 });

@@ -1,8 +1,10 @@
 import { Testing, Yaml } from 'cdk8s';
 import { buildClusterGuardrails } from '../../examples/cluster-guardrails/main';
 import { Reachability } from '../../src/analysis';
+import { listAcceptances } from '../../src/audit/acceptance-list';
 import { AuditSeverity } from '../../src/audit/audit-finding';
 import { Port } from '../../src/core/port';
+import { KUBE_SYSTEM_REASON } from '../../src/guardrails/namespace-exemption';
 import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
 
 const tcp = (port: number) => ({ port, protocol: 'TCP' });
@@ -113,6 +115,12 @@ describe('examples/cluster-guardrails', () => {
       'NETSEC013 IsolatedTier envoy-gateway-system/gateway-edge-edge',
       'NETSEC013 IsolatedTier istio-system/istiod',
     ]);
+  });
+
+  test('the audit passes at its default threshold, and lists the kube-system exemption as accepted, with its reason', () => {
+    expect(() => app.synth()).not.toThrow();
+    const exemptions = listAcceptances(guardrails).filter((e) => e.object.startsWith('v1 Namespace'));
+    expect(exemptions.map((e) => [e.object, e.valid, e.reason])).toEqual([['v1 Namespace kube-system', true, KUBE_SYSTEM_REASON]]);
   });
 
   test('synthesizes schema-valid YAML (snapshot)', () => {

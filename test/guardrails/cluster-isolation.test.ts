@@ -8,6 +8,9 @@ import { findObject, objectsOfKind, synthValid, validateAll } from '../util';
 const METADATA = ['100.100.100.200/32', '168.63.129.16/32', '169.254.169.254/32', 'fd00:a9fe:a9fe::1/128', 'fd00:ec2::254/128', 'fd20:ce::254/128'];
 const NOT_KUBE_SYSTEM = { namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } };
 const DNS_PROTOCOLS = [{ tcp: { destinationPort: { number: 53 } } }, { udp: { destinationPort: { number: 53 } } }];
+const podOf = (namespace: string, name: string, labels: { [key: string]: string }) => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, labels }, spec: { containers: [{ name: 'c', image: 'x' }] },
+});
 const KUBE_DNS_PODS = { pods: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } } };
 
 function platform(app: App = Testing.app()): Chart {
@@ -133,10 +136,10 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
     expect([model.namespaceIsolatesIngress('legacy'), model.namespaceIsolatesEgress('kube-system')]).toEqual([false, false]);
   });
 
-  test('tiers that isolate only one direction write both sides of their flows without any NamespaceIsolation', () => {
+  test('a tier with isolateEgress: false writes both sides of its flows without any NamespaceIsolation', () => {
     const { shop } = app();
     const web = new IsolatedTier(shop, 'web', { podLabels: { app: 'web' }, isolateEgress: false });
-    const api = new IsolatedTier(shop, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)], isolateIngress: false });
+    const api = new IsolatedTier(shop, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
     api.allowFrom(web, Port.tcp(9090));
     const objects = synthValid(shop);
     const webPolicy = findObject(objects, 'NetworkPolicy', 'web', 'shop').spec;
@@ -146,11 +149,69 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] },
       { to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090, protocol: 'TCP' }] },
     ]);
-    expect(apiPolicy.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(apiPolicy.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
     const r = Reachability.fromChart(shop);
     expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9090))).toBe(true);
     expect(r.isAllowed({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'api' }, Port.tcp(9091))).toBe(false);
+  });
+
+  test('isolateEgress: false is honoured exactly: the tier\'s policy denies no egress the Baseline alone would allow, and adds only its declared flows', () => {
+    const { a, shop } = app();
+    const web = new IsolatedTier(shop, 'web', { podLabels: { app: 'web' }, isolateEgress: false });
+    const api = new IsolatedTier(shop, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    api.allowFrom(web, Port.tcp(9090));
+    web.allowTo(Peer.ipBlock('203.0.113.0/24'), Port.tcp(443));
+    const objects = validateAll(a.charts.flatMap((c) => Testing.synth(c)));
+    const pods = [podOf('shop', 'web', { app: 'web' }), podOf('shop', 'api', { app: 'api' }), podOf('legacy', 'old', { app: 'old' }),
+      podOf('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }), podOf('team', 'x', { app: 'x' })];
+    const written = Reachability.fromManifests([...objects, ...pods]);
+    // The same app with the tier's egress isolation taken out: what the Baseline alone says about its egress.
+    const withoutEgress = JSON.parse(JSON.stringify(objects));
+    const webPolicy = withoutEgress.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web');
+    webPolicy.spec.policyTypes = ['Ingress'];
+    delete webPolicy.spec.egress;
+    const baselineOnly = Reachability.fromManifests([...withoutEgress, ...pods]);
+    const from = { namespace: 'shop', pod: 'web' };
+    const cases: [any, Port, boolean][] = [
+      [{ namespace: 'shop', pod: 'api' }, Port.tcp(9090), true], [{ namespace: 'shop', pod: 'api' }, Port.tcp(9091), false],
+      [{ namespace: 'legacy', pod: 'old' }, Port.tcp(80), false], [{ namespace: 'team', pod: 'x' }, Port.tcp(80), false],
+      [{ namespace: 'kube-system', pod: 'coredns' }, Port.udp(53), false], [{ ip: '203.0.113.7' }, Port.tcp(443), true],
+      [{ ip: '203.0.113.7' }, Port.tcp(80), false], [{ ip: '8.8.8.8' }, Port.tcp(443), false], [{ ip: '169.254.169.254' }, Port.tcp(80), false],
+    ];
+    for (const [to, port, declared] of cases) {
+      const expected = declared || baselineOnly.isAllowed(from, to, port);
+      expect([to, String(port), written.isAllowed(from, to, port)]).toEqual([to, String(port), expected]);
+    }
+    // DNS is the Baseline's own exception, and the tier's policy keeps it.
+    expect([written.isAllowed(from, { namespace: 'kube-system', pod: 'coredns' }, Port.udp(53)), baselineOnly.isAllowed(from, { namespace: 'kube-system', pod: 'coredns' }, Port.udp(53))])
+      .toEqual([true, true]);
+  });
+
+  test('isolateIngress: false in a guarded namespace is refused at synth (a tier or a NamespaceIsolation), naming the fix', () => {
+    const fix = 'Set isolateIngress: true and declare the clients with allowFrom (Peer.anyIpv4() and Peer.anyIpv6() for clients outside the cluster), '
+      + 'or exempt the namespace with a reason (exemptions: [NamespaceExemption.of("shop", "why")]).';
+    const tier = app();
+    new IsolatedTier(tier.shop, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)], isolateIngress: false });
+    expect(() => Testing.synth(tier.shop)).toThrow('[shop/api] tier shop/api leaves ingress open (isolateIngress: false), but cluster/guardrails denies ingress to every pod of namespace shop '
+      + 'that no NetworkPolicy admits; to let declared clients in, the policy would have to isolate ingress after all and drop every other client, those outside the cluster too (false). ' + fix);
+    const namespace = app();
+    new NamespaceIsolation(namespace.shop, 'baseline', { isolateIngress: false });
+    expect(() => Testing.synth(namespace.shop)).toThrow('[shop/baseline] namespace shop leaves ingress open (isolateIngress: false), but cluster/guardrails denies ingress');
+    // Declared before the guardrails, in kube-system: the same, with the kube-system fix.
+    const early = Testing.app();
+    const shop = new Chart(early, 'shop', { namespace: 'shop' });
+    new IsolatedTier(shop, 'agent', { podLabels: { app: 'agent' }, namespace: 'kube-system', isolateIngress: false });
+    new ClusterIsolation(platform(early), 'guardrails');
+    expect(() => Testing.synth(shop)).toThrow(/\[shop\/agent\] tier kube-system\/agent leaves ingress open .* \(exemptNamespaces: \["kube-system"\]\)\./);
+  });
+
+  test('isolateIngress: false stays as written in an exempt namespace, and without guardrails', () => {
+    const { shop } = app();
+    new IsolatedTier(shop, 'old', { podLabels: { app: 'old' }, namespace: 'legacy', isolateIngress: false });
+    expect(findObject(synthValid(shop), 'NetworkPolicy', 'old', 'legacy').spec.policyTypes).toEqual(['Egress']);
+    const plain = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new NamespaceIsolation(plain, 'baseline', { isolateIngress: false });
+    expect(findObject(synthValid(plain), 'NetworkPolicy', 'baseline', 'shop').spec.policyTypes).toEqual(['Egress']);
   });
 
   test('in an exempt namespace a tier keeps exactly the directions it isolates', () => {
@@ -181,7 +242,8 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
 });
 
 describe('ClusterIsolation: property, random tiers with one-sided isolation keep exactly their flows', () => {
-  const tierSpec = fc.record({ inB: fc.boolean(), direction: fc.constantFrom('both', 'ingress-only', 'egress-only') });
+  // Ingress left open is refused in a guarded namespace (tested above); egress left open is kept.
+  const tierSpec = fc.record({ inB: fc.boolean(), direction: fc.constantFrom('both', 'ingress-only') });
   const flowSpec = fc.record({ from: fc.nat(4), to: fc.nat(4) });
 
   test('every declared flow is allowed on both sides, nothing else between the tiers, every policy isolates both ways', () => {
@@ -193,7 +255,6 @@ describe('ClusterIsolation: property, random tiers with one-sided isolation keep
         podLabels: { app: `t${i}` },
         namespace: spec.inB ? 'b' : 'a',
         ports: [Port.tcp(8080)],
-        isolateIngress: spec.direction !== 'egress-only',
         isolateEgress: spec.direction !== 'ingress-only',
       }));
       const declared = new Set<string>();

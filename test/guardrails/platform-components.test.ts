@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  ClusterIsolation, GatewayImplementation, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceExemption, Port, SecureGateway, SecureIngress,
+  ClusterIsolation, GatewayImplementation, IngressController, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceExemption,
+  NamespaceIsolation, Port, SecureGateway, SecureIngress,
 } from '../../src';
 import { Reachability } from '../../src/analysis';
 import { findObject, validateAll } from '../util';
@@ -163,5 +164,105 @@ describe('a gateway data plane in a guarded namespace', () => {
   test('an implementation whose data plane the library cannot describe is refused in a guarded namespace, naming it and the fix', () => {
     const app = build(GatewayImplementation.nginxGatewayFabric());
     expect(() => synthAll(app)).toThrow(/namespace edge is guarded and runs the data plane of gateway edge\/edge \(class eg\), needed by shop\/edge, whose flows the library cannot write: the library does not know its container ports and control plane \("edge"\)\. Run it in another namespace, or exempt it with a reason/);
+  });
+});
+
+describe('an ingress controller in a guarded namespace', () => {
+  const NGINX = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
+  function build(controller: IngressController, extra?: (app: App, shop: Chart) => void): App {
+    const app = Testing.app();
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { exemptNamespaces: ['kube-system'], apiServerAddresses: [API_SERVER] });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(shop, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new IsolatedTier(shop, 'db', { podLabels: { app: 'db' }, ports: [Port.tcp(5432)] });
+    new SecureIngress(shop, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller });
+    extra?.(app, shop);
+    return app;
+  }
+  const reach = (app: App, namespace: string, labels: { [key: string]: string }) => Reachability.fromManifests([...synthAll(app),
+    pod(namespace, 'controller', labels), pod('shop', 'web', { app: 'web' }), pod('shop', 'db', { app: 'db' }),
+    pod('shop', 'solver', { 'acme.cert-manager.io/http01-solver': 'true' })]);
+
+  describe('ingress-nginx (the Helm chart\'s labels and ports)', () => {
+    const app = build(IngressController.ingressNginx());
+    const r = reach(app, 'ingress-nginx', NGINX);
+    const controller = at('ingress-nginx', 'controller');
+
+    test('outside reaches the controller on its container ports 80 and 443 only; the API server reaches its admission webhook on 8443', () => {
+      for (const ip of ['203.0.113.9', '2001:db8::1']) {
+        expect(r.isAllowed({ ip }, controller, Port.tcp(443))).toBe(true);
+        expect(r.isAllowed({ ip }, controller, Port.tcp(80))).toBe(true);
+        expect(r.isAllowed({ ip }, controller, Port.tcp(10254))).toBe(false);
+        expect(r.isAllowed({ ip }, controller, Port.tcp(8443))).toBe(false);
+      }
+      expect(r.isAllowed({ ip: '10.0.0.4' }, controller, Port.tcp(8443))).toBe(true);
+      expect(r.isAllowed(at('shop', 'db'), controller, Port.tcp(443))).toBe(false);
+    });
+
+    test('the controller reaches its backend, the ACME solvers and the API server, and nothing else', () => {
+      expect(r.isAllowed(controller, at('shop', 'web'), Port.tcp(8080))).toBe(true);
+      expect(r.isAllowed(controller, at('shop', 'solver'), Port.tcp(8089))).toBe(true);
+      expect(r.isAllowed(controller, { ip: '10.0.0.4' }, Port.tcp(443))).toBe(true);
+      expect(r.isAllowed(controller, { ip: '10.0.0.4' }, Port.tcp(6443))).toBe(true);
+      expect(r.isAllowed(controller, at('shop', 'web'), Port.tcp(8081))).toBe(false);
+      expect(r.isAllowed(controller, at('shop', 'db'), Port.tcp(5432))).toBe(false);
+      expect(r.isAllowed(controller, { ip: '8.8.8.8' }, Port.tcp(443))).toBe(false);
+      expect(r.isAllowed(controller, { ip: '169.254.169.254' }, Port.tcp(80))).toBe(false);
+    });
+
+    test('its NetworkPolicy selects the controller pods by the profile\'s labels, both directions', () => {
+      const policy = findObject(synthAll(app), 'NetworkPolicy', 'ingress-controller-nginx', 'ingress-nginx');
+      expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } });
+      expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    });
+
+    test('with a NamespaceIsolation over ingress-nginx as well, the component\'s policy still admits exactly its flows', () => {
+      const both = build(IngressController.ingressNginx(), (_, shop) => new NamespaceIsolation(shop, 'nginx-baseline', { namespace: 'ingress-nginx' }));
+      const rb = reach(both, 'ingress-nginx', NGINX);
+      expect(rb.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(443))).toBe(true);
+      expect(rb.isAllowed(controller, at('shop', 'web'), Port.tcp(8080))).toBe(true);
+      expect(rb.isAllowed(controller, at('shop', 'db'), Port.tcp(5432))).toBe(false);
+    });
+  });
+
+  test('HAProxy\'s profile knows its chart\'s container ports (8080, 8443); custom ports replace them', () => {
+    const labels = { 'app.kubernetes.io/name': 'kubernetes-ingress' };
+    const haproxy = (containerPorts?: Port[]) => IngressController.haproxy({ className: 'haproxy', namespace: 'haproxy-controller', podLabels: labels, containerPorts });
+    const r = reach(build(haproxy()), 'haproxy-controller', labels);
+    const controller = at('haproxy-controller', 'controller');
+    expect(r.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(8443))).toBe(true);
+    expect(r.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(8080))).toBe(true);
+    expect(r.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(1024))).toBe(false);
+    expect(r.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(443))).toBe(false);
+    const own = reach(build(haproxy([Port.tcp(443)])), 'haproxy-controller', labels);
+    expect(own.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(443))).toBe(true);
+    expect(own.isAllowed({ ip: '203.0.113.9' }, controller, Port.tcp(8443))).toBe(false);
+  });
+
+  test('a custom controller states its container ports; without them a guarded namespace running it is refused, naming it and the fix', () => {
+    const labels = { 'app.kubernetes.io/name': 'traefik' };
+    const custom = (containerPorts?: Port[]) => IngressController.custom({ className: 'traefik', namespace: 'traefik', podLabels: labels, containerPorts });
+    expect(() => synthAll(build(custom()))).toThrow('cluster/guardrails: namespace traefik is guarded and runs the ingress controller traefik (pods app.kubernetes.io/name=traefik in namespace traefik), '
+      + 'needed by shop/public, whose flows the library cannot write: the library does not know its container ports (give them as containerPorts of the IngressController profile) ("traefik"). '
+      + 'Run it in another namespace, or exempt it with a reason (exemptions: [NamespaceExemption.of("traefik", "...")]).');
+    const r = reach(build(custom([Port.tcp(8000), Port.tcp(8443)])), 'traefik', labels);
+    expect(r.isAllowed({ ip: '203.0.113.9' }, at('traefik', 'controller'), Port.tcp(8443))).toBe(true);
+    expect(r.isAllowed(at('traefik', 'controller'), at('shop', 'web'), Port.tcp(8080))).toBe(true);
+    expect(r.isAllowed(at('traefik', 'controller'), at('shop', 'db'), Port.tcp(5432))).toBe(false);
+  });
+
+  test('an exempt controller namespace gets no policy and keeps no Baseline deny', () => {
+    const app = Testing.app();
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', {
+      exemptNamespaces: ['kube-system'], exemptions: [NamespaceExemption.of('ingress-nginx', 'installed and owned by the edge team')], apiServerAddresses: [API_SERVER],
+    });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(shop, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new SecureIngress(shop, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx() });
+    const objects = synthAll(app);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'ingress-nginx')).toEqual([]);
+    const r = Reachability.fromManifests([...objects, pod('ingress-nginx', 'controller', NGINX), pod('shop', 'web', { app: 'web' })]);
+    expect(r.isAllowed(at('ingress-nginx', 'controller'), at('shop', 'web'), Port.tcp(8080))).toBe(true);
+    expect(r.isAllowed(at('ingress-nginx', 'controller'), { ip: '169.254.169.254' }, Port.tcp(80))).toBe(false);
   });
 });

@@ -105,7 +105,9 @@ function normalize(spec: AppSpec): AppSpec {
   const tiers = spec.tiers.map((t, i) => ({
     ...t,
     isolateEgress: t.isolateEgress || egress?.tier === i,
-    isolateIngress: t.isolateIngress || backends.includes(i),
+    // Refused by design (test/guardrails/cluster-isolation.test.ts): a tier that leaves ingress open in a
+    // namespace the ClusterIsolation guards.
+    isolateIngress: t.isolateIngress || backends.includes(i) || (spec.clusterIsolation && !(spec.exempt ?? []).includes(APP_NAMESPACES[t.ns])),
   }));
   // Refused by design: a sidecar in REGISTRY_ONLY would drop an address-block flow declared outside the allowlist.
   const external = egress?.enforcement === 'istio' ? spec.external.filter((i) => i !== egress!.tier) : spec.external;

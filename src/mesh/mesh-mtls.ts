@@ -10,7 +10,9 @@ import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
+import { observeFlowsInto } from '../model/flows-into';
 import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
+import type { IsolatedGroup } from '../model/isolated-group';
 import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
@@ -157,6 +159,8 @@ export class MeshMtls extends Construct {
   private readonly admittedEdges = new Set<string>();
   private readonly authorizationPolicies: SortedObjects;
   private readonly destinationRules: SortedObjects;
+  // Where policies emitted after the constructor go (see the constructor).
+  private readonly laterPolicies?: Construct;
 
   /**
    * @param scope the parent construct
@@ -208,8 +212,6 @@ export class MeshMtls extends Construct {
     this.exceptions = exceptions;
     this.authorizationPolicies = new SortedObjects(this, 'AuthorizationPolicy', istioSecurity().AuthorizationPolicy.GVK.apiVersion,
       istioSecurity().AuthorizationPolicy.GVK.kind);
-    this.destinationRules = new SortedObjects(this, 'DestinationRule', istioNetworking().DestinationRule.GVK.apiVersion,
-      istioNetworking().DestinationRule.GVK.kind);
     if (namespace !== undefined) this.model.useNamespace(namespace, this, `MeshMtls ${this.node.path}`);
     this.model.addMesh(this);
 
@@ -223,7 +225,19 @@ export class MeshMtls extends Construct {
     }
     if (this.authorization && this.namespace !== undefined) this.ensureDefaultDeny(this.namespace);
 
-    this.model.observe({ flowAdded: (f) => this.onFlow(f), serviceAdded: (s) => this.onService(s) });
+    // Everything above is emitted by the constructor itself; what intent brings later follows, DestinationRules
+    // (one per Service) before AuthorizationPolicies (one per receiving group, the allow-nothing policy of
+    // each namespace they are in, and one per edge data plane there). Objects of one kind render in key order.
+    this.destinationRules = new SortedObjects(new Construct(this, 'DestinationRules'), 'DestinationRule',
+      istioNetworking().DestinationRule.GVK.apiVersion, istioNetworking().DestinationRule.GVK.kind);
+    this.laterPolicies = new Construct(this, 'AuthorizationPolicies');
+    this.model.observe({
+      flowAdded: (f) => this.onFlow(f),
+      serviceAdded: (s) => this.onService(s),
+      edgeIdentityAdded: () => this.admitEdgeDataPlanes(),
+    });
+    if (this.authorization) observeFlowsInto(this.model, (group, flow) => this.authorize(group, flow));
+    this.admitEdgeDataPlanes();
     this.node.addValidation({ validate: () => this.validateMesh() });
   }
 
@@ -279,27 +293,21 @@ export class MeshMtls extends Construct {
   }
 
   /**
-   * Emits the allow-nothing policy of each namespace with authorized flows and one ALLOW policy per
-   * receiving group. Done when the app is validated, just before synthesis, when every flow is known,
-   * including those whose destination names the group only through a selector. Idempotent: cdk8s
-   * validates once per chart it synthesizes.
+   * Emits the ALLOW policy of `group` (and the allow-nothing policy of its namespace) when the first flow
+   * mesh authorization sees arrives into it. The policy's rules are rendered from the model at synth, when
+   * every flow is known, including those whose destination names the group only through a selector.
    */
-  private emitAuthorization(): void {
-    if (!this.authorization) return;
-    for (const group of this.model.isolatedGroups) {
-      if (!isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) continue;
-      if (this.authorizedFlowsTo(group).length === 0) continue;
-      this.ensureDefaultDeny(group.namespace);
-      const name = group.policy.name;
-      this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
-      this.allowPolicies.add(group);
-      this.authorizationPolicies.add({
-        key: `${group.namespace}/${name}`,
-        metadata: () => ({ name, namespace: group.namespace }),
-        spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
-      });
-    }
-    this.admitEdgeDataPlanes();
+  private authorize(group: IsolatedGroup, flow: Flow): void {
+    if (flow.transport || !isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) return;
+    this.ensureDefaultDeny(group.namespace);
+    const name = group.policy.name;
+    this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
+    this.allowPolicies.add(group);
+    this.authorizationPolicies.add({
+      key: `${group.namespace}/${name}`,
+      metadata: () => ({ name, namespace: group.namespace }),
+      spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
+    }, this.laterPolicies);
   }
 
   /**
@@ -309,6 +317,7 @@ export class MeshMtls extends Construct {
    * those ports at all is still the NetworkPolicies' decision.
    */
   private admitEdgeDataPlanes(): void {
+    if (!this.laterPolicies) return;
     for (const edge of this.model.edgeIdentities) {
       const config = edge.peer.toPeerConfig();
       const labels = config.podSelector?.matchLabels ?? {};
@@ -327,7 +336,7 @@ export class MeshMtls extends Construct {
           action: 'ALLOW',
           rules: [{ to: [{ operation: { ports: [HTTP_LISTENER_PORT, HTTPS_LISTENER_PORT].map(String) } }] }],
         }),
-      });
+      }, this.laterPolicies);
     }
   }
 
@@ -337,7 +346,8 @@ export class MeshMtls extends Construct {
     this.defaultDenyNamespaces.add(namespace);
     const name = toDnsLabel([this.name, 'allow-nothing']);
     this.model.claimName('AuthorizationPolicy', namespace, name, this);
-    this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) });
+    this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) }, this.laterPolicies);
+    this.admitEdgeDataPlanes();
   }
 
   private onService(service: ServiceRecord): void {
@@ -361,12 +371,33 @@ export class MeshMtls extends Construct {
   }
 
   private validateMesh(): string[] {
-    this.emitAuthorization();
-    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts()];
+    const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts(),
+      ...this.policiesOutOfStep()];
     for (const destination of this.allowPolicies) {
       errors.push(...authorizationProblems(destination, this.authorizedFlowsTo(destination), this.contextFor(destination)));
     }
     return [...new Set(errors)];
+  }
+
+  /**
+   * ALLOW policies are emitted as flows arrive; the set must match the groups that receive flows once the
+   * app is complete. A namespace's labels added after a flow (by a later MeshMtls) can make a namespace
+   * selector stop selecting a group that already got its policy; that policy would admit no caller.
+   */
+  private policiesOutOfStep(): string[] {
+    if (!this.authorization) return [];
+    const errors: string[] = [];
+    for (const group of this.model.isolatedGroups) {
+      if (!isAuthorizable(group) || !this.covers(group.namespace)) continue;
+      const receives = this.authorizedFlowsTo(group).length > 0;
+      if (receives === this.allowPolicies.has(group)) continue;
+      errors.push(receives
+        ? netsecError(group, `${group} receives declared flows that mesh authorization (${this.node.path}) was not told of, so it has no ALLOW policy and would refuse every caller`,
+          this.authorizedFlowsTo(group).map((f) => String(f.source)), 'This is a defect of cdk8s-netsec: please report it with the program that shows it.').message
+        : netsecError(group, `mesh authorization (${this.node.path}) wrote an ALLOW policy for ${group} when a flow into it was declared, but no declared flow reaches it any more: a namespace selector stopped selecting it when labels were added to its Namespace`,
+          group.namespace, 'Declare MeshMtls (and NamespaceIsolations with createNamespace) before the flows whose peers select namespaces by label.').message);
+    }
+    return errors;
   }
 
   /**

@@ -88,6 +88,15 @@ export interface IIntentObserver {
   flowAdded(flow: Flow): void;
   /** Called once for every Service record: first for those already recorded, then as each one is added. */
   serviceAdded(service: ServiceRecord): void;
+  /** Called for every isolated group added after the observer (a group is complete when it is added). */
+  groupAdded?(group: IsolatedGroup): void;
+  /**
+   * Called when what selection and mirroring read may have changed for groups already recorded: a namespace
+   * or cluster baseline (isolation), or labels a Namespace object must carry.
+   */
+  scopeChanged?(): void;
+  /** Called for every edge identity recorded after the observer. */
+  edgeIdentityAdded?(identity: EdgeIdentityRecord): void;
 }
 
 /** Hosts and paths an edge (an ingress class or a gateway) routes to one backend. */
@@ -277,6 +286,7 @@ export class IntentModel extends Construct {
     const inNamespace = this.groupsByNamespace.get(group.namespace);
     if (inNamespace) inNamespace.push(group);
     else this.groupsByNamespace.set(group.namespace, [group]);
+    this.observers.forEach((o) => o.groupAdded?.(group));
   }
 
   /** Every isolated group of pods, in declaration order. */
@@ -359,6 +369,7 @@ export class IntentModel extends Construct {
   public requireNamespaceLabels(required: RequiredNamespaceLabels): void {
     this.mirrors = undefined;
     this.namespaceLabelRules.push(required);
+    this.observers.forEach((o) => o.scopeChanged?.());
   }
 
   /** Every label rule that applies to `namespace`, in declaration order. */
@@ -383,6 +394,7 @@ export class IntentModel extends Construct {
   public addNamespaceBaseline(namespace: string, isolatesIngress: boolean, isolatesEgress: boolean): void {
     this.mirrors = undefined;
     this.baselines.push({ namespace, ingress: isolatesIngress, egress: isolatesEgress });
+    this.observers.forEach((o) => o.scopeChanged?.());
   }
 
   /**
@@ -392,6 +404,7 @@ export class IntentModel extends Construct {
   public addClusterBaseline(baseline: ClusterBaseline): void {
     this.mirrors = undefined;
     this.clusterWide = baseline;
+    this.observers.forEach((o) => o.scopeChanged?.());
   }
 
   /** The cluster-wide isolation of the app, if any. */
@@ -463,6 +476,7 @@ export class IntentModel extends Construct {
   /** Records the service account of an edge's data-plane pods (ingress controller or gateway). */
   public addEdgeIdentity(identity: EdgeIdentityRecord): void {
     this.edgeIdentityRecords.push(identity);
+    this.observers.forEach((o) => o.edgeIdentityAdded?.(identity));
   }
 
   /** Every edge identity recorded, in declaration order. */
@@ -631,9 +645,7 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
           if (isDns && group.isIngressIsolated()) slot(group).ingress.push(flow);
           continue;
         }
-        const selection = isIsolatedGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
-          ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
-          : selectionOf(config, context, group._podScope());
+        const selection = selectionFor(peer, config, context, group);
         // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
         // the app emits the Namespace object its labels are known and the answer is exact.
         if (selection === Selection.ALL || selection === Selection.SUBSET) selected.push({ group, selection });
@@ -665,6 +677,30 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
     }
   }
   return { byGroup, problems };
+}
+
+/**
+ * How one side of `flow` selects the pods of `group`, as mirroring reads it: Selection.ALL when the side
+ * is written on the group's policy too (if the group isolates that direction). NONE for a side that is
+ * never mirrored: the group itself, an address block, a side whose namespace context is unknown, or a
+ * platform component's own side.
+ */
+export function mirrorSelection(flow: Flow, side: 'source' | 'destination', group: IsolatedGroup): Selection {
+  if (flow.componentSideOnly) return Selection.NONE;
+  const peer = flow[side];
+  if (peer === group) return Selection.NONE;
+  const context = namespaceOfPeer(side === 'destination' ? flow.source : flow.destination) ?? namespaceOfPeer(peer);
+  if (context === undefined) return Selection.NONE;
+  const config = peer.toPeerConfig();
+  if (config.ipBlock) return Selection.NONE;
+  return selectionFor(peer, config, context, group);
+}
+
+/** How a peer (`config` read in namespace `context`) selects the pods of a group other than itself. */
+function selectionFor(peer: IPeer, config: PeerConfig, context: string, group: IsolatedGroup): Selection {
+  return isIsolatedGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
+    ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
+    : selectionOf(config, context, group._podScope());
 }
 
 /** The namespace a peer's namespace-less selectors refer to: that of the group that declared the flow. */

@@ -70,7 +70,6 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
     const chartNamespace = Chart.of(this).namespace;
     if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
-    this.model.addGroup(this);
     this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
     this.node.addValidation({ validate: () => this.metadataFlowsBehindGuardrail() });
   }
@@ -111,6 +110,15 @@ export abstract class IsolatedPods extends Construct implements IPeer {
 
   /** What the pods are, as a peer. */
   public abstract toPeerConfig(): PeerConfig;
+
+  /**
+   * Records the group in the app's intent model. Each subclass calls it last in its constructor, so that
+   * what observers of the model read of the group (labels, mesh membership, its Namespace object) is set.
+   * @internal
+   */
+  protected _addToModel(): void {
+    this.model.addGroup(this);
+  }
 
   /**
    * The namespace and labels of the pods, for the intent model.

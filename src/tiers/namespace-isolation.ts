@@ -89,6 +89,7 @@ export class NamespaceIsolation extends IsolatedPods {
       this.namespaceLabels = labels;
       this.namespaceObject = renderNamespace(this, 'Namespace', this.namespace, labels);
     }
+    this._addToModel();
   }
 
   /** Every pod of the namespace, as a peer. */

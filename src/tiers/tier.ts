@@ -159,6 +159,7 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
     this.serviceAccountName = props.serviceAccountName;
     this.inMesh = props.inMesh ?? true;
     IntentModel.of(this).useNamespace(this.namespace, this, String(this));
+    this._addToModel();
   }
 
   /** The tier as a peer: its pod labels in its namespace. */

@@ -82,6 +82,11 @@ export class AuditAcceptance {
   private constructor() {}
 }
 
+/** How many `accept` calls were made on `construct` itself (so that a cache can tell a new one). */
+export function acceptanceCount(construct: IConstruct): number {
+  return ((construct as any)[RECORDED] as Recorded[] | undefined)?.length ?? 0;
+}
+
 /**
  * Makes the app render acceptances into object metadata: a cdk8s resolver, so that nothing is written on
  * the objects themselves. It covers every object under an accepting construct when the object renders,

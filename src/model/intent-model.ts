@@ -208,6 +208,12 @@ export class IntentModel extends Construct {
   private readonly components: PlatformComponent[] = [];
   private readonly componentObservers: ((component: PlatformComponent) => void)[] = [];
 
+  /** The model of the app that `scope` belongs to, if one was made (never creates one). */
+  public static find(scope: IConstruct): IntentModel | undefined {
+    const existing = scope.node.root.node.tryFindChild(MODEL_ID);
+    return existing instanceof IntentModel ? existing : undefined;
+  }
+
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
     this.node.addValidation({
@@ -561,6 +567,14 @@ export class IntentModel extends Construct {
       };
     }
     return [...this.checked.problems];
+  }
+
+  /**
+   * Changes whenever intent is recorded that adds no construct (a flow, a name claim, a baseline, a
+   * required rule): for caches of answers about the whole app.
+   */
+  public revision(): string {
+    return this.stateKey();
   }
 
   /** Changes whenever something is recorded: the sizes of everything the checks read. */

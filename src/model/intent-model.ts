@@ -176,6 +176,12 @@ export class IntentModel extends Construct {
     return existing instanceof IntentModel ? existing : new IntentModel(root, MODEL_ID);
   }
 
+  /** The model of the app that `scope` belongs to, if one was made (never creates one). */
+  public static find(scope: IConstruct): IntentModel | undefined {
+    const existing = scope.node.root.node.tryFindChild(MODEL_ID);
+    return existing instanceof IntentModel ? existing : undefined;
+  }
+
   private readonly _flows: Flow[] = [];
   // The same flows indexed by peer, so that rendering each tier's policy does not scan every flow.
   private readonly flowsBySource = new Map<IPeer, Flow[]>();
@@ -207,12 +213,6 @@ export class IntentModel extends Construct {
   private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
   private readonly components: PlatformComponent[] = [];
   private readonly componentObservers: ((component: PlatformComponent) => void)[] = [];
-
-  /** The model of the app that `scope` belongs to, if one was made (never creates one). */
-  public static find(scope: IConstruct): IntentModel | undefined {
-    const existing = scope.node.root.node.tryFindChild(MODEL_ID);
-    return existing instanceof IntentModel ? existing : undefined;
-  }
 
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);

@@ -5,6 +5,7 @@ import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {
   exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
 } from './mesh-peer-authentication';
+import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
@@ -168,34 +169,10 @@ export class MeshMtls extends Construct {
    * @param props the configuration (`MeshMtlsProps`)
    */
   public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
-    // Everything is checked before super() so that a refused MeshMtls leaves nothing in the tree.
-    const path = `${scope.node.path}/${id}`;
-    const name = props.name ?? defaultName(scope, id);
-    const badName = checkDns1123Subdomain(name);
-    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');
-    const mode = props.mode ?? MtlsMode.STRICT;
-    const authorization = props.authorization ?? true;
-    const injection = props.injection ?? MeshInjection.sidecar();
-    if (!(injection instanceof MeshInjection)) {
-      throw netsecError(path, 'injection is not a MeshInjection', String(injection), 'Use MeshInjection.sidecar(), revision(), ambient() or unmanaged().');
+    const {
+      name, mode, authorization, injection, meshWide, namespace, rootNamespace, trustDomain, clusterDomain, identities, exceptions, controlPlane,
     }
-    const meshWide = props.meshWide ?? false;
-    checkMode(path, mode, authorization, injection, props);
-    if (meshWide && props.namespace !== undefined) {
-      throw netsecError(path, 'namespace and meshWide are both set', props.namespace,
-        'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
-    }
-    const namespace = meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
-    const rootNamespace = checkNamespace(path, props.rootNamespace ?? 'istio-system');
-    const trustDomain = checkTrustDomain(path, props.trustDomain ?? 'cluster.local');
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
-    if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
-    const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
-    const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
-      { mode, baseName: name, namespace, ambient: injection._isAmbient });
-    const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
-
+      = checkedInput(scope, id, (path) => checkMeshProps(scope, id, path, props));
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });
     this.model = IntentModel.of(this);
@@ -454,6 +431,51 @@ export class MeshMtls extends Construct {
         .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
           p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
   }
+}
+
+/** Checks every prop of a MeshMtls, nested ones included, before it joins the tree. */
+function checkMeshProps(scope: Construct, id: string, path: string, props: MeshMtlsProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { mode: MtlsMode.STRICT }, or leave the props out.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
+  if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');
+  for (const field of ['authorization', 'meshWide', 'allowPlaintext'] as const) {
+    if (props[field] !== undefined && typeof props[field] !== 'boolean') {
+      throw netsecError(path, `${field} must be true or false`, props[field], `Pass ${field}: true or false, or leave it out.`);
+    }
+  }
+  for (const field of ['identities', 'portExceptions'] as const) {
+    if (props[field] !== undefined && !Array.isArray(props[field])) {
+      throw netsecError(path, `${field} must be a list`, String(props[field]), `Pass ${field} as a list, or leave it out.`);
+    }
+  }
+  const mode = props.mode ?? MtlsMode.STRICT;
+  const authorization = props.authorization ?? true;
+  const injection = props.injection ?? MeshInjection.sidecar();
+  if (!(injection instanceof MeshInjection)) {
+    throw netsecError(path, 'injection is not a MeshInjection', String(injection), 'Use MeshInjection.sidecar(), revision(), ambient() or unmanaged().');
+  }
+  const meshWide = props.meshWide ?? false;
+  checkMode(path, mode, authorization, injection, props);
+  if (meshWide && props.namespace !== undefined) {
+    throw netsecError(path, 'namespace and meshWide are both set', props.namespace,
+      'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
+  }
+  const namespace = meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
+  const rootNamespace = checkNamespace(path, props.rootNamespace ?? 'istio-system');
+  const trustDomain = checkTrustDomain(path, props.trustDomain ?? 'cluster.local');
+  const clusterDomain = props.clusterDomain ?? 'cluster.local';
+  const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
+  if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
+  const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
+  const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
+    { mode, baseName: name, namespace, ambient: injection._isAmbient });
+  const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
+  return {
+    name, mode, authorization, injection, meshWide, namespace, rootNamespace, trustDomain, clusterDomain, identities, exceptions, controlPlane,
+  };
 }
 
 /** Checks that the mode, authorization and data plane go together. */

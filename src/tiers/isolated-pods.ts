@@ -25,6 +25,28 @@ export interface IsolatedPodsProps {
 }
 
 /**
+ * Checks what every isolated group is configured with; subclasses call it from their own checks, before
+ * anything joins the tree.
+ */
+export function checkIsolatedPodsProps(path: string, props: IsolatedPodsProps): IsolatedPodsProps {
+  if (props.isolateIngress === false && props.isolateEgress === false) {
+    throw netsecError(path, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
+      'Leave isolateIngress or isolateEgress at its default (true).');
+  }
+  for (const field of ['isolateIngress', 'isolateEgress'] as const) {
+    if (typeof props[field] !== 'boolean') throw netsecError(path, `${field} must be true or false`, props[field], `Pass ${field}: true, or leave it out.`);
+  }
+  const badName = typeof props.policyName === 'string' ? checkDns1123Label(props.policyName) : 'must be a string';
+  if (badName) {
+    throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
+  }
+  if (!(props.dns instanceof ClusterDns)) {
+    throw netsecError(path, 'dns must be a ClusterDns', String(props.dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
+  }
+  return props;
+}
+
+/**
  * Pods that one NetworkPolicy isolates and that open exactly the flows declared on them: the shared
  * mechanism behind `IsolatedTier` (pods selected by labels) and `NamespaceIsolation` (every pod of a
  * namespace). Flows are recorded in the app's intent model; the policy is rendered from it at synth.
@@ -51,15 +73,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
    * @param props the configuration (`IsolatedPodsProps`)
    */
   protected constructor(scope: Construct, id: string, props: IsolatedPodsProps) {
-    const path = `${scope.node.path}/${id}`;
-    if (!props.isolateIngress && !props.isolateEgress) {
-      throw netsecError(path, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
-        'Leave isolateIngress or isolateEgress at its default (true).');
-    }
-    const badName = checkDns1123Label(props.policyName);
-    if (badName) {
-      throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
-    }
+    // Subclasses check every prop (with checkIsolatedPodsProps) before they call this.
     super(scope, id);
     registerGroupPeer(this);
     this.model = IntentModel.of(this);

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { IResolver, ResolutionContext } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveRuleIds } from './audit';
 import { Acceptance, ACCEPTANCE_RULE_ID, AUDIT_ACCEPT_ANNOTATION, AUDIT_ACCEPT_REASON_ANNOTATION, readAcceptance } from './audit-suppression';
@@ -12,13 +12,13 @@ interface Recorded {
 
 /** Where the acceptances of a construct are kept: on the construct itself, so that they belong to its tree. */
 const RECORDED = Symbol.for('cdk8s-netsec.AuditAcceptance');
-/** The acceptance annotations an object had before the first `accept` above it wrote its own. */
-const WRITTEN_BY_HAND = Symbol.for('cdk8s-netsec.AuditAcceptance.original');
+/** Marks the app resolver that renders acceptances (one per app, also across copies of this library). */
+const RESOLVER_MARK = Symbol.for('cdk8s-netsec.AuditAcceptance.resolver');
 
 /**
  * Accepts audit findings on purpose, with a reason, for every Kubernetes object a construct emits.
  *
- * `accept` annotates each ApiObject under the construct at synth with `netsec.cdk8s.io/audit-accept`
+ * `accept` annotates each ApiObject under the construct when it renders with `netsec.cdk8s.io/audit-accept`
  * (the rule identifiers) and `netsec.cdk8s.io/audit-accept-reason` (why). The audit
  * (`Reachability.audit`, `NetsecAudit`, the `cdk8s synth` plugin and the CLI, which all read the YAML)
  * still reports those findings, marked suppressed with the reason, but they never fail a threshold.
@@ -66,12 +66,8 @@ export class AuditAcceptance {
     const first = holder[RECORDED] === undefined;
     const recorded: Recorded[] = first ? [] : holder[RECORDED];
     recorded.push({ ruleIds: [...new Set(ids)].sort(), reason: reason.trim().replace(/\s+/g, ' ') });
-    if (first) {
-      Object.defineProperty(holder, RECORDED, { value: recorded, enumerable: false });
-      // Validation runs before every synthesis (app.synth(), chart.toJson()): the annotations then cover
-      // objects added after this call as well.
-      scope.node.addValidation({ validate: () => { annotateObjects(scope); return []; } });
-    }
+    if (first) Object.defineProperty(holder, RECORDED, { value: recorded, enumerable: false });
+    renderAcceptancesIn(scope);
   }
 
   /**
@@ -86,30 +82,58 @@ export class AuditAcceptance {
   private constructor() {}
 }
 
+/** How many `accept` calls were made on `construct` itself (so that a cache can tell a new one). */
+export function acceptanceCount(construct: IConstruct): number {
+  return ((construct as any)[RECORDED] as Recorded[] | undefined)?.length ?? 0;
+}
+
 /**
- * Writes the merged acceptance of every ApiObject under `scope`, keeping what was written by hand. An
- * object whose hand-written acceptance is invalid (no reason, a blank one, unknown or no rules) is left
- * as written: merging would lend it a reason, and NETSEC014 must keep reporting it.
+ * Makes the app render acceptances into object metadata: a cdk8s resolver, so that nothing is written on
+ * the objects themselves. It covers every object under an accepting construct when the object renders,
+ * also objects added after the `accept` call, and `toJson()` of one object as much as `app.synth()`.
  */
-function annotateObjects(scope: IConstruct): void {
-  for (const construct of scope.node.findAll()) {
-    if (!ApiObject.isApiObject(construct)) continue;
-    const object = construct as ApiObject & { [WRITTEN_BY_HAND]?: Recorded[] | null };
-    if (object[WRITTEN_BY_HAND] === undefined) {
-      Object.defineProperty(object, WRITTEN_BY_HAND, { value: writtenByHand(object), enumerable: false });
-    }
-    const byHand = object[WRITTEN_BY_HAND];
-    if (byHand === null || byHand === undefined) continue;
-    const merged = merge([...byHand, ...object.node.scopes.flatMap(c => (c as any)[RECORDED] as Recorded[] | undefined ?? [])]);
-    if (merged === undefined) continue;
-    object.metadata.addAnnotation(AUDIT_ACCEPT_ANNOTATION, merged.ruleIds.join(','));
-    object.metadata.addAnnotation(AUDIT_ACCEPT_REASON_ANNOTATION, merged.reason!);
+function renderAcceptancesIn(scope: IConstruct): void {
+  const resolvers: IResolver[] | undefined = (scope.node.root as any).resolvers;
+  if (!Array.isArray(resolvers) || resolvers.some((r) => (r as any)[RESOLVER_MARK] === true)) return;
+  resolvers.push(new AcceptanceResolver());
+}
+
+/**
+ * Renders the merged acceptance of an object under accepting constructs into its `metadata.annotations`,
+ * keeping what was written by hand. An object whose hand-written acceptance is invalid (no reason, a
+ * blank one, unknown or no rules) is left as written: merging would lend it a reason, and NETSEC014 must
+ * keep reporting it.
+ */
+class AcceptanceResolver implements IResolver {
+  // The metadata this resolver produced: cdk8s resolves a replaced value again, which must be left alone.
+  private readonly produced = new WeakSet<object>();
+
+  public constructor() {
+    Object.defineProperty(this, RESOLVER_MARK, { value: true });
+  }
+
+  public resolve(context: ResolutionContext): void {
+    // Only the object's top-level metadata, as ApiObject.toJson resolves it.
+    if (context.key.length !== 1 || context.key[0] !== 'metadata') return;
+    const metadata = context.value;
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || this.produced.has(metadata)) return;
+    const accepted = context.obj.node.scopes.flatMap(c => (c as any)[RECORDED] as Recorded[] | undefined ?? []);
+    if (accepted.length === 0) return;
+    const byHand = writtenByHand(metadata);
+    if (byHand === null) return;
+    const merged = merge([...byHand, ...accepted])!;
+    const rendered = {
+      ...metadata,
+      annotations: { ...metadata.annotations ?? {}, [AUDIT_ACCEPT_ANNOTATION]: merged.ruleIds.join(','), [AUDIT_ACCEPT_REASON_ANNOTATION]: merged.reason! },
+    };
+    this.produced.add(rendered);
+    context.replaceValue(rendered);
   }
 }
 
-/** The valid acceptance an object carried before any `accept` wrote to it; null when it carried an invalid one. */
-function writtenByHand(object: ApiObject): Recorded[] | null {
-  const acceptance = readAcceptance({ metadata: object.metadata.toJson() });
+/** The valid acceptance an object's metadata carries as written; null when it carries an invalid one. */
+function writtenByHand(metadata: any): Recorded[] | null {
+  const acceptance = readAcceptance({ metadata });
   if (acceptance === undefined) return [];
   const valid = acceptance.hasRules && acceptance.reason !== undefined && acceptance.ruleIds.length > 0 && acceptance.unknown.length === 0
     && !acceptance.ruleIds.includes(ACCEPTANCE_RULE_ID);

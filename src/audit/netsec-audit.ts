@@ -1,9 +1,11 @@
-import { App } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, App } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { AuditFinding, AuditSeverity, Reachability } from '../analysis';
 import { checkSeverity, failingFindings, findingLine, resolveRuleIds } from './audit';
+import { acceptanceCount } from './audit-acceptance';
 import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
+import { IntentModel } from '../model/intent-model';
 
 /** Properties of `NetsecAudit`. */
 export interface NetsecAuditProps {
@@ -41,10 +43,8 @@ export class NetsecAudit extends Construct {
   private readonly additionalManifests: any[];
   /** True while the audit renders the charts: `Chart.toJson()` validates the tree again, this construct included. */
   private auditing = false;
-  /** How many `App.synth()`/`synthYaml()` calls are running (see `reuseDuringSynthesis`). */
-  private synthesizing = 0;
-  /** The findings of the running app synthesis. */
-  private cached?: AuditFinding[];
+  /** The findings of the app as it was when last audited, with that state. */
+  private cached?: { readonly state: string; readonly findings: AuditFinding[] };
 
   /**
    * @param scope the parent construct
@@ -58,47 +58,32 @@ export class NetsecAudit extends Construct {
     this.failOn = input.failOn;
     this.ignore = input.ignore;
     this.additionalManifests = input.additionalManifests;
+    // An ordinary cdk8s validation: app.synth(), synthYaml() and chart.toJson() fail with the findings.
     this.node.addValidation({ validate: () => (this.auditing ? [] : this.findings().map(f => this.describe(f))) });
-    this.reuseDuringSynthesis(App.of(this));
   }
 
   /**
    * The findings that fail synthesis: those at or above `failOn`, without the ignored rules and without
    * the findings an object accepts (`AuditAcceptance`), which never fail.
+   *
+   * cdk8s validates the whole app once per synthesis and again for every chart it renders. The findings
+   * are therefore kept with a fingerprint of the app (its constructs, the intent declared on them, each
+   * object's metadata and JSON patches, the acceptances) and audited afresh only when it changes, so one
+   * synthesis audits once however many charts the app has.
    */
   public findings(): AuditFinding[] {
-    if (this.cached !== undefined) return [...this.cached];
-    this.auditing = true;
-    let findings: AuditFinding[];
-    try {
-      findings = Reachability.fromApp(App.of(this), { additionalManifests: this.additionalManifests })
-        .audit({ minSeverity: this.failOn, ignore: this.ignore });
-      findings = failingFindings(findings, this.failOn);
-    } finally {
-      this.auditing = false;
+    const state = appState(this.node.root);
+    if (this.cached?.state !== state) {
+      this.auditing = true;
+      try {
+        const findings = Reachability.fromApp(App.of(this), { additionalManifests: this.additionalManifests })
+          .audit({ minSeverity: this.failOn, ignore: this.ignore });
+        this.cached = { state, findings: failingFindings(findings, this.failOn) };
+      } finally {
+        this.auditing = false;
+      }
     }
-    if (this.synthesizing > 0) this.cached = findings;
-    return [...findings];
-  }
-
-  /**
-   * cdk8s validates the whole app once, and again inside every chart it renders, so one `app.synth()`
-   * of an app with many charts would run the audit once per chart. The app's synth methods are wrapped
-   * so that the findings of one synthesis are computed once and dropped when it ends; a synthesis after
-   * a change audits afresh.
-   */
-  private reuseDuringSynthesis(app: App): void {
-    for (const method of ['synth', 'synthYaml'] as const) {
-      const original = app[method] as (...args: unknown[]) => unknown;
-      (app as any)[method] = (...args: unknown[]) => {
-        this.synthesizing++;
-        try {
-          return original.apply(app, args);
-        } finally {
-          if (--this.synthesizing === 0) this.cached = undefined;
-        }
-      };
-    }
+    return [...this.cached.findings];
   }
 
   private describe(finding: AuditFinding): string {
@@ -106,6 +91,24 @@ export class NetsecAudit extends Construct {
     return `${findingLine(finding)} To accept it on purpose, call AuditAcceptance.accept(<${owner}>, ['${finding.ruleId}'], '<why>'), `
       + `or add "${finding.ruleId}" to the ignore list of ${this.node.path} to ignore the rule everywhere.`;
   }
+}
+
+/**
+ * What the audit's answer depends on, read without rendering anything: every construct path (what is
+ * emitted), the intent recorded in the model (flows add no construct), and each object's own metadata,
+ * JSON patches and acceptances (which change an object without adding one).
+ */
+function appState(root: IConstruct): string {
+  const parts: string[] = [];
+  for (const construct of root.node.findAll()) {
+    parts.push(`${construct.node.path} ${acceptanceCount(construct)}`);
+    if (ApiObject.isApiObject(construct)) {
+      const object = construct as ApiObject;
+      parts.push(JSON.stringify(object.metadata.toJson()), String((object as any).patches?.length ?? 0));
+    }
+  }
+  parts.push(IntentModel.find(root)?.revision() ?? '');
+  return parts.join('\n');
 }
 
 function checkAuditProps(path: string, props: NetsecAuditProps): { failOn: AuditSeverity; ignore: string[]; additionalManifests: any[] } {

@@ -37,9 +37,12 @@ export interface BackendPlan {
 
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Checks `backend` for the SecureIngress `ingress` (named `name`) without creating anything. */
-export function planBackend(ingress: Construct, name: string, backend: IConstruct, port: Port): BackendPlan {
-  const model = IntentModel.of(ingress);
+/**
+ * Checks `backend` for the SecureIngress that is about to be made under `scope` at `ingress` (its path),
+ * named `name`, without creating anything.
+ */
+export function planBackend(scope: IConstruct, ingress: string, name: string, backend: IConstruct, port: Port): BackendPlan {
+  const model = IntentModel.find(scope);
   if (IsolatedTier.isIsolatedTier(backend)) {
     checkServiceName(ingress, name);
     checkTierPort(ingress, backend, port);
@@ -48,14 +51,14 @@ export function planBackend(ingress: Construct, name: string, backend: IConstruc
   if (isPlusService(backend)) return planServiceBackend(ingress, model, name, backend, port);
   if (isPlusWorkload(backend)) {
     const namespace = resolveNamespace(backend.node.scope!, backend.node.id, backend.metadata.namespace);
-    const known = model.endpointSelecting(namespace, backend.matchLabels);
+    const known = model?.endpointSelecting(namespace, backend.matchLabels);
     checkServiceName(ingress, name);
     if (IsolatedTier.isIsolatedTier(known)) {
       checkTierPort(ingress, known, port);
       return { namespace, build: (i) => tierBackend(i, name, known, port) };
     }
     // Everything fromWorkload would refuse is refused here, before anything is built.
-    const containerPorts = readWorkload(`${ingress.node.path}/Backend`, backend).ports.map((p) => p.startPort!);
+    const containerPorts = readWorkload(`${ingress}/Backend`, backend).ports.map((p) => p.startPort!);
     if (containerPorts.length > 0 && !containerPorts.includes(port.startPort!)) {
       throw netsecError(ingress, 'port is not a container port of the backend workload', port.toString(),
         `Use one of its container ports (${containerPorts.join(', ')}), or add the port to the container.`);
@@ -85,7 +88,7 @@ function tierBackend(ingress: Construct, name: string, tier: IsolatedTier, port:
  * A cdk8s-plus Service is used as it is. Its selector names the pods, so the edge rule goes on the
  * tier with exactly those labels.
  */
-function planServiceBackend(ingress: Construct, model: IntentModel, name: string, service: PlusService, port: Port): BackendPlan {
+function planServiceBackend(ingress: string, model: IntentModel | undefined, name: string, service: PlusService, port: Port): BackendPlan {
   const spec = ApiObject.of(service).toJson().spec ?? {};
   const selector: { [key: string]: string } = spec.selector ?? {};
   if (Object.keys(selector).length === 0) {
@@ -100,7 +103,7 @@ function planServiceBackend(ingress: Construct, model: IntentModel, name: string
       'Pass the container port one of its ports targets, or bind that port on the Service.');
   }
   const namespace = resolveNamespace(service.node.scope!, service.node.id, service.metadata.namespace);
-  const known = model.endpointSelecting(namespace, selector);
+  const known = model?.endpointSelecting(namespace, selector);
   if (IsolatedTier.isIsolatedTier(known)) checkTierPort(ingress, known, port);
   const build = (i: Construct): ResolvedBackend => {
     const tier = IsolatedTier.isIsolatedTier(known) ? known : new IsolatedTier(i, 'Backend', {
@@ -116,14 +119,14 @@ function planServiceBackend(ingress: Construct, model: IntentModel, name: string
   return { namespace, build };
 }
 
-function checkServiceName(ingress: Construct, name: string): void {
+function checkServiceName(ingress: string, name: string): void {
   if (!SERVICE_NAME.test(name) || name.length > 63) {
     throw netsecError(ingress, 'name must be a DNS-1035 label, because the backend Service is named after it: lower-case letters, digits and "-", starting with a letter',
       name, 'Pass name, e.g. name: "public".');
   }
 }
 
-function checkTierPort(ingress: Construct, tier: IsolatedTier, port: Port): void {
+function checkTierPort(ingress: string, tier: IsolatedTier, port: Port): void {
   if (tier.ports.length > 0 && !tier.ports.some((served) => port.isCoveredBy(served))) {
     throw netsecError(ingress, `port is not served by the backend ${tier}`, port.toString(),
       `Use one of the tier's ports (${tier.ports.join(', ')}), or add the port to the tier's ports.`);

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CiliumIngressIdentity } from './edge-admission';
 import { GatewayImplementation } from './gateway-implementation';
+import { checkedInput } from '../core/checked-input';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
@@ -105,42 +106,7 @@ export class SecureGateway extends Construct {
    * @param props the configuration (`SecureGatewayProps`)
    */
   public constructor(scope: Construct, id: string, props: SecureGatewayProps) {
-    // Everything is checked before the construct joins the tree, so a refusal leaves nothing behind.
-    const path = `${scope.node.path}/${id}`;
-    if (props === null || typeof props !== 'object') {
-      throw netsecError(path, 'props must be an object', props, 'Pass { gatewayClassName, implementation, clusterIssuer }.');
-    }
-    const name = props.name ?? defaultName(scope, id);
-    const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
-    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "edge".');
-    const badClass = typeof props.gatewayClassName === 'string' ? checkDns1123Subdomain(props.gatewayClassName) : 'must be a string';
-    if (badClass) {
-      throw netsecError(path, `gatewayClassName ${badClass}`, props.gatewayClassName,
-        'Use the metadata.name of the GatewayClass, e.g. "eg" for Envoy Gateway or "istio".');
-    }
-    if (!(props.implementation instanceof GatewayImplementation)) {
-      throw netsecError(path, 'implementation must be a GatewayImplementation', String(props.implementation),
-        'Use GatewayImplementation.envoyGateway(), .istio() or .custom({ namespace, podLabels }).');
-    }
-    const namespace = resolveNamespace(scope, id, props.namespace);
-    const tls = resolveTlsSource(path, props, ['clusterIssuer', 'issuer', 'tls']);
-    if (tls === undefined) {
-      throw netsecError(path, 'no TLS source is given', undefined,
-        'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", or tls: TlsSource.existingSecret("name").');
-    }
-    if (tls.secretName !== undefined && props.certificate !== undefined) {
-      throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
-        'Drop certificate, or use an issuer instead of an existing Secret.');
-    }
-    checkCertificateOptions(path, props.certificate);
-    const issuer = tls.issuerRef;
-    if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
-      throw netsecError(path, `${issuer} cannot sign the listeners' Certificates in namespace ${namespace}: an Issuer signs only its own namespace`,
-        issuer.toString(), 'Use an Issuer of the gateway\'s namespace, or a ClusterIssuer.');
-    }
-    const plane = props.implementation._dataPlane(path, name, namespace, props.gatewayClassName);
-    const peer: IPeer = props.implementation._isCiliumIngress() ? new CiliumIngressIdentity() : Peer.pods(plane.podLabels, plane.namespace);
-
+    const { name, namespace, tls, plane, peer } = checkedInput(scope, id, (path) => checkGatewayProps(scope, id, path, props));
     super(scope, id);
     this.name = name;
     this.namespace = namespace;
@@ -205,7 +171,7 @@ export class SecureGateway extends Construct {
    * served by this gateway. Records nothing.
    * @internal
    */
-  public _planListeners(requester: IConstruct, hosts: string[], routeNamespace: string): HttpsListener[] {
+  public _planListeners(requester: IConstruct | string, hosts: string[], routeNamespace: string): HttpsListener[] {
     if (this.listenersByHost.size + hosts.length > 63) {
       throw netsecError(requester, `${this.node.path} would have more than the 64 listeners a Gateway may have`, hosts.length,
         'Spread the hosts over several SecureGateways.');
@@ -247,4 +213,42 @@ export class SecureGateway extends Construct {
   public toString(): string {
     return `gateway ${this.namespace}/${this.name} (class ${this.gatewayClassName})`;
   }
+}
+
+/** Checks every prop of a SecureGateway, its certificate options included, before it joins the tree. */
+function checkGatewayProps(scope: Construct, id: string, path: string, props: SecureGatewayProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { gatewayClassName, implementation, clusterIssuer }.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
+  if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "edge".');
+  const badClass = typeof props.gatewayClassName === 'string' ? checkDns1123Subdomain(props.gatewayClassName) : 'must be a string';
+  if (badClass) {
+    throw netsecError(path, `gatewayClassName ${badClass}`, props.gatewayClassName,
+      'Use the metadata.name of the GatewayClass, e.g. "eg" for Envoy Gateway or "istio".');
+  }
+  if (!(props.implementation instanceof GatewayImplementation)) {
+    throw netsecError(path, 'implementation must be a GatewayImplementation', String(props.implementation),
+      'Use GatewayImplementation.envoyGateway(), .istio() or .custom({ namespace, podLabels }).');
+  }
+  const namespace = resolveNamespace(scope, id, props.namespace);
+  const tls = resolveTlsSource(path, props, ['clusterIssuer', 'issuer', 'tls']);
+  if (tls === undefined) {
+    throw netsecError(path, 'no TLS source is given', undefined,
+      'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", or tls: TlsSource.existingSecret("name").');
+  }
+  if (tls.secretName !== undefined && props.certificate !== undefined) {
+    throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
+      'Drop certificate, or use an issuer instead of an existing Secret.');
+  }
+  checkCertificateOptions(path, props.certificate);
+  const issuer = tls.issuerRef;
+  if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
+    throw netsecError(path, `${issuer} cannot sign the listeners' Certificates in namespace ${namespace}: an Issuer signs only its own namespace`,
+      issuer.toString(), 'Use an Issuer of the gateway\'s namespace, or a ClusterIssuer.');
+  }
+  const plane = props.implementation._dataPlane(path, name, namespace, props.gatewayClassName);
+  const peer: IPeer = props.implementation._isCiliumIngress() ? new CiliumIngressIdentity() : Peer.pods(plane.podLabels, plane.namespace);
+  return { name, namespace, tls, plane, peer };
 }

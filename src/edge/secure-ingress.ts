@@ -5,6 +5,7 @@ import { BackendPlan, planBackend } from './ingress-backend';
 import { IngressController } from './ingress-controller';
 import { checkPathType, PathType, resolveHosts, resolvePaths } from './route-match';
 import { SecureGateway } from './secure-gateway';
+import { checkedInput } from '../core/checked-input';
 import { netsecError, validationProblem } from '../core/errors';
 import { isWildcardHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
@@ -215,15 +216,8 @@ export class SecureIngress extends Construct {
    * @param props the configuration (`SecureIngressProps`)
    */
   public constructor(scope: Construct, id: string, props: SecureIngressProps) {
+    const plan = checkedInput(scope, id, (path) => planIngress(scope, id, path, props));
     super(scope, id);
-    let plan: Plan;
-    try {
-      plan = this.plan(scope, id, props);
-    } catch (e) {
-      // All-or-nothing: the refused construct takes itself out of the tree, so a retry with the same id works.
-      scope.node.tryRemoveChild(id);
-      throw e;
-    }
     this.name = plan.name;
     this.hosts = plan.hosts;
     this.paths = plan.paths;
@@ -343,157 +337,157 @@ export class SecureIngress extends Construct {
       servicePort: this.servicePort,
     });
   }
+}
 
-  /** Checks every prop; creates nothing. */
-  private plan(scope: Construct, id: string, props: SecureIngressProps): Plan {
-    if (props === null || typeof props !== 'object') {
-      throw netsecError(this, 'props must be an object', props, 'Pass { host, backend, port, gateway } or { host, backend, port, controller, clusterIssuer }.');
-    }
-    const name = props.name ?? defaultName(scope, id);
-    const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
-    if (badName) throw netsecError(this, `name ${badName}`, name, 'Pass a name such as "public".');
-    const edge = this.checkEdge(props);
-    const hosts = resolveHosts(this, props.host, props.hosts);
-    const paths = resolvePaths(this, props.paths ?? ['/']);
-    const pathType = checkPathType(this, props.pathType ?? PathType.PREFIX);
-    const port = this.checkPort(props.port);
-    const backend = planBackend(this, name, props.backend, port);
-    const namespace = backend.namespace;
+/** Checks every prop of a SecureIngress, nested ones included; creates nothing. */
+function planIngress(scope: Construct, id: string, path: string, props: SecureIngressProps): Plan {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { host, backend, port, gateway } or { host, backend, port, controller, clusterIssuer }.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
+  if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "public".');
+  const edge = checkEdge(scope, path, props);
+  const hosts = resolveHosts(path, props.host, props.hosts);
+  const paths = resolvePaths(path, props.paths ?? ['/']);
+  const pathType = checkPathType(path, props.pathType ?? PathType.PREFIX);
+  const port = checkPort(path, props.port);
+  const backend = planBackend(scope, path, name, props.backend, port);
+  const namespace = backend.namespace;
 
-    if (edge.gateway) {
-      const gateway = edge.gateway;
-      for (const field of ['tls', 'clusterIssuer', 'issuer', 'issuerReference', 'tlsSecretName', 'acmeHttp01', 'certificate', 'ingressClassName', 'sourceRanges'] as const) {
-        if (props[field] !== undefined) {
-          throw netsecError(this, `${field} does not apply through a gateway`, String(props[field]),
-            field === 'sourceRanges'
-              ? 'Gateway API has no client allowlist field: restrict sources at the gateway\'s LoadBalancer Service (loadBalancerSourceRanges).'
-              : `Set the TLS source and certificate options on the SecureGateway (${gateway.node.path}), or route through a controller.`);
-        }
-      }
-      // An HTTPRoute carries at most 16 hostnames and 64 path matches per rule.
-      if (hosts.length > 16) {
-        throw netsecError(this, 'more than 16 hosts for one HTTPRoute', hosts.length, 'Split the hosts over several SecureIngresses.');
-      }
-      if (paths.length > 64) {
-        throw netsecError(this, 'more than 64 paths for one HTTPRoute rule', paths.length, 'Route a common prefix instead, or split the paths over several SecureIngresses.');
-      }
-      this.checkWildcardAcme(hosts, gateway.tls);
-      const listeners = gateway._planListeners(this, hosts, namespace);
-      const backendTls = props.backendTls === undefined ? undefined : resolveBackendTls(this.node.path, name, namespace, props.backendTls);
-      return { name, hosts, paths, pathType, port, backend, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls };
-    }
-
-    const controller = edge.controller!;
-    if (props.backendTls !== undefined) {
-      throw netsecError(this, 'backendTls needs a gateway (BackendTLSPolicy is Gateway API)', String(props.backendTls),
-        'Route through a SecureGateway (gateway: ...), or drop backendTls and encrypt the hop with a mesh.');
-    }
-    const ingressClassName = props.ingressClassName ?? controller.className;
-    if (ingressClassName !== controller.className) {
-      throw netsecError(this, `ingressClassName is not the class of the ${controller}`, ingressClassName,
-        `Pass the controller that serves it, e.g. controller: IngressController.custom({ className: "${ingressClassName}", namespace, podLabels }), so that its pods are the ones let into the backend.`);
-    }
-    const tls = resolveTlsSource(this.node.path, props, ['tls', 'clusterIssuer', 'issuer', 'issuerReference', 'tlsSecretName']);
-    if (tls === undefined) {
-      throw netsecError(this, 'no TLS source is given', undefined,
-        'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", issuerReference, tlsSecretName, or tls: TlsSource....');
-    }
-    if (tls.secretName !== undefined) {
-      if (props.certificate !== undefined) {
-        throw netsecError(this, 'certificate applies only when a Certificate is issued', tls.toString(), 'Drop certificate, or use an issuer instead of an existing Secret.');
-      }
-      if (tls.secretNamespace !== undefined && tls.secretNamespace !== namespace) {
-        throw netsecError(this, `an Ingress reads its TLS Secret from its own namespace (${namespace})`, tls.toString(),
-          'Copy the Secret into the backend\'s namespace, or route through a SecureGateway, which can read it with a ReferenceGrant.');
+  if (edge.gateway) {
+    const gateway = edge.gateway;
+    for (const field of ['tls', 'clusterIssuer', 'issuer', 'issuerReference', 'tlsSecretName', 'acmeHttp01', 'certificate', 'ingressClassName', 'sourceRanges'] as const) {
+      if (props[field] !== undefined) {
+        throw netsecError(path, `${field} does not apply through a gateway`, String(props[field]),
+          field === 'sourceRanges'
+            ? 'Gateway API has no client allowlist field: restrict sources at the gateway\'s LoadBalancer Service (loadBalancerSourceRanges).'
+            : `Set the TLS source and certificate options on the SecureGateway (${gateway.node.path}), or route through a controller.`);
       }
     }
-    // Nested props are checked with the rest: a lifetime the Certificate would refuse must not leave a half-built edge.
-    checkCertificateOptions(this, props.certificate);
-    const issuer = tls.issuerRef;
-    if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
-      throw netsecError(this, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,
-        issuer.toString(), 'Use an Issuer of the backend\'s namespace, or a ClusterIssuer.');
+    // An HTTPRoute carries at most 16 hostnames and 64 path matches per rule.
+    if (hosts.length > 16) {
+      throw netsecError(path, 'more than 16 hosts for one HTTPRoute', hosts.length, 'Split the hosts over several SecureIngresses.');
     }
-    this.checkWildcardAcme(hosts, tls);
-    const edgeKey = `ingress:${ingressClassName}`;
-    this.checkRoutes(edgeKey, hosts, paths, pathType);
-    const annotations = controller._annotations(this.node.path, this.resolveSourceRanges(props.sourceRanges));
-    return {
-      name,
-      hosts,
-      paths,
-      pathType,
-      port,
-      backend,
-      edgeKey,
-      controller,
-      ingressClassName,
-      annotations,
-      tls,
-      listeners: [],
-      certificateOptions: props.certificate,
-    };
+    if (paths.length > 64) {
+      throw netsecError(path, 'more than 64 paths for one HTTPRoute rule', paths.length, 'Route a common prefix instead, or split the paths over several SecureIngresses.');
+    }
+    checkWildcardAcme(path, hosts, gateway.tls);
+    const listeners = gateway._planListeners(path, hosts, namespace);
+    const backendTls = props.backendTls === undefined ? undefined : resolveBackendTls(path, name, namespace, props.backendTls);
+    return { name, hosts, paths, pathType, port, backend, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls };
   }
 
-  /** Exactly one of controller and gateway, each of the right class. */
-  private checkEdge(props: SecureIngressProps): { controller?: IngressController; gateway?: SecureGateway } {
-    const { controller, gateway } = props;
-    if (controller === undefined && gateway === undefined) {
-      throw netsecError(this, 'neither controller nor gateway is given, and there is no default edge', undefined,
-        'Pass gateway: a SecureGateway (Gateway API, recommended), or controller: IngressController.haproxy({...}) / .ingressNginx() (retired upstream, for clusters that still run it).');
-    }
-    if (controller !== undefined && gateway !== undefined) {
-      throw netsecError(this, 'both controller and gateway are given', { controller: String(controller), gateway: String(gateway) },
-        'Pass one of them: the edge that terminates TLS for these hosts.');
-    }
-    if (controller !== undefined && !(controller instanceof IngressController)) {
-      throw netsecError(this, 'controller must be an IngressController', String(controller), 'Use IngressController.haproxy({...}), .f5Nginx({...}), .ingressNginx() or .custom({...}).');
-    }
-    if (gateway !== undefined && !SecureGateway.isSecureGateway(gateway)) {
-      throw netsecError(this, 'gateway must be a SecureGateway', String(gateway), 'Pass a SecureGateway made in this app.');
-    }
-    if (gateway !== undefined && gateway.node.root !== this.node.root) {
-      throw netsecError(this, 'gateway belongs to another app', gateway.node.path, 'Pass a SecureGateway made in this app: its listeners are emitted with this app.');
-    }
-    return { controller, gateway };
+  const controller = edge.controller!;
+  if (props.backendTls !== undefined) {
+    throw netsecError(path, 'backendTls needs a gateway (BackendTLSPolicy is Gateway API)', String(props.backendTls),
+      'Route through a SecureGateway (gateway: ...), or drop backendTls and encrypt the hop with a mesh.');
   }
-
-  private checkWildcardAcme(hosts: string[], tls: TlsSource): void {
-    if (!tls.acmeHttp01) return;
-    const wildcard = hosts.find(isWildcardHostname);
-    if (wildcard) {
-      throw netsecError(this, 'ACME HTTP-01 cannot validate a wildcard host', wildcard,
-        'Use an issuer that solves DNS-01 for wildcards (acmeHttp01: false), or list the host names.');
+  const ingressClassName = props.ingressClassName ?? controller.className;
+  if (ingressClassName !== controller.className) {
+    throw netsecError(path, `ingressClassName is not the class of the ${controller}`, ingressClassName,
+      `Pass the controller that serves it, e.g. controller: IngressController.custom({ className: "${ingressClassName}", namespace, podLabels }), so that its pods are the ones let into the backend.`);
+  }
+  const tls = resolveTlsSource(path, props, ['tls', 'clusterIssuer', 'issuer', 'issuerReference', 'tlsSecretName']);
+  if (tls === undefined) {
+    throw netsecError(path, 'no TLS source is given', undefined,
+      'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", issuerReference, tlsSecretName, or tls: TlsSource....');
+  }
+  if (tls.secretName !== undefined) {
+    if (props.certificate !== undefined) {
+      throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(), 'Drop certificate, or use an issuer instead of an existing Secret.');
+    }
+    if (tls.secretNamespace !== undefined && tls.secretNamespace !== namespace) {
+      throw netsecError(path, `an Ingress reads its TLS Secret from its own namespace (${namespace})`, tls.toString(),
+        'Copy the Secret into the backend\'s namespace, or route through a SecureGateway, which can read it with a ReferenceGrant.');
     }
   }
-
-  private checkPort(port: Port): Port {
-    if (!(port instanceof Port) || port.protocol !== Protocol.TCP || !port.isNumeric || port.endPort !== undefined) {
-      throw netsecError(this, 'port must be one numeric TCP port: the backend\'s container port', String(port),
-        'Pass the port the backend listens on, e.g. port: Port.tcp(8080).');
-    }
-    return port;
+  // Nested props are checked with the rest: a lifetime the Certificate would refuse must not leave a half-built edge.
+  checkCertificateOptions(path, props.certificate);
+  const issuer = tls.issuerRef;
+  if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
+    throw netsecError(path, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,
+      issuer.toString(), 'Use an Issuer of the backend\'s namespace, or a ClusterIssuer.');
   }
+  checkWildcardAcme(path, hosts, tls);
+  const edgeKey = `ingress:${ingressClassName}`;
+  checkRoutes(scope, path, edgeKey, hosts, paths, pathType);
+  const annotations = controller._annotations(path, resolveSourceRanges(path, props.sourceRanges));
+  return {
+    name,
+    hosts,
+    paths,
+    pathType,
+    port,
+    backend,
+    edgeKey,
+    controller,
+    ingressClassName,
+    annotations,
+    tls,
+    listeners: [],
+    certificateOptions: props.certificate,
+  };
+}
 
-  /** Two Ingresses of one class routing the same host and path would let the controller pick one at random. */
-  private checkRoutes(edgeKey: string, hosts: string[], paths: string[], pathType: PathType): void {
-    for (const other of IntentModel.of(this).edgeRoutes(edgeKey)) {
-      if (other.pathType !== pathType) continue;
-      for (const host of hosts.filter((h) => other.hosts.includes(h))) {
-        const path = paths.find((p) => other.paths.includes(p));
-        if (path !== undefined) {
-          throw netsecError(this, `host and path are already routed by ${other.owner.node.path} to ${other.backend}`, `${host}${path}`,
-            'Route each host and path to one backend: change the host or paths, or serve both from one SecureIngress.');
-        }
+/** Exactly one of controller and gateway, each of the right class. */
+function checkEdge(scope: Construct, path: string, props: SecureIngressProps): { controller?: IngressController; gateway?: SecureGateway } {
+  const { controller, gateway } = props;
+  if (controller === undefined && gateway === undefined) {
+    throw netsecError(path, 'neither controller nor gateway is given, and there is no default edge', undefined,
+      'Pass gateway: a SecureGateway (Gateway API, recommended), or controller: IngressController.haproxy({...}) / .ingressNginx() (retired upstream, for clusters that still run it).');
+  }
+  if (controller !== undefined && gateway !== undefined) {
+    throw netsecError(path, 'both controller and gateway are given', { controller: String(controller), gateway: String(gateway) },
+      'Pass one of them: the edge that terminates TLS for these hosts.');
+  }
+  if (controller !== undefined && !(controller instanceof IngressController)) {
+    throw netsecError(path, 'controller must be an IngressController', String(controller), 'Use IngressController.haproxy({...}), .f5Nginx({...}), .ingressNginx() or .custom({...}).');
+  }
+  if (gateway !== undefined && !SecureGateway.isSecureGateway(gateway)) {
+    throw netsecError(path, 'gateway must be a SecureGateway', String(gateway), 'Pass a SecureGateway made in this app.');
+  }
+  if (gateway !== undefined && gateway.node.root !== scope.node.root) {
+    throw netsecError(path, 'gateway belongs to another app', gateway.node.path, 'Pass a SecureGateway made in this app: its listeners are emitted with this app.');
+  }
+  return { controller, gateway };
+}
+
+function checkWildcardAcme(path: string, hosts: string[], tls: TlsSource): void {
+  if (!tls.acmeHttp01) return;
+  const wildcard = hosts.find(isWildcardHostname);
+  if (wildcard) {
+    throw netsecError(path, 'ACME HTTP-01 cannot validate a wildcard host', wildcard,
+      'Use an issuer that solves DNS-01 for wildcards (acmeHttp01: false), or list the host names.');
+  }
+}
+
+function checkPort(path: string, port: Port): Port {
+  if (!(port instanceof Port) || port.protocol !== Protocol.TCP || !port.isNumeric || port.endPort !== undefined) {
+    throw netsecError(path, 'port must be one numeric TCP port: the backend\'s container port', String(port),
+      'Pass the port the backend listens on, e.g. port: Port.tcp(8080).');
+  }
+  return port;
+}
+
+/** Two Ingresses of one class routing the same host and path would let the controller pick one at random. */
+function checkRoutes(scope: Construct, path: string, edgeKey: string, hosts: string[], paths: string[], pathType: PathType): void {
+  for (const other of IntentModel.find(scope)?.edgeRoutes(edgeKey) ?? []) {
+    if (other.pathType !== pathType) continue;
+    for (const host of hosts.filter((h) => other.hosts.includes(h))) {
+      const routed = paths.find((p) => other.paths.includes(p));
+      if (routed !== undefined) {
+        throw netsecError(path, `host and path are already routed by ${other.owner.node.path} to ${other.backend}`, `${host}${routed}`,
+          'Route each host and path to one backend: change the host or paths, or serve both from one SecureIngress.');
       }
     }
   }
+}
 
-  private resolveSourceRanges(sourceRanges: string[] | undefined): string[] | undefined {
-    if (sourceRanges === undefined) return undefined;
-    if (!Array.isArray(sourceRanges) || sourceRanges.length === 0) {
-      throw netsecError(this, 'sourceRanges is empty', sourceRanges, 'Leave sourceRanges out to accept every client, or list CIDRs.');
-    }
-    return [...new Set(sourceRanges.map((c) => normalizeIpBlock(this.node.path, c, []).cidr))].sort(compareStrings);
+function resolveSourceRanges(path: string, sourceRanges: string[] | undefined): string[] | undefined {
+  if (sourceRanges === undefined) return undefined;
+  if (!Array.isArray(sourceRanges) || sourceRanges.length === 0) {
+    throw netsecError(path, 'sourceRanges is empty', sourceRanges, 'Leave sourceRanges out to accept every client, or list CIDRs.');
   }
+  return [...new Set(sourceRanges.map((c) => normalizeIpBlock(path, c, []).cidr))].sort(compareStrings);
 }

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEnforcementOutput, FqdnEnforcer, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { parseCidr, ParsedCidr } from '../core/cidr';
@@ -11,6 +11,8 @@ import type { ServiceEntrySpec } from '../imports/networking.istio.io';
 import { MeshInjection } from '../mesh/mesh-injection';
 import { IntentModel } from '../model/intent-model';
 import { istioNetworking } from '../render/l1';
+import { istioProtocol, renderServiceEntry } from '../render/service-entry';
+import { renderSidecar } from '../render/sidecar';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { NamespaceIsolation } from '../tiers/namespace-isolation';
 import { IsolatedTier } from '../tiers/tier';
@@ -25,11 +27,6 @@ export const ISTIO_ENFORCER: FqdnEnforcer = {
   fqdnNetworkPeers: (internet) => internet,
   render: (owner, request, fqdnPeers) => new IstioEgress(owner, 'Istio', request, fqdnPeers),
 };
-
-/** The Istio protocol of a ServiceEntry port: names are visible in TLS SNI (443) and HTTP Host (80) only. */
-function istioProtocol(port: number): string {
-  return port === 443 ? 'TLS' : port === 80 ? 'HTTP' : 'TCP';
-}
 
 function checkIstio(where: string, request: FqdnEgressRequest): void {
   request.targets.forEach((target) => checkSidecarPossible(where, target, request.model));
@@ -108,11 +105,11 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
     for (const target of request.targets) {
       const name = enforcementObjectName(request, target);
       this.model.claimName('Sidecar', target.namespace, name, owner);
-      this.objects.push(new ApiObject(this, `Sidecar-${target.namespace}-${name}`, {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'Sidecar',
-        metadata: { name, namespace: target.namespace },
-        spec: Lazy.any({ produce: () => this.renderSidecar(target) }),
+      this.objects.push(renderSidecar(this, `Sidecar-${target.namespace}-${name}`, {
+        name,
+        namespace: target.namespace,
+        podLabels: IsolatedTier.isIsolatedTier(target) ? target.podLabels : undefined,
+        egressHosts: () => this.egressHosts(target),
       }));
     }
     this.node.addValidation({ validate: () => this.checkTree() });
@@ -158,35 +155,28 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
 
   private serviceEntry(name: string, namespace: string, spec: Omit<ServiceEntrySpec, 'location' | 'exportTo'>): void {
     this.model.claimName('ServiceEntry', namespace, name, this.node.scope!);
-    this.objects.push(new (istioNetworking().ServiceEntry)(this, `ServiceEntry-${namespace}-${name}`, {
-      metadata: { name, namespace },
-      spec: { ...spec, location: istioNetworking().ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL, exportTo: ['.'] },
-    }));
+    this.objects.push(renderServiceEntry(this, `ServiceEntry-${namespace}-${name}`, name, namespace, spec));
   }
 
   /**
-   * The Sidecar imports exactly what the pods may reach: the ServiceEntries of the Istio-enforced
-   * RestrictedEgresses that cover them (by host, never `./*`, which would import every ServiceEntry of the
-   * namespace), and the Kubernetes Services of the namespaces their in-cluster flows and DNS go to.
+   * The hosts a target's Sidecar imports, exactly what the pods may reach: the ServiceEntries of the
+   * Istio-enforced RestrictedEgresses that cover them (by host, never `./*`, which would import every
+   * ServiceEntry of the namespace), and the Kubernetes Services of the namespaces their in-cluster flows
+   * and DNS go to.
    */
-  private renderSidecar(target: IsolatedPods): any {
-    const hosts = new Set<string>();
+  private egressHosts(target: IsolatedPods): string[] {
+    const hosts: string[] = [];
     for (const enforcement of enforcementsCovering(target, this.model)) {
-      enforcement.hostsIn(target.namespace).forEach((h) => hosts.add(`./${h}`));
+      enforcement.hostsIn(target.namespace).forEach((h) => hosts.push(`./${h}`));
     }
     for (const group of coveredGroups(target, this.model)) {
       for (const { peer } of egressEntries(group, this.model)) {
         const namespace = inClusterNamespace(peer.toPeerConfig(), group.namespace);
-        if (namespace === '*') hosts.add(`*/*.svc.${this.clusterDomain}`);
-        else if (namespace !== undefined) hosts.add(`${namespace}/*.${namespace}.svc.${this.clusterDomain}`);
+        if (namespace === '*') hosts.push(`*/*.svc.${this.clusterDomain}`);
+        else if (namespace !== undefined) hosts.push(`${namespace}/*.${namespace}.svc.${this.clusterDomain}`);
       }
     }
-    return {
-      ...(IsolatedTier.isIsolatedTier(target) ? { workloadSelector: { labels: { ...target.podLabels } } } : {}),
-      // "~/*" imports nothing: the pods may then reach no service through the sidecar.
-      egress: [{ hosts: hosts.size > 0 ? [...hosts].sort(compareStrings) : ['~/*'] }],
-      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
-    };
+    return hosts;
   }
 
   private checkTree(): string[] {

@@ -4,6 +4,7 @@ import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
+import { checkedInput } from '../core/checked-input';
 import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
@@ -116,36 +117,8 @@ export class RestrictedEgress extends Construct {
    * @param props the configuration (`RestrictedEgressProps`)
    */
   public constructor(scope: Construct, id: string, props: RestrictedEgressProps) {
-    // All input is checked before super(), and nothing after it can fail: a refused RestrictedEgress
-    // leaves no child in the tree and no flow in the model, and a retry with the same id works.
-    const path = `${scope.node.path}/${id}`;
-    if (props === null || typeof props !== 'object') {
-      throw netsecError(path, 'props are missing', props, 'Pass { tier, allow: [...] }.');
-    }
-    const targets = resolveTargets(path, props);
-    const destinations = checkDestinations(path, props);
-    checkSameApp(path, scope, targets, destinations);
-    const internet = internetPeers(path, props);
-    if (props.fqdnEnforcement !== undefined && !Object.values(FqdnEnforcement).includes(props.fqdnEnforcement)) {
-      throw netsecError(path, 'fqdnEnforcement is not a known enforcement option', props.fqdnEnforcement,
-        `Use one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}.`);
-    }
-    const enforcer = props.fqdnEnforcement !== undefined ? fqdnEnforcer(props.fqdnEnforcement) : undefined;
-    // The FQDN L3 rule gets peers of its own, so that the enforcement point can tell them from IP destinations.
-    const fqdnPeers = enforcer && destinations.some(isFqdn) ? enforcer.fqdnNetworkPeers(internetPeers(path, props)) : [];
-    const name = props.name ?? defaultName(scope, id);
-    const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
-    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "egress".');
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
-    if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Pass the cluster\'s DNS domain, e.g. "cluster.local".');
-    const model = IntentModel.of(scope);
-    const request: FqdnEgressRequest = {
-      baseName: name, targets, clusterDomain, fqdns: mergeFqdns(destinations), ipEntries: ipEntries(destinations), model,
-    };
-    if (enforcer) checkDistinctObjectNames(path, request);
-    enforcer?.check(path, request);
-    if (props.fqdnEnforcement !== undefined) checkOneEnforcementPerPod(path, model, targets, props.fqdnEnforcement);
+    const { name, targets, destinations, internet, enforcer, fqdnPeers, request, model }
+      = checkedInput(scope, id, (path) => checkEgressProps(scope, id, path, props));
     super(scope, id);
     this.name = name;
     this.fqdnEnforcement = props.fqdnEnforcement;
@@ -364,4 +337,36 @@ function ipEntries(destinations: Destination[]): IpEntry[] {
     const block = d._networkPeer?.toPeerConfig().ipBlock;
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });
+}
+
+/** Checks every prop of a RestrictedEgress, each destination included, before it joins the tree. */
+function checkEgressProps(scope: Construct, id: string, path: string, props: RestrictedEgressProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props are missing', props, 'Pass { tier, allow: [...] }.');
+  }
+  const targets = resolveTargets(path, props);
+  const destinations = checkDestinations(path, props);
+  checkSameApp(path, scope, targets, destinations);
+  const internet = internetPeers(path, props);
+  if (props.fqdnEnforcement !== undefined && !Object.values(FqdnEnforcement).includes(props.fqdnEnforcement)) {
+    throw netsecError(path, 'fqdnEnforcement is not a known enforcement option', props.fqdnEnforcement,
+      `Use one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}.`);
+  }
+  const enforcer = props.fqdnEnforcement !== undefined ? fqdnEnforcer(props.fqdnEnforcement) : undefined;
+  // The FQDN L3 rule gets peers of its own, so that the enforcement point can tell them from IP destinations.
+  const fqdnPeers = enforcer && destinations.some(isFqdn) ? enforcer.fqdnNetworkPeers(internetPeers(path, props)) : [];
+  const name = props.name ?? defaultName(scope, id);
+  const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
+  if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "egress".');
+  const clusterDomain = props.clusterDomain ?? 'cluster.local';
+  const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
+  if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Pass the cluster\'s DNS domain, e.g. "cluster.local".');
+  const model = IntentModel.of(scope);
+  const request: FqdnEgressRequest = {
+    baseName: name, targets, clusterDomain, fqdns: mergeFqdns(destinations), ipEntries: ipEntries(destinations), model,
+  };
+  if (enforcer) checkDistinctObjectNames(path, request);
+  enforcer?.check(path, request);
+  if (props.fqdnEnforcement !== undefined) checkOneEnforcementPerPod(path, model, targets, props.fqdnEnforcement);
+  return { name, targets, destinations, internet, enforcer, fqdnPeers, request, model };
 }

@@ -5,6 +5,7 @@ import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace
 import { componentScope, exemptionFix, guardComponent } from './platform-tiers';
 import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
+import { checkedInput } from '../core/checked-input';
 import { parseCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
@@ -114,31 +115,10 @@ export class ClusterIsolation extends Construct {
    * @param props the configuration (`ClusterIsolationProps`)
    */
   public constructor(scope: Construct, id: string, props: ClusterIsolationProps = {}) {
-    // Everything is checked before super(): a refused ClusterIsolation leaves nothing behind.
-    const path = `${scope.node.path}/${id}`;
-    if (props === null || typeof props !== 'object') throw netsecError(path, 'props must be an object', props, 'Pass { exemptNamespaces: [...] } or nothing.');
-    const chartNamespace = Chart.of(scope).namespace;
-    if (chartNamespace !== undefined) {
-      throw netsecError(path, 'ClusterNetworkPolicies are cluster-scoped, but the chart has a namespace', chartNamespace,
-        'Put the ClusterIsolation in a chart without a namespace, e.g. new Chart(app, "cluster").');
-    }
-    const exemptions = checkExempt(path, props.exemptNamespaces, props.exemptions);
-    const exempt = exemptions.map((e) => e.namespaceName);
-    const dns = checkDns(path, props.dns);
-    const access = checkAccess(path, props.metadataEndpointAccess);
-    const apiServerAddresses = checkApiServer(path, props.apiServerAddresses);
-    const adminPriority = checkPriority(path, 'adminPriority', props.adminPriority);
-    const baselinePriority = checkPriority(path, 'baselinePriority', props.baselinePriority);
-    const name = props.name ?? defaultName(scope, id);
-    const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
-    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "guardrails".');
-    const model = IntentModel.of(scope);
-    const first = model.clusterBaseline;
-    if (first) {
-      throw netsecError(path, `the app already has a ClusterIsolation at ${first.declaredBy.node.path}; two would compete at the same priorities`, id,
-        'Keep one ClusterIsolation per app and list all exempt namespaces and exceptions in it.');
-    }
+    const { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority }
+      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, props));
     super(scope, id);
+    const model = IntentModel.of(this);
     this.name = name;
     this.exemptNamespaces = exempt;
     this.exemptions = exemptions;
@@ -357,4 +337,30 @@ function checkPriority(path: string, prop: string, value: number | undefined): n
       `Pass e.g. ${prop}: ${DEFAULT_PRIORITY}.`);
   }
   return value;
+}
+
+/** Checks every prop of a ClusterIsolation before it joins the tree. */
+function checkIsolationProps(scope: Construct, id: string, path: string, props: ClusterIsolationProps) {
+  if (props === null || typeof props !== 'object') throw netsecError(path, 'props must be an object', props, 'Pass { exemptNamespaces: [...] } or nothing.');
+  const chartNamespace = Chart.of(scope).namespace;
+  if (chartNamespace !== undefined) {
+    throw netsecError(path, 'ClusterNetworkPolicies are cluster-scoped, but the chart has a namespace', chartNamespace,
+      'Put the ClusterIsolation in a chart without a namespace, e.g. new Chart(app, "cluster").');
+  }
+  const exemptions = checkExempt(path, props.exemptNamespaces, props.exemptions);
+  const exempt = exemptions.map((e) => e.namespaceName);
+  const dns = checkDns(path, props.dns);
+  const access = checkAccess(path, props.metadataEndpointAccess);
+  const apiServerAddresses = checkApiServer(path, props.apiServerAddresses);
+  const adminPriority = checkPriority(path, 'adminPriority', props.adminPriority);
+  const baselinePriority = checkPriority(path, 'baselinePriority', props.baselinePriority);
+  const name = props.name ?? defaultName(scope, id);
+  const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
+  if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "guardrails".');
+  const first = IntentModel.find(scope)?.clusterBaseline;
+  if (first) {
+    throw netsecError(path, `the app already has a ClusterIsolation at ${first.declaredBy.node.path}; two would compete at the same priorities`, id,
+      'Keep one ClusterIsolation per app and list all exempt namespaces and exceptions in it.');
+  }
+  return { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority };
 }

@@ -5,12 +5,15 @@ import { MESH_NAMESPACE_LABELS, MeshInjection } from './mesh-injection';
 import {
   exceptionsFor, MtlsMode, MtlsPortException, plaintextPortsOf, resolvePortExceptions, ResolvedPortException,
 } from './mesh-peer-authentication';
+import { checkedInput } from '../core/checked-input';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
+import { observeFlowsInto } from '../model/flows-into';
 import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
+import type { IsolatedGroup } from '../model/isolated-group';
 import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
@@ -160,6 +163,8 @@ export class MeshMtls extends Construct {
   private readonly edgeProblems: string[] = [];
   private readonly authorizationPolicies: SortedObjects;
   private readonly destinationRules: SortedObjects;
+  // Where policies emitted after the constructor go (see the constructor).
+  private readonly laterPolicies?: Construct;
 
   /**
    * @param scope the parent construct
@@ -167,34 +172,10 @@ export class MeshMtls extends Construct {
    * @param props the configuration (`MeshMtlsProps`)
    */
   public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
-    // Everything is checked before super() so that a refused MeshMtls leaves nothing in the tree.
-    const path = `${scope.node.path}/${id}`;
-    const name = props.name ?? defaultName(scope, id);
-    const badName = checkDns1123Subdomain(name);
-    if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');
-    const mode = props.mode ?? MtlsMode.STRICT;
-    const authorization = props.authorization ?? true;
-    const injection = props.injection ?? MeshInjection.sidecar();
-    if (!(injection instanceof MeshInjection)) {
-      throw netsecError(path, 'injection is not a MeshInjection', String(injection), 'Use MeshInjection.sidecar(), revision(), ambient() or unmanaged().');
+    const {
+      name, mode, authorization, injection, meshWide, namespace, rootNamespace, trustDomain, clusterDomain, identities, exceptions, controlPlane,
     }
-    const meshWide = props.meshWide ?? false;
-    checkMode(path, mode, authorization, injection, props);
-    if (meshWide && props.namespace !== undefined) {
-      throw netsecError(path, 'namespace and meshWide are both set', props.namespace,
-        'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
-    }
-    const namespace = meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
-    const rootNamespace = checkNamespace(path, props.rootNamespace ?? 'istio-system');
-    const trustDomain = checkTrustDomain(path, props.trustDomain ?? 'cluster.local');
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
-    if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
-    const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
-    const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
-      { mode, baseName: name, namespace, ambient: injection._isAmbient });
-    const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
-
+      = checkedInput(scope, id, (path) => checkMeshProps(scope, id, path, props));
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });
     this.model = IntentModel.of(this);
@@ -211,8 +192,6 @@ export class MeshMtls extends Construct {
     this.exceptions = exceptions;
     this.authorizationPolicies = new SortedObjects(this, 'AuthorizationPolicy', istioSecurity().AuthorizationPolicy.GVK.apiVersion,
       istioSecurity().AuthorizationPolicy.GVK.kind);
-    this.destinationRules = new SortedObjects(this, 'DestinationRule', istioNetworking().DestinationRule.GVK.apiVersion,
-      istioNetworking().DestinationRule.GVK.kind);
     if (namespace !== undefined) this.model.useNamespace(namespace, this, `MeshMtls ${this.node.path}`);
     this.model.addMesh(this);
 
@@ -226,7 +205,21 @@ export class MeshMtls extends Construct {
     }
     if (this.authorization && this.namespace !== undefined) this.ensureDefaultDeny(this.namespace);
 
-    this.model.observe({ flowAdded: (f) => this.onFlow(f), serviceAdded: (s) => this.onService(s) });
+    // Everything above is emitted by the constructor itself; what intent brings later follows, DestinationRules
+    // (one per Service) before AuthorizationPolicies (one per receiving group, the allow-nothing policy of
+    // each namespace they are in, and one per edge data plane there). Objects of one kind render in key order.
+    this.destinationRules = new SortedObjects(new Construct(this, 'DestinationRules'), 'DestinationRule',
+      istioNetworking().DestinationRule.GVK.apiVersion, istioNetworking().DestinationRule.GVK.kind);
+    this.laterPolicies = new Construct(this, 'AuthorizationPolicies');
+    this.model.observe({
+      flowAdded: (f) => this.onFlow(f),
+      serviceAdded: (s) => this.onService(s),
+      edgeIdentityAdded: () => this.admitEdgeDataPlanes(),
+    });
+    this.model.observePlatformComponents(() => this.admitEdgeDataPlanes());
+    if (this.authorization) observeFlowsInto(this.model, (group, flow) => this.authorize(group, flow));
+    this.admitEdgeDataPlanes();
+    if (this.authorization) this.admitAcmeSolvers();
     this.node.addValidation({ validate: () => this.validateMesh() });
   }
 
@@ -282,28 +275,22 @@ export class MeshMtls extends Construct {
   }
 
   /**
-   * Emits the allow-nothing policy of each namespace with authorized flows and one ALLOW policy per
-   * receiving group. Done when the app is validated, just before synthesis, when every flow is known,
-   * including those whose destination names the group only through a selector. Idempotent: cdk8s
-   * validates once per chart it synthesizes.
+   * Emits the ALLOW policy of `group` (and the allow-nothing policy of its namespace) when the first flow
+   * mesh authorization sees arrives into it. The policy's rules are rendered from the model at synth, when
+   * every flow is known, including those whose destination names the group only through a selector.
    */
-  private emitAuthorization(): void {
-    if (!this.authorization) return;
-    for (const group of this.model.isolatedGroups) {
-      if (!isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) continue;
-      if (this.authorizedFlowsTo(group).length === 0) continue;
-      this.ensureDefaultDeny(group.namespace);
-      const name = group.policy.name;
-      this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
-      this.allowPolicies.add(group);
-      this.authorizationPolicies.add({
-        key: `${group.namespace}/${name}`,
-        metadata: () => ({ name, namespace: group.namespace }),
-        spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
-      });
-    }
-    this.admitEdgeDataPlanes();
-    this.admitAcmeSolvers();
+  private authorize(group: IsolatedGroup, flow: Flow): void {
+    if (!flow.transport && isAcmeSolverTier(group)) this.admitAcmeSolvers();
+    if (flow.transport || !isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) return;
+    this.ensureDefaultDeny(group.namespace);
+    const name = group.policy.name;
+    this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
+    this.allowPolicies.add(group);
+    this.authorizationPolicies.add({
+      key: `${group.namespace}/${name}`,
+      metadata: () => ({ name, namespace: group.namespace }),
+      spec: () => renderAllowSpec(group, this.authorizedFlowsTo(group), this.contextFor(group)),
+    }, this.laterPolicies);
   }
 
   /**
@@ -315,6 +302,7 @@ export class MeshMtls extends Construct {
    * library does not know is reported instead.
    */
   private admitEdgeDataPlanes(): void {
+    if (!this.laterPolicies) return;
     for (const component of this.model.platformComponents) {
       const labels = component.podLabels;
       const namespace = component.namespace;
@@ -339,7 +327,7 @@ export class MeshMtls extends Construct {
           action: 'ALLOW',
           rules: [{ to: [{ operation: { ports: ports.map((p) => String(p.startPort)) } }] }],
         }),
-      });
+      }, this.laterPolicies);
     }
   }
 
@@ -352,6 +340,7 @@ export class MeshMtls extends Construct {
    * known identity is refused at synth (see `solverProblems`).
    */
   private admitAcmeSolvers(): void {
+    if (!this.laterPolicies) return;
     for (const solver of this.model.isolatedGroups) {
       if (!isAcmeSolverTier(solver) || !this.defaultDenyNamespaces.has(solver.namespace) || this.admittedSolvers.has(solver)) continue;
       const context = this.contextFor(solver);
@@ -366,7 +355,7 @@ export class MeshMtls extends Construct {
         key: `${namespace}/${name}`,
         metadata: () => ({ name, namespace }),
         spec: () => renderAllowSpec(solver, this.authorizedFlowsTo(solver), this.contextFor(solver)),
-      });
+      }, this.laterPolicies);
     }
   }
 
@@ -395,7 +384,9 @@ export class MeshMtls extends Construct {
     this.defaultDenyNamespaces.add(namespace);
     const name = toDnsLabel([this.name, 'allow-nothing']);
     this.model.claimName('AuthorizationPolicy', namespace, name, this);
-    this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) });
+    this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) }, this.laterPolicies);
+    this.admitEdgeDataPlanes();
+    this.admitAcmeSolvers();
   }
 
   private onService(service: ServiceRecord): void {
@@ -419,13 +410,33 @@ export class MeshMtls extends Construct {
   }
 
   private validateMesh(): string[] {
-    this.emitAuthorization();
     const errors = [...this.overlappingMeshes(), ...this.namespaceLabelConflicts(), ...this.disabledServicePorts(), ...this.sharedServiceAccounts(),
-      ...this.solverProblems(), ...this.edgeProblems];
+      ...this.solverProblems(), ...this.edgeProblems, ...this.policiesOutOfStep()];
     for (const destination of this.allowPolicies) {
       errors.push(...authorizationProblems(destination, this.authorizedFlowsTo(destination), this.contextFor(destination)));
     }
     return [...new Set(errors)];
+  }
+
+  /**
+   * ALLOW policies are emitted as flows arrive; the set must match the groups that receive flows once the
+   * app is complete. A namespace's labels added after a flow (by a later MeshMtls) can make a namespace
+   * selector stop selecting a group that already got its policy; that policy would admit no caller.
+   */
+  private policiesOutOfStep(): string[] {
+    if (!this.authorization) return [];
+    const errors: string[] = [];
+    for (const group of this.model.isolatedGroups) {
+      if (!isAuthorizable(group) || !this.covers(group.namespace)) continue;
+      const receives = this.authorizedFlowsTo(group).length > 0;
+      if (receives === this.allowPolicies.has(group)) continue;
+      errors.push(receives
+        ? netsecError(group, `${group} receives declared flows that mesh authorization (${this.node.path}) was not told of, so it has no ALLOW policy and would refuse every caller`,
+          this.authorizedFlowsTo(group).map((f) => String(f.source)), 'This is a defect of cdk8s-netsec: please report it with the program that shows it.').message
+        : netsecError(group, `mesh authorization (${this.node.path}) wrote an ALLOW policy for ${group} when a flow into it was declared, but no declared flow reaches it any more: a namespace selector stopped selecting it when labels were added to its Namespace`,
+          group.namespace, 'Declare MeshMtls (and NamespaceIsolations with createNamespace) before the flows whose peers select namespaces by label.').message);
+    }
+    return errors;
   }
 
   /**
@@ -482,6 +493,51 @@ export class MeshMtls extends Construct {
         .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
           p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
   }
+}
+
+/** Checks every prop of a MeshMtls, nested ones included, before it joins the tree. */
+function checkMeshProps(scope: Construct, id: string, path: string, props: MeshMtlsProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { mode: MtlsMode.STRICT }, or leave the props out.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
+  if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');
+  for (const field of ['authorization', 'meshWide', 'allowPlaintext'] as const) {
+    if (props[field] !== undefined && typeof props[field] !== 'boolean') {
+      throw netsecError(path, `${field} must be true or false`, props[field], `Pass ${field}: true or false, or leave it out.`);
+    }
+  }
+  for (const field of ['identities', 'portExceptions'] as const) {
+    if (props[field] !== undefined && !Array.isArray(props[field])) {
+      throw netsecError(path, `${field} must be a list`, String(props[field]), `Pass ${field} as a list, or leave it out.`);
+    }
+  }
+  const mode = props.mode ?? MtlsMode.STRICT;
+  const authorization = props.authorization ?? true;
+  const injection = props.injection ?? MeshInjection.sidecar();
+  if (!(injection instanceof MeshInjection)) {
+    throw netsecError(path, 'injection is not a MeshInjection', String(injection), 'Use MeshInjection.sidecar(), revision(), ambient() or unmanaged().');
+  }
+  const meshWide = props.meshWide ?? false;
+  checkMode(path, mode, authorization, injection, props);
+  if (meshWide && props.namespace !== undefined) {
+    throw netsecError(path, 'namespace and meshWide are both set', props.namespace,
+      'Drop namespace to cover the whole mesh, or drop meshWide to cover one namespace.');
+  }
+  const namespace = meshWide ? undefined : resolveNamespace(scope, id, props.namespace);
+  const rootNamespace = checkNamespace(path, props.rootNamespace ?? 'istio-system');
+  const trustDomain = checkTrustDomain(path, props.trustDomain ?? 'cluster.local');
+  const clusterDomain = props.clusterDomain ?? 'cluster.local';
+  const badDomain = typeof clusterDomain === 'string' ? checkDns1123Subdomain(clusterDomain) : 'must be a string';
+  if (badDomain) throw netsecError(path, `clusterDomain ${badDomain}`, clusterDomain, 'Use the cluster DNS domain, usually "cluster.local".');
+  const identities = (props.identities ?? []).map((i) => resolveIdentity(path, i));
+  const exceptions = resolvePortExceptions(path, props.portExceptions ?? [],
+    { mode, baseName: name, namespace, ambient: injection._isAmbient });
+  const controlPlane = props.controlPlane === undefined ? undefined : resolvePeer(path, props.controlPlane);
+  return {
+    name, mode, authorization, injection, meshWide, namespace, rootNamespace, trustDomain, clusterDomain, identities, exceptions, controlPlane,
+  };
 }
 
 /** Checks that the mode, authorization and data plane go together. */

@@ -89,6 +89,15 @@ export interface IIntentObserver {
   flowAdded(flow: Flow): void;
   /** Called once for every Service record: first for those already recorded, then as each one is added. */
   serviceAdded(service: ServiceRecord): void;
+  /** Called for every isolated group added after the observer (a group is complete when it is added). */
+  groupAdded?(group: IsolatedGroup): void;
+  /**
+   * Called when what selection and mirroring read may have changed for groups already recorded: a namespace
+   * or cluster baseline (isolation), or labels a Namespace object must carry.
+   */
+  scopeChanged?(): void;
+  /** Called for every edge identity recorded after the observer. */
+  edgeIdentityAdded?(identity: EdgeIdentityRecord): void;
 }
 
 /** Hosts and paths an edge (an ingress class or a gateway) routes to one backend. */
@@ -172,6 +181,12 @@ export class IntentModel extends Construct {
     const root = scope.node.root;
     const existing = root.node.tryFindChild(MODEL_ID);
     return existing instanceof IntentModel ? existing : new IntentModel(root, MODEL_ID);
+  }
+
+  /** The model of the app that `scope` belongs to, if one was made (never creates one). */
+  public static find(scope: IConstruct): IntentModel | undefined {
+    const existing = scope.node.root.node.tryFindChild(MODEL_ID);
+    return existing instanceof IntentModel ? existing : undefined;
   }
 
   private readonly _flows: Flow[] = [];
@@ -284,6 +299,7 @@ export class IntentModel extends Construct {
     const inNamespace = this.groupsByNamespace.get(group.namespace);
     if (inNamespace) inNamespace.push(group);
     else this.groupsByNamespace.set(group.namespace, [group]);
+    this.observers.forEach((o) => o.groupAdded?.(group));
   }
 
   /** Every isolated group of pods, in declaration order. */
@@ -366,6 +382,7 @@ export class IntentModel extends Construct {
   public requireNamespaceLabels(required: RequiredNamespaceLabels): void {
     this.mirrors = undefined;
     this.namespaceLabelRules.push(required);
+    this.observers.forEach((o) => o.scopeChanged?.());
   }
 
   /** Every label rule that applies to `namespace`, in declaration order. */
@@ -390,6 +407,7 @@ export class IntentModel extends Construct {
   public addNamespaceBaseline(namespace: string, isolatesIngress: boolean, isolatesEgress: boolean): void {
     this.mirrors = undefined;
     this.baselines.push({ namespace, ingress: isolatesIngress, egress: isolatesEgress });
+    this.observers.forEach((o) => o.scopeChanged?.());
   }
 
   /**
@@ -399,6 +417,7 @@ export class IntentModel extends Construct {
   public addClusterBaseline(baseline: ClusterBaseline): void {
     this.mirrors = undefined;
     this.clusterWide = baseline;
+    this.observers.forEach((o) => o.scopeChanged?.());
   }
 
   /** The cluster-wide isolation of the app, if any. */
@@ -470,6 +489,7 @@ export class IntentModel extends Construct {
   /** Records the service account of an edge's data-plane pods (ingress controller or gateway). */
   public addEdgeIdentity(identity: EdgeIdentityRecord): void {
     this.edgeIdentityRecords.push(identity);
+    this.observers.forEach((o) => o.edgeIdentityAdded?.(identity));
   }
 
   /** Every edge identity recorded, in declaration order. */
@@ -556,6 +576,14 @@ export class IntentModel extends Construct {
     return [...this.checked.problems];
   }
 
+  /**
+   * Changes whenever intent is recorded that adds no construct (a flow, a name claim, a baseline, a
+   * required rule): for caches of answers about the whole app.
+   */
+  public revision(): string {
+    return this.stateKey();
+  }
+
   /** Changes whenever something is recorded: the sizes of everything the checks read. */
   private stateKey(): string {
     return [this._flows.length, this.groups.length, this.declared.size, this.used.size, this.firstClaims.size, this.nameConflicts.length,
@@ -638,9 +666,7 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
           if (isDns && group.isIngressIsolated()) slot(group).ingress.push(flow);
           continue;
         }
-        const selection = isIsolatedGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
-          ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
-          : selectionOf(config, context, group._podScope());
+        const selection = selectionFor(peer, config, context, group);
         // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
         // the app emits the Namespace object its labels are known and the answer is exact.
         if (selection === Selection.ALL || selection === Selection.SUBSET) selected.push({ group, selection });
@@ -672,6 +698,30 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
     }
   }
   return { byGroup, problems };
+}
+
+/**
+ * How one side of `flow` selects the pods of `group`, as mirroring reads it: Selection.ALL when the side
+ * is written on the group's policy too (if the group isolates that direction). NONE for a side that is
+ * never mirrored: the group itself, an address block, a side whose namespace context is unknown, or a
+ * platform component's own side.
+ */
+export function mirrorSelection(flow: Flow, side: 'source' | 'destination', group: IsolatedGroup): Selection {
+  if (flow.componentSideOnly) return Selection.NONE;
+  const peer = flow[side];
+  if (peer === group) return Selection.NONE;
+  const context = namespaceOfPeer(side === 'destination' ? flow.source : flow.destination) ?? namespaceOfPeer(peer);
+  if (context === undefined) return Selection.NONE;
+  const config = peer.toPeerConfig();
+  if (config.ipBlock) return Selection.NONE;
+  return selectionFor(peer, config, context, group);
+}
+
+/** How a peer (`config` read in namespace `context`) selects the pods of a group other than itself. */
+function selectionFor(peer: IPeer, config: PeerConfig, context: string, group: IsolatedGroup): Selection {
+  return isIsolatedGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
+    ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
+    : selectionOf(config, context, group._podScope());
 }
 
 /** The namespace a peer's namespace-less selectors refer to: that of the group that declared the flow. */

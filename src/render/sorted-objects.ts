@@ -33,11 +33,14 @@ export class SortedObjects {
   public constructor(private readonly scope: Construct, private readonly idPrefix: string,
     private readonly apiVersion: string, private readonly kind: string) {}
 
-  /** Adds an item (one more object is emitted). */
-  public add(item: SortedItem): void {
+  /**
+   * Adds an item (one more object is emitted).
+   * @param scope where this object is created, when not the set's scope (objects render in tree order)
+   */
+  public add(item: SortedItem, scope: Construct = this.scope): void {
     this.sorted = undefined;
     this.items.push(item);
-    new SortedSlot(this.scope, `${this.idPrefix}${this.items.length}`, this, this.items.length - 1, this.apiVersion, this.kind);
+    new SortedSlot(scope, `${this.idPrefix}${this.items.length}`, this, this.items.length - 1, this.apiVersion, this.kind);
   }
 
   /** The item the `index`-th object renders. */

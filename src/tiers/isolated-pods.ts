@@ -25,6 +25,28 @@ export interface IsolatedPodsProps {
 }
 
 /**
+ * Checks what every isolated group is configured with; subclasses call it from their own checks, before
+ * anything joins the tree.
+ */
+export function checkIsolatedPodsProps(path: string, props: IsolatedPodsProps): IsolatedPodsProps {
+  if (props.isolateIngress === false && props.isolateEgress === false) {
+    throw netsecError(path, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
+      'Leave isolateIngress or isolateEgress at its default (true).');
+  }
+  for (const field of ['isolateIngress', 'isolateEgress'] as const) {
+    if (typeof props[field] !== 'boolean') throw netsecError(path, `${field} must be true or false`, props[field], `Pass ${field}: true, or leave it out.`);
+  }
+  const badName = typeof props.policyName === 'string' ? checkDns1123Label(props.policyName) : 'must be a string';
+  if (badName) {
+    throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
+  }
+  if (!(props.dns instanceof ClusterDns)) {
+    throw netsecError(path, 'dns must be a ClusterDns', String(props.dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
+  }
+  return props;
+}
+
+/**
  * Pods that one NetworkPolicy isolates and that open exactly the flows declared on them: the shared
  * mechanism behind `IsolatedTier` (pods selected by labels) and `NamespaceIsolation` (every pod of a
  * namespace). Flows are recorded in the app's intent model; the policy is rendered from it at synth.
@@ -51,15 +73,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
    * @param props the configuration (`IsolatedPodsProps`)
    */
   protected constructor(scope: Construct, id: string, props: IsolatedPodsProps) {
-    const path = `${scope.node.path}/${id}`;
-    if (!props.isolateIngress && !props.isolateEgress) {
-      throw netsecError(path, 'isolation must cover ingress, egress or both', { isolateIngress: false, isolateEgress: false },
-        'Leave isolateIngress or isolateEgress at its default (true).');
-    }
-    const badName = checkDns1123Label(props.policyName);
-    if (badName) {
-      throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
-    }
+    // Subclasses check every prop (with checkIsolatedPodsProps) before they call this.
     super(scope, id);
     registerGroupPeer(this);
     this.model = IntentModel.of(this);
@@ -70,7 +84,6 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
     const chartNamespace = Chart.of(this).namespace;
     if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
-    this.model.addGroup(this);
     this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
     this.node.addValidation({ validate: () => [...this.metadataFlowsBehindGuardrail(), ...this.openIngressBehindGuardrail()] });
   }
@@ -111,6 +124,15 @@ export abstract class IsolatedPods extends Construct implements IPeer {
 
   /** What the pods are, as a peer. */
   public abstract toPeerConfig(): PeerConfig;
+
+  /**
+   * Records the group in the app's intent model. Each subclass calls it last in its constructor, so that
+   * what observers of the model read of the group (labels, mesh membership, its Namespace object) is set.
+   * @internal
+   */
+  protected _addToModel(): void {
+    this.model.addGroup(this);
+  }
 
   /**
    * The namespace and labels of the pods, for the intent model.

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IsolatedPods } from './isolated-pods';
+import { checkIsolatedPodsProps, IsolatedPods } from './isolated-pods';
+import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
@@ -69,26 +70,17 @@ export class NamespaceIsolation extends IsolatedPods {
    * @param props the configuration (`NamespaceIsolationProps`)
    */
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
-    if (props.namespaceLabels && !props.createNamespace) {
-      throw netsecError(`${scope.node.path}/${id}`, 'namespaceLabels are set but the Namespace object is not emitted', props.namespaceLabels,
-        'Set createNamespace: true, or label the namespace where it is created.');
+    const input = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, props));
+    super(scope, id, input.pods);
+    const model = IntentModel.of(this);
+    model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
+    model.declareNamespace(this.namespace, this);
+    if (input.createNamespace) {
+      model.claimName('Namespace', '', this.namespace, this);
+      this.namespaceLabels = input.namespaceLabels;
+      this.namespaceObject = renderNamespace(this, 'Namespace', this.namespace, input.namespaceLabels);
     }
-    const namespaceLabels = normalizeLabels(`${scope.node.path}/${id}`, props.namespaceLabels ?? {});
-    super(scope, id, {
-      namespace: resolveNamespace(scope, id, props.namespace),
-      policyName: props.policyName ?? defaultName(scope, id),
-      isolateIngress: props.isolateIngress ?? true,
-      isolateEgress: props.isolateEgress ?? true,
-      dns: props.dns ?? ClusterDns.kubeDns(),
-    });
-    IntentModel.of(this).addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
-    IntentModel.of(this).declareNamespace(this.namespace, this);
-    if (props.createNamespace) {
-      IntentModel.of(this).claimName('Namespace', '', this.namespace, this);
-      const labels = namespaceLabels;
-      this.namespaceLabels = labels;
-      this.namespaceObject = renderNamespace(this, 'Namespace', this.namespace, labels);
-    }
+    this._addToModel();
   }
 
   /** Every pod of the namespace, as a peer. */
@@ -113,4 +105,27 @@ export class NamespaceIsolation extends IsolatedPods {
   protected get declaredPorts(): Port[] {
     return [];
   }
+}
+
+/** Checks every prop of a namespace isolation before it joins the tree. */
+function checkIsolationProps(scope: Construct, id: string, path: string, props: NamespaceIsolationProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { namespace: "shop" }, or leave the props out to isolate the chart\'s namespace.');
+  }
+  if (props.createNamespace !== undefined && typeof props.createNamespace !== 'boolean') {
+    throw netsecError(path, 'createNamespace must be true or false', props.createNamespace, 'Pass createNamespace: true to emit the Namespace object.');
+  }
+  if (props.namespaceLabels && !props.createNamespace) {
+    throw netsecError(path, 'namespaceLabels are set but the Namespace object is not emitted', props.namespaceLabels,
+      'Set createNamespace: true, or label the namespace where it is created.');
+  }
+  const namespaceLabels = normalizeLabels(path, props.namespaceLabels ?? {});
+  const pods = checkIsolatedPodsProps(path, {
+    namespace: resolveNamespace(scope, id, props.namespace),
+    policyName: props.policyName ?? defaultName(scope, id),
+    isolateIngress: props.isolateIngress ?? true,
+    isolateEgress: props.isolateEgress ?? true,
+    dns: props.dns ?? ClusterDns.kubeDns(),
+  });
+  return { pods, namespaceLabels, createNamespace: props.createNamespace ?? false };
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ExposedPort } from './exposed-port';
 import { IIsolatedTier, isIsolatedTier } from './tier-contract';
 import { serviceFieldsOf } from '../core/app-protocol';
+import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
@@ -134,34 +135,8 @@ export class TierService extends Construct {
    * @param props the configuration (`TierServiceProps`)
    */
   public constructor(scope: Construct, id: string, props: TierServiceProps) {
-    // Everything is checked before super() so that a refused Service leaves nothing in the tree and a
-    // corrected retry with the same id works.
-    const path = `${scope.node.path}/${id}`;
-    if (props === null || typeof props !== 'object' || !isIsolatedTier(props.tier)) {
-      throw netsecError(path, 'tier must be an IsolatedTier', String(props?.tier), 'Pass the tier whose pods back the Service.');
-    }
-    const tier = props.tier;
-    const serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
-    if (!Object.values(ServiceType).includes(serviceType)) {
-      throw netsecError(path, 'serviceType is not a ServiceType', serviceType, 'Use ServiceType.CLUSTER_IP, LOAD_BALANCER or NODE_PORT.');
-    }
-    const name = props.name ?? defaultName(scope, id);
-    if (typeof name !== 'string' || !SERVICE_NAME.test(name) || name.length > 63) {
-      throw netsecError(path, 'Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter',
-        name, 'Pass name, e.g. name: "web".');
-    }
-    const ports = resolvePorts(path, tier, props.ports);
-    const sourceRanges = resolveSourceRanges(path, serviceType, props);
-    const external = serviceType !== ServiceType.CLUSTER_IP;
-    if (!external && props.externalTrafficPolicy !== undefined) {
-      throw netsecError(path, 'externalTrafficPolicy applies only to LoadBalancer and NodePort Services', props.externalTrafficPolicy,
-        'Drop externalTrafficPolicy, or choose a LoadBalancer or NodePort type.');
-    }
-    const externalTrafficPolicy = external ? props.externalTrafficPolicy ?? ExternalTrafficPolicy.LOCAL : undefined;
-    if (externalTrafficPolicy !== undefined && !Object.values(ExternalTrafficPolicy).includes(externalTrafficPolicy)) {
-      throw netsecError(path, 'externalTrafficPolicy is not an ExternalTrafficPolicy', externalTrafficPolicy, 'Use ExternalTrafficPolicy.LOCAL or CLUSTER.');
-    }
-
+    const { tier, serviceType, name, ports, sourceRanges, externalTrafficPolicy }
+      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, props));
     super(scope, id);
     this.tier = tier;
     this.namespace = tier.namespace;
@@ -276,4 +251,33 @@ export function exposeTier(tier: IIsolatedTier & Construct, options: TierService
     throw netsecError(tier, 'the tier already has a Service with this name', name, 'Pass another name in the options of expose().');
   }
   return new TierService(tier, id, { ...options, tier, name });
+}
+
+/** Checks every prop of a TierService, each port included, before it joins the tree. */
+function checkServiceProps(scope: Construct, id: string, path: string, props: TierServiceProps) {
+  if (props === null || typeof props !== 'object' || !isIsolatedTier(props.tier)) {
+    throw netsecError(path, 'tier must be an IsolatedTier', String(props?.tier), 'Pass the tier whose pods back the Service.');
+  }
+  const tier = props.tier;
+  const serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
+  if (!Object.values(ServiceType).includes(serviceType)) {
+    throw netsecError(path, 'serviceType is not a ServiceType', serviceType, 'Use ServiceType.CLUSTER_IP, LOAD_BALANCER or NODE_PORT.');
+  }
+  const name = props.name ?? defaultName(scope, id);
+  if (typeof name !== 'string' || !SERVICE_NAME.test(name) || name.length > 63) {
+    throw netsecError(path, 'Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter',
+      name, 'Pass name, e.g. name: "web".');
+  }
+  const ports = resolvePorts(path, tier, props.ports);
+  const sourceRanges = resolveSourceRanges(path, serviceType, props);
+  const external = serviceType !== ServiceType.CLUSTER_IP;
+  if (!external && props.externalTrafficPolicy !== undefined) {
+    throw netsecError(path, 'externalTrafficPolicy applies only to LoadBalancer and NodePort Services', props.externalTrafficPolicy,
+      'Drop externalTrafficPolicy, or choose a LoadBalancer or NodePort type.');
+  }
+  const externalTrafficPolicy = external ? props.externalTrafficPolicy ?? ExternalTrafficPolicy.LOCAL : undefined;
+  if (externalTrafficPolicy !== undefined && !Object.values(ExternalTrafficPolicy).includes(externalTrafficPolicy)) {
+    throw netsecError(path, 'externalTrafficPolicy is not an ExternalTrafficPolicy', externalTrafficPolicy, 'Use ExternalTrafficPolicy.LOCAL or CLUSTER.');
+  }
+  return { tier, serviceType, name, ports, sourceRanges, externalTrafficPolicy };
 }

@@ -1,8 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import { IsolatedPods } from './isolated-pods';
+import { checkIsolatedPodsProps, IsolatedPods } from './isolated-pods';
 import { exposeTier, TierService, TierServiceOptions } from './service';
 import { IIsolatedTier, isIsolatedTier, markIsolatedTier } from './tier-contract';
 import { readWorkload } from './workload';
+import { checkedInput } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { PeerConfig } from '../core/peer';
@@ -130,35 +131,16 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
    * @param props the configuration (`IsolatedTierProps`)
    */
   public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
-    // Validate before super() so that bad input leaves nothing half-built in the tree.
-    const path = `${scope.node.path}/${id}`;
-    const podLabels = normalizeLabels(path, props.podLabels ?? {});
-    if (Object.keys(podLabels).length === 0) {
-      throw netsecError(path, 'podLabels is empty, so the tier would select every pod of its namespace', props.podLabels,
-        'Give the labels of the tier\'s pods, e.g. { app: "web" }; use NamespaceIsolation for namespace-wide rules.');
-    }
-    if (props.serviceAccountName !== undefined) {
-      const bad = checkDns1123Subdomain(props.serviceAccountName);
-      if (bad) {
-        throw netsecError(path, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
-      }
-    }
-    checkPorts(path, props.ports ?? []);
-    const name = props.name ?? defaultName(scope, id);
-    super(scope, id, {
-      namespace: resolveNamespace(scope, id, props.namespace),
-      policyName: name,
-      isolateIngress: props.isolateIngress ?? true,
-      isolateEgress: props.isolateEgress ?? true,
-      dns: props.dns ?? ClusterDns.kubeDns(),
-    });
+    const input = checkedInput(scope, id, (path) => checkTierProps(scope, id, path, props));
+    super(scope, id, input.pods);
     markIsolatedTier(this);
-    this.name = name;
-    this.podLabels = Object.freeze(podLabels);
-    this.ports = [...(props.ports ?? [])];
-    this.serviceAccountName = props.serviceAccountName;
-    this.inMesh = props.inMesh ?? true;
+    this.name = input.pods.policyName;
+    this.podLabels = Object.freeze(input.podLabels);
+    this.ports = input.ports;
+    this.serviceAccountName = input.serviceAccountName;
+    this.inMesh = input.inMesh;
     IntentModel.of(this).useNamespace(this.namespace, this, String(this));
+    this._addToModel();
   }
 
   /** The tier as a peer: its pod labels in its namespace. */
@@ -198,4 +180,37 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
     checkServedPorts(caller, String(this), this.ports, ports, 'Allow');
   }
 
+}
+
+/** Checks every prop of a tier before it joins the tree. */
+function checkTierProps(scope: Construct, id: string, path: string, props: IsolatedTierProps) {
+  if (props === null || typeof props !== 'object') {
+    throw netsecError(path, 'props must be an object', props, 'Pass { podLabels: { app: "web" }, ports: [Port.tcp(8080)] }.');
+  }
+  const podLabels = normalizeLabels(path, props.podLabels ?? {});
+  if (Object.keys(podLabels).length === 0) {
+    throw netsecError(path, 'podLabels is empty, so the tier would select every pod of its namespace', props.podLabels,
+      'Give the labels of the tier\'s pods, e.g. { app: "web" }; use NamespaceIsolation for namespace-wide rules.');
+  }
+  if (props.serviceAccountName !== undefined) {
+    const bad = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';
+    if (bad) {
+      throw netsecError(path, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
+    }
+  }
+  if (props.ports !== undefined && !Array.isArray(props.ports)) {
+    throw netsecError(path, 'ports must be a list of Ports', String(props.ports), 'Pass e.g. ports: [Port.tcp(8080)].');
+  }
+  checkPorts(path, props.ports ?? []);
+  if (props.inMesh !== undefined && typeof props.inMesh !== 'boolean') {
+    throw netsecError(path, 'inMesh must be true or false', props.inMesh, 'Pass inMesh: false for pods outside the mesh, or leave it out.');
+  }
+  const pods = checkIsolatedPodsProps(path, {
+    namespace: resolveNamespace(scope, id, props.namespace),
+    policyName: props.name ?? defaultName(scope, id),
+    isolateIngress: props.isolateIngress ?? true,
+    isolateEgress: props.isolateEgress ?? true,
+    dns: props.dns ?? ClusterDns.kubeDns(),
+  });
+  return { pods, podLabels, ports: [...props.ports ?? []], serviceAccountName: props.serviceAccountName, inMesh: props.inMesh ?? true };
 }

@@ -88,6 +88,20 @@ describe('AuditAcceptance.accept', () => {
     });
   });
 
+  test('the acceptance is rendered, not written: stored metadata stays as given, one object renders it without a synthesis', () => {
+    const { chart, api } = app();
+    AuditAcceptance.accept(api, ['NETSEC004'], 'payment provider');
+    const late = new ApiObject(api, 'late', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'late', annotations: { team: 'payments' } } });
+    // No validation has run: toJson() alone renders the acceptance, next to what was written by hand.
+    expect(late.toJson().metadata.annotations).toEqual({
+      'team': 'payments', 'netsec.cdk8s.io/audit-accept': 'NETSEC004', 'netsec.cdk8s.io/audit-accept-reason': 'payment provider',
+    });
+    Testing.synth(chart);
+    // Validation and synthesis wrote nothing on the object itself.
+    expect(late.metadata.toJson().annotations).toEqual({ team: 'payments' });
+    expect((chart.node.findChild('baseline') as NamespaceIsolation).policy.toJson().metadata.annotations).toBeUndefined();
+  });
+
   test('the annotation names are public', () => {
     expect(AuditAcceptance.RULES_ANNOTATION).toBe('netsec.cdk8s.io/audit-accept');
     expect(AuditAcceptance.REASON_ANNOTATION).toBe('netsec.cdk8s.io/audit-accept-reason');

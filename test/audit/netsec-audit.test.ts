@@ -1,5 +1,5 @@
-import { App, Chart, Testing } from 'cdk8s';
-import { AuditSeverity, IsolatedTier, NamespaceIsolation, NetsecAudit, Peer, Port, Reachability } from '../../src';
+import { App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { AuditAcceptance, AuditSeverity, IsolatedTier, NamespaceIsolation, NetsecAudit, Peer, Port, Reachability } from '../../src';
 
 /** A clean two-tier namespace; `widen` adds egress to every IPv4 address (NETSEC004, high). */
 function build(widen: boolean, props: ConstructorParameters<typeof NetsecAudit>[2] = {}): App {
@@ -42,19 +42,32 @@ describe('NetsecAudit: the audit as construct validation', () => {
       .toThrow('shop/audit: failOn is not a severity ("urgent"). Use one of low, medium, high, critical (AuditSeverity).');
   });
 
-  test('one audit per synthesis, though cdk8s validates the app again for every chart', () => {
+  test('one audit per synthesis of an app of 10 charts, though cdk8s validates the app again for every chart', () => {
     const app = build(false);
-    for (const ns of ['a', 'b', 'c']) {
-      const chart = new Chart(app, ns, { namespace: ns });
+    for (let i = 1; i < 10; i++) {
+      const chart = new Chart(app, `team-${i}`, { namespace: `team-${i}` });
       new NamespaceIsolation(chart, 'baseline');
+      new IsolatedTier(chart, 'app', { podLabels: { app: 'app' }, ports: [Port.tcp(8080)] }).allowFrom(Peer.namespace('shop'), Port.tcp(8080));
     }
+    expect(app.charts).toHaveLength(10);
     const spy = jest.spyOn(Reachability, 'fromApp');
     try {
       app.synth();
       expect(spy).toHaveBeenCalledTimes(1);
+      // The same app synthesized again is not audited again; the same findings stand.
+      app.synthYaml();
+      expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
     }
+  });
+
+  test('app.synth() is not replaced: the audit is an ordinary validation of the construct', () => {
+    const app = build(true);
+    expect(Object.prototype.hasOwnProperty.call(app, 'synth')).toBe(false);
+    expect(Object.prototype.hasOwnProperty.call(app, 'synthYaml')).toBe(false);
+    const audit = app.node.findAll().find(c => c instanceof NetsecAudit) as NetsecAudit;
+    expect(audit.node.validate()).toEqual([expect.stringMatching(/^NETSEC004 egress-to-any-address \[high\] NetworkPolicy shop\/api/)]);
   });
 
   test('a change after a synthesis is audited afresh by the next one', () => {
@@ -64,5 +77,26 @@ describe('NetsecAudit: the audit as construct validation', () => {
     (chart.node.findChild('api') as IsolatedTier).allowTo(Peer.anyIpv4(), Port.tcp(443));
     expect(() => app.synth()).toThrow(/NETSEC004 egress-to-any-address \[high\] NetworkPolicy shop\/api/);
     expect(() => app.synthYaml()).toThrow(/NETSEC004/);
+  });
+
+  test('each kind of change that adds no construct is audited afresh: an acceptance, an annotation, a JSON patch', () => {
+    const accepted = build(true);
+    const api = accepted.charts[0].node.findChild('api') as IsolatedTier;
+    expect(() => accepted.synth()).toThrow(/NETSEC004/);
+    AuditAcceptance.accept(api, ['NETSEC004'], 'payment provider publishes no address ranges');
+    expect(() => accepted.synth()).not.toThrow();
+
+    const annotated = build(true);
+    const policy = (annotated.charts[0].node.findChild('api') as IsolatedTier).policy;
+    expect(() => annotated.synth()).toThrow(/NETSEC004/);
+    policy.metadata.addAnnotation(AuditAcceptance.RULES_ANNOTATION, 'NETSEC004');
+    policy.metadata.addAnnotation(AuditAcceptance.REASON_ANNOTATION, 'written by hand');
+    expect(() => annotated.synth()).not.toThrow();
+
+    const patched = build(false);
+    const web = patched.charts[0].node.findChild('web') as IsolatedTier;
+    expect(() => patched.synth()).not.toThrow();
+    web.policy.addJsonPatch(JsonPatch.add('/spec/egress/-', { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }));
+    expect(() => patched.synth()).toThrow(/NETSEC00\d .*NetworkPolicy shop\/web/);
   });
 });

@@ -133,6 +133,13 @@ const rosettaTask = project.addTask('rosetta', {
 });
 project.postCompileTask.spawn(rosettaTask);
 project.gitignore.exclude('/.jsii.tabl.json');
+// Errors speak Python to Python callers (src/core/python-spelling.ts) from a table of the API's names that
+// is generated from the assembly; the build fails when a public name changed and the table did not.
+project.addTask('python-names', {
+  description: 'Regenerate src/core/python-names.ts (the Python spelling of every public name) from .jsii',
+  exec: 'node scripts/python-names.js',
+});
+project.postCompileTask.exec('node scripts/python-names.js --check');
 // The bin must be executable in the packed tarball: the Python console script runs it directly. Part of
 // compile itself, so every build that packs lib/ (package:js, the wheel) has it.
 project.compileTask.exec('node -e "require(\'fs\').chmodSync(\'lib/cli/main.js\', 0o755)"');

@@ -33,13 +33,13 @@ describe('docs/gateway.md', () => {
   });
 });
 
-describe('docs/validation-plugin.md', () => {
+describe.each(['docs/validation-plugin.md', 'docs/python.md', 'README.md'])('%s', (doc) => {
   test('names no version of the package that does not exist: only the package.json version, for a local path', () => {
     const version = JSON.parse(read('package.json')).version;
-    const written = [...read('docs/validation-plugin.md').matchAll(/version: *([0-9][^\s#]*)/g)].map(m => m[1]);
+    const written = [...read(doc).matchAll(/version: *([0-9][^\s#]*)/g)].map(m => m[1]);
     expect(written.length).toBeGreaterThan(0);
     expect(written.every(v => v === version)).toBe(true);
-    expect(read('docs/validation-plugin.md')).not.toMatch(new RegExp(`cdk8s-netsec@(?!${version.replace(/\./g, '\\.')})\\d`));
+    expect(read(doc)).not.toMatch(new RegExp(`cdk8s-netsec@(?!${version.replace(/\./g, '\\.')})\\d`));
   });
 });
 
@@ -95,5 +95,29 @@ describe('README.md', () => {
     const guides = fs.readdirSync(path.join(__dirname, '..', 'docs')).filter((f) => f.endsWith('.md')).sort();
     expect(guides).toEqual(expect.arrayContaining(['exposure.md', 'reachability.md']));
     expect(guides.filter((guide) => !readme.includes(`](docs/${guide})`))).toEqual([]);
+  });
+});
+
+describe('docs/python.md', () => {
+  const doc = read('docs/python.md');
+
+  test('the CLI it describes is the package\'s bin, which jsii-pacmak makes a script of the wheel', () => {
+    const bin = JSON.parse(read('package.json')).bin;
+    expect(bin).toEqual({ 'cdk8s-netsec': 'lib/cli/main.js' });
+    expect(doc).toContain('its `cdk8s-netsec` bin, `lib/cli/main.js`');
+    expect(doc).toContain('cdk8s-netsec analyze dist/');
+  });
+
+  test('the error it shows is the one a Python caller gets', () => {
+    const shown = doc.match(/name the API as Python spells it[\s\S]*?```\n(.*)\n```/)![1];
+    const before = process.env.JSII_AGENT;
+    process.env.JSII_AGENT = 'Python/3.12.3';
+    try {
+      expect(() => new IsolatedTier(new Chart(Testing.app(), 'shop', { namespace: 'shop' }), 'api', { podLabels: {} })).toThrow(shown);
+    } finally {
+      if (before === undefined) delete process.env.JSII_AGENT;
+      else process.env.JSII_AGENT = before;
+    }
+    expect(shown).toMatch(/^shop\/api: pod_labels is empty/);
   });
 });

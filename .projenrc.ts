@@ -123,6 +123,23 @@ project.addTask('test:coverage', {
 // jsii's reserved-word warnings are silenced by the compile task because they include C# keywords the
 // design needs (`namespace`); this check fails the build on any name Python, Java or Go cannot carry.
 project.postCompileTask.exec('node scripts/check-jsii-names.js');
+// Every TypeScript snippet users read compiles (jsii-rosetta --strict, fixtures in rosetta/): the README and
+// the API docs' @examples, which the Python package shows translated, and docs/*.md. Writes the tablet
+// (.jsii.tabl.json) jsii-pacmak reads for those translations, so it runs after compile, before package.
+const rosettaTask = project.addTask('rosetta', {
+  description: 'Compile every README, API and docs/*.md TypeScript snippet with jsii-rosetta (strict) and write .jsii.tabl.json',
+  exec: 'node scripts/rosetta.js',
+  receiveArgs: true,
+});
+project.postCompileTask.spawn(rosettaTask);
+project.gitignore.exclude('/.jsii.tabl.json');
+// Errors speak Python to Python callers (src/core/python-spelling.ts) from a table of the API's names that
+// is generated from the assembly; the build fails when a public name changed and the table did not.
+project.addTask('python-names', {
+  description: 'Regenerate src/core/python-names.ts (the Python spelling of every public name) from .jsii',
+  exec: 'node scripts/python-names.js',
+});
+project.postCompileTask.exec('node scripts/python-names.js --check');
 // The bin must be executable in the packed tarball: the Python console script runs it directly. Part of
 // compile itself, so every build that packs lib/ (package:js, the wheel) has it.
 project.compileTask.exec('node -e "require(\'fs\').chmodSync(\'lib/cli/main.js\', 0o755)"');

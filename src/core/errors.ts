@@ -1,14 +1,40 @@
 import { IConstruct } from 'constructs';
+import { callerIsPython, toPythonSpelling } from './python-spelling';
 
 /**
  * Builds the one error shape the library throws:
  * `<construct path>: <what is wrong> (<offending value>). <how to fix>`.
  *
  * `scope` may be a construct, a path string, or undefined for factories that have no construct yet.
+ *
+ * When a Python app is calling (jsii's Python runtime), what is wrong and how to fix it name the API as
+ * Python spells it (`IsolatedTier(..., pod_labels=...)`, `allow_from`); see ./python-spelling.ts. The path
+ * and the offending value are data and stay as they are, and so does a message about a manifest or a CLI
+ * argument, whose subject (`NetworkPolicy shop/web`, `cdk8s-netsec analyze --port`) names no API call:
+ * its field names are Kubernetes', not props.
  */
 export function netsecError(scope: IConstruct | string | undefined, what: string, value: unknown, fix: string): Error {
-  const where = scope === undefined ? '' : `${typeof scope === 'string' ? scope : scope.node.path}: `;
-  return new Error(`${where}${what} (${formatValue(value)}). ${fix}`);
+  const speak = callerIsPython() && aboutTheApi(scope) ? toPythonSpelling : (text: string) => text;
+  const where = scope === undefined ? '' : `${typeof scope === 'string' ? speak(scope) : scope.node.path}: `;
+  return new Error(`${where}${speak(what)} (${formatValue(value)}). ${speak(fix)}`);
+}
+
+/**
+ * False when the subject is a manifest (`NetworkPolicy shop/web`, a Kind and a name, as the analyzer
+ * describes objects) or the command line (`cdk8s-netsec analyze --port`); true for a construct, a
+ * construct path (`shop/api`, `cluster/guardrails (exemptNamespaces)`), an API member (`Peer.ipBlock`)
+ * or no subject.
+ */
+function aboutTheApi(scope: IConstruct | string | undefined): boolean {
+  return typeof scope !== 'string' || !/^(cdk8s-netsec\b|[A-Z][A-Za-z0-9]* [^\s(])/.test(scope);
+}
+
+/**
+ * A message composed without netsecError (a whole-tree check that lists problems as text), in the
+ * caller's spelling: Python's names when a Python app is calling, unchanged otherwise.
+ */
+export function inCallerSpelling(message: string): string {
+  return callerIsPython() ? toPythonSpelling(message) : message;
 }
 
 /**

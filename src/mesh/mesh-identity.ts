@@ -16,8 +16,10 @@ import { IsolatedTier } from '../tiers/tier';
  * so that mesh authorization names them by principal instead of by namespace.
  *
  * @example
- * { peer: IngressController.ingressNginx().peer, serviceAccountName: 'ingress-nginx' }
- * { peer: Peer.pods({ istio: 'ingressgateway' }, 'istio-system'), serviceAccountName: 'istio-ingressgateway-service-account' }
+ * new MeshMtls(chart, 'mesh', { mode: MtlsMode.STRICT, identities: [
+ *   { peer: IngressController.ingressNginx().peer, serviceAccountName: 'ingress-nginx' },
+ *   { peer: Peer.pods({ istio: 'ingressgateway' }, 'istio-system'), serviceAccountName: 'istio-ingressgateway-service-account' },
+ * ] });
  */
 export interface WorkloadIdentity {
   /**

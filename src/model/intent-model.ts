@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { IsolatedGroup } from './isolated-group';
 import { closestName } from './near-names';
 import { GroupScope, Selection, selectionOf } from './selection';
+import { inCallerSpelling } from '../core/errors';
 import { describePeerConfig, IPeer, PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
 import type { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
@@ -224,7 +225,7 @@ export class IntentModel extends Construct {
   private constructor(scope: IConstruct, id: string) {
     super(scope as Construct, id);
     this.node.addValidation({
-      validate: () => this.wholeAppProblems(),
+      validate: () => this.wholeAppProblems().map(inCallerSpelling),
     });
   }
 

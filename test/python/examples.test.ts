@@ -163,6 +163,21 @@ describePython('the Python package (wheel, virtualenv, examples/python)', () => 
     expect(results.filter((r) => r === 'ok').length).toBeGreaterThanOrEqual(7);
   }, 300_000);
 
+  test('an error a Python app provokes names the prop as Python spells it (pod_labels, not podLabels)', () => {
+    const app = [
+      'from cdk8s import App, Chart',
+      'from cdk8s_netsec import IsolatedTier',
+      'try:',
+      '    IsolatedTier(Chart(App(), "shop", namespace="shop"), "api", pod_labels={})',
+      'except RuntimeError as error:',
+      '    print(error)',
+    ].join('\n');
+    const result = spawnSync(python, ['-c', app], { encoding: 'utf8', env: ENV, timeout: 120_000 });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout.trim()).toBe('shop/api: pod_labels is empty, so the tier would select every pod of its namespace ({}). '
+      + 'Give the labels of the tier\'s pods, e.g. { app: "web" }; use NamespaceIsolation for namespace-wide rules.');
+  }, 300_000);
+
   test('cdk8s-plus-33: a tier made in Python from a cdk8s-plus-33 Deployment is the TypeScript one', () => {
     const expected = synthTypeScript(buildPlus33);
     // The app, used as documented, passes the library's own audit at the default failOn (high).

@@ -50,6 +50,7 @@ export const PYTHON_NAMES: { readonly [name: string]: string } = {
   clusterWide: 'cluster_wide',
   commonName: 'common_name',
   constructPath: 'construct_path',
+  containerPorts: 'container_ports',
   controlPlane: 'control_plane',
   createNamespace: 'create_namespace',
   dataPlaneLabels: 'data_plane_labels',
@@ -127,6 +128,7 @@ export const PYTHON_NAMES: { readonly [name: string]: string } = {
   meshWide: 'mesh_wide',
   metadataEndpointAccess: 'metadata_endpoint_access',
   metadataServer: 'metadata_server',
+  metadataUpstream: 'metadata_upstream',
   minSeverity: 'min_severity',
   namespaceLabels: 'namespace_labels',
   namespaceName: 'namespace_name',
@@ -178,6 +180,7 @@ export const PYTHON_NAMES: { readonly [name: string]: string } = {
   toString: 'to_string',
   trustDomain: 'trust_domain',
   udpRange: 'udp_range',
+  webhookPorts: 'webhook_ports',
   wholeFlow: 'whole_flow',
   withAppProtocol: 'with_app_protocol',
 };

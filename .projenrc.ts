@@ -175,7 +175,7 @@ project.addTask('synth-example', {
   exec: 'cdk8s synth && echo "Wrote examples/three-tier/dist/three-tier.k8s.yaml"',
 });
 
-for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md', '/test-reports/', '/tsconfig.check.json', '/.build-cache/', '/.venv/', '/coverage/', '/CHANGELOG.md.orig']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md', '/test-reports/', '/tsconfig.check.json', '/.build-cache/', '/.venv/', '/coverage/', '/CHANGELOG.md.orig', '/rosetta/']) {
   project.npmignore?.exclude(pattern);
 }
 

@@ -9,8 +9,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tarball="${1:-$(ls "$(bash "$root/scripts/build-package.sh")"/js/cdk8s-netsec@*.tgz | head -n 1)}"
 version="$(node -p "require('$root/package.json').version")"
-# Exactly what users need: lib/ (JavaScript and declarations), the jsii assembly and the documents.
-stray="$(tar tzf "$tarball" | grep -v -E '^package/(node_modules/(yaml|ipaddr\.js)/.*|lib/.*\.(js|d\.ts)|\.jsii|package\.json|README\.md|LICENSE|API\.md|CHANGELOG\.md|docs/[a-z0-9-]+\.md)$' || true)"
+# Exactly what users need: lib/ (JavaScript and declarations), the jsii assembly with its translation tablet, and the documents.
+stray="$(tar tzf "$tarball" | grep -v -E '^package/(node_modules/(yaml|ipaddr\.js)/.*|lib/.*\.(js|d\.ts)|\.jsii|\.jsii\.tabl\.json|package\.json|README\.md|LICENSE|API\.md|CHANGELOG\.md|docs/[a-z0-9-]+\.md)$' || true)"
 if [ -n "$stray" ]; then echo "package smoke: unexpected files in the tarball:"; echo "$stray"; exit 1; fi
 tar tvzf "$tarball" package/lib/cli/main.js | grep -q '^-rwx' || { echo "package smoke: lib/cli/main.js is not executable in the tarball"; exit 1; }
 work="$(mktemp -d)"

@@ -256,6 +256,20 @@ describe('ipBlock', () => {
     expect(elsewhere.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toEqual({ allowed: false, certain: true, caveats: [] });
   });
 
+  test('a metadata service address is never a pod\'s: a rule on it leaves answers about pods certain', () => {
+    // Alibaba's 100.100.100.200 lies inside 100.64.0.0/10, one of the default pod ranges.
+    const objects = [
+      pod('x', 'client', { labels: { app: 'client' } }),
+      pod('x', 'no-ip', { labels: { app: 'no-ip' } }),
+      policy('x', 'egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '100.100.100.200/32' } }] }] }),
+    ];
+    const r = Reachability.fromManifests(objects);
+    expect(r.verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toEqual({ allowed: false, certain: true, caveats: [] });
+    // Any other single address of that range may be the pod's: uncertain.
+    objects[2] = policy('x', 'egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '100.100.100.201/32' } }] }] });
+    expect(Reachability.fromManifests(objects).verdict(at('x', 'client'), at('x', 'no-ip'), tcp80)).toMatchObject({ allowed: false, certain: false });
+  });
+
   test('a bad pod network is refused, naming the entry', () => {
     expect(() => Reachability.fromManifests([], { podNetwork: ['10.0.0.0'] })).toThrow(/podNetwork entry is not in CIDR notation.*"10.0.0.0"/);
     expect(() => Reachability.fromManifests([], { podNetwork: [] })).toThrow(/podNetwork is not a non-empty list of CIDRs/);

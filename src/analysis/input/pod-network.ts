@@ -1,6 +1,6 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import { ModelPod } from './manifests';
-import { DEFAULT_POD_NETWORK } from '../../core/addresses';
+import { DEFAULT_POD_NETWORK, METADATA_CIDRS } from '../../core/addresses';
 import { cidrContains, cidrContainsAddress, parseCidr, ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
 
@@ -14,6 +14,8 @@ import { netsecError } from '../../core/errors';
 
 /** The pod network assumed when none is declared (its home is `core/addresses.ts`). */
 export { DEFAULT_POD_NETWORK };
+
+const METADATA_BLOCKS: readonly ParsedCidr[] = METADATA_CIDRS.map(text => parseCidr(text) as ParsedCidr);
 
 /** The answer to "does this address rule match this pod?" when the pod's address may be unknown. */
 export type AddressMatch = 'yes' | 'no' | 'unknown';
@@ -42,6 +44,9 @@ export function parsePodNetwork(where: string, ranges: unknown): ParsedCidr[] {
 /** How one address block meets a pod whose address is `pod.addresses`, or anywhere in `network` when none is known. */
 export function blockMatchesPod(block: AddressBlock, pod: ModelPod, network: readonly ParsedCidr[]): AddressMatch {
   if (pod.addresses.length > 0) return pod.addresses.some(a => blockContains(block, a)) ? 'yes' : 'no';
+  // A cloud metadata service's address is never a pod's, wherever the pod network lies (Alibaba's
+  // 100.100.100.200 sits inside 100.64.0.0/10, which pod networks also use).
+  if (METADATA_BLOCKS.some(m => cidrContains(m, block.cidr))) return 'no';
   const relations = network.map(range => relation(block, range));
   if (relations.every(r => r === 'in')) return 'yes';
   if (relations.every(r => r === 'out')) return 'no';

@@ -287,16 +287,32 @@ function checkExempt(path: string, names: string[] | undefined, given: Namespace
   return all.sort((a, b) => compareStrings(a.namespaceName, b.namespaceName));
 }
 
+/** The widest range `apiServerAddresses` may name: a control-plane subnet, never a whole network. */
+const MIN_API_SERVER_PREFIX_V4 = 16;
+const MIN_API_SERVER_PREFIX_V6 = 48;
+
 function checkApiServer(path: string, addresses: string[] | undefined): string[] {
   if (addresses === undefined) return [];
   const where = `${path} (apiServerAddresses)`;
   if (!Array.isArray(addresses)) throw netsecError(where, 'must be a list of CIDRs', addresses, 'Pass e.g. ["10.0.0.0/28"].');
-  for (const cidr of addresses) {
-    if (typeof cidr !== 'string' || typeof parseCidr(cidr) === 'string') {
-      throw netsecError(where, 'is not a CIDR', cidr, 'Give each address as a CIDR, e.g. "10.0.0.10/32".');
-    }
+  if (addresses.length === 0) {
+    throw netsecError(where, 'is an empty list', addresses, 'Give the addresses of the kubernetes Service\'s endpoints, or leave apiServerAddresses out.');
   }
-  return [...new Set(addresses)].sort(compareStrings);
+  const texts = addresses.map((cidr) => {
+    const parsed = typeof cidr === 'string' ? parseCidr(cidr) : 'is not a string';
+    if (typeof parsed === 'string') {
+      throw netsecError(where, `entry ${parsed}`, cidr, 'Give each address as a CIDR, e.g. "10.0.0.10/32".');
+    }
+    // Platform components get egress to these addresses and webhook ingress from them: a wide range would
+    // open the webhooks to, and the components' API-server egress towards, far more than the API server.
+    const widest = parsed.family === 'ipv4' ? MIN_API_SERVER_PREFIX_V4 : MIN_API_SERVER_PREFIX_V6;
+    if (parsed.prefixLength < widest) {
+      throw netsecError(where, `entry is wider than a /${widest}, so components' webhooks would admit and their API-server egress would reach far more than the API server`, cidr,
+        'Give the addresses of the kubernetes Service\'s endpoints (kubectl get endpointslices -l kubernetes.io/service-name=kubernetes), e.g. "10.0.0.10/32", or the control plane\'s subnet.');
+    }
+    return parsed.text;
+  });
+  return [...new Set(texts)].sort(compareStrings);
 }
 
 function checkDns(path: string, dns: ClusterDns | undefined): ClusterDns {

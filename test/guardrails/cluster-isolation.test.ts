@@ -320,7 +320,12 @@ describe('ClusterIsolation: bad input (path, value, fix; nothing left behind, a 
       message: 'cluster/guardrails (exemptNamespaces): namespace istio-system is exempted without a reason; only kube-system has a documented one ("istio-system"). State the reason: exemptions: [NamespaceExemption.of("istio-system", "why it is left out of the default deny")].',
     },
     { name: 'an exemption that is a plain string', props: () => ({ exemptions: ['legacy'] }), message: 'cluster/guardrails (exemptions): holds something that is not a NamespaceExemption ("legacy"). Use NamespaceExemption.of(namespace, reason).' },
-    { name: 'API server addresses that are not CIDRs', props: () => ({ apiServerAddresses: ['10.0.0.1'] }), message: 'cluster/guardrails (apiServerAddresses): is not a CIDR ("10.0.0.1"). Give each address as a CIDR, e.g. "10.0.0.10/32".' },
+    { name: 'API server addresses that are not CIDRs', props: () => ({ apiServerAddresses: ['10.0.0.1'] }), message: 'cluster/guardrails (apiServerAddresses): entry is not in CIDR notation (missing the "/prefix") ("10.0.0.1"). Give each address as a CIDR, e.g. "10.0.0.10/32".' },
+    { name: 'API server addresses with host bits', props: () => ({ apiServerAddresses: ['10.0.0.1/24'] }), message: 'cluster/guardrails (apiServerAddresses): entry ' },
+    { name: 'API server addresses from plain JavaScript: a number', props: () => ({ apiServerAddresses: [10] }), message: 'cluster/guardrails (apiServerAddresses): entry is not a string (10).' },
+    { name: 'an empty API server address list', props: () => ({ apiServerAddresses: [] }), message: 'cluster/guardrails (apiServerAddresses): is an empty list ([]). Give the addresses' },
+    { name: 'API server addresses that name the whole internet', props: () => ({ apiServerAddresses: ['0.0.0.0/0'] }), message: 'cluster/guardrails (apiServerAddresses): entry is wider than a /16, so components\' webhooks would admit' },
+    { name: 'API server addresses that name a wide IPv6 range', props: () => ({ apiServerAddresses: ['10.0.0.0/28', '2001:db8::/32'] }), message: 'entry is wider than a /48' },
     { name: 'dns not a ClusterDns', props: () => ({ dns: { destinations: [] } }), message: 'cluster/guardrails: dns must be a ClusterDns ("[object Object]"). Use ClusterDns.kubeDns()' },
     {
       name: 'a DNS block with excluded sub-blocks',

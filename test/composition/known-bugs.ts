@@ -28,6 +28,12 @@ const solverNamespaces = (spec: AppSpec) => [
 const guardedOnly = (spec: AppSpec, ns: string) => spec.clusterIsolation && !exemptNamespaces(spec).includes(ns)
   && !(ns === GATEWAY_NAMESPACE ? spec.isolateGatewayNamespace : spec.baselines[APP_NAMESPACES.indexOf(ns)]);
 
+/** The namespaces of the edge data planes the library writes as components and that lack istiod when meshed. */
+const meshedEdgeNamespaces = (spec: AppSpec) => [
+  ...(spec.controllerBackend !== undefined ? [CONTROLLER.namespace] : []),
+  ...(spec.gateway?.kind === 'envoy' ? [dataPlaneOf('envoy')!.namespace] : []),
+];
+
 export const KNOWN_BUGS: KnownBug[] = [
   {
     // The HTTP-01 solver's DNS follows its namespace: an egress NamespaceIsolation there, else the
@@ -51,33 +57,14 @@ export const KNOWN_BUGS: KnownBug[] = [
     avoid: (spec) => ({ ...spec, baselines: spec.baselines.map(() => true) }),
   },
   {
-    // An Istio gateway without MeshMtls: its data plane's policy names istiod (app=istiod in istio-system)
-    // as its control plane, but nothing records istiod as a platform component, so a guarded istio-system
-    // leaves istiod without a NetworkPolicy and the app is refused with a message about a flow "to pods
-    // app=istiod" from cluster/guardrails/Platform/gateway-edge-edge. The fix is in
-    // src/platform/component-records.ts (another branch): recordGatewayDataPlane for DataPlaneKind.ISTIO
-    // should record istiodComponent as MeshMtls does.
-    name: 'Istio gateway without a mesh: istiod not recorded',
-    matches: (spec) => spec.clusterIsolation && spec.gateway?.kind === 'istio' && spec.mesh === 'none' && !spec.exempt.includes('istio-system'),
-    avoid: (spec) => exemptAlso(spec, 'istio-system'),
-  },
-  {
-    // A guarded ingress controller namespace is refused (documented: ingress controllers' own pods are
-    // not modelled yet), but the message's fix reads "Leave ingress-nginx out of NamespaceIsolation, or
-    // write the controller's ingress and egress yourself": under ClusterIsolation the fix is the
-    // exemption with a reason, which it does not name. src/edge/secure-ingress.ts (buildIngress).
-    name: 'ingress controller refusal does not name the exemption',
-    matches: (spec) => spec.clusterIsolation && spec.controllerBackend !== undefined && !spec.exempt.includes(CONTROLLER.namespace),
-    refusalFix: { namespace: CONTROLLER.namespace, fix: `Leave ${CONTROLLER.namespace} out of NamespaceIsolation` },
-  },
-  {
-    // A meshed Envoy Gateway data plane (its principal authorizes the backends, so it presents an mTLS
-    // identity: a sidecar) needs istiod on 15012 like any sidecar; under ClusterIsolation its component
-    // policy allows only its own controller (18000), its routes and DNS. Neither the data-plane component
-    // (src/platform/component-records.ts, dataPlaneComponent) nor MeshMtls writes it (another branch).
-    name: 'meshed Envoy Gateway data plane cannot reach istiod',
-    matches: (spec) => spec.clusterIsolation && spec.mesh !== 'none' && spec.gateway?.kind === 'envoy' && !spec.exempt.includes(dataPlaneOf('envoy')!.namespace),
-    avoid: (spec) => exemptAlso(spec, dataPlaneOf('envoy')!.namespace),
+    // A meshed edge data plane (its principal authorizes the backends, so it presents an mTLS identity: a
+    // sidecar) needs istiod on 15012 like any sidecar; under ClusterIsolation the component policy of an
+    // Envoy Gateway data plane allows only its own controller (18000), its routes and DNS, and that of an
+    // ingress controller its backends, solvers, the API server and DNS. Neither the data-plane component
+    // (src/platform/component-records.ts, dataPlaneComponent) nor MeshMtls writes it.
+    name: 'meshed edge data plane cannot reach istiod',
+    matches: (spec) => spec.clusterIsolation && spec.mesh !== 'none' && meshedEdgeNamespaces(spec).some((ns) => !spec.exempt.includes(ns)),
+    avoid: (spec) => meshedEdgeNamespaces(spec).reduce((s, ns) => (s.exempt.includes(ns) ? s : exemptAlso(s, ns)), spec),
   },
 ];
 

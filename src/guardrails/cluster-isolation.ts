@@ -143,7 +143,7 @@ export class ClusterIsolation extends Construct {
     this.exemptNamespaces = exempt;
     this.exemptions = exemptions;
     this.metadataEndpointAccess = access;
-    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, declaredBy: this });
+    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, dns, declaredBy: this });
     for (const e of exempt) model.useNamespace(e, this, `the exemption of namespace ${e}`);
     for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 

@@ -6,7 +6,7 @@
  * test then covers the combination again). Each fix belongs to a file another branch owns; see the
  * comments and the regression tests they name.
  */
-import { APP_NAMESPACES, AppSpec, CONTROLLER, dataPlaneOf, exemptNamespaces, GATEWAY_NAMESPACE } from './app-spec';
+import { AppSpec, CONTROLLER, dataPlaneOf } from './app-spec';
 
 export interface KnownBug {
   readonly name: string;
@@ -19,15 +19,6 @@ export interface KnownBug {
 
 const exemptAlso = (spec: AppSpec, ns: string): AppSpec => ({ ...spec, exempt: [...spec.exempt, ns] });
 
-/** The namespaces cert-manager runs HTTP-01 solver pods in. */
-const solverNamespaces = (spec: AppSpec) => [
-  ...(spec.controllerBackend !== undefined ? [APP_NAMESPACES[spec.tiers[spec.controllerBackend].ns]] : []),
-  ...(spec.gateway !== undefined ? [GATEWAY_NAMESPACE] : []),
-];
-/** A namespace the ClusterIsolation guards and no NamespaceIsolation isolates. */
-const guardedOnly = (spec: AppSpec, ns: string) => spec.clusterIsolation && !exemptNamespaces(spec).includes(ns)
-  && !(ns === GATEWAY_NAMESPACE ? spec.isolateGatewayNamespace : spec.baselines[APP_NAMESPACES.indexOf(ns)]);
-
 /** The namespaces of the edge data planes the library writes as components and that lack istiod when meshed. */
 const meshedEdgeNamespaces = (spec: AppSpec) => [
   ...(spec.controllerBackend !== undefined ? [CONTROLLER.namespace] : []),
@@ -35,16 +26,6 @@ const meshedEdgeNamespaces = (spec: AppSpec) => [
 ];
 
 export const KNOWN_BUGS: KnownBug[] = [
-  {
-    // The HTTP-01 solver's DNS follows its namespace: an egress NamespaceIsolation there, else the
-    // ClusterIsolation guarding it. The ClusterIsolation does not record its `dns` in the model
-    // (ClusterBaseline.dns) yet, a one-line change in src/guardrails/cluster-isolation.ts (another
-    // branch): until then a solver in a namespace only the ClusterIsolation isolates gets kube-dns on 53.
-    // Regression tests: test/tls/acme-solvers.test.ts (test.failing).
-    name: 'solver DNS ignores the ClusterIsolation\'s dns',
-    matches: (spec) => spec.dns !== 'kubeDns' && solverNamespaces(spec).some((ns) => guardedOnly(spec, ns)),
-    avoid: (spec) => ({ ...spec, dns: 'kubeDns' }),
-  },
   {
     // ClusterIsolation's Baseline accepts only DNS: a pod of a sidecar-meshed namespace that no
     // NetworkPolicy selects (no NamespaceIsolation there) cannot reach istiod on 15012, so its sidecar

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
 import { componentScope, exemptionFix, guardComponent } from './platform-tiers';
+import { RequiredEgressPolicies } from './required-egress';
 import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
 import { parseCidr } from '../core/cidr';
@@ -173,7 +174,10 @@ export class ClusterIsolation extends Construct {
       const problem = guardComponent(componentScope(this), component, context);
       if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
     });
-    this.node.addValidation({ validate: () => [...problems, ...this.appTiersOverComponents(model, exempt)] });
+    // Egress the app's features require of every pod of a namespace (sidecars to istiod), for the pods no
+    // NetworkPolicy selects: read at synth, when every mesh is known.
+    const required = new RequiredEgressPolicies(this, name, baselinePriority, exempt, this.policies);
+    this.node.addValidation({ validate: () => [...required.emit(), ...problems, ...this.appTiersOverComponents(model, exempt)] });
   }
 
   /**

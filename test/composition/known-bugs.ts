@@ -27,17 +27,6 @@ const meshedEdgeNamespaces = (spec: AppSpec) => [
 
 export const KNOWN_BUGS: KnownBug[] = [
   {
-    // ClusterIsolation's Baseline accepts only DNS: a pod of a sidecar-meshed namespace that no
-    // NetworkPolicy selects (no NamespaceIsolation there) cannot reach istiod on 15012, so its sidecar
-    // never starts. MeshMtls writes the istiod rule only into the app's own NetworkPolicies (and records
-    // it as IntentModel.requiredEgress of the namespace); the fix is the Baseline's, in
-    // src/guardrails/cluster-isolation.ts (another branch). Regression test:
-    // test/mesh/mesh-mtls-guardrails.test.ts (test.failing).
-    name: 'ClusterIsolation blocks sidecar -> istiod',
-    matches: (spec) => spec.clusterIsolation && spec.mesh === 'sidecar' && spec.baselines.some((b) => !b),
-    avoid: (spec) => ({ ...spec, baselines: spec.baselines.map(() => true) }),
-  },
-  {
     // A meshed edge data plane (its principal authorizes the backends, so it presents an mTLS identity: a
     // sidecar) needs istiod on 15012 like any sidecar; under ClusterIsolation the component policy of an
     // Envoy Gateway data plane allows only its own controller (18000), its routes and DNS, and that of an

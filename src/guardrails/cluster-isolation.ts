@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { joinBackendMeshes } from './edge-mesh';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
 import { componentScope, exemptionFix, guardComponent } from './platform-tiers';
@@ -22,6 +23,7 @@ import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
   namespaceNamed, namespacesExcept, renderClusterPolicy,
 } from '../render/cluster-network-policy';
+import { IsolatedTier } from '../tiers/tier';
 
 /** The default priority of both tiers: the middle of 0-1000, so platform policies fit above and below. */
 const DEFAULT_PRIORITY = 500;
@@ -168,16 +170,25 @@ export class ClusterIsolation extends Construct {
     // guarded namespace are written as tiers; those the library cannot write are refused at synth.
     for (const component of dnsComponents) if (component) addComponent(model, component);
     const problems: string[] = [];
+    const dataPlanes: IsolatedTier[] = [];
     const context = { apiServerAddresses, dns };
     model.observePlatformComponents((component) => {
       if (exempt.includes(component.namespace)) return;
-      const problem = guardComponent(componentScope(this), component, context);
+      const { tier, problem } = guardComponent(componentScope(this), component, context);
       if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
+      if (tier && component.dataPlane) dataPlanes.push(tier);
     });
     // Egress the app's features require of every pod of a namespace (sidecars to istiod), for the pods no
     // NetworkPolicy selects: read at synth, when every mesh is known.
     const required = new RequiredEgressPolicies(this, name, baselinePriority, exempt, this.policies);
-    this.node.addValidation({ validate: () => [...required.emit(), ...problems, ...this.appTiersOverComponents(model, exempt)] });
+    // A data plane whose backends sit behind a mesh runs a sidecar, which needs the mesh's control plane.
+    const joined = new Set<string>();
+    this.node.addValidation({
+      validate: () => {
+        for (const tier of dataPlanes) joinBackendMeshes(tier, joined);
+        return [...required.emit(), ...problems, ...this.appTiersOverComponents(model, exempt)];
+      },
+    });
   }
 
   /**

@@ -34,24 +34,32 @@ export function exemptionFix(namespace: string): string {
     : `exempt it with a reason (exemptions: [NamespaceExemption.of("${namespace}", "...")])`;
 }
 
+/** What guarding a component made: its tier, or why it cannot be written (then nothing is made). */
+export interface GuardedComponent {
+  readonly tier?: IsolatedTier;
+  readonly problem?: ComponentProblem;
+}
+
 /**
- * Writes `component` as a tier under `scope`; returns why it cannot be written instead (then nothing is
- * made), or undefined. A tier the app already declared for the same pods is left to the app.
+ * Writes `component` as a tier under `scope`; returns the tier, or why it cannot be written instead (then
+ * nothing is made). A tier the app already declared for the same pods is left to the app (no tier).
  */
-export function guardComponent(scope: Construct, component: PlatformComponent, context: PlatformContext): ComponentProblem | undefined {
+export function guardComponent(scope: Construct, component: PlatformComponent, context: PlatformContext): GuardedComponent {
   const model = IntentModel.of(scope);
   const where = `namespace ${component.namespace} is guarded and runs ${component.description}, needed by ${component.declaredBy.node.path}`;
   if (component.unwritable) {
-    return { what: `${where}, whose flows the library cannot write: ${component.unwritable}`, fix: `Run it in another namespace, or ${exemptionFix(component.namespace)}.` };
+    return { problem: { what: `${where}, whose flows the library cannot write: ${component.unwritable}`, fix: `Run it in another namespace, or ${exemptionFix(component.namespace)}.` } };
   }
   if ((component.callsApiServer || component.webhookPorts.length > 0) && context.apiServerAddresses.length === 0) {
     return {
-      what: `${where}, which must reach the API server${component.webhookPorts.length > 0 ? ' and serve its webhooks' : ''}, but the API server's addresses are not known`,
-      fix: 'Give apiServerAddresses (the addresses of the kubernetes Service\'s endpoints: kubectl get endpointslices -l kubernetes.io/service-name=kubernetes), '
-        + `or ${exemptionFix(component.namespace)}.`,
+      problem: {
+        what: `${where}, which must reach the API server${component.webhookPorts.length > 0 ? ' and serve its webhooks' : ''}, but the API server's addresses are not known`,
+        fix: 'Give apiServerAddresses (the addresses of the kubernetes Service\'s endpoints: kubectl get endpointslices -l kubernetes.io/service-name=kubernetes), '
+          + `or ${exemptionFix(component.namespace)}.`,
+      },
     };
   }
-  if (model.endpointSelecting(component.namespace, component.podLabels)) return undefined;
+  if (model.endpointSelecting(component.namespace, component.podLabels)) return {};
   const isDns = context.dns._destinations.some((d) => sameSelection(d.peer, component));
   // The id names the tier's representative pod in the analyzer: the component's name where it is unique.
   const id = scope.node.tryFindChild(component.name) ? `${component.namespace}-${component.name}` : component.name;
@@ -76,7 +84,7 @@ export function guardComponent(scope: Construct, component: PlatformComponent, c
   for (const peer of component.webhookPorts.length > 0 ? apiServer : []) tier.allowFrom(peer, ...component.webhookPorts);
   for (const flow of component.egress) tier.allowTo(flow.peer, ...flow.ports);
   for (const peer of component.callsApiServer ? apiServer : []) tier.allowTo(peer, ...API_SERVER_PORTS);
-  return undefined;
+  return { tier };
 }
 
 function sameSelection(peer: IPeer, component: PlatformComponent): boolean {

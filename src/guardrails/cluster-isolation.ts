@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { joinBackendMeshes } from './edge-mesh';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
-import { componentScope, exemptionFix, guardComponent } from './platform-tiers';
+import { componentScope, declareExemptComponentFlows, exemptionFix, guardComponent } from './platform-tiers';
 import { RequiredEgressPolicies } from './required-egress';
 import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
@@ -18,7 +18,7 @@ import { IntentModel } from '../model/intent-model';
 import { closestName } from '../model/near-names';
 import { ClusterDns } from '../platform/cluster-dns';
 import { addComponent } from '../platform/component-records';
-import { dnsComponent } from '../platform/platform-component';
+import { dnsComponent, PlatformComponent } from '../platform/platform-component';
 import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
   namespaceNamed, namespacesExcept, renderClusterPolicy,
@@ -151,7 +151,7 @@ export class ClusterIsolation extends Construct {
     for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 
     // DNS servers written as platform tiers (guarded namespace, pods by labels) need no Baseline rule.
-    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this));
+    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this, dns._nodeCacheUpstream));
     const intents = [
       ...access.map((a) => accessPolicy(name, adminPriority, a)),
       metadataDenyPolicy(name, adminPriority + 1, dns),
@@ -171,9 +171,13 @@ export class ClusterIsolation extends Construct {
     for (const component of dnsComponents) if (component) addComponent(model, component);
     const problems: string[] = [];
     const dataPlanes: IsolatedTier[] = [];
+    const exemptComponents: PlatformComponent[] = [];
     const context = { apiServerAddresses, dns };
     model.observePlatformComponents((component) => {
-      if (exempt.includes(component.namespace)) return;
+      if (exempt.includes(component.namespace)) {
+        exemptComponents.push(component);
+        return;
+      }
       const { tier, problem } = guardComponent(componentScope(this), component, context);
       if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
       if (tier && component.dataPlane) dataPlanes.push(tier);
@@ -183,9 +187,13 @@ export class ClusterIsolation extends Construct {
     const required = new RequiredEgressPolicies(this, name, baselinePriority, exempt, this.policies);
     // A data plane whose backends sit behind a mesh runs a sidecar, which needs the mesh's control plane.
     const joined = new Set<string>();
+    // A component left alone by an exemption still dials components in guarded namespaces: their side.
+    const declared = new Set<string>();
+    const guarded = (namespace: string) => !exempt.includes(namespace);
     this.node.addValidation({
       validate: () => {
         for (const tier of dataPlanes) joinBackendMeshes(tier, joined);
+        for (const component of exemptComponents) declareExemptComponentFlows(this, component, guarded, declared);
         return [...required.emit(), ...problems, ...this.appTiersOverComponents(model, exempt)];
       },
     });

@@ -128,8 +128,19 @@ export interface AcceptedFinding {
   readonly reason: string;
 }
 
-/** The cluster DNS pods: lookups from every pod, upstream resolvers on 53, the API server. */
-export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], declaredBy: IConstruct): PlatformComponent | undefined {
+/**
+ * NodeLocal DNSCache runs on each node's host network and forwards what it has not cached to the cluster
+ * DNS pods from the node's address (https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/),
+ * which a NetworkPolicy peer naming pods does not match and the library does not know.
+ */
+export const NODE_CACHE_UNWRITABLE = 'NodeLocal DNSCache forwards lookups to them from the nodes\' addresses (host network), which no NetworkPolicy of the app can name';
+
+/**
+ * The cluster DNS pods: lookups from every pod, upstream resolvers on 53, the API server. `nodeCache`
+ * when NodeLocal DNSCache forwards to them from the nodes (then their ingress cannot be written).
+ */
+export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], declaredBy: IConstruct,
+  nodeCache = false): PlatformComponent | undefined {
   const config = peer.toPeerConfig();
   const labels = config.podSelector?.matchLabels;
   if (config.namespace === undefined || !labels || config.podSelector?.matchExpressions?.length) return undefined;
@@ -144,6 +155,7 @@ export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], dec
     egress: upstreams.map((u) => ({ peer: u, ports: [Port.udp(53), Port.tcp(53)] })),
     webhookPorts: [],
     callsApiServer: true,
+    unwritable: nodeCache ? NODE_CACHE_UNWRITABLE : undefined,
     declaredBy,
   };
 }

@@ -151,7 +151,8 @@ export class ClusterIsolation extends Construct {
     for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 
     // DNS servers written as platform tiers (guarded namespace, pods by labels) need no Baseline rule.
-    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this, dns._nodeCacheUpstream));
+    const forwarding = { nodeCache: dns._nodeCacheUpstream, metadataUpstreams: dns._metadataUpstreams };
+    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this, forwarding));
     const intents = [
       ...access.map((a) => accessPolicy(name, adminPriority, a)),
       metadataDenyPolicy(name, adminPriority + 1, dns),

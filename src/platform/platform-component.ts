@@ -135,12 +135,17 @@ export interface AcceptedFinding {
  */
 export const NODE_CACHE_UNWRITABLE = 'NodeLocal DNSCache forwards lookups to them from the nodes\' addresses (host network), which no NetworkPolicy of the app can name';
 
-/**
- * The cluster DNS pods: lookups from every pod, upstream resolvers on 53, the API server. `nodeCache`
- * when NodeLocal DNSCache forwards to them from the nodes (then their ingress cannot be written).
- */
+/** What the DNS pods forward to besides the upstream resolvers the component's policy opens. */
+export interface DnsForwarding {
+  /** True when NodeLocal DNSCache forwards to them from the nodes (their ingress cannot be written). */
+  readonly nodeCache?: boolean;
+  /** Cloud metadata addresses (CIDRs) they forward to on port 53, which their policy cannot open. */
+  readonly metadataUpstreams?: string[];
+}
+
+/** The cluster DNS pods: lookups from every pod, upstream resolvers on 53, the API server. */
 export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], declaredBy: IConstruct,
-  nodeCache = false): PlatformComponent | undefined {
+  forwarding: DnsForwarding = {}): PlatformComponent | undefined {
   const config = peer.toPeerConfig();
   const labels = config.podSelector?.matchLabels;
   if (config.namespace === undefined || !labels || config.podSelector?.matchExpressions?.length) return undefined;
@@ -155,7 +160,8 @@ export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], dec
     egress: upstreams.map((u) => ({ peer: u, ports: [Port.udp(53), Port.tcp(53)] })),
     webhookPorts: [],
     callsApiServer: true,
-    unwritable: nodeCache ? NODE_CACHE_UNWRITABLE : undefined,
+    unwritable: forwarding.nodeCache ? NODE_CACHE_UNWRITABLE : forwarding.metadataUpstreams?.length
+      ? `they forward lookups to ${forwarding.metadataUpstreams.join(', ')} on port 53, a cloud metadata address, which every NetworkPolicy the library writes excludes` : undefined,
     declaredBy,
   };
 }

@@ -94,6 +94,26 @@ describe('the cluster DNS behind NodeLocal DNSCache', () => {
   });
 });
 
+describe('the cluster DNS forwarding to a cloud metadata address (AKS: Azure DNS on the WireServer)', () => {
+  const dns = () => ClusterDns.kubeDns({ metadataUpstream: '168.63.129.16' });
+
+  test('in a guarded kube-system its NetworkPolicy could not open the address: refused, naming it and the exemption', () => {
+    const app = Testing.app();
+    const cluster = new Chart(app, 'cluster');
+    new ClusterIsolation(cluster, 'guardrails', { apiServerAddresses: [API_SERVER], dns: dns() });
+    expect(() => Testing.synth(cluster)).toThrow('whose flows the library cannot write: they forward lookups to 168.63.129.16/32 on port 53, a cloud metadata address, '
+      + 'which every NetworkPolicy the library writes excludes ("kube-system"). Run it in another namespace, or exempt it (exemptNamespaces: ["kube-system"]).');
+  });
+
+  test('with kube-system exempt, CoreDNS reaches the address on 53 only (the Admin deny passes it), nothing else there', () => {
+    const app = Testing.app();
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { exemptNamespaces: ['kube-system'], apiServerAddresses: [API_SERVER], dns: dns() });
+    const r = Reachability.fromManifests([...synthAll(app), pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' })]);
+    expect(r.isAllowed(at('kube-system', 'coredns'), { ip: '168.63.129.16' }, Port.udp(53))).toBe(true);
+    expect(r.isAllowed(at('kube-system', 'coredns'), { ip: '168.63.129.16' }, Port.tcp(80))).toBe(false);
+  });
+});
+
 describe('cert-manager exempt from the guardrails but isolated by a NamespaceIsolation', () => {
   test('refused: its webhook would lose the API server; the fix names dropping the exemption', () => {
     const app = Testing.app();

@@ -90,7 +90,8 @@ export interface ClusterIsolationProps {
  *   is denied for every pod of every namespace, whatever any NetworkPolicy says; `metadataEndpointAccess`
  *   names the exceptions. DNS on a metadata address passes on port 53 only when `dns` names it.
  * - Baseline tier: ingress and egress are denied for every pod of every guarded namespace that no
- *   NetworkPolicy selects, except DNS to the cluster DNS servers. NetworkPolicies (the tiers) then open
+ *   NetworkPolicy selects, except DNS to the cluster DNS servers and, per namespace, the egress the app
+ *   requires of every pod there (a sidecar mesh's istiod on 15012). NetworkPolicies (the tiers) then open
  *   what each team declares, so every tier of the app counts as isolated and writes both sides of its flows.
  *
  * It goes in a chart without a namespace (the policies are cluster-scoped); one per app.
@@ -108,7 +109,7 @@ export class ClusterIsolation extends Construct {
   public readonly exemptions: NamespaceExemption[];
   /** The exceptions to the metadata deny. */
   public readonly metadataEndpointAccess: MetadataEndpointAccess[];
-  /** The emitted ClusterNetworkPolicies, Admin tier first. */
+  /** The emitted ClusterNetworkPolicies, Admin tier first; the required-egress ones are added when the app is validated. */
   public readonly policies: ApiObject[] = [];
 
   /**

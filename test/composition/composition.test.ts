@@ -8,7 +8,7 @@
  * it cannot write in a guarded namespace must be refused at synth, naming the namespace and the fix, and
  * the app with that fix applied is then checked like any other.
  *
- * COMPOSITION_RUNS sets the number of apps (default 200, about 20 s on a 2-core machine); every app is checked
+ * COMPOSITION_RUNS sets the number of apps (default 200, about 25 s on a shared 2-core machine); every app is checked
  * as generated (no known-bug rewrites remain); the counts are printed and go to test-reports/composition.txt.
  */
 import * as fs from 'fs';

@@ -284,12 +284,17 @@ export class SecureIngress extends Construct {
       description: String(controller),
     });
     this.node.addValidation({
-      validate: () => model.clusterIsolates(controller.namespace)
-        || (!model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace)) ? [] : [
-          validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
-            controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, or guard it with a ClusterIsolation (with apiServerAddresses), `
-            + 'which writes the controller\'s flows as a platform component, or write its ingress and egress yourself.'),
-        ],
+      validate: () => {
+        if (model.clusterIsolates(controller.namespace)
+          || (!model.namespaceIsolatesIngress(controller.namespace) && !model.namespaceIsolatesEgress(controller.namespace))) return [];
+        // With guardrails in the app the namespace is exempt from them: the fix is to stop exempting it.
+        const guardrails = model.clusterBaseline;
+        const guard = guardrails
+          ? `or stop exempting it in ${guardrails.declaredBy.node.path} (exemptNamespaces, exemptions), so the guardrails write the controller's flows as a platform component`
+          : 'or guard it with a ClusterIsolation (with apiServerAddresses), which writes the controller\'s flows as a platform component';
+        return [validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
+          controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, ${guard}, or write its ingress and egress yourself.`)];
+      },
     });
     if (controller.serviceAccountName !== undefined) {
       model.addEdgeIdentity({ peer: controller.peer, serviceAccountName: controller.serviceAccountName, declaredBy: this });

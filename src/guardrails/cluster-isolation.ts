@@ -1,8 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { joinBackendMeshes } from './edge-mesh';
 import { MetadataEndpointAccess } from './metadata-endpoint-access';
 import { KUBE_SYSTEM, KUBE_SYSTEM_REASON, NamespaceExemption } from './namespace-exemption';
-import { componentScope, exemptionFix, guardComponent } from './platform-tiers';
+import { componentScope, declareExemptComponentFlows, exemptionFix, guardComponent } from './platform-tiers';
+import { RequiredEgressPolicies } from './required-egress';
 import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
 import { checkedInput } from '../core/checked-input';
@@ -17,11 +19,12 @@ import { IntentModel } from '../model/intent-model';
 import { closestName } from '../model/near-names';
 import { ClusterDns } from '../platform/cluster-dns';
 import { addComponent } from '../platform/component-records';
-import { dnsComponent } from '../platform/platform-component';
+import { dnsComponent, PlatformComponent } from '../platform/platform-component';
 import {
   ALL_NETWORKS, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterRule, ClusterTier,
   namespaceNamed, namespacesExcept, renderClusterPolicy,
 } from '../render/cluster-network-policy';
+import { IsolatedTier } from '../tiers/tier';
 
 /** The default priority of both tiers: the middle of 0-1000, so platform policies fit above and below. */
 const DEFAULT_PRIORITY = 500;
@@ -88,7 +91,8 @@ export interface ClusterIsolationProps {
  *   is denied for every pod of every namespace, whatever any NetworkPolicy says; `metadataEndpointAccess`
  *   names the exceptions. DNS on a metadata address passes on port 53 only when `dns` names it.
  * - Baseline tier: ingress and egress are denied for every pod of every guarded namespace that no
- *   NetworkPolicy selects, except DNS to the cluster DNS servers. NetworkPolicies (the tiers) then open
+ *   NetworkPolicy selects, except DNS to the cluster DNS servers and, per namespace, the egress the app
+ *   requires of every pod there (a sidecar mesh's istiod on 15012). NetworkPolicies (the tiers) then open
  *   what each team declares, so every tier of the app counts as isolated and writes both sides of its flows.
  *
  * It goes in a chart without a namespace (the policies are cluster-scoped); one per app.
@@ -106,7 +110,7 @@ export class ClusterIsolation extends Construct {
   public readonly exemptions: NamespaceExemption[];
   /** The exceptions to the metadata deny. */
   public readonly metadataEndpointAccess: MetadataEndpointAccess[];
-  /** The emitted ClusterNetworkPolicies, Admin tier first. */
+  /** The emitted ClusterNetworkPolicies, Admin tier first; the required-egress ones are added when the app is validated. */
   public readonly policies: ApiObject[] = [];
 
   /**
@@ -123,12 +127,13 @@ export class ClusterIsolation extends Construct {
     this.exemptNamespaces = exempt;
     this.exemptions = exemptions;
     this.metadataEndpointAccess = access;
-    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, declaredBy: this });
+    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, dns, declaredBy: this });
     for (const e of exempt) model.useNamespace(e, this, `the exemption of namespace ${e}`);
     for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 
     // DNS servers written as platform tiers (guarded namespace, pods by labels) need no Baseline rule.
-    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this));
+    const forwarding = { nodeCache: dns._nodeCacheUpstream, metadataUpstreams: dns._metadataUpstreams };
+    const dnsComponents = dns._destinations.map((d) => dnsComponent(d.peer, d.ports, [Peer.anyIpv4(), Peer.anyIpv6()], this, forwarding));
     const intents = [
       ...access.map((a) => accessPolicy(name, adminPriority, a)),
       metadataDenyPolicy(name, adminPriority + 1, dns),
@@ -147,13 +152,33 @@ export class ClusterIsolation extends Construct {
     // guarded namespace are written as tiers; those the library cannot write are refused at synth.
     for (const component of dnsComponents) if (component) addComponent(model, component);
     const problems: string[] = [];
+    const dataPlanes: IsolatedTier[] = [];
+    const exemptComponents: PlatformComponent[] = [];
     const context = { apiServerAddresses, dns };
     model.observePlatformComponents((component) => {
-      if (exempt.includes(component.namespace)) return;
-      const problem = guardComponent(componentScope(this), component, context);
+      if (exempt.includes(component.namespace)) {
+        exemptComponents.push(component);
+        return;
+      }
+      const { tier, problem } = guardComponent(componentScope(this), component, context);
       if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
+      if (tier && component.dataPlane) dataPlanes.push(tier);
     });
-    this.node.addValidation({ validate: () => [...problems, ...this.appTiersOverComponents(model, exempt)] });
+    // Egress the app's features require of every pod of a namespace (sidecars to istiod), for the pods no
+    // NetworkPolicy selects: read at synth, when every mesh is known.
+    const required = new RequiredEgressPolicies(this, name, baselinePriority, exempt, this.policies);
+    // A data plane whose backends sit behind a mesh runs a sidecar, which needs the mesh's control plane.
+    const joined = new Set<string>();
+    // A component left alone by an exemption still dials components in guarded namespaces: their side.
+    const declared = new Set<string>();
+    const guarded = (namespace: string) => !exempt.includes(namespace);
+    this.node.addValidation({
+      validate: () => {
+        for (const tier of dataPlanes) joinBackendMeshes(tier, joined);
+        for (const component of exemptComponents) declareExemptComponentFlows(this, component, guarded, declared);
+        return [...required.emit(), ...problems, ...this.appTiersOverComponents(model, exempt)];
+      },
+    });
   }
 
   /**

@@ -401,6 +401,11 @@ export class IntentModel extends Construct {
     return this.requiredEgressRules.filter((r) => r.namespace === undefined || r.namespace === namespace);
   }
 
+  /** Every egress requirement, in declaration order (the guardrails write it for pods no group describes). */
+  public allRequiredEgress(): RequiredTraffic[] {
+    return [...this.requiredEgressRules];
+  }
+
   /**
    * Records that every pod of `namespace` is isolated in the given directions (a namespace baseline).
    * Pods there are then isolated whatever their own policy says, so their declared flows must be written.

@@ -98,7 +98,7 @@ export class ClusterDns {
       }
       return new ClusterDns([cache]);
     }
-    return new ClusterDns([cache, ...kubeDnsDestinations(where, options.upstream)], metadataUpstreams(where, options.upstream));
+    return new ClusterDns([cache, ...kubeDnsDestinations(where, options.upstream)], metadataUpstreams(where, options.upstream), true);
   }
 
   /**
@@ -155,9 +155,17 @@ export class ClusterDns {
    */
   public readonly _metadataUpstreams: string[];
 
-  private constructor(destinations: DnsDestination[], upstreams: string[] = []) {
+  /**
+   * True when a node cache (NodeLocal DNSCache, on the host network) forwards to the DNS pods among the
+   * destinations: those pods then take lookups from the nodes' addresses too.
+   * @internal
+   */
+  public readonly _nodeCacheUpstream: boolean;
+
+  private constructor(destinations: DnsDestination[], upstreams: string[] = [], nodeCacheUpstream = false) {
     this._destinations = destinations;
     this._metadataUpstreams = upstreams;
+    this._nodeCacheUpstream = nodeCacheUpstream;
   }
 
   /**

@@ -128,8 +128,24 @@ export interface AcceptedFinding {
   readonly reason: string;
 }
 
+/**
+ * NodeLocal DNSCache runs on each node's host network and forwards what it has not cached to the cluster
+ * DNS pods from the node's address (https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/),
+ * which a NetworkPolicy peer naming pods does not match and the library does not know.
+ */
+export const NODE_CACHE_UNWRITABLE = 'NodeLocal DNSCache forwards lookups to them from the nodes\' addresses (host network), which no NetworkPolicy of the app can name';
+
+/** What the DNS pods forward to besides the upstream resolvers the component's policy opens. */
+export interface DnsForwarding {
+  /** True when NodeLocal DNSCache forwards to them from the nodes (their ingress cannot be written). */
+  readonly nodeCache?: boolean;
+  /** Cloud metadata addresses (CIDRs) they forward to on port 53, which their policy cannot open. */
+  readonly metadataUpstreams?: string[];
+}
+
 /** The cluster DNS pods: lookups from every pod, upstream resolvers on 53, the API server. */
-export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], declaredBy: IConstruct): PlatformComponent | undefined {
+export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], declaredBy: IConstruct,
+  forwarding: DnsForwarding = {}): PlatformComponent | undefined {
   const config = peer.toPeerConfig();
   const labels = config.podSelector?.matchLabels;
   if (config.namespace === undefined || !labels || config.podSelector?.matchExpressions?.length) return undefined;
@@ -144,6 +160,8 @@ export function dnsComponent(peer: IPeer, ports: Port[], upstreams: IPeer[], dec
     egress: upstreams.map((u) => ({ peer: u, ports: [Port.udp(53), Port.tcp(53)] })),
     webhookPorts: [],
     callsApiServer: true,
+    unwritable: forwarding.nodeCache ? NODE_CACHE_UNWRITABLE : forwarding.metadataUpstreams?.length
+      ? `they forward lookups to ${forwarding.metadataUpstreams.join(', ')} on port 53, a cloud metadata address, which every NetworkPolicy the library writes excludes` : undefined,
     declaredBy,
   };
 }

@@ -46,15 +46,9 @@ export interface AppSpec {
   readonly clusterIsolation: boolean;
   /**
    * Namespaces ClusterIsolation exempts with a reason besides kube-system: none as generated; the fix a
-   * refusal names (see composition.test.ts) and known-bug rewrites add them.
+   * refusal names (see composition.test.ts) adds them.
    */
   readonly exempt: string[];
-}
-
-/** Knobs that keep known library bugs out of the generated apps (each use names the bug). */
-export interface Exclusions {
-  /** Skip these combinations; return a reason to skip, or undefined to keep the app. */
-  readonly skip?: (spec: AppSpec) => string | undefined;
 }
 
 const tierSpec = fc.record({

@@ -11,7 +11,8 @@ import {
 } from './app-spec';
 import {
   API_SERVER_PORTS, CERT_MANAGER_CAINJECTOR, CERT_MANAGER_CONTROLLER, CERT_MANAGER_WEBHOOK, CERT_MANAGER_WEBHOOK_PORT, ENVOY_GATEWAY_CONTROLLER,
-  ENVOY_GATEWAY_XDS, ISTIOD, ISTIOD_WEBHOOK, ISTIOD_XDS, KUBE_DNS, OPENSHIFT_DNS, PlatformPod, ZTUNNEL,
+  ENVOY_GATEWAY_XDS, INGRESS_NGINX_CONTROLLER_LABELS, INGRESS_NGINX_WEBHOOK, ISTIOD, ISTIOD_WEBHOOK, ISTIOD_XDS, KUBE_DNS, OPENSHIFT_DNS, PlatformPod,
+  ZTUNNEL,
 } from './platform';
 import { Endpoint, inCidr, MeshDataPlane, Pod } from './world';
 
@@ -75,10 +76,10 @@ const outside = (a: Actor) => ipOfActor(a) !== undefined;
 const exemptionFix = (ns: string) => `NamespaceExemption.of("${ns}"`;
 
 /**
- * The refusals an app under ClusterIsolation must get (docs/cluster-guardrails.md, "Refused at synth";
- * "Not modelled yet: ingress controllers' own pods"): ambient's ztunnel in a guarded root namespace, a data
- * plane whose ports and control plane the library does not know (NGINX Gateway Fabric, custom), and an
- * ingress controller's namespace. The fix is exempting the namespace with a reason.
+ * The refusals an app under ClusterIsolation must get (docs/cluster-guardrails.md, "Refused at synth"):
+ * ambient's ztunnel in a guarded root namespace, and a data plane whose control plane the library does not
+ * know (NGINX Gateway Fabric, custom). The fix is exempting the namespace with a reason. An ingress
+ * controller whose profile knows its ports (ingress-nginx) is a platform component the guardrails write.
  */
 export function refusalsOf(spec: AppSpec): Refusal[] {
   if (!spec.clusterIsolation) return [];
@@ -87,7 +88,6 @@ export function refusalsOf(spec: AppSpec): Refusal[] {
     if (!exemptNamespaces(spec).includes(namespace)) out.push({ namespace, component, fix: exemptionFix(namespace) });
   };
   if (spec.mesh === 'ambient') add('istio-system', 'ztunnel');
-  if (spec.controllerBackend !== undefined) add(CONTROLLER.namespace, 'ingress controller');
   if (spec.gateway?.kind === 'nginx' || spec.gateway?.kind === 'custom') add(dataPlaneOf(spec.gateway.kind)!.namespace, 'data plane');
   return out;
 }
@@ -142,9 +142,9 @@ export function intentOf(spec: AppSpec): Intent {
   // Under OpenShift DNS, a pod that looks like CoreDNS in kube-system serves nobody's lookups: a rule to
   // kube-dns on 53 written despite the app's DNS would show here.
   if (spec.dns === 'openshift') platformPod('kube-dns-lookalike', 'system', KUBE_DNS, false);
-  // istiod runs where the app uses Istio; MeshMtls records it, an Istio gateway names it as its control plane.
+  // istiod runs where the app uses Istio; MeshMtls records it, and so does an Istio gateway (its control plane).
   const istiodRuns = spec.mesh !== 'none' || spec.gateway?.kind === 'istio';
-  if (istiodRuns) platformPod('istiod', 'istiod', ISTIOD, spec.mesh !== 'none');
+  if (istiodRuns) platformPod('istiod', 'istiod', ISTIOD, true);
   if (spec.mesh === 'ambient') platformPod('ztunnel', 'ztunnel', ZTUNNEL, true);
   // cert-manager issues every certificate of the app (each SecureIngress and issued listener).
   const certificates = spec.controllerBackend !== undefined || spec.gateway !== undefined;
@@ -167,7 +167,10 @@ export function intentOf(spec: AppSpec): Intent {
     edgeFlows.push({ why, from: outside, to, protocol: 'TCP', ports: onPort(...ports), mesh: false });
   if (spec.controllerBackend !== undefined) {
     const b = spec.controllerBackend;
-    pod('controller', 'edge', { namespace: CONTROLLER.namespace, labels: CONTROLLER.labels, ports: CONTROLLER.ports.map((containerPort) => ({ containerPort })), serviceAccount: CONTROLLER.serviceAccount, mesh: edgeMesh }, unselected);
+    // The controller is a platform component (SecureIngress records it): a guarded namespace gets its policy.
+    const ports = [...CONTROLLER.ports, INGRESS_NGINX_WEBHOOK].map((containerPort) => ({ containerPort }));
+    pod('controller', 'edge', { namespace: CONTROLLER.namespace, labels: INGRESS_NGINX_CONTROLLER_LABELS, ports, serviceAccount: CONTROLLER.serviceAccount, mesh: edgeMesh },
+      { ...unselected, explicitIngress: guarded(CONTROLLER.namespace) });
     pod('controller-neighbour', 'neighbour', { namespace: CONTROLLER.namespace, labels: { app: 'neighbour' }, serviceAccount: 'neighbour', mesh: edgeMesh }, unselected);
     edgeFlows.push({ why: 'ingress controller -> backend', from: is('controller'), to: is(`t${b}`), protocol: 'TCP', ports: onPort(spec.tiers[b].port), mesh: true });
     fromOutside(is('controller'), CONTROLLER.ports, 'outside -> ingress controller');
@@ -226,9 +229,11 @@ export function intentOf(spec: AppSpec): Intent {
     flows.push({ why: 'DNS -> upstream resolvers', from: is('dns'), to: outside, protocol, ports: onPort(53), mesh: false });
   }
   const apiServer = is('apiserver');
-  const apiClients = ['dns', 'istiod', 'cm-controller', 'cm-webhook', 'cm-cainjector', 'eg-controller'];
+  // An ingress controller is its own control plane: it watches Ingresses, Services and Secrets.
+  const apiClients = ['dns', 'istiod', 'cm-controller', 'cm-webhook', 'cm-cainjector', 'eg-controller', 'controller'];
   flows.push({ why: 'platform -> API server', from: isOneOf(...apiClients), to: apiServer, protocol: 'TCP', ports: onPort(...API_SERVER_PORTS), mesh: false });
   flows.push({ why: 'API server -> istiod webhooks', from: apiServer, to: is('istiod'), protocol: 'TCP', ports: onPort(ISTIOD_WEBHOOK), mesh: false });
+  flows.push({ why: 'API server -> ingress-nginx admission webhook', from: apiServer, to: is('controller'), protocol: 'TCP', ports: onPort(INGRESS_NGINX_WEBHOOK), mesh: false });
   flows.push({ why: 'API server -> cert-manager webhook', from: apiServer, to: is('cm-webhook'), protocol: 'TCP', ports: onPort(CERT_MANAGER_WEBHOOK_PORT), mesh: false });
   // ACME servers and HTTP-01 self-checks, reached by address (no NetworkPolicy names a host).
   flows.push({ why: 'cert-manager -> ACME', from: is('cm-controller'), to: outside, protocol: 'TCP', ports: onPort(443, 80), mesh: false });

@@ -11,6 +11,10 @@
  *   API server), the CA injector (name=cainjector, component=cainjector) (cert-manager.io, "Best practice:
  *   network requirements").
  * - Envoy Gateway's Helm chart in envoy-gateway-system: control-plane=envoy-gateway, xDS 18000, metrics 19001.
+ * - ingress-nginx's Helm chart (kubernetes/ingress-nginx, charts/ingress-nginx) released as ingress-nginx:
+ *   controller pods app.kubernetes.io/name=ingress-nginx, instance=ingress-nginx, component=controller;
+ *   container ports http 80, https 443 (controller.containerPort) and the admission webhook 8443
+ *   (controller.admissionWebhooks.port, on by default), which the API server calls; it watches the API server.
  */
 
 export interface PlatformPod {
@@ -56,6 +60,13 @@ export const ENVOY_GATEWAY_CONTROLLER: PlatformPod = {
   ports: [18000, 19001],
   serviceAccount: 'envoy-gateway',
 };
+
+/** ingress-nginx's controller pods as the Helm chart labels them (the library's profile selects the name only). */
+export const INGRESS_NGINX_CONTROLLER_LABELS = {
+  'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/component': 'controller',
+};
+/** ingress-nginx's admission webhook port, which the API server dials. */
+export const INGRESS_NGINX_WEBHOOK = 8443;
 
 /** The ports the API server is reached on behind the `kubernetes` Service (managed 443, kubeadm 6443). */
 export const API_SERVER_PORTS = [443, 6443];

@@ -24,6 +24,8 @@ describe('examples/cluster-guardrails', () => {
       expect.stringMatching(/^guardrails-metadata-access-monitoring-agent-[0-9a-f]{8}$/),
       'guardrails-metadata-deny',
       'guardrails-default-deny',
+      // Made when the app is validated: the payments mesh requires istiod of every pod there.
+      'guardrails-required-egress-payments',
     ]);
     for (const o of objectsOfKind(guardrails, 'ClusterNetworkPolicy')) expect(o.metadata.namespace).toBeUndefined();
     expect(objectsOfKind(guardrails, 'NetworkPolicy').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([

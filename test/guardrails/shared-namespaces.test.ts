@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  ClusterDns, ClusterIsolation, GatewayImplementation, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation, Port, SecureGateway,
-  SecureIngress,
+  ClusterDns, ClusterIsolation, GatewayImplementation, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceExemption, NamespaceIsolation,
+  Port, SecureGateway, SecureIngress,
 } from '../../src';
 import { Reachability } from '../../src/analysis';
 import { validateAll } from '../util';
@@ -181,5 +181,36 @@ describe('an ingress controller in the backends\' own namespace', () => {
     expect(r.isAllowed(at('shop', 'nginx'), at('shop', 'db'), Port.tcp(5432))).toBe(false);
     expect(r.isAllowed(OUTSIDE, at('shop', 'web'), Port.tcp(8080))).toBe(false);
     expect(r.isAllowed(at('shop', 'web'), at('shop', 'nginx'), Port.tcp(443))).toBe(false);
+  });
+});
+
+describe('an ingress controller\'s namespace under a NamespaceIsolation', () => {
+  const build = (shop: Chart) => {
+    const web = new IsolatedTier(shop, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    new SecureIngress(shop, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'le', controller: IngressController.ingressNginx() });
+    new NamespaceIsolation(shop, 'nginx-baseline', { namespace: 'ingress-nginx' });
+  };
+
+  test('guarded: the guardrails write the controller, nothing is refused', () => {
+    const app = appWith(build);
+    const r = Reachability.fromManifests([...synthAll(app), pod('ingress-nginx', 'controller', { 'app.kubernetes.io/name': 'ingress-nginx' }), pod('shop', 'web', { app: 'web' })]);
+    expect(r.isAllowed(OUTSIDE, at('ingress-nginx', 'controller'), Port.tcp(443))).toBe(true);
+    expect(r.isAllowed(at('ingress-nginx', 'controller'), at('shop', 'web'), Port.tcp(8080))).toBe(true);
+  });
+
+  test('exempt from the guardrails: refused, naming the exemption to drop (not a ClusterIsolation to add)', () => {
+    const app = Testing.app();
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', {
+      apiServerAddresses: [API_SERVER], exemptions: [NamespaceExemption.of('ingress-nginx', 'the controller')],
+    });
+    build(new Chart(app, 'shop', { namespace: 'shop' }));
+    expect(() => synthAll(app)).toThrow('[shop/public] the app isolates namespace ingress-nginx, where the ingress controller nginx (pods app.kubernetes.io/name=ingress-nginx in namespace ingress-nginx) runs, '
+      + 'so clients could not reach it and its connections to the backend would be denied ("ingress-nginx"). Leave ingress-nginx out of NamespaceIsolation, '
+      + 'or stop exempting it in cluster/guardrails (exemptNamespaces, exemptions), so the guardrails write the controller\'s flows as a platform component, '
+      + 'or write its ingress and egress yourself.');
+  });
+
+  test('without guardrails: refused, naming the ClusterIsolation that would write it', () => {
+    expect(() => synthAll(appWith(build, { guarded: false }))).toThrow('Leave ingress-nginx out of NamespaceIsolation, or guard it with a ClusterIsolation (with apiServerAddresses)');
   });
 });

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  ClusterDns, ClusterIsolation, IngressController, IsolatedTier, NamespaceExemption, NamespaceIsolation, Port, SecureIngress,
+  ClusterDns, ClusterIsolation, IngressController, IsolatedTier, NamespaceIsolation, Port, SecureIngress,
 } from '../../src';
 import { Reachability } from '../../src/analysis';
 import { findObject, validateAll } from '../util';
@@ -119,10 +119,8 @@ describe('under a ClusterIsolation guarding the solver\'s namespace', () => {
     const { chart, web } = shop(app, dns);
     secure(chart, web);
     if (namespaceDns) new NamespaceIsolation(chart, 'baseline', { dns: namespaceDns });
-    // The ingress controller's namespace is exempt: the library does not write ingress-nginx's own flows.
-    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', {
-      dns, apiServerAddresses: ['10.0.0.1/32'], exemptions: [NamespaceExemption.of('ingress-nginx', 'the ingress controller')],
-    });
+    // ingress-nginx's namespace is guarded too: the guardrails write the controller as a platform component.
+    new ClusterIsolation(new Chart(app, 'cluster'), 'guardrails', { dns, apiServerAddresses: ['10.0.0.1/32'] });
     return app;
   }
 
@@ -132,6 +130,9 @@ describe('under a ClusterIsolation guarding the solver\'s namespace', () => {
     expect(r.isAllowed(SOLVER, at('kube-system', 'coredns'), Port.udp(53))).toBe(true);
     expect(r.isAllowed(SOLVER, at('kube-system', 'coredns'), Port.tcp(5353))).toBe(false);
     expect(r.isAllowed(SOLVER, { ip: '8.8.8.8' }, Port.udp(53))).toBe(false);
+    // The guarded controller (a platform component) reaches the solver, and only on its port.
+    expect(r.isAllowed(at('ingress-nginx', 'controller'), SOLVER, Port.tcp(8089))).toBe(true);
+    expect(r.isAllowed(at('ingress-nginx', 'controller'), SOLVER, Port.tcp(8080))).toBe(false);
   });
 
   test('a NamespaceIsolation agreeing with the guardrails governs', () => {
@@ -141,16 +142,15 @@ describe('under a ClusterIsolation guarding the solver\'s namespace', () => {
     expect(r.isAllowed(SOLVER, at('kube-system', 'coredns'), Port.udp(53))).toBe(false);
   });
 
-  // Needs the ClusterIsolation to record its `dns` in the model (ClusterBaseline.dns), a one-line change in
-  // src/guardrails/cluster-isolation.ts owned by another branch; flip to `test` once it lands.
-  test.failing('OpenShift DNS given only to the ClusterIsolation: the solver resolves through it on 5353, not kube-dns', () => {
+  // The ClusterIsolation records its `dns` in the model (ClusterBaseline.dns), which the solver reads.
+  test('OpenShift DNS given only to the ClusterIsolation: the solver resolves through it on 5353, not kube-dns', () => {
     const objects = synthAll(guarded(OPENSHIFT_DNS));
     const r = Reachability.fromManifests([...objects, ...PLATFORM_PODS]);
     expect(r.isAllowed(SOLVER, at('openshift-dns', 'dns'), Port.udp(5353))).toBe(true);
     expect(r.isAllowed(SOLVER, at('kube-system', 'coredns'), Port.udp(53))).toBe(false);
   });
 
-  test.failing('a NamespaceIsolation whose DNS contradicts the guardrails\' is refused at synth, naming both', () => {
+  test('a NamespaceIsolation whose DNS contradicts the guardrails\' is refused at synth, naming both', () => {
     expect(() => guarded(ClusterDns.nodeLocalCache(), OPENSHIFT_DNS).synth())
       .toThrow('the HTTP-01 solver pods of namespace shop resolve names through the DNS of their namespace, which shop/baseline and cluster/guardrails state differently');
   });

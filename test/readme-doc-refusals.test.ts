@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EDGE_CLAIMS } from './readme-doc-refusals/edge';
 import { EGRESS_MESH_CLAIMS } from './readme-doc-refusals/egress-mesh';
+import { GUARDRAIL_COMBINATION_CLAIMS } from './readme-doc-refusals/guardrail-combinations';
+import { KNOWN_GAPS } from './readme-doc-refusals/known-gaps';
 import { PLATFORM_CLAIMS } from './readme-doc-refusals/platform';
 
 /*
@@ -9,13 +11,14 @@ import { PLATFORM_CLAIMS } from './readme-doc-refusals/platform';
  * refuses something, or that something is an error or fails synthesis, is claimed by a quote in
  * test/readme-doc-refusals/*.ts and proven by the calls it describes, with the message it must give; the
  * last test finds such sentences itself, so a new one without a proof fails here. Sentences about what
- * other software refuses (Istio, Cilium's DNS proxy, the cdk8s CLI) are listed apart, with the reason.
+ * other software refuses (Istio, Cilium's DNS proxy, the cdk8s CLI) are listed apart, with the reason;
+ * promises the library does not keep yet are pinned in readme-doc-refusals/known-gaps.ts.
  */
 
 const DOCS = path.join(__dirname, '..', 'docs');
 const text = (doc: string) => fs.readFileSync(path.join(DOCS, doc), 'utf8').replace(/\s+/g, ' ');
 
-const CLAIMS = [...PLATFORM_CLAIMS, ...EDGE_CLAIMS, ...EGRESS_MESH_CLAIMS];
+const CLAIMS = [...PLATFORM_CLAIMS, ...GUARDRAIL_COMBINATION_CLAIMS, ...EDGE_CLAIMS, ...EGRESS_MESH_CLAIMS];
 
 /** Sentences that match the words of a refusal but claim none of the library's, with why. */
 const NOT_OURS: { readonly doc: string; readonly quote: string; readonly why: string }[] = [
@@ -45,6 +48,12 @@ describe('every refusal docs/*.md documents is refused', () => {
   test.each(cases)('%s', async (_name, claim, refusal) => {
     expect(text(claim.doc)).toContain(claim.quote);
     await expect(Promise.resolve().then(refusal.run)).rejects.toThrow(refusal.error);
+  });
+
+  // A promise the library does not keep yet is pinned, not proven: the pin fails once it is kept.
+  test.each(KNOWN_GAPS.map((gap) => [`${gap.doc} (known gap): ${gap.gap}`, gap] as const))('%s', (_name, gap) => {
+    expect(text(gap.doc)).toContain(gap.quote);
+    gap.pin();
   });
 
   test('each sentence that claims a refusal is proven above or is about other software', () => {

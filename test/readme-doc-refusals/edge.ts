@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
-import { Claim, controllerIngress, gatewayIngress, haproxy, leavesNothing, shop, synth } from './scenarios';
+import { Claim, controllerIngress, gatewayIngress, haproxy, leavesNothing, shop, synth, unlessFixed } from './scenarios';
 import {
-  AcmeClusterIssuer, GatewayImplementation, IngressController, IsolatedTier, IssuerReference, MeshMtls, MtlsMode, NamespaceIsolation, Port,
-  PrivateCertificateAuthority, SecureGateway, SecureIngress, ServiceType, TlsCertificate,
+  AcmeClusterIssuer, ClusterDns, GatewayImplementation, IngressController, IsolatedTier, IssuerReference, MeshMtls, MtlsMode, NamespaceIsolation,
+  Port, PrivateCertificateAuthority, SecureGateway, SecureIngress, ServiceType, TlsCertificate,
 } from '../../src';
 
 /** The refusals that gateway.md and secure-ingress.md document, each proven by the calls it describes. */
@@ -260,4 +260,24 @@ export const EDGE_CLAIMS: Claim[] = [
       error: /an Issuer signs only its own namespace/,
     }],
   },
+  {
+    doc: 'secure-ingress.md',
+    quote: 'and two that differ are refused at synth',
+    refusals: [{
+      case: 'two NamespaceIsolations of the solver\'s namespace with different dns (the same dns synthesizes)',
+      run: unlessFixed(solverDns(ClusterDns.kubeDns()), solverDns(ClusterDns.nodeLocalCache())),
+      error: new RegExp('\\[shop/acme-http01-solver-shop\\] the HTTP-01 solver pods of namespace shop resolve names through the DNS of their namespace, '
+        + 'which shop/baseline and shop/egress-only state differently \\(\\["169\\.254\\.20\\.10/32 on UDP 53, TCP 53; pods k8s-app=kube-dns in namespace kube-system on UDP 53, TCP 53",'
+        + '"pods k8s-app=kube-dns in namespace kube-system on UDP 53, TCP 53"\\]\\)\\. Give shop/baseline and shop/egress-only the same dns'),
+    }],
+  },
 ];
+
+/** An ACME ingress of shop/web, then two NamespaceIsolations of shop: `baselineDns`, and the default kube-dns. */
+export function solverDns(baselineDns: ClusterDns) {
+  return synth(({ chart, web }) => {
+    new SecureIngress(chart, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx() });
+    new NamespaceIsolation(chart, 'baseline', { dns: baselineDns });
+    new NamespaceIsolation(chart, 'egress-only', { isolateIngress: false, policyName: 'egress-only' });
+  });
+}

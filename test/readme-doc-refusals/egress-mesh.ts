@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
-import { Claim, egress, shop, synth } from './scenarios';
+import { Claim, egress, shop, synth, unlessFixed } from './scenarios';
 import {
-  ClusterDns, Destination, FqdnEnforcement, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port,
-  RestrictedEgress,
+  ClusterDns, Destination, FqdnEnforcement, GatewayImplementation, IsolatedTier, MeshInjection, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port,
+  RestrictedEgress, SecureGateway, SecureIngress,
 } from '../../src';
 import type { IPeer } from '../../src';
 
@@ -38,10 +38,27 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
   },
   {
     doc: 'restricted-egress.md',
-    quote: 'Naming either address as a destination is an error',
-    refusals: ['169.254.169.254/32', 'fd00:ec2::254/128'].map((cidr) => ({
-      case: `Destination.cidr("${cidr}")`, run: egress(() => [Destination.cidr(cidr, Port.tcp(80))]), error: /the cloud metadata endpoint is named as a destination/,
-    })),
+    quote: 'Naming one as a destination is an error',
+    refusals: [
+      ...['169.254.169.254/32', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', 'fd00:a9fe:a9fe::1/128'].map((cidr) => ({
+        case: `Destination.cidr("${cidr}")`,
+        run: egress(() => [Destination.cidr(cidr, Port.tcp(80))]),
+        error: new RegExp(`^shop/egress: the cloud metadata endpoint is named as a destination \\("${cidr.replace(/\./g, '\\.')}"\\)\\. Set allowMetadataEndpoint: true instead`),
+      })),
+      {
+        case: 'Destination.cidr("168.63.129.16/32"), Azure\'s WireServer, which allowMetadataEndpoint does not open either',
+        run: egress(() => [Destination.cidr('168.63.129.16/32', Port.tcp(80))]),
+        error: /^shop\/egress: the cloud metadata endpoint is named as a destination \("168\.63\.129\.16\/32"\)\. Remove the destination: .*ClusterDns\.metadataServer\(\)/,
+      },
+      {
+        case: 'a metadata address named as a destination is refused with allowMetadataEndpoint: true too',
+        run: () => {
+          const { chart, api } = shop();
+          new RestrictedEgress(chart, 'egress', { tier: api, allowMetadataEndpoint: true, allow: [Destination.cidr('169.254.169.254/32', Port.tcp(80))] });
+        },
+        error: /^shop\/egress: the cloud metadata endpoint is named as a destination \("169\.254\.169\.254\/32"\)/,
+      },
+    ],
   },
   {
     doc: 'restricted-egress.md',
@@ -79,11 +96,12 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
         error: /namespace shop runs the ambient data plane/,
       },
       {
-        case: 'a tier in a namespace a NamespaceIsolation labels for ambient',
-        run: synth(({ chart, api }) => {
+        case: 'a tier in a namespace a NamespaceIsolation labels for ambient (declared first: refused at construction)',
+        run: () => {
+          const { chart, api } = shop();
           new NamespaceIsolation(chart, 'baseline', { createNamespace: true, namespaceLabels: { 'istio.io/dataplane-mode': 'ambient' } });
           new RestrictedEgress(chart, 'egress', { tier: api, allow: [Destination.fqdn('api.stripe.com', Port.tcp(443))], fqdnEnforcement: FqdnEnforcement.ISTIO });
-        }),
+        },
         error: /namespace shop runs the ambient data plane/,
       },
     ],
@@ -156,7 +174,7 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
         ['0.0.0.0/0 without allowInternet', () => [Destination.cidr('0.0.0.0/0', Port.tcp(443))], /a block of every address needs the explicit opt-in/],
         ['::/0 without allowInternet', () => [Destination.cidr('::/0', Port.tcp(443))], /a block of every address needs the explicit opt-in/],
         ['internet() without allowInternet', () => [Destination.internet(Port.tcp(443))], /internet egress needs the explicit opt-in/],
-        ['the metadata address without allowMetadataEndpoint', () => [Destination.cidr('169.254.169.254/32', Port.tcp(80))], /the cloud metadata endpoint is named as a destination/],
+        ['a metadata address named as a destination', () => [Destination.cidr('169.254.169.254/32', Port.tcp(80))], /the cloud metadata endpoint is named as a destination .*Set allowMetadataEndpoint: true instead/],
         ['an FQDN without fqdnEnforcement', () => [Destination.fqdn('api.stripe.com', Port.tcp(443))], /needs an enforcement point that understands names/],
       ] as [string, () => Destination[], RegExp][]).map(([what, allow, error]) => ({ case: what, run: egress(allow), error })),
       { case: 'a target that does not isolate egress', run: egress(() => [], { tierProps: { isolateEgress: false } }), error: /does not isolate egress/ },
@@ -341,4 +359,26 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
       error: /is not in the mesh \(inMesh: false\)/,
     }],
   },
+  {
+    doc: 'mesh-mtls.md',
+    quote: 'Ambient\'s ztunnel applies the allow-nothing policy to the solver pods too (an edge whose service account the app does not name is refused at synth)',
+    refusals: [{
+      case: 'ambient MeshMtls and an ACME gateway whose custom data plane names no service account (one that names it synthesizes)',
+      run: unlessFixed(ambientSolver('proxy'), ambientSolver(undefined)),
+      error: new RegExp('\\[shop/mesh\\] shop/acme-http01-solver-shop: under ambient, ztunnel applies shop/mesh\'s allow-nothing policy to cert-manager\'s HTTP-01 solver pods '
+        + 'in namespace shop, and the edge pods app=proxy in namespace proxy-system that must reach them has no identity the mesh knows, so ACME HTTP-01 challenges would fail '
+        + '\\("pods app=proxy in namespace proxy-system"\\)\\. Name the edge\'s service account \\(serviceAccountName of the IngressController or GatewayImplementation, '
+        + 'or MeshMtls identities: \\[\\{ peer, serviceAccountName \\}\\]\\), or solve challenges with DNS-01 \\(acmeHttp01: false\\)'),
+    }],
+  },
 ];
+
+/** An ACME (HTTP-01) gateway in front of shop/api with a custom data plane, and an ambient mesh declared after it. */
+function ambientSolver(serviceAccountName: string | undefined) {
+  return synth(({ chart, api }) => {
+    const implementation = GatewayImplementation.custom({ namespace: 'proxy-system', podLabels: { app: 'proxy' }, serviceAccountName });
+    const gateway = new SecureGateway(chart, 'edge', { gatewayClassName: 'proxy', clusterIssuer: 'letsencrypt-prod', implementation });
+    new SecureIngress(chart, 'api-edge', { host: 'api.example.com', backend: api, port: Port.tcp(9090), gateway });
+    new MeshMtls(chart, 'mesh', { injection: MeshInjection.ambient() });
+  });
+}

@@ -3,10 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Claim, cliRefuses, egress, guarded, POLICY, shop, synth, synthGuarded } from './scenarios';
+import { Claim, cliRefuses, egress, guarded, POLICY, shop, synthGuarded } from './scenarios';
 import {
   ClusterDns, ClusterIsolation, Destination, FqdnEnforcement, GatewayImplementation, IsolatedTier, MeshInjection, MeshMtls,
-  MetadataEndpointAccess, MtlsMode, NamespaceExemption, NamespaceIsolation, Peer, Port, RestrictedEgress, SecureGateway, SecureIngress,
+  MetadataEndpointAccess, MtlsMode, NamespaceExemption, Peer, Port, RestrictedEgress, SecureGateway, SecureIngress,
 } from '../../src';
 import { NetsecValidation } from '../../src/validation';
 
@@ -166,28 +166,6 @@ export const PLATFORM_CLAIMS: Claim[] = [
     doc: 'cluster-guardrails.md',
     quote: '`MetadataEndpointAccess.pods()` refuses an empty label map',
     refusals: [{ case: 'MetadataEndpointAccess.pods("monitoring", {})', run: () => MetadataEndpointAccess.pods('monitoring', {}), error: /podLabels is empty/ }],
-  },
-  {
-    doc: 'cluster-guardrails.md',
-    quote: 'Combinations the library refuses',
-    refusals: [
-      { case: 'a ClusterIsolation in a chart with a namespace', run: () => new ClusterIsolation(shop().chart, 'guardrails'), error: /cluster-scoped/ },
-      { case: 'a second ClusterIsolation', run: () => new ClusterIsolation(guarded().platform, 'again'), error: /already has a ClusterIsolation/ },
-      {
-        case: 'a flow to pods of a guarded namespace that no tier describes',
-        run: synthGuarded(({ api }) => api.allowTo(Peer.pods({ app: 'ledger' }, 'shop'), Port.tcp(5432))),
-        error: /no tier or namespace isolation of the app describes/,
-      },
-      {
-        case: 'a gateway data plane in a namespace a NamespaceIsolation isolates',
-        run: synth(({ chart, web }) => {
-          new NamespaceIsolation(chart, 'gateway-ns', { namespace: 'envoy-gateway-system' });
-          const gateway = new SecureGateway(chart, 'edge', { namespace: 'edge', gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'letsencrypt-prod' });
-          new SecureIngress(chart, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway });
-        }),
-        error: /isolates namespace envoy-gateway-system/,
-      },
-    ],
   },
   // ---- docs/python.md
   {

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  ClusterIsolation, Destination, FqdnEnforcement, GatewayImplementation, IngressController, IsolatedTier, NamespaceExemption, Port,
+  ClusterIsolation, ClusterIsolationProps, Destination, FqdnEnforcement, GatewayImplementation, IngressController, IsolatedTier, Port,
   RestrictedEgress, SecureGateway, SecureIngress,
 } from '../../src';
 import { cli } from '../cli/run-cli';
@@ -35,7 +35,7 @@ export function shop() {
 }
 
 /** The same app with a cluster-scoped chart for guardrails. */
-export function guarded(props: { exemptNamespaces?: string[]; apiServerAddresses?: string[]; exemptions?: NamespaceExemption[] } = {}) {
+export function guarded(props: ClusterIsolationProps = {}) {
   const s = shop();
   const platform = new Chart(s.app, 'platform');
   const guardrails = new ClusterIsolation(platform, 'guardrails', { exemptNamespaces: ['kube-system'], ...props });
@@ -82,11 +82,15 @@ export function cliRefuses(argv: string[], stdin: string) {
 
 export const POLICY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web, namespace: shop }\nspec: { podSelector: {} }\n';
 
-/** Builds `build` in a fresh app and synthesizes it, so that whole-app checks run. */
+/**
+ * Builds `build` in a fresh app and synthesizes it, so that whole-app checks run. What the doc says fails
+ * at synth must not be refused earlier: a construction that throws is reported without its message, so
+ * that no expected message can match it.
+ */
 export function synth(build: (s: ReturnType<typeof shop>) => void) {
   return () => {
     const s = shop();
-    build(s);
+    buildAll(() => build(s));
     s.app.synth();
   };
 }
@@ -94,8 +98,31 @@ export function synth(build: (s: ReturnType<typeof shop>) => void) {
 export function synthGuarded(build: (s: ReturnType<typeof guarded>) => void, props: Parameters<typeof guarded>[0] = {}) {
   return () => {
     const s = guarded(props);
-    build(s);
+    buildAll(() => build(s));
     s.app.synth();
+  };
+}
+
+function buildAll(build: () => void) {
+  try {
+    build();
+  } catch (error) {
+    throw Object.assign(new Error('refused at construction, where the doc says synth'), { cause: error });
+  }
+}
+
+/**
+ * `refused` when `fixed`, the fix the doc and the message name, goes through; a fix that is refused too is
+ * reported without its message, so that no expected message can match it.
+ */
+export function unlessFixed(fixed: () => unknown, refused: () => unknown) {
+  return () => {
+    try {
+      fixed();
+    } catch (error) {
+      throw Object.assign(new Error('the documented fix is refused too'), { cause: error });
+    }
+    return refused();
   };
 }
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IsolatedPods } from './isolated-pods';
+import { defaultClusterDns, IsolatedPods } from './isolated-pods';
 import { netsecError } from '../core/errors';
 import { PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
@@ -79,7 +79,7 @@ export class NamespaceIsolation extends IsolatedPods {
       policyName: props.policyName ?? defaultName(scope, id),
       isolateIngress: props.isolateIngress ?? true,
       isolateEgress: props.isolateEgress ?? true,
-      dns: props.dns ?? ClusterDns.kubeDns(),
+      dns: props.dns ?? defaultClusterDns(),
     });
     IntentModel.of(this).addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
     IntentModel.of(this).declareNamespace(this.namespace, this);

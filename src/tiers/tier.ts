@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { IsolatedPods } from './isolated-pods';
+import { defaultClusterDns, IsolatedPods } from './isolated-pods';
 import { exposeTier, TierService, TierServiceOptions } from './service';
 import { IIsolatedTier, isIsolatedTier, markIsolatedTier } from './tier-contract';
 import { readWorkload } from './workload';
@@ -150,7 +150,7 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
       policyName: name,
       isolateIngress: props.isolateIngress ?? true,
       isolateEgress: props.isolateEgress ?? true,
-      dns: props.dns ?? ClusterDns.kubeDns(),
+      dns: props.dns ?? defaultClusterDns(),
     });
     markIsolatedTier(this);
     this.name = name;

@@ -80,20 +80,20 @@ interface RenderedPeer {
  * not change once recorded (the library's own are immutable; others are frozen copies, see
  * `resolvePeer`); the JSON is shared between policies, and cdk8s copies it when it resolves each object.
  */
-type RenderedPeers = Map<IPeer, Map<string, RenderedPeer>>;
+type RenderedPeers = Map<IPeer, { readonly ingress: Map<string, RenderedPeer>; readonly egress: Map<string, RenderedPeer> }>;
 
 function renderedPeersOf(model: IntentModel): RenderedPeers {
   return model._memo('NetworkPolicy peers', () => new Map());
 }
 
 function renderedPeer(cache: RenderedPeers, peer: IPeer, policyNamespace: string, egress: boolean): RenderedPeer {
-  let byPlace = cache.get(peer);
-  if (byPlace === undefined) cache.set(peer, byPlace = new Map());
-  const place = egress ? `egress ${policyNamespace}` : `ingress ${policyNamespace}`;
-  let rendered = byPlace.get(place);
+  let byDirection = cache.get(peer);
+  if (byDirection === undefined) cache.set(peer, byDirection = { ingress: new Map(), egress: new Map() });
+  const byNamespace = egress ? byDirection.egress : byDirection.ingress;
+  let rendered = byNamespace.get(policyNamespace);
   if (rendered === undefined) {
     const json = renderPeer(peer.toPeerConfig(), policyNamespace, egress);
-    byPlace.set(place, rendered = { json, key: canonicalJson(json) });
+    byNamespace.set(policyNamespace, rendered = { json, key: canonicalJson(json) });
   }
   return rendered;
 }
@@ -236,28 +236,27 @@ interface MergedRule {
  * A peer allowed on all ports absorbs its port-specific entries. Egress IP blocks get the metadata guard.
  */
 function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boolean, peers: RenderedPeers): MergedRule[] {
-  const byPeer = new Map<string, { peer: k8s.NetworkPolicyPeer; ports: Port[]; all: boolean }>();
+  const byPeer = new Map<string, { peer: RenderedPeer; ports: Port[]; all: boolean }>();
   for (const entry of entries) {
-    const { json, key } = renderedPeer(peers, entry.peer, policyNamespace, egress);
-    let slot = byPeer.get(key);
-    if (slot === undefined) byPeer.set(key, slot = { peer: json, ports: [], all: false });
+    const peer = renderedPeer(peers, entry.peer, policyNamespace, egress);
+    let slot = byPeer.get(peer.key);
+    if (slot === undefined) byPeer.set(peer.key, slot = { peer, ports: [], all: false });
     if (entry.ports.length === 0) slot.all = true;
     for (const port of entry.ports) slot.ports.push(port);
   }
-  const byPorts = new Map<string, { ports: Port[]; peers: Map<string, k8s.NetworkPolicyPeer> }>();
-  for (const [peerKey, slot] of byPeer) {
+  const byPorts = new Map<string, { key: string; ports: Port[]; peers: RenderedPeer[] }>();
+  for (const slot of byPeer.values()) {
     const ports = slot.all ? [] : normalizePorts(slot.ports);
-    const portsKey = ports.map(String).join(',');
-    const group = byPorts.get(portsKey) ?? { ports, peers: new Map() };
-    group.peers.set(peerKey, slot.peer);
-    byPorts.set(portsKey, group);
+    const key = ports.length === 1 ? ports[0].toString() : ports.map(String).join(',');
+    let group = byPorts.get(key);
+    if (group === undefined) byPorts.set(key, group = { key, ports, peers: [] });
+    group.peers.push(slot.peer);
   }
-  return [...byPorts.entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([, group]) => ({
-      peers: [...group.peers.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, p]) => p),
-      ports: group.ports.map(portJson),
-    }));
+  const groups = [...byPorts.values()].sort((a, b) => compareStrings(a.key, b.key));
+  return groups.map((group) => ({
+    peers: group.peers.sort((a, b) => compareStrings(a.key, b.key)).map((p) => p.json),
+    ports: group.ports.map(portJson),
+  }));
 }
 
 /** An ipBlock; in egress rules the cloud metadata endpoints are kept out of any wider block. */
@@ -279,16 +278,18 @@ function canonicalJson(value: unknown): string {
   if (typeof (value as any).toJSON === 'function') return canonicalJson((value as any).toJSON());
   if (Array.isArray(value)) return `[${value.map((v) => (isOmitted(v) ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value instanceof k8s.IntOrString) return canonicalJson(value.value);
-  const keys = Object.keys(value).sort(compareStrings);
-  const indexes = keys.filter(isArrayIndex);
-  const ordered = indexes.length === 0 ? keys
-    : [...indexes.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-  const fields: string[] = [];
+  // Object.keys lists array-index keys first, in numeric order; only the others are sorted.
+  const keys = Object.keys(value);
+  let indexes = 0;
+  while (indexes < keys.length && isArrayIndex(keys[indexes])) indexes++;
+  const ordered = indexes === 0 ? keys.sort(compareStrings) : [...keys.slice(0, indexes), ...keys.slice(indexes).sort(compareStrings)];
+  let text = '';
   for (const key of ordered) {
     const field = (value as any)[key];
-    if (!isOmitted(field)) fields.push(`${JSON.stringify(key)}:${canonicalJson(field)}`);
+    if (isOmitted(field)) continue;
+    text += `${text === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(field)}`;
   }
-  return `{${fields.join(',')}}`;
+  return `{${text}}`;
 }
 
 /** Values JSON leaves out of objects (and writes as null in arrays). */
@@ -297,5 +298,6 @@ function isOmitted(value: unknown): boolean {
 }
 
 function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 }

@@ -252,11 +252,16 @@ function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boole
     if (group === undefined) byPorts.set(key, group = { key, ports, peers: [] });
     group.peers.push(slot.peer);
   }
-  const groups = [...byPorts.values()].sort((a, b) => compareStrings(a.key, b.key));
+  const groups = [...byPorts.values()];
+  if (groups.length > 1) groups.sort(byKey);
   return groups.map((group) => ({
-    peers: group.peers.sort((a, b) => compareStrings(a.key, b.key)).map((p) => p.json),
+    peers: (group.peers.length > 1 ? group.peers.sort(byKey) : group.peers).map((p) => p.json),
     ports: group.ports.map(portJson),
   }));
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return compareStrings(a.key, b.key);
 }
 
 /** An ipBlock; in egress rules the cloud metadata endpoints are kept out of any wider block. */

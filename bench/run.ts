@@ -11,7 +11,7 @@
  *                             20000/10000 (issue 25: its ratios to the targets are printed) and
  *                             one axis each for pods and policies
  *   --analyzer-runs K         runs per analyzer size (default 3)
- *   --profile                 also run variant (a) at the largest N under --cpu-prof and list hot functions
+ *   --profile                 also run (a) and (b) at the largest N under --cpu-prof: where the time goes
  *   --fail-on-miss            exit with status 1 when a target is missed (see bench/targets.ts)
  *   --cdk8s-once              diagnostic: cdk8s validates and resolves dependencies of the whole app once
  *                             per synth instead of once per chart (see bench/synth-worker.ts)
@@ -29,6 +29,7 @@ import { difference, expected, judge, Verdict } from './equivalence';
 import { crossNamespaceEdges, DEFAULT_SEED, Layout, LAYOUTS, meshGraph } from './mesh';
 import { compareWithRecorded } from './output-digest';
 import { compiled, JS_OUT, lastJsonLine, median, OUT, ROOT, runNode, transpileAll } from './process';
+import { hotFunctions, jobTable, selfByPackage } from './profile';
 import { analyzerVerdicts, synthesisVerdicts, TargetVerdict, verdictTable } from './targets';
 
 const VARIANTS: Record<string, string> = {
@@ -390,53 +391,30 @@ function benchAnalyzer(options: Options, out: string[]): any[] {
   return rows;
 }
 
-/** Self time per function from a V8 .cpuprofile, hottest first. */
-function hotFunctions(profileFile: string, limit = 15): string[] {
-  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
-  const interval = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length) / 1000;
-  const self = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const f = node.callFrame;
-    const file = f.url.replace('file://', '');
-    const where = file ? `${path.relative(file.startsWith(JS_OUT) ? JS_OUT : ROOT, file)}:${f.lineNumber + 1}` : '';
-    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0) * interval);
-  }
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit)
-    .map(([k, ms]) => `| ${fixed(ms)} | ${fixed((100 * ms) / total, 1)}% | \`${k.replace(/\|/g, '\\|')}\` |`);
-}
-
-function profileOurs(options: Options, layout: Layout, out: string[]): void {
+/**
+ * Profiles (a) at the largest N under --cpu-prof, and (b) as well when it runs: hot functions and self
+ * time by package of (a), and where the time goes by job for both side by side.
+ */
+function profileSynthesis(options: Options, layout: Layout, out: string[]): void {
   const n = Math.max(...options.sizes);
-  const dir = path.join(OUT, 'prof', layout);
-  fs.rmSync(dir, { recursive: true, force: true });
-  const run = synthOnce('ours', n, layout, options.seed, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-  out.push(`## Profile of (a) at N = ${n}, ${layout === 'single' ? 'one chart' : 'one chart per namespace'}`, '');
-  out.push(`One run under \`--cpu-prof\` (${fixed(run.wallMs)} ms wall; build ${fixed(run.buildMs)} ms, synth ${fixed(run.synthMs)} ms); profile in \`${path.relative(ROOT, path.join(dir, file))}\`. Self time:`, '');
-  out.push('| self ms | share | function |', '|---:|---:|---|', ...hotFunctions(path.join(dir, file)), '');
-  out.push('Self time by package (src = this library):', '');
-  out.push('| self ms | share | package |', '|---:|---:|---|', ...selfByPackage(path.join(dir, file)), '');
-}
-
-/** Self time of a V8 .cpuprofile grouped by npm package; this library's own files count as `src`. */
-function selfByPackage(profileFile: string): string[] {
-  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
-  const interval = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length) / 1000;
-  const self = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const url: string = node.callFrame.url.replace('file://', '');
-    const packages = url.match(/node_modules\/(@[^/]+\/[^/]+|[^/]+)/g);
-    const key = packages ? packages[packages.length - 1].replace('node_modules/', '')
-      : url.startsWith(path.join(JS_OUT, 'src')) ? 'src'
-        : url.startsWith(JS_OUT) ? 'bench'
-          : url.startsWith('node:') ? 'node.js internals' : '(garbage collector, native, idle)';
-    self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0) * interval);
+  const profiled = ['ours', 'l1'].filter((v) => options.variants.includes(v));
+  const files = new Map<string, string>();
+  const runs = new Map<string, SynthRun>();
+  for (const v of profiled) {
+    const dir = path.join(OUT, 'prof', `${layout}-${v}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    runs.set(v, synthOnce(v, n, layout, options.seed, ['--cpu-prof', `--cpu-prof-dir=${dir}`]));
+    files.set(v, path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!));
   }
-  const total = [...self.values()].reduce((x, y) => x + y, 0);
-  return [...self.entries()].sort((x, y) => y[1] - x[1]).filter(([, ms]) => ms >= 1)
-    .map(([k, ms]) => `| ${fixed(ms)} | ${fixed((100 * ms) / total, 1)}% | ${k} |`);
+  out.push(`## Profiles at N = ${n}, ${layout === 'single' ? 'one chart' : 'one chart per namespace'}`, '');
+  out.push(`One run of each under \`--cpu-prof\` (${profiled.map((v) => `(${LETTER[v]}): ${fixed(runs.get(v)!.wallMs)} ms wall, build ${fixed(runs.get(v)!.buildMs)} ms, synth ${fixed(runs.get(v)!.synthMs)} ms, \`${path.relative(ROOT, files.get(v)!)}\``).join('; ')}). Sampled time by job:`, '');
+  out.push(...jobTable(profiled.map((v) => ({ name: `(${LETTER[v]})`, file: files.get(v)! }))), '');
+  if (files.has('ours')) {
+    out.push('Self time of (a) by function:', '');
+    out.push('| self ms | share | function |', '|---:|---:|---|', ...hotFunctions(files.get('ours')!), '');
+    out.push('Self time of (a) by package (src = this library):', '');
+    out.push('| self ms | share | package |', '|---:|---:|---|', ...selfByPackage(files.get('ours')!), '');
+  }
 }
 
 /** The commit measured, and the files under src/ and bench/ that differ from it (they are measured too). */
@@ -485,7 +463,7 @@ function main(): void {
       verdicts.push(...synthesisVerdicts(rows, layout, options.cdk8sOnce));
       out.push(...growthTarget(rows, layout));
       if (options.checkSizes.length > 0) results.equivalence.push(...checkEquivalence(options, layout, out));
-      if (options.profile) profileOurs(options, layout, out);
+      if (options.profile) profileSynthesis(options, layout, out);
     }
   }
   if (options.analyzer.length > 0) {

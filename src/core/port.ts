@@ -27,17 +27,17 @@ export enum Protocol {
 export class Port {
   /** A single TCP port. */
   public static tcp(port: number): Port {
-    return new Port(Protocol.TCP, checkPortNumber('Port.tcp', port));
+    return Port.single(Protocol.TCP, checkPortNumber('Port.tcp', port));
   }
 
   /** A single UDP port. */
   public static udp(port: number): Port {
-    return new Port(Protocol.UDP, checkPortNumber('Port.udp', port));
+    return Port.single(Protocol.UDP, checkPortNumber('Port.udp', port));
   }
 
   /** A single SCTP port. */
   public static sctp(port: number): Port {
-    return new Port(Protocol.SCTP, checkPortNumber('Port.sctp', port));
+    return Port.single(Protocol.SCTP, checkPortNumber('Port.sctp', port));
   }
 
   /** An inclusive range of TCP ports, rendered as `port` + `endPort` (Kubernetes 1.25+). */
@@ -107,6 +107,17 @@ export class Port {
    */
   public static allTraffic(): Port {
     return new Port(Protocol.TCP, undefined, undefined, undefined, true);
+  }
+
+  // Single ports made so far, one per protocol and number. A Port cannot change once made, and making one
+  // (six read-only fields) costs microseconds: thousands of flows on Port.tcp(8080) share one.
+  private static readonly singles = new Map<string, Port>();
+
+  private static single(protocol: Protocol, port: number): Port {
+    const key = `${protocol} ${port}`;
+    let made = Port.singles.get(key);
+    if (made === undefined) Port.singles.set(key, made = new Port(protocol, port));
+    return made;
   }
 
   /** The protocol. */

@@ -213,9 +213,14 @@ export class IntentModel extends Construct {
   private readonly declared = new Map<string, IConstruct>();
   // Namespaces our constructs place objects in, with the first construct that did.
   private readonly used = new Map<string, { by: IConstruct; what: string }[]>();
+  private namespaceUses = 0;
   // Flows mirrored onto the groups whose pods their raw-selector side selects; recomputed when intent changes.
   private mirrors?: Mirrors;
-  private checked?: { state: string; problems: string[] };
+  // Values computed from the intent (whole-app checks, renderer caches), each with the generation it was
+  // computed in; see `generation()`.
+  private readonly memos = new Map<string, { generation: number; value: unknown }>();
+  // Whole-app checks that features registered, by key.
+  private readonly featureChecks = new Map<string, () => string[]>();
   private readonly _meshes: IConstruct[] = [];
   private readonly edgeRouteRecords: EdgeRouteRecord[] = [];
   private readonly edgeIdentityRecords: EdgeIdentityRecord[] = [];
@@ -325,6 +330,7 @@ export class IntentModel extends Construct {
 
   /** Records that a construct places `what` (a tier, an edge, a mesh) in `namespace`; checked at synth. */
   public useNamespace(namespace: string, by: IConstruct, what: string): void {
+    this.namespaceUses++;
     const uses = this.used.get(namespace);
     if (uses) uses.push({ by, what });
     else this.used.set(namespace, [{ by, what }]);
@@ -487,6 +493,11 @@ export class IntentModel extends Construct {
     this.edgeRouteRecords.push(route);
   }
 
+  /** Every route recorded, of every edge, in declaration order. */
+  public get edgeRoutesOfAllEdges(): EdgeRouteRecord[] {
+    return [...this.edgeRouteRecords];
+  }
+
   /** The routes recorded for `edge`, in declaration order. */
   public edgeRoutes(edge: string): EdgeRouteRecord[] {
     return this.edgeRouteRecords.filter((r) => r.edge === edge);
@@ -568,33 +579,62 @@ export class IntentModel extends Construct {
   }
 
   /**
-   * The whole-app checks. cdk8s validates the app again for every chart it synthesizes, so the answer is
-   * kept until the intent changes (any record or claim), which keeps synthesis linear in the charts.
+   * `compute()`'s value, kept under `key` until the intent changes: for whole-app answers that cdk8s would
+   * otherwise have computed again for every chart it synthesizes (it validates the whole app, and renders
+   * lazily, once per chart), which keeps synthesis linear in the number of charts.
+   * @internal
    */
-  private wholeAppProblems(): string[] {
-    const state = this.stateKey();
-    if (this.checked?.state !== state) {
-      this.checked = {
-        state,
-        problems: [...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers()],
-      };
-    }
-    return [...this.checked.problems];
+  public _memo<T>(key: string, compute: () => T): T {
+    const generation = this.generation();
+    const kept = this.memos.get(key);
+    if (kept !== undefined && kept.generation === generation) return kept.value as T;
+    const value = compute();
+    this.memos.set(key, { generation, value });
+    return value;
   }
 
   /**
-   * Changes whenever intent is recorded that adds no construct (a flow, a name claim, a baseline, a
-   * required rule): for caches of answers about the whole app.
+   * Changes whenever intent is recorded (a flow, a name claim, a baseline, a required rule, ...): for
+   * caches of answers about the whole app, such as NetsecAudit's.
    */
   public revision(): string {
-    return this.stateKey();
+    return String(this.generation());
   }
 
-  /** Changes whenever something is recorded: the sizes of everything the checks read. */
-  private stateKey(): string {
-    return [this._flows.length, this.groups.length, this.declared.size, this.used.size, this.firstClaims.size, this.nameConflicts.length,
-      this.baselines.length, this.clusterWide ? 1 : 0, this.requiredIngressRules.length, this.requiredEgressRules.length,
-      this.namespaceLabelRules.length].join(',');
+  /**
+   * Registers a check of the whole app under `key`, once (later registrations of the key are ignored). It
+   * runs at synth with the model's own checks, once per state of the intent instead of once per construct
+   * and chart; its messages name the construct they are about, since cdk8s prints the model's path before
+   * them. For checks that would otherwise be one `node.addValidation` on each of thousands of constructs.
+   * @internal
+   */
+  public _addWholeAppCheck(key: string, check: () => string[]): void {
+    if (!this.featureChecks.has(key)) this.featureChecks.set(key, check);
+  }
+
+  /**
+   * The whole-app checks, kept until the intent changes. They also read the charts' namespaces from the
+   * tree, so a chart added since (without any intent) counts as a change too.
+   */
+  private wholeAppProblems(): string[] {
+    const charts = this.node.root.node.children.length;
+    return [...this._memo(`whole-app checks with ${charts} children of the app`, () => [
+      ...this.duplicateNames(), ...this.undeclaredNamespaces(), ...this.unwritableFlows(), ...this.overlappingTiers(),
+      ...[...this.featureChecks.values()].flatMap((check) => check()),
+    ])];
+  }
+
+  /**
+   * Grows with every record: each recording method appends to one of these collections (or sets the
+   * cluster baseline, which happens once), so their total size is a generation counter that no recording
+   * method has to remember to bump. A new collection of intent must be added here.
+   */
+  private generation(): number {
+    return this._flows.length + this._meshes.length + this.components.length + this.groups.length + this.declared.size
+      + this.namespaceUses + this._services.length + this.requiredIngressRules.length
+      + this.requiredEgressRules.length + this.namespaceLabelRules.length + this.baselines.length + (this.clusterWide ? 1 : 0)
+      + this.enforcements.length + this.firstClaims.size + this.nameConflicts.length + this.edgeRouteRecords.length
+      + this.edgeIdentityRecords.length + this.featureChecks.size;
   }
 
   private duplicateNames(): string[] {
@@ -649,6 +689,7 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
     if (!s) byGroup.set(g, s = { ingress: [], egress: [] });
     return s;
   };
+  const selections = new SelectionCache(groups, byNamespace);
   for (const flow of flows) {
     if (flow.componentSideOnly) continue;
     // A DNS rule is written on its group's own egress; only its server side may need writing elsewhere.
@@ -661,22 +702,10 @@ function computeMirrors(groups: IsolatedGroup[], byNamespace: Map<string, Isolat
       // pods named by labels): e.g. a flow from outside into a NamespaceIsolation reaches its tiers.
       const context = namespaceOfPeer(other) ?? namespaceOfPeer(peer);
       if (context === undefined) continue;
-      const config = peer.toPeerConfig();
+      const { config, selected, selectsItself } = selections.of(peer, context);
       if (config.ipBlock) continue;
-      const candidates = config.namespace !== undefined ? byNamespace.get(config.namespace) ?? []
-        : config.namespaceSelector || config.allNamespaces ? groups : byNamespace.get(context) ?? [];
-      const selected: { group: IsolatedGroup; selection: Selection }[] = [];
-      for (const group of candidates) {
-        if (group === peer) {
-          // A declared flow is on its own groups' policies already; a DNS server that is a group is not.
-          if (isDns && group.isIngressIsolated()) slot(group).ingress.push(flow);
-          continue;
-        }
-        const selection = selectionFor(peer, config, context, group);
-        // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
-        // the app emits the Namespace object its labels are known and the answer is exact.
-        if (selection === Selection.ALL || selection === Selection.SUBSET) selected.push({ group, selection });
-      }
+      // A declared flow is on its own groups' policies already; a DNS server that is a group is not.
+      if (selectsItself && isDns && (peer as IsolatedGroup).isIngressIsolated()) slot(peer as IsolatedGroup).ingress.push(flow);
       // Under ClusterIsolation every pod of a non-exempt namespace is isolated both ways, group or not:
       // pods that no group of the app describes would keep the flow closed on their side.
       const namespace = config.namespace ?? (config.namespaceSelector || config.allNamespaces ? undefined : context);
@@ -728,6 +757,53 @@ function selectionFor(peer: IPeer, config: PeerConfig, context: string, group: I
   return isIsolatedGroup(peer) && peerIsTierLike(peer) && Object.keys(group._podScope().podLabels).length === 0
     ? Selection.SUBSET // a tier inside an isolated namespace: the tier's own policy carries the flow
     : selectionOf(config, context, group._podScope());
+}
+
+/** What a flow side selects among the isolated groups. */
+interface SideSelection {
+  readonly config: PeerConfig;
+  /** The groups other than the peer itself whose pods it selects, all or some, in candidate order. */
+  readonly selected: { group: IsolatedGroup; selection: Selection }[];
+  /** True when the peer is itself one of the candidate groups. */
+  readonly selectsItself: boolean;
+}
+
+/**
+ * The groups each peer selects, per context namespace, computed once per peer and context: a tier is a
+ * side of several flows, and comparing it with every group of its namespace for each of them made the
+ * mirrors quadratic in the tiers of a namespace per flow.
+ */
+class SelectionCache {
+  private readonly byPeer = new Map<IPeer, { config: PeerConfig; byContext: Map<string, SideSelection> }>();
+
+  public constructor(private readonly groups: IsolatedGroup[], private readonly byNamespace: Map<string, IsolatedGroup[]>) {}
+
+  public of(peer: IPeer, context: string): SideSelection {
+    let entry = this.byPeer.get(peer);
+    if (entry === undefined) this.byPeer.set(peer, entry = { config: peer.toPeerConfig(), byContext: new Map() });
+    let found = entry.byContext.get(context);
+    if (found === undefined) entry.byContext.set(context, found = this.compute(peer, entry.config, context));
+    return found;
+  }
+
+  private compute(peer: IPeer, config: PeerConfig, context: string): SideSelection {
+    if (config.ipBlock) return { config, selected: [], selectsItself: false };
+    const candidates = config.namespace !== undefined ? this.byNamespace.get(config.namespace) ?? []
+      : config.namespaceSelector || config.allNamespaces ? this.groups : this.byNamespace.get(context) ?? [];
+    const selected: { group: IsolatedGroup; selection: Selection }[] = [];
+    let selectsItself = false;
+    for (const group of candidates) {
+      if (group === peer) {
+        selectsItself = true;
+        continue;
+      }
+      const selection = selectionFor(peer, config, context, group);
+      // Namespaces chosen by labels the app cannot see are taken as not the app's (documented); when
+      // the app emits the Namespace object its labels are known and the answer is exact.
+      if (selection === Selection.ALL || selection === Selection.SUBSET) selected.push({ group, selection });
+    }
+    return { config, selected, selectsItself };
+  }
 }
 
 /** The namespace a peer's namespace-less selectors refer to: that of the group that declared the flow. */

@@ -1,5 +1,5 @@
 import { NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
-import { LabelExpression, LabelOperator, LabelSelector } from '../core/selector';
+import { LabelOperator, LabelSelector } from '../core/selector';
 
 /*
  * How much of an isolated group of pods a peer selects, judged from selectors alone (no pods are known):
@@ -79,13 +79,19 @@ function closedMatch(selector: LabelSelector, labels: { [key: string]: string })
 
 /** Compares a pod selector with the labels every pod of a group carries (the pods may carry more). */
 function podMatch(selector: LabelSelector | undefined, labels: { [key: string]: string }): Selection {
-  const requirements: LabelExpression[] = [
-    ...Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => ({ key, operator: LabelOperator.IN, values: [value] })),
-    ...(selector?.matchExpressions ?? []),
-  ];
+  // Requirements in order: each matchLabels entry (key In [value]), then each expression. Read in place,
+  // without building the list: this runs for every pair of a flow side and a group of its namespace.
+  const matchLabels = selector?.matchLabels ?? {};
+  const expressions = selector?.matchExpressions ?? [];
+  const has = (key: string) => Object.prototype.hasOwnProperty.call(labels, key);
   let all = true;
-  for (const r of requirements) {
-    const known = Object.prototype.hasOwnProperty.call(labels, r.key);
+  for (const key of Object.keys(matchLabels)) {
+    const known = has(key);
+    if (known && labels[key] !== matchLabels[key]) return Selection.NONE;
+    all = all && known;
+  }
+  for (const r of expressions) {
+    const known = has(r.key);
     const value = known ? labels[r.key] : undefined;
     const values = r.values ?? [];
     switch (r.operator) {
@@ -111,7 +117,8 @@ function podMatch(selector: LabelSelector | undefined, labels: { [key: string]: 
   }
   if (all) return Selection.ALL;
   // The peer's pods lie inside the group when it requires every label the group fixes, with that value.
-  const inside = Object.entries(labels).every(([k, v]) => requirements.some((r) =>
-    r.key === k && r.operator === LabelOperator.IN && r.values?.length === 1 && r.values[0] === v));
+  const inside = Object.entries(labels).every(([k, v]) =>
+    (Object.prototype.hasOwnProperty.call(matchLabels, k) && matchLabels[k] === v)
+    || expressions.some((r) => r.key === k && r.operator === LabelOperator.IN && r.values?.length === 1 && r.values[0] === v));
   return inside ? Selection.SUBSET : Selection.UNDETERMINED;
 }

@@ -15,7 +15,7 @@ import type { IsolatedGroup } from '../model/isolated-group';
 
 /** One allowance for one direction: a peer and the ports (empty = all ports). */
 export interface RuleEntry {
-  readonly peer: PeerConfig;
+  readonly peer: IPeer;
   readonly ports: Port[];
 }
 
@@ -27,7 +27,6 @@ export interface PolicyIntent {
   readonly egress?: RuleEntry[];
 }
 
-
 /**
  * The NetworkPolicy of one isolated group of pods: its spec is read from the intent model when the app
  * synthesizes, so flows declared after the group are included.
@@ -37,7 +36,7 @@ export function renderNetworkPolicy(group: IsolatedGroup, id: string, name: stri
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name, namespace: group.namespace },
-    spec: Lazy.any({ produce: () => renderPolicySpec(policyIntentOf(group, model)) }),
+    spec: Lazy.any({ produce: () => renderPolicySpec(policyIntentOf(group, model), renderedPeersOf(model)) }),
   });
 }
 
@@ -47,51 +46,82 @@ export function renderNetworkPolicy(group: IsolatedGroup, id: string, name: stri
  * whose other side selects all its pods, DNS, and the platform traffic the app requires.
  */
 function policyIntentOf(group: IsolatedGroup, model: IntentModel): PolicyIntent {
-  const entry = (peer: IPeer, ports: Port[]): RuleEntry => ({ peer: peer.toPeerConfig(), ports });
   const mirrored = model.mirroredFlows(group);
-  const fromSource = (f: Flow) => entry(f.source, f.ports);
-  const toDestination = (f: Flow) => entry(f.destination, f.ports);
+  const fromSource = (f: Flow): RuleEntry => ({ peer: f.source, ports: f.ports });
+  const toDestination = (f: Flow): RuleEntry => ({ peer: f.destination, ports: f.ports });
   const ingress = group.isIngressIsolated()
     ? [
       ...model.flowsTo(group).map(fromSource),
       ...mirrored.ingress.map(fromSource),
-      ...model.requiredIngress(group.namespace).map((r) => entry(r.peer, r.ports)),
+      ...model.requiredIngress(group.namespace),
     ]
     : undefined;
   const egress = group.isEgressIsolated()
     ? [
       ...model.flowsFrom(group).map(toDestination),
       ...mirrored.egress.map(toDestination),
-      ...group.dns._destinations.map((d) => entry(d.peer, d.ports)),
-      ...model.requiredEgress(group.namespace).map((r) => entry(r.peer, r.ports)),
+      ...group.dns._destinations,
+      ...model.requiredEgress(group.namespace),
     ]
     : undefined;
   const labels = group._podScope().podLabels;
   return { namespace: group.namespace, podSelector: Object.keys(labels).length > 0 ? { matchLabels: labels } : {}, ingress, egress };
 }
 
-/** Renders the `spec` of a NetworkPolicy as JSON, ready for an ApiObject. */
-export function renderPolicySpec(intent: PolicyIntent): any {
+/** A peer as one NetworkPolicy names it, and the canonical text that orders and merges it. */
+interface RenderedPeer {
+  readonly json: k8s.NetworkPolicyPeer;
+  readonly key: string;
+}
+
+/**
+ * Rendered peers by peer and by where they are named (direction and policy namespace): a tier is a peer
+ * in the policies of all its callers and callees. Kept by the model until the intent changes. Peers do
+ * not change once recorded (the library's own are immutable; others are frozen copies, see
+ * `resolvePeer`); the JSON is shared between policies, and cdk8s copies it when it resolves each object.
+ */
+type RenderedPeers = Map<IPeer, { readonly ingress: Map<string, RenderedPeer>; readonly egress: Map<string, RenderedPeer> }>;
+
+function renderedPeersOf(model: IntentModel): RenderedPeers {
+  return model._memo('NetworkPolicy peers', () => new Map());
+}
+
+function renderedPeer(cache: RenderedPeers, peer: IPeer, policyNamespace: string, egress: boolean): RenderedPeer {
+  let byDirection = cache.get(peer);
+  if (byDirection === undefined) cache.set(peer, byDirection = { ingress: new Map(), egress: new Map() });
+  const byNamespace = egress ? byDirection.egress : byDirection.ingress;
+  let rendered = byNamespace.get(policyNamespace);
+  if (rendered === undefined) {
+    const json = renderPeer(peer.toPeerConfig(), policyNamespace, egress);
+    byNamespace.set(policyNamespace, rendered = { json, key: canonicalJson(json) });
+  }
+  return rendered;
+}
+
+/**
+ * Renders the `spec` of a NetworkPolicy as plain JSON, ready for an ApiObject (which sorts its keys).
+ * `peers` keeps rendered peers across the policies of an app; by default each call renders its own.
+ */
+export function renderPolicySpec(intent: PolicyIntent, peers: RenderedPeers = new Map()): any {
   const policyTypes: string[] = [];
   if (intent.ingress) policyTypes.push('Ingress');
   if (intent.egress) policyTypes.push('Egress');
-  const spec: k8s.NetworkPolicySpec = {
+  return {
     podSelector: renderSelector(intent.podSelector),
     policyTypes,
     ...(intent.ingress ? {
-      ingress: mergeRules(intent.ingress, intent.namespace, false).map((r) => ({
+      ingress: mergeRules(intent.ingress, intent.namespace, false, peers).map((r) => ({
         ...(r.peers.length > 0 ? { from: r.peers } : {}),
         ...(r.ports.length > 0 ? { ports: r.ports } : {}),
       })),
     } : {}),
     ...(intent.egress ? {
-      egress: mergeRules(intent.egress, intent.namespace, true).map((r) => ({
+      egress: mergeRules(intent.egress, intent.namespace, true, peers).map((r) => ({
         ...(r.peers.length > 0 ? { to: r.peers } : {}),
         ...(r.ports.length > 0 ? { ports: r.ports } : {}),
       })),
     } : {}),
   };
-  return k8s.toJson_NetworkPolicySpec(spec);
 }
 
 /** Renders a peer as a NetworkPolicy peer, relative to the namespace of the policy that names it. */
@@ -118,6 +148,8 @@ export function renderPeer(peer: PeerConfig, policyNamespace: string, guardMetad
 /** Normalizes a port list: covered ports dropped, overlapping or adjacent ranges joined, sorted. Empty = all. */
 export function normalizePorts(ports: Port[]): Port[] {
   if (ports.length === 0) return [];
+  // One numeric or named port is already normal; most rules hold one.
+  if (ports.length === 1 && isReusable(ports[0])) return [ports[0]];
   const out: Port[] = [];
   for (const protocol of [Protocol.TCP, Protocol.UDP, Protocol.SCTP]) {
     const mine = ports.filter((p) => p.protocol === protocol);
@@ -127,19 +159,39 @@ export function normalizePorts(ports: Port[]): Port[] {
       continue;
     }
     const ranges = mine.filter((p) => p.isNumeric)
-      .map((p) => [p.startPort!, p.endPort ?? p.startPort!])
-      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const merged: number[][] = [];
-    for (const [start, end] of ranges) {
+      .map((p) => ({ start: p.startPort!, end: p.endPort ?? p.startPort!, given: isReusable(p) ? p : undefined }))
+      .sort((a, b) => a.start - b.start || a.end - b.end);
+    // Each merged range keeps a given port that spans exactly it, so that no new Port is made for it.
+    const merged: { start: number; end: number; given?: Port }[] = [];
+    for (const range of ranges) {
       const last = merged[merged.length - 1];
-      if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
-      else merged.push([start, end]);
+      if (last && range.start <= last.end + 1) {
+        if (range.end > last.end) {
+          last.end = range.end;
+          last.given = range.start === last.start ? range.given : undefined;
+        } else if (last.given === undefined && range.start === last.start && range.end === last.end) {
+          last.given = range.given;
+        }
+      } else {
+        merged.push({ ...range });
+      }
     }
-    out.push(...merged.map(([start, end]) => Port.portRange(protocol, start, end)));
-    const names = [...new Set(mine.filter((p) => p.isNamed).map((p) => p.name!))].sort(compareStrings);
-    out.push(...names.map((name) => Port.named(name, protocol)));
+    out.push(...merged.map((m) => m.given ?? Port.portRange(protocol, m.start, m.end)));
+    const named = new Map<string, Port>();
+    for (const p of mine) {
+      if (p.isNamed && !(named.has(p.name!) && isReusable(named.get(p.name!)!))) named.set(p.name!, p);
+    }
+    out.push(...[...named.keys()].sort(compareStrings).map((name) => {
+      const given = named.get(name)!;
+      return isReusable(given) ? given : Port.named(name, protocol);
+    }));
   }
   return out;
+}
+
+/** A port that `normalizePorts` may return as given: a plain number, range or name, nothing more. */
+function isReusable(port: Port): boolean {
+  return !port.isAllTraffic && port.appProtocol === undefined && (port.isNumeric || port.isNamed);
 }
 
 /** Renders one port; a whole protocol has no port number (never `port: 0`). */
@@ -150,6 +202,15 @@ export function renderPort(port: Port): k8s.NetworkPolicyPort {
     ...(port.startPort !== undefined ? { port: k8s.IntOrString.fromNumber(port.startPort) } : {}),
     ...(port.endPort !== undefined ? { endPort: port.endPort } : {}),
   };
+}
+
+/** A port as JSON: `renderPort` with the number or name written as itself. */
+function portJson(port: Port): { protocol: string; port?: number | string; endPort?: number } {
+  const json: { protocol: string; port?: number | string; endPort?: number } = { protocol: port.protocol };
+  if (port.name !== undefined) json.port = port.name;
+  if (port.startPort !== undefined) json.port = port.startPort;
+  if (port.endPort !== undefined) json.endPort = port.endPort;
+  return json;
 }
 
 /** Renders a normalized selector; an empty one becomes `{}` (select all). */
@@ -167,37 +228,40 @@ export function renderSelector(selector: LabelSelector): k8s.LabelSelector {
 
 interface MergedRule {
   readonly peers: k8s.NetworkPolicyPeer[];
-  readonly ports: k8s.NetworkPolicyPort[];
+  readonly ports: ReturnType<typeof portJson>[];
 }
 
 /**
  * Joins entries into rules: ports are unioned per peer, then peers with the same ports share one rule.
  * A peer allowed on all ports absorbs its port-specific entries. Egress IP blocks get the metadata guard.
  */
-function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boolean): MergedRule[] {
-  const byPeer = new Map<string, { peer: k8s.NetworkPolicyPeer; ports: Port[]; all: boolean }>();
+function mergeRules(entries: RuleEntry[], policyNamespace: string, egress: boolean, peers: RenderedPeers): MergedRule[] {
+  const byPeer = new Map<string, { peer: RenderedPeer; ports: Port[]; all: boolean }>();
   for (const entry of entries) {
-    const peer = renderPeer(entry.peer, policyNamespace, egress);
-    const key = canonicalJson(peer);
-    const slot = byPeer.get(key) ?? { peer, ports: [], all: false };
+    const peer = renderedPeer(peers, entry.peer, policyNamespace, egress);
+    let slot = byPeer.get(peer.key);
+    if (slot === undefined) byPeer.set(peer.key, slot = { peer, ports: [], all: false });
     if (entry.ports.length === 0) slot.all = true;
-    slot.ports.push(...entry.ports);
-    byPeer.set(key, slot);
+    for (const port of entry.ports) slot.ports.push(port);
   }
-  const byPorts = new Map<string, { ports: Port[]; peers: Map<string, k8s.NetworkPolicyPeer> }>();
-  for (const [peerKey, slot] of byPeer) {
+  const byPorts = new Map<string, { key: string; ports: Port[]; peers: RenderedPeer[] }>();
+  for (const slot of byPeer.values()) {
     const ports = slot.all ? [] : normalizePorts(slot.ports);
-    const portsKey = ports.map(String).join(',');
-    const group = byPorts.get(portsKey) ?? { ports, peers: new Map() };
-    group.peers.set(peerKey, slot.peer);
-    byPorts.set(portsKey, group);
+    const key = ports.length === 1 ? ports[0].toString() : ports.map(String).join(',');
+    let group = byPorts.get(key);
+    if (group === undefined) byPorts.set(key, group = { key, ports, peers: [] });
+    group.peers.push(slot.peer);
   }
-  return [...byPorts.entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([, group]) => ({
-      peers: [...group.peers.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, p]) => p),
-      ports: group.ports.map(renderPort),
-    }));
+  const groups = [...byPorts.values()];
+  if (groups.length > 1) groups.sort(byKey);
+  return groups.map((group) => ({
+    peers: (group.peers.length > 1 ? group.peers.sort(byKey) : group.peers).map((p) => p.json),
+    ports: group.ports.map(portJson),
+  }));
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return compareStrings(a.key, b.key);
 }
 
 /** An ipBlock; in egress rules the cloud metadata endpoints are kept out of any wider block. */
@@ -219,16 +283,18 @@ function canonicalJson(value: unknown): string {
   if (typeof (value as any).toJSON === 'function') return canonicalJson((value as any).toJSON());
   if (Array.isArray(value)) return `[${value.map((v) => (isOmitted(v) ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value instanceof k8s.IntOrString) return canonicalJson(value.value);
-  const keys = Object.keys(value).sort(compareStrings);
-  const indexes = keys.filter(isArrayIndex);
-  const ordered = indexes.length === 0 ? keys
-    : [...indexes.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-  const fields: string[] = [];
+  // Object.keys lists array-index keys first, in numeric order; only the others are sorted.
+  const keys = Object.keys(value);
+  let indexes = 0;
+  while (indexes < keys.length && isArrayIndex(keys[indexes])) indexes++;
+  const ordered = indexes === 0 ? keys.sort(compareStrings) : [...keys.slice(0, indexes), ...keys.slice(indexes).sort(compareStrings)];
+  let text = '';
   for (const key of ordered) {
     const field = (value as any)[key];
-    if (!isOmitted(field)) fields.push(`${JSON.stringify(key)}:${canonicalJson(field)}`);
+    if (isOmitted(field)) continue;
+    text += `${text === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(field)}`;
   }
-  return `{${fields.join(',')}}`;
+  return `{${text}}`;
 }
 
 /** Values JSON leaves out of objects (and writes as null in arrays). */
@@ -237,5 +303,6 @@ function isOmitted(value: unknown): boolean {
 }
 
 function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 }

@@ -10,6 +10,23 @@ import { GroupScope } from '../model/selection';
 import { ClusterDns } from '../platform/cluster-dns';
 import { renderNetworkPolicy } from '../render/network-policy';
 
+// The default DNS server of every tier and namespace isolation, made once: thousands of tiers share it.
+let kubeDnsDefault: ClusterDns | undefined;
+
+/**
+ * `ClusterDns.kubeDns()` with no options, shared. Nothing changes a ClusterDns after it is made; its
+ * internal lists are frozen here as well, since every group of every app reads this one.
+ */
+export function defaultClusterDns(): ClusterDns {
+  if (kubeDnsDefault === undefined) {
+    const dns = ClusterDns.kubeDns();
+    for (const destination of dns._destinations) Object.freeze(Object.freeze(destination).ports);
+    Object.freeze(dns._destinations);
+    kubeDnsDefault = dns;
+  }
+  return kubeDnsDefault;
+}
+
 /** What every isolated group of pods is configured with. */
 export interface IsolatedPodsProps {
   /** The namespace of the pods. */
@@ -85,7 +102,11 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     const chartNamespace = Chart.of(this).namespace;
     if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
     this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
-    this.node.addValidation({ validate: () => [...this.metadataFlowsBehindGuardrail(), ...this.openIngressBehindGuardrail()] });
+    // One check for every group of the app, run with the model's whole-app checks: a validation on each
+    // group would run once per group and chart.
+    const model = this.model;
+    model._addWholeAppCheck('isolated pods: flows behind a guardrail', () => model.isolatedGroups
+      .flatMap((group) => (group instanceof IsolatedPods ? [...group.metadataFlowsBehindGuardrail(), ...group.openIngressBehindGuardrail()] : [])));
   }
 
   /**

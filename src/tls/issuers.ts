@@ -108,7 +108,10 @@ export class AcmeClusterIssuer extends Construct {
    */
   private certificatesServedElsewhere(solverEdge: string): string[] {
     const errors: string[] = [];
-    for (const construct of this.node.root.node.findAll()) {
+    // The routes as the model records them (each SecureIngress once), not a walk of the whole tree: cdk8s
+    // runs this check once per chart it synthesizes.
+    const routes = new Set(IntentModel.of(this).edgeRoutesOfAllEdges.map((r) => r.owner));
+    for (const construct of routes) {
       const route = construct as any;
       if (typeof route._servingEdge !== 'function' || !Array.isArray(route.certificates)) continue;
       const edge: string = route._servingEdge();

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { Port, Protocol } from '../../src';
+import { AppProtocol, Port, Protocol } from '../../src';
 import { checkPorts } from '../../src/core/port';
 import { normalizePorts, renderPort } from '../../src/render/network-policy';
 
@@ -187,5 +187,21 @@ describe('Port.allTraffic() is its own kind of port', () => {
     expect(() => { (tcp as any).everyProtocol = true; }).toThrow(TypeError);
     expect(tcp.isAllTraffic).toBe(false);
     expect(Port.udp(53).isCoveredBy(tcp)).toBe(false);
+  });
+});
+
+describe('single ports are values made once', () => {
+  test('the same protocol and number give the same read-only Port; others do not', () => {
+    expect(Port.tcp(8080)).toBe(Port.tcp(8080));
+    expect(Port.udp(53)).toBe(Port.udp(53));
+    expect(Port.tcp(53)).not.toBe(Port.udp(53));
+    expect(Port.tcp(8080)).not.toBe(Port.tcp(8081));
+    const shared = Port.tcp(8080);
+    expect(() => {
+      (shared as any).startPort = 1;
+    }).toThrow(TypeError);
+    expect(String(Port.tcp(8080))).toBe('TCP 8080');
+    expect(Port.tcp(9090).withAppProtocol(AppProtocol.GRPC)).not.toBe(Port.tcp(9090));
+    expect(Port.tcp(9090).appProtocol).toBeUndefined();
   });
 });

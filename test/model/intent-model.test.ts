@@ -3,6 +3,7 @@ import {
   ClusterDns, ClusterIsolation, Destination, GatewayImplementation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation,
   Peer, Port, Reachability, RestrictedEgress, SecureGateway,
 } from '../../src';
+import { IntentModel } from '../../src/model/intent-model';
 import { findObject, synthValid } from '../util';
 
 /*
@@ -224,5 +225,58 @@ describe('under ClusterIsolation', () => {
     api2.allowTo(Peer.pods({ app: 'cache' }, 'data'), Port.tcp(6379));
     expect(() => fixed.synthYaml()).not.toThrow();
     expect(fixed.synthYaml()).toContain('6379');
+  });
+});
+
+describe('whole-app answers are kept until the intent changes', () => {
+  // cdk8s validates the whole app, and renders lazily, once per chart it synthesizes; the model keeps its
+  // whole-app answers for as long as nothing is recorded, and must drop them as soon as something is.
+
+  test('a whole-app check runs once per synthesis of many charts, and again after a record', () => {
+    const shops = Testing.app();
+    const charts = ['a', 'b', 'c'].map((ns) => new Chart(shops, ns, { namespace: ns }));
+    charts.forEach((chart) => new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] }));
+    let runs = 0;
+    IntentModel.of(charts[0])._addWholeAppCheck('counting', () => {
+      runs++;
+      return [];
+    });
+    shops.synth();
+    expect(runs).toBe(1);
+    shops.synth();
+    expect(runs).toBe(1);
+    new IsolatedTier(charts[1], 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    shops.synth();
+    expect(runs).toBe(2);
+  });
+
+  test('a tier added after a synthesis that overlaps another is refused at the next one', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    expect(() => synthValid(chart)).not.toThrow();
+    new IsolatedTier(chart, 'web-too', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    expect(() => Testing.synth(chart)).toThrow(/tier shop\/web and tier shop\/web-too select the same pods/);
+  });
+
+  test('a flow declared after a synthesis is written on both sides at the next one', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    expect(findObject(synthValid(chart), 'NetworkPolicy', 'api', 'shop').spec.ingress).toEqual([]);
+    api.allowFrom(Peer.pods({ app: 'web' }));
+    const objects = synthValid(chart);
+    expect(findObject(objects, 'NetworkPolicy', 'api', 'shop').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    expect(findObject(objects, 'NetworkPolicy', 'web', 'shop').spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
+    void web;
+  });
+
+  test('a chart bound to a near namespace after a refusal is taken as declaring it, though no intent changed', () => {
+    const shops = new App();
+    const chart = new Chart(shops, 'boutique', { namespace: 'boutique' });
+    new NamespaceIsolation(chart, 'baseline');
+    new IsolatedTier(chart, 'cart', { podLabels: { app: 'cart' }, namespace: 'botique', ports: [Port.tcp(7070)] });
+    expect(() => shops.synthYaml()).toThrow(/Did you mean "boutique"\?/);
+    new Chart(shops, 'botique', { namespace: 'botique' });
+    expect(() => shops.synthYaml()).not.toThrow();
   });
 });

@@ -172,12 +172,31 @@ export class ClusterIsolation extends Construct {
     // A component left alone by an exemption still dials components in guarded namespaces: their side.
     const declared = new Set<string>();
     const guarded = (namespace: string) => !exempt.includes(namespace);
-    this.node.addValidation({
-      validate: () => {
+    // These write intent (policies, flows) as the intent they follow is recorded, never in a validation.
+    let refreshing = false;
+    const refresh = () => {
+      if (refreshing) return;
+      refreshing = true;
+      try {
         for (const tier of dataPlanes) joinBackendMeshes(tier, joined);
         for (const component of exemptComponents) declareExemptComponentFlows(this, component, guarded, declared);
-        return [...required.emit(), ...problems, ...this.appTiersOverComponents(model, exempt)];
-      },
+        required.emit();
+      } finally {
+        refreshing = false;
+      }
+    };
+    model.observe({
+      flowAdded: () => refresh(),
+      serviceAdded: () => undefined,
+      groupAdded: () => refresh(),
+      scopeChanged: () => refresh(),
+      edgeIdentityAdded: () => refresh(),
+      requirementAdded: () => refresh(),
+    });
+    model.observePlatformComponents(() => refresh());
+    refresh();
+    this.node.addValidation({
+      validate: () => [...required.problems(), ...problems, ...this.appTiersOverComponents(model, exempt)],
     });
   }
 
@@ -326,7 +345,7 @@ function checkApiServer(path: string, addresses: string[] | undefined): string[]
   const texts = addresses.map((cidr) => {
     const parsed = typeof cidr === 'string' ? parseCidr(cidr) : 'is not a string';
     if (typeof parsed === 'string') {
-      throw netsecError(where, `entry ${parsed}`, cidr, 'Give each address as a CIDR, e.g. "10.0.0.10/32".');
+      throw netsecError(where, `entry is not a CIDR: it ${parsed}`, cidr, 'Give each address as a CIDR, e.g. "10.0.0.10/32".');
     }
     // Platform components get egress to these addresses and webhook ingress from them: a wide range would
     // open the webhooks to, and the components' API-server egress towards, far more than the API server.

@@ -15,7 +15,7 @@ import {
  * sidecar never becomes ready) is written into the NetworkPolicy of each isolated group there. A pod that
  * no NetworkPolicy selects falls to the Baseline default deny instead, so the guardrails accept exactly
  * that egress for the namespace in a Baseline policy of its own, evaluated before the default deny. The
- * requirements are read when the app is validated, so a mesh declared after the guardrails counts too.
+ * requirements are followed as they are recorded, so a mesh declared after the guardrails counts too.
  */
 
 /** The key of the requirements that apply to every namespace (a mesh-wide MeshMtls). */
@@ -36,10 +36,20 @@ export class RequiredEgressPolicies {
     private readonly exempt: string[], private readonly policies: ApiObject[]) {}
 
   /**
-   * Makes the policy of every namespace with requirements not made yet, and returns the requirements that
-   * a ClusterNetworkPolicy cannot express (nothing is made for their namespace).
+   * Makes the policy of every namespace with requirements not made yet (called as intent is recorded,
+   * never from a validation), and returns the requirements that a ClusterNetworkPolicy cannot express
+   * (nothing is made for their namespace).
    */
   public emit(): string[] {
+    return this.walk(true);
+  }
+
+  /** The requirements a ClusterNetworkPolicy cannot express, for the validation; makes nothing. */
+  public problems(): string[] {
+    return this.walk(false);
+  }
+
+  private walk(make: boolean): string[] {
     const model = IntentModel.of(this.scope);
     const byNamespace = new Map<string, RequiredTraffic[]>();
     for (const traffic of model.allRequiredEgress()) {
@@ -57,11 +67,11 @@ export class RequiredEgressPolicies {
         String(r.peer), 'Name the peer by namespace and labels, e.g. controlPlane: Peer.pods({ app: "istiod" }, "istio-system").')));
         continue;
       }
-      if (this.emitted.has(key)) continue;
+      if (!make || this.emitted.has(key)) continue;
       this.emitted.add(key);
       const name = toDnsLabel([this.base, 'required-egress', ...(key === EVERY_NAMESPACE ? [] : [key])]);
       IntentModel.of(this.scope).claimName('ClusterNetworkPolicy', '', name, this.scope);
-      // Read again at synth: requirements recorded after this validation are written too.
+      // Rendered at synth: requirements of this namespace recorded later are written too.
       this.policies.push(new ApiObject(this.scope, `RequiredEgress-${key}`, {
         ...CLUSTER_NETWORK_POLICY,
         metadata: { name },

@@ -99,6 +99,8 @@ export interface IIntentObserver {
   scopeChanged?(): void;
   /** Called for every edge identity recorded after the observer. */
   edgeIdentityAdded?(identity: EdgeIdentityRecord): void;
+  /** Called when a mesh or traffic every pod of a namespace requires is recorded after the observer. */
+  requirementAdded?(): void;
 }
 
 /** Hosts and paths an edge (an ingress class or a gateway) routes to one backend. */
@@ -266,6 +268,7 @@ export class IntentModel extends Construct {
   /** Records a MeshMtls of the app. */
   public addMesh(mesh: IConstruct): void {
     this._meshes.push(mesh);
+    this.observers.forEach((o) => o.requirementAdded?.());
   }
 
   /**
@@ -375,11 +378,13 @@ export class IntentModel extends Construct {
   /** Records ingress that every ingress-isolated group of pods in `traffic.namespace` must accept. */
   public requireIngress(traffic: RequiredTraffic): void {
     this.requiredIngressRules.push(traffic);
+    this.observers.forEach((o) => o.requirementAdded?.());
   }
 
   /** Records egress that every egress-isolated group of pods in `traffic.namespace` must be allowed. */
   public requireEgress(traffic: RequiredTraffic): void {
     this.requiredEgressRules.push(traffic);
+    this.observers.forEach((o) => o.requirementAdded?.());
   }
 
   /**

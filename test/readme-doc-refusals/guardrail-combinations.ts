@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Claim, guarded, shop, synth, synthGuarded, unlessFixed } from './scenarios';
 import {
+  ClusterDns,
   ClusterIsolation, Destination, GatewayImplementation, IngressController, IsolatedTier, MeshInjection, MeshMtls, MetadataEndpointAccess, MtlsMode,
   NamespaceExemption, NamespaceIsolation, Peer, Port, PrivateCertificateAuthority, RestrictedEgress, SecureGateway, SecureIngress, TlsCertificate,
 } from '../../src';
@@ -14,6 +15,35 @@ import {
  */
 
 const API_SERVER = ['10.0.0.1/32'];
+
+/** DNS pods the guardrails cannot write in a guarded kube-system: behind NodeLocal DNSCache, or forwarding to a metadata address. */
+const DNS_UNWRITABLE = [
+  {
+    case: 'CoreDNS behind NodeLocal DNSCache in a guarded kube-system',
+    run: synthGuarded(() => undefined, { exemptNamespaces: [], apiServerAddresses: API_SERVER, dns: ClusterDns.nodeLocalCache() }),
+    error: /\[platform\/guardrails\] platform\/guardrails: namespace kube-system is guarded and runs the cluster DNS .*whose flows the library cannot write: NodeLocal DNSCache forwards lookups to them from the nodes' addresses .*\("kube-system"\)\. Run it in another namespace, or exempt it/,
+  },
+  {
+    case: 'CoreDNS forwarding to Azure DNS (168.63.129.16) in a guarded kube-system',
+    run: synthGuarded(() => undefined, { exemptNamespaces: [], apiServerAddresses: API_SERVER, dns: ClusterDns.kubeDns({ metadataUpstream: '168.63.129.16' }) }),
+    error: /namespace kube-system is guarded and runs the cluster DNS .*whose flows the library cannot write: they forward lookups to 168\.63\.129\.16\/32 on port 53, a cloud metadata address, .*Run it in another namespace, or exempt it/,
+  },
+];
+
+/** A sidecar mesh whose control plane a ClusterNetworkPolicy cannot name, under the guardrails. */
+const MESH_CONTROL_PLANE_UNNAMEABLE = [
+  {
+    case: 'a control plane address block with excluded blocks',
+    run: synthGuarded(({ chart }) => new MeshMtls(chart, 'mesh', { controlPlane: Peer.ipBlock('10.9.0.0/16', ['10.9.1.0/24']) }), { apiServerAddresses: API_SERVER }),
+    error: /shop\/mesh requires the pods of namespace shop to reach 10\.9\.0\.0\/16 except 10\.9\.1\.0\/24, .*but the peer excludes sub-blocks, .*Name the peer by namespace and labels/,
+  },
+  {
+    case: 'a mesh-wide mesh whose control plane is named by labels only',
+    run: synthGuarded(({ chart }) => new MeshMtls(chart, 'mesh', { controlPlane: Peer.pods({ app: 'istiod' }), meshWide: true }), { apiServerAddresses: API_SERVER }),
+    error: /requires the pods of every guarded namespace to reach .*but the peer names no namespace, which a cluster-wide policy needs/,
+  },
+];
+
 const INGRESS = { host: 'shop.example.com', port: Port.tcp(8080) };
 
 type Shop = ReturnType<typeof shop>;
@@ -61,6 +91,11 @@ const isolatedComponent = (constructPath: string, ns: string, component: string)
 const ROWS: Claim[] = [
   {
     doc: 'cluster-guardrails.md',
+    quote: 'a mesh whose control plane a ClusterNetworkPolicy cannot name (an address block with excluded blocks; labels only, mesh-wide) | name it by namespace and labels',
+    refusals: MESH_CONTROL_PLANE_UNNAMEABLE,
+  },
+  {
+    doc: 'cluster-guardrails.md',
     quote: '`ClusterIsolation` in a chart with a namespace, or a second one | a chart without a namespace; one per app',
     refusals: [
       {
@@ -98,8 +133,9 @@ const ROWS: Claim[] = [
   },
   {
     doc: 'cluster-guardrails.md',
-    quote: 'a guarded namespace running a component whose flows cannot be written (ztunnel, `nginxGatewayFabric()`, `GatewayImplementation.custom()`, `IngressController.custom()` without `containerPorts`) | run it in another namespace, state its ports, or exempt the namespace with a reason',
+    quote: 'a guarded namespace running a component whose flows cannot be written (ztunnel, `nginxGatewayFabric()`, `GatewayImplementation.custom()`, `IngressController.custom()` without `containerPorts`, DNS pods behind NodeLocal DNSCache or forwarding to a metadata address) | run it in another namespace, state its ports, or exempt the namespace with a reason',
     refusals: [
+      ...DNS_UNWRITABLE,
       {
         case: 'ambient\'s ztunnel in a guarded istio-system',
         run: synthGuarded(({ chart }) => new MeshMtls(chart, 'mesh', { injection: MeshInjection.ambient() }), { apiServerAddresses: API_SERVER }),
@@ -343,6 +379,16 @@ export const GUARDRAIL_COMBINATION_CLAIMS: Claim[] = [
   ...ROWS,
   {
     doc: 'cluster-guardrails.md',
+    quote: 'one a ClusterNetworkPolicy cannot name (an address block with excluded blocks, labels only for a mesh-wide mesh) is refused at synth',
+    refusals: MESH_CONTROL_PLANE_UNNAMEABLE,
+  },
+  {
+    doc: 'cluster-guardrails.md',
+    quote: 'A guarded (not exempt) DNS namespace whose pods forward to a metadata address is refused at synth',
+    refusals: DNS_UNWRITABLE.slice(1),
+  },
+  {
+    doc: 'cluster-guardrails.md',
     quote: '### Refused combinations',
     refusals: [{
       case: 'every row of the table is claimed above, so each is proven',
@@ -352,7 +398,7 @@ export const GUARDRAIL_COMBINATION_CLAIMS: Claim[] = [
         if (rows.length === 0 || unclaimed.length > 0) throw new Error(`rows without a proof: ${JSON.stringify(rows.length === 0 ? ['(no table found)'] : unclaimed)}`);
         throw new Error(`all ${rows.length} rows are claimed`);
       },
-      error: /^all 11 rows are claimed$/,
+      error: /^all 12 rows are claimed$/,
     }],
   },
 ];

@@ -32,6 +32,19 @@ const workloads = [
 ];
 
 describe('Cilium', () => {
+  test('an address that a toFQDNs rule may cover is an uncertain "denied", never a certain one', () => {
+    const fqdn = cilium('x', 'to-stripe', {
+      endpointSelector: { matchLabels: { app: 'a' } },
+      egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }],
+    });
+    const r = Reachability.fromManifests([...workloads, fqdn]);
+    const v = r.verdict(at('x', 'a'), ip('203.0.113.5'), Port.tcp(443));
+    expect(v).toMatchObject({ allowed: false, certain: false });
+    expect(v.caveats.join('\n')).toContain('203.0.113.5 may be an address of TCP 443 to api.stripe.com');
+    // On a port no name is allowed on, the answer is certain.
+    expect(r.verdict(at('x', 'a'), ip('203.0.113.5'), Port.tcp(80))).toEqual({ allowed: false, certain: true, caveats: [] });
+  });
+
   test('enableDefaultDeny ingress false adds its rules to the isolating policies without isolating', () => {
     const isolating = cilium('x', 'from-a', { endpointSelector: { matchLabels: { app: 'target' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'a' } }] }] });
     const adding = cilium('x', 'from-b', {

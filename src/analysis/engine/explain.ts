@@ -182,6 +182,10 @@ function judgeNetworkPolicies(isolation: PodRules, direction: 'ingress' | 'egres
     .filter(r => rulePortsMatch(r.rule, query))
     .flatMap(r => (r.rule.peers ?? []).flatMap(peer => (peer.kind === 'fqdn' ? peer.names.map(n => `${query.protocol} ${query.port} to ${n} (toFQDNs, ${r.rule.label})`) : []))))].sort();
   const fqdn = names.length > 0 ? `; allowed by name only: ${names.join(', ')}, which an address does not match` : '';
+  // The address may be one those names resolve to, which the analyzer does not know: not a certain "denied".
+  if (names.length > 0 && other.kind === 'address') {
+    caveats.push(`${other.label} may be an address of ${names.join(', ')}; names are resolved at run time, which the analyzer does not do`);
+  }
   return { verdict: { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}${fqdn}` }, caveats };
 }
 

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObjectProps, Lazy } from 'cdk8s';
 import { excludeMetadataEndpoints } from '../core/cidr';
 import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../core/peer';
 import { Port, Protocol } from '../core/port';
@@ -28,16 +28,18 @@ export interface PolicyIntent {
 }
 
 /**
- * The NetworkPolicy of one isolated group of pods: its spec is read from the intent model when the app
- * synthesizes, so flows declared after the group are included.
+ * The object props of the NetworkPolicy of one isolated group of pods. The group is that object (one
+ * construct per group, not two: cdk8s walks the whole tree once per chart, so each construct costs every
+ * chart of the app); its spec is read from the intent model when the app synthesizes, so flows declared
+ * after the group are included. `group` is called only then, once the group is constructed.
  */
-export function renderNetworkPolicy(group: IsolatedGroup, id: string, name: string, model: IntentModel): ApiObject {
-  return new ApiObject(group, id, {
+export function networkPolicyProps(name: string, namespace: string, model: IntentModel, group: () => IsolatedGroup): ApiObjectProps {
+  return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name, namespace: group.namespace },
-    spec: Lazy.any({ produce: () => renderPolicySpec(policyIntentOf(group, model), renderedPeersOf(model)) }),
-  });
+    metadata: { name, namespace },
+    spec: Lazy.any({ produce: () => renderPolicySpec(policyIntentOf(group(), model), renderedPeersOf(model)) }),
+  };
 }
 
 /**

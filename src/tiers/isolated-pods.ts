@@ -8,7 +8,7 @@ import { checkPorts, Port } from '../core/port';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';
 import { ClusterDns } from '../platform/cluster-dns';
-import { renderNetworkPolicy } from '../render/network-policy';
+import { networkPolicyProps } from '../render/network-policy';
 
 // The default DNS server of every tier and namespace isolation, made once: thousands of tiers share it.
 let kubeDnsDefault: ClusterDns | undefined;
@@ -70,7 +70,18 @@ export function checkIsolatedPodsProps(path: string, props: IsolatedPodsProps): 
  *
  * @internal
  */
-export abstract class IsolatedPods extends Construct implements IPeer {
+export abstract class IsolatedPods extends ApiObject implements IPeer {
+  /**
+   * `instanceof` a group class asks what it asks of any class: is the class in the object's prototype
+   * chain. The test ApiObject defines for itself (is it any ApiObject?) would otherwise be inherited,
+   * and every NetworkPolicy, Service or Deployment object would pass for an isolated group.
+   *
+   * @internal
+   */
+  public static [Symbol.hasInstance]<T>(this: { prototype: T }, candidate: unknown): candidate is T {
+    return Function.prototype[Symbol.hasInstance].call(this, candidate);
+  }
+
   /** The namespace of the pods. */
   public readonly namespace: string;
   /** Whether ingress is denied except for declared flows. */
@@ -90,10 +101,14 @@ export abstract class IsolatedPods extends Construct implements IPeer {
    * @param props the configuration (`IsolatedPodsProps`)
    */
   protected constructor(scope: Construct, id: string, props: IsolatedPodsProps) {
-    // Subclasses check every prop (with checkIsolatedPodsProps) before they call this.
-    super(scope, id);
+    // Subclasses check every prop (with checkIsolatedPodsProps) before they call this. The group is its own
+    // NetworkPolicy object; the renderer reads the group when the app synthesizes.
+    const model = IntentModel.of(scope);
+    let self: IsolatedPods | undefined;
+    super(scope, id, networkPolicyProps(props.policyName, props.namespace, model, () => self!));
+    self = this;
     registerGroupPeer(this);
-    this.model = IntentModel.of(this);
+    this.model = model;
     this.namespace = props.namespace;
     this.isolatesIngress = props.isolateIngress;
     this.isolatesEgress = props.isolateEgress;
@@ -101,10 +116,9 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
     const chartNamespace = Chart.of(this).namespace;
     if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
-    this.policy = renderNetworkPolicy(this, 'NetworkPolicy', props.policyName, this.model);
+    this.policy = this;
     // One check for every group of the app, run with the model's whole-app checks: a validation on each
     // group would run once per group and chart.
-    const model = this.model;
     model._addWholeAppCheck('isolated pods: metadata flows behind a guardrail', () => model.isolatedGroups
       .flatMap((group) => (group instanceof IsolatedPods ? group.metadataFlowsBehindGuardrail() : [])));
     // Its message relies on cdk8s naming this construct. Only groups that leave ingress open can have the

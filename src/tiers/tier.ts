@@ -114,8 +114,6 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
     });
   }
 
-  /** The base name of the objects rendered for this tier (its NetworkPolicy is named this). */
-  public readonly name: string;
   /** The labels that select the tier's pods. */
   public readonly podLabels: { [key: string]: string };
   /** The ports the tier serves (empty when not declared). */
@@ -134,7 +132,6 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
     const input = checkedInput(scope, id, (path) => checkTierProps(scope, id, path, props));
     super(scope, id, input.pods);
     markIsolatedTier(this);
-    this.name = input.pods.policyName;
     this.podLabels = Object.freeze(input.podLabels);
     this.ports = input.ports;
     this.serviceAccountName = input.serviceAccountName;

@@ -125,7 +125,7 @@ describe('constructs', () => {
     const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
     api.allowTo(Peer.pods({ app: 'db' }, 'data'), Port.tcp(5432));
     const findings = Reachability.fromChart(chart, { additionalManifests: dbApp.toJson(), inferPods: true }).audit().filter(f => f.ruleId === 'NETSEC015');
-    expect(findings.map(f => [f.resource, f.constructPath])).toEqual([['NetworkPolicy shop/api', 'shop/api/NetworkPolicy']]);
+    expect(findings.map(f => [f.resource, f.constructPath])).toEqual([['NetworkPolicy shop/api', 'shop/api']]);
     expect(findings[0].message).toMatch(/\(data\/baseline, data\/db\) admit none of these connections: shop\/api -> data\/db on TCP 5432$/);
   });
 

@@ -160,7 +160,7 @@ describe('NETSEC005: the metadata endpoint', () => {
     new IsolatedTier(chart, 'web', { podLabels: { app: 'web' } }).allowTo(Peer.anyIpv4(), Port.tcp(80));
     const findings = Reachability.fromChart(chart).audit();
     expect(findings.filter(f => f.ruleId === 'NETSEC005')).toEqual([]);
-    expect(findings.filter(f => f.ruleId === 'NETSEC004').map(f => [f.resource, f.constructPath])).toEqual([['NetworkPolicy shop/web', 'c/web/NetworkPolicy']]);
+    expect(findings.filter(f => f.ruleId === 'NETSEC004').map(f => [f.resource, f.constructPath])).toEqual([['NetworkPolicy shop/web', 'c/web']]);
   });
 });
 

@@ -23,9 +23,9 @@ describe('NetsecAudit: the audit as construct validation', () => {
 
   test('a finding at or above failOn fails app.synth(), naming the rule, resource, construct and fix', () => {
     expect(() => build(true).synth()).toThrow(
-      '[shop/audit] NETSEC004 egress-to-any-address [high] NetworkPolicy shop/api (construct shop/api/NetworkPolicy): '
+      '[shop/audit] NETSEC004 egress-to-any-address [high] NetworkPolicy shop/api (construct shop/api): '
       + 'spec.egress[0].to[0] allows 0.0.0.0/0 except 100.100.100.200/32, 168.63.129.16/32, 169.254.169.254/32: every IPv4 address outside the excepted ranges, on TCP 443.');
-    expect(() => build(true).synth()).toThrow(/Fix: Narrow the ipBlock .* To accept it on purpose, call AuditAcceptance.accept\(<shop\/api\/NetworkPolicy>, \[.NETSEC004.\], .<why>.\), or add "NETSEC004" to the ignore list of shop\/audit to ignore the rule everywhere\./);
+    expect(() => build(true).synth()).toThrow(/Fix: Narrow the ipBlock .* To accept it on purpose, call AuditAcceptance.accept\(<shop\/api>, \[.NETSEC004.\], .<why>.\), or add "NETSEC004" to the ignore list of shop\/audit to ignore the rule everywhere\./);
   });
 
   test('ignore and a higher failOn let it pass; findings() lists what would fail', () => {

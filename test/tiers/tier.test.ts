@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterDns, ClusterIsolation, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Protocol, Reachability } from '../../src';
@@ -249,6 +249,33 @@ describe('IsolatedTier', () => {
     expect(db.toString()).toBe('tier data/db');
     expect(IsolatedTier.isIsolatedTier(db)).toBe(true);
     expect(IsolatedTier.isIsolatedTier(Peer.pods({ app: 'db' }))).toBe(false);
+  });
+
+  const FOREIGN_SPEC = { podSelector: { matchLabels: { app: 'legacy' } }, policyTypes: ['Ingress'] };
+  test('a tier is its own NetworkPolicy object: one construct, no policy child; instanceof stays exact', () => {
+    const { chart } = shop();
+    const { web, api, db } = tiers(chart);
+    const deny = new NamespaceIsolation(chart, 'deny', { namespace: 'shop' });
+    const foreign = new ApiObject(chart, 'foreign', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'foreign' }, spec: FOREIGN_SPEC });
+    expect(web.policy).toBe(web);
+    expect(ApiObject.of(web)).toBe(web);
+    expect(web.name).toBe('web');
+    expect(web.kind).toBe('NetworkPolicy');
+    expect(web.node.children.filter((c) => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'NetworkPolicy')).toEqual([]);
+    // ApiObject answers instanceof for any ApiObject; the groups answer it by their own class only.
+    expect(web instanceof ApiObject).toBe(true);
+    expect(foreign instanceof IsolatedTier).toBe(false);
+    expect(foreign instanceof NamespaceIsolation).toBe(false);
+    expect(deny instanceof IsolatedTier).toBe(false);
+    expect(web instanceof NamespaceIsolation).toBe(false);
+    expect(web instanceof IsolatedTier).toBe(true);
+    expect(deny instanceof NamespaceIsolation).toBe(true);
+    // The user's own NetworkPolicy is not taken for an isolated group: it gets no flows, and its spec stays.
+    expect(IntentModel.of(chart).isolatedGroups).toEqual([web, api, db, deny]);
+    const objects = synthValid(chart);
+    const policies = objects.filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.name);
+    expect(policies).toEqual(['web', 'api', 'db', 'deny', 'foreign']);
+    expect(findObject(objects, 'NetworkPolicy', 'foreign').spec).toEqual(FOREIGN_SPEC);
   });
 
   test('a flow between two tiers is recorded once in the intent model', () => {

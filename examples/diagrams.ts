@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { Reachability } from '../src';
+import { Reachability } from 'cdk8s-netsec';
 import { buildCiliumEgress } from './cilium-egress/main';
 import { buildClusterGuardrails } from './cluster-guardrails/main';
 import { buildComplete } from './complete/main';

@@ -14,7 +14,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/cilium-egress.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from '../../src';
+import { Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildCiliumEgress(app: App): Chart {

@@ -26,7 +26,7 @@ import { App, Chart } from 'cdk8s';
 import {
   AcmeClusterIssuer, AuditAcceptance, ClusterIsolation, GatewayImplementation, IsolatedTier, MeshMtls, MetadataEndpointAccess,
   MtlsMode, NetsecAudit, Port, RestrictedEgress, SecureGateway, SecureIngress,
-} from '../../src';
+} from 'cdk8s-netsec';
 
 /** The charts of the example. */
 export interface ClusterGuardrailsCharts {

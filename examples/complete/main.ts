@@ -15,7 +15,7 @@ import { App, Chart } from 'cdk8s';
 import {
   AcmeClusterIssuer, Destination, FqdnEnforcement, IngressController, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation,
   Port, RestrictedEgress, SecureIngress, TlsSource,
-} from '../../src';
+} from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its charts (shop first, then data). */
 export function buildComplete(app: App): Chart[] {

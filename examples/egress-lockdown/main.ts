@@ -15,7 +15,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/egress-lockdown.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { AuditAcceptance, Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from '../../src';
+import { AuditAcceptance, Destination, FqdnEnforcement, IsolatedTier, NamespaceIsolation, Port, RestrictedEgress } from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildEgressLockdown(app: App): Chart {

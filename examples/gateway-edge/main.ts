@@ -18,7 +18,7 @@ import { App, Chart } from 'cdk8s';
 import {
   AcmeClusterIssuer, GatewayImplementation, IsolatedTier, NamespaceIsolation, Port, PrivateCertificateAuthority,
   SecureGateway, SecureIngress, TlsSource,
-} from '../../src';
+} from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildGatewayEdge(app: App): Chart {

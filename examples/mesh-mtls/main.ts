@@ -11,7 +11,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/mesh-mtls.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { AuditAcceptance, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port } from '../../src';
+import { AuditAcceptance, IsolatedTier, MeshMtls, MtlsMode, NamespaceIsolation, Peer, Port } from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildMeshMtls(app: App): Chart {

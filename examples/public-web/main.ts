@@ -11,7 +11,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/public-web.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { AcmeClusterIssuer, IngressController, IsolatedTier, NamespaceIsolation, Port, SecureIngress, TlsSource } from '../../src';
+import { AcmeClusterIssuer, IngressController, IsolatedTier, NamespaceIsolation, Port, SecureIngress, TlsSource } from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildPublicWeb(app: App): Chart {

@@ -7,7 +7,7 @@
  * Run `npx cdk8s synth` in this folder; the YAML lands in dist/three-tier.k8s.yaml.
  */
 import { App, Chart } from 'cdk8s';
-import { IsolatedTier, NamespaceIsolation, Peer, Port } from '../../src';
+import { IsolatedTier, NamespaceIsolation, Peer, Port } from 'cdk8s-netsec';
 
 /** Builds the example into `app` and returns its chart. */
 export function buildThreeTier(app: App): Chart {

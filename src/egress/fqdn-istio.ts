@@ -104,7 +104,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
     }
     for (const target of request.targets) {
       const name = enforcementObjectName(request, target);
-      this.model.claimName('Sidecar', target.namespace, name, owner);
+      this.model.names.claim('Sidecar', target.namespace, name, owner);
       this.objects.push(renderSidecar(this, `Sidecar-${target.namespace}-${name}`, {
         name,
         namespace: target.namespace,
@@ -154,7 +154,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
   }
 
   private serviceEntry(name: string, namespace: string, spec: Omit<ServiceEntrySpec, 'location' | 'exportTo'>): void {
-    this.model.claimName('ServiceEntry', namespace, name, this.node.scope!);
+    this.model.names.claim('ServiceEntry', namespace, name, this.node.scope!);
     this.objects.push(renderServiceEntry(this, `ServiceEntry-${namespace}-${name}`, name, namespace, spec));
   }
 
@@ -278,7 +278,7 @@ function inClusterNamespace(config: PeerConfig, groupNamespace: string): string 
  * namespace's NetworkPolicy names in the model, so that is where they are looked up.
  */
 function coveredGroups(target: IsolatedPods, model: IntentModel): IsolatedPods[] {
-  const groups = model.claimOwners('NetworkPolicy', target.namespace).filter((g): g is IsolatedPods => g instanceof IsolatedPods);
+  const groups = model.names.owners('NetworkPolicy', target.namespace).filter((g): g is IsolatedPods => g instanceof IsolatedPods);
   if (IsolatedTier.isIsolatedTier(target)) {
     return [target, ...groups.filter((g) => g instanceof NamespaceIsolation)];
   }
@@ -322,7 +322,7 @@ function ambientProblem(where: IConstruct | string, target: IsolatedPods, model:
   const ambient = Object.entries(MeshInjection.ambient().namespaceLabels);
   const labelled = (labels: { [key: string]: string }) => ambient.every(([key, value]) => labels[key] === value);
   // Ambient through a MeshMtls (a label it requires), or written by hand on the emitted Namespace object.
-  const isolations = model.claimOwners('NetworkPolicy', target.namespace).filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation);
+  const isolations = model.names.owners('NetworkPolicy', target.namespace).filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation);
   const isAmbient = model.requiredNamespaceLabels(target.namespace).some((rule) => labelled(rule.labels))
     || isolations.some((isolation) => labelled(isolation.namespaceLabels));
   if (!isAmbient) return undefined;

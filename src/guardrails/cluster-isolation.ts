@@ -127,9 +127,9 @@ export class ClusterIsolation extends Construct {
     this.exemptNamespaces = exempt;
     this.exemptions = exemptions;
     this.metadataEndpointAccess = access;
-    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, dns, declaredBy: this });
-    for (const e of exempt) model.useNamespace(e, this, `the exemption of namespace ${e}`);
-    for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
+    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, dns, declaredAt: this.node.path });
+    for (const e of exempt) model.namespaces.use(e, this, `the exemption of namespace ${e}`);
+    for (const a of access) model.namespaces.use(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 
     // DNS servers written as platform tiers (guarded namespace, pods by labels) need no Baseline rule.
     const forwarding = { nodeCache: dns._nodeCacheUpstream, metadataUpstreams: dns._metadataUpstreams };
@@ -141,7 +141,7 @@ export class ClusterIsolation extends Construct {
       baselinePolicy(name, baselinePriority + 1, exempt, dns),
     ];
     for (const intent of intents) {
-      model.claimName('ClusterNetworkPolicy', '', intent.name, this);
+      model.names.claim('ClusterNetworkPolicy', '', intent.name, this);
       this.policies.push(new ApiObject(this, intent.name, renderClusterPolicy(intent)));
     }
     if (exemptions.length > 0) {
@@ -419,7 +419,7 @@ function checkIsolationProps(scope: Construct, id: string, path: string, props: 
   if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "guardrails".');
   const first = IntentModel.find(scope)?.clusterBaseline;
   if (first) {
-    throw netsecError(path, `the app already has a ClusterIsolation at ${first.declaredBy.node.path}; two would compete at the same priorities`, id,
+    throw netsecError(path, `the app already has a ClusterIsolation at ${first.declaredAt}; two would compete at the same priorities`, id,
       'Keep one ClusterIsolation per app and list all exempt namespaces and exceptions in it.');
   }
   return { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority };

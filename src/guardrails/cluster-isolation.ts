@@ -161,7 +161,7 @@ export class ClusterIsolation extends Construct {
         return;
       }
       const { tier, problem } = guardComponent(componentScope(this), component, context);
-      if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
+      if (problem) problems.push(validationProblem(problem.what, component.namespace, problem.fix));
       if (tier && component.dataPlane) dataPlanes.push(tier);
     });
     // Egress the app's features require of every pod of a namespace (sidecars to istiod), for the pods no
@@ -215,7 +215,7 @@ export class ClusterIsolation extends Construct {
         const labels = group._podScope().podLabels;
         if (isPlatformTier(group) || Object.keys(labels).length === 0 || !overlaps(labels, component.podLabels)) continue;
         errors.push(validationProblem(`${group} (${group.node.path}) selects pods of ${component.description}, which the guardrails write as a platform component `
-          + `in the guarded namespace ${component.namespace}: two policies would describe the same pods`, group.node.path,
+          + `in the guarded namespace ${component.namespace}: two policies would describe the same pods`, labels,
         `Drop the tier and name the pods in flows with Peer.pods(${JSON.stringify(component.podLabels)}, "${component.namespace}"), whose other side the guardrails write; `
           + `or ${exemptionFix(component.namespace)} and describe the pods yourself.`));
       }

@@ -193,7 +193,7 @@ export class MeshMtls extends Construct {
     this.exceptions = exceptions;
     this.authorizationPolicies = new SortedObjects(this, 'AuthorizationPolicy', istioSecurity().AuthorizationPolicy.GVK.apiVersion,
       istioSecurity().AuthorizationPolicy.GVK.kind);
-    if (namespace !== undefined) this.model.namespaces.use(namespace, this, `MeshMtls ${this.node.path}`);
+    if (namespace !== undefined) this.model.namespaces.use(namespace, this, 'the MeshMtls');
     this.model.addMesh(this);
 
     const policyNamespace = this.namespace ?? this.rootNamespace;
@@ -370,7 +370,7 @@ export class MeshMtls extends Construct {
       for (const flow of this.authorizedFlowsTo(solver)) {
         const source = meshSourceOf(flow.source, solver.namespace, context.trustDomain, context.identities);
         if (!isSourceProblem(source)) continue;
-        problems.push(netsecError(flow.declaredBy, `under ambient, ztunnel applies ${this.node.path}'s allow-nothing policy to cert-manager's HTTP-01 solver pods in namespace ${solver.namespace}, `
+        problems.push(netsecError(flow.declaredBy, `under ambient, ztunnel applies the mesh's allow-nothing policy to cert-manager's HTTP-01 solver pods in namespace ${solver.namespace}, `
           + `and the edge ${flow.source} that must reach them has no identity the mesh knows, so ACME HTTP-01 challenges would fail`, String(flow.source),
         'Name the edge\'s service account (serviceAccountName of the IngressController or GatewayImplementation, or MeshMtls identities: [{ peer, serviceAccountName }]), '
           + 'or solve challenges with DNS-01 (acmeHttp01: false).').message);
@@ -432,9 +432,9 @@ export class MeshMtls extends Construct {
       const receives = this.authorizedFlowsTo(group).length > 0;
       if (receives === this.allowPolicies.has(group)) continue;
       errors.push(receives
-        ? netsecError(group, `${group} receives declared flows that mesh authorization (${this.node.path}) was not told of, so it has no ALLOW policy and would refuse every caller`,
+        ? netsecError(group, `${group} receives declared flows that mesh authorization was not told of, so it has no ALLOW policy and would refuse every caller`,
           this.authorizedFlowsTo(group).map((f) => String(f.source)), 'This is a defect of cdk8s-netsec: please report it with the program that shows it.').message
-        : netsecError(group, `mesh authorization (${this.node.path}) wrote an ALLOW policy for ${group} when a flow into it was declared, but no declared flow reaches it any more: a namespace selector stopped selecting it when labels were added to its Namespace`,
+        : netsecError(group, `mesh authorization wrote an ALLOW policy for ${group} when a flow into it was declared, but no declared flow reaches it any more: a namespace selector stopped selecting it when labels were added to its Namespace`,
           group.namespace, 'Declare MeshMtls (and NamespaceIsolations with createNamespace) before the flows whose peers select namespaces by label.').message);
     }
     return errors;
@@ -462,8 +462,8 @@ export class MeshMtls extends Construct {
     const meshes = this.model.meshes.filter(MeshMtls.isMeshMtls);
     return meshes.slice(0, meshes.indexOf(this))
       .filter((other) => this.meshWide || other.meshWide || other.namespace === this.namespace)
-      .map((other) => netsecError(this, `it covers workloads that ${other.node.path} covers already`,
-        this.namespace ?? 'mesh-wide', 'Use one MeshMtls per namespace, or a single mesh-wide one.').message);
+      .map((other) => validationProblem(`it covers workloads that ${other.node.path} covers already`,
+        this.namespace ?? 'mesh-wide', 'Use one MeshMtls per namespace, or a single mesh-wide one.'));
   }
 
   /**
@@ -491,8 +491,8 @@ export class MeshMtls extends Construct {
   private disabledServicePorts(): string[] {
     return this.model.services.filter((s) => this.covers(s.namespace)).flatMap((service) => exceptionsFor(this.exceptions, service.backend)
       .flatMap((e) => service.targetPorts.filter((p) => e.ports[String(p.startPort)] === MtlsMode.DISABLE)
-        .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
-          p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
+        .map((p) => validationProblem(`Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
+          p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.'))));
   }
 }
 

@@ -208,7 +208,7 @@ export abstract class IsolatedPods extends Construct implements IPeer {
     if (this.isolatesIngress || !guardrail || !this.model.clusterIsolates(this.namespace)) return [];
     const ns = this.namespace;
     const exempt = ns === 'kube-system' ? 'exemptNamespaces: ["kube-system"]' : `exemptions: [NamespaceExemption.of("${ns}", "why")]`;
-    return [validationProblem(`${this} leaves ingress open (isolateIngress: false), but ${guardrail.declaredAt} denies ingress to every pod of namespace ${ns} `
+    return [validationProblem(`isolateIngress: false leaves ingress open, but ${guardrail.declaredAt} denies ingress to every pod of namespace ${ns} `
       + 'that no NetworkPolicy admits; to let declared clients in, the policy would have to isolate ingress after all and drop every other client, '
       + 'those outside the cluster too', false,
     'Set isolateIngress: true and declare the clients with allowFrom (Peer.anyIpv4() and Peer.anyIpv6() for clients outside the cluster), '

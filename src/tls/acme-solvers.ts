@@ -97,7 +97,7 @@ function dnsDisagreement(solver: IsolatedTier): string[] {
   return [validationProblem(`the HTTP-01 solver pods of namespace ${solver.namespace} resolve names through the DNS of their namespace, `
     + `which ${first.by} and ${other.by} state differently`,
   [describeDns(first.dns), describeDns(other.dns)],
-  `Give ${first.by} and ${other.by} the same dns (the cluster's one DNS service).`)];
+  'Give both the same dns (the cluster\'s one DNS service).')];
 }
 
 function dnsKey(dns: ClusterDns): string {

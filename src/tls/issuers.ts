@@ -119,7 +119,7 @@ export class AcmeClusterIssuer extends Construct {
       for (const certificate of route.certificates) {
         const issuer = certificate.issuer;
         if (issuer?.kind !== IssuerKind.CLUSTER_ISSUER || issuer.name !== this.name) continue;
-        errors.push(netsecError(construct, `the hosts are served by ${describeEdge(edge)}, but ClusterIssuer ${this.name} (${this.node.path}) answers HTTP-01 challenges through ${describeEdge(solverEdge)}, so the challenge for them can never be answered`,
+        errors.push(netsecError(construct, `the hosts are served by ${describeEdge(edge)}, but ClusterIssuer ${this.name} answers HTTP-01 challenges through ${describeEdge(solverEdge)}, so the challenge for them can never be answered`,
           certificate.dnsNames, `Issue these hosts from an AcmeClusterIssuer bound to ${describeEdge(edge)} (${edge.startsWith('gateway:') ? 'gateway: <that SecureGateway>' : `ingressClassName: "${edge.slice('ingress:'.length)}"`}), or serve them through ${describeEdge(solverEdge)}.`).message);
       }
     }

@@ -87,9 +87,10 @@ export class NetsecAudit extends Construct {
   }
 
   private describe(finding: AuditFinding): string {
-    const owner = finding.constructPath ?? 'the construct that emits it';
+    // The finding line names the construct already; the hint names it again only by reference.
+    const owner = finding.constructPath !== undefined ? 'that construct' : 'the construct that emits it';
     return `${findingLine(finding)} To accept it on purpose, call AuditAcceptance.accept(<${owner}>, ['${finding.ruleId}'], '<why>'), `
-      + `or add "${finding.ruleId}" to the ignore list of ${this.node.path} to ignore the rule everywhere.`;
+      + `or add "${finding.ruleId}" to this audit's ignore list (ignore: ["${finding.ruleId}"]) to ignore the rule everywhere.`;
   }
 }
 

@@ -7,6 +7,11 @@ import { callerIsPython, toPythonSpelling } from './python-spelling';
  *
  * `scope` may be a construct, a path string, or undefined for factories that have no construct yet.
  *
+ * The path is named once, first. For a problem a construct's own validation (`node.addValidation`) returns,
+ * use `validationProblem`: cdk8s prints that construct's path before the message already. A validation may
+ * use `netsecError(other, ...).message` for a problem about another construct (the model's whole-app
+ * checks name the construct each problem is about this way).
+ *
  * When a Python app is calling (jsii's Python runtime), what is wrong and how to fix it name the API as
  * Python spells it (`IsolatedTier(..., pod_labels=...)`, `allow_from`); see ./python-spelling.ts. The path
  * and the offending value are data and stay as they are, and so does a message about a manifest or a CLI
@@ -40,7 +45,8 @@ export function inCallerSpelling(message: string): string {
 /**
  * The message of a problem found by a whole-tree check (`node.addValidation`) of the construct it is
  * about: the same shape as `netsecError` without the path, which cdk8s already prints before it
- * (`[shop/api] <what is wrong> (<offending value>). <how to fix>`).
+ * (`[shop/api] <what is wrong> (<offending value>). <how to fix>`). What is wrong names that construct as
+ * "the tier", "the mesh" or by the prop at fault, never by its path again.
  */
 export function validationProblem(what: string, value: unknown, fix: string): string {
   return netsecError(undefined, what, value, fix).message;

@@ -43,7 +43,7 @@ export function admitEdge(scope: Construct, name: string, tier: IsolatedTier, ed
   const policyName = toDnsLabel([name, 'cilium-ingress']);
   const id = `CiliumIngress-${tier.namespace}-${policyName}`;
   if (scope.node.tryFindChild(id)) return;
-  IntentModel.of(scope).claimName('CiliumNetworkPolicy', tier.namespace, policyName, scope);
+  IntentModel.of(scope).names.claim('CiliumNetworkPolicy', tier.namespace, policyName, scope);
   new ApiObject(scope, id,
     renderIngressIdentityPolicy(scope.node.path, { name: policyName, namespace: tier.namespace, podLabels: tier.podLabels, port }));
   // The CiliumNetworkPolicy selects the tier for ingress in Cilium; its NetworkPolicy must keep every other

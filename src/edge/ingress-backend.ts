@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AppProtocol, serviceFieldsOf } from '../core/app-protocol';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { Port } from '../core/port';
 import { resolveNamespace } from '../core/scope-defaults';
@@ -136,9 +136,7 @@ function checkTierPort(ingress: string, tier: IsolatedTier, port: Port): void {
 function addIsolationCheck(ingress: Construct, tier: IsolatedTier): void {
   // Whether a namespace baseline isolates the tier is known only once the whole app is declared.
   ingress.node.addValidation({
-    validate: () => tier.isIngressIsolated() ? [] : [
-      `${tier} does not isolate ingress, so any pod could reach the backend, not only the edge (${JSON.stringify(tier.node.path)}). `
-      + 'Leave isolateIngress at its default (true) on the backend tier, or isolate its namespace with NamespaceIsolation.',
-    ],
+    validate: () => tier.isIngressIsolated() ? [] : [validationProblem(`${tier} does not isolate ingress, so any pod could reach the backend, not only the edge`,
+      tier.node.path, 'Leave isolateIngress at its default (true) on the backend tier, or isolate its namespace with NamespaceIsolation.')],
   });
 }

@@ -126,14 +126,14 @@ export class SecureGateway extends Construct {
     };
 
     const model = IntentModel.of(this);
-    model.claimName('Gateway', namespace, name, this);
+    model.names.claim('Gateway', namespace, name, this);
     this.apiObject = renderGateway(this, 'Resource', this.record);
     const redirectName = toDnsLabel([name, 'https-redirect']);
-    model.claimName('HTTPRoute', namespace, redirectName, this);
+    model.names.claim('HTTPRoute', namespace, redirectName, this);
     this.redirectRoute = renderRedirectRoute(this, 'HttpsRedirect', redirectName, this.record);
     if (tls.secretNamespace !== undefined && tls.secretNamespace !== namespace) {
       const grantName = toDnsLabel([namespace, name, 'tls']);
-      model.claimName('ReferenceGrant', tls.secretNamespace, grantName, this);
+      model.names.claim('ReferenceGrant', tls.secretNamespace, grantName, this);
       renderSecretGrant(this, 'SecretGrant', grantName, tls.secretNamespace, namespace, tls.secretName!);
     }
     if (!props.implementation._isCiliumIngress()) {
@@ -142,7 +142,7 @@ export class SecureGateway extends Construct {
     }
     if (tls.acmeHttp01) admitAcmeSolvers(this, namespace, peer);
     if (plane.serviceAccountName !== undefined) {
-      model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredBy: this });
+      model.addEdgeIdentity({ peer, serviceAccountName: plane.serviceAccountName, declaredAt: this.node.path });
     }
     this.node.addValidation({ validate: () => this.dataPlaneNamespaceProblems(model) });
   }

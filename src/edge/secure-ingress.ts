@@ -290,16 +290,16 @@ export class SecureIngress extends Construct {
         // With guardrails in the app the namespace is exempt from them: the fix is to stop exempting it.
         const guardrails = model.clusterBaseline;
         const guard = guardrails
-          ? `or stop exempting it in ${guardrails.declaredBy.node.path} (exemptNamespaces, exemptions), so the guardrails write the controller's flows as a platform component`
+          ? `or stop exempting it in ${guardrails.declaredAt} (exemptNamespaces, exemptions), so the guardrails write the controller's flows as a platform component`
           : 'or guard it with a ClusterIsolation (with apiServerAddresses), which writes the controller\'s flows as a platform component';
         return [validationProblem(`the app isolates namespace ${controller.namespace}, where the ${controller} runs, so clients could not reach it and its connections to the backend would be denied`,
           controller.namespace, `Leave ${controller.namespace} out of NamespaceIsolation, ${guard}, or write its ingress and egress yourself.`)];
       },
     });
     if (controller.serviceAccountName !== undefined) {
-      model.addEdgeIdentity({ peer: controller.peer, serviceAccountName: controller.serviceAccountName, declaredBy: this });
+      model.addEdgeIdentity({ peer: controller.peer, serviceAccountName: controller.serviceAccountName, declaredAt: this.node.path });
     }
-    model.claimName('Ingress', this.namespace, plan.name, this);
+    model.names.claim('Ingress', this.namespace, plan.name, this);
     return renderIngress(this, 'Resource', {
       name: plan.name,
       namespace: this.namespace,
@@ -330,7 +330,7 @@ export class SecureIngress extends Construct {
     }
     gateway._addListeners(this, plan.listeners);
     if (plan.backendTls) addBackendTls(this, plan.name, this.namespace, this.serviceName, plan.backendTls);
-    IntentModel.of(this).claimName('HTTPRoute', this.namespace, plan.name, this);
+    IntentModel.of(this).names.claim('HTTPRoute', this.namespace, plan.name, this);
     return renderForwardingRoute(this, 'Resource', {
       name: plan.name,
       namespace: this.namespace,

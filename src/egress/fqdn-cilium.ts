@@ -59,7 +59,7 @@ class CiliumEgress extends Construct implements FqdnEnforcementOutput {
     const named = request.targets.map((target) => ({ target, name: enforcementObjectName(request, target) }))
       .sort((a, b) => compareStrings(`${a.target.namespace}/${a.name}`, `${b.target.namespace}/${b.name}`));
     for (const { target, name } of named) {
-      request.model.claimName('CiliumNetworkPolicy', target.namespace, name, owner);
+      request.model.names.claim('CiliumNetworkPolicy', target.namespace, name, owner);
       this.objects.push(new ApiObject(this, `CiliumNetworkPolicy-${target.namespace}-${name}`, renderFqdnEgressPolicy({
         name,
         namespace: target.namespace,

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEnforcementOutput, FqdnEnforcer, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { parseCidr, ParsedCidr } from '../core/cidr';
-import { netsecError } from '../core/errors';
+import { netsecError, validationProblem } from '../core/errors';
 import { toDistinctDnsLabel, toDnsLabel } from '../core/names';
 import { IPeer, PeerConfig } from '../core/peer';
 import { Port, Protocol } from '../core/port';
@@ -104,7 +104,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
     }
     for (const target of request.targets) {
       const name = enforcementObjectName(request, target);
-      this.model.claimName('Sidecar', target.namespace, name, owner);
+      this.model.names.claim('Sidecar', target.namespace, name, owner);
       this.objects.push(renderSidecar(this, `Sidecar-${target.namespace}-${name}`, {
         name,
         namespace: target.namespace,
@@ -112,7 +112,8 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
         egressHosts: () => this.egressHosts(target),
       }));
     }
-    this.node.addValidation({ validate: () => this.checkTree() });
+    // Reported under the RestrictedEgress that owns this enforcement: its path is the one cdk8s prints.
+    owner.node.addValidation({ validate: () => this.checkTree() });
   }
 
   /** The ServiceEntry hosts this enforcement registered in `namespace`. */
@@ -154,7 +155,7 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
   }
 
   private serviceEntry(name: string, namespace: string, spec: Omit<ServiceEntrySpec, 'location' | 'exportTo'>): void {
-    this.model.claimName('ServiceEntry', namespace, name, this.node.scope!);
+    this.model.names.claim('ServiceEntry', namespace, name, this.node.scope!);
     this.objects.push(renderServiceEntry(this, `ServiceEntry-${namespace}-${name}`, name, namespace, spec));
   }
 
@@ -180,25 +181,24 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
   }
 
   private checkTree(): string[] {
-    const owner = this.node.scope!;
     const errors: string[] = [];
     const all = istioEnforcements(this.model);
     for (const target of this.targets) {
       // A mesh mode declared after this construct: the namespace may have turned ambient since.
-      const ambient = ambientProblem(owner, target, this.model);
+      const ambient = ambientProblem(undefined, target, this.model);
       if (ambient) errors.push(ambient.message);
       const earlier = all.slice(0, all.indexOf(this)).find((e) => e.targets.some((t) => sameSidecarScope(t, target)));
       if (earlier) {
-        errors.push(netsecError(owner, `${target} already gets a Sidecar from ${earlier.node.scope!.node.path}; Istio leaves it undefined which of two Sidecars applies`,
-          target.toString(), 'List all destinations of these pods in one RestrictedEgress.').message);
+        errors.push(validationProblem(`${target} already gets a Sidecar from ${earlier.node.scope!.node.path}; Istio leaves it undefined which of two Sidecars applies`,
+          target.toString(), 'List all destinations of these pods in one RestrictedEgress.'));
       }
-      errors.push(...this.unregisteredIpEgress(owner, target));
+      errors.push(...this.unregisteredIpEgress(target));
     }
     return errors;
   }
 
   /** IP egress of the covered pods that the REGISTRY_ONLY sidecar would drop for lack of a ServiceEntry. */
-  private unregisteredIpEgress(owner: IConstruct, target: IsolatedPods): string[] {
+  private unregisteredIpEgress(target: IsolatedPods): string[] {
     const enforcements = enforcementsCovering(target, this.model);
     const exempt = new Set(enforcements.flatMap((e) => e.fqdnPeers));
     const registered = enforcements.flatMap((e) => e.registrationsIn(target.namespace));
@@ -212,9 +212,9 @@ class IstioEgress extends Construct implements FqdnEnforcementOutput {
           && registered.some((r) => r.cidr === block.cidr && r.tcpPorts.includes(p.startPort!));
         const missing = tcp.filter((p) => !covered(p));
         if (missing.length > 0) {
-          errors.push(netsecError(owner, `the Sidecar of ${target} passes only registered destinations (REGISTRY_ONLY), so egress from ${group} to ${block.cidr} would be dropped`,
+          errors.push(validationProblem(`the Sidecar of ${target} passes only registered destinations (REGISTRY_ONLY), so egress from ${group} to ${block.cidr} would be dropped`,
             `${block.cidr} on ${missing.join(', ')}`,
-            `Declare it in a RestrictedEgress with fqdnEnforcement: FqdnEnforcement.ISTIO on these pods, e.g. Destination.cidr("${block.cidr}", Port.tcp(443)), or remove it.`).message);
+            `Declare it in a RestrictedEgress with fqdnEnforcement: FqdnEnforcement.ISTIO on these pods, e.g. Destination.cidr("${block.cidr}", Port.tcp(443)), or remove it.`));
         }
       }
     }
@@ -278,7 +278,7 @@ function inClusterNamespace(config: PeerConfig, groupNamespace: string): string 
  * namespace's NetworkPolicy names in the model, so that is where they are looked up.
  */
 function coveredGroups(target: IsolatedPods, model: IntentModel): IsolatedPods[] {
-  const groups = model.claimOwners('NetworkPolicy', target.namespace).filter((g): g is IsolatedPods => g instanceof IsolatedPods);
+  const groups = model.names.owners('NetworkPolicy', target.namespace).filter((g): g is IsolatedPods => g instanceof IsolatedPods);
   if (IsolatedTier.isIsolatedTier(target)) {
     return [target, ...groups.filter((g) => g instanceof NamespaceIsolation)];
   }
@@ -317,12 +317,15 @@ function checkSidecarPossible(where: string, target: IsolatedPods, model: Intent
   if (ambient) throw ambient;
 }
 
-/** The refusal for Istio enforcement in an ambient-mode namespace (no sidecars there), or undefined. */
-function ambientProblem(where: IConstruct | string, target: IsolatedPods, model: IntentModel): Error | undefined {
+/**
+ * The refusal for Istio enforcement in an ambient-mode namespace (no sidecars there), or undefined. `where`
+ * is undefined in a validation, whose construct path cdk8s prints.
+ */
+function ambientProblem(where: IConstruct | string | undefined, target: IsolatedPods, model: IntentModel): Error | undefined {
   const ambient = Object.entries(MeshInjection.ambient().namespaceLabels);
   const labelled = (labels: { [key: string]: string }) => ambient.every(([key, value]) => labels[key] === value);
   // Ambient through a MeshMtls (a label it requires), or written by hand on the emitted Namespace object.
-  const isolations = model.claimOwners('NetworkPolicy', target.namespace).filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation);
+  const isolations = model.names.owners('NetworkPolicy', target.namespace).filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation);
   const isAmbient = model.requiredNamespaceLabels(target.namespace).some((rule) => labelled(rule.labels))
     || isolations.some((isolation) => labelled(isolation.namespaceLabels));
   if (!isAmbient) return undefined;

@@ -150,7 +150,7 @@ export class RestrictedEgress extends Construct {
     if (!props.allowMetadataEndpoint || !guardrails) return [];
     // The metadata deny covers every namespace, exempt ones included.
     return this.groups.filter((t) => !guardrails.metadataEndpointAccess.some((a) => coversTarget(a, t)))
-      .map((t) => validationProblem(`${guardrails.declaredBy.node.path} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
+      .map((t) => validationProblem(`${guardrails.declaredAt} denies the metadata endpoint to ${t} before any NetworkPolicy, so allowMetadataEndpoint would have no effect`,
         t.toString(), IsolatedTier.isIsolatedTier(t)
           ? `Add MetadataEndpointAccess.pods("${t.namespace}", ${JSON.stringify(t.podLabels)}) to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`
           : `Add MetadataEndpointAccess.namespace("${t.namespace}") to the ClusterIsolation's metadataEndpointAccess, or drop allowMetadataEndpoint.`));
@@ -165,11 +165,11 @@ export class RestrictedEgress extends Construct {
     for (const destination of this.destinations.filter((d) => d._kind === DestinationKind.NAMESPACE)) {
       const namespace = destination._networkPeer!.toPeerConfig().namespace!;
       if (!model.namespaceIsolatesIngress(namespace)) continue;
-      const isolations = model.claimOwners('NetworkPolicy', namespace)
+      const isolations = model.names.owners('NetworkPolicy', namespace)
         .filter((o): o is NamespaceIsolation => o instanceof NamespaceIsolation && o.isIngressIsolated());
       const open = this.groups.every((t) => model.flowsFrom(t).some((f) => isolations.includes(f.destination as NamespaceIsolation)));
       if (open) continue;
-      const by = isolations.length > 0 ? isolations[0].node.path : model.clusterBaseline!.declaredBy.node.path;
+      const by = isolations.length > 0 ? isolations[0].node.path : model.clusterBaseline!.declaredAt;
       const fix = isolations.length > 0 ? 'Pass the isolation instead, Destination.peer(isolation, ...ports), which writes both sides.'
         : `Add a NamespaceIsolation for ${namespace} and pass it, Destination.peer(isolation, ...ports), which writes both sides; or exempt the namespace.`;
       errors.push(validationProblem(`namespace ${namespace} denies ingress through ${by}, so Destination.namespace() would open only the egress side`,

@@ -127,9 +127,9 @@ export class ClusterIsolation extends Construct {
     this.exemptNamespaces = exempt;
     this.exemptions = exemptions;
     this.metadataEndpointAccess = access;
-    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, dns, declaredBy: this });
-    for (const e of exempt) model.useNamespace(e, this, `the exemption of namespace ${e}`);
-    for (const a of access) model.useNamespace(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
+    model.addClusterBaseline({ exemptNamespaces: exempt, metadataEndpointAccess: access, dns, declaredAt: this.node.path });
+    for (const e of exempt) model.namespaces.use(e, this, `the exemption of namespace ${e}`);
+    for (const a of access) model.namespaces.use(a.namespaceName, this, `the metadata-endpoint exception ${a}`);
 
     // DNS servers written as platform tiers (guarded namespace, pods by labels) need no Baseline rule.
     const forwarding = { nodeCache: dns._nodeCacheUpstream, metadataUpstreams: dns._metadataUpstreams };
@@ -141,7 +141,7 @@ export class ClusterIsolation extends Construct {
       baselinePolicy(name, baselinePriority + 1, exempt, dns),
     ];
     for (const intent of intents) {
-      model.claimName('ClusterNetworkPolicy', '', intent.name, this);
+      model.names.claim('ClusterNetworkPolicy', '', intent.name, this);
       this.policies.push(new ApiObject(this, intent.name, renderClusterPolicy(intent)));
     }
     if (exemptions.length > 0) {
@@ -161,7 +161,7 @@ export class ClusterIsolation extends Construct {
         return;
       }
       const { tier, problem } = guardComponent(componentScope(this), component, context);
-      if (problem) problems.push(netsecError(this, problem.what, component.namespace, problem.fix).message);
+      if (problem) problems.push(validationProblem(problem.what, component.namespace, problem.fix));
       if (tier && component.dataPlane) dataPlanes.push(tier);
     });
     // Egress the app's features require of every pod of a namespace (sidecars to istiod), for the pods no
@@ -215,7 +215,7 @@ export class ClusterIsolation extends Construct {
         const labels = group._podScope().podLabels;
         if (isPlatformTier(group) || Object.keys(labels).length === 0 || !overlaps(labels, component.podLabels)) continue;
         errors.push(validationProblem(`${group} (${group.node.path}) selects pods of ${component.description}, which the guardrails write as a platform component `
-          + `in the guarded namespace ${component.namespace}: two policies would describe the same pods`, group.node.path,
+          + `in the guarded namespace ${component.namespace}: two policies would describe the same pods`, labels,
         `Drop the tier and name the pods in flows with Peer.pods(${JSON.stringify(component.podLabels)}, "${component.namespace}"), whose other side the guardrails write; `
           + `or ${exemptionFix(component.namespace)} and describe the pods yourself.`));
       }
@@ -419,7 +419,7 @@ function checkIsolationProps(scope: Construct, id: string, path: string, props: 
   if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "guardrails".');
   const first = IntentModel.find(scope)?.clusterBaseline;
   if (first) {
-    throw netsecError(path, `the app already has a ClusterIsolation at ${first.declaredBy.node.path}; two would compete at the same priorities`, id,
+    throw netsecError(path, `the app already has a ClusterIsolation at ${first.declaredAt}; two would compete at the same priorities`, id,
       'Keep one ClusterIsolation per app and list all exempt namespaces and exceptions in it.');
   }
   return { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority };

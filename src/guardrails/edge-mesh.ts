@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
-import { Flow, IntentModel } from '../model/intent-model';
+import { IntentModel } from '../model/intent-model';
+import type { Flow } from '../model/records';
 import { ISTIOD_LABELS, ISTIOD_XDS_TLS_PORT } from '../platform/platform-component';
 import { IsolatedTier } from '../tiers/tier';
 
@@ -30,7 +31,7 @@ function isMeshView(x: IConstruct): x is MeshView {
 
 /** What a sidecar of `mesh` dials: the egress the mesh requires of its namespaces, else istiod in its root namespace. */
 function controlPlaneOf(model: IntentModel, mesh: MeshView): { peer: IPeer; ports: Port[] }[] {
-  const required = model.allRequiredEgress().filter((r) => r.requiredBy === mesh);
+  const required = model.allRequiredEgress().filter((r) => r.requiredAt === mesh.node.path);
   if (required.length > 0) return required.map((r) => ({ peer: r.peer, ports: r.ports }));
   return [{ peer: Peer.pods(ISTIOD_LABELS, mesh.rootNamespace), ports: [Port.tcp(ISTIOD_XDS_TLS_PORT)] }];
 }
@@ -43,7 +44,7 @@ export function joinBackendMeshes(edge: IsolatedTier, done: Set<string>): void {
   const model = IntentModel.of(edge);
   const meshes = model.meshes.filter(isMeshView);
   if (meshes.some((m) => m.covers(edge.namespace))) return;
-  const backends = [...model.flowsFrom(edge), ...model.mirroredFlows(edge).egress]
+  const backends = [...model.flowsFrom(edge), ...model.mirrors.flowsOnto(edge).egress]
     .filter((f) => !f.transport)
     .map((f: Flow) => f.destination)
     .filter((d): d is IsolatedTier => IsolatedTier.isIsolatedTier(d) && d.inMesh);

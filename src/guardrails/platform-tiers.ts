@@ -47,7 +47,9 @@ export interface GuardedComponent {
  */
 export function guardComponent(scope: Construct, component: PlatformComponent, context: PlatformContext): GuardedComponent {
   const model = IntentModel.of(scope);
-  const where = `namespace ${component.namespace} is guarded and runs ${component.description}, needed by ${component.declaredBy.node.path}`;
+  // The guardrails report it under their own path: they are named once, as the requirer or not at all.
+  const neededBy = component.declaredBy === scope.node.scope ? 'the guardrails themselves' : component.declaredBy.node.path;
+  const where = `namespace ${component.namespace} is guarded and runs ${component.description}, needed by ${neededBy}`;
   if (component.unwritable) {
     return { problem: { what: `${where}, whose flows the library cannot write: ${component.unwritable}`, fix: `Run it in another namespace, or ${exemptionFix(component.namespace)}.` } };
   }

@@ -4,7 +4,8 @@ import { validationProblem } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { describePeerConfig, PeerConfig } from '../core/peer';
 import { compareStrings } from '../core/selector';
-import { IntentModel, RequiredTraffic } from '../model/intent-model';
+import { IntentModel } from '../model/intent-model';
+import type { RequiredTraffic } from '../model/records';
 import {
   CLUSTER_NETWORK_POLICY, ClusterAction, ClusterPeer, clusterPeerOf, clusterPeerProblem, ClusterPolicyIntent, ClusterTier, namespaceNamed,
   namespacesExcept, renderClusterPolicy,
@@ -62,7 +63,7 @@ export class RequiredEgressPolicies {
       const rules = byNamespace.get(key)!;
       const unwritable = rules.map((r) => ({ r, problem: this.peerOf(r).problem })).filter((x) => x.problem !== undefined);
       if (unwritable.length > 0) {
-        problems.push(...unwritable.map(({ r, problem }) => validationProblem(`${r.requiredBy.node.path} requires the pods of ${describeNamespace(key)} to reach `
+        problems.push(...unwritable.map(({ r, problem }) => validationProblem(`${r.requiredAt} requires the pods of ${describeNamespace(key)} to reach `
           + `${describePeerConfig(r.peer.toPeerConfig())}, which the Baseline must accept for pods no NetworkPolicy selects, but the peer ${problem}`,
         String(r.peer), 'Name the peer by namespace and labels, e.g. controlPlane: Peer.pods({ app: "istiod" }, "istio-system").')));
         continue;
@@ -70,7 +71,7 @@ export class RequiredEgressPolicies {
       if (!make || this.emitted.has(key)) continue;
       this.emitted.add(key);
       const name = toDnsLabel([this.base, 'required-egress', ...(key === EVERY_NAMESPACE ? [] : [key])]);
-      IntentModel.of(this.scope).claimName('ClusterNetworkPolicy', '', name, this.scope);
+      IntentModel.of(this.scope).names.claim('ClusterNetworkPolicy', '', name, this.scope);
       // Rendered at synth: requirements of this namespace recorded later are written too.
       this.policies.push(new ApiObject(this.scope, `RequiredEgress-${key}`, {
         ...CLUSTER_NETWORK_POLICY,

@@ -12,8 +12,9 @@ import { checkNamespace, IPeer, Peer, resolvePeer } from '../core/peer';
 import { Port } from '../core/port';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
 import { observeFlowsInto } from '../model/flows-into';
-import { Flow, IntentModel, isIsolatedGroup, ServiceRecord } from '../model/intent-model';
-import type { IsolatedGroup } from '../model/isolated-group';
+import { IntentModel } from '../model/intent-model';
+import { isIsolatedGroup, IsolatedGroup } from '../model/isolated-group';
+import type { Flow, ServiceRecord } from '../model/records';
 import { recordMeshControlPlane } from '../platform/component-records';
 import { AuthorizationContext, authorizationProblems, renderAllowSpec } from '../render/authorization-policy';
 import { destinationRuleSpec } from '../render/destination-rule';
@@ -192,16 +193,16 @@ export class MeshMtls extends Construct {
     this.exceptions = exceptions;
     this.authorizationPolicies = new SortedObjects(this, 'AuthorizationPolicy', istioSecurity().AuthorizationPolicy.GVK.apiVersion,
       istioSecurity().AuthorizationPolicy.GVK.kind);
-    if (namespace !== undefined) this.model.useNamespace(namespace, this, `MeshMtls ${this.node.path}`);
+    if (namespace !== undefined) this.model.namespaces.use(namespace, this, 'the MeshMtls');
     this.model.addMesh(this);
 
     const policyNamespace = this.namespace ?? this.rootNamespace;
-    this.model.claimName('PeerAuthentication', policyNamespace, this.name, this);
+    this.model.names.claim('PeerAuthentication', policyNamespace, this.name, this);
     this.peerAuthentication = renderPeerAuthentication(this, 'PeerAuthentication', this.name, policyNamespace, this.mode);
     for (const exception of this.exceptions) this.emitException(exception);
     this.requireDataPlaneTraffic(controlPlane);
     if (Object.keys(this.injection.namespaceLabels).length > 0) {
-      this.model.requireNamespaceLabels({ namespace: this.namespace, labels: this.injection.namespaceLabels, requiredBy: this });
+      this.model.requireNamespaceLabels({ namespace: this.namespace, labels: this.injection.namespaceLabels, requiredAt: this.node.path });
     }
     if (this.authorization && this.namespace !== undefined) this.ensureDefaultDeny(this.namespace);
 
@@ -229,7 +230,7 @@ export class MeshMtls extends Construct {
   }
 
   private emitException(exception: ResolvedPortException): void {
-    this.model.claimName('PeerAuthentication', exception.namespace, exception.name, this);
+    this.model.names.claim('PeerAuthentication', exception.namespace, exception.name, this);
     renderPortException(this, `PortException-${exception.namespace}-${exception.name}`, exception, this.mode);
   }
 
@@ -239,12 +240,12 @@ export class MeshMtls extends Construct {
     recordMeshControlPlane(this, this.rootNamespace, this.injection._isAmbient, controlPlane);
     if (!this.injection._isAmbient) {
       const istiod = controlPlane ?? Peer.pods({ app: 'istiod' }, this.rootNamespace);
-      this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredBy: this });
+      this.model.requireEgress({ namespace, peer: istiod, ports: [Port.tcp(ISTIOD_XDS_PORT)], requiredAt: this.node.path });
       return;
     }
     // Kubelet probes of ambient pods arrive from this link-local address; the HBONE port is opened per
     // flow (see onFlow), so that only declared callers reach it.
-    this.model.requireIngress({ namespace, peer: Peer.ipBlock(AMBIENT_PROBE_SOURCE), ports: [], requiredBy: this });
+    this.model.requireIngress({ namespace, peer: Peer.ipBlock(AMBIENT_PROBE_SOURCE), ports: [], requiredAt: this.node.path });
   }
 
   /**
@@ -270,7 +271,7 @@ export class MeshMtls extends Construct {
    * destination selects all its pods; not the data-plane flows the mesh adds, nor DNS.
    */
   private authorizedFlowsTo(group: IsolatedPods): Flow[] {
-    const mirrored = this.model.mirroredFlows(group).ingress.filter((f) => !(f as any).dns);
+    const mirrored = this.model.mirrors.flowsOnto(group).ingress.filter((f) => !(f as any).dns);
     return [...this.model.flowsTo(group), ...mirrored].filter((f) => !f.transport);
   }
 
@@ -284,7 +285,7 @@ export class MeshMtls extends Construct {
     if (flow.transport || !isAuthorizable(group) || !this.covers(group.namespace) || this.allowPolicies.has(group)) return;
     this.ensureDefaultDeny(group.namespace);
     const name = group.policy.name;
-    this.model.claimName('AuthorizationPolicy', group.namespace, name, this);
+    this.model.names.claim('AuthorizationPolicy', group.namespace, name, this);
     this.allowPolicies.add(group);
     this.authorizationPolicies.add({
       key: `${group.namespace}/${name}`,
@@ -318,7 +319,7 @@ export class MeshMtls extends Construct {
         'State the data plane\'s container ports (containerPorts of GatewayImplementation.custom() or IngressController.custom()), or run it in a namespace the mesh does not authorize.'));
         continue;
       }
-      this.model.claimName('AuthorizationPolicy', namespace, name, this);
+      this.model.names.claim('AuthorizationPolicy', namespace, name, this);
       this.authorizationPolicies.add({
         key,
         metadata: () => ({ name, namespace }),
@@ -350,7 +351,7 @@ export class MeshMtls extends Construct {
       this.admittedSolvers.add(solver);
       const name = solver.policy.name;
       const namespace = solver.namespace;
-      this.model.claimName('AuthorizationPolicy', namespace, name, this);
+      this.model.names.claim('AuthorizationPolicy', namespace, name, this);
       this.authorizationPolicies.add({
         key: `${namespace}/${name}`,
         metadata: () => ({ name, namespace }),
@@ -369,7 +370,7 @@ export class MeshMtls extends Construct {
       for (const flow of this.authorizedFlowsTo(solver)) {
         const source = meshSourceOf(flow.source, solver.namespace, context.trustDomain, context.identities);
         if (!isSourceProblem(source)) continue;
-        problems.push(netsecError(flow.declaredBy, `under ambient, ztunnel applies ${this.node.path}'s allow-nothing policy to cert-manager's HTTP-01 solver pods in namespace ${solver.namespace}, `
+        problems.push(netsecError(flow.declaredBy, `under ambient, ztunnel applies the mesh's allow-nothing policy to cert-manager's HTTP-01 solver pods in namespace ${solver.namespace}, `
           + `and the edge ${flow.source} that must reach them has no identity the mesh knows, so ACME HTTP-01 challenges would fail`, String(flow.source),
         'Name the edge\'s service account (serviceAccountName of the IngressController or GatewayImplementation, or MeshMtls identities: [{ peer, serviceAccountName }]), '
           + 'or solve challenges with DNS-01 (acmeHttp01: false).').message);
@@ -383,7 +384,7 @@ export class MeshMtls extends Construct {
     if (this.defaultDenyNamespaces.has(namespace)) return;
     this.defaultDenyNamespaces.add(namespace);
     const name = toDnsLabel([this.name, 'allow-nothing']);
-    this.model.claimName('AuthorizationPolicy', namespace, name, this);
+    this.model.names.claim('AuthorizationPolicy', namespace, name, this);
     this.authorizationPolicies.add({ key: `${namespace}/${name}`, metadata: () => ({ name, namespace }), spec: () => ({}) }, this.laterPolicies);
     this.admitEdgeDataPlanes();
     this.admitAcmeSolvers();
@@ -391,7 +392,7 @@ export class MeshMtls extends Construct {
 
   private onService(service: ServiceRecord): void {
     if (!this.covers(service.namespace)) return;
-    this.model.claimName('DestinationRule', service.namespace, service.name, this);
+    this.model.names.claim('DestinationRule', service.namespace, service.name, this);
     this.destinationRules.add({
       key: `${service.namespace}/${service.name}`,
       metadata: () => ({ name: service.name, namespace: service.namespace }),
@@ -403,7 +404,7 @@ export class MeshMtls extends Construct {
     return {
       trustDomain: this.trustDomain,
       // Identities given here come first; then the edges' data planes, which SecureIngress records.
-      identities: [...this.identities, ...this.model.edgeIdentities.map((e) => resolveIdentity(e.declaredBy.node.path, e))],
+      identities: [...this.identities, ...this.model.edgeIdentities.map((e) => resolveIdentity(e.declaredAt, e))],
       plaintextPorts: plaintextPortsOf(this.exceptions, destination),
       strict: this.mode === MtlsMode.STRICT,
     };
@@ -431,9 +432,9 @@ export class MeshMtls extends Construct {
       const receives = this.authorizedFlowsTo(group).length > 0;
       if (receives === this.allowPolicies.has(group)) continue;
       errors.push(receives
-        ? netsecError(group, `${group} receives declared flows that mesh authorization (${this.node.path}) was not told of, so it has no ALLOW policy and would refuse every caller`,
+        ? netsecError(group, `${group} receives declared flows that mesh authorization was not told of, so it has no ALLOW policy and would refuse every caller`,
           this.authorizedFlowsTo(group).map((f) => String(f.source)), 'This is a defect of cdk8s-netsec: please report it with the program that shows it.').message
-        : netsecError(group, `mesh authorization (${this.node.path}) wrote an ALLOW policy for ${group} when a flow into it was declared, but no declared flow reaches it any more: a namespace selector stopped selecting it when labels were added to its Namespace`,
+        : netsecError(group, `mesh authorization wrote an ALLOW policy for ${group} when a flow into it was declared, but no declared flow reaches it any more: a namespace selector stopped selecting it when labels were added to its Namespace`,
           group.namespace, 'Declare MeshMtls (and NamespaceIsolations with createNamespace) before the flows whose peers select namespaces by label.').message);
     }
     return errors;
@@ -461,8 +462,8 @@ export class MeshMtls extends Construct {
     const meshes = this.model.meshes.filter(MeshMtls.isMeshMtls);
     return meshes.slice(0, meshes.indexOf(this))
       .filter((other) => this.meshWide || other.meshWide || other.namespace === this.namespace)
-      .map((other) => netsecError(this, `it covers workloads that ${other.node.path} covers already`,
-        this.namespace ?? 'mesh-wide', 'Use one MeshMtls per namespace, or a single mesh-wide one.').message);
+      .map((other) => validationProblem(`it covers workloads that ${other.node.path} covers already`,
+        this.namespace ?? 'mesh-wide', 'Use one MeshMtls per namespace, or a single mesh-wide one.'));
   }
 
   /**
@@ -490,8 +491,8 @@ export class MeshMtls extends Construct {
   private disabledServicePorts(): string[] {
     return this.model.services.filter((s) => this.covers(s.namespace)).flatMap((service) => exceptionsFor(this.exceptions, service.backend)
       .flatMap((e) => service.targetPorts.filter((p) => e.ports[String(p.startPort)] === MtlsMode.DISABLE)
-        .map((p) => netsecError(this, `Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
-          p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.').message)));
+        .map((p) => validationProblem(`Service ${service.namespace}/${service.name} forwards to ${p}, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL`,
+          p.toString(), 'Use MtlsMode.PERMISSIVE for the port exception.'))));
   }
 }
 

@@ -1,5 +1,7 @@
-import { Flow, IntentModel, mirrorSelection } from './intent-model';
+import type { IntentModel } from './intent-model';
 import type { IsolatedGroup } from './isolated-group';
+import { mirrorSelection } from './mirrors';
+import type { Flow } from './records';
 import { Selection } from './selection';
 
 /*

@@ -24,3 +24,8 @@ export interface IsolatedGroup extends IPeer, IConstruct {
   /** The namespace and labels of the pods. */
   _podScope(): GroupScope;
 }
+
+/** True when a peer is an isolated group of the app (a tier or a namespace isolation), not a raw selector. */
+export function isIsolatedGroup(peer: IPeer): peer is IsolatedGroup {
+  return typeof (peer as any)?._podScope === 'function';
+}

@@ -122,3 +122,11 @@ function podMatch(selector: LabelSelector | undefined, labels: { [key: string]: 
     || expressions.some((r) => r.key === k && r.operator === LabelOperator.IN && r.values?.length === 1 && r.values[0] === v));
   return inside ? Selection.SUBSET : Selection.UNDETERMINED;
 }
+
+/**
+ * True when pods carrying `inner` carry every label of `outer` with its value: the pods selected by
+ * `outer` include those selected by `inner`.
+ */
+export function labelsInclude(inner: { [key: string]: string }, outer: { [key: string]: string }): boolean {
+  return Object.entries(outer).every(([k, v]) => inner[k] === v);
+}

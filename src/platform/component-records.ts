@@ -75,8 +75,8 @@ export function recordGatewayDataPlane(gateway: IConstruct, kind: DataPlaneKind,
   const name = toDistinctDnsLabel(['gateway', gatewayName.namespace, gatewayName.name], `gateway-${gatewayName.namespace}-${gatewayName.name}`);
   const { namespace, podLabels } = plane;
   const installedNamespace = namespace !== gatewayName.namespace;
-  model.useNamespace(gatewayName.namespace, gateway, String(gateway));
-  if (installedNamespace) model.useNamespace(namespace, gateway, `the data plane of ${gateway}`);
+  model.namespaces.use(gatewayName.namespace, gateway, String(gateway));
+  if (installedNamespace) model.namespaces.use(namespace, gateway, `the data plane of ${gateway}`);
   if (kind === DataPlaneKind.ENVOY_GATEWAY) {
     const controller = controllerNamespace ?? 'envoy-gateway-system';
     addComponent(model, envoyGatewayControllerComponent(controller, gateway));

@@ -4,7 +4,7 @@ import { Port, Protocol } from '../core/port';
 import { compareStrings } from '../core/selector';
 import type { AuthorizationPolicySpec, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom } from '../imports/security.istio.io';
 import { isSourceProblem, meshSourceOf, MeshSource, missingServiceAccount, ResolvedIdentity, SourceProblem } from '../mesh/mesh-identity';
-import { Flow } from '../model/intent-model';
+import type { Flow } from '../model/records';
 import { IsolatedPods } from '../tiers/isolated-pods';
 import { IsolatedTier } from '../tiers/tier';
 

@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../model/intent-model';
+import type { ServiceRecord } from '../model/records';
 
 /**
  * The spec of the DestinationRule for a Service the library emitted: clients in the mesh use Istio's

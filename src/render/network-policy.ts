@@ -4,8 +4,9 @@ import { IpBlockConfig, IPeer, NAMESPACE_NAME_LABEL, PeerConfig } from '../core/
 import { Port, Protocol } from '../core/port';
 import { compareStrings, isEmptySelector, LabelSelector } from '../core/selector';
 import * as k8s from '../imports/k8s';
-import type { Flow, IntentModel } from '../model/intent-model';
+import type { IntentModel } from '../model/intent-model';
 import type { IsolatedGroup } from '../model/isolated-group';
+import type { Flow } from '../model/records';
 
 /*
  * Renders NetworkPolicy specs from intent: which peers may reach (or be reached by) the selected pods on
@@ -48,7 +49,7 @@ export function networkPolicyProps(name: string, namespace: string, model: Inten
  * whose other side selects all its pods, DNS, and the platform traffic the app requires.
  */
 function policyIntentOf(group: IsolatedGroup, model: IntentModel): PolicyIntent {
-  const mirrored = model.mirroredFlows(group);
+  const mirrored = model.mirrors.flowsOnto(group);
   const fromSource = (f: Flow): RuleEntry => ({ peer: f.source, ports: f.ports });
   const toDestination = (f: Flow): RuleEntry => ({ peer: f.destination, ports: f.ports });
   const ingress = group.isIngressIsolated()
@@ -85,7 +86,7 @@ interface RenderedPeer {
 type RenderedPeers = Map<IPeer, { readonly ingress: Map<string, RenderedPeer>; readonly egress: Map<string, RenderedPeer> }>;
 
 function renderedPeersOf(model: IntentModel): RenderedPeers {
-  return model._memo('NetworkPolicy peers', () => new Map());
+  return model.checks.memo('NetworkPolicy peers', () => new Map());
 }
 
 function renderedPeer(cache: RenderedPeers, peer: IPeer, policyNamespace: string, egress: boolean): RenderedPeer {

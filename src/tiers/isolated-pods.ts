@@ -113,13 +113,13 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
     this.isolatesIngress = props.isolateIngress;
     this.isolatesEgress = props.isolateEgress;
     this.dns = props.dns;
-    this.model.claimName('NetworkPolicy', this.namespace, props.policyName, this);
+    this.model.names.claim('NetworkPolicy', this.namespace, props.policyName, this);
     const chartNamespace = Chart.of(this).namespace;
-    if (chartNamespace !== undefined) this.model.declareNamespace(chartNamespace, Chart.of(this));
+    if (chartNamespace !== undefined) this.model.namespaces.declare(chartNamespace);
     this.policy = this;
     // One check for every group of the app, run with the model's whole-app checks: a validation on each
     // group would run once per group and chart.
-    model._addWholeAppCheck('isolated pods: metadata flows behind a guardrail', () => model.isolatedGroups
+    model.checks.add('isolated pods: metadata flows behind a guardrail', () => model.isolatedGroups
       .flatMap((group) => (group instanceof IsolatedPods ? group.metadataFlowsBehindGuardrail() : [])));
     // Its message relies on cdk8s naming this construct. Only groups that leave ingress open can have the
     // problem (isolatesIngress is fixed at construction), so the thousands that isolate carry no validation:
@@ -205,7 +205,7 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
       if (endpoint === undefined) continue;
       const access = Object.keys(labels).length > 0
         ? `MetadataEndpointAccess.pods("${this.namespace}", ${JSON.stringify(labels)})` : `MetadataEndpointAccess.namespace("${this.namespace}")`;
-      errors.push(netsecError(this, `${guardrail.declaredBy.node.path} denies the cloud metadata endpoint ${endpoint} to ${this} before any NetworkPolicy, so the egress rule to it would never match`,
+      errors.push(netsecError(this, `${guardrail.declaredAt} denies the cloud metadata endpoint ${endpoint} to ${this} before any NetworkPolicy, so the egress rule to it would never match`,
         cidr, `Add ${access} to the ClusterIsolation's metadataEndpointAccess, or remove the flow.`).message);
     }
     return [...new Set(errors)];
@@ -222,7 +222,7 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
     if (this.isolatesIngress || !guardrail || !this.model.clusterIsolates(this.namespace)) return [];
     const ns = this.namespace;
     const exempt = ns === 'kube-system' ? 'exemptNamespaces: ["kube-system"]' : `exemptions: [NamespaceExemption.of("${ns}", "why")]`;
-    return [validationProblem(`${this} leaves ingress open (isolateIngress: false), but ${guardrail.declaredBy.node.path} denies ingress to every pod of namespace ${ns} `
+    return [validationProblem(`isolateIngress: false leaves ingress open, but ${guardrail.declaredAt} denies ingress to every pod of namespace ${ns} `
       + 'that no NetworkPolicy admits; to let declared clients in, the policy would have to isolate ingress after all and drop every other client, '
       + 'those outside the cluster too', false,
     'Set isolateIngress: true and declare the clients with allowFrom (Peer.anyIpv4() and Peer.anyIpv6() for clients outside the cluster), '

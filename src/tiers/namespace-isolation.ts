@@ -74,9 +74,9 @@ export class NamespaceIsolation extends IsolatedPods {
     super(scope, id, input.pods);
     const model = IntentModel.of(this);
     model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
-    model.declareNamespace(this.namespace, this);
+    model.namespaces.declare(this.namespace);
     if (input.createNamespace) {
-      model.claimName('Namespace', '', this.namespace, this);
+      model.names.claim('Namespace', '', this.namespace, this);
       this.namespaceLabels = input.namespaceLabels;
       this.namespaceObject = renderNamespace(this, 'Namespace', this.namespace, input.namespaceLabels);
     }

@@ -136,7 +136,7 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
     this.ports = input.ports;
     this.serviceAccountName = input.serviceAccountName;
     this.inMesh = input.inMesh;
-    IntentModel.of(this).useNamespace(this.namespace, this, String(this));
+    IntentModel.of(this).namespaces.use(this.namespace, this, String(this));
     this._addToModel();
   }
 

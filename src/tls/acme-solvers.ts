@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AuditAcceptance } from '../audit/audit-acceptance';
 import { validationProblem } from '../core/errors';
 import { describePeerConfig, IPeer } from '../core/peer';
@@ -59,10 +59,10 @@ function solverTier(scope: Construct, namespace: string): IsolatedTier {
   return solver;
 }
 
-/** A statement of where the pods of the solver's namespace resolve names, and who made it. */
+/** A statement of where the pods of the solver's namespace resolve names, and the path of the construct that made it. */
 interface DnsStatement {
   readonly dns: ClusterDns;
-  readonly by: IConstruct;
+  readonly by: string;
 }
 
 /**
@@ -78,14 +78,14 @@ function statementsFor(solver: IsolatedTier): DnsStatement[] {
   const model = IntentModel.of(solver);
   const isolations: DnsStatement[] = model.groupsIn(solver.namespace)
     .filter((g): g is NamespaceIsolation => g instanceof NamespaceIsolation && g.isolatesEgress)
-    .map((g) => ({ dns: g.dns, by: g }));
+    .map((g) => ({ dns: g.dns, by: g.node.path }));
   const cluster = model.clusterBaseline;
-  const guarded = cluster?.dns !== undefined && model.clusterIsolates(solver.namespace) ? [{ dns: cluster.dns, by: cluster.declaredBy }] : [];
+  const guarded = cluster?.dns !== undefined && model.clusterIsolates(solver.namespace) ? [{ dns: cluster.dns, by: cluster.declaredAt }] : [];
   return [...isolations, ...guarded];
 }
 
 function governingDns(solver: IsolatedTier): DnsStatement {
-  return statementsFor(solver)[0] ?? { dns: ClusterDns.kubeDns(), by: solver };
+  return statementsFor(solver)[0] ?? { dns: ClusterDns.kubeDns(), by: solver.node.path };
 }
 
 /** Two statements of the namespace's DNS that differ leave the solver's DNS ambiguous: refused. */
@@ -95,9 +95,9 @@ function dnsDisagreement(solver: IsolatedTier): string[] {
   const other = statements.find((s) => dnsKey(s.dns) !== dnsKey(first.dns));
   if (!other) return [];
   return [validationProblem(`the HTTP-01 solver pods of namespace ${solver.namespace} resolve names through the DNS of their namespace, `
-    + `which ${first.by.node.path} and ${other.by.node.path} state differently`,
+    + `which ${first.by} and ${other.by} state differently`,
   [describeDns(first.dns), describeDns(other.dns)],
-  `Give ${first.by.node.path} and ${other.by.node.path} the same dns (the cluster's one DNS service).`)];
+  'Give both the same dns (the cluster\'s one DNS service).')];
 }
 
 function dnsKey(dns: ClusterDns): string {

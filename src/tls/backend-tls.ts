@@ -78,7 +78,7 @@ export function addBackendTls(scope: Construct, name: string, namespace: string,
     dnsNames: [hostname, `${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}`, serviceName],
     issuer: tls.issuer,
   });
-  IntentModel.of(scope).claimName('BackendTLSPolicy', namespace, name, scope);
+  IntentModel.of(scope).names.claim('BackendTLSPolicy', namespace, name, scope);
   renderBackendTlsPolicy(scope, 'BackendTlsPolicy', { name, namespace, serviceName, hostname, caConfigMapName: tls.caConfigMapName });
   return certificate;
 }

@@ -206,9 +206,9 @@ export class TlsCertificate extends Construct {
     this.dnsNames = input.dnsNames;
 
     const model = IntentModel.of(this);
-    model.claimName('Certificate', this.namespace, this.name, this);
+    model.names.claim('Certificate', this.namespace, this.name, this);
     // Two Certificates writing one Secret would overwrite each other's key on every renewal.
-    model.claimName('Secret', this.namespace, this.secretName, this);
+    model.names.claim('Secret', this.namespace, this.secretName, this);
     recordCertManager(this);
 
     this.apiObject = renderCertificate(this, 'Resource', {

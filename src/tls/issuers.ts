@@ -86,7 +86,7 @@ export class AcmeClusterIssuer extends Construct {
     const solverEdge = gateway !== undefined ? `gateway:${gateway.namespace}/${gateway.name}` : `ingress:${ingressClassName}`;
     this.node.addValidation({ validate: () => this.certificatesServedElsewhere(solverEdge) });
 
-    IntentModel.of(this).claimName('ClusterIssuer', '', this.name, this);
+    IntentModel.of(this).names.claim('ClusterIssuer', '', this.name, this);
     this.issuer = IssuerReference.clusterIssuer(this.name, { acmeHttp01: true });
     this.apiObject = clusterScoped(new (certManager().ClusterIssuer)(this, 'Resource', {
       metadata: { name: this.name },
@@ -119,7 +119,7 @@ export class AcmeClusterIssuer extends Construct {
       for (const certificate of route.certificates) {
         const issuer = certificate.issuer;
         if (issuer?.kind !== IssuerKind.CLUSTER_ISSUER || issuer.name !== this.name) continue;
-        errors.push(netsecError(construct, `the hosts are served by ${describeEdge(edge)}, but ClusterIssuer ${this.name} (${this.node.path}) answers HTTP-01 challenges through ${describeEdge(solverEdge)}, so the challenge for them can never be answered`,
+        errors.push(netsecError(construct, `the hosts are served by ${describeEdge(edge)}, but ClusterIssuer ${this.name} answers HTTP-01 challenges through ${describeEdge(solverEdge)}, so the challenge for them can never be answered`,
           certificate.dnsNames, `Issue these hosts from an AcmeClusterIssuer bound to ${describeEdge(edge)} (${edge.startsWith('gateway:') ? 'gateway: <that SecureGateway>' : `ingressClassName: "${edge.slice('ingress:'.length)}"`}), or serve them through ${describeEdge(solverEdge)}.`).message);
       }
     }
@@ -197,11 +197,11 @@ export class PrivateCertificateAuthority extends Construct {
   private makeIssuer(id: string, name: string, clusterWide: boolean, namespace: string, spec: any): IssuerReference {
     const model = IntentModel.of(this);
     if (clusterWide) {
-      model.claimName('ClusterIssuer', '', name, this);
+      model.names.claim('ClusterIssuer', '', name, this);
       clusterScoped(new (certManager().ClusterIssuer)(this, id, { metadata: { name }, spec }));
       return IssuerReference.clusterIssuer(name);
     }
-    model.claimName('Issuer', namespace, name, this);
+    model.names.claim('Issuer', namespace, name, this);
     new (certManager().Issuer)(this, id, { metadata: { name, namespace }, spec });
     return IssuerReference.issuer(name, { namespace });
   }

@@ -1,5 +1,6 @@
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { AuditAcceptance, AuditSeverity, IsolatedTier, NamespaceIsolation, NetsecAudit, Peer, Port, Reachability } from '../../src';
+import { pathsNamedTwice } from '../construct-paths';
 
 /** A clean two-tier namespace; `widen` adds egress to every IPv4 address (NETSEC004, high). */
 function build(widen: boolean, props: ConstructorParameters<typeof NetsecAudit>[2] = {}): App {
@@ -25,7 +26,19 @@ describe('NetsecAudit: the audit as construct validation', () => {
     expect(() => build(true).synth()).toThrow(
       '[shop/audit] NETSEC004 egress-to-any-address [high] NetworkPolicy shop/api (construct shop/api): '
       + 'spec.egress[0].to[0] allows 0.0.0.0/0 except 100.100.100.200/32, 168.63.129.16/32, 169.254.169.254/32: every IPv4 address outside the excepted ranges, on TCP 443.');
-    expect(() => build(true).synth()).toThrow(/Fix: Narrow the ipBlock .* To accept it on purpose, call AuditAcceptance.accept\(<shop\/api>, \[.NETSEC004.\], .<why>.\), or add "NETSEC004" to the ignore list of shop\/audit to ignore the rule everywhere\./);
+    expect(() => build(true).synth()).toThrow(/Fix: Narrow the ipBlock .* To accept it on purpose, call AuditAcceptance.accept\(<that construct>, \[.NETSEC004.\], .<why>.\), or add "NETSEC004" to this audit's ignore list \(ignore: \["NETSEC004"\]\) to ignore the rule everywhere\./);
+    // The audit's path is the one cdk8s prints, the construct's the one the finding names: each once.
+    let message = '';
+    try {
+      build(true).synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Validation failed/);
+    // The tier is its own NetworkPolicy, and chart `shop` is namespace `shop`: the resource (namespace/name)
+    // reads like the construct path, so it is set aside before the construct paths are counted.
+    expect(message).toContain('NetworkPolicy shop/api (construct shop/api)');
+    expect(pathsNamedTwice(message.replace('NetworkPolicy shop/api (', 'NetworkPolicy <resource> ('), ['shop/audit', 'shop/api'])).toEqual([]);
   });
 
   test('ignore and a higher failOn let it pass; findings() lists what would fail', () => {

@@ -210,7 +210,7 @@ describe('FqdnEnforcement.ISTIO needs sidecars (issue 18)', () => {
     const baseline = new NamespaceIsolation(chart, 'baseline');
     new RestrictedEgress(chart, 'egress', { namespace: baseline, fqdnEnforcement: FqdnEnforcement.ISTIO, allow });
     new MeshMtls(chart, 'mesh', { injection: MeshInjection.ambient(), meshWide: true });
-    expect(() => Testing.synth(chart)).toThrow(/shop\/egress: namespace shop runs the ambient data plane, whose pods have no sidecar/);
+    expect(() => Testing.synth(chart)).toThrow(/\[shop\/egress\] namespace shop runs the ambient data plane, whose pods have no sidecar/);
   });
 
   test('a namespace labelled for ambient mode by hand is refused too', () => {

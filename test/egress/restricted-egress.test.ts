@@ -294,14 +294,14 @@ describe('RestrictedEgress: FQDN through Istio', () => {
     const { chart, apiTier } = setup();
     apiTier.allowTo(Peer.ipBlock('192.0.2.0/24'), Port.tcp(443), Port.udp(123));
     new RestrictedEgress(chart, 'egress', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.ISTIO, allow: [Destination.fqdn('api.stripe.com', Port.tcp(443))] });
-    expect(() => Testing.synth(chart)).toThrow(/shop\/egress: the Sidecar of tier shop\/api passes only registered destinations \(REGISTRY_ONLY\), so egress from tier shop\/api to 192\.0\.2\.0\/24 would be dropped \("192\.0\.2\.0\/24 on TCP 443"\)\. Declare it in a RestrictedEgress with fqdnEnforcement: FqdnEnforcement\.ISTIO/);
+    expect(() => Testing.synth(chart)).toThrow(/\[shop\/egress\] the Sidecar of tier shop\/api passes only registered destinations \(REGISTRY_ONLY\), so egress from tier shop\/api to 192\.0\.2\.0\/24 would be dropped \("192\.0\.2\.0\/24 on TCP 443"\)\. Declare it in a RestrictedEgress with fqdnEnforcement: FqdnEnforcement\.ISTIO/);
   });
 
   test('two Istio-enforced allowlists for the same pods fail synthesis: Istio leaves two Sidecars undefined', () => {
     const { chart, apiTier } = setup();
     new RestrictedEgress(chart, 'first', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.ISTIO, allow: [Destination.fqdn('a.example.com', Port.tcp(443))] });
     new RestrictedEgress(chart, 'second', { tier: apiTier, fqdnEnforcement: FqdnEnforcement.ISTIO, allow: [Destination.fqdn('b.example.com', Port.tcp(443))] });
-    expect(() => Testing.synth(chart)).toThrow(/shop\/second: tier shop\/api already gets a Sidecar from shop\/first; .*List all destinations of these pods in one RestrictedEgress/);
+    expect(() => Testing.synth(chart)).toThrow(/\[shop\/second\] tier shop\/api already gets a Sidecar from shop\/first; .*List all destinations of these pods in one RestrictedEgress/);
   });
 
   test.each([

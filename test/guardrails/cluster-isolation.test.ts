@@ -192,17 +192,17 @@ describe('ClusterIsolation: tiers count as isolated in every guarded namespace',
       + 'or exempt the namespace with a reason (exemptions: [NamespaceExemption.of("shop", "why")]).';
     const tier = app();
     new IsolatedTier(tier.shop, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)], isolateIngress: false });
-    expect(() => Testing.synth(tier.shop)).toThrow('[shop/api] tier shop/api leaves ingress open (isolateIngress: false), but cluster/guardrails denies ingress to every pod of namespace shop '
+    expect(() => Testing.synth(tier.shop)).toThrow('[shop/api] isolateIngress: false leaves ingress open, but cluster/guardrails denies ingress to every pod of namespace shop '
       + 'that no NetworkPolicy admits; to let declared clients in, the policy would have to isolate ingress after all and drop every other client, those outside the cluster too (false). ' + fix);
     const namespace = app();
     new NamespaceIsolation(namespace.shop, 'baseline', { isolateIngress: false });
-    expect(() => Testing.synth(namespace.shop)).toThrow('[shop/baseline] namespace shop leaves ingress open (isolateIngress: false), but cluster/guardrails denies ingress');
+    expect(() => Testing.synth(namespace.shop)).toThrow('[shop/baseline] isolateIngress: false leaves ingress open, but cluster/guardrails denies ingress to every pod of namespace shop');
     // Declared before the guardrails, in kube-system: the same, with the kube-system fix.
     const early = Testing.app();
     const shop = new Chart(early, 'shop', { namespace: 'shop' });
     new IsolatedTier(shop, 'agent', { podLabels: { app: 'agent' }, namespace: 'kube-system', isolateIngress: false });
     new ClusterIsolation(platform(early), 'guardrails');
-    expect(() => Testing.synth(shop)).toThrow(/\[shop\/agent\] tier kube-system\/agent leaves ingress open .* \(exemptNamespaces: \["kube-system"\]\)\./);
+    expect(() => Testing.synth(shop)).toThrow(/\[shop\/agent\] isolateIngress: false leaves ingress open, but cluster\/guardrails denies ingress to every pod of namespace kube-system .* \(exemptNamespaces: \["kube-system"\]\)\./);
   });
 
   test('isolateIngress: false stays as written in an exempt namespace, and without guardrails', () => {

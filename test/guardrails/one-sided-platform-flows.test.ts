@@ -70,8 +70,8 @@ describe('the cluster DNS behind NodeLocal DNSCache', () => {
     const app = Testing.app();
     const cluster = new Chart(app, 'cluster');
     new ClusterIsolation(cluster, 'guardrails', { apiServerAddresses: [API_SERVER], dns: ClusterDns.nodeLocalCache() });
-    expect(() => Testing.synth(cluster)).toThrow('cluster/guardrails: namespace kube-system is guarded and runs the cluster DNS (pods k8s-app=kube-dns in namespace kube-system), '
-      + 'needed by cluster/guardrails, whose flows the library cannot write: NodeLocal DNSCache forwards lookups to them from the nodes\' addresses (host network), '
+    expect(() => Testing.synth(cluster)).toThrow('[cluster/guardrails] namespace kube-system is guarded and runs the cluster DNS (pods k8s-app=kube-dns in namespace kube-system), '
+      + 'needed by the guardrails themselves, whose flows the library cannot write: NodeLocal DNSCache forwards lookups to them from the nodes\' addresses (host network), '
       + 'which no NetworkPolicy of the app can name ("kube-system"). Run it in another namespace, or exempt it (exemptNamespaces: ["kube-system"]).');
   });
 

@@ -52,8 +52,8 @@ describe('the cluster DNS in a guarded kube-system', () => {
     const other = Testing.app();
     const chart = new Chart(other, 'cluster');
     new ClusterIsolation(chart, 'guardrails');
-    expect(() => Testing.synth(chart)).toThrow('cluster/guardrails: namespace kube-system is guarded and runs the cluster DNS (pods k8s-app=kube-dns in namespace kube-system), '
-      + 'needed by cluster/guardrails, which must reach the API server, but the API server\'s addresses are not known ("kube-system"). Give apiServerAddresses');
+    expect(() => Testing.synth(chart)).toThrow('[cluster/guardrails] namespace kube-system is guarded and runs the cluster DNS (pods k8s-app=kube-dns in namespace kube-system), '
+      + 'needed by the guardrails themselves, which must reach the API server, but the API server\'s addresses are not known ("kube-system"). Give apiServerAddresses');
   });
 });
 
@@ -242,7 +242,7 @@ describe('an ingress controller in a guarded namespace', () => {
   test('a custom controller states its container ports; without them a guarded namespace running it is refused, naming it and the fix', () => {
     const labels = { 'app.kubernetes.io/name': 'traefik' };
     const custom = (containerPorts?: Port[]) => IngressController.custom({ className: 'traefik', namespace: 'traefik', podLabels: labels, containerPorts });
-    expect(() => synthAll(build(custom()))).toThrow('cluster/guardrails: namespace traefik is guarded and runs the ingress controller traefik (pods app.kubernetes.io/name=traefik in namespace traefik), '
+    expect(() => synthAll(build(custom()))).toThrow('[cluster/guardrails] namespace traefik is guarded and runs the ingress controller traefik (pods app.kubernetes.io/name=traefik in namespace traefik), '
       + 'needed by shop/public, whose flows the library cannot write: the library does not know its container ports (give them as containerPorts of the IngressController profile) ("traefik"). '
       + 'Run it in another namespace, or exempt it with a reason (exemptions: [NamespaceExemption.of("traefik", "...")]).');
     const r = reach(build(custom([Port.tcp(8000), Port.tcp(8443)])), 'traefik', labels);

@@ -53,7 +53,7 @@ describe('the cluster DNS pods in a namespace with the app\'s tiers', () => {
 
   test('a tier of the app over the DNS pods is refused, whichever is declared first, naming the peer to use', () => {
     const message = '[cluster/guardrails] tier shop/dns (shop/dns) selects pods of the cluster DNS (pods app=dns in namespace shop), which the guardrails write as a platform component '
-      + 'in the guarded namespace shop: two policies would describe the same pods ("shop/dns"). Drop the tier and name the pods in flows with Peer.pods({"app":"dns"}, "shop"), '
+      + 'in the guarded namespace shop: two policies would describe the same pods ({"app":"dns"}). Drop the tier and name the pods in flows with Peer.pods({"app":"dns"}, "shop"), '
       + 'whose other side the guardrails write; or exempt it with a reason (exemptions: [NamespaceExemption.of("shop", "...")]) and describe the pods yourself.';
     const after = appWith((shop) => new IsolatedTier(shop, 'dns', { podLabels: { app: 'dns' }, ports: [Port.udp(53)], dns }), { dns });
     expect(() => synthAll(after)).toThrow(message);

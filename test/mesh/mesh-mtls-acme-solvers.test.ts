@@ -79,7 +79,7 @@ describe('MeshMtls admits the edge to the HTTP-01 solver pods its allow-nothing 
     });
     new SecureIngress(chart, 'api-edge', { host: 'api.example.com', backend: api, port: Port.tcp(9090), gateway: gw });
     new MeshMtls(chart, 'mesh', { injection: MeshInjection.ambient() });
-    expect(() => Testing.synth(chart)).toThrow('shop/acme-http01-solver-shop: under ambient, ztunnel applies shop/mesh\'s allow-nothing policy to cert-manager\'s HTTP-01 solver pods in namespace shop, '
+    expect(() => Testing.synth(chart)).toThrow('[shop/mesh] shop/acme-http01-solver-shop: under ambient, ztunnel applies the mesh\'s allow-nothing policy to cert-manager\'s HTTP-01 solver pods in namespace shop, '
       + 'and the edge pods app=proxy in namespace proxy-system that must reach them has no identity the mesh knows, so ACME HTTP-01 challenges would fail ("pods app=proxy in namespace proxy-system"). '
       + 'Name the edge\'s service account (serviceAccountName of the IngressController or GatewayImplementation, or MeshMtls identities: [{ peer, serviceAccountName }]), or solve challenges with DNS-01 (acmeHttp01: false).');
   });

@@ -205,7 +205,7 @@ describe('MeshMtls', () => {
     addService(chart, api, 'api');
     new MeshMtls(chart, 'mesh', { portExceptions: [{ workload: api, ports: [Port.tcp(9090)], mode: MtlsMode.DISABLE }] });
     expect(() => Testing.synth(chart)).toThrow(
-      'shop/mesh: Service shop/api forwards to TCP 9090, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL ("TCP 9090"). Use MtlsMode.PERMISSIVE');
+      '[shop/mesh] Service shop/api forwards to TCP 9090, where mTLS is DISABLEd, but its DestinationRule asks for ISTIO_MUTUAL ("TCP 9090"). Use MtlsMode.PERMISSIVE');
   });
 
   test('labels emitted Namespaces for a revision, ambient, or not at all', () => {
@@ -308,7 +308,7 @@ describe('MeshMtls', () => {
     const chart = shop();
     new MeshMtls(chart, 'one');
     new MeshMtls(chart, 'two');
-    expect(() => Testing.synth(chart)).toThrow('shop/two: it covers workloads that shop/one covers already ("shop"). Use one MeshMtls per namespace');
+    expect(() => Testing.synth(chart)).toThrow('[shop/two] it covers workloads that shop/one covers already ("shop"). Use one MeshMtls per namespace');
     expect(() => new MeshMtls(shop(), 'm', { meshWide: true, namespace: 'shop' }))
       .toThrow('shop/m: namespace and meshWide are both set ("shop"). Drop namespace');
     expect(() => new MeshMtls(shop(), 'm', { trustDomain: 'Cluster_Local' })).toThrow('shop/m: trustDomain must be a DNS-1123 subdomain');

@@ -237,7 +237,7 @@ describe('whole-app answers are kept until the intent changes', () => {
     const charts = ['a', 'b', 'c'].map((ns) => new Chart(shops, ns, { namespace: ns }));
     charts.forEach((chart) => new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] }));
     let runs = 0;
-    IntentModel.of(charts[0])._addWholeAppCheck('counting', () => {
+    IntentModel.of(charts[0]).checks.add('counting', () => {
       runs++;
       return [];
     });

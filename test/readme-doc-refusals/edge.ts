@@ -268,7 +268,7 @@ export const EDGE_CLAIMS: Claim[] = [
       run: unlessFixed(solverDns(ClusterDns.kubeDns()), solverDns(ClusterDns.nodeLocalCache())),
       error: new RegExp('\\[shop/acme-http01-solver-shop\\] the HTTP-01 solver pods of namespace shop resolve names through the DNS of their namespace, '
         + 'which shop/baseline and shop/egress-only state differently \\(\\["169\\.254\\.20\\.10/32 on UDP 53, TCP 53; pods k8s-app=kube-dns in namespace kube-system on UDP 53, TCP 53",'
-        + '"pods k8s-app=kube-dns in namespace kube-system on UDP 53, TCP 53"\\]\\)\\. Give shop/baseline and shop/egress-only the same dns'),
+        + '"pods k8s-app=kube-dns in namespace kube-system on UDP 53, TCP 53"\\]\\)\\. Give both the same dns'),
     }],
   },
 ];

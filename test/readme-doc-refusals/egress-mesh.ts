@@ -365,7 +365,7 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
     refusals: [{
       case: 'ambient MeshMtls and an ACME gateway whose custom data plane names no service account (one that names it synthesizes)',
       run: unlessFixed(ambientSolver('proxy'), ambientSolver(undefined)),
-      error: new RegExp('\\[shop/mesh\\] shop/acme-http01-solver-shop: under ambient, ztunnel applies shop/mesh\'s allow-nothing policy to cert-manager\'s HTTP-01 solver pods '
+      error: new RegExp('\\[shop/mesh\\] shop/acme-http01-solver-shop: under ambient, ztunnel applies the mesh\'s allow-nothing policy to cert-manager\'s HTTP-01 solver pods '
         + 'in namespace shop, and the edge pods app=proxy in namespace proxy-system that must reach them has no identity the mesh knows, so ACME HTTP-01 challenges would fail '
         + '\\("pods app=proxy in namespace proxy-system"\\)\\. Name the edge\'s service account \\(serviceAccountName of the IngressController or GatewayImplementation, '
         + 'or MeshMtls identities: \\[\\{ peer, serviceAccountName \\}\\]\\), or solve challenges with DNS-01 \\(acmeHttp01: false\\)'),

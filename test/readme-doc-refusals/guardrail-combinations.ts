@@ -21,7 +21,7 @@ const DNS_UNWRITABLE = [
   {
     case: 'CoreDNS behind NodeLocal DNSCache in a guarded kube-system',
     run: synthGuarded(() => undefined, { exemptNamespaces: [], apiServerAddresses: API_SERVER, dns: ClusterDns.nodeLocalCache() }),
-    error: /\[platform\/guardrails\] platform\/guardrails: namespace kube-system is guarded and runs the cluster DNS .*whose flows the library cannot write: NodeLocal DNSCache forwards lookups to them from the nodes' addresses .*\("kube-system"\)\. Run it in another namespace, or exempt it/,
+    error: /\[platform\/guardrails\] namespace kube-system is guarded and runs the cluster DNS .*needed by the guardrails themselves, whose flows the library cannot write: NodeLocal DNSCache forwards lookups to them from the nodes' addresses .*\("kube-system"\)\. Run it in another namespace, or exempt it/,
   },
   {
     case: 'CoreDNS forwarding to Azure DNS (168.63.129.16) in a guarded kube-system',
@@ -74,11 +74,11 @@ const unknownPortsInMesh = (what: string) => new RegExp(`^Validation failed[\\s\
   + 'whose container ports the library does not know, so no ALLOW policy can admit its clients \\("shop"\\)\\. State the data plane\'s container ports '
   + '\\(containerPorts of GatewayImplementation\\.custom\\(\\) or IngressController\\.custom\\(\\)\\), or run it in a namespace the mesh does not authorize\\.');
 
-const openIngress = (subject: string, constructPath: string) => new RegExp(`\\[${constructPath}\\] ${subject} leaves ingress open \\(isolateIngress: false\\), but platform/guardrails denies ingress to every pod of namespace shop `
+const openIngress = (constructPath: string) => new RegExp(`\\[${constructPath}\\] isolateIngress: false leaves ingress open, but platform/guardrails denies ingress to every pod of namespace shop `
   + 'that no NetworkPolicy admits; .*\\(false\\)\\. Set isolateIngress: true and declare the clients with allowFrom \\(Peer\\.anyIpv4\\(\\) and Peer\\.anyIpv6\\(\\) for clients outside the cluster\\), '
   + 'or exempt the namespace with a reason \\(exemptions: \\[NamespaceExemption\\.of\\("shop", "why"\\)\\]\\)');
 
-const guardedNamespace = (ns: string, component: string, problem: string, fix: string) => new RegExp(`\\[platform/guardrails\\] .*namespace ${ns} is guarded and runs ${component}, needed by .*, `
+const guardedNamespace = (ns: string, component: string, problem: string, fix: string) => new RegExp(`\\[platform/guardrails\\] namespace ${ns} is guarded and runs ${component}, needed by .*, `
   + `${problem} \\("${ns}"\\)\\. ${fix}`);
 const exemptFix = (ns: string) => `or exempt it with a reason \\(exemptions: \\[NamespaceExemption\\.of\\("${ns}", "\\.\\.\\."\\)\\]\\)`;
 const apiServerFix = (ns: string) => `Give apiServerAddresses \\(the addresses of the kubernetes Service's endpoints: .*\\), ${exemptFix(ns)}`;
@@ -173,7 +173,7 @@ const ROWS: Claim[] = [
         if (order === 'after') tier();
       }, { apiServerAddresses: API_SERVER }),
       error: new RegExp('\\[platform/guardrails\\] tier istio-system/istiod \\(shop/istiod\\) selects pods of the Istio control plane \\(istiod in istio-system\\), which the guardrails write as a platform component '
-        + 'in the guarded namespace istio-system: two policies would describe the same pods \\("shop/istiod"\\)\\. Drop the tier and name the pods in flows with Peer\\.pods\\(\\{"app":"istiod"\\}, "istio-system"\\), '
+        + 'in the guarded namespace istio-system: two policies would describe the same pods \\(\\{"app":"istiod"\\}\\)\\. Drop the tier and name the pods in flows with Peer\\.pods\\(\\{"app":"istiod"\\}, "istio-system"\\), '
         + `whose other side the guardrails write; ${exemptFix('istio-system')}`),
     })),
   },
@@ -275,7 +275,7 @@ const ROWS: Claim[] = [
             })();
           },
           synthGuarded(({ chart }) => new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false }))),
-        error: openIngress('tier shop/open', 'shop/open'),
+        error: openIngress('shop/open'),
       },
     ],
   },
@@ -364,15 +364,15 @@ export const GUARDRAIL_COMBINATION_CLAIMS: Claim[] = [
     doc: 'cluster-guardrails.md',
     quote: '**`isolateIngress: false`** (on a tier or a `NamespaceIsolation`) in a guarded namespace is refused at synth',
     refusals: [
-      { case: 'a tier with isolateIngress: false', run: synthGuarded(({ chart }) => new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false })), error: openIngress('tier shop/open', 'shop/open') },
-      { case: 'a NamespaceIsolation with isolateIngress: false', run: synthGuarded(({ chart }) => new NamespaceIsolation(chart, 'baseline', { isolateIngress: false })), error: openIngress('namespace shop', 'shop/baseline') },
+      { case: 'a tier with isolateIngress: false', run: synthGuarded(({ chart }) => new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false })), error: openIngress('shop/open') },
+      { case: 'a NamespaceIsolation with isolateIngress: false', run: synthGuarded(({ chart }) => new NamespaceIsolation(chart, 'baseline', { isolateIngress: false })), error: openIngress('shop/baseline') },
       {
         case: 'a tier with isolateIngress: false declared before the ClusterIsolation',
         run: synth(({ app, chart }) => {
           new IsolatedTier(chart, 'open', { podLabels: { app: 'open' }, isolateIngress: false });
           new ClusterIsolation(new Chart(app, 'platform'), 'guardrails', { exemptNamespaces: ['kube-system'] });
         }),
-        error: openIngress('tier shop/open', 'shop/open'),
+        error: openIngress('shop/open'),
       },
     ],
   },

@@ -101,7 +101,7 @@ describe('the solver pods use the DNS of their namespace', () => {
     new NamespaceIsolation(chart, 'egress-only', { isolateIngress: false, policyName: 'egress-only' });
     expect(() => app.synth()).toThrow('the HTTP-01 solver pods of namespace shop resolve names through the DNS of their namespace, which shop/baseline and shop/egress-only state differently '
       + '(["pods dns.operator.openshift.io/daemonset-dns=default in namespace openshift-dns on UDP 5353, TCP 5353","pods k8s-app=kube-dns in namespace kube-system on UDP 53, TCP 53"]). '
-      + 'Give shop/baseline and shop/egress-only the same dns (the cluster\'s one DNS service).');
+      + 'Give both the same dns (the cluster\'s one DNS service).');
   });
 
   test('a NamespaceIsolation that isolates ingress only does not govern the solver\'s DNS', () => {

@@ -146,7 +146,7 @@ describe('AcmeClusterIssuer and the edge that serves each certificate\'s hosts',
     const { c, web, gateway } = shop();
     new AcmeClusterIssuer(c, 'letsencrypt', { ingressClassName: 'nginx' });
     new SecureIngress(c, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway });
-    expect(() => Testing.synth(c)).toThrow('test/public: the hosts are served by gateway shop/edge, but ClusterIssuer letsencrypt (test/letsencrypt) answers HTTP-01 challenges through ingress class nginx, so the challenge for them can never be answered (["shop.example.com"]). '
+    expect(() => Testing.synth(c)).toThrow('[test/letsencrypt] test/public: the hosts are served by gateway shop/edge, but ClusterIssuer letsencrypt answers HTTP-01 challenges through ingress class nginx, so the challenge for them can never be answered (["shop.example.com"]). '
       + 'Issue these hosts from an AcmeClusterIssuer bound to gateway shop/edge (gateway: <that SecureGateway>), or serve them through ingress class nginx.');
   });
 
@@ -166,7 +166,7 @@ describe('AcmeClusterIssuer and the edge that serves each certificate\'s hosts',
     const web = new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
     new AcmeClusterIssuer(c, 'letsencrypt', { ingressClassName: 'public' });
     new SecureIngress(c, 'public', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt', controller: IngressController.ingressNginx() });
-    expect(() => Testing.synth(c)).toThrow(/served by ingress class nginx, but ClusterIssuer letsencrypt \(test\/letsencrypt\) answers HTTP-01 challenges through ingress class public/);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/letsencrypt\] test\/public: the hosts are served by ingress class nginx, but ClusterIssuer letsencrypt answers HTTP-01 challenges through ingress class public/);
     const ok = chart();
     const tier = new IsolatedTier(ok, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
     new AcmeClusterIssuer(ok, 'letsencrypt', { ingressClassName: 'nginx' });

@@ -90,7 +90,7 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
   public readonly isolatesEgress: boolean;
   /** Where the pods resolve names. */
   public readonly dns: ClusterDns;
-  /** The NetworkPolicy object. */
+  /** The NetworkPolicy object: the group itself, which is that object (kept so that `group.policy` reads as before). */
   public readonly policy: ApiObject;
   // The app's intent model.
   private readonly model: IntentModel;

@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { Reachability } from 'cdk8s-netsec';
 import { buildCiliumEgress } from './cilium-egress/main';
 import { buildClusterGuardrails } from './cluster-guardrails/main';
 import { buildComplete } from './complete/main';
@@ -15,6 +14,7 @@ import { buildGatewayEdge } from './gateway-edge/main';
 import { buildMeshMtls } from './mesh-mtls/main';
 import { buildPublicWeb } from './public-web/main';
 import { buildThreeTier } from './three-tier/main';
+import { Reachability } from 'cdk8s-netsec';
 
 const BUILDERS: { [example: string]: (app: App) => unknown } = {
   'cilium-egress': buildCiliumEgress,

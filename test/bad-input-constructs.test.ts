@@ -4,9 +4,11 @@
  * path; errors that need the whole tree are reported by synthesis, each line with the path.
  */
 import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
-  AcmeClusterIssuer, Destination, IngressController, IsolatedTier, IssuerReference, MeshMtls, MtlsMode, Port, RestrictedEgress,
-  SecureIngress, ServiceType, TlsCertificate,
+  AcmeClusterIssuer, ClusterIsolation, Destination, GatewayImplementation, IngressController, IsolatedTier, IssuerReference, MeshMtls, MtlsMode,
+  NamespaceIsolation, NetsecAudit, Peer, Port, PrivateCertificateAuthority, RestrictedEgress, SecureGateway, SecureIngress, ServiceType,
+  TierService, TlsCertificate,
 } from '../src';
 
 interface Case {
@@ -114,5 +116,50 @@ describe('conflicts are detected, not merged', () => {
     expect(message).toMatch(new RegExp(`(^|\\n)\\s*(\\[${escape(c.where)}\\] |(\\[[^\\]]+\\] )?${escape(c.where)}: )`));
     expect(message).toContain(`(${c.value}). `);
     expect(message).toMatch(c.fix);
+  });
+});
+
+describe('a construct outside every Chart is refused with its path and the fix, and leaves the tree as it was', () => {
+  // The objects the constructs emit belong to a chart; cdk8s alone would refuse with no path, some after
+  // children were made (TierService left two behind).
+  const MAKERS: [string, (scope: Construct, f: { web: IsolatedTier; gateway: SecureGateway }) => unknown][] = [
+    ['IsolatedTier', (s) => new IsolatedTier(s, 'x', { podLabels: { app: 'x' }, namespace: 'a' })],
+    ['NamespaceIsolation', (s) => new NamespaceIsolation(s, 'x', { namespace: 'a' })],
+    ['TierService', (s, f) => new TierService(s, 'x', { tier: f.web, name: 'svc' })],
+    ['RestrictedEgress', (s, f) => new RestrictedEgress(s, 'x', { tier: f.web, allow: [Destination.cidr('198.51.100.0/24', Port.tcp(443))] })],
+    ['ClusterIsolation', (s) => new ClusterIsolation(s, 'x', { exemptNamespaces: ['kube-system'] })],
+    ['MeshMtls', (s) => new MeshMtls(s, 'x', {})],
+    ['TlsCertificate', (s) => new TlsCertificate(s, 'x', { dnsNames: ['a.example.com'], issuer: IssuerReference.clusterIssuer('ca') })],
+    ['AcmeClusterIssuer', (s) => new AcmeClusterIssuer(s, 'x', { email: 'ops@example.com' })],
+    ['PrivateCertificateAuthority', (s) => new PrivateCertificateAuthority(s, 'x', { commonName: 'Shop CA' })],
+    ['SecureGateway', (s) => new SecureGateway(s, 'x', { namespace: 'edge2', gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'le' })],
+    ['SecureIngress (controller)', (s, f) => new SecureIngress(s, 'x', { host: 'shop.example.com', backend: f.web, port: Port.tcp(8080), clusterIssuer: 'le', controller: IngressController.ingressNginx() })],
+    ['SecureIngress (gateway)', (s, f) => new SecureIngress(s, 'x', { host: 'shop.example.com', backend: f.web, port: Port.tcp(8080), gateway: f.gateway })],
+  ];
+  test.each(MAKERS)('%s', (name, make) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new IsolatedTier(chart, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+    const gateway = new SecureGateway(chart, 'gw', { namespace: 'edge', gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'le' });
+    const group = new Construct(app, 'group');
+    const before = app.node.findAll().map((c) => c.node.path);
+    expect(() => make(app, { web, gateway })).toThrow(/^x: scope is not inside a cdk8s Chart \("<the app>"\)\. Create the construct in a Chart \(new Chart\(app, id\)\)/);
+    expect(() => make(group, { web, gateway })).toThrow(/^group\/x: scope is not inside a cdk8s Chart \("group"\)\. Create the construct in a Chart \(new Chart\(app, id\)\)/);
+    expect(app.node.findAll().map((c) => c.node.path)).toEqual(before);
+    // The same call inside a chart works (cluster-scoped guardrails in one without a namespace): the
+    // refusal was about the scope only.
+    const home = name === 'ClusterIsolation' ? new Chart(app, 'cluster') : chart;
+    expect(() => make(new Construct(home, 'group'), { web, gateway })).not.toThrow();
+  });
+
+  test('NetsecAudit emits nothing and may audit the whole app from its root', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new NamespaceIsolation(chart, 'baseline');
+    const api = new IsolatedTier(chart, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)] });
+    new NetsecAudit(app, 'audit');
+    expect(() => app.synth()).not.toThrow();
+    api.allowTo(Peer.anyIpv4(), Port.tcp(443));
+    expect(() => app.synth()).toThrow(/\[audit\] NETSEC004/);
   });
 });

@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { netsecError } from './errors';
 
@@ -14,18 +15,41 @@ import { netsecError } from './errors';
  * retry with the same id works. Checks that need the whole app run later, in `node.addValidation`.
  */
 
+/** How `checkedInput` checks the scope. */
+export interface CheckedInputOptions {
+  /**
+   * Whether the construct must be inside a cdk8s Chart (it emits objects, which live in charts).
+   * @default true
+   */
+  readonly inChart?: boolean;
+}
+
 /**
  * Runs `check` with the path a construct with this `id` will have under `scope`, before the construct
  * exists, and returns its result. Also refuses a scope that is not a construct (a plain-JavaScript
- * caller) with the library's error instead of a TypeError.
+ * caller) with the library's error instead of a TypeError, and, unless `inChart` is false, a scope
+ * outside every Chart (cdk8s would refuse it with no path, after some children were made).
  */
-export function checkedInput<T>(scope: IConstruct, id: string, check: (path: string) => T): T {
+export function checkedInput<T>(scope: IConstruct, id: string, check: (path: string) => T, options: CheckedInputOptions = {}): T {
   const scopePath = (scope as IConstruct | undefined)?.node?.path;
   if (typeof scopePath !== 'string') {
     throw netsecError(String(id), 'scope is not a construct', scope === null || typeof scope !== 'object' ? scope : String(scope),
       'Pass the chart (or another construct) the new construct belongs to as the first argument.');
   }
-  return check(constructPath(scope, id));
+  const path = constructPath(scope, id);
+  if (options.inChart !== false && !isInChart(scope)) {
+    throw netsecError(path, 'scope is not inside a cdk8s Chart', scopePath === '' ? '<the app>' : scopePath,
+      'Create the construct in a Chart (new Chart(app, id)) or in a construct inside one: the objects it emits belong to a chart.');
+  }
+  return check(path);
+}
+
+/** Whether `scope` is a Chart or inside one. */
+function isInChart(scope: IConstruct): boolean {
+  for (let at: IConstruct | undefined = scope; at !== undefined; at = at.node.scope) {
+    if (Chart.isChart(at)) return true;
+  }
+  return false;
 }
 
 /** The path a construct with this `id` will have under `scope` (as `node.path` will spell it). */

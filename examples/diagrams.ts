@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
+import { Reachability } from 'cdk8s-netsec';
 import { buildCiliumEgress } from './cilium-egress/main';
 import { buildClusterGuardrails } from './cluster-guardrails/main';
 import { buildComplete } from './complete/main';
@@ -14,7 +15,6 @@ import { buildGatewayEdge } from './gateway-edge/main';
 import { buildMeshMtls } from './mesh-mtls/main';
 import { buildPublicWeb } from './public-web/main';
 import { buildThreeTier } from './three-tier/main';
-import { Reachability } from 'cdk8s-netsec';
 
 const BUILDERS: { [example: string]: (app: App) => unknown } = {
   'cilium-egress': buildCiliumEgress,

@@ -4,7 +4,7 @@
 # The wheel is built by scripts/build-package.sh from a copy of the working tree, with the documented
 # commands `npx projen compile` and `npx projen package:python` (once per source state, cached), so this
 # checkout's lib/ and dist/ stay as they are. The wheel and its jsii dependencies are then installed from PyPI at the versions
-# the npm build uses (package.json devDependencies): cdk8s, constructs, cdk8s-plus-28 (the peer) and
+# the npm build uses (package.json devDependencies): cdk8s, constructs, and for the examples cdk8s-plus-28 and
 # cdk8s-plus-33 (what current cdk8s app templates use).
 #
 # Usage: scripts/python-venv.sh [virtualenv dir, default .venv]   (PYTHON=python3.12 picks another interpreter)

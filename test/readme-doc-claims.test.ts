@@ -121,3 +121,27 @@ describe('docs/python.md', () => {
     expect(shown).toMatch(/^shop\/api: pod_labels is empty/);
   });
 });
+
+describe('what installing the package brings (issue 23 item 2)', () => {
+  const pkg = JSON.parse(read('package.json'));
+  const docs = ['README.md', 'docs/python.md', ...fs.readdirSync(path.join(__dirname, '..', 'docs')).map(f => `docs/${f}`)];
+
+  test('package.json has no cdk8s-plus line among its dependencies or peers', () => {
+    const needed = { ...pkg.dependencies, ...pkg.peerDependencies };
+    expect(Object.keys(needed).filter(name => name.startsWith('cdk8s-plus'))).toEqual([]);
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'constructs']);
+  });
+
+  test.each([...new Set(docs)])('%s does not say a cdk8s-plus line comes with the package or must be installed for it', (doc) => {
+    const text = read(doc);
+    expect(text).not.toMatch(/npm install cdk8s-netsec[^\n]*cdk8s-plus/);
+    expect(text).not.toMatch(/cdk8s-plus-\d+[^\n|]*\|[^\n]*peer dependency/);
+    expect(text).not.toMatch(/(depends on|peer,?|dependency on) `?cdk8s-plus-\d+/);
+    expect(text).not.toMatch(/come from the `k8s` export of `cdk8s-plus/);
+  });
+
+  test('the README names the peer floors package.json declares', () => {
+    const row = read('README.md').split('\n').find(line => line.startsWith('| cdk8s / constructs |'))!;
+    expect(row).toContain(`${pkg.peerDependencies.cdk8s.replace(/^\^/, '')}+ / ${pkg.peerDependencies.constructs.replace(/^\^/, '').replace(/\.0$/, '')}+`);
+  });
+});

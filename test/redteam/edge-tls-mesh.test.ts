@@ -1,0 +1,108 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
+import { PrivateCertificateAuthority } from '../../src/tls/issuers';
+import { findObject, synthValid } from '../util';
+
+/*
+ * Red-team checks of the TLS, edge and mesh constructs, called as plain JavaScript would call them: wrong
+ * types, and objects whose getters (or Proxies) answer one thing when checked and another when read again.
+ * Each case asserts the security fields of the output, or that the call is refused and leaves nothing.
+ */
+
+function chart(): Chart {
+  return new Chart(Testing.app(), 'test', { namespace: 'shop' });
+}
+
+/** An object whose `field` answers `first` on the first `reads` reads and `later` afterwards. */
+function flipping<T>(base: object, field: string, first: T, later: T, reads = 1): any {
+  let n = 0;
+  return Object.defineProperty({ ...base }, field, {
+    enumerable: true,
+    get: () => (++n <= reads ? first : later),
+  });
+}
+
+/** A Proxy of `target` that answers `later` for `field` after the first read. */
+function proxyFlipping(target: object, field: string, later: unknown): any {
+  let n = 0;
+  return new Proxy(target, {
+    get: (t, key, receiver) => (key === field && ++n > 1 ? later : Reflect.get(t, key, receiver)),
+  });
+}
+
+describe('TlsCertificate reads each prop once and renders what it checked', () => {
+  const issuer = IssuerReference.clusterIssuer('internal-ca');
+
+  test.each([
+    ['certificateAuthority "false" (a string)', { dnsNames: ['api.example.com'], certificateAuthority: 'false' }, 'certificateAuthority must be true or false'],
+    ['certificateAuthority 1', { dnsNames: ['api.example.com'], certificateAuthority: 1 }, 'certificateAuthority must be true or false'],
+    ['dnsNames as one string (would be spread into one-letter names)', { dnsNames: 'abc' }, 'dnsNames must be a list'],
+    ['dnsNames with a number', { dnsNames: [42] }, 'dnsNames entry must be a string'],
+    ['ipAddresses as one string', { ipAddresses: '10.0.0.1' }, 'ipAddresses must be a list'],
+    ['commonName a number', { commonName: 12345 }, 'commonName must be a string'],
+  ])('refuses %s, leaving nothing', (_, props, message) => {
+    const c = chart();
+    expect(() => new TlsCertificate(c, 'cert', { issuer, ...(props as any) })).toThrow(message);
+    expect(c.node.children).toHaveLength(0);
+    expect(Testing.synth(c)).toEqual([]);
+  });
+
+  test('an issuer getter that swaps the reference after the check cannot change spec.issuerRef', () => {
+    const c = chart();
+    const checked = IssuerReference.issuer('shop-ca', { namespace: 'shop' });
+    const props = flipping({ dnsNames: ['api.example.com'] }, 'issuer', checked, { kind: 'ClusterIssuer', name: 'attacker' });
+    const cert = new TlsCertificate(c, 'cert', props);
+    const spec = findObject(synthValid(c), 'Certificate', 'cert', 'shop').spec;
+    expect(spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'Issuer', name: 'shop-ca' });
+    expect(cert.issuer).toBe(checked);
+  });
+
+  test('an IssuerReference whose kind or name is changed from JavaScript is refused', () => {
+    const forged = IssuerReference.clusterIssuer('ok');
+    (forged as any).name = 'Not A Name';
+    const c = chart();
+    expect(() => new TlsCertificate(c, 'cert', { issuer: forged, dnsNames: ['api.example.com'] })).toThrow('issuer is not a reference its factories made');
+    const kind = IssuerReference.clusterIssuer('ok');
+    (kind as any).kind = 'Vault';
+    expect(() => new TlsCertificate(c, 'cert', { issuer: kind, dnsNames: ['api.example.com'] })).toThrow('issuer is not a reference its factories made');
+    expect(c.node.children).toHaveLength(0);
+  });
+
+  test('ipAddresses, dnsNames and the CA flag that change after the check are rendered as checked', () => {
+    const c = chart();
+    let props: any = { issuer };
+    props = flipping(props, 'ipAddresses', ['10.0.0.1'], ['not-an-address', '0.0.0.0']);
+    props = flipping(props, 'dnsNames', ['api.example.com'], ['*.com']);
+    props = flipping(props, 'certificateAuthority', false, true);
+    props = flipping(props, 'commonName', 'api', 'x'.repeat(200));
+    new TlsCertificate(c, 'cert', props);
+    const spec = findObject(synthValid(c), 'Certificate', 'cert', 'shop').spec;
+    expect(spec.ipAddresses).toEqual(['10.0.0.1']);
+    expect(spec.dnsNames).toEqual(['api.example.com']);
+    expect(spec.commonName).toBe('api');
+    expect(spec.isCA).toBeUndefined();
+  });
+
+  test('a Proxy array of dnsNames is copied once: the certificate names what was checked', () => {
+    const c = chart();
+    const dnsNames = proxyFlipping(['api.example.com'], '0', '*.example.com');
+    new TlsCertificate(c, 'cert', { issuer, dnsNames });
+    expect(findObject(synthValid(c), 'Certificate', 'cert', 'shop').spec.dnsNames).toEqual(['api.example.com']);
+  });
+
+  test('a lifetime that a Proxy Duration shortens after the check is rendered as checked', () => {
+    const c = chart();
+    const duration = proxyFlipping(Duration.days(90), 'toSeconds', () => 60);
+    new TlsCertificate(c, 'cert', { issuer, dnsNames: ['api.example.com'], duration, keyAlgorithm: KeyAlgorithm.RSA_3072 });
+    const spec = findObject(synthValid(c), 'Certificate', 'cert', 'shop').spec;
+    expect(spec.duration).toBe('2160h');
+    expect(spec.renewBefore).toBe('720h');
+    expect(spec.privateKey).toEqual({ algorithm: 'RSA', size: 3072, rotationPolicy: 'Always' });
+  });
+
+  test('PrivateCertificateAuthority: a commonName that is not a string is refused before anything is built', () => {
+    const c = chart();
+    expect(() => new PrivateCertificateAuthority(c, 'ca', { commonName: 7 as any })).toThrow('commonName must be a string');
+    expect(c.node.children).toHaveLength(0);
+  });
+});

@@ -152,6 +152,7 @@ interface Plan {
   readonly backend: BackendPlan;
   readonly edgeKey: string;
   readonly controller?: IngressController;
+  readonly gateway?: SecureGateway;
   readonly ingressClassName?: string;
   readonly annotations: { [key: string]: string };
   readonly tls?: TlsSource;
@@ -223,7 +224,7 @@ export class SecureIngress extends Construct {
     this.paths = plan.paths;
     this.pathType = plan.pathType;
     this.controller = plan.controller;
-    this.gateway = props.gateway;
+    this.gateway = plan.gateway;
     this.ingressClassName = plan.ingressClassName;
     this.namespace = plan.backend.namespace;
 
@@ -379,8 +380,11 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     }
     checkWildcardAcme(path, hosts, gateway.tls);
     const listeners = gateway._planListeners(path, hosts, namespace);
-    const backendTls = props.backendTls === undefined ? undefined : resolveBackendTls(path, name, namespace, props.backendTls);
-    return { name, hosts, paths, pathType, port, backend, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls };
+    const backendTlsProps = props.backendTls;
+    const backendTls = backendTlsProps === undefined ? undefined : resolveBackendTls(path, name, namespace, backendTlsProps);
+    return {
+      name, hosts, paths, pathType, port, backend, gateway, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls,
+    };
   }
 
   const controller = edge.controller!;
@@ -398,8 +402,9 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     throw netsecError(path, 'no TLS source is given', undefined,
       'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", issuerReference, tlsSecretName, or tls: TlsSource....');
   }
+  const certificate = props.certificate;
   if (tls.secretName !== undefined) {
-    if (props.certificate !== undefined) {
+    if (certificate !== undefined) {
       throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(), 'Drop certificate, or use an issuer instead of an existing Secret.');
     }
     if (tls.secretNamespace !== undefined && tls.secretNamespace !== namespace) {
@@ -407,8 +412,9 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
         'Copy the Secret into the backend\'s namespace, or route through a SecureGateway, which can read it with a ReferenceGrant.');
     }
   }
-  // Nested props are checked with the rest: a lifetime the Certificate would refuse must not leave a half-built edge.
-  checkCertificateOptions(path, props.certificate);
+  // Nested props are checked with the rest, and the checked copy is what the Certificate gets: a lifetime it
+  // would refuse (or a getter that answers one on a second read) must not leave a half-built edge.
+  const certificateOptions = checkCertificateOptions(path, certificate);
   const issuer = tls.issuerRef;
   if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
     throw netsecError(path, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,
@@ -431,7 +437,7 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     annotations,
     tls,
     listeners: [],
-    certificateOptions: props.certificate,
+    certificateOptions,
   };
 }
 

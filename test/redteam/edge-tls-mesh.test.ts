@@ -1,7 +1,13 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import { Port } from '../../src/core/port';
+import { GatewayImplementation } from '../../src/edge/gateway-implementation';
+import { IngressController } from '../../src/edge/ingress-controller';
+import { SecureGateway } from '../../src/edge/secure-gateway';
+import { SecureIngress } from '../../src/edge/secure-ingress';
+import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
 import { PrivateCertificateAuthority } from '../../src/tls/issuers';
-import { findObject, synthValid } from '../util';
+import { findObject, objectsOfKind, synthValid } from '../util';
 
 /*
  * Red-team checks of the TLS, edge and mesh constructs, called as plain JavaScript would call them: wrong
@@ -104,5 +110,106 @@ describe('TlsCertificate reads each prop once and renders what it checked', () =
     const c = chart();
     expect(() => new PrivateCertificateAuthority(c, 'ca', { commonName: 7 as any })).toThrow('commonName must be a string');
     expect(c.node.children).toHaveLength(0);
+  });
+});
+
+function backend(c: Chart): IsolatedTier {
+  return new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)] });
+}
+
+function gateway(c: Chart, props: any = {}): SecureGateway {
+  return new SecureGateway(c, 'gw', {
+    namespace: 'edge', gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'letsencrypt-prod', ...props,
+  });
+}
+
+describe('SecureIngress and SecureGateway build from what they checked', () => {
+  test('certificate options whose duration shrinks after the check: the Ingress is built whole, with the checked lifetime', () => {
+    const c = chart();
+    const web = backend(c);
+    const certificate = flipping({ keyAlgorithm: KeyAlgorithm.ECDSA_P384 }, 'duration', Duration.days(60), Duration.minutes(1));
+    const ingress = new SecureIngress(c, 'pub', {
+      host: 'shop.example.com',
+      backend: web,
+      port: Port.tcp(8080),
+      clusterIssuer: 'letsencrypt-prod',
+      controller: IngressController.ingressNginx(),
+      certificate,
+    });
+    const objects = synthValid(c);
+    const spec = findObject(objects, 'Certificate', 'pub', 'shop').spec;
+    expect(spec.duration).toBe('1440h');
+    expect(spec.renewBefore).toBe('720h');
+    expect(spec.privateKey).toEqual({ algorithm: 'ECDSA', size: 384, rotationPolicy: 'Always' });
+    expect(spec.dnsNames).toEqual(['shop.example.com']);
+    expect(spec.secretName).toBe(ingress.tlsSecretName);
+    expect(findObject(objects, 'Ingress', 'pub', 'shop').spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'pub-tls' }]);
+  });
+
+  test('a gateway\'s certificate options are kept as checked: a later getter cannot break its listeners\' Certificates', () => {
+    const c = chart();
+    const web = backend(c);
+    const certificate = flipping({}, 'renewBefore', Duration.days(10), Duration.days(400));
+    const gw = gateway(c, { certificate });
+    new SecureIngress(c, 'pub', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway: gw });
+    const [cert] = objectsOfKind(synthValid(c), 'Certificate').filter((o) => o.metadata.namespace === 'edge');
+    expect(cert.spec.dnsNames).toEqual(['shop.example.com']);
+    expect(cert.spec.renewBefore).toBe('240h');
+    expect(cert.spec.duration).toBe('2160h');
+    expect(c.node.tryFindChild('pub')).toBeDefined();
+  });
+
+  test('a gateway getter that vanishes after the check: the route goes through the checked gateway, no half-built edge', () => {
+    const c = chart();
+    const web = backend(c);
+    const gw = gateway(c);
+    const props = flipping({ host: 'shop.example.com', backend: web, port: Port.tcp(8080) }, 'gateway', gw, undefined);
+    const ingress = new SecureIngress(c, 'pub', props);
+    expect(ingress.gateway).toBe(gw);
+    const objects = synthValid(c);
+    const listeners = findObject(objects, 'Gateway', 'gw', 'edge').spec.listeners;
+    expect(listeners.map((l: any) => [l.protocol, l.hostname, l.tls?.mode])).toEqual([['HTTP', undefined, undefined], ['HTTPS', 'shop.example.com', 'Terminate']]);
+    expect(listeners[1].allowedRoutes.namespaces).toEqual({ from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } });
+    expect(objectsOfKind(objects, 'Ingress')).toEqual([]);
+  });
+
+  test('a gatewayClassName getter that answers an invalid class after the check cannot reach the Gateway', () => {
+    const c = chart();
+    const props = flipping({
+      namespace: 'edge', implementation: GatewayImplementation.envoyGateway(), clusterIssuer: 'letsencrypt-prod',
+    }, 'gatewayClassName', 'eg', 'Not A Class');
+    const gw = new SecureGateway(c, 'gw', props);
+    expect(gw.gatewayClassName).toBe('eg');
+    expect(findObject(synthValid(c), 'Gateway', 'gw', 'edge').spec.gatewayClassName).toBe('eg');
+  });
+
+  test('a Proxy Duration that shortens after the check: the edge\'s Certificate gets the checked lifetime, and the edge is whole', () => {
+    const c = chart();
+    const web = backend(c);
+    const duration = proxyFlipping(Duration.days(90), 'toSeconds', () => 60);
+    new SecureIngress(c, 'pub', {
+      host: 'shop.example.com',
+      backend: web,
+      port: Port.tcp(8080),
+      clusterIssuer: 'letsencrypt-prod',
+      controller: IngressController.ingressNginx(),
+      certificate: { duration },
+    });
+    const spec = findObject(synthValid(c), 'Certificate', 'pub', 'shop').spec;
+    expect(spec.duration).toBe('2160h');
+    expect(spec.renewBefore).toBe('720h');
+    expect(spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' });
+  });
+
+  test('a Proxy list of paths routes only the paths that were checked', () => {
+    const c = chart();
+    const web = backend(c);
+    const paths = proxyFlipping(['/shop'], '0', '/');
+    new SecureIngress(c, 'pub', {
+      host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx(), paths,
+    });
+    const rule = findObject(synthValid(c), 'Ingress', 'pub', 'shop').spec.rules[0];
+    expect(rule.host).toBe('shop.example.com');
+    expect(rule.http.paths.map((p: any) => p.path)).toEqual(['/shop']);
   });
 });

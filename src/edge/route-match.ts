@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { netsecError } from '../core/errors';
-import { checkHostname } from '../core/hostname';
+import { checkServedHostname } from '../core/hostname';
 
 /*
  * What an edge matches: host names and request paths, checked as the API server (Ingress) and Gateway
@@ -41,7 +41,7 @@ export function resolveHosts(scope: IConstruct | string, host: string | undefine
     throw netsecError(scope, 'no host is given', hostList, 'Pass host: "shop.example.com" (or hosts: [...]); an edge without a host cannot have a certificate.');
   }
   for (const [i, name] of hosts.entries()) {
-    const bad = checkHostname(name, true);
+    const bad = checkServedHostname(name, true);
     if (bad) {
       throw netsecError(scope, `host ${bad}`, name,
         'Use a DNS name such as "shop.example.com"; a wildcard only as the whole leftmost label, as in "*.example.com".');

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkedInput } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
-import { checkHostname } from '../core/hostname';
+import { checkServedHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
@@ -353,7 +353,7 @@ function checkSubject(path: string, dnsNames: string[], ipAddresses: string[], c
   }
   const seen = new Set<string>();
   for (const name of dnsNames) {
-    const bad = checkHostname(name, true);
+    const bad = checkServedHostname(name, true);
     if (bad) throw netsecError(path, `dnsNames entry ${bad}`, name, 'Use a DNS name such as "shop.example.com" or "*.example.com".');
     if (seen.has(name)) throw netsecError(path, 'dnsNames lists a name twice', name, 'List each name once.');
     seen.add(name);

@@ -7,6 +7,7 @@ import { SecureIngress } from '../../src/edge/secure-ingress';
 import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
 import { PrivateCertificateAuthority } from '../../src/tls/issuers';
+import { TlsSource } from '../../src/tls/tls-source';
 import { findObject, objectsOfKind, synthValid } from '../util';
 
 /*
@@ -211,5 +212,51 @@ describe('SecureIngress and SecureGateway build from what they checked', () => {
     const rule = findObject(synthValid(c), 'Ingress', 'pub', 'shop').spec.rules[0];
     expect(rule.host).toBe('shop.example.com');
     expect(rule.http.paths.map((p: any) => p.path)).toEqual(['/shop']);
+  });
+});
+
+describe('edges and certificates refuse hosts that claim a whole top-level domain or read as an address', () => {
+  const HOSTS = ['*.com', '0x7f.0.0.1', '10.0.0.1.5', 'shop.123'];
+
+  test.each(HOSTS)('SecureIngress through a controller refuses %s and leaves nothing', (host) => {
+    const c = chart();
+    const web = backend(c);
+    const before = c.node.children.length;
+    expect(() => new SecureIngress(c, 'pub', {
+      host, backend: web, port: Port.tcp(8080), tls: TlsSource.clusterIssuer('internal', { acmeHttp01: false }), controller: IngressController.ingressNginx(),
+    })).toThrow(/^test\/pub: host (puts the wildcard directly over a top-level domain|ends in a numeric label)/);
+    expect(c.node.children).toHaveLength(before);
+    expect(objectsOfKind(Testing.synth(c), 'Ingress')).toEqual([]);
+  });
+
+  test.each(HOSTS)('SecureIngress through a gateway refuses %s: no listener is added', (host) => {
+    const c = chart();
+    const web = backend(c);
+    const gw = gateway(c, { clusterIssuer: undefined, tls: TlsSource.clusterIssuer('internal', { acmeHttp01: false }) });
+    expect(() => new SecureIngress(c, 'pub', { hosts: ['shop.example.com', host], backend: web, port: Port.tcp(8080), gateway: gw }))
+      .toThrow(/host (puts the wildcard directly over a top-level domain|ends in a numeric label)/);
+    const listeners = findObject(synthValid(c), 'Gateway', 'gw', 'edge').spec.listeners;
+    expect(listeners.map((l: any) => l.protocol)).toEqual(['HTTP']);
+  });
+
+  test.each(HOSTS)('TlsCertificate refuses dnsNames %s', (host) => {
+    const c = chart();
+    expect(() => new TlsCertificate(c, 'cert', { issuer: IssuerReference.clusterIssuer('internal'), dnsNames: [host] }))
+      .toThrow(/dnsNames entry (puts the wildcard directly over a top-level domain|ends in a numeric label)/);
+    expect(c.node.children).toHaveLength(0);
+  });
+
+  test('a wildcard under a real domain still serves: one listener, its hostname and certificate exactly that wildcard', () => {
+    const c = chart();
+    const web = backend(c);
+    const gw = gateway(c, { clusterIssuer: undefined, tls: TlsSource.clusterIssuer('internal', { acmeHttp01: false }) });
+    new SecureIngress(c, 'pub', { host: '*.example.com', backend: web, port: Port.tcp(8080), gateway: gw });
+    const objects = synthValid(c);
+    const https = findObject(objects, 'Gateway', 'gw', 'edge').spec.listeners[1];
+    expect(https.hostname).toBe('*.example.com');
+    expect(https.protocol).toBe('HTTPS');
+    const [cert] = objectsOfKind(objects, 'Certificate');
+    expect(cert.spec.dnsNames).toEqual(['*.example.com']);
+    expect(https.tls.certificateRefs).toEqual([{ group: '', kind: 'Secret', name: cert.spec.secretName }]);
   });
 });

@@ -1,9 +1,11 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import { Peer } from '../../src/core/peer';
 import { Port } from '../../src/core/port';
 import { GatewayImplementation } from '../../src/edge/gateway-implementation';
 import { IngressController } from '../../src/edge/ingress-controller';
 import { SecureGateway } from '../../src/edge/secure-gateway';
 import { SecureIngress } from '../../src/edge/secure-ingress';
+import { MeshMtls } from '../../src/mesh/mesh-mtls';
 import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
 import { PrivateCertificateAuthority } from '../../src/tls/issuers';
@@ -258,5 +260,48 @@ describe('edges and certificates refuse hosts that claim a whole top-level domai
     const [cert] = objectsOfKind(objects, 'Certificate');
     expect(cert.spec.dnsNames).toEqual(['*.example.com']);
     expect(https.tls.certificateRefs).toEqual([{ group: '', kind: 'Secret', name: cert.spec.secretName }]);
+  });
+});
+
+describe('mesh principals name exactly one service account', () => {
+  function scraped(): { c: Chart; api: IsolatedTier; scraper: any } {
+    const c = chart();
+    const api = new IsolatedTier(c, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)], serviceAccountName: 'api' });
+    const scraper = Peer.pods({ app: 'scraper' }, 'monitoring');
+    api.allowFrom(scraper, Port.tcp(9090));
+    return { c, api, scraper };
+  }
+
+  test('an identity whose serviceAccountName answers "*" after the check gives the checked principal, not every account of the namespace', () => {
+    const { c, scraper } = scraped();
+    new MeshMtls(c, 'mesh', { identities: [flipping({ peer: scraper }, 'serviceAccountName', 'prometheus', '*')] });
+    const policy = findObject(synthValid(c), 'AuthorizationPolicy', 'api', 'shop');
+    expect(policy.spec.action).toBe('ALLOW');
+    expect(policy.spec.selector).toEqual({ matchLabels: { app: 'api' } });
+    expect(policy.spec.rules).toEqual([{
+      from: [{ source: { principals: ['cluster.local/ns/monitoring/sa/prometheus'] } }],
+      to: [{ operation: { ports: ['9090'] } }],
+    }]);
+  });
+
+  test.each(['*', 'prom*', 'a/b', 'x/ns/kube-system/sa/admin'])('an identity serviceAccountName %s is refused, leaving nothing', (sa) => {
+    const { c, scraper } = scraped();
+    const before = c.node.findAll().length;
+    expect(() => new MeshMtls(c, 'mesh', { identities: [{ peer: scraper, serviceAccountName: sa }] })).toThrow(/^test\/mesh: serviceAccountName must be a DNS-1123 subdomain/);
+    expect(c.node.findAll()).toHaveLength(before);
+  });
+
+  test('a tier whose serviceAccountName is changed to "*" after construction is refused at synth, never written as a wildcard principal', () => {
+    const c = chart();
+    const api = new IsolatedTier(c, 'api', { podLabels: { app: 'api' }, ports: [Port.tcp(9090)], serviceAccountName: 'api' });
+    const web = new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)], serviceAccountName: 'web' });
+    api.allowFrom(web, Port.tcp(9090));
+    new MeshMtls(c, 'mesh');
+    (web as any).serviceAccountName = '*';
+    let yaml = '';
+    expect(() => {
+      yaml = JSON.stringify(Testing.synth(c));
+    }).toThrow(/serviceAccountName that must be a DNS-1123 subdomain/);
+    expect(yaml).not.toContain('sa/*');
   });
 });

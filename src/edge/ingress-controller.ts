@@ -189,11 +189,22 @@ export class IngressController {
   public readonly peer: IPeer;
   private readonly profile: Profile;
 
-  private constructor(factory: string, props: IngressControllerProps) {
+  private constructor(factory: string, given: IngressControllerProps) {
     const where = `IngressController.${factory}`;
-    if (props === null || typeof props !== 'object') {
-      throw netsecError(where, 'props must be an object', props, 'Pass { className, namespace, podLabels }.');
+    if (given === null || typeof given !== 'object') {
+      throw netsecError(where, 'props must be an object', given, 'Pass { className, namespace, podLabels }.');
     }
+    // Every prop is read once, the labels copied once: what is checked is what the controller keeps, so a
+    // getter or Proxy cannot swap the class, the pods' labels or the service account after the check.
+    const givenLabels = given.podLabels;
+    const props = {
+      className: given.className,
+      namespace: given.namespace,
+      podLabels: givenLabels === null || typeof givenLabels !== 'object' ? givenLabels : { ...givenLabels },
+      serviceAccountName: given.serviceAccountName,
+      containerPorts: given.containerPorts,
+      webhookPorts: given.webhookPorts,
+    };
     const bad = typeof props.className === 'string' ? checkDns1123Subdomain(props.className) : 'must be a string';
     if (bad) {
       throw netsecError(where, `className ${bad}`, props.className, 'Use the IngressClass name, e.g. "haproxy".');
@@ -204,7 +215,7 @@ export class IngressController {
     }
     if (props.podLabels === null || typeof props.podLabels !== 'object' || Object.keys(props.podLabels).length === 0) {
       throw netsecError(where, 'podLabels is empty, so every pod of the controller namespace would count as the controller',
-        props.podLabels, 'Give the labels of the controller pods, e.g. { "app.kubernetes.io/name": "kubernetes-ingress" }.');
+        givenLabels, 'Give the labels of the controller pods, e.g. { "app.kubernetes.io/name": "kubernetes-ingress" }.');
     }
     if (props.serviceAccountName !== undefined) {
       const badAccount = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';

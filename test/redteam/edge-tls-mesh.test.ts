@@ -305,3 +305,49 @@ describe('mesh principals name exactly one service account', () => {
     expect(yaml).not.toContain('sa/*');
   });
 });
+
+describe('edge controllers and data planes keep what they checked', () => {
+  test('an IngressController whose className, podLabels and serviceAccountName change after the check keeps the checked ones', () => {
+    let props: any = { namespace: 'haproxy-controller' };
+    props = flipping(props, 'className', 'haproxy', 'Not A Class');
+    props = flipping(props, 'podLabels', { app: 'haproxy' }, {});
+    props = flipping(props, 'serviceAccountName', 'haproxy', '*');
+    const controller = IngressController.haproxy(props);
+    expect(controller.className).toBe('haproxy');
+    expect(controller.podLabels).toEqual({ app: 'haproxy' });
+    expect(controller.serviceAccountName).toBe('haproxy');
+
+    const c = chart();
+    const web = new IsolatedTier(c, 'web', { podLabels: { app: 'web' }, ports: [Port.tcp(8080)], serviceAccountName: 'web' });
+    new SecureIngress(c, 'pub', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller });
+    new MeshMtls(c, 'mesh');
+    const objects = synthValid(c);
+    expect(findObject(objects, 'Ingress', 'pub', 'shop').spec.ingressClassName).toBe('haproxy');
+    const policy = findObject(objects, 'AuthorizationPolicy', 'web', 'shop');
+    expect(policy.spec.rules).toEqual([{
+      from: [{ source: { principals: ['cluster.local/ns/haproxy-controller/sa/haproxy'] } }],
+      to: [{ operation: { ports: ['8080'] } }],
+    }]);
+  });
+
+  test('a Proxy of podLabels that empties after the check cannot make every pod of the namespace the controller', () => {
+    const podLabels = new Proxy({ app: 'haproxy' } as { [key: string]: string }, {
+      ownKeys: (() => {
+        let n = 0;
+        return (t: object) => (++n <= 1 ? Reflect.ownKeys(t) : []);
+      })(),
+    });
+    const controller = IngressController.haproxy({ className: 'haproxy', namespace: 'haproxy-controller', podLabels });
+    expect(controller.podLabels).toEqual({ app: 'haproxy' });
+    expect(controller.peer.toPeerConfig().podSelector).toEqual({ matchLabels: { app: 'haproxy' } });
+  });
+
+  test('GatewayImplementation.custom keeps the service account it checked', () => {
+    const impl = GatewayImplementation.custom(flipping({ namespace: 'gw-system', podLabels: { app: 'proxy' } }, 'serviceAccountName', 'proxy', '*', 2));
+    const c = chart();
+    const gw = new SecureGateway(c, 'gw', { namespace: 'edge', gatewayClassName: 'custom', implementation: impl, clusterIssuer: 'letsencrypt-prod' });
+    expect(gw.dataPlaneServiceAccountName).toBe('proxy');
+    expect(gw.dataPlaneLabels).toEqual({ app: 'proxy' });
+    expect(gw.dataPlaneNamespace).toBe('gw-system');
+  });
+});

@@ -20,8 +20,8 @@ import { renderIngress } from '../render/ingress';
 import { TierService } from '../tiers/service';
 import { IsolatedTier } from '../tiers/tier';
 import { admitAcmeSolvers } from '../tls/acme-solvers';
-import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
-import { CertificateOptions, checkCertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
+import { addBackendTls, backendCertificateProps, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
+import { CertificateOptions, checkCertificateOptions, checkCertificateProps, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureIngress`. */
@@ -382,6 +382,9 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     const listeners = gateway._planListeners(path, hosts, namespace);
     const backendTlsProps = props.backendTls;
     const backendTls = backendTlsProps === undefined ? undefined : resolveBackendTls(path, name, namespace, backendTlsProps);
+    // The backend's Certificate is checked as its constructor will check it (names from the Service and
+    // namespace, the lifetime): a refusal there would come after this edge joined the tree.
+    if (backendTls) checkCertificateProps(scope, id, `${path}/BackendCertificate`, backendCertificateProps(name, namespace, backend.serviceName, backendTls));
     return {
       name, hosts, paths, pathType, port, backend, gateway, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls,
     };

@@ -351,3 +351,45 @@ describe('edge controllers and data planes keep what they checked', () => {
     expect(gw.dataPlaneNamespace).toBe('gw-system');
   });
 });
+
+describe('backendTls is checked whole before the edge joins the tree', () => {
+  function withCa(): { c: Chart; web: IsolatedTier; gw: SecureGateway; ca: PrivateCertificateAuthority } {
+    const c = chart();
+    const web = backend(c);
+    const gw = gateway(c);
+    const ca = new PrivateCertificateAuthority(c, 'ca', { commonName: 'shop CA', clusterWide: true });
+    return { c, web, gw, ca };
+  }
+
+  test.each([
+    ['a lifetime cert-manager refuses', { duration: Duration.minutes(10) }, /duration is shorter than the one hour/],
+    ['renewBefore not shorter than duration', { duration: Duration.days(10), renewBefore: Duration.days(10) }, /renewBefore is not shorter than duration/],
+    ['an unknown key algorithm', { keyAlgorithm: 'RSA_1024' }, /keyAlgorithm is not a KeyAlgorithm/],
+  ])('backendTls.certificate with %s is refused at the call and leaves nothing', (_, certificate, error) => {
+    const { c, web, gw, ca } = withCa();
+    const before = c.node.findAll().length;
+    expect(() => new SecureIngress(c, 'pub', {
+      host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway: gw, backendTls: { issuer: ca.issuer, certificate: certificate as any },
+    })).toThrow(error);
+    expect(c.node.findAll()).toHaveLength(before);
+    expect(findObject(synthValid(c), 'Gateway', 'gw', 'edge').spec.listeners.map((l: any) => l.protocol)).toEqual(['HTTP']);
+  });
+
+  test('a backendTls issuer getter that swaps to an ACME issuer after the check signs with the checked private CA', () => {
+    const { c, web, gw, ca } = withCa();
+    const backendTls = flipping({}, 'issuer', ca.issuer, IssuerReference.clusterIssuer('letsencrypt-prod', { acmeHttp01: true }), 1);
+    new SecureIngress(c, 'pub', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway: gw, backendTls });
+    const cert = findObject(synthValid(c), 'Certificate', 'pub-backend', 'shop').spec;
+    expect(cert.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: ca.issuer.name });
+    expect(cert.dnsNames).toEqual(['pub.shop.svc.cluster.local', 'pub.shop.svc', 'pub.shop', 'pub']);
+  });
+
+  test('a backendTls certificate option that changes after the check: the backend Certificate gets the checked lifetime', () => {
+    const { c, web, gw, ca } = withCa();
+    const certificate = flipping({}, 'duration', Duration.days(60), Duration.minutes(1));
+    new SecureIngress(c, 'pub', { host: 'shop.example.com', backend: web, port: Port.tcp(8080), gateway: gw, backendTls: { issuer: ca.issuer, certificate } });
+    const cert = findObject(synthValid(c), 'Certificate', 'pub-backend', 'shop').spec;
+    expect(cert.duration).toBe('1440h');
+    expect(cert.renewBefore).toBe('720h');
+  });
+});

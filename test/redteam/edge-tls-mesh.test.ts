@@ -8,7 +8,7 @@ import { SecureIngress } from '../../src/edge/secure-ingress';
 import { MeshMtls } from '../../src/mesh/mesh-mtls';
 import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
-import { PrivateCertificateAuthority } from '../../src/tls/issuers';
+import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../../src/tls/issuers';
 import { TlsSource } from '../../src/tls/tls-source';
 import { findObject, objectsOfKind, synthValid } from '../util';
 
@@ -391,5 +391,33 @@ describe('backendTls is checked whole before the edge joins the tree', () => {
     const cert = findObject(synthValid(c), 'Certificate', 'pub-backend', 'shop').spec;
     expect(cert.duration).toBe('1440h');
     expect(cert.renewBefore).toBe('720h');
+  });
+});
+
+describe('AcmeClusterIssuer builds from what it checked', () => {
+  test('a look-alike gateway object (not a SecureGateway of this app) is refused: it would name any Gateway as the solver', () => {
+    const c = chart();
+    const lookAlike = { _record: {}, name: 'attacker', namespace: 'kube-system' };
+    expect(() => new AcmeClusterIssuer(c, 'le', { gateway: lookAlike as any })).toThrow(/^test\/le: gateway must be a SecureGateway/);
+    const other = chart();
+    const foreign = gateway(other);
+    expect(() => new AcmeClusterIssuer(c, 'le', { gateway: foreign })).toThrow(/^test\/le: gateway must be a SecureGateway/);
+    expect(c.node.children).toHaveLength(0);
+  });
+
+  test('the solver of a real gateway is its HTTP listener', () => {
+    const c = chart();
+    const gw = gateway(c);
+    new AcmeClusterIssuer(c, 'le', { gateway: gw });
+    const issuer = findObject(synthValid(c), 'ClusterIssuer', 'le').spec.acme;
+    expect(issuer.solvers[0].http01.gatewayHTTPRoute.parentRefs).toEqual([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'edge', sectionName: 'http' },
+    ]);
+  });
+
+  test('an email getter that answers another value after the check: the issuer carries the checked address', () => {
+    const c = chart();
+    new AcmeClusterIssuer(c, 'le', flipping({}, 'email', 'ops@example.com', 'not an address', 2));
+    expect(findObject(synthValid(c), 'ClusterIssuer', 'le').spec.acme.email).toBe('ops@example.com');
   });
 });

@@ -52,15 +52,17 @@ export interface IssuerReferenceOptions extends ClusterIssuerReferenceOptions {
 export class IssuerReference {
   /** A cluster-scoped `ClusterIssuer`, usable from every namespace. */
   public static clusterIssuer(name: string, options: ClusterIssuerReferenceOptions = {}): IssuerReference {
-    return new IssuerReference(IssuerKind.CLUSTER_ISSUER, checkIssuerName('IssuerReference.clusterIssuer', name),
-      undefined, options.acmeHttp01 ?? false);
+    const where = 'IssuerReference.clusterIssuer';
+    return new IssuerReference(IssuerKind.CLUSTER_ISSUER, checkIssuerName(where, name), undefined, checkAcmeOption(where, options));
   }
 
   /** A namespaced `Issuer`, usable only from its own namespace. */
   public static issuer(name: string, options: IssuerReferenceOptions = {}): IssuerReference {
-    const namespace = options.namespace === undefined ? undefined : checkNamespace('IssuerReference.issuer', options.namespace);
-    return new IssuerReference(IssuerKind.ISSUER, checkIssuerName('IssuerReference.issuer', name), namespace,
-      options.acmeHttp01 ?? false);
+    const where = 'IssuerReference.issuer';
+    const acmeHttp01 = checkAcmeOption(where, options);
+    const given = options.namespace;
+    const namespace = given === undefined ? undefined : checkNamespace(where, given);
+    return new IssuerReference(IssuerKind.ISSUER, checkIssuerName(where, name), namespace, acmeHttp01);
   }
 
   /** `Issuer` or `ClusterIssuer`. */
@@ -446,6 +448,18 @@ function goDuration(total: number): string {
 export function checkObjectName(scope: IConstruct | string, field: string, value: string): void {
   const bad = typeof value === 'string' ? checkDns1123Subdomain(value) : 'must be a string';
   if (bad) throw netsecError(scope, `${field} ${bad}`, value, `Pass a ${field} such as "shop-tls".`);
+}
+
+/** The `acmeHttp01` option of an issuer reference, read once: true or false (a truthy string is refused). */
+function checkAcmeOption(where: string, options: ClusterIssuerReferenceOptions): boolean {
+  if (options === null || typeof options !== 'object') {
+    throw netsecError(where, 'options must be an object', options, 'Pass { acmeHttp01: true }, or leave options out.');
+  }
+  const acme = options.acmeHttp01 ?? false;
+  if (typeof acme !== 'boolean') {
+    throw netsecError(where, 'acmeHttp01 must be true or false', acme, 'Pass acmeHttp01: true for an ACME issuer that solves HTTP-01 through the edge, or leave it out.');
+  }
+  return acme;
 }
 
 function checkIssuerName(where: string, name: string): string {

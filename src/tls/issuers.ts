@@ -247,6 +247,10 @@ function checkCaProps(scope: Construct, id: string, path: string, props: Private
   const name = props.name ?? defaultName(scope, id);
   checkObjectName(path, 'name', name);
   const clusterWide = props.clusterWide ?? false;
+  // A truthy non-boolean ("false" from JavaScript) would make a ClusterIssuer every namespace can use.
+  if (typeof clusterWide !== 'boolean') {
+    throw netsecError(path, 'clusterWide must be true or false', clusterWide, 'Pass clusterWide: true for a ClusterIssuer, or leave it out for an Issuer of the namespace.');
+  }
   if (clusterWide && props.namespace !== undefined) {
     throw netsecError(path, 'namespace is set for a cluster-wide CA', props.namespace,
       'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');

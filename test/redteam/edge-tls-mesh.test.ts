@@ -421,3 +421,38 @@ describe('AcmeClusterIssuer builds from what it checked', () => {
     expect(findObject(synthValid(c), 'ClusterIssuer', 'le').spec.acme.email).toBe('ops@example.com');
   });
 });
+
+describe('flags that widen are booleans, never truthy strings', () => {
+  test('PrivateCertificateAuthority clusterWide "false" is refused: it made a ClusterIssuer every namespace could use', () => {
+    const c = chart();
+    expect(() => new PrivateCertificateAuthority(c, 'ca', { commonName: 'shop CA', clusterWide: 'false' as any }))
+      .toThrow(/^test\/ca: clusterWide must be true or false \("false"\)/);
+    expect(c.node.children).toHaveLength(0);
+    new PrivateCertificateAuthority(c, 'ca', { commonName: 'shop CA' });
+    const objects = synthValid(c);
+    expect(objectsOfKind(objects, 'ClusterIssuer')).toEqual([]);
+    expect(findObject(objects, 'Issuer', 'ca', 'shop').spec).toEqual({ ca: { secretName: 'ca-ca' } });
+  });
+
+  test.each([
+    ['IssuerReference.clusterIssuer', () => IssuerReference.clusterIssuer('le', { acmeHttp01: 'false' as any })],
+    ['IssuerReference.issuer', () => IssuerReference.issuer('le', { acmeHttp01: 'no' as any })],
+    ['IssuerReference.clusterIssuer with null options', () => IssuerReference.clusterIssuer('le', null as any)],
+  ])('%s refuses a non-boolean acmeHttp01 (it admitted the edge to the ACME solver pods)', (where, make) => {
+    expect(make).toThrow(new RegExp(`^${where.split(' ')[0]}: (acmeHttp01 must be true or false|options must be an object)`));
+  });
+
+  test.each([[false, false], [true, true]])('an issuer reference with acmeHttp01 %s admits the edge to solver pods: %s', (acmeHttp01, admitted) => {
+    const c = chart();
+    const web = backend(c);
+    new SecureIngress(c, 'pub', {
+      host: 'shop.example.com',
+      backend: web,
+      port: Port.tcp(8080),
+      controller: IngressController.ingressNginx(),
+      tls: TlsSource.issuerReference(IssuerReference.clusterIssuer('issuer', { acmeHttp01 })),
+    });
+    const policies = JSON.stringify(objectsOfKind(synthValid(c), 'NetworkPolicy'));
+    expect(policies.includes('"acme.cert-manager.io/http01-solver":"true"')).toBe(admitted);
+  });
+});

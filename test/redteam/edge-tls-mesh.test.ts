@@ -6,6 +6,7 @@ import { IngressController } from '../../src/edge/ingress-controller';
 import { SecureGateway } from '../../src/edge/secure-gateway';
 import { SecureIngress } from '../../src/edge/secure-ingress';
 import { MeshMtls } from '../../src/mesh/mesh-mtls';
+import { MtlsMode } from '../../src/mesh/mesh-peer-authentication';
 import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
 import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../../src/tls/issuers';
@@ -454,5 +455,22 @@ describe('flags that widen are booleans, never truthy strings', () => {
     });
     const policies = JSON.stringify(objectsOfKind(synthValid(c), 'NetworkPolicy'));
     expect(policies.includes('"acme.cert-manager.io/http01-solver":"true"')).toBe(admitted);
+  });
+});
+
+describe('MeshMtls builds from what it checked', () => {
+  test('meshWide and mode getters that change after the check cannot turn one namespace\'s STRICT into a mesh-wide PERMISSIVE', () => {
+    const c = chart();
+    let props: any = {};
+    props = flipping(props, 'meshWide', false, 'yes');
+    props = flipping(props, 'mode', MtlsMode.STRICT, MtlsMode.PERMISSIVE);
+    props = flipping(props, 'allowPlaintext', undefined, true);
+    const mesh = new MeshMtls(c, 'mesh', props);
+    expect(mesh.meshWide).toBe(false);
+    expect(mesh.mode).toBe(MtlsMode.STRICT);
+    const peerAuthentications = objectsOfKind(synthValid(c), 'PeerAuthentication');
+    expect(peerAuthentications).toHaveLength(1);
+    expect(peerAuthentications[0].metadata).toEqual({ name: 'mesh', namespace: 'shop' });
+    expect(peerAuthentications[0].spec).toEqual({ mtls: { mode: 'STRICT' } });
   });
 });

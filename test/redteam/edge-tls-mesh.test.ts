@@ -474,3 +474,36 @@ describe('MeshMtls builds from what it checked', () => {
     expect(peerAuthentications[0].spec).toEqual({ mtls: { mode: 'STRICT' } });
   });
 });
+
+describe('a TlsSource is used as its factories made it', () => {
+  test('a TlsSource whose Secret namespace is changed from JavaScript is checked again: no ReferenceGrant for an invalid namespace', () => {
+    const c = chart();
+    const tls = TlsSource.existingSecret('wildcard-tls', { namespace: 'certs' });
+    (tls as any).secretNamespace = 'Kube_System';
+    expect(() => gateway(c, { clusterIssuer: undefined, tls })).toThrow(/namespace/);
+    expect(c.node.children).toHaveLength(0);
+  });
+
+  test('a TlsSource with both an issuer and a Secret (changed from JavaScript) is refused', () => {
+    const c = chart();
+    const tls = TlsSource.clusterIssuer('letsencrypt-prod');
+    (tls as any).secretName = 'stolen';
+    (tls as any).secretNamespace = 'kube-system';
+    expect(() => gateway(c, { clusterIssuer: undefined, tls })).toThrow(/^test\/gw: tls is not a TlsSource its factories made/);
+    expect(c.node.children).toHaveLength(0);
+  });
+
+  test('a tls getter that answers another source after the check: the gateway uses the checked one', () => {
+    const c = chart();
+    const checked = TlsSource.existingSecret('wildcard-tls', { namespace: 'certs' });
+    const props = flipping({ namespace: 'edge', gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() },
+      'tls', checked, TlsSource.existingSecret('db-credentials', { namespace: 'kube-system' }), 1);
+    const gw = new SecureGateway(c, 'gw', props);
+    expect(gw.tls.secretName).toBe('wildcard-tls');
+    const grant = objectsOfKind(synthValid(c), 'ReferenceGrant');
+    expect(grant).toHaveLength(1);
+    expect(grant[0].metadata.namespace).toBe('certs');
+    expect(grant[0].spec.to).toEqual([{ group: '', kind: 'Secret', name: 'wildcard-tls' }]);
+    expect(grant[0].spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'edge' }]);
+  });
+});

@@ -1,4 +1,5 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
+import { Reachability } from '../../src/analysis';
 import { Peer } from '../../src/core/peer';
 import { Port } from '../../src/core/port';
 import { GatewayImplementation } from '../../src/edge/gateway-implementation';
@@ -7,6 +8,7 @@ import { SecureGateway } from '../../src/edge/secure-gateway';
 import { SecureIngress } from '../../src/edge/secure-ingress';
 import { MeshMtls } from '../../src/mesh/mesh-mtls';
 import { MtlsMode } from '../../src/mesh/mesh-peer-authentication';
+import { NamespaceIsolation } from '../../src/tiers/namespace-isolation';
 import { IsolatedTier } from '../../src/tiers/tier';
 import { IssuerReference, KeyAlgorithm, TlsCertificate } from '../../src/tls/certificate';
 import { AcmeClusterIssuer, PrivateCertificateAuthority } from '../../src/tls/issuers';
@@ -505,5 +507,33 @@ describe('a TlsSource is used as its factories made it', () => {
     expect(grant[0].metadata.namespace).toBe('certs');
     expect(grant[0].spec.to).toEqual([{ group: '', kind: 'Secret', name: 'wildcard-tls' }]);
     expect(grant[0].spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'edge' }]);
+  });
+});
+
+describe('Reachability: a DNS-01 edge reaches the backend on its port and nothing else', () => {
+  test('with acmeHttp01 false the controller reaches the web pods on 8080 only, and never the solver pods', () => {
+    const c = chart();
+    new NamespaceIsolation(c, 'baseline');
+    const web = backend(c);
+    new SecureIngress(c, 'pub', {
+      host: 'shop.example.com',
+      backend: web,
+      port: Port.tcp(8080),
+      controller: IngressController.ingressNginx(),
+      tls: TlsSource.issuerReference(IssuerReference.clusterIssuer('dns01', { acmeHttp01: false })),
+    });
+    const pod = (name: string, namespace: string, labels: { [key: string]: string }) => new ApiObject(c, `pod-${namespace}-${name}`, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'main', image: 'registry.example/x:1' }] },
+    });
+    pod('controller', 'ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+    pod('cm-acme-http-solver-x', 'shop', { 'acme.cert-manager.io/http01-solver': 'true' });
+    synthValid(c);
+    const r = Reachability.fromChart(c);
+    const controller = { namespace: 'ingress-nginx', pod: 'controller' };
+    expect(r.isAllowed(controller, { namespace: 'shop', pod: 'web' }, Port.tcp(8080))).toBe(true);
+    expect(r.isAllowed(controller, { namespace: 'shop', pod: 'web' }, Port.tcp(8081))).toBe(false);
+    expect(r.flows().filter((f) => f.destination === 'shop/web').map((f) => `${f.source} ${f.description}`)).toEqual(['ingress-nginx/controller TCP 8080']);
+    expect(r.isAllowed(controller, { namespace: 'shop', pod: 'cm-acme-http-solver-x' }, Port.tcp(8089))).toBe(false);
+    expect(r.flows().filter((f) => f.destination === 'shop/cm-acme-http-solver-x')).toEqual([]);
   });
 });

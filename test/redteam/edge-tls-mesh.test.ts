@@ -6,6 +6,7 @@ import { GatewayImplementation } from '../../src/edge/gateway-implementation';
 import { IngressController } from '../../src/edge/ingress-controller';
 import { SecureGateway } from '../../src/edge/secure-gateway';
 import { SecureIngress } from '../../src/edge/secure-ingress';
+import { MeshInjection } from '../../src/mesh/mesh-injection';
 import { MeshMtls } from '../../src/mesh/mesh-mtls';
 import { MtlsMode } from '../../src/mesh/mesh-peer-authentication';
 import { NamespaceIsolation } from '../../src/tiers/namespace-isolation';
@@ -535,5 +536,21 @@ describe('Reachability: a DNS-01 edge reaches the backend on its port and nothin
     expect(r.flows().filter((f) => f.destination === 'shop/web').map((f) => `${f.source} ${f.description}`)).toEqual(['ingress-nginx/controller TCP 8080']);
     expect(r.isAllowed(controller, { namespace: 'shop', pod: 'cm-acme-http-solver-x' }, Port.tcp(8089))).toBe(false);
     expect(r.flows().filter((f) => f.destination === 'shop/cm-acme-http-solver-x')).toEqual([]);
+  });
+});
+
+describe('MeshInjection cannot be changed after MeshMtls reads it', () => {
+  test('its namespace labels and data-plane flag are frozen', () => {
+    const injection = MeshInjection.sidecar();
+    expect(() => {
+      (injection.namespaceLabels as any)['istio-injection'] = 'disabled';
+    }).toThrow(TypeError);
+    expect(() => {
+      (injection as any)._isAmbient = true;
+    }).toThrow(TypeError);
+    const c = chart();
+    new NamespaceIsolation(c, 'baseline', { createNamespace: true });
+    new MeshMtls(c, 'mesh', { injection });
+    expect(findObject(synthValid(c), 'Namespace', 'shop').metadata.labels).toMatchObject({ 'istio-injection': 'enabled' });
   });
 });

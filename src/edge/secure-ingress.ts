@@ -220,8 +220,10 @@ export class SecureIngress extends Construct {
     const plan = checkedInput(scope, id, (path) => planIngress(scope, id, path, props));
     super(scope, id);
     this.name = plan.name;
-    this.hosts = plan.hosts;
-    this.paths = plan.paths;
+    // Copies: the plan's lists are what the app's model records, and a caller changing these properties
+    // must not change the routes other edges and issuers are checked against.
+    this.hosts = [...plan.hosts];
+    this.paths = [...plan.paths];
     this.pathType = plan.pathType;
     this.controller = plan.controller;
     this.gateway = plan.gateway;

@@ -554,3 +554,21 @@ describe('MeshInjection cannot be changed after MeshMtls reads it', () => {
     expect(findObject(synthValid(c), 'Namespace', 'shop').metadata.labels).toMatchObject({ 'istio-injection': 'enabled' });
   });
 });
+
+describe('a SecureIngress\'s public lists are copies', () => {
+  test('changing ingress.hosts after construction does not hide a second route of the same host and path', () => {
+    const c = chart();
+    const web = backend(c);
+    const evil = new IsolatedTier(c, 'evil', { podLabels: { app: 'evil' }, ports: [Port.tcp(8080)] });
+    const first = new SecureIngress(c, 'pub', {
+      host: 'shop.example.com', backend: web, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx(),
+    });
+    first.hosts.splice(0, 1, 'other.example.com');
+    first.paths.splice(0, 1, '/other');
+    expect(() => new SecureIngress(c, 'pub2', {
+      host: 'shop.example.com', backend: evil, port: Port.tcp(8080), clusterIssuer: 'letsencrypt-prod', controller: IngressController.ingressNginx(),
+    })).toThrow(/^test\/pub2: host and path are already routed by test\/pub to tier shop\/web \("shop.example.com\/"\)/);
+    const ingress = findObject(synthValid(c), 'Ingress', 'pub', 'shop');
+    expect(ingress.spec.rules.map((r: any) => [r.host, r.http.paths.map((p: any) => p.path)])).toEqual([['shop.example.com', ['/']]]);
+  });
+});

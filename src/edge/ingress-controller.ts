@@ -235,10 +235,12 @@ export class IngressController {
     this.peer = Peer.pods(props.podLabels, props.namespace);
     this.className = props.className;
     this.namespace = props.namespace;
-    this.podLabels = { ...props.podLabels };
+    // Frozen: they are read again whenever an edge records the controller as a platform component (its
+    // policy under the guardrails), so a change from JavaScript would select other pods or open other ports.
+    this.podLabels = Object.freeze({ ...props.podLabels });
     this.serviceAccountName = props.serviceAccountName;
-    this.containerPorts = containerPorts;
-    this.webhookPorts = webhookPorts;
+    this.containerPorts = containerPorts === undefined ? undefined : Object.freeze([...containerPorts]) as Port[];
+    this.webhookPorts = Object.freeze([...webhookPorts]) as Port[];
     this.profile = profile;
     this._isIngressNginx = factory === 'ingressNginx';
   }

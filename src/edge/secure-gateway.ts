@@ -116,7 +116,7 @@ export class SecureGateway extends Construct {
     this.tls = tls;
     this._certificateOptions = certificateOptions;
     this.dataPlaneNamespace = plane.namespace;
-    this.dataPlaneLabels = plane.podLabels;
+    this.dataPlaneLabels = Object.freeze({ ...plane.podLabels });
     this.dataPlaneServiceAccountName = plane.serviceAccountName;
     this.peer = peer;
     this.record = {

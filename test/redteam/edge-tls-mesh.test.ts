@@ -572,3 +572,24 @@ describe('a SecureIngress\'s public lists are copies', () => {
     expect(ingress.spec.rules.map((r: any) => [r.host, r.http.paths.map((p: any) => p.path)])).toEqual([['shop.example.com', ['/']]]);
   });
 });
+
+describe('an edge\'s pods and ports cannot be changed after they are checked', () => {
+  test('IngressController podLabels, containerPorts and webhookPorts are frozen', () => {
+    const controller = IngressController.ingressNginx();
+    expect(() => {
+      delete (controller.podLabels as any)['app.kubernetes.io/name'];
+    }).toThrow(TypeError);
+    expect(() => controller.containerPorts!.push(Port.allTraffic())).toThrow(TypeError);
+    expect(() => controller.webhookPorts.push(Port.allTraffic())).toThrow(TypeError);
+    expect(controller.podLabels).toEqual({ 'app.kubernetes.io/name': 'ingress-nginx' });
+    expect(controller.containerPorts!.map(String)).toEqual(['TCP 80', 'TCP 443']);
+  });
+
+  test('SecureGateway.dataPlaneLabels is frozen', () => {
+    const gw = gateway(chart());
+    expect(() => {
+      (gw.dataPlaneLabels as any)['gateway.envoyproxy.io/owning-gateway-name'] = 'other';
+    }).toThrow(TypeError);
+    expect(gw.dataPlaneLabels).toEqual({ 'gateway.envoyproxy.io/owning-gateway-name': 'gw', 'gateway.envoyproxy.io/owning-gateway-namespace': 'edge' });
+  });
+});

@@ -44,3 +44,29 @@ export function checkHostname(value: string, allowWildcard: boolean): string | u
 export function isWildcardHostname(value: string): boolean {
   return value.startsWith('*.');
 }
+
+/** A top-level label that URL parsers read as a number (WHATWG "ends in a number": digits, or 0x and hex digits). */
+const NUMERIC_LABEL = /^([0-9]+|0x[0-9a-f]*)$/;
+
+/**
+ * Checks a host name that an edge serves or a certificate names: `checkHostname`, and also refuses
+ *
+ * - a wildcard directly over one label (`*.com`, `*.internal`): it would claim every name under a
+ *   top-level domain for one backend and one certificate;
+ * - a last label that URL parsers read as a number (`0x7f.0.0.1`, `10.0.0.1.5`, `shop.123`): browsers
+ *   and HTTP clients treat such a host as an IPv4 address (or refuse it), never as the name written.
+ *
+ * @returns what is wrong with `value`, or undefined when it is a valid host name to serve
+ */
+export function checkServedHostname(value: string, allowWildcard: boolean): string | undefined {
+  const syntax = checkHostname(value, allowWildcard);
+  if (syntax) return syntax;
+  const labels = value.split('.');
+  if (isWildcardHostname(value) && labels.length < 3) {
+    return 'puts the wildcard directly over a top-level domain; name the domain under it, as in "*.example.com"';
+  }
+  if (NUMERIC_LABEL.test(labels[labels.length - 1])) {
+    return 'ends in a numeric label, which URL parsers read as an IPv4 address, not a name';
+  }
+  return undefined;
+}

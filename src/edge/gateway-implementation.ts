@@ -154,12 +154,15 @@ export class GatewayImplementation {
       throw netsecError(where, 'podLabels is empty, so every pod of the namespace would count as the gateway', props.podLabels,
         'Give the labels of the gateway\'s proxy pods, e.g. { "app.kubernetes.io/name": "my-proxy" }.');
     }
-    if (props.serviceAccountName !== undefined) {
-      const bad = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';
-      if (bad) throw netsecError(where, `serviceAccountName ${bad}`, props.serviceAccountName, 'Use the service account\'s metadata.name.');
+    // Read once: the checked value is the one kept (a getter could answer another, e.g. "*", later).
+    const serviceAccountName = props.serviceAccountName;
+    if (serviceAccountName !== undefined) {
+      const bad = typeof serviceAccountName === 'string' ? checkDns1123Subdomain(serviceAccountName) : 'must be a string';
+      if (bad) throw netsecError(where, `serviceAccountName ${bad}`, serviceAccountName, 'Use the service account\'s metadata.name.');
     }
-    const containerPorts = props.containerPorts === undefined ? undefined : checkContainerPorts(where, props.containerPorts);
-    return new GatewayImplementation(Flavour.CUSTOM, namespace, podLabels, props.serviceAccountName, containerPorts);
+    const givenPorts = props.containerPorts;
+    const containerPorts = givenPorts === undefined ? undefined : checkContainerPorts(where, givenPorts);
+    return new GatewayImplementation(Flavour.CUSTOM, namespace, podLabels, serviceAccountName, containerPorts);
   }
 
   private constructor(

@@ -31,6 +31,8 @@ export interface ResolvedBackend {
 /** A checked backend: its namespace, and how to build it. */
 export interface BackendPlan {
   readonly namespace: string;
+  /** The name of the Service the edge will route to (made for the backend, or the cdk8s-plus Service's). */
+  readonly serviceName: string;
   /** Creates the Service or tier the backend needs, as children of `ingress`. */
   build(ingress: Construct): ResolvedBackend;
 }
@@ -46,7 +48,7 @@ export function planBackend(scope: IConstruct, ingress: string, name: string, ba
   if (IsolatedTier.isIsolatedTier(backend)) {
     checkServiceName(ingress, name);
     checkTierPort(ingress, backend, port);
-    return { namespace: backend.namespace, build: (i) => tierBackend(i, name, backend, port) };
+    return { namespace: backend.namespace, serviceName: name, build: (i) => tierBackend(i, name, backend, port) };
   }
   if (isPlusService(backend)) return planServiceBackend(ingress, model, name, backend, port);
   if (isPlusWorkload(backend)) {
@@ -55,7 +57,7 @@ export function planBackend(scope: IConstruct, ingress: string, name: string, ba
     checkServiceName(ingress, name);
     if (IsolatedTier.isIsolatedTier(known)) {
       checkTierPort(ingress, known, port);
-      return { namespace, build: (i) => tierBackend(i, name, known, port) };
+      return { namespace, serviceName: name, build: (i) => tierBackend(i, name, known, port) };
     }
     // Everything fromWorkload would refuse is refused here, before anything is built.
     const containerPorts = readWorkload(`${ingress}/Backend`, backend).ports.map((p) => p.startPort!);
@@ -65,6 +67,7 @@ export function planBackend(scope: IConstruct, ingress: string, name: string, ba
     }
     return {
       namespace,
+      serviceName: name,
       build: (i) => tierBackend(i, name,
         IsolatedTier.fromWorkload(i, 'Backend', backend, { isolateEgress: false, name: toDnsLabel([name, 'backend']) }), port),
     };
@@ -116,7 +119,7 @@ function planServiceBackend(ingress: string, model: IntentModel | undefined, nam
     addIsolationCheck(i, tier);
     return { tier, serviceName: service.name, servicePort: match.port };
   };
-  return { namespace, build };
+  return { namespace, serviceName: service.name, build };
 }
 
 function checkServiceName(ingress: string, name: string): void {

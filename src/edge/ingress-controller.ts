@@ -189,11 +189,22 @@ export class IngressController {
   public readonly peer: IPeer;
   private readonly profile: Profile;
 
-  private constructor(factory: string, props: IngressControllerProps) {
+  private constructor(factory: string, given: IngressControllerProps) {
     const where = `IngressController.${factory}`;
-    if (props === null || typeof props !== 'object') {
-      throw netsecError(where, 'props must be an object', props, 'Pass { className, namespace, podLabels }.');
+    if (given === null || typeof given !== 'object') {
+      throw netsecError(where, 'props must be an object', given, 'Pass { className, namespace, podLabels }.');
     }
+    // Every prop is read once, the labels copied once: what is checked is what the controller keeps, so a
+    // getter or Proxy cannot swap the class, the pods' labels or the service account after the check.
+    const givenLabels = given.podLabels;
+    const props = {
+      className: given.className,
+      namespace: given.namespace,
+      podLabels: givenLabels === null || typeof givenLabels !== 'object' ? givenLabels : { ...givenLabels },
+      serviceAccountName: given.serviceAccountName,
+      containerPorts: given.containerPorts,
+      webhookPorts: given.webhookPorts,
+    };
     const bad = typeof props.className === 'string' ? checkDns1123Subdomain(props.className) : 'must be a string';
     if (bad) {
       throw netsecError(where, `className ${bad}`, props.className, 'Use the IngressClass name, e.g. "haproxy".');
@@ -204,7 +215,7 @@ export class IngressController {
     }
     if (props.podLabels === null || typeof props.podLabels !== 'object' || Object.keys(props.podLabels).length === 0) {
       throw netsecError(where, 'podLabels is empty, so every pod of the controller namespace would count as the controller',
-        props.podLabels, 'Give the labels of the controller pods, e.g. { "app.kubernetes.io/name": "kubernetes-ingress" }.');
+        givenLabels, 'Give the labels of the controller pods, e.g. { "app.kubernetes.io/name": "kubernetes-ingress" }.');
     }
     if (props.serviceAccountName !== undefined) {
       const badAccount = typeof props.serviceAccountName === 'string' ? checkDns1123Subdomain(props.serviceAccountName) : 'must be a string';
@@ -224,10 +235,12 @@ export class IngressController {
     this.peer = Peer.pods(props.podLabels, props.namespace);
     this.className = props.className;
     this.namespace = props.namespace;
-    this.podLabels = { ...props.podLabels };
+    // Frozen: they are read again whenever an edge records the controller as a platform component (its
+    // policy under the guardrails), so a change from JavaScript would select other pods or open other ports.
+    this.podLabels = Object.freeze({ ...props.podLabels });
     this.serviceAccountName = props.serviceAccountName;
-    this.containerPorts = containerPorts;
-    this.webhookPorts = webhookPorts;
+    this.containerPorts = containerPorts === undefined ? undefined : Object.freeze([...containerPorts]) as Port[];
+    this.webhookPorts = Object.freeze([...webhookPorts]) as Port[];
     this.profile = profile;
     this._isIngressNginx = factory === 'ingressNginx';
   }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { netsecError } from '../core/errors';
-import { checkHostname } from '../core/hostname';
+import { checkServedHostname } from '../core/hostname';
 
 /*
  * What an edge matches: host names and request paths, checked as the API server (Ingress) and Gateway
@@ -41,7 +41,7 @@ export function resolveHosts(scope: IConstruct | string, host: string | undefine
     throw netsecError(scope, 'no host is given', hostList, 'Pass host: "shop.example.com" (or hosts: [...]); an edge without a host cannot have a certificate.');
   }
   for (const [i, name] of hosts.entries()) {
-    const bad = checkHostname(name, true);
+    const bad = checkServedHostname(name, true);
     if (bad) {
       throw netsecError(scope, `host ${bad}`, name,
         'Use a DNS name such as "shop.example.com"; a wildcard only as the whole leftmost label, as in "*.example.com".');
@@ -51,9 +51,11 @@ export function resolveHosts(scope: IConstruct | string, host: string | undefine
   return hosts;
 }
 
-/** The request paths, each a plain absolute path the API server accepts, none twice. */
-export function resolvePaths(scope: IConstruct | string, paths: string[]): string[] {
-  if (!Array.isArray(paths)) throw netsecError(scope, 'paths must be an array', paths, 'Pass paths: ["/api"].');
+/** The request paths, each a plain absolute path the API server accepts, none twice (a checked copy). */
+export function resolvePaths(scope: IConstruct | string, given: string[]): string[] {
+  if (!Array.isArray(given)) throw netsecError(scope, 'paths must be an array', given, 'Pass paths: ["/api"].');
+  // The copy is what is checked and returned: a Proxy array could list other paths on a second read.
+  const paths = [...given];
   if (paths.length === 0) throw netsecError(scope, 'paths is empty', paths, 'Leave paths out to route "/", or list paths such as "/api".');
   for (const [i, path] of paths.entries()) {
     if (typeof path !== 'string' || !PATH.test(path)) {
@@ -66,5 +68,5 @@ export function resolvePaths(scope: IConstruct | string, paths: string[]): strin
     }
     if (paths.indexOf(path) !== i) throw netsecError(scope, 'a path is listed twice', path, 'List each path once.');
   }
-  return [...paths];
+  return paths;
 }

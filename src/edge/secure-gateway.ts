@@ -106,16 +106,17 @@ export class SecureGateway extends Construct {
    * @param props the configuration (`SecureGatewayProps`)
    */
   public constructor(scope: Construct, id: string, props: SecureGatewayProps) {
-    const { name, namespace, tls, plane, peer } = checkedInput(scope, id, (path) => checkGatewayProps(scope, id, path, props));
+    const { name, namespace, gatewayClassName, implementation, tls, certificateOptions, plane, peer }
+      = checkedInput(scope, id, (path) => checkGatewayProps(scope, id, path, props));
     super(scope, id);
     this.name = name;
     this.namespace = namespace;
-    this.gatewayClassName = props.gatewayClassName;
-    this.implementation = props.implementation;
+    this.gatewayClassName = gatewayClassName;
+    this.implementation = implementation;
     this.tls = tls;
-    this._certificateOptions = props.certificate;
+    this._certificateOptions = certificateOptions;
     this.dataPlaneNamespace = plane.namespace;
-    this.dataPlaneLabels = plane.podLabels;
+    this.dataPlaneLabels = Object.freeze({ ...plane.podLabels });
     this.dataPlaneServiceAccountName = plane.serviceAccountName;
     this.peer = peer;
     this.record = {
@@ -136,9 +137,9 @@ export class SecureGateway extends Construct {
       model.names.claim('ReferenceGrant', tls.secretNamespace, grantName, this);
       renderSecretGrant(this, 'SecretGrant', grantName, tls.secretNamespace, namespace, tls.secretName!);
     }
-    if (!props.implementation._isCiliumIngress()) {
-      recordGatewayDataPlane(this, props.implementation._dataPlaneKind(), { namespace, name }, plane,
-        props.implementation._controllerNamespace(), [HTTPS_LISTENER_PORT, HTTP_LISTENER_PORT]);
+    if (!implementation._isCiliumIngress()) {
+      recordGatewayDataPlane(this, implementation._dataPlaneKind(), { namespace, name }, plane,
+        implementation._controllerNamespace(), [HTTPS_LISTENER_PORT, HTTP_LISTENER_PORT]);
     }
     if (tls.acmeHttp01) admitAcmeSolvers(this, namespace, peer);
     if (plane.serviceAccountName !== undefined) {
@@ -223,13 +224,16 @@ function checkGatewayProps(scope: Construct, id: string, path: string, props: Se
   const name = props.name ?? defaultName(scope, id);
   const badName = typeof name === 'string' ? checkDns1123Label(name) : 'must be a string';
   if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "edge".');
-  const badClass = typeof props.gatewayClassName === 'string' ? checkDns1123Subdomain(props.gatewayClassName) : 'must be a string';
+  // Each prop is read once: what is checked is what the Gateway is built from.
+  const gatewayClassName = props.gatewayClassName;
+  const implementation = props.implementation;
+  const badClass = typeof gatewayClassName === 'string' ? checkDns1123Subdomain(gatewayClassName) : 'must be a string';
   if (badClass) {
-    throw netsecError(path, `gatewayClassName ${badClass}`, props.gatewayClassName,
+    throw netsecError(path, `gatewayClassName ${badClass}`, gatewayClassName,
       'Use the metadata.name of the GatewayClass, e.g. "eg" for Envoy Gateway or "istio".');
   }
-  if (!(props.implementation instanceof GatewayImplementation)) {
-    throw netsecError(path, 'implementation must be a GatewayImplementation', String(props.implementation),
+  if (!(implementation instanceof GatewayImplementation)) {
+    throw netsecError(path, 'implementation must be a GatewayImplementation', String(implementation),
       'Use GatewayImplementation.envoyGateway(), .istio() or .custom({ namespace, podLabels }).');
   }
   const namespace = resolveNamespace(scope, id, props.namespace);
@@ -238,17 +242,19 @@ function checkGatewayProps(scope: Construct, id: string, path: string, props: Se
     throw netsecError(path, 'no TLS source is given', undefined,
       'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", or tls: TlsSource.existingSecret("name").');
   }
-  if (tls.secretName !== undefined && props.certificate !== undefined) {
+  const certificate = props.certificate;
+  if (tls.secretName !== undefined && certificate !== undefined) {
     throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(),
       'Drop certificate, or use an issuer instead of an existing Secret.');
   }
-  checkCertificateOptions(path, props.certificate);
+  // The checked copy is what the listeners' Certificates get, however the original answers later.
+  const certificateOptions = checkCertificateOptions(path, certificate);
   const issuer = tls.issuerRef;
   if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
     throw netsecError(path, `${issuer} cannot sign the listeners' Certificates in namespace ${namespace}: an Issuer signs only its own namespace`,
       issuer.toString(), 'Use an Issuer of the gateway\'s namespace, or a ClusterIssuer.');
   }
-  const plane = props.implementation._dataPlane(path, name, namespace, props.gatewayClassName);
-  const peer: IPeer = props.implementation._isCiliumIngress() ? new CiliumIngressIdentity() : Peer.pods(plane.podLabels, plane.namespace);
-  return { name, namespace, tls, plane, peer };
+  const plane = implementation._dataPlane(path, name, namespace, gatewayClassName);
+  const peer: IPeer = implementation._isCiliumIngress() ? new CiliumIngressIdentity() : Peer.pods(plane.podLabels, plane.namespace);
+  return { name, namespace, gatewayClassName, implementation, tls, certificateOptions, plane, peer };
 }

@@ -20,8 +20,8 @@ import { renderIngress } from '../render/ingress';
 import { TierService } from '../tiers/service';
 import { IsolatedTier } from '../tiers/tier';
 import { admitAcmeSolvers } from '../tls/acme-solvers';
-import { addBackendTls, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
-import { CertificateOptions, checkCertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
+import { addBackendTls, backendCertificateProps, BackendTlsOptions, resolveBackendTls, ResolvedBackendTls } from '../tls/backend-tls';
+import { CertificateOptions, checkCertificateOptions, checkCertificateProps, IssuerKind, IssuerReference, TlsCertificate } from '../tls/certificate';
 import { resolveTlsSource, TlsSource } from '../tls/tls-source';
 
 /** Properties of a `SecureIngress`. */
@@ -152,6 +152,7 @@ interface Plan {
   readonly backend: BackendPlan;
   readonly edgeKey: string;
   readonly controller?: IngressController;
+  readonly gateway?: SecureGateway;
   readonly ingressClassName?: string;
   readonly annotations: { [key: string]: string };
   readonly tls?: TlsSource;
@@ -219,11 +220,13 @@ export class SecureIngress extends Construct {
     const plan = checkedInput(scope, id, (path) => planIngress(scope, id, path, props));
     super(scope, id);
     this.name = plan.name;
-    this.hosts = plan.hosts;
-    this.paths = plan.paths;
+    // Copies: the plan's lists are what the app's model records, and a caller changing these properties
+    // must not change the routes other edges and issuers are checked against.
+    this.hosts = [...plan.hosts];
+    this.paths = [...plan.paths];
     this.pathType = plan.pathType;
     this.controller = plan.controller;
-    this.gateway = props.gateway;
+    this.gateway = plan.gateway;
     this.ingressClassName = plan.ingressClassName;
     this.namespace = plan.backend.namespace;
 
@@ -379,8 +382,14 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     }
     checkWildcardAcme(path, hosts, gateway.tls);
     const listeners = gateway._planListeners(path, hosts, namespace);
-    const backendTls = props.backendTls === undefined ? undefined : resolveBackendTls(path, name, namespace, props.backendTls);
-    return { name, hosts, paths, pathType, port, backend, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls };
+    const backendTlsProps = props.backendTls;
+    const backendTls = backendTlsProps === undefined ? undefined : resolveBackendTls(path, name, namespace, backendTlsProps);
+    // The backend's Certificate is checked as its constructor will check it (names from the Service and
+    // namespace, the lifetime): a refusal there would come after this edge joined the tree.
+    if (backendTls) checkCertificateProps(scope, id, `${path}/BackendCertificate`, backendCertificateProps(name, namespace, backend.serviceName, backendTls));
+    return {
+      name, hosts, paths, pathType, port, backend, gateway, edgeKey: `gateway:${gateway.namespace}/${gateway.name}`, annotations: {}, listeners, backendTls,
+    };
   }
 
   const controller = edge.controller!;
@@ -398,8 +407,9 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     throw netsecError(path, 'no TLS source is given', undefined,
       'Pass exactly one of clusterIssuer: "letsencrypt-prod", issuer: "<issuer in the namespace>", issuerReference, tlsSecretName, or tls: TlsSource....');
   }
+  const certificate = props.certificate;
   if (tls.secretName !== undefined) {
-    if (props.certificate !== undefined) {
+    if (certificate !== undefined) {
       throw netsecError(path, 'certificate applies only when a Certificate is issued', tls.toString(), 'Drop certificate, or use an issuer instead of an existing Secret.');
     }
     if (tls.secretNamespace !== undefined && tls.secretNamespace !== namespace) {
@@ -407,8 +417,9 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
         'Copy the Secret into the backend\'s namespace, or route through a SecureGateway, which can read it with a ReferenceGrant.');
     }
   }
-  // Nested props are checked with the rest: a lifetime the Certificate would refuse must not leave a half-built edge.
-  checkCertificateOptions(path, props.certificate);
+  // Nested props are checked with the rest, and the checked copy is what the Certificate gets: a lifetime it
+  // would refuse (or a getter that answers one on a second read) must not leave a half-built edge.
+  const certificateOptions = checkCertificateOptions(path, certificate);
   const issuer = tls.issuerRef;
   if (issuer && issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
     throw netsecError(path, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,
@@ -431,7 +442,7 @@ function planIngress(scope: Construct, id: string, path: string, props: SecureIn
     annotations,
     tls,
     listeners: [],
-    certificateOptions: props.certificate,
+    certificateOptions,
   };
 }
 

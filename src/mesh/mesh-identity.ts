@@ -58,7 +58,19 @@ export interface SourceProblem {
 
 /** The SPIFFE principal Istio gives a service account: `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
 export function principalOf(trustDomain: string, namespace: string, serviceAccountName: string): string {
+  // Istio matches principals with a leading or trailing "*" as a prefix or suffix, and "/" separates the
+  // parts: a part that is not a plain name could widen the principal to other service accounts or
+  // namespaces ("<td>/ns/shop/sa/*"), so each part is a DNS-1123 name or nothing is written.
+  for (const [field, value] of [['trustDomain', trustDomain], ['namespace', namespace], ['serviceAccountName', serviceAccountName]] as const) {
+    const bad = badPrincipalPart(value);
+    if (bad) throw netsecError(undefined, `a principal's ${field} ${bad}`, value, 'Name the service account by its metadata.name; "*" and "/" are never part of one.');
+  }
   return `${trustDomain}/ns/${namespace}/sa/${serviceAccountName}`;
+}
+
+/** What is wrong with a part of a principal (trust domain, namespace or service account), or undefined. */
+function badPrincipalPart(value: unknown): string | undefined {
+  return typeof value === 'string' ? checkDns1123Subdomain(value) : 'must be a string';
 }
 
 /** Checks a trust domain (a DNS-like name such as `cluster.local`) and returns it. */
@@ -87,12 +99,13 @@ export function resolveIdentity(where: string, identity: WorkloadIdentity): Reso
     throw netsecError(where, 'a workload identity must select pods by labels in one named namespace', describePeerConfig(config),
       'Use Peer.pods({ app: "..." }, "namespace") for the peer of the identity.');
   }
-  const bad = typeof identity.serviceAccountName === 'string'
-    ? checkDns1123Subdomain(identity.serviceAccountName) : 'must be a string';
+  // Read once: what is checked is what the principal is built from (a getter could answer "*" later).
+  const serviceAccountName: unknown = identity.serviceAccountName;
+  const bad = badPrincipalPart(serviceAccountName);
   if (bad) {
-    throw netsecError(where, `serviceAccountName ${bad}`, identity.serviceAccountName, 'Use the service account\'s metadata.name.');
+    throw netsecError(where, `serviceAccountName ${bad}`, serviceAccountName, 'Use the service account\'s metadata.name.');
   }
-  return { key: podKey(config.namespace, config), namespace: config.namespace, serviceAccountName: identity.serviceAccountName };
+  return { key: podKey(config.namespace, config), namespace: config.namespace, serviceAccountName: serviceAccountName as string };
 }
 
 /**
@@ -115,8 +128,18 @@ export function meshSourceOf(peer: IPeer, destinationNamespace: string, trustDom
         fix: 'Enroll its pods in the mesh (inMesh: true, with a service account), or add a PERMISSIVE port exception for the destination port.',
       };
     }
-    if (peer.serviceAccountName === undefined) return missingServiceAccount(peer);
-    return { principal: principalOf(trustDomain, peer.namespace, peer.serviceAccountName) };
+    const serviceAccountName = peer.serviceAccountName;
+    if (serviceAccountName === undefined) return missingServiceAccount(peer);
+    // The tier checked it; a value changed on the tier since (from JavaScript) is refused, never widened.
+    const bad = badPrincipalPart(serviceAccountName);
+    if (bad) {
+      return {
+        what: `${peer} has a serviceAccountName that ${bad}, so its principal would not name one service account`,
+        value: serviceAccountName,
+        fix: 'Set serviceAccountName on the tier to the service account\'s metadata.name, and do not change it afterwards.',
+      };
+    }
+    return { principal: principalOf(trustDomain, peer.namespace, serviceAccountName) };
   }
   const config = peer.toPeerConfig();
   if (config.ipBlock) return { ipBlock: config.ipBlock };

@@ -69,8 +69,14 @@ export class MeshInjection {
   public readonly _isAmbient: boolean;
 
   private constructor(namespaceLabels: { [key: string]: string }, isAmbient: boolean) {
-    this.namespaceLabels = namespaceLabels;
+    // Frozen and not writable: the labels decide whether pods get a proxy at all, and a label changed after
+    // MeshMtls read them ("istio-injection": "disabled") would leave pods accepting plaintext. The instance
+    // itself stays extensible (the jsii runtime tags the objects it hands to other languages).
+    this.namespaceLabels = Object.freeze({ ...namespaceLabels });
     this._isAmbient = isAmbient;
+    for (const field of ['namespaceLabels', '_isAmbient']) {
+      Object.defineProperty(this, field, { writable: false, configurable: false });
+    }
   }
 
   /** `sidecar (istio-injection=enabled)`, `ambient (istio.io/dataplane-mode=ambient)`, `unmanaged`. */

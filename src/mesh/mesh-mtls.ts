@@ -497,10 +497,27 @@ export class MeshMtls extends Construct {
 }
 
 /** Checks every prop of a MeshMtls, nested ones included, before it joins the tree. */
-function checkMeshProps(scope: Construct, id: string, path: string, props: MeshMtlsProps) {
-  if (props === null || typeof props !== 'object') {
-    throw netsecError(path, 'props must be an object', props, 'Pass { mode: MtlsMode.STRICT }, or leave the props out.');
+function checkMeshProps(scope: Construct, id: string, path: string, given: MeshMtlsProps) {
+  if (given === null || typeof given !== 'object') {
+    throw netsecError(path, 'props must be an object', given, 'Pass { mode: MtlsMode.STRICT }, or leave the props out.');
   }
+  // Every prop is read once: a getter that answers a checked value first and another later (meshWide
+  // true after the boolean check, a PERMISSIVE mode after STRICT) cannot reach the output.
+  const props: MeshMtlsProps = {
+    mode: given.mode,
+    allowPlaintext: given.allowPlaintext,
+    namespace: given.namespace,
+    meshWide: given.meshWide,
+    rootNamespace: given.rootNamespace,
+    trustDomain: given.trustDomain,
+    clusterDomain: given.clusterDomain,
+    authorization: given.authorization,
+    identities: given.identities,
+    portExceptions: given.portExceptions,
+    injection: given.injection,
+    controlPlane: given.controlPlane,
+    name: given.name,
+  };
   const name = props.name ?? defaultName(scope, id);
   const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
   if (badName) throw netsecError(path, `name ${badName}`, name, 'Pass a name such as "mesh".');

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CertificateOptions, IssuerKind, IssuerReference, TlsCertificate } from './certificate';
+import { CertificateOptions, checkCertificateOptions, IssuerKind, IssuerReference, TlsCertificate, TlsCertificateProps } from './certificate';
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { IntentModel } from '../model/intent-model';
@@ -43,17 +43,19 @@ export function resolveBackendTls(where: string, name: string, namespace: string
   if (options === null || typeof options !== 'object') {
     throw netsecError(where, 'backendTls must be an object', options, 'Pass backendTls: { issuer: internalCa.issuer }.');
   }
-  if (!(options.issuer instanceof IssuerReference)) {
-    throw netsecError(where, 'backendTls.issuer must be an IssuerReference', String(options.issuer),
+  // Each option is read once: the checked values are the ones the Certificate and the policy get.
+  const issuer = options.issuer;
+  if (!(issuer instanceof IssuerReference)) {
+    throw netsecError(where, 'backendTls.issuer must be an IssuerReference', String(issuer),
       'Pass the issuer of a private CA, e.g. backendTls: { issuer: internalCa.issuer }.');
   }
-  if (options.issuer.acmeHttp01) {
-    throw netsecError(where, 'backendTls.issuer solves ACME HTTP-01, which cannot prove a cluster-internal Service name', options.issuer.toString(),
+  if (issuer.acmeHttp01) {
+    throw netsecError(where, 'backendTls.issuer solves ACME HTTP-01, which cannot prove a cluster-internal Service name', issuer.toString(),
       'Use a private CA issuer (PrivateCertificateAuthority) for the backend certificate.');
   }
-  if (options.issuer.kind === IssuerKind.ISSUER && options.issuer.namespace !== undefined && options.issuer.namespace !== namespace) {
+  if (issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
     throw netsecError(where, `backendTls.issuer cannot sign in namespace ${namespace}: an Issuer signs only its own namespace`,
-      options.issuer.toString(), 'Use a ClusterIssuer, or an Issuer in the backend\'s namespace.');
+      issuer.toString(), 'Use a ClusterIssuer, or an Issuer in the backend\'s namespace.');
   }
   const caConfigMapName = options.caConfigMapName ?? toDnsLabel([name, 'ca']);
   const clusterDomain = options.clusterDomain ?? 'cluster.local';
@@ -61,7 +63,28 @@ export function resolveBackendTls(where: string, name: string, namespace: string
     const bad = typeof value === 'string' ? checkDns1123Subdomain(value) : 'must be a string';
     if (bad) throw netsecError(where, `backendTls.${field} ${bad}`, value, `Pass a ${field} such as "${field === 'clusterDomain' ? 'cluster.local' : 'shop-ca'}".`);
   }
-  return { issuer: options.issuer, caConfigMapName, clusterDomain, certificate: options.certificate };
+  const certificate = checkCertificateOptions(where, options.certificate);
+  return { issuer, caConfigMapName, clusterDomain, certificate };
+}
+
+/**
+ * The props of the backend's Certificate: the Service's in-cluster DNS names, signed by the backend
+ * issuer. A SecureIngress checks them (`checkCertificateProps`) before it creates anything.
+ */
+export function backendCertificateProps(name: string, namespace: string, serviceName: string, tls: ResolvedBackendTls): TlsCertificateProps {
+  const hostname = backendHostname(namespace, serviceName, tls);
+  return {
+    ...tls.certificate,
+    name: toDnsLabel([name, 'backend']),
+    namespace,
+    secretName: toDnsLabel([name, 'backend-tls']),
+    dnsNames: [hostname, `${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}`, serviceName],
+    issuer: tls.issuer,
+  };
+}
+
+function backendHostname(namespace: string, serviceName: string, tls: ResolvedBackendTls): string {
+  return `${serviceName}.${namespace}.svc.${tls.clusterDomain}`;
 }
 
 /**
@@ -69,15 +92,8 @@ export function resolveBackendTls(where: string, name: string, namespace: string
  * makes gateways connect to the Service over TLS and verify that name.
  */
 export function addBackendTls(scope: Construct, name: string, namespace: string, serviceName: string, tls: ResolvedBackendTls): TlsCertificate {
-  const hostname = `${serviceName}.${namespace}.svc.${tls.clusterDomain}`;
-  const certificate = new TlsCertificate(scope, 'BackendCertificate', {
-    ...tls.certificate,
-    name: toDnsLabel([name, 'backend']),
-    namespace,
-    secretName: toDnsLabel([name, 'backend-tls']),
-    dnsNames: [hostname, `${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}`, serviceName],
-    issuer: tls.issuer,
-  });
+  const hostname = backendHostname(namespace, serviceName, tls);
+  const certificate = new TlsCertificate(scope, 'BackendCertificate', backendCertificateProps(name, namespace, serviceName, tls));
   IntentModel.of(scope).names.claim('BackendTLSPolicy', namespace, name, scope);
   renderBackendTlsPolicy(scope, 'BackendTlsPolicy', { name, namespace, serviceName, hostname, caConfigMapName: tls.caConfigMapName });
   return certificate;

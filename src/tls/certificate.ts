@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkedInput } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
-import { checkHostname } from '../core/hostname';
+import { checkServedHostname } from '../core/hostname';
 import { checkDns1123Subdomain, toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
@@ -52,15 +52,17 @@ export interface IssuerReferenceOptions extends ClusterIssuerReferenceOptions {
 export class IssuerReference {
   /** A cluster-scoped `ClusterIssuer`, usable from every namespace. */
   public static clusterIssuer(name: string, options: ClusterIssuerReferenceOptions = {}): IssuerReference {
-    return new IssuerReference(IssuerKind.CLUSTER_ISSUER, checkIssuerName('IssuerReference.clusterIssuer', name),
-      undefined, options.acmeHttp01 ?? false);
+    const where = 'IssuerReference.clusterIssuer';
+    return new IssuerReference(IssuerKind.CLUSTER_ISSUER, checkIssuerName(where, name), undefined, checkAcmeOption(where, options));
   }
 
   /** A namespaced `Issuer`, usable only from its own namespace. */
   public static issuer(name: string, options: IssuerReferenceOptions = {}): IssuerReference {
-    const namespace = options.namespace === undefined ? undefined : checkNamespace('IssuerReference.issuer', options.namespace);
-    return new IssuerReference(IssuerKind.ISSUER, checkIssuerName('IssuerReference.issuer', name), namespace,
-      options.acmeHttp01 ?? false);
+    const where = 'IssuerReference.issuer';
+    const acmeHttp01 = checkAcmeOption(where, options);
+    const given = options.namespace;
+    const namespace = given === undefined ? undefined : checkNamespace(where, given);
+    return new IssuerReference(IssuerKind.ISSUER, checkIssuerName(where, name), namespace, acmeHttp01);
   }
 
   /** `Issuer` or `ClusterIssuer`. */
@@ -202,7 +204,7 @@ export class TlsCertificate extends Construct {
     this.namespace = input.namespace;
     this.name = input.name;
     this.secretName = input.secretName;
-    this.issuer = props.issuer;
+    this.issuer = input.issuer;
     this.dnsNames = input.dnsNames;
 
     const model = IntentModel.of(this);
@@ -211,20 +213,29 @@ export class TlsCertificate extends Construct {
     model.names.claim('Secret', this.namespace, this.secretName, this);
     recordCertManager(this);
 
+    // Rendered from the checked copy only: a prop read again here could answer differently (a getter, a Proxy).
     this.apiObject = renderCertificate(this, 'Resource', {
       name: this.name,
       namespace: this.namespace,
       secretName: this.secretName,
-      dnsNames: this.dnsNames,
-      ipAddresses: props.ipAddresses ?? [],
-      commonName: props.commonName,
-      certificateAuthority: props.certificateAuthority ?? false,
+      dnsNames: [...input.dnsNames],
+      ipAddresses: [...input.ipAddresses],
+      commonName: input.commonName,
+      certificateAuthority: input.certificateAuthority,
       duration: input.lifetime.duration,
       renewBefore: input.lifetime.renewBefore,
-      issuer: { kind: this.issuer.kind, name: this.issuer.name },
+      issuer: { kind: input.issuerRef.kind, name: input.issuerRef.name },
       key: input.key,
     });
   }
+}
+
+/** A checked lifetime: as Go durations for the Certificate, and in whole seconds. */
+export interface CheckedLifetime {
+  readonly duration: string;
+  readonly renewBefore: string;
+  readonly durationSeconds: number;
+  readonly renewBeforeSeconds: number;
 }
 
 /** Everything a `TlsCertificate` builds from, checked before it joins the tree. */
@@ -233,61 +244,129 @@ export interface CheckedCertificate {
   readonly name: string;
   readonly secretName: string;
   readonly dnsNames: string[];
-  readonly lifetime: { duration: string; renewBefore: string };
+  readonly ipAddresses: string[];
+  readonly commonName?: string;
+  readonly certificateAuthority: boolean;
+  /** The issuer as given (for `TlsCertificate.issuer`). */
+  readonly issuer: IssuerReference;
+  /** The issuer's kind and name as read once and checked: what `spec.issuerRef` says. */
+  readonly issuerRef: { readonly kind: IssuerKind; readonly name: string };
+  readonly lifetime: CheckedLifetime;
   readonly key: { family: 'ECDSA' | 'RSA'; size: number };
 }
 
 /**
  * Checks the props of a `TlsCertificate` that `scope` is about to create with this `id` (whose path is
- * `path`), as its constructor does, so that a construct can refuse before it creates anything.
+ * `path`), as its constructor does, so that a construct can refuse before it creates anything. Every prop
+ * is read once; the result is a copy the constructor renders from, so that a getter or Proxy that answers
+ * differently on a second read cannot put an unchecked value (another issuer, a non-address, a CA flag)
+ * into the Certificate.
  */
 export function checkCertificateProps(scope: IConstruct, id: string, path: string, props: TlsCertificateProps): CheckedCertificate {
   if (props === null || typeof props !== 'object') {
     throw netsecError(path, 'props must be an object', props, 'Pass { dnsNames, issuer }.');
   }
-  const namespace = resolveNamespace(scope, id, props.namespace);
-  const name = props.name ?? defaultName(scope, id);
-  const secretName = props.secretName ?? toDnsLabel([name, 'tls']);
+  const given = {
+    namespace: props.namespace,
+    name: props.name,
+    secretName: props.secretName,
+    issuer: props.issuer,
+    dnsNames: props.dnsNames,
+    ipAddresses: props.ipAddresses,
+    commonName: props.commonName,
+    certificateAuthority: props.certificateAuthority,
+    duration: props.duration,
+    renewBefore: props.renewBefore,
+    keyAlgorithm: props.keyAlgorithm,
+  };
+  const namespace = resolveNamespace(scope, id, given.namespace);
+  const name = given.name ?? defaultName(scope, id);
+  const secretName = given.secretName ?? toDnsLabel([name, 'tls']);
   checkObjectName(path, 'name', name);
   checkObjectName(path, 'secretName', secretName);
-  checkIssuer(path, props.issuer, namespace);
-  const dnsNames = [...(props.dnsNames ?? [])];
-  checkSubject(path, dnsNames, props);
-  const lifetime = checkLifetime(path, props);
-  const key = checkKeyAlgorithm(path, props.keyAlgorithm);
-  return { namespace, name, secretName, dnsNames, lifetime, key };
+  const issuerRef = checkIssuer(path, given.issuer, namespace);
+  const dnsNames = stringList(path, 'dnsNames', given.dnsNames);
+  const ipAddresses = stringList(path, 'ipAddresses', given.ipAddresses);
+  if (given.certificateAuthority !== undefined && typeof given.certificateAuthority !== 'boolean') {
+    throw netsecError(path, 'certificateAuthority must be true or false', given.certificateAuthority,
+      'Pass certificateAuthority: true only for a CA certificate, or leave it out.');
+  }
+  if (given.commonName !== undefined && typeof given.commonName !== 'string') {
+    throw netsecError(path, 'commonName must be a string', given.commonName, 'Pass a name such as "Shop internal CA", or leave it out.');
+  }
+  checkSubject(path, dnsNames, ipAddresses, given.commonName, { dnsNames: given.dnsNames, ipAddresses: given.ipAddresses });
+  const lifetime = checkLifetime(path, given);
+  const key = checkKeyAlgorithm(path, given.keyAlgorithm);
+  return {
+    namespace,
+    name,
+    secretName,
+    dnsNames,
+    ipAddresses,
+    commonName: given.commonName,
+    certificateAuthority: given.certificateAuthority ?? false,
+    issuer: given.issuer!,
+    issuerRef,
+    lifetime,
+    key,
+  };
 }
 
-function checkIssuer(path: string, issuer: IssuerReference, namespace: string): void {
+/** A copy of a list of strings, each item read once; undefined is the empty list. */
+function stringList(path: string, field: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw netsecError(path, `${field} must be a list`, String(value), `Pass ${field} as a list, e.g. ${field}: ["..."], or leave it out.`);
+  }
+  const length = value.length;
+  const copy: string[] = [];
+  for (let i = 0; i < length; i++) {
+    const item: unknown = value[i];
+    if (typeof item !== 'string') throw netsecError(path, `${field} entry must be a string`, String(item), `List ${field} as strings.`);
+    copy.push(item);
+  }
+  return copy;
+}
+
+function checkIssuer(path: string, issuer: IssuerReference | undefined, namespace: string): { kind: IssuerKind; name: string } {
   if (!(issuer instanceof IssuerReference)) {
     throw netsecError(path, 'issuer must be an IssuerReference', issuer,
       'Use IssuerReference.clusterIssuer("name"), IssuerReference.issuer("name"), or the reference of an issuer helper.');
   }
-  if (issuer.kind === IssuerKind.ISSUER && issuer.namespace !== undefined && issuer.namespace !== namespace) {
+  const kind = issuer.kind;
+  const name = issuer.name;
+  const issuerNamespace = issuer.namespace;
+  const badName = typeof name === 'string' ? checkDns1123Subdomain(name) : 'must be a string';
+  if ((kind !== IssuerKind.ISSUER && kind !== IssuerKind.CLUSTER_ISSUER) || badName) {
+    throw netsecError(path, 'issuer is not a reference its factories made', { kind, name },
+      'Use IssuerReference.clusterIssuer("name"), IssuerReference.issuer("name"), or the reference of an issuer helper.');
+  }
+  if (kind === IssuerKind.ISSUER && issuerNamespace !== undefined && issuerNamespace !== namespace) {
     throw netsecError(path, `${issuer} cannot sign a Certificate in namespace ${namespace}: an Issuer signs only its own namespace`,
       issuer.toString(), 'Put the Certificate in the Issuer\'s namespace, or use a ClusterIssuer.');
   }
+  return { kind, name };
 }
 
-function checkSubject(path: string, dnsNames: string[], props: TlsCertificateProps): void {
-  if (dnsNames.length === 0 && !props.ipAddresses?.length && props.commonName === undefined) {
-    throw netsecError(path, 'the certificate names no subject', { dnsNames: props.dnsNames, ipAddresses: props.ipAddresses },
+function checkSubject(path: string, dnsNames: string[], ipAddresses: string[], commonName: string | undefined, given: object): void {
+  if (dnsNames.length === 0 && ipAddresses.length === 0 && commonName === undefined) {
+    throw netsecError(path, 'the certificate names no subject', given,
       'Give dnsNames (or ipAddresses), e.g. dnsNames: ["shop.example.com"].');
   }
   const seen = new Set<string>();
   for (const name of dnsNames) {
-    const bad = checkHostname(name, true);
+    const bad = checkServedHostname(name, true);
     if (bad) throw netsecError(path, `dnsNames entry ${bad}`, name, 'Use a DNS name such as "shop.example.com" or "*.example.com".');
     if (seen.has(name)) throw netsecError(path, 'dnsNames lists a name twice', name, 'List each name once.');
     seen.add(name);
   }
-  for (const address of props.ipAddresses ?? []) {
+  for (const address of ipAddresses) {
     if (!parseAddress(address)) {
       throw netsecError(path, 'ipAddresses entry is not an IP address', address, 'Use an address such as "10.0.0.10" or "2001:db8::10".');
     }
   }
-  if (props.commonName !== undefined && (props.commonName.length === 0 || props.commonName.length > 64)) {
-    throw netsecError(path, 'commonName must be 1 to 64 characters', props.commonName, 'Shorten it; put long names in dnsNames.');
+  if (commonName !== undefined && (commonName.length === 0 || commonName.length > 64)) {
+    throw netsecError(path, 'commonName must be 1 to 64 characters', commonName, 'Shorten it; put long names in dnsNames.');
   }
 }
 
@@ -301,15 +380,24 @@ const KEYS: { [algorithm: string]: { family: 'ECDSA' | 'RSA'; size: number } | u
 
 /**
  * Checks the lifetime and key of `options` (the nested `certificate` props of a construct that issues
- * certificates later), so that the construct can refuse them before it creates anything.
+ * certificates later), so that the construct can refuse them before it creates anything. Returns the
+ * checked copy (each field read once, the lifetimes as whole seconds) for the construct to keep: the
+ * original read again later, through a getter or a Proxy, could answer with a lifetime the Certificate
+ * refuses after the construct has joined the tree.
  */
-export function checkCertificateOptions(where: IConstruct | string, options: CertificateOptions | undefined): void {
-  if (options === undefined) return;
+export function checkCertificateOptions(where: IConstruct | string, options: CertificateOptions | undefined): CertificateOptions | undefined {
+  if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object') {
     throw netsecError(where, 'certificate must be an object', options, 'Pass CertificateOptions, e.g. { duration: Duration.days(90) }, or leave certificate out.');
   }
-  checkLifetime(where, options);
-  checkKeyAlgorithm(where, options.keyAlgorithm);
+  const given = { duration: options.duration, renewBefore: options.renewBefore, keyAlgorithm: options.keyAlgorithm };
+  const lifetime = checkLifetime(where, given);
+  checkKeyAlgorithm(where, given.keyAlgorithm);
+  return Object.freeze({
+    duration: Duration.seconds(lifetime.durationSeconds),
+    renewBefore: Duration.seconds(lifetime.renewBeforeSeconds),
+    keyAlgorithm: given.keyAlgorithm ?? KeyAlgorithm.ECDSA_P256,
+  });
 }
 
 function checkKeyAlgorithm(where: IConstruct | string, algorithm: KeyAlgorithm | undefined): { family: 'ECDSA' | 'RSA'; size: number } {
@@ -321,7 +409,7 @@ function checkKeyAlgorithm(where: IConstruct | string, algorithm: KeyAlgorithm |
 }
 
 /** Validates duration and renewBefore and renders them as Go durations (`2160h`), which cert-manager parses. */
-function checkLifetime(scope: IConstruct | string, options: CertificateOptions): { duration: string; renewBefore: string } {
+function checkLifetime(scope: IConstruct | string, options: CertificateOptions): CheckedLifetime {
   const duration = seconds(scope, 'duration', options.duration ?? DEFAULT_DURATION);
   const renewBefore = seconds(scope, 'renewBefore', options.renewBefore ?? DEFAULT_RENEW_BEFORE);
   if (duration < 3600) {
@@ -336,7 +424,7 @@ function checkLifetime(scope: IConstruct | string, options: CertificateOptions):
     throw netsecError(scope, 'renewBefore is not shorter than duration, so the certificate would renew as soon as it is issued',
       `${goDuration(renewBefore)} >= ${goDuration(duration)}`, 'Renew with a third of the lifetime left, e.g. duration 90 days and renewBefore 30 days.');
   }
-  return { duration: goDuration(duration), renewBefore: goDuration(renewBefore) };
+  return { duration: goDuration(duration), renewBefore: goDuration(renewBefore), durationSeconds: duration, renewBeforeSeconds: renewBefore };
 }
 
 function seconds(scope: IConstruct | string, field: string, value: Duration): number {
@@ -360,6 +448,18 @@ function goDuration(total: number): string {
 export function checkObjectName(scope: IConstruct | string, field: string, value: string): void {
   const bad = typeof value === 'string' ? checkDns1123Subdomain(value) : 'must be a string';
   if (bad) throw netsecError(scope, `${field} ${bad}`, value, `Pass a ${field} such as "shop-tls".`);
+}
+
+/** The `acmeHttp01` option of an issuer reference, read once: true or false (a truthy string is refused). */
+function checkAcmeOption(where: string, options: ClusterIssuerReferenceOptions): boolean {
+  if (options === null || typeof options !== 'object') {
+    throw netsecError(where, 'options must be an object', options, 'Pass { acmeHttp01: true }, or leave options out.');
+  }
+  const acme = options.acmeHttp01 ?? false;
+  if (typeof acme !== 'boolean') {
+    throw netsecError(where, 'acmeHttp01 must be true or false', acme, 'Pass acmeHttp01: true for an ACME issuer that solves HTTP-01 through the edge, or leave it out.');
+  }
+  return acme;
 }
 
 function checkIssuerName(where: string, name: string): string {

@@ -6,7 +6,7 @@ import { netsecError } from '../core/errors';
 import { toDnsLabel } from '../core/names';
 import { checkNamespace } from '../core/peer';
 import { defaultName, resolveNamespace } from '../core/scope-defaults';
-import type { SecureGateway } from '../edge/secure-gateway';
+import { SecureGateway } from '../edge/secure-gateway';
 import { IntentModel } from '../model/intent-model';
 import { clusterScoped } from '../render/cluster-scoped';
 import { certManager } from '../render/l1';
@@ -80,7 +80,7 @@ export class AcmeClusterIssuer extends Construct {
    * @param props the configuration (`AcmeClusterIssuerProps`)
    */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
-    const { name, server, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props));
+    const { name, server, email, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props));
     super(scope, id);
     this.name = name;
     const solverEdge = gateway !== undefined ? `gateway:${gateway.namespace}/${gateway.name}` : `ingress:${ingressClassName}`;
@@ -93,7 +93,7 @@ export class AcmeClusterIssuer extends Construct {
       spec: {
         acme: {
           server,
-          ...(props.email !== undefined ? { email: props.email } : {}),
+          ...(email !== undefined ? { email } : {}),
           privateKeySecretRef: { name: accountKey },
           solvers: [{ http01: gateway !== undefined ? { gatewayHttpRoute: gatewaySolver(gateway) } : { ingress: ingressSolver(ingressClassName) } }],
         },
@@ -216,12 +216,15 @@ function checkAcmeProps(scope: Construct, id: string, path: string, props: AcmeC
   checkObjectName(path, 'name', name);
   const server = props.server ?? AcmeClusterIssuer.LETS_ENCRYPT_PRODUCTION;
   checkServer(path, server);
-  if (props.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
-    throw netsecError(path, 'email is not an e-mail address', props.email, 'Give an address such as "ops@example.com", or leave email out.');
+  // Each prop is read once: what is checked is what the ClusterIssuer is built from.
+  const email = props.email;
+  if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+    throw netsecError(path, 'email is not an e-mail address', email, 'Give an address such as "ops@example.com", or leave email out.');
   }
   const gateway = props.gateway;
   if (gateway !== undefined) {
-    if (gateway === null || typeof gateway !== 'object' || gateway._record === undefined) {
+    // A look-alike object would name any Gateway (and namespace) as the one that answers the challenges.
+    if (!SecureGateway.isSecureGateway(gateway) || gateway.node.root !== scope.node.root) {
       throw netsecError(path, 'gateway must be a SecureGateway', String(gateway), 'Pass the SecureGateway whose HTTP listener receives the domain\'s traffic on port 80.');
     }
     if (props.ingressClassName !== undefined) {
@@ -233,7 +236,7 @@ function checkAcmeProps(scope: Construct, id: string, path: string, props: AcmeC
   checkObjectName(path, 'ingressClassName', ingressClassName);
   const accountKey = props.accountKeySecretName ?? toDnsLabel([name, 'account-key']);
   checkObjectName(path, 'accountKeySecretName', accountKey);
-  return { name, server, ingressClassName, accountKey, gateway };
+  return { name, server, email, ingressClassName, accountKey, gateway };
 }
 
 /** Checks a CA's props, the CA certificate's included, before the CA joins the tree. */
@@ -244,6 +247,10 @@ function checkCaProps(scope: Construct, id: string, path: string, props: Private
   const name = props.name ?? defaultName(scope, id);
   checkObjectName(path, 'name', name);
   const clusterWide = props.clusterWide ?? false;
+  // A truthy non-boolean ("false" from JavaScript) would make a ClusterIssuer every namespace can use.
+  if (typeof clusterWide !== 'boolean') {
+    throw netsecError(path, 'clusterWide must be true or false', clusterWide, 'Pass clusterWide: true for a ClusterIssuer, or leave it out for an Issuer of the namespace.');
+  }
   if (clusterWide && props.namespace !== undefined) {
     throw netsecError(path, 'namespace is set for a cluster-wide CA', props.namespace,
       'A cluster-wide CA keeps its certificate in clusterResourceNamespace; drop namespace, or set clusterWide: false.');

@@ -126,12 +126,15 @@ export interface TlsSourceProps {
  * given. Fails, naming `where`, when several are given or a value is invalid.
  */
 export function resolveTlsSource(where: string, props: TlsSourceProps, fields: (keyof TlsSourceProps)[]): TlsSource | undefined {
-  const given = fields.filter((k) => k !== 'acmeHttp01' && props[k] !== undefined);
+  // Each prop is read once: the value checked is the value used.
+  const values: { [field: string]: unknown } = {};
+  for (const field of [...fields, 'acmeHttp01' as const]) values[field] = props[field];
+  const given = fields.filter((k) => k !== 'acmeHttp01' && values[k] !== undefined);
   if (given.length > 1) {
     throw netsecError(where, `more than one TLS source is given (${given.join(', ')})`,
-      Object.fromEntries(given.map((k) => [k, String(props[k])])), 'Pass exactly one of them.');
+      Object.fromEntries(given.map((k) => [k, String(values[k])])), 'Pass exactly one of them.');
   }
-  const acme = props.acmeHttp01;
+  const acme = values.acmeHttp01 as boolean | undefined;
   if (acme !== undefined && !(given[0] === 'clusterIssuer' || given[0] === 'issuer')) {
     throw netsecError(where, 'acmeHttp01 applies only next to clusterIssuer or issuer', acme,
       'Say it on the source: TlsSource.clusterIssuer(name, { acmeHttp01 }), or IssuerReference.clusterIssuer(name, { acmeHttp01 }); an existing Secret needs no challenge.');
@@ -140,21 +143,43 @@ export function resolveTlsSource(where: string, props: TlsSourceProps, fields: (
     case undefined:
       return undefined;
     case 'tls':
-      if (!(props.tls instanceof TlsSource)) {
-        throw netsecError(where, 'tls must be a TlsSource', String(props.tls), 'Use TlsSource.clusterIssuer("name"), .issuer(), .issuerReference() or .existingSecret().');
+      if (!(values.tls instanceof TlsSource)) {
+        throw netsecError(where, 'tls must be a TlsSource', String(values.tls), 'Use TlsSource.clusterIssuer("name"), .issuer(), .issuerReference() or .existingSecret().');
       }
-      return props.tls;
+      return recheck(where, values.tls);
     case 'clusterIssuer':
-      return TlsSource.clusterIssuer(checkName(where, 'clusterIssuer', props.clusterIssuer!), { acmeHttp01: acme });
+      return TlsSource.clusterIssuer(checkName(where, 'clusterIssuer', values.clusterIssuer as string), { acmeHttp01: acme });
     case 'issuer':
-      return TlsSource.issuer(checkName(where, 'issuer', props.issuer!), { acmeHttp01: acme });
+      return TlsSource.issuer(checkName(where, 'issuer', values.issuer as string), { acmeHttp01: acme });
     case 'issuerReference':
-      if (!(props.issuerReference instanceof IssuerReference)) {
-        throw netsecError(where, 'issuerReference must be an IssuerReference', String(props.issuerReference),
+      if (!(values.issuerReference instanceof IssuerReference)) {
+        throw netsecError(where, 'issuerReference must be an IssuerReference', String(values.issuerReference),
           'Pass the issuer of an issuer helper (e.g. letsencrypt.issuer), or IssuerReference.clusterIssuer("name").');
       }
-      return TlsSource.issuerReference(props.issuerReference);
+      return TlsSource.issuerReference(values.issuerReference);
     default:
-      return TlsSource.existingSecret(checkName(where, 'tlsSecretName', props.tlsSecretName!));
+      return TlsSource.existingSecret(checkName(where, 'tlsSecretName', values.tlsSecretName as string));
   }
+}
+
+/**
+ * A TlsSource as its factories would make it from `source`'s fields, each read once and checked again: its
+ * fields are plain properties that JavaScript can change after the factory checked them (a Secret in
+ * another namespace, a name that is not a name), and the edge builds ReferenceGrants and listeners from them.
+ */
+function recheck(where: string, source: TlsSource): TlsSource {
+  const issuer = source.issuerRef;
+  const secretName = source.secretName;
+  const secretNamespace = source.secretNamespace;
+  if (issuer !== undefined && secretName === undefined && secretNamespace === undefined) {
+    if (!(issuer instanceof IssuerReference)) {
+      throw netsecError(where, 'tls names an issuer that is not an IssuerReference', String(issuer), 'Make the source with TlsSource.clusterIssuer(), .issuer() or .issuerReference().');
+    }
+    return TlsSource.issuerReference(issuer);
+  }
+  if (issuer === undefined && secretName !== undefined) {
+    return TlsSource.existingSecret(checkName(where, 'tls secret name', secretName), { namespace: secretNamespace });
+  }
+  throw netsecError(where, 'tls is not a TlsSource its factories made', source.toString(),
+    'Make the source with TlsSource.clusterIssuer(), .issuer(), .issuerReference() or .existingSecret(), and do not change it afterwards.');
 }

@@ -1,4 +1,4 @@
-import { checkHostname, isWildcardHostname } from '../../src/core/hostname';
+import { checkHostname, checkServedHostname, isWildcardHostname } from '../../src/core/hostname';
 
 describe('checkHostname', () => {
   test.each([
@@ -42,5 +42,24 @@ describe('checkHostname', () => {
   test('isWildcardHostname', () => {
     expect(isWildcardHostname('*.example.com')).toBe(true);
     expect(isWildcardHostname('shop.example.com')).toBe(false);
+  });
+});
+
+describe('checkServedHostname (edge hosts and certificate names)', () => {
+  test.each([
+    ['*.com', /wildcard directly over a top-level domain/],
+    ['*.internal', /wildcard directly over a top-level domain/],
+    ['0x7f.0.0.1', /numeric label/],
+    ['1.2.3.4.5', /numeric label/],
+    ['shop.123', /numeric label/],
+    ['123', /numeric label/],
+    ['shop.0xff', /numeric label/],
+    ['a.*.example.com', /only as the whole leftmost label/],
+  ])('refuses %s', (host, problem) => {
+    expect(checkServedHostname(host, true)).toMatch(problem);
+  });
+
+  test.each(['shop.example.com', '*.example.com', 'localhost', '0x7f.example.com', 'shop.example.c0m', 'api.shop.svc', '123.example.com'])('accepts %s', (host) => {
+    expect(checkServedHostname(host, true)).toBeUndefined();
   });
 });

@@ -159,6 +159,20 @@ export const EDGE_CLAIMS: Claim[] = [
   },
   {
     doc: 'secure-ingress.md',
+    quote: 'A host an edge serves, and a certificate\'s `dnsNames`, are also refused with a wildcard directly over a top-level domain',
+    refusals: [
+      { case: 'a wildcard over a top-level domain through a controller', run: controllerIngress({ host: '*.com', clusterIssuer: undefined, tlsSecretName: 'wild-tls' }), error: /host puts the wildcard directly over a top-level domain/ },
+      { case: 'a wildcard over a top-level domain through a gateway', run: gatewayIngress({}, { host: '*.com' }), error: /host puts the wildcard directly over a top-level domain/ },
+      { case: 'a numeric last label on an edge', run: controllerIngress({ host: '0x7f.0.0.1' }), error: /host ends in a numeric label/ },
+      {
+        case: 'a numeric last label in a certificate\'s dnsNames',
+        run: () => new TlsCertificate(shop().chart, 'cert', { issuer: IssuerReference.clusterIssuer('internal-ca'), dnsNames: ['shop.123'] }),
+        error: /dnsNames entry ends in a numeric label/,
+      },
+    ],
+  },
+  {
+    doc: 'secure-ingress.md',
     quote: 'A wildcard host with HTTP-01 is an error',
     refusals: [{ case: 'a wildcard host with an ACME cluster issuer', run: controllerIngress({ host: '*.example.com' }), error: /ACME HTTP-01 cannot validate a wildcard host/ }],
   },

@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Reachability } from '../../src/analysis';
+import { parseYamlDocuments } from '../../src/analysis/input/yaml-documents';
+import { Port } from '../../src/core/port';
+import { cli } from '../cli/run-cli';
+
+/*
+ * Manifests written to make the proof say "denied" (or "clean") where the cluster, reading the same
+ * manifests, allows the connection. Each answer is checked through the library and the command line.
+ */
+
+const PODS = `
+apiVersion: v1
+kind: Pod
+metadata: { name: web, namespace: shop, labels: { app: web } }
+spec: { containers: [{ name: c, image: x, ports: [{ containerPort: 80 }] }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: cli, namespace: shop, labels: { app: cli } }
+spec: { containers: [{ name: c, image: x }] }
+`;
+
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'netsec-redteam-'));
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** The verdict on shop/cli -> shop/web TCP 80 from the library, and the exit status of `eval` on the same YAML. */
+function judge(extra: string): { verdict: ReturnType<Reachability['verdict']>; status: number; stdout: string } {
+  const text = `${PODS}---\n${extra}`;
+  const verdict = Reachability.fromManifests(parseYamlDocuments('attack.yaml', text))
+    .verdict({ namespace: 'shop', pod: 'cli' }, { namespace: 'shop', pod: 'web' }, Port.tcp(80));
+  const file = path.join(scratch, `attack-${Math.random().toString(36).slice(2)}.yaml`);
+  fs.writeFileSync(file, text);
+  const run = cli(['eval', '--from', 'shop/cli', '--to', 'shop/web', '--port', 'tcp/80', '--fail-on-unknown', file]);
+  return { verdict, status: run.status, stdout: run.stdout };
+}
+
+const onlyPort = (port: string) => `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: only-port, namespace: shop }
+spec:
+  podSelector: {}
+  ingress:
+  - ports:
+    - port: ${port}
+`;
+
+describe('YAML read the way Kubernetes reads it (YAML 1.1 scalars, Go number syntax)', () => {
+  test.each([
+    ['0120', 'octal'],
+    ['0b1010000', 'binary (a valid port name in YAML 1.2)'],
+    ['0o120', 'Go octal'],
+    ['8_0', 'digits with underscores'],
+    ['!!int 0120', 'an explicit int tag'],
+  ])('a policy port written %s (%s) is port 80, as the API server reads it', (port) => {
+    const { verdict, status, stdout } = judge(onlyPort(port));
+    expect(verdict).toEqual({ allowed: true, certain: true, caveats: [] });
+    expect(status).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('shop/cli -> shop/web on TCP 80: allowed');
+  });
+
+  test('a port Kubernetes reads as another number is not read as 80: 0120 is 80, 120 and "0120" are not', () => {
+    expect(judge(onlyPort('120')).verdict.allowed).toBe(false);
+    expect(() => judge(onlyPort('"0120"'))).toThrow(/is neither a port number nor a valid port name/);
+  });
+
+  test.each(['yes', 'on', 'y', 'No', 'OFF'])('a selector label value written %s is a boolean to Kubernetes, which refuses the policy; so does the analyzer', (word) => {
+    const policy = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { trusted: ${word} } } }] }]
+`;
+    expect(() => judge(policy)).toThrow(/matchLabels\["trusted"\] is not a valid label value \((true|false)\)/);
+    expect(judge(policy.replace(`trusted: ${word}`, `trusted: "${word}"`)).verdict).toEqual({ allowed: false, certain: true, caveats: [] });
+  });
+
+  test('a tag Kubernetes cannot resolve is refused with its line', () => {
+    expect(() => parseYamlDocuments('t.yaml', 'kind: X\nport: !!int eighty\n')).toThrow(/t\.yaml:2:13: holds a value Kubernetes cannot read as its tag tag:yaml.org,2002:int \("eighty"\)/);
+  });
+
+  test('quoted strings, timestamps, merge keys and plain words keep their YAML 1.2 meaning where Kubernetes agrees', () => {
+    const [object] = parseYamlDocuments('t.yaml', [
+      'kind: X', 'base: &b { a: "0120", when: 2001-12-14, word: web, n1: 80, f: 1.5, nul: ~, inf: .inf, hex: 0x50 }',
+      'merged: { <<: *b, extra: "yes" }',
+    ].join('\n'));
+    expect(object.merged).toEqual({ a: '0120', when: '2001-12-14', word: 'web', n1: 80, f: 1.5, nul: null, inf: Infinity, hex: 80, extra: 'yes' });
+  });
+});

@@ -95,3 +95,92 @@ spec:
     expect(object.merged).toEqual({ a: '0120', when: '2001-12-14', word: 'web', n1: 80, f: 1.5, nul: null, inf: Infinity, hex: 80, extra: 'yes' });
   });
 });
+
+const DENY_ALL = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny-all, namespace: shop }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+`;
+
+describe('network policies of kinds the analyzer does not evaluate make the answers about their pods uncertain', () => {
+  test.each([
+    ['a Calico GlobalNetworkPolicy (cluster-wide) that allows everything', `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: allow-all }
+spec: { order: 1, selector: all(), types: [Ingress, Egress], ingress: [{ action: Allow }], egress: [{ action: Allow }] }
+`, 'GlobalNetworkPolicy allow-all (projectcalico.org/v3)'],
+    ['a Calico NetworkPolicy of the CRD group', `
+apiVersion: crd.projectcalico.org/v1
+kind: NetworkPolicy
+metadata: { name: allow, namespace: shop }
+spec: { order: 1, selector: all(), ingress: [{ action: Allow }], egress: [{ action: Allow }] }
+`, 'NetworkPolicy shop/allow (crd.projectcalico.org/v1)'],
+    ['an Antrea ClusterNetworkPolicy', `
+apiVersion: crd.antrea.io/v1beta1
+kind: ClusterNetworkPolicy
+metadata: { name: allow }
+spec: { priority: 1, appliedTo: [{ podSelector: {} }], ingress: [{ action: Allow }], egress: [{ action: Allow }] }
+`, 'ClusterNetworkPolicy allow (crd.antrea.io/v1beta1)'],
+    ['an AdminNetworkPolicy of a group the analyzer does not read', `
+apiVersion: policy.networking.x-k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: { name: allow }
+spec: { priority: 1, subject: { namespaces: {} }, ingress: [{ action: Allow, from: [{ namespaces: {} }] }] }
+`, 'AdminNetworkPolicy allow (policy.networking.x-k8s.io/v1alpha1)'],
+  ])('%s next to a deny-all NetworkPolicy: the denial is not certain', (_what, policy, named) => {
+    const { verdict, status, stdout } = judge(`${DENY_ALL}---\n${policy}`);
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.certain).toBe(false);
+    expect(verdict.caveats.length).toBeGreaterThan(0);
+    expect(verdict.caveats.every(c => c.startsWith(`${named} is a network policy the analyzer does not evaluate; it may select shop/`))).toBe(true);
+    expect(status).toBe(3);
+    expect(stdout.split('\n')[0]).toBe('shop/cli -> shop/web on TCP 80: denied (uncertain)');
+  });
+
+  test('the caveat holds on both sides, so a side the evaluated policies deny for certain does not hide it', () => {
+    const { verdict } = judge(`${DENY_ALL}---
+apiVersion: crd.projectcalico.org/v1
+kind: NetworkPolicy
+metadata: { name: allow, namespace: shop }
+spec: { selector: all() }
+`);
+    expect(verdict.caveats).toEqual([
+      'NetworkPolicy shop/allow (crd.projectcalico.org/v1) is a network policy the analyzer does not evaluate; it may select shop/cli and allow or deny its egress',
+      'NetworkPolicy shop/allow (crd.projectcalico.org/v1) is a network policy the analyzer does not evaluate; it may select shop/web and allow or deny its ingress',
+    ]);
+  });
+
+  test('an allowed answer is uncertain too (the policy may deny), and one in another namespace leaves the answer certain', () => {
+    const elsewhere = `
+apiVersion: crd.antrea.io/v1beta1
+kind: NetworkPolicy
+metadata: { name: other, namespace: billing }
+spec: { appliedTo: [{ podSelector: {} }], ingress: [{ action: Drop }] }
+`;
+    expect(judge(elsewhere).verdict).toEqual({ allowed: true, certain: true, caveats: [] });
+    const here = judge(elsewhere.replace('namespace: billing', 'namespace: shop')).verdict;
+    expect(here.allowed).toBe(true);
+    expect(here.certain).toBe(false);
+  });
+
+  test('a NetworkPolicy of a retired API version is listed as not analysed, its pods\' exposure carries the caveat, and analyze fails on it', () => {
+    const old = `
+apiVersion: extensions/v1beta1
+kind: NetworkPolicy
+metadata: { name: old, namespace: shop }
+spec: { podSelector: {} }
+`;
+    const r = Reachability.fromManifests(parseYamlDocuments('old.yaml', `${PODS}---\n${old}`));
+    expect(r.notAnalysed).toEqual(['NetworkPolicy shop/old (extensions/v1beta1): a network policy the analyzer does not evaluate; '
+      + 'answers about the pods it may select (namespace shop) are uncertain']);
+    const web = r.exposure().find(e => e.workload === 'shop/web')!;
+    expect(web.caveats.some(c => c.includes('NetworkPolicy shop/old (extensions/v1beta1) is a network policy the analyzer does not evaluate'))).toBe(true);
+    const file = path.join(scratch, 'old.yaml');
+    fs.writeFileSync(file, `${PODS}---\n${old}`);
+    const run = cli(['analyze', '--fail-on', 'none', '--fail-on-unknown', file]);
+    expect(run.stdout).toContain('NetworkPolicy shop/old (extensions/v1beta1): a network policy the analyzer does not evaluate');
+    expect(run.status).toBe(3);
+  });
+});

@@ -117,7 +117,7 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
       .filter(m => m.rule.rule.action === 'pass' || (m.rule.rule.action === 'allow') !== verdict.allowed)
       .map(m => `${m.rule.rule.label} might match ${other.label}: ${m.why}`);
     const denies = verdict.allowed ? deniesNotEvaluated(index, position, direction) : [];
-    return { ...verdict, caveats: [...tierCaveats, ...ruleCaveats, ...denies] };
+    return { ...verdict, caveats: [...tierCaveats, ...ruleCaveats, ...denies, ...policiesNotEvaluated(index, position, direction, subject)] };
   };
   const admin = firstMatch(tiers.admin);
   if (admin && admin.rule.action !== 'pass') {
@@ -226,6 +226,17 @@ function deniesNotEvaluated(index: ClusterIndex, position: number, direction: 'i
   return selected
     .filter(s => s.pods.has(position))
     .flatMap(s => s.policy.unevaluatedDenies![direction].map(text => `${text} could deny it`));
+}
+
+/**
+ * Policies of kinds the analyzer does not evaluate that may select the pod (Calico, Antrea, ...): they may
+ * allow what every evaluated policy denies, or deny what they allow, so neither answer is certain.
+ */
+function policiesNotEvaluated(index: ClusterIndex, position: number, direction: 'ingress' | 'egress', subject: string): string[] {
+  const namespace = index.pods[position].namespace;
+  return index.unevaluatedPolicies
+    .filter(p => p.namespace === undefined || p.namespace === namespace)
+    .map(p => `${p.text} is a network policy the analyzer does not evaluate; it may select ${subject} and allow or deny its ${direction}`);
 }
 
 const denySelections = new WeakMap<ClusterIndex, Array<{ policy: CompiledPolicy; pods: Set<number> }>>();

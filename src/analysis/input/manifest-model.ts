@@ -68,10 +68,25 @@ export interface ManifestModel {
   /** What was read but left out of the model, one line each. */
   readonly warnings: string[];
   /**
+   * Network policies of kinds or API groups the analyzer does not evaluate (Calico, Antrea, OVN, a
+   * NetworkPolicy of another group, ...): they may allow or deny anything for the pods they may select,
+   * so every answer about such a pod is uncertain.
+   * @default - none
+   */
+  readonly unevaluatedPolicies?: UnevaluatedPolicy[];
+  /**
    * The pod network: where pods without a known address have theirs (see `pod-network.ts`).
    * @default DEFAULT_POD_NETWORK
    */
   podNetwork?: ParsedCidr[];
+}
+
+/** A network policy object the analyzer reads but does not evaluate. */
+export interface UnevaluatedPolicy {
+  /** `Kind namespace/name (apiVersion)`. */
+  readonly text: string;
+  /** The namespace whose pods it may select; undefined: it may select pods of every namespace. */
+  readonly namespace?: string;
 }
 
 /** The namespace of a namespaced object. */

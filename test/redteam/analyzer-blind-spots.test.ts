@@ -184,3 +184,42 @@ spec: { podSelector: {} }
     expect(run.status).toBe(3);
   });
 });
+
+describe('pods on the node\'s network (hostNetwork) are never the subject of a certain answer', () => {
+  const hostPods = (kind: 'Pod' | 'Deployment') => kind === 'Pod'
+    ? PODS.replace('spec: { containers: [{ name: c, image: x, ports', 'spec: { hostNetwork: true, containers: [{ name: c, image: x, ports')
+    : `${PODS.split('---')[1]}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { hostNetwork: true, containers: [{ name: c, image: x, ports: [{ containerPort: 80 }] }] }
+`;
+
+  test.each(['Pod', 'Deployment'] as const)('a deny-all NetworkPolicy does not make a connection to a hostNetwork %s a certain "denied"', (kind) => {
+    const text = `${hostPods(kind)}---\n${DENY_ALL}`;
+    const r = Reachability.fromManifests(parseYamlDocuments('host.yaml', text));
+    const caveat = 'shop/web runs with hostNetwork: NetworkPolicy does not reliably apply to it (its behaviour there is undefined '
+      + 'and most CNIs do not enforce it), and its traffic carries the node\'s address, which pod selectors do not match';
+    expect(r.verdict({ namespace: 'shop', pod: 'cli' }, { namespace: 'shop', pod: 'web' }, Port.tcp(80)))
+      .toEqual({ allowed: false, certain: false, caveats: [caveat] });
+    // As the client too: its egress is not policed and its packets carry the node's address.
+    expect(r.verdict({ namespace: 'shop', pod: 'web' }, { namespace: 'shop', pod: 'cli' }, Port.tcp(80)).certain).toBe(false);
+    expect(r.notAnalysed.some(line => line.includes('runs with hostNetwork'))).toBe(true);
+    expect(r.exposure().find(e => e.workload === 'shop/web')!.caveats.some(c => c.endsWith(caveat))).toBe(true);
+    const file = path.join(scratch, `host-${kind}.yaml`);
+    fs.writeFileSync(file, text);
+    const run = cli(['eval', '--from', 'shop/cli', '--to', 'shop/web', '--port', 'tcp/80', '--fail-on-unknown', file]);
+    expect(run.stdout.split('\n')[0]).toBe('shop/cli -> shop/web on TCP 80: denied (uncertain)');
+    expect(run.status).toBe(3);
+  });
+
+  test('hostNetwork written as a string is refused, as the API server refuses it', () => {
+    expect(() => Reachability.fromManifests(parseYamlDocuments('host.yaml',
+      PODS.replace('spec: { containers: [{ name: c, image: x, ports', 'spec: { hostNetwork: "true", containers: [{ name: c, image: x, ports'))))
+      .toThrow(/Pod shop\/web: spec.hostNetwork is not a boolean \("true"\)/);
+  });
+});

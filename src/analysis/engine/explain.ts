@@ -51,7 +51,7 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
     ? judgeSide(index, to.position, 'ingress', to.label, from, query)
     : outside(to.label, 'destination', 'the source\'s egress policies');
   const allowed = selfTraffic || (egress.allowed && ingress.allowed);
-  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, addressCaveats ? [from, to] : []);
+  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, addressCaveats ? [from, to] : [], [from, to]);
   const lines = [
     `${heading}: ${allowed ? 'allowed' : 'denied'}${caveats.length > 0 ? ' (uncertain)' : ''}`,
     ...(selfTraffic ? ['  a pod can always connect to itself; NetworkPolicy does not apply to such traffic'] : []),
@@ -68,11 +68,18 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
  * sides. An address inside the pod network may be a pod the model does not know: always a caveat.
  */
 function connectionCaveats(index: ClusterIndex, allowed: boolean, egress: DirectionVerdict, ingress: DirectionVerdict,
-  ends: readonly ResolvedEndpoint[]): string[] {
+  ends: readonly ResolvedEndpoint[], pods: readonly ResolvedEndpoint[]): string[] {
   const sides = [egress, ingress];
   const denied = sides.filter(side => !side.allowed);
   const relevant = allowed ? sides : denied.some(side => side.caveats.length === 0) ? [] : denied;
   const caveats = relevant.flatMap(side => side.caveats);
+  // Whatever the policies say, they may not be enforced on a pod on the node's network, nor match its traffic.
+  for (const end of pods) {
+    if (end.kind === 'pod' && end.pod.hostNetwork === true) {
+      caveats.push(`${end.label} runs with hostNetwork: NetworkPolicy does not reliably apply to it (its behaviour there is undefined `
+        + 'and most CNIs do not enforce it), and its traffic carries the node\'s address, which pod selectors do not match');
+    }
+  }
   for (const end of ends) {
     if (end.kind === 'address' && inPodNetwork(end.address, index.podNetwork)) {
       caveats.push(`${end.label} is inside the pod network (${index.podNetwork.map(c => c.text).join(', ')}) but is no modelled pod's address; `

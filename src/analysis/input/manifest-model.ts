@@ -41,6 +41,13 @@ export interface ModelPod {
   readonly workload?: string;
   /** For a workload object (a pod template): the workload of the controller that owns it, if any. */
   readonly ownedBy?: string;
+  /**
+   * True when the pod runs in the node's network namespace (`spec.hostNetwork`): NetworkPolicy leaves
+   * such pods undefined (most CNIs do not enforce it on them) and their traffic carries the node's address,
+   * so no answer about them is certain.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
 }
 
 /** A policy object, how to name it in messages, and (once read) its compiled form. */

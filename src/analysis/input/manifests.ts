@@ -276,7 +276,20 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
     kind: object.kind,
     workload: isPod ? ownerWorkload(object, name) : `${namespaceOf(object)}/${name}[${object.kind}]`,
     ...(isPod ? {} : ownerReference(object)),
+    ...(readHostNetwork(spec, where, warnings) ? { hostNetwork: true } : {}),
   };
+}
+
+/** `spec.hostNetwork`, which the API server takes only as a boolean; a pod on the node's network is reported. */
+function readHostNetwork(spec: any, where: string, warnings?: string[]): boolean {
+  const value = spec?.hostNetwork;
+  if (value === undefined || value === null || value === false) return false;
+  if (value !== true) {
+    throw netsecError(where, 'spec.hostNetwork is not a boolean', value, 'Write hostNetwork: true or false, unquoted.');
+  }
+  warnings?.push(`${where}: runs with hostNetwork; NetworkPolicy does not reliably apply to it and its traffic carries the node's address, `
+    + 'so answers about it are uncertain');
+  return true;
 }
 
 function readLabels(raw: unknown, where: string, field: string): Record<string, string> {

@@ -223,3 +223,32 @@ spec:
       .toThrow(/Pod shop\/web: spec.hostNetwork is not a boolean \("true"\)/);
   });
 });
+
+describe('admin policies of one tier with the same priority: the API does not define their order', () => {
+  const admin = (name: string, action: string, priority = 10) => `
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: { name: ${name} }
+spec: { priority: ${priority}, subject: { namespaces: {} }, ingress: [{ name: r, action: ${action}, from: [{ namespaces: {} }] }] }
+`;
+
+  test.each([
+    ['Deny', 'Allow', false],
+    ['Allow', 'Deny', true],
+    ['Pass', 'Deny', true],
+  ] as const)('%s in one and %s in the other: the answer of the one checked first by name is not certain', (first, second, allowed) => {
+    const { verdict, status } = judge(`${admin('a', first)}---${admin('b', second)}`);
+    expect(verdict).toEqual({
+      allowed,
+      certain: false,
+      caveats: ['AdminNetworkPolicy a and AdminNetworkPolicy b have the same admin priority 10, whose order the API does not define: '
+        + `AdminNetworkPolicy b ingress[0] "r" (${second}) may decide instead of AdminNetworkPolicy a ingress[0] "r" (${first})`],
+    });
+    expect(status).toBe(3);
+  });
+
+  test('the same action, or distinct priorities, leave the answer certain', () => {
+    expect(judge(`${admin('a', 'Deny')}---${admin('b', 'Deny')}`).verdict).toEqual({ allowed: false, certain: true, caveats: [] });
+    expect(judge(`${admin('a', 'Deny', 10)}---${admin('b', 'Allow', 11)}`).verdict).toEqual({ allowed: false, certain: true, caveats: [] });
+  });
+});

@@ -110,11 +110,15 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
   const isolatedBy = isolation.policies.map(p => p.id).sort();
   // Tier rules that might match decide nothing, but the answer depends on them unless they would act as it does.
   const maybe: Array<{ rule: IndexedAdminRule; why: string }> = [];
+  const ties: string[] = [];
   const firstMatch = (rules: readonly IndexedAdminRule[]) => {
     for (const r of rules) {
       if (!rulePortsMatch(r.rule, query)) continue;
       const match = ruleMatches(r.rule, '', other, index);
-      if (match.match === 'yes') return r;
+      if (match.match === 'yes') {
+        ties.push(...tiedRules(rules, r, other, query, index));
+        return r;
+      }
       if (match.match === 'unknown') maybe.push({ rule: r, why: match.why });
     }
     return undefined;
@@ -124,7 +128,8 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
       .filter(m => m.rule.rule.action === 'pass' || (m.rule.rule.action === 'allow') !== verdict.allowed)
       .map(m => `${m.rule.rule.label} might match ${other.label}: ${m.why}`);
     const denies = verdict.allowed ? deniesNotEvaluated(index, position, direction) : [];
-    return { ...verdict, caveats: [...tierCaveats, ...ruleCaveats, ...denies, ...policiesNotEvaluated(index, position, direction, subject)] };
+    const unevaluated = policiesNotEvaluated(index, position, direction, subject);
+    return { ...verdict, caveats: [...tierCaveats, ...ties, ...ruleCaveats, ...denies, ...unevaluated] };
   };
   const admin = firstMatch(tiers.admin);
   if (admin && admin.rule.action !== 'pass') {
@@ -194,6 +199,30 @@ function judgeNetworkPolicies(isolation: PodRules, direction: 'ingress' | 'egres
     caveats.push(`${other.label} may be an address of ${names.join(', ')}; names are resolved at run time, which the analyzer does not do`);
   }
   return { verdict: { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}${fqdn}` }, caveats };
+}
+
+/**
+ * The API leaves the order of two policies of one tier with the same priority undefined: when another such
+ * policy has a rule that matches (or may match) first among its own and acts otherwise than the deciding
+ * rule, the cluster may apply it instead, so the answer is not certain.
+ */
+function tiedRules(rules: readonly IndexedAdminRule[], decisive: IndexedAdminRule, other: ResolvedEndpoint, query: PortQuery,
+  index: ClusterIndex): string[] {
+  const policy = decisive.admin;
+  // A BaselineAdminNetworkPolicy is a singleton; it ties with nothing (cluster.ts reports ties the same way).
+  if (policy.kind === 'BaselineAdminNetworkPolicy') return [];
+  const caveats: string[] = [];
+  const decided = new Set([policy]);
+  for (const r of rules) {
+    if (decided.has(r.admin) || r.admin.tier !== policy.tier || r.admin.priority !== policy.priority) continue;
+    if (!rulePortsMatch(r.rule, query) || ruleMatches(r.rule, '', other, index).match === 'no') continue;
+    decided.add(r.admin);
+    if (r.rule.action !== decisive.rule.action) {
+      caveats.push(`${policy.id} and ${r.admin.id} have the same ${policy.tier} priority ${policy.priority}, whose order the API does not define: `
+        + `${r.rule.label} may decide instead of ${decisive.rule.label}`);
+    }
+  }
+  return caveats;
 }
 
 /** Whether a rule's peers match an endpoint: `unknown` (with why) when that depends on what the analyzer does not know. */

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Reachability } from '../../src/analysis';
 import { parseYamlDocuments } from '../../src/analysis/input/yaml-documents';
 import { Port } from '../../src/core/port';
+import { NetsecValidation } from '../../src/validation';
 import { cli } from '../cli/run-cli';
 
 /*
@@ -250,5 +251,58 @@ spec: { priority: ${priority}, subject: { namespaces: {} }, ingress: [{ name: r,
   test('the same action, or distinct priorities, leave the answer certain', () => {
     expect(judge(`${admin('a', 'Deny')}---${admin('b', 'Deny')}`).verdict).toEqual({ allowed: false, certain: true, caveats: [] });
     expect(judge(`${admin('a', 'Deny', 10)}---${admin('b', 'Allow', 11)}`).verdict).toEqual({ allowed: false, certain: true, caveats: [] });
+  });
+});
+
+describe('the audit does not read clean over what the analyzer cannot see (NETSEC022 outside-the-analysis)', () => {
+  const calico = `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: allow-all }
+spec: { order: 1, selector: all(), types: [Ingress, Egress], ingress: [{ action: Allow }], egress: [{ action: Allow }] }
+`;
+  const old = `
+apiVersion: extensions/v1beta1
+kind: NetworkPolicy
+metadata: { name: old, namespace: shop }
+spec: { podSelector: {} }
+`;
+  const hostPods = PODS.replace('spec: { containers: [{ name: c, image: x, ports', 'spec: { hostNetwork: true, containers: [{ name: c, image: x, ports');
+
+  test('each unevaluated policy and each hostNetwork pod is a high finding naming it', () => {
+    const r = Reachability.fromManifests(parseYamlDocuments('a.yaml', `${hostPods}---\n${DENY_ALL}---\n${calico}---\n${old}`));
+    expect(r.audit().filter(f => f.ruleId === 'NETSEC022').map(f => [f.severity, f.resource, f.message])).toEqual([
+      ['high', 'GlobalNetworkPolicy allow-all', 'is a network policy the analyzer does not evaluate (projectcalico.org/v3); it may allow what every '
+        + 'evaluated policy denies, so answers about the pods it may select (any namespace) are uncertain'],
+      ['high', 'NetworkPolicy shop/old', 'is a network policy the analyzer does not evaluate (extensions/v1beta1); it may allow what every '
+        + 'evaluated policy denies, so answers about the pods it may select (namespace shop) are uncertain'],
+      ['high', 'Pod shop/web', 'runs with hostNetwork: NetworkPolicy does not reliably apply to it and its traffic carries the node\'s address, '
+        + 'so no isolation the analyzer finds for it holds'],
+    ]);
+  });
+
+  test('a deny-all namespace with a Calico allow-all fails analyze at the default --fail-on; without it, it is clean', () => {
+    const clean = path.join(scratch, 'clean.yaml');
+    fs.writeFileSync(clean, `${PODS}---\n${DENY_ALL}`);
+    expect(cli(['analyze', clean]).status).toBe(0);
+    const opened = path.join(scratch, 'opened.yaml');
+    fs.writeFileSync(opened, `${PODS}---\n${DENY_ALL}---\n${calico}`);
+    const run = cli(['analyze', opened]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('NETSEC022');
+  });
+
+  test('the cdk8s validation plugin fails on it', async () => {
+    const file = path.join(scratch, 'plugin.yaml');
+    fs.writeFileSync(file, `${PODS}---\n${DENY_ALL}---\n${calico}`);
+    const violations: any[] = [];
+    const submitted: string[] = [];
+    await new NetsecValidation().validate({
+      manifests: [file],
+      report: { addViolation: (v: any) => violations.push(v), submit: (status: string) => submitted.push(status) },
+      logger: { log: () => undefined },
+    });
+    expect(submitted).toEqual(['failure']);
+    expect(violations.map(v => v.ruleName)).toContain('NETSEC022 outside-the-analysis');
   });
 });

@@ -94,6 +94,8 @@ export interface UnevaluatedPolicy {
   readonly text: string;
   /** The namespace whose pods it may select; undefined: it may select pods of every namespace. */
   readonly namespace?: string;
+  /** The object, for the audit to name. */
+  readonly object: any;
 }
 
 /** The namespace of a namespaced object. */

@@ -248,7 +248,7 @@ function noteUnevaluatedPolicy(model: ManifestModel, object: any, where: string)
   const namespace = typeof object.metadata?.namespace === 'string' && object.metadata.namespace.length > 0 ? object.metadata.namespace : undefined;
   const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
   const text = namespace === undefined ? `${object.kind} ${name} (${apiVersion})` : `${where} (${apiVersion})`;
-  model.unevaluatedPolicies?.push({ text, namespace });
+  model.unevaluatedPolicies?.push({ text, namespace, object });
   model.warnings.push(`${text}: a network policy the analyzer does not evaluate; answers about the pods it may select `
     + `(${namespace === undefined ? 'any namespace' : `namespace ${namespace}`}) are uncertain`);
 }

@@ -306,3 +306,42 @@ spec: { podSelector: {} }
     expect(violations.map(v => v.ruleName)).toContain('NETSEC022 outside-the-analysis');
   });
 });
+
+describe('a pod stands for an address only by the status the manifests give it', () => {
+  const withDecoy = (ip: string) => `${PODS}---
+apiVersion: v1
+kind: Pod
+metadata: { name: decoy, namespace: shop, labels: { app: decoy } }
+spec: { containers: [{ name: c, image: x }] }
+status: { podIP: ${ip} }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: p, namespace: shop }
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  ingress: []
+  egress: [{ to: [{ ipBlock: { cidr: 169.254.169.254/32 } }] }]
+`;
+
+  test('a status podIP outside the pod network (the metadata endpoint) does not make the endpoint a certain "denied"', () => {
+    const r = Reachability.fromManifests(parseYamlDocuments('decoy.yaml', withDecoy('169.254.169.254')));
+    expect(r.verdict({ namespace: 'shop', pod: 'cli' }, { ip: '169.254.169.254' }, Port.tcp(80))).toEqual({
+      allowed: false,
+      certain: false,
+      caveats: ['169.254.169.254 is shop/decoy\'s address only by its status in the manifests, and lies outside the pod network '
+        + '(10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16); as an address outside the cluster, the connection would be allowed'],
+    });
+    const file = path.join(scratch, 'decoy.yaml');
+    fs.writeFileSync(file, withDecoy('169.254.169.254'));
+    const run = cli(['eval', '--from', 'shop/cli', '--to', '169.254.169.254', '--port', 'tcp/80', '--fail-on-unknown', file]);
+    expect(run.stdout.split('\n')[0]).toBe('shop/cli -> shop/decoy on TCP 80: denied (uncertain)');
+    expect(run.status).toBe(3);
+  });
+
+  test('a status podIP inside the pod network stands for its pod with certainty', () => {
+    const r = Reachability.fromManifests(parseYamlDocuments('decoy.yaml', withDecoy('10.1.2.3')));
+    expect(r.verdict({ namespace: 'shop', pod: 'cli' }, { ip: '10.1.2.3' }, Port.tcp(80))).toEqual({ allowed: false, certain: true, caveats: [] });
+  });
+});

@@ -345,3 +345,14 @@ spec:
     expect(r.verdict({ namespace: 'shop', pod: 'cli' }, { ip: '10.1.2.3' }, Port.tcp(80))).toEqual({ allowed: false, certain: true, caveats: [] });
   });
 });
+
+test('a NetworkPolicy of a version the API server does not serve is not modelled as isolating: it is uncertain and a finding', () => {
+  const beta = DENY_ALL.replace('networking.k8s.io/v1', 'networking.k8s.io/v1beta1');
+  const { verdict } = judge(beta);
+  expect(verdict.certain).toBe(false);
+  expect(verdict.caveats).toContain('NetworkPolicy shop/deny-all (networking.k8s.io/v1beta1) is a network policy the analyzer does not evaluate; '
+    + 'it may select shop/web and allow or deny its ingress');
+  const r = Reachability.fromManifests(parseYamlDocuments('beta.yaml', `${PODS}---\n${beta}`));
+  expect(r.audit().filter(f => f.ruleId === 'NETSEC022').map(f => f.resource)).toEqual(['NetworkPolicy shop/deny-all']);
+  expect(judge(DENY_ALL).verdict).toEqual({ allowed: false, certain: true, caveats: [] });
+});

@@ -194,7 +194,9 @@ function readObject(model: ManifestModel, object: any): void {
     ensureNamespace(model, name, readLabels(object.metadata?.labels, where, 'metadata.labels'));
     return;
   }
-  if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
+  // networking.k8s.io/v1 is the only version the API server serves; an object of another version is not
+  // applied as written, so it is not modelled as one (it is reported with the policies not evaluated).
+  if (kind === 'NetworkPolicy' && (object.apiVersion === undefined || object.apiVersion === 'networking.k8s.io/v1')) {
     const compiled = compilePolicy({ object, where });
     ensureNamespace(model, namespaceOf(object));
     model.policies.push({ object, where, compiled });

@@ -15,7 +15,7 @@ import { addressMatrix } from './engine/external-flows';
 import { computeFlows } from './engine/flow-analysis';
 import { inferPods } from './input/inferred-pods';
 import { addPod, DEFAULT_NAMESPACE, ManifestModel, readManifests } from './input/manifests';
-import { parsePodNetwork } from './input/pod-network';
+import { inPodNetwork, parsePodNetwork } from './input/pod-network';
 import { tierPods } from './input/tiers';
 import { Explanation } from './report/explanation';
 import { WorkloadExposure } from './report/exposure';
@@ -222,7 +222,35 @@ export class Reachability {
       throw netsecError('Reachability', 'both ends of the connection are outside the cluster', `${source.label} -> ${destination.label}`,
         'NetworkPolicy only governs traffic of pods; name a modelled pod as one end ({ namespace, pod }).');
     }
-    return explainConnection(this.index, source, destination, port);
+    const explanation = explainConnection(this.index, source, destination, port);
+    // A pod stands for an address only by the status the manifests give it, which nothing applies: one
+    // outside the pod network may as well be a node's or an outside address, judged as such.
+    const caveats: string[] = [];
+    for (const [given, resolved, role] of [[client, source, 'source'], [server, destination, 'destination']] as const) {
+      if (given.ip === undefined || resolved.kind !== 'pod') continue;
+      const address = parseAddress(given.ip)!;
+      if (inPodNetwork(address, this.index.podNetwork)) continue;
+      const other = role === 'source' ? destination : source;
+      if (other.kind !== 'pod') continue;
+      const asAddress: ResolvedEndpoint = { kind: 'address', address, label: address.toString() };
+      const alternative = role === 'source'
+        ? explainConnection(this.index, asAddress, destination, port)
+        : explainConnection(this.index, source, asAddress, port);
+      if (alternative.allowed !== explanation.allowed) {
+        caveats.push(`${address.toString()} is ${resolved.label}'s address only by its status in the manifests, and lies outside the pod network `
+          + `(${this.podNetwork.join(', ')}); as an address outside the cluster, the connection would be ${alternative.allowed ? 'allowed' : 'denied'}`);
+      }
+    }
+    if (caveats.length === 0) return explanation;
+    const all = [...new Set([...explanation.caveats, ...caveats])].sort();
+    const [heading, ...rest] = explanation.text.split('\n');
+    return {
+      ...explanation,
+      certain: false,
+      caveats: all,
+      text: [heading.endsWith(' (uncertain)') ? heading : `${heading} (uncertain)`, ...rest.filter(l => !l.startsWith('  uncertain: ')),
+        ...all.map(c => `  uncertain: ${c}`)].join('\n'),
+    };
   }
 
   /**

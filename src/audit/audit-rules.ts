@@ -134,6 +134,12 @@ const RULES: readonly AuditRule[] = [
     severity: AuditSeverity.CRITICAL,
     description: 'An Admin-tier ClusterNetworkPolicy Accept egress rule has networks that cover a cloud metadata endpoint (any address of NETSEC005) on a port where it serves secrets: no NetworkPolicy or Baseline rule can deny it to its subjects.',
   },
+  {
+    id: 'NETSEC022',
+    name: 'outside-the-analysis',
+    severity: AuditSeverity.HIGH,
+    description: 'A network policy of a kind or API group the analyzer does not evaluate (Calico, Antrea, OVN EgressFirewall, a NetworkPolicy of another group), which may open what every evaluated policy closes, or a pod with hostNetwork, to which NetworkPolicy does not reliably apply: answers about the pods involved are uncertain.',
+  },
 ];
 
 /** The audit catalogue: every rule `Reachability.audit()` checks, with its stable identifier. */

@@ -1,6 +1,7 @@
 import { exemptionAcceptance, readExemptions } from './acceptance-list';
 import { addressChecks } from './audit-address-rules';
 import { AuditContext, compare, ConstructPathLookup, describeLabels, listNames, objectsOf, objectSubject, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
+import { coverageChecks } from './audit-coverage-rules';
 import { AuditFinding, AuditOptions, AuditSeverity } from './audit-finding';
 import { gatewayChecks } from './audit-gateway-rules';
 import { baselineDenies, guardrailChecks } from './audit-guardrail-rules';
@@ -51,6 +52,7 @@ const CHECKS: Record<string, RuleCheck> = {
   NETSEC015: oneSidedFlows,
   ...gatewayChecks,
   ...guardrailChecks,
+  ...coverageChecks,
 };
 
 /** Finds what the construct at a path (and its ancestors) accepts, when the model was built from constructs. */

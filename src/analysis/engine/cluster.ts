@@ -1,6 +1,7 @@
 import { refineClasses, selectionClasses } from './pod-classes';
 import { ParsedCidr } from '../../core/cidr';
 import { netsecError } from '../../core/errors';
+import { UnevaluatedPolicy } from '../input/manifest-model';
 import { ManifestModel, ModelPod } from '../input/manifests';
 import { blockMatchesPod, DEFAULT_POD_NETWORK, parsePodNetwork } from '../input/pod-network';
 import { AdminRule, compareAdminPolicies, compileAdminPolicy, CompiledAdminPolicy } from '../policies/admin-policy-model';
@@ -68,6 +69,8 @@ export class ClusterIndex {
   public readonly podNetwork: readonly ParsedCidr[];
   /** Policy parts the analyzer does not evaluate, as `<policy>: <field>: <why>`, sorted. */
   public readonly notAnalysed: readonly string[];
+  /** Network policy objects of kinds the analyzer does not evaluate: every answer about a pod they may select is uncertain. */
+  public readonly unevaluatedPolicies: readonly UnevaluatedPolicy[];
 
   /**
    * For each pod: its class. Pods of one class are selected by the same policies and matched by the
@@ -109,6 +112,7 @@ export class ClusterIndex {
     pods.forEach((pod, i) => this.podsByNamespace.get(pod.namespace)!.push(i));
     this.all = new Uint8Array(pods.length).fill(1);
     this.podNetwork = model.podNetwork ?? parsePodNetwork('Reachability', DEFAULT_POD_NETWORK);
+    this.unevaluatedPolicies = model.unevaluatedPolicies ?? [];
 
     const ciliumParts = model.ciliumPolicies.map(p => (p.compiled as CiliumPolicies | undefined) ?? compileCiliumPolicies([p]));
     const cilium = { policies: ciliumParts.flatMap(c => c.policies), notAnalysed: ciliumParts.flatMap(c => c.notAnalysed) };

@@ -51,7 +51,7 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
     ? judgeSide(index, to.position, 'ingress', to.label, from, query)
     : outside(to.label, 'destination', 'the source\'s egress policies');
   const allowed = selfTraffic || (egress.allowed && ingress.allowed);
-  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, addressCaveats ? [from, to] : []);
+  const caveats = selfTraffic ? [] : connectionCaveats(index, allowed, egress, ingress, addressCaveats ? [from, to] : [], [from, to]);
   const lines = [
     `${heading}: ${allowed ? 'allowed' : 'denied'}${caveats.length > 0 ? ' (uncertain)' : ''}`,
     ...(selfTraffic ? ['  a pod can always connect to itself; NetworkPolicy does not apply to such traffic'] : []),
@@ -68,11 +68,18 @@ export function explainConnection(index: ClusterIndex, from: ResolvedEndpoint, t
  * sides. An address inside the pod network may be a pod the model does not know: always a caveat.
  */
 function connectionCaveats(index: ClusterIndex, allowed: boolean, egress: DirectionVerdict, ingress: DirectionVerdict,
-  ends: readonly ResolvedEndpoint[]): string[] {
+  ends: readonly ResolvedEndpoint[], pods: readonly ResolvedEndpoint[]): string[] {
   const sides = [egress, ingress];
   const denied = sides.filter(side => !side.allowed);
   const relevant = allowed ? sides : denied.some(side => side.caveats.length === 0) ? [] : denied;
   const caveats = relevant.flatMap(side => side.caveats);
+  // Whatever the policies say, they may not be enforced on a pod on the node's network, nor match its traffic.
+  for (const end of pods) {
+    if (end.kind === 'pod' && end.pod.hostNetwork === true) {
+      caveats.push(`${end.label} runs with hostNetwork: NetworkPolicy does not reliably apply to it (its behaviour there is undefined `
+        + 'and most CNIs do not enforce it), and its traffic carries the node\'s address, which pod selectors do not match');
+    }
+  }
   for (const end of ends) {
     if (end.kind === 'address' && inPodNetwork(end.address, index.podNetwork)) {
       caveats.push(`${end.label} is inside the pod network (${index.podNetwork.map(c => c.text).join(', ')}) but is no modelled pod's address; `
@@ -103,11 +110,15 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
   const isolatedBy = isolation.policies.map(p => p.id).sort();
   // Tier rules that might match decide nothing, but the answer depends on them unless they would act as it does.
   const maybe: Array<{ rule: IndexedAdminRule; why: string }> = [];
+  const ties: string[] = [];
   const firstMatch = (rules: readonly IndexedAdminRule[]) => {
     for (const r of rules) {
       if (!rulePortsMatch(r.rule, query)) continue;
       const match = ruleMatches(r.rule, '', other, index);
-      if (match.match === 'yes') return r;
+      if (match.match === 'yes') {
+        ties.push(...tiedRules(rules, r, other, query, index));
+        return r;
+      }
       if (match.match === 'unknown') maybe.push({ rule: r, why: match.why });
     }
     return undefined;
@@ -117,7 +128,8 @@ export function judgeSide(index: ClusterIndex, position: number, direction: 'ing
       .filter(m => m.rule.rule.action === 'pass' || (m.rule.rule.action === 'allow') !== verdict.allowed)
       .map(m => `${m.rule.rule.label} might match ${other.label}: ${m.why}`);
     const denies = verdict.allowed ? deniesNotEvaluated(index, position, direction) : [];
-    return { ...verdict, caveats: [...tierCaveats, ...ruleCaveats, ...denies] };
+    const unevaluated = policiesNotEvaluated(index, position, direction, subject);
+    return { ...verdict, caveats: [...tierCaveats, ...ties, ...ruleCaveats, ...denies, ...unevaluated] };
   };
   const admin = firstMatch(tiers.admin);
   if (admin && admin.rule.action !== 'pass') {
@@ -189,6 +201,30 @@ function judgeNetworkPolicies(isolation: PodRules, direction: 'ingress' | 'egres
   return { verdict: { allowed: false, isolated: true, outsideCluster: false, allowedBy, isolatedBy, reason: `denied: ${by} and ${none}${fqdn}` }, caveats };
 }
 
+/**
+ * The API leaves the order of two policies of one tier with the same priority undefined: when another such
+ * policy has a rule that matches (or may match) first among its own and acts otherwise than the deciding
+ * rule, the cluster may apply it instead, so the answer is not certain.
+ */
+function tiedRules(rules: readonly IndexedAdminRule[], decisive: IndexedAdminRule, other: ResolvedEndpoint, query: PortQuery,
+  index: ClusterIndex): string[] {
+  const policy = decisive.admin;
+  // A BaselineAdminNetworkPolicy is a singleton; it ties with nothing (cluster.ts reports ties the same way).
+  if (policy.kind === 'BaselineAdminNetworkPolicy') return [];
+  const caveats: string[] = [];
+  const decided = new Set([policy]);
+  for (const r of rules) {
+    if (decided.has(r.admin) || r.admin.tier !== policy.tier || r.admin.priority !== policy.priority) continue;
+    if (!rulePortsMatch(r.rule, query) || ruleMatches(r.rule, '', other, index).match === 'no') continue;
+    decided.add(r.admin);
+    if (r.rule.action !== decisive.rule.action) {
+      caveats.push(`${policy.id} and ${r.admin.id} have the same ${policy.tier} priority ${policy.priority}, whose order the API does not define: `
+        + `${r.rule.label} may decide instead of ${decisive.rule.label}`);
+    }
+  }
+  return caveats;
+}
+
 /** Whether a rule's peers match an endpoint: `unknown` (with why) when that depends on what the analyzer does not know. */
 type RuleMatch = { readonly match: 'yes' | 'no' } | { readonly match: 'unknown'; readonly why: string };
 
@@ -226,6 +262,17 @@ function deniesNotEvaluated(index: ClusterIndex, position: number, direction: 'i
   return selected
     .filter(s => s.pods.has(position))
     .flatMap(s => s.policy.unevaluatedDenies![direction].map(text => `${text} could deny it`));
+}
+
+/**
+ * Policies of kinds the analyzer does not evaluate that may select the pod (Calico, Antrea, ...): they may
+ * allow what every evaluated policy denies, or deny what they allow, so neither answer is certain.
+ */
+function policiesNotEvaluated(index: ClusterIndex, position: number, direction: 'ingress' | 'egress', subject: string): string[] {
+  const namespace = index.pods[position].namespace;
+  return index.unevaluatedPolicies
+    .filter(p => p.namespace === undefined || p.namespace === namespace)
+    .map(p => `${p.text} is a network policy the analyzer does not evaluate; it may select ${subject} and allow or deny its ${direction}`);
 }
 
 const denySelections = new WeakMap<ClusterIndex, Array<{ policy: CompiledPolicy; pods: Set<number> }>>();

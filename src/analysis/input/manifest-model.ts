@@ -41,6 +41,13 @@ export interface ModelPod {
   readonly workload?: string;
   /** For a workload object (a pod template): the workload of the controller that owns it, if any. */
   readonly ownedBy?: string;
+  /**
+   * True when the pod runs in the node's network namespace (`spec.hostNetwork`): NetworkPolicy leaves
+   * such pods undefined (most CNIs do not enforce it on them) and their traffic carries the node's address,
+   * so no answer about them is certain.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
 }
 
 /** A policy object, how to name it in messages, and (once read) its compiled form. */
@@ -68,10 +75,27 @@ export interface ManifestModel {
   /** What was read but left out of the model, one line each. */
   readonly warnings: string[];
   /**
+   * Network policies of kinds or API groups the analyzer does not evaluate (Calico, Antrea, OVN, a
+   * NetworkPolicy of another group, ...): they may allow or deny anything for the pods they may select,
+   * so every answer about such a pod is uncertain.
+   * @default - none
+   */
+  readonly unevaluatedPolicies?: UnevaluatedPolicy[];
+  /**
    * The pod network: where pods without a known address have theirs (see `pod-network.ts`).
    * @default DEFAULT_POD_NETWORK
    */
   podNetwork?: ParsedCidr[];
+}
+
+/** A network policy object the analyzer reads but does not evaluate. */
+export interface UnevaluatedPolicy {
+  /** `Kind namespace/name (apiVersion)`. */
+  readonly text: string;
+  /** The namespace whose pods it may select; undefined: it may select pods of every namespace. */
+  readonly namespace?: string;
+  /** The object, for the audit to name. */
+  readonly object: any;
 }
 
 /** The namespace of a namespaced object. */

@@ -12,7 +12,7 @@ import { compilePolicy } from '../policies/policy-model';
 
 // The model's types live in their own module (the policy compilers read them); re-exported for callers.
 export { DEFAULT_NAMESPACE, namespaceOf } from './manifest-model';
-export type { ContainerPortInfo, ManifestModel, ModelPod, PolicyObject } from './manifest-model';
+export type { ContainerPortInfo, ManifestModel, ModelPod, PolicyObject, UnevaluatedPolicy } from './manifest-model';
 export { NAMESPACE_NAME_LABEL } from '../../core/peer';
 
 /*
@@ -52,7 +52,15 @@ export function readManifests(objects: any[], options: ReadOptions = {}): Manife
       'Pass an array of plain objects, e.g. chart.toJson() or the documents of a parsed YAML file.');
   }
   const model: ManifestModel = {
-    namespaces: new Map(), pods: [], policies: [], objects: [], podSources: new Map(), adminPolicies: [], ciliumPolicies: [], warnings: [],
+    namespaces: new Map(),
+    pods: [],
+    policies: [],
+    objects: [],
+    podSources: new Map(),
+    adminPolicies: [],
+    ciliumPolicies: [],
+    warnings: [],
+    unevaluatedPolicies: [],
   };
   const problems: Error[] = [];
   const identities = new Map<string, [number, string | undefined]>();
@@ -186,7 +194,9 @@ function readObject(model: ManifestModel, object: any): void {
     ensureNamespace(model, name, readLabels(object.metadata?.labels, where, 'metadata.labels'));
     return;
   }
-  if (kind === 'NetworkPolicy' && inGroup('networking.k8s.io')) {
+  // networking.k8s.io/v1 is the only version the API server serves; an object of another version is not
+  // applied as written, so it is not modelled as one (it is reported with the policies not evaluated).
+  if (kind === 'NetworkPolicy' && (object.apiVersion === undefined || object.apiVersion === 'networking.k8s.io/v1')) {
     const compiled = compilePolicy({ object, where });
     ensureNamespace(model, namespaceOf(object));
     model.policies.push({ object, where, compiled });
@@ -217,6 +227,32 @@ function readObject(model: ManifestModel, object: any): void {
     return;
   }
   if (object.metadata?.namespace) ensureNamespace(model, namespaceOf(object));
+  if (isNetworkPolicyKind(kind)) noteUnevaluatedPolicy(model, object, where);
+}
+
+/**
+ * Kinds that decide which connections a CNI lets through, besides those read above: every kind named
+ * `...NetworkPolicy` of any API group (Calico NetworkPolicy / GlobalNetworkPolicy / Staged..., Antrea
+ * NetworkPolicy / ClusterNetworkPolicy, MultiNetworkPolicy, GKE FQDNNetworkPolicy, OpenShift
+ * EgressNetworkPolicy, a NetworkPolicy or Cilium policy of a group or version the analyzer does not
+ * read), and OVN-Kubernetes EgressFirewall.
+ */
+function isNetworkPolicyKind(kind: string): boolean {
+  return /NetworkPolicy$/.test(kind) || OTHER_POLICY_KINDS.has(kind);
+}
+
+const OTHER_POLICY_KINDS = new Set(['EgressFirewall']);
+
+/** Records a policy object the analyzer does not evaluate: answers about pods it may select become uncertain. */
+function noteUnevaluatedPolicy(model: ManifestModel, object: any, where: string): void {
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : 'no apiVersion';
+  // A namespaced object names its namespace; one without may be cluster-wide (Calico GlobalNetworkPolicy).
+  const namespace = typeof object.metadata?.namespace === 'string' && object.metadata.namespace.length > 0 ? object.metadata.namespace : undefined;
+  const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '<unnamed>';
+  const text = namespace === undefined ? `${object.kind} ${name} (${apiVersion})` : `${where} (${apiVersion})`;
+  model.unevaluatedPolicies?.push({ text, namespace, object });
+  model.warnings.push(`${text}: a network policy the analyzer does not evaluate; answers about the pods it may select `
+    + `(${namespace === undefined ? 'any namespace' : `namespace ${namespace}`}) are uncertain`);
 }
 
 /** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``); a missing apiVersion matches any. */
@@ -242,7 +278,20 @@ function podFrom(object: any, rawLabels: unknown, spec: any, where: string, isPo
     kind: object.kind,
     workload: isPod ? ownerWorkload(object, name) : `${namespaceOf(object)}/${name}[${object.kind}]`,
     ...(isPod ? {} : ownerReference(object)),
+    ...(readHostNetwork(spec, where, warnings) ? { hostNetwork: true } : {}),
   };
+}
+
+/** `spec.hostNetwork`, which the API server takes only as a boolean; a pod on the node's network is reported. */
+function readHostNetwork(spec: any, where: string, warnings?: string[]): boolean {
+  const value = spec?.hostNetwork;
+  if (value === undefined || value === null || value === false) return false;
+  if (value !== true) {
+    throw netsecError(where, 'spec.hostNetwork is not a boolean', value, 'Write hostNetwork: true or false, unquoted.');
+  }
+  warnings?.push(`${where}: runs with hostNetwork; NetworkPolicy does not reliably apply to it and its traffic carries the node's address, `
+    + 'so answers about it are uncertain');
+  return true;
 }
 
 function readLabels(raw: unknown, where: string, field: string): Record<string, string> {

@@ -1,4 +1,5 @@
 import type * as YamlModule from 'yaml';
+import { CORE_TAG_TYPES, kubernetesPlainScalar } from './kubernetes-scalars';
 import { netsecError } from '../../core/errors';
 
 /*
@@ -70,6 +71,13 @@ export function readDocuments(display: string, text: string, options: ReadDocume
       return;
     }
     const { line } = lineCounter.linePos(document.contents?.range?.[0] ?? document.range[0]);
+    const unreadable = readScalarsAsKubernetes(yaml, document);
+    if (unreadable) {
+      const at = lineCounter.linePos(unreadable.range?.[0] ?? 0);
+      result.problems.push(netsecError(`${display}:${at.line}:${at.col}`, `holds a value Kubernetes cannot read as its tag ${unreadable.tag}`,
+        unreadable.source, 'Remove the tag, or write a value of that type; Kubernetes refuses the document as written.'));
+      return;
+    }
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: 100 });
@@ -112,4 +120,34 @@ function summarize(value: unknown): unknown {
   if (Array.isArray(value)) return `a list of ${value.length} items`;
   if (typeof value === 'object' && value !== null) return `an object without kind; keys: ${Object.keys(value).slice(0, 5).join(', ')}`;
   return value;
+}
+
+/**
+ * Gives every scalar of `document` the value Kubernetes reads (see kubernetes-scalars.ts): plain scalars
+ * without a tag, and scalars tagged with a core type (`!!int 0120` is 80 there). Returns the first tagged
+ * scalar Kubernetes cannot read as its tag, which it refuses.
+ */
+function readScalarsAsKubernetes(yaml: typeof YamlModule, document: YamlModule.Document.Parsed): YamlModule.Scalar | undefined {
+  let unreadable: YamlModule.Scalar | undefined;
+  yaml.visit(document, {
+    Scalar(_key, node) {
+      const source = node.source;
+      // `<<` is a merge key, which the parser resolves itself.
+      if (typeof source !== 'string' || source === '<<') return undefined;
+      if (node.tag === undefined || node.tag === null) {
+        if (node.type === 'PLAIN') node.value = kubernetesPlainScalar(source);
+        return undefined;
+      }
+      const expected = CORE_TAG_TYPES[node.tag];
+      if (expected === undefined) return undefined;
+      const value = kubernetesPlainScalar(source);
+      if ((value === null ? 'null' : typeof value) !== expected) {
+        unreadable = node;
+        return yaml.visit.BREAK;
+      }
+      node.value = value;
+      return undefined;
+    },
+  });
+  return unreadable;
 }

@@ -4,7 +4,8 @@
  * `allowed` is what `Reachability.isAllowed` returns. When `certain` is false, the answer depends on
  * something the analyzer does not know (the address of a pod whose IP the manifests do not give, inside
  * a rule's CIDR only in part) or does not evaluate (a Cilium deny section or entity, an AdminNetworkPolicy
- * `nodes` peer); `caveats` says what. An uncertain "not allowed" is never a proof that the path is closed.
+ * `nodes` peer, a network policy of a kind or API group it does not evaluate such as Calico's or
+ * Antrea's, a pod on the node's network); `caveats` says what. An uncertain "not allowed" is never a proof that the path is closed.
  */
 export interface Verdict {
   /** True when the analyzer finds the connection allowed. */

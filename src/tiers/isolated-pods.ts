@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { metadataEndpointNamedBy } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { checkPortsTowards, IPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
+import { checkPortsTowards, IPeer, isRegisteredGroupPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
 import { checkPorts, Port } from '../core/port';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';
@@ -74,12 +74,15 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
   /**
    * `instanceof` a group class asks what it asks of any class: is the class in the object's prototype
    * chain. The test ApiObject defines for itself (is it any ApiObject?) would otherwise be inherited,
-   * and every NetworkPolicy, Service or Deployment object would pass for an isolated group.
+   * and every NetworkPolicy, Service or Deployment object would pass for an isolated group. The object must
+   * also be a group the library built and registered: one that only inherits from a group
+   * (`Object.create(tier)`, with its own `toPeerConfig` or `isolatesEgress`) is not one, whatever its
+   * prototype chain says.
    *
    * @internal
    */
   public static [Symbol.hasInstance]<T>(this: { prototype: T }, candidate: unknown): candidate is T {
-    return Function.prototype[Symbol.hasInstance].call(this, candidate);
+    return isRegisteredGroupPeer(candidate) && Function.prototype[Symbol.hasInstance].call(this, candidate);
   }
 
   /** The namespace of the pods. */
@@ -230,6 +233,14 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
   }
 
   private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {
+    // The group a flow is declared on is recorded as itself and read again at synth, so it must be one the
+    // library built: an object that only inherits from a group (Object.create(tier)) and answers for itself
+    // (its own toPeerConfig, say) would otherwise open the other side to whatever it answers then.
+    if (!isRegisteredGroupPeer(this)) {
+      const path = (this as Partial<IConstruct>)?.node?.path ?? String(this);
+      throw netsecError(path, `${method} was called on an object that is not an IsolatedTier or NamespaceIsolation the library built`, String(this),
+        `Call ${method} on the tier or namespace isolation itself (made with new IsolatedTier(...) or new NamespaceIsolation(...)), not on an object derived from it.`);
+    }
     // Check and freeze whatever the caller passed (plain JavaScript included) before anything is recorded.
     const asGiven = source === this ? destination : source;
     if (asGiven instanceof Construct && asGiven.node.root !== this.node.root) {

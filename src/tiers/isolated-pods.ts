@@ -27,6 +27,48 @@ export function defaultClusterDns(): ClusterDns {
   return kubeDnsDefault;
 }
 
+/**
+ * The fields of an isolated group that decide what its policy and its peers' rules say. The group is
+ * recorded as itself and read again when the app synthesizes, so none may change after it is built.
+ */
+const LOCKED_FIELDS = [
+  'namespace', 'isolatesIngress', 'isolatesEgress', 'dns', 'policy', 'model', 'name',
+  'podLabels', 'ports', 'serviceAccountName', 'inMesh', 'namespaceObject', 'namespaceLabels',
+];
+/** The members that answer what the group selects and serves, read at synth by every renderer. */
+const LOCKED_MEMBERS = ['toPeerConfig', '_podScope', 'declaredPorts'];
+
+/**
+ * Makes what a group says about itself read-only once it is built, as a Port's fields are: its fields
+ * (lists and maps frozen too) and the members that answer its selector, scope and ports, so that plain
+ * JavaScript (`tier.namespace = 'other'`, `tier.ports.push(...)`, `tier.toPeerConfig = () => ...`) cannot
+ * move or widen the rules written from it at synth. Not `Object.freeze(group)`: the jsii kernel tags the
+ * objects it hands to other languages, and cdk8s keeps adding to an ApiObject's metadata and patches.
+ */
+function lockGroup(group: IsolatedPods): void {
+  const own = group as unknown as { [key: string]: unknown };
+  for (const key of LOCKED_FIELDS) {
+    const descriptor = Object.getOwnPropertyDescriptor(group, key);
+    if (descriptor === undefined || !('value' in descriptor)) continue;
+    if (Array.isArray(descriptor.value) || (key.endsWith('Labels') && descriptor.value !== null && typeof descriptor.value === 'object')) {
+      Object.freeze(descriptor.value);
+    }
+    // `dns` stays configurable: the ACME solver tier (src/tls) replaces it with a getter that reads the DNS of
+    // the groups governing its namespace at synth. Assignment is still refused.
+    Object.defineProperty(group, key, { value: own[key], writable: false, configurable: key === 'dns', enumerable: descriptor.enumerable });
+  }
+  for (const key of LOCKED_MEMBERS) {
+    let descriptor: PropertyDescriptor | undefined;
+    for (let at: object | null = group; descriptor === undefined && at !== null; at = Object.getPrototypeOf(at)) {
+      descriptor = Object.getOwnPropertyDescriptor(at, key);
+    }
+    if (descriptor === undefined) continue;
+    Object.defineProperty(group, key, 'value' in descriptor
+      ? { value: descriptor.value, writable: false, configurable: false, enumerable: false }
+      : { get: descriptor.get, configurable: false, enumerable: false });
+  }
+}
+
 /** What every isolated group of pods is configured with. */
 export interface IsolatedPodsProps {
   /** The namespace of the pods. */
@@ -173,6 +215,7 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
    * @internal
    */
   protected _addToModel(): void {
+    lockGroup(this);
     this.model.addGroup(this);
   }
 

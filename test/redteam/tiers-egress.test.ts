@@ -29,10 +29,11 @@ function expectOnlyWebToApi(chart: Chart): void {
 describe('an object that only inherits from a tier is not a tier', () => {
   /** A tier look-alike: the real tier's prototype chain, with its own answer to toPeerConfig. */
   function forged(tier: IsolatedTier): any {
-    const fake = Object.create(tier);
-    fake.toPeerConfig = () => ({ allNamespaces: true });
-    fake.isolatesEgress = true;
-    return fake;
+    // defineProperty, not assignment: the tier's own members are read-only, which assignment respects.
+    return Object.create(tier, {
+      toPeerConfig: { value: () => ({ allNamespaces: true }) },
+      isolatesEgress: { value: true },
+    });
   }
 
   test('allowTo called on it is refused, and nothing is recorded', () => {
@@ -69,4 +70,50 @@ describe('an object that only inherits from a tier is not a tier', () => {
     const { api } = app();
     expect(() => Destination.tier(forged(api), Port.tcp(9090))).toThrow(/Destination.tier: is not an IsolatedTier/);
   });
+});
+
+describe('a tier cannot be changed after it is built', () => {
+  test('its namespace, labels, ports and isolation stay as built; the synthesized rules do not move', () => {
+    const { chart, web, api } = app();
+    api.allowFrom(web, Port.tcp(9090));
+    const js = web as any;
+    // Plain JavaScript ignores a write to a read-only property outside strict mode; in strict mode (as here) it throws.
+    expect(() => { js.namespace = 'evil'; }).toThrow(TypeError);
+    expect(() => { (api as any).isolatesIngress = false; }).toThrow(TypeError);
+    expect(() => { (api.ports as any).push(Port.allTraffic()); }).toThrow(TypeError);
+    expect(() => { (web.podLabels as any).app = 'evil'; }).toThrow(TypeError);
+    expect(() => { js.name = 'other'; }).toThrow(TypeError);
+    expect([web.namespace, api.isolatesIngress, api.ports.length, web.podLabels.app]).toEqual(['shop', true, 1, 'web']);
+    expectOnlyWebToApi(chart);
+  });
+
+  test('its own answer to toPeerConfig and _podScope cannot be replaced after a flow names it', () => {
+    const { chart, web, api } = app();
+    api.allowFrom(web, Port.tcp(9090));
+    const js = web as any;
+    expect(() => { js.toPeerConfig = () => ({ allNamespaces: true }); }).toThrow(TypeError);
+    expect(() => { js._podScope = () => ({ namespace: 'evil', podLabels: {} }); }).toThrow(TypeError);
+    expect(() => Object.defineProperty(web, 'toPeerConfig', { value: () => ({ allNamespaces: true }) })).toThrow(TypeError);
+    expect(() => Object.defineProperty(api, 'declaredPorts', { get: () => [Port.allTraffic()] })).toThrow(TypeError);
+    const ingress = Testing.synth(chart).find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'api').spec.ingress;
+    expect(ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    expectOnlyWebToApi(chart);
+  });
+
+  test('a namespace isolation keeps its namespace and labels', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const isolation = new NamespaceIsolation(chart, 'baseline', { createNamespace: true, namespaceLabels: { team: 'shop' } });
+    expect(() => { (isolation as any).namespace = 'evil'; }).toThrow(TypeError);
+    expect(() => { (isolation.namespaceLabels as any).team = 'evil'; }).toThrow(TypeError);
+    expect(() => { (isolation as any).toPeerConfig = () => ({ allNamespaces: true }); }).toThrow(TypeError);
+    expect(isolation.toPeerConfig()).toEqual({ namespace: 'shop' });
+  });
+});
+
+test('a tier\'s DNS cannot be swapped by assignment for an object that opens more', () => {
+  const { chart, web, api } = app();
+  api.allowFrom(web, Port.tcp(9090));
+  const wide = { _destinations: [{ peer: { toPeerConfig: () => ({ allNamespaces: true }) }, ports: [] }], _metadataUpstreams: [] };
+  expect(() => { (web as any).dns = wide; }).toThrow(TypeError);
+  expectOnlyWebToApi(chart);
 });

@@ -56,3 +56,30 @@ function isInChart(scope: IConstruct): boolean {
 export function constructPath(scope: IConstruct, id: string): string {
   return scope.node.path === '' ? id : `${scope.node.path}/${id}`;
 }
+
+/**
+ * The props a constructor was given, each of the named fields read exactly once: a getter that answers
+ * differently on each read, a Proxy, or a list changed between the check and the build cannot make what is
+ * built differ from what was checked. Lists are copied element by element (a hole reads as `undefined`,
+ * which the checks refuse; extra non-index properties are dropped). Anything that is not an object is
+ * returned as it is, for the checks to refuse; fields left undefined are left out.
+ *
+ * @param props the props as given
+ * @param fields every field of the props interface
+ */
+export function readPropsOnce<T>(props: T, fields: readonly (keyof T & string)[]): T {
+  if (props === null || typeof props !== 'object') return props;
+  const copy: { [key: string]: unknown } = {};
+  for (const field of fields) {
+    const value: unknown = (props as { [key: string]: unknown })[field];
+    if (value !== undefined) copy[field] = Array.isArray(value) ? copyList(value) : value;
+  }
+  return copy as T;
+}
+
+function copyList(list: readonly unknown[]): unknown[] {
+  const length = list.length;
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i++) copy.push(list[i]);
+  return copy;
+}

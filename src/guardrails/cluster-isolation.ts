@@ -7,7 +7,7 @@ import { componentScope, declareExemptComponentFlows, exemptionFix, guardCompone
 import { RequiredEgressPolicies } from './required-egress';
 import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { parseCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
@@ -120,7 +120,7 @@ export class ClusterIsolation extends Construct {
    */
   public constructor(scope: Construct, id: string, props: ClusterIsolationProps = {}) {
     const { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority }
-      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, readPropsOnce(props, CLUSTER_ISOLATION_FIELDS)));
     super(scope, id);
     const model = IntentModel.of(this);
     this.name = name;
@@ -398,6 +398,11 @@ function checkPriority(path: string, prop: string, value: number | undefined): n
   }
   return value;
 }
+
+/** Every field of ClusterIsolationProps, each read once. */
+const CLUSTER_ISOLATION_FIELDS = [
+  'exemptNamespaces', 'exemptions', 'apiServerAddresses', 'dns', 'metadataEndpointAccess', 'adminPriority', 'baselinePriority', 'name',
+] as const;
 
 /** Checks every prop of a ClusterIsolation before it joins the tree. */
 function checkIsolationProps(scope: Construct, id: string, path: string, props: ClusterIsolationProps) {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ExposedPort } from './exposed-port';
 import { IIsolatedTier, isIsolatedTier } from './tier-contract';
 import { serviceFieldsOf } from '../core/app-protocol';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
@@ -136,7 +136,7 @@ export class TierService extends Construct {
    */
   public constructor(scope: Construct, id: string, props: TierServiceProps) {
     const { tier, serviceType, name, ports, sourceRanges, externalTrafficPolicy }
-      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, readPropsOnce(props, SERVICE_FIELDS)));
     super(scope, id);
     this.tier = tier;
     this.namespace = tier.namespace;
@@ -252,6 +252,9 @@ export function exposeTier(tier: IIsolatedTier & Construct, options: TierService
   }
   return new TierService(tier, id, { ...options, tier, name });
 }
+
+/** Every field of TierServiceProps, each read once. */
+const SERVICE_FIELDS = ['tier', 'serviceType', 'ports', 'name', 'loadBalancerSourceRanges', 'nodePortSourceRanges', 'externalTrafficPolicy'] as const;
 
 /** Checks every prop of a TierService, each port included, before it joins the tree. */
 function checkServiceProps(scope: Construct, id: string, path: string, props: TierServiceProps) {

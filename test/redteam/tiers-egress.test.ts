@@ -1,5 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
-import { Destination, IsolatedTier, NamespaceIsolation, Port, Reachability, RestrictedEgress } from '../../src';
+import {
+  ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceIsolation, Port, Reachability, RestrictedEgress,
+} from '../../src';
 
 /*
  * Red-team attacks on tiers and egress from plain JavaScript: each synthesized app must allow exactly the
@@ -116,4 +118,85 @@ test('a tier\'s DNS cannot be swapped by assignment for an object that opens mor
   const wide = { _destinations: [{ peer: { toPeerConfig: () => ({ allNamespaces: true }) }, ports: [] }], _metadataUpstreams: [] };
   expect(() => { (web as any).dns = wide; }).toThrow(TypeError);
   expectOnlyWebToApi(chart);
+});
+
+/** Props whose `field` answers `first` on the first `reads` reads and `then` afterwards. */
+function changing<T extends object>(props: T, field: string, reads: number, first: unknown, then: unknown): T {
+  let n = 0;
+  return Object.defineProperty({ ...props }, field, { enumerable: true, get: () => (n++ < reads ? first : then) }) as T;
+}
+
+/** A list whose items answer as checked on the first read of each index and `then` afterwards. */
+function shiftingList<T>(items: T[], then: unknown): T[] {
+  const seen = new Set<PropertyKey>();
+  return new Proxy(items, {
+    get: (target, key) => {
+      if (typeof key === 'string' && /^[0-9]+$/.test(key)) {
+        if (seen.has(key)) return then;
+        seen.add(key);
+      }
+      return (target as any)[key];
+    },
+  });
+}
+
+describe('props are read once: what is built is what was checked', () => {
+  test('RestrictedEgress: an allow list that answers [] to the check and 0.0.0.0/0 on all ports to the build is refused or built as checked', () => {
+    for (const reads of [1, 2, 3, 4]) {
+      const { chart, web, api } = app();
+      const props = changing({ tier: web }, 'allow', reads, [Destination.tier(api, Port.tcp(9090))], [Destination.cidr('0.0.0.0/0', Port.allTraffic())]);
+      new RestrictedEgress(chart, 'egress', props as any);
+      const egress = Testing.synth(chart).find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web').spec.egress;
+      expect(JSON.stringify(egress)).not.toContain('0.0.0.0/0');
+      expectOnlyWebToApi(chart);
+    }
+  });
+
+  test('RestrictedEgress: a list whose items change after they are checked builds the checked items', () => {
+    const { chart, web, api } = app();
+    const allow = shiftingList([Destination.tier(api, Port.tcp(9090))], Destination.cidr('0.0.0.0/0', Port.allTraffic()));
+    new RestrictedEgress(chart, 'egress', { tier: web, allow });
+    expect(JSON.stringify(Testing.synth(chart))).not.toContain('0.0.0.0/0');
+    expectOnlyWebToApi(chart);
+  });
+
+  test('IsolatedTier: ports that read as TCP 5432 to the check and a forged port later never open every port', () => {
+    for (const reads of [1, 2, 3, 4, 5]) {
+      const { chart, web } = app();
+      const props = changing({ podLabels: { app: 'db' } }, 'ports', reads, [Port.tcp(5432)], [{ protocol: 'TCP' }]);
+      let db: IsolatedTier;
+      try {
+        db = new IsolatedTier(chart, 'db', props as any);
+      } catch (e) {
+        expect(String(e)).toMatch(/shop\/db: ports must be Port values/);
+        expect(chart.node.tryFindChild('db')).toBeUndefined();
+        continue;
+      }
+      expect(db.ports.map(String)).toEqual(['TCP 5432']);
+      web.allowTo(db);
+      const ingress = Testing.synth(chart).find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'db').spec.ingress;
+      expect(ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+      const r = Reachability.fromChart(chart);
+      expect(r.isAllowed(at('shop', 'web'), at('shop', 'db'), Port.tcp(5432))).toBe(true);
+      expect(r.isAllowed(at('shop', 'web'), at('shop', 'db'), Port.tcp(22))).toBe(false);
+    }
+  });
+
+  test('IsolatedTier: a ports list whose items change after they are checked', () => {
+    const { chart, web } = app();
+    const db = new IsolatedTier(chart, 'db', { podLabels: { app: 'db' }, ports: shiftingList([Port.tcp(5432)], Port.allTraffic()) });
+    expect(db.ports.map(String)).toEqual(['TCP 5432']);
+    web.allowTo(db);
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed(at('shop', 'web'), at('shop', 'db'), Port.tcp(5432))).toBe(true);
+    expect(r.isAllowed(at('shop', 'web'), at('shop', 'db'), Port.tcp(22))).toBe(false);
+  });
+
+  test('ClusterIsolation: a metadata access list whose items change after they are checked keeps the checked ones', () => {
+    const chart = new Chart(Testing.app(), 'cluster');
+    const guardrail = new ClusterIsolation(chart, 'guardrails', {
+      metadataEndpointAccess: shiftingList([MetadataEndpointAccess.pods('kube-system', { app: 'aws-node' })], 'every namespace'),
+    });
+    expect(guardrail.metadataEndpointAccess.map(String)).toEqual([String(MetadataEndpointAccess.pods('kube-system', { app: 'aws-node' }))]);
+  });
 });

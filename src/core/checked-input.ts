@@ -83,3 +83,29 @@ function copyList(list: readonly unknown[]): unknown[] {
   for (let i = 0; i < length; i++) copy.push(list[i]);
   return copy;
 }
+
+/**
+ * Makes the named fields of a checked value object read-only, the lists and maps they hold frozen as
+ * well, so that plain JavaScript cannot turn a value the library checked (a Destination, a guardrail
+ * exception, a DNS server list) into another one after the check. Not `Object.freeze(object)`: the
+ * jsii kernel tags the objects it hands to other languages.
+ *
+ * @param object the value object, at the end of its constructor
+ * @param fields the fields to lock
+ */
+export function lockFields<T extends object>(object: T, fields: readonly (keyof T & string)[]): void {
+  for (const field of fields) {
+    const value: unknown = object[field];
+    freezeDeep(value);
+    Object.defineProperty(object, field, { value, writable: false, configurable: false });
+  }
+}
+
+/** Freezes plain lists and maps, and the plain lists and maps inside them; class instances are left to their own locks. */
+function freezeDeep(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  const prototype = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) freezeDeep(item);
+}

@@ -1,4 +1,5 @@
 import { EVERY_IPV4 } from '../core/addresses';
+import { lockFields } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkHostname, isWildcardHostname } from '../core/hostname';
@@ -88,7 +89,10 @@ export class Destination {
       throw netsecError('Destination.tier', 'is not an IsolatedTier', tier !== null && typeof tier === 'object' ? String(tier) : tier,
         'Pass an IsolatedTier; for other pods use Destination.peer(Peer.pods(...)).');
     }
-    return new Destination(DestinationKind.TIER, portsOrDefault('Destination.tier', tier, checkPorts('Destination.tier', ports)), tier);
+    // A tier of this app is kept as itself (its flows write both sides); anything else that carries the tier
+    // mark (a look-alike from plain JavaScript) becomes a fixed copy of what it selects now, as any peer does.
+    const resolved = resolvePeer('Destination.tier', tier);
+    return new Destination(DestinationKind.TIER, portsOrDefault('Destination.tier', tier, checkPorts('Destination.tier', ports)), resolved);
   }
 
   /**
@@ -164,6 +168,8 @@ export class Destination {
     this.ports = ports;
     this._networkPeer = peer;
     this.hostname = hostname;
+    // A RestrictedEgress checks a destination and then opens it: it must be the same destination both times.
+    lockFields(this, ['_kind', 'ports', '_networkPeer', 'hostname']);
   }
 
   /** E.g. `api.stripe.com on TCP 443`. */

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceIsolation, Port, Reachability, RestrictedEgress,
+  ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Reachability,
+  RestrictedEgress,
 } from '../../src';
 
 /*
@@ -198,5 +199,57 @@ describe('props are read once: what is built is what was checked', () => {
       metadataEndpointAccess: shiftingList([MetadataEndpointAccess.pods('kube-system', { app: 'aws-node' })], 'every namespace'),
     });
     expect(guardrail.metadataEndpointAccess.map(String)).toEqual([String(MetadataEndpointAccess.pods('kube-system', { app: 'aws-node' }))]);
+  });
+});
+
+describe('checked values cannot be changed between the check and the build', () => {
+  test('a Destination keeps its peer, ports and kind: swapping the peer for one that reads as pods to the check and as 0.0.0.0/0 later fails', () => {
+    const { chart, web, api } = app();
+    const destination = Destination.tier(api, Port.tcp(9090)) as any;
+    let reads = 0;
+    const shifty = { toPeerConfig: () => (reads++ < 1 ? { podSelector: { matchLabels: { app: 'api' } } } : { ipBlock: { cidr: '0.0.0.0/0' } }) };
+    expect(() => { destination._networkPeer = shifty; }).toThrow(TypeError);
+    expect(() => { destination._kind = 'PEER'; }).toThrow(TypeError);
+    expect(() => { destination.ports.push(Port.allTraffic()); }).toThrow(TypeError);
+    new RestrictedEgress(chart, 'egress', { tier: web, allow: [destination] });
+    expect(JSON.stringify(Testing.synth(chart))).not.toContain('0.0.0.0/0');
+    expectOnlyWebToApi(chart);
+  });
+
+  test('Destination.tier of a look-alike carrying the tier mark opens what it selected when given, never what it answers later', () => {
+    const { chart, web } = app();
+    let reads = 0;
+    const lookAlike = {
+      [Symbol.for('cdk8s-netsec.IsolatedTier')]: true,
+      ports: [Port.tcp(9090)],
+      toPeerConfig: () => (reads++ < 1 ? { podSelector: { matchLabels: { app: 'api' } } } : { ipBlock: { cidr: '0.0.0.0/0' } }),
+    };
+    new RestrictedEgress(chart, 'egress', { tier: web, allow: [Destination.tier(lookAlike as any)] });
+    const egress = Testing.synth(chart).find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web').spec.egress;
+    expect(JSON.stringify(egress)).not.toContain('0.0.0.0/0');
+    expect(egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
+  });
+
+  test('a metadata exception and a namespace exemption keep their namespace and labels after the guardrail checked them', () => {
+    const access = MetadataEndpointAccess.pods('kube-system', { app: 'aws-node' }) as any;
+    const exemption = NamespaceExemption.of('legacy', 'vendor operator') as any;
+    const chart = new Chart(Testing.app(), 'cluster');
+    new ClusterIsolation(chart, 'guardrails', { metadataEndpointAccess: [access], exemptions: [exemption] });
+    expect(() => { access.namespaceName = 'shop'; }).toThrow(TypeError);
+    expect(() => { delete access.podLabels.app; }).toThrow(TypeError);
+    expect(() => { exemption.namespaceName = 'shop'; }).toThrow(TypeError);
+    expect([access.namespaceName, access.podLabels, exemption.namespaceName]).toEqual(['kube-system', { app: 'aws-node' }, 'legacy']);
+  });
+
+  test('a ClusterDns keeps its servers: pushing every pod as a DNS server fails, and the DNS rule stays on port 53 of kube-dns', () => {
+    const { chart, web, api } = app();
+    const dns = ClusterDns.kubeDns() as any;
+    const tier = new IsolatedTier(chart, 'worker', { podLabels: { app: 'worker' }, dns });
+    expect(() => dns._destinations.push({ peer: Peer.allPods(), ports: [] })).toThrow(TypeError);
+    expect(() => { dns._destinations[0].ports = []; }).toThrow(TypeError);
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed(at('shop', 'worker'), at('shop', 'api'), Port.tcp(9090))).toBe(false);
+    expect(r.isAllowed(at('shop', 'worker'), at('shop', 'web'), Port.tcp(8080))).toBe(false);
+    void tier; void web; void api;
   });
 });

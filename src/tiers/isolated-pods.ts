@@ -34,7 +34,12 @@ export function defaultClusterDns(): ClusterDns {
 const LOCKED_FIELDS = [
   'namespace', 'isolatesIngress', 'isolatesEgress', 'dns', 'policy', 'model', 'name',
   'podLabels', 'ports', 'serviceAccountName', 'inMesh', 'namespaceObject', 'namespaceLabels',
+  // The group is its NetworkPolicy object: what cdk8s writes it from (replacing `props` or `kind` dropped the
+  // policy and left the pods open; `metadata.namespace` moved it away from them).
+  'props', 'apiVersion', 'apiGroup', 'kind', 'chart', 'metadata',
 ];
+/** The fields of the object's metadata that place it: the rest (labels, annotations) cdk8s lets users add to. */
+const LOCKED_METADATA_FIELDS = ['name', 'namespace'];
 /** The members that answer what the group selects and serves, read at synth by every renderer. */
 const LOCKED_MEMBERS = ['toPeerConfig', '_podScope', 'declaredPorts'];
 
@@ -50,6 +55,11 @@ function lockGroup(group: IsolatedPods): void {
   for (const key of LOCKED_FIELDS) {
     const descriptor = Object.getOwnPropertyDescriptor(group, key);
     if (descriptor === undefined || !('value' in descriptor)) continue;
+    if (key === 'metadata') {
+      for (const field of LOCKED_METADATA_FIELDS) {
+        Object.defineProperty(descriptor.value, field, { value: descriptor.value[field], writable: false, configurable: false });
+      }
+    }
     if (Array.isArray(descriptor.value) || (key.endsWith('Labels') && descriptor.value !== null && typeof descriptor.value === 'object')) {
       Object.freeze(descriptor.value);
     }

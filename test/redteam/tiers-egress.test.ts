@@ -253,3 +253,20 @@ describe('checked values cannot be changed between the check and the build', () 
     void tier; void web; void api;
   });
 });
+
+test('the tier is its NetworkPolicy object: what cdk8s writes it from cannot be replaced to drop or move the policy', () => {
+  const { chart, web, api } = app();
+  api.allowFrom(web, Port.tcp(9090));
+  const js = api as any;
+  expect(() => { js.metadata.namespace = 'evil'; }).toThrow(TypeError);
+  expect(() => { js.metadata.name = 'other'; }).toThrow(TypeError);
+  expect(() => { js.props = {}; }).toThrow(TypeError);
+  expect(() => { js.kind = 'ConfigMap'; }).toThrow(TypeError);
+  expect(() => { js.apiVersion = 'v1'; }).toThrow(TypeError);
+  // Labels and annotations stay the user's to add, as on any cdk8s object.
+  api.metadata.addLabel('team', 'shop');
+  const policy = Testing.synth(chart).find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'api');
+  expect(policy.metadata).toEqual({ name: 'api', namespace: 'shop', labels: { team: 'shop' } });
+  expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'api' } });
+  expectOnlyWebToApi(chart);
+});

@@ -3,6 +3,7 @@ import {
   ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Reachability,
   RestrictedEgress,
 } from '../../src';
+import { isIsolatedGroup } from '../../src/model/isolated-group';
 
 /*
  * Red-team attacks on tiers and egress from plain JavaScript: each synthesized app must allow exactly the
@@ -269,4 +270,13 @@ test('the tier is its NetworkPolicy object: what cdk8s writes it from cannot be 
   expect(policy.metadata).toEqual({ name: 'api', namespace: 'shop', labels: { team: 'shop' } });
   expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'api' } });
   expectOnlyWebToApi(chart);
+});
+
+test('an object with the members of a group but not built as one is not taken for an isolated group', () => {
+  // isIsolatedGroup decides whether a peer's own namespace or its scope's is used; a look-alike is a raw peer.
+  const { web } = app();
+  const lookAlike = { toPeerConfig: () => ({ allNamespaces: true }), _podScope: () => ({ namespace: 'shop', podLabels: { app: 'web' } }), namespace: 'shop' };
+  expect(isIsolatedGroup(lookAlike)).toBe(false);
+  expect(isIsolatedGroup(Object.create(web))).toBe(false);
+  expect(isIsolatedGroup(web)).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Reachability,
-  RestrictedEgress,
+  RestrictedEgress, ServiceType,
 } from '../../src';
 import { isIsolatedGroup } from '../../src/model/isolated-group';
 
@@ -279,4 +279,24 @@ test('an object with the members of a group but not built as one is not taken fo
   expect(isIsolatedGroup(lookAlike)).toBe(false);
   expect(isIsolatedGroup(Object.create(web))).toBe(false);
   expect(isIsolatedGroup(web)).toBe(true);
+});
+
+describe('TierService: wrong shapes from plain JavaScript get the library\'s error, not a TypeError', () => {
+  const cases: [string, (tier: IsolatedTier) => unknown, RegExp][] = [
+    ['options null', (t) => t.expose(null as any), /^shop\/web: the options of expose\(\) must be an object \(null\)/],
+    ['options a string', (t) => t.expose('x' as any), /^shop\/web: the options of expose\(\) must be an object \("x"\)/],
+    ['source ranges a string', (t) => t.expose({ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: '10.0.0.0/8' as any }),
+      /^shop\/web\/Service-web-loadbalancer: loadBalancerSourceRanges must be a list of CIDRs \("10.0.0.0\/8"\)/],
+    ['ports a string', (t) => t.expose({ ports: 'x' as any }), /^shop\/web\/Service-web: ports must be a list of Service ports \("x"\)/],
+    ['ports [null]', (t) => t.expose({ ports: [null] as any }), /^shop\/web\/Service-web: ports holds something that is not a Service port \(null\)/],
+  ];
+  test.each(cases)('%s', (_name, make, message) => {
+    const { web } = app();
+    let error: unknown;
+    try { make(web); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(message);
+    expect(web.node.children.filter((c) => c.node.id.startsWith('Service-'))).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   ClusterDns, ClusterIsolation, Destination, IsolatedTier, MetadataEndpointAccess, NamespaceExemption, NamespaceIsolation, Peer, Port, Reachability,
-  RestrictedEgress, ServiceType,
+  Protocol, RestrictedEgress, ServiceType,
 } from '../../src';
 import { isIsolatedGroup } from '../../src/model/isolated-group';
 
@@ -299,4 +299,42 @@ describe('TierService: wrong shapes from plain JavaScript get the library\'s err
     expect((error as Error).message).toMatch(message);
     expect(web.node.children.filter((c) => c.node.id.startsWith('Service-'))).toEqual([]);
   });
+});
+
+test('overlapping and duplicate flows (ranges, whole protocols, single ports, all traffic, both directions) allow exactly their union', () => {
+  let seed = 12345;
+  const next = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const namespaces = ['shop', 'data'];
+  for (let round = 0; round < 30; round++) {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const tiers = [0, 1, 2].map((i) => new IsolatedTier(chart, `t${i}`, { podLabels: { app: `t${i}` }, namespace: namespaces[i % 2] }));
+    const declared: { from: number; to: number; opens: (port: number, protocol: string) => boolean }[] = [];
+    for (let k = 0; k < 6; k++) {
+      const from = next(3);
+      const to = next(3);
+      const kind = next(4);
+      const first = 1000 + next(20);
+      const last = first + next(10);
+      const protocol = ['TCP', 'UDP'][next(2)];
+      const [port, opens]: [Port, (p: number, pr: string) => boolean] = kind === 0 ? [Port.allTraffic(), () => true]
+        : kind === 1 ? [Port.portRange(protocol as Protocol, first, last), (p, pr) => pr === protocol && p >= first && p <= last]
+          : kind === 2 ? [protocol === 'TCP' ? Port.allTcp() : Port.allUdp(), (_p, pr) => pr === protocol]
+            : [protocol === 'TCP' ? Port.tcp(first) : Port.udp(first), (p, pr) => pr === protocol && p === first];
+      if (next(2)) tiers[to].allowFrom(tiers[from], port); else tiers[from].allowTo(tiers[to], port);
+      declared.push({ from, to, opens });
+    }
+    const r = Reachability.fromChart(chart);
+    for (let from = 0; from < 3; from++) {
+      for (let to = 0; to < 3; to++) {
+        if (from === to) continue; // a pod always reaches itself
+        for (let p = 995; p < 1035; p++) {
+          for (const protocol of ['TCP', 'UDP']) {
+            const want = declared.some((d) => d.from === from && d.to === to && d.opens(p, protocol));
+            const got = r.isAllowed(at(namespaces[from % 2], `t${from}`), at(namespaces[to % 2], `t${to}`), protocol === 'TCP' ? Port.tcp(p) : Port.udp(p));
+            if (got !== want) throw new Error(`round ${round}: t${from} -> t${to} ${protocol} ${p} is ${got ? 'allowed' : 'denied'}, declared ${want ? 'open' : 'closed'}`);
+          }
+        }
+      }
+    }
+  }
 });

@@ -109,3 +109,25 @@ function freezeDeep(value: unknown): void {
   Object.freeze(value);
   for (const item of Object.values(value)) freezeDeep(item);
 }
+
+/** The value objects the library's own factories made (and checked). */
+const MADE_BY_LIBRARY = new WeakSet<object>();
+
+/**
+ * Records a value object a factory made after checking its input. Call it at the end of the constructor.
+ *
+ * @param value the value object
+ */
+export function markMadeByLibrary(value: object): void {
+  MADE_BY_LIBRARY.add(value);
+}
+
+/**
+ * True only for a value object the library's factories made: `instanceof` alone also holds for
+ * `Object.create(Destination.prototype, { ... })`, whose fields no factory checked.
+ *
+ * @param value anything a caller passed
+ */
+export function madeByLibrary(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && MADE_BY_LIBRARY.has(value);
+}

@@ -1,5 +1,5 @@
 import { EVERY_IPV4 } from '../core/addresses';
-import { lockFields } from '../core/checked-input';
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkHostname, isWildcardHostname } from '../core/hostname';
@@ -170,6 +170,7 @@ export class Destination {
     this.hostname = hostname;
     // A RestrictedEgress checks a destination and then opens it: it must be the same destination both times.
     lockFields(this, ['_kind', 'ports', '_networkPeer', 'hostname']);
+    markMadeByLibrary(this);
   }
 
   /** E.g. `api.stripe.com on TCP 443`. */

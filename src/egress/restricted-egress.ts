@@ -4,7 +4,7 @@ import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
-import { checkedInput, readPropsOnce } from '../core/checked-input';
+import { checkedInput, madeByLibrary, readPropsOnce } from '../core/checked-input';
 import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
@@ -262,7 +262,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
     throw netsecError(path, 'allow must be a list of destinations', props.allow, 'Pass allow: [Destination.cidr(...), ...]; an empty list allows only DNS.');
   }
   for (const destination of props.allow) {
-    if (!(destination instanceof Destination)) {
+    if (!(destination instanceof Destination) || !madeByLibrary(destination)) {
       throw netsecError(path, 'allow holds something that is not a Destination', String(destination), 'Use the Destination factories, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
     }
     const block = destination._networkPeer?.toPeerConfig().ipBlock;

@@ -1,4 +1,4 @@
-import { lockFields } from '../core/checked-input';
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkNamespace } from '../core/peer';
 import { describeSelector, normalizeLabels } from '../core/selector';
@@ -49,6 +49,7 @@ export class MetadataEndpointAccess {
     this.namespaceName = namespace;
     this.podLabels = podLabels;
     lockFields(this, ['namespaceName', 'podLabels']);
+    markMadeByLibrary(this);
   }
 
   /** `namespace karpenter` or `pods app=aws-node in kube-system`. */

@@ -1,4 +1,4 @@
-import { lockFields } from '../core/checked-input';
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkNamespace } from '../core/peer';
 
@@ -38,6 +38,7 @@ export class NamespaceExemption {
     this.namespaceName = namespace;
     this.reason = reason;
     lockFields(this, ['namespaceName', 'reason']);
+    markMadeByLibrary(this);
   }
 
   /** `kube-system (the cluster's own ...)`. */

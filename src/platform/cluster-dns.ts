@@ -1,5 +1,5 @@
 import { AZURE_WIRESERVER, GKE_METADATA_SERVER, METADATA_DNS_CIDRS } from '../core/addresses';
-import { lockFields } from '../core/checked-input';
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { clusterDnsPeer, guardMetadataEndpoints, IPeer, Peer, resolvePeer } from '../core/peer';
@@ -169,6 +169,7 @@ export class ClusterDns {
     this._nodeCacheUpstream = nodeCacheUpstream;
     // Every isolated group renders its DNS rule from these at synth: they cannot change after the checks.
     lockFields(this, ['_destinations', '_metadataUpstreams', '_nodeCacheUpstream']);
+    markMadeByLibrary(this);
   }
 
   /**

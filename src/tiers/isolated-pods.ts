@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { madeByLibrary } from '../core/checked-input';
 import { metadataEndpointNamedBy } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
@@ -109,7 +110,7 @@ export function checkIsolatedPodsProps(path: string, props: IsolatedPodsProps): 
   if (badName) {
     throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
   }
-  if (!(props.dns instanceof ClusterDns)) {
+  if (!(props.dns instanceof ClusterDns) || !madeByLibrary(props.dns)) {
     throw netsecError(path, 'dns must be a ClusterDns', String(props.dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
   }
   return props;

@@ -338,3 +338,47 @@ test('overlapping and duplicate flows (ranges, whole protocols, single ports, al
     }
   }
 });
+
+describe('value objects no factory made are refused, whatever their prototype', () => {
+  const changingPeer = () => {
+    let reads = 0;
+    return { toPeerConfig: () => (reads++ < 1 ? { podSelector: { matchLabels: { app: 'api' } } } : { ipBlock: { cidr: '0.0.0.0/0' } }), toString: () => 'api' };
+  };
+
+  test('a Destination made with Object.create(Destination.prototype) (its peer read as pods by the check and as 0.0.0.0/0 later)', () => {
+    const { chart, web } = app();
+    const forged = Object.create(Destination.prototype, {
+      _kind: { value: 'PEER' }, ports: { value: [Port.allTraffic()] }, _networkPeer: { value: changingPeer() },
+    });
+    expect(forged instanceof Destination).toBe(true);
+    expect(() => new RestrictedEgress(chart, 'egress', { tier: web, allow: [forged] }))
+      .toThrow(/^shop\/egress: allow holds something that is not a Destination/);
+    expect(chart.node.tryFindChild('egress')).toBeUndefined();
+    expect(JSON.stringify(Testing.synth(chart))).not.toContain('0.0.0.0/0');
+  });
+
+  test('a ClusterDns made with Object.create(ClusterDns.prototype) that would open every pod on every port', () => {
+    const { chart } = app();
+    const forged = Object.create(ClusterDns.prototype, {
+      _destinations: { value: [{ peer: Peer.allPods(), ports: [] }] }, _metadataUpstreams: { value: [] }, _nodeCacheUpstream: { value: false },
+    });
+    expect(() => new IsolatedTier(chart, 'worker', { podLabels: { app: 'worker' }, dns: forged }))
+      .toThrow(/^shop\/worker: dns must be a ClusterDns/);
+    expect(() => new NamespaceIsolation(chart, 'baseline', { dns: forged })).toThrow(/^shop\/baseline: dns must be a ClusterDns/);
+    expect(chart.node.tryFindChild('worker')).toBeUndefined();
+    const guardrails = new Chart(Testing.app(), 'cluster');
+    expect(() => new ClusterIsolation(guardrails, 'g', { exemptNamespaces: ['kube-system'], dns: forged }))
+      .toThrow(/^cluster\/g: dns must be a ClusterDns/);
+  });
+
+  test('a MetadataEndpointAccess or NamespaceExemption no factory checked (empty labels, a namespace that is no name)', () => {
+    const chart = new Chart(Testing.app(), 'cluster');
+    const access = Object.create(MetadataEndpointAccess.prototype, { namespaceName: { value: 'shop' }, podLabels: { value: {} } });
+    const exemption = Object.create(NamespaceExemption.prototype, { namespaceName: { value: 'Shop ' }, reason: { value: '' } });
+    expect(() => new ClusterIsolation(chart, 'g', { exemptNamespaces: ['kube-system'], metadataEndpointAccess: [access] }))
+      .toThrow(/^cluster\/g \(metadataEndpointAccess\): holds something that is not a MetadataEndpointAccess/);
+    expect(() => new ClusterIsolation(chart, 'g', { exemptNamespaces: ['kube-system'], exemptions: [exemption] }))
+      .toThrow(/^cluster\/g \(exemptions\): holds something that is not a NamespaceExemption/);
+    expect(chart.node.tryFindChild('g')).toBeUndefined();
+  });
+});

@@ -184,6 +184,13 @@ export class Destination {
 /** What `Destination.internet` opens, for the checks that only need to know it is addresses. */
 const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: EVERY_IPV4 } };
 
+/**
+ * Top-level domains reserved for names that never resolve publicly: `internal` (ICANN, 2024, for private
+ * use: metadata.google.internal, *.ec2.internal), `local` (mDNS, RFC 6762), `localhost` (RFC 6761) and
+ * `arpa` (reverse lookups and home.arpa).
+ */
+const NON_EXTERNAL_TOP_LEVEL = ['internal', 'local', 'localhost', 'arpa'];
+
 /** Egress-specific rules on top of the RFC 1123 syntax (`checkHostname`): an external, fully qualified name. */
 function checkEgressHostname(value: string): { what: string; fix: string } | undefined {
   if (typeof value === 'string' && parseAddress(value)) {
@@ -204,6 +211,14 @@ function checkEgressHostname(value: string): { what: string; fix: string } | und
   }
   if (value === 'cluster.local' || value.endsWith('.cluster.local')) {
     return { what: 'is an in-cluster name', fix: 'Use Destination.tier() or Destination.namespace() for pods and Services in the cluster.' };
+  }
+  const top = named[named.length - 1];
+  if (NON_EXTERNAL_TOP_LEVEL.includes(top)) {
+    return {
+      what: `is under .${top}, a top-level domain no public name has: it resolves only inside a network or a host (metadata.google.internal is the cloud metadata server, `
+        + 'which an FQDN rule would open by the address it resolves to, past allowMetadataEndpoint)',
+      fix: 'Name a public host, e.g. "api.example.com"; for the metadata endpoint use allowMetadataEndpoint: true, for other private hosts Destination.cidr().',
+    };
   }
   return undefined;
 }

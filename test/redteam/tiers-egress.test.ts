@@ -382,3 +382,15 @@ describe('value objects no factory made are refused, whatever their prototype', 
     expect(chart.node.tryFindChild('g')).toBeUndefined();
   });
 });
+
+test.each([
+  'metadata.google.internal', '*.google.internal', 'instance-data.ec2.internal', 'printer.local', 'api.localhost', '254.169.254.169.in-addr.arpa',
+])('Destination.fqdn refuses %s: a name under a top-level domain that never resolves publicly (the metadata server is one)', (hostname) => {
+  expect(() => Destination.fqdn(hostname, Port.tcp(80))).toThrow(/^Destination\.fqdn: hostname is under \.(internal|local|localhost|arpa), a top-level domain no public name has/);
+});
+
+test('Destination.fqdn still takes public names, punycode ones included', () => {
+  for (const hostname of ['api.stripe.com', '*.example.com', 'xn--bcher-kva.de', 'internal.example.com', 'local.example.org']) {
+    expect(Destination.fqdn(hostname, Port.tcp(443)).hostname).toBe(hostname);
+  }
+});

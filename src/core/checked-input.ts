@@ -56,3 +56,78 @@ function isInChart(scope: IConstruct): boolean {
 export function constructPath(scope: IConstruct, id: string): string {
   return scope.node.path === '' ? id : `${scope.node.path}/${id}`;
 }
+
+/**
+ * The props a constructor was given, each of the named fields read exactly once: a getter that answers
+ * differently on each read, a Proxy, or a list changed between the check and the build cannot make what is
+ * built differ from what was checked. Lists are copied element by element (a hole reads as `undefined`,
+ * which the checks refuse; extra non-index properties are dropped). Anything that is not an object is
+ * returned as it is, for the checks to refuse; fields left undefined are left out.
+ *
+ * @param props the props as given
+ * @param fields every field of the props interface
+ */
+export function readPropsOnce<T>(props: T, fields: readonly (keyof T & string)[]): T {
+  if (props === null || typeof props !== 'object') return props;
+  const copy: { [key: string]: unknown } = {};
+  for (const field of fields) {
+    const value: unknown = (props as { [key: string]: unknown })[field];
+    if (value !== undefined) copy[field] = Array.isArray(value) ? copyList(value) : value;
+  }
+  return copy as T;
+}
+
+function copyList(list: readonly unknown[]): unknown[] {
+  const length = list.length;
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i++) copy.push(list[i]);
+  return copy;
+}
+
+/**
+ * Makes the named fields of a checked value object read-only, the lists and maps they hold frozen as
+ * well, so that plain JavaScript cannot turn a value the library checked (a Destination, a guardrail
+ * exception, a DNS server list) into another one after the check. Not `Object.freeze(object)`: the
+ * jsii kernel tags the objects it hands to other languages.
+ *
+ * @param object the value object, at the end of its constructor
+ * @param fields the fields to lock
+ */
+export function lockFields<T extends object>(object: T, fields: readonly (keyof T & string)[]): void {
+  for (const field of fields) {
+    const value: unknown = object[field];
+    freezeDeep(value);
+    Object.defineProperty(object, field, { value, writable: false, configurable: false });
+  }
+}
+
+/** Freezes plain lists and maps, and the plain lists and maps inside them; class instances are left to their own locks. */
+function freezeDeep(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  const prototype = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) freezeDeep(item);
+}
+
+/** The value objects the library's own factories made (and checked). */
+const MADE_BY_LIBRARY = new WeakSet<object>();
+
+/**
+ * Records a value object a factory made after checking its input. Call it at the end of the constructor.
+ *
+ * @param value the value object
+ */
+export function markMadeByLibrary(value: object): void {
+  MADE_BY_LIBRARY.add(value);
+}
+
+/**
+ * True only for a value object the library's factories made: `instanceof` alone also holds for
+ * `Object.create(Destination.prototype, { ... })`, whose fields no factory checked.
+ *
+ * @param value anything a caller passed
+ */
+export function madeByLibrary(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && MADE_BY_LIBRARY.has(value);
+}

@@ -303,6 +303,14 @@ export function registerGroupPeer(peer: IPeer): void {
 }
 
 /**
+ * True only for an isolated group the library built and registered: not for an object that merely
+ * inherits from one (`Object.create(tier)`), carries its methods, or copies its fields.
+ */
+export function isRegisteredGroupPeer(candidate: unknown): boolean {
+  return candidate !== null && typeof candidate === 'object' && GROUP_PEERS.has(candidate);
+}
+
+/**
  * Checks a peer received from a user at the call, before anything is recorded: refuses what is not a
  * peer (undefined, null, numbers, strings, objects without `toPeerConfig`), calls `toPeerConfig()` once,
  * copies what it returned (reading every field once) and validates the copy as `Peer.fromConfig` does.

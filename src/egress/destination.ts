@@ -1,4 +1,5 @@
 import { EVERY_IPV4 } from '../core/addresses';
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkHostname, isWildcardHostname } from '../core/hostname';
@@ -88,7 +89,10 @@ export class Destination {
       throw netsecError('Destination.tier', 'is not an IsolatedTier', tier !== null && typeof tier === 'object' ? String(tier) : tier,
         'Pass an IsolatedTier; for other pods use Destination.peer(Peer.pods(...)).');
     }
-    return new Destination(DestinationKind.TIER, portsOrDefault('Destination.tier', tier, checkPorts('Destination.tier', ports)), tier);
+    // A tier of this app is kept as itself (its flows write both sides); anything else that carries the tier
+    // mark (a look-alike from plain JavaScript) becomes a fixed copy of what it selects now, as any peer does.
+    const resolved = resolvePeer('Destination.tier', tier);
+    return new Destination(DestinationKind.TIER, portsOrDefault('Destination.tier', tier, checkPorts('Destination.tier', ports)), resolved);
   }
 
   /**
@@ -164,6 +168,9 @@ export class Destination {
     this.ports = ports;
     this._networkPeer = peer;
     this.hostname = hostname;
+    // A RestrictedEgress checks a destination and then opens it: it must be the same destination both times.
+    lockFields(this, ['_kind', 'ports', '_networkPeer', 'hostname']);
+    markMadeByLibrary(this);
   }
 
   /** E.g. `api.stripe.com on TCP 443`. */
@@ -176,6 +183,13 @@ export class Destination {
 
 /** What `Destination.internet` opens, for the checks that only need to know it is addresses. */
 const INTERNET_BLOCK: PeerConfig = { ipBlock: { cidr: EVERY_IPV4 } };
+
+/**
+ * Top-level domains reserved for names that never resolve publicly: `internal` (ICANN, 2024, for private
+ * use: metadata.google.internal, *.ec2.internal), `local` (mDNS, RFC 6762), `localhost` (RFC 6761) and
+ * `arpa` (reverse lookups and home.arpa).
+ */
+const NON_EXTERNAL_TOP_LEVEL = ['internal', 'local', 'localhost', 'arpa'];
 
 /** Egress-specific rules on top of the RFC 1123 syntax (`checkHostname`): an external, fully qualified name. */
 function checkEgressHostname(value: string): { what: string; fix: string } | undefined {
@@ -197,6 +211,14 @@ function checkEgressHostname(value: string): { what: string; fix: string } | und
   }
   if (value === 'cluster.local' || value.endsWith('.cluster.local')) {
     return { what: 'is an in-cluster name', fix: 'Use Destination.tier() or Destination.namespace() for pods and Services in the cluster.' };
+  }
+  const top = named[named.length - 1];
+  if (NON_EXTERNAL_TOP_LEVEL.includes(top)) {
+    return {
+      what: `is under .${top}, a top-level domain no public name has: it resolves only inside a network or a host (metadata.google.internal is the cloud metadata server, `
+        + 'which an FQDN rule would open by the address it resolves to, past allowMetadataEndpoint)',
+      fix: 'Name a public host, e.g. "api.example.com"; for the metadata endpoint use allowMetadataEndpoint: true, for other private hosts Destination.cidr().',
+    };
   }
   return undefined;
 }

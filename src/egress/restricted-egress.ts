@@ -4,7 +4,7 @@ import { Destination, DestinationKind } from './destination';
 import { FqdnEnforcement, fqdnEnforcer } from './fqdn';
 import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './fqdn-enforcer';
 import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, madeByLibrary, readPropsOnce } from '../core/checked-input';
 import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
@@ -116,7 +116,8 @@ export class RestrictedEgress extends Construct {
    * @param id the construct id, unique among its siblings
    * @param props the configuration (`RestrictedEgressProps`)
    */
-  public constructor(scope: Construct, id: string, props: RestrictedEgressProps) {
+  public constructor(scope: Construct, id: string, given: RestrictedEgressProps) {
+    const props = readPropsOnce(given, EGRESS_FIELDS);
     const { name, targets, destinations, internet, enforcer, fqdnPeers, request, model }
       = checkedInput(scope, id, (path) => checkEgressProps(scope, id, path, props));
     super(scope, id);
@@ -261,7 +262,7 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
     throw netsecError(path, 'allow must be a list of destinations', props.allow, 'Pass allow: [Destination.cidr(...), ...]; an empty list allows only DNS.');
   }
   for (const destination of props.allow) {
-    if (!(destination instanceof Destination)) {
+    if (!(destination instanceof Destination) || !madeByLibrary(destination)) {
       throw netsecError(path, 'allow holds something that is not a Destination', String(destination), 'Use the Destination factories, e.g. Destination.fqdn("api.example.com", Port.tcp(443)).');
     }
     const block = destination._networkPeer?.toPeerConfig().ipBlock;
@@ -338,6 +339,11 @@ function ipEntries(destinations: Destination[]): IpEntry[] {
     return block ? [{ cidr: block.cidr, ports: d.ports, internet: false }] : [];
   });
 }
+
+/** Every field of RestrictedEgressProps, each read once. */
+const EGRESS_FIELDS = [
+  'tier', 'tiers', 'namespace', 'allow', 'allowInternet', 'includeIpv6', 'internetExcept', 'allowMetadataEndpoint', 'fqdnEnforcement', 'clusterDomain', 'name',
+] as const;
 
 /** Checks every prop of a RestrictedEgress, each destination included, before it joins the tree. */
 function checkEgressProps(scope: Construct, id: string, path: string, props: RestrictedEgressProps) {

@@ -7,7 +7,7 @@ import { componentScope, declareExemptComponentFlows, exemptionFix, guardCompone
 import { RequiredEgressPolicies } from './required-egress';
 import { EXEMPTIONS_ANNOTATION } from '../audit/acceptance-list';
 import { METADATA_CIDRS } from '../core/addresses';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, madeByLibrary, readPropsOnce } from '../core/checked-input';
 import { parseCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
@@ -120,7 +120,7 @@ export class ClusterIsolation extends Construct {
    */
   public constructor(scope: Construct, id: string, props: ClusterIsolationProps = {}) {
     const { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority }
-      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, readPropsOnce(props, CLUSTER_ISOLATION_FIELDS)));
     super(scope, id);
     const model = IntentModel.of(this);
     this.name = name;
@@ -318,7 +318,7 @@ function checkExempt(path: string, names: string[] | undefined, given: Namespace
     all.push(NamespaceExemption.of(namespace, KUBE_SYSTEM_REASON));
   }
   for (const exemption of given ?? []) {
-    if (!(exemption instanceof NamespaceExemption)) {
+    if (!(exemption instanceof NamespaceExemption) || !madeByLibrary(exemption)) {
       throw netsecError(`${path} (exemptions)`, 'holds something that is not a NamespaceExemption', String(exemption), 'Use NamespaceExemption.of(namespace, reason).');
     }
     all.push(exemption);
@@ -361,7 +361,7 @@ function checkApiServer(path: string, addresses: string[] | undefined): string[]
 
 function checkDns(path: string, dns: ClusterDns | undefined): ClusterDns {
   if (dns === undefined) return ClusterDns.kubeDns();
-  if (!(dns instanceof ClusterDns)) {
+  if (!(dns instanceof ClusterDns) || !madeByLibrary(dns)) {
     throw netsecError(path, 'dns must be a ClusterDns', String(dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
   }
   for (const { peer } of dns._destinations) {
@@ -381,7 +381,7 @@ function checkAccess(path: string, access: MetadataEndpointAccess[] | undefined)
   }
   const seen = new Set<string>();
   for (const entry of access) {
-    if (!(entry instanceof MetadataEndpointAccess)) {
+    if (!(entry instanceof MetadataEndpointAccess) || !madeByLibrary(entry)) {
       throw netsecError(where, 'holds something that is not a MetadataEndpointAccess', String(entry), 'Use MetadataEndpointAccess.namespace() or MetadataEndpointAccess.pods().');
     }
     if (seen.has(entry.toString())) throw netsecError(where, 'an exception is listed twice', entry.toString(), 'List each exception once.');
@@ -398,6 +398,11 @@ function checkPriority(path: string, prop: string, value: number | undefined): n
   }
   return value;
 }
+
+/** Every field of ClusterIsolationProps, each read once. */
+const CLUSTER_ISOLATION_FIELDS = [
+  'exemptNamespaces', 'exemptions', 'apiServerAddresses', 'dns', 'metadataEndpointAccess', 'adminPriority', 'baselinePriority', 'name',
+] as const;
 
 /** Checks every prop of a ClusterIsolation before it joins the tree. */
 function checkIsolationProps(scope: Construct, id: string, path: string, props: ClusterIsolationProps) {

@@ -1,3 +1,4 @@
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkNamespace } from '../core/peer';
 import { describeSelector, normalizeLabels } from '../core/selector';
@@ -47,6 +48,8 @@ export class MetadataEndpointAccess {
   private constructor(namespace: string, podLabels?: { [key: string]: string }) {
     this.namespaceName = namespace;
     this.podLabels = podLabels;
+    lockFields(this, ['namespaceName', 'podLabels']);
+    markMadeByLibrary(this);
   }
 
   /** `namespace karpenter` or `pods app=aws-node in kube-system`. */

@@ -1,3 +1,4 @@
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkNamespace } from '../core/peer';
 
@@ -36,6 +37,8 @@ export class NamespaceExemption {
   private constructor(namespace: string, reason: string) {
     this.namespaceName = namespace;
     this.reason = reason;
+    lockFields(this, ['namespaceName', 'reason']);
+    markMadeByLibrary(this);
   }
 
   /** `kube-system (the cluster's own ...)`. */

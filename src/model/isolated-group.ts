@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { GroupScope } from './selection';
-import { IPeer } from '../core/peer';
+import { IPeer, isRegisteredGroupPeer } from '../core/peer';
 import { ClusterDns } from '../platform/cluster-dns';
 
 /**
@@ -25,7 +25,11 @@ export interface IsolatedGroup extends IPeer, IConstruct {
   _podScope(): GroupScope;
 }
 
-/** True when a peer is an isolated group of the app (a tier or a namespace isolation), not a raw selector. */
+/**
+ * True when a peer is an isolated group of the app (a tier or a namespace isolation), not a raw selector:
+ * one the library built and registered, never an object that only has a `_podScope` method (a user's
+ * own ApiObject, or an object derived from a tier).
+ */
 export function isIsolatedGroup(peer: IPeer): peer is IsolatedGroup {
-  return typeof (peer as any)?._podScope === 'function';
+  return isRegisteredGroupPeer(peer) && typeof (peer as any)._podScope === 'function';
 }

@@ -1,4 +1,5 @@
 import { AZURE_WIRESERVER, GKE_METADATA_SERVER, METADATA_DNS_CIDRS } from '../core/addresses';
+import { lockFields, markMadeByLibrary } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { clusterDnsPeer, guardMetadataEndpoints, IPeer, Peer, resolvePeer } from '../core/peer';
@@ -166,6 +167,9 @@ export class ClusterDns {
     this._destinations = destinations;
     this._metadataUpstreams = upstreams;
     this._nodeCacheUpstream = nodeCacheUpstream;
+    // Every isolated group renders its DNS rule from these at synth: they cannot change after the checks.
+    lockFields(this, ['_destinations', '_metadataUpstreams', '_nodeCacheUpstream']);
+    markMadeByLibrary(this);
   }
 
   /**

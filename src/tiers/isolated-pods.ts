@@ -1,9 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { madeByLibrary } from '../core/checked-input';
 import { metadataEndpointNamedBy } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { checkPortsTowards, IPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
+import { checkPortsTowards, IPeer, isRegisteredGroupPeer, PeerConfig, registerGroupPeer, resolvePeer } from '../core/peer';
 import { checkPorts, Port } from '../core/port';
 import { IntentModel } from '../model/intent-model';
 import { GroupScope } from '../model/selection';
@@ -25,6 +26,58 @@ export function defaultClusterDns(): ClusterDns {
     kubeDnsDefault = dns;
   }
   return kubeDnsDefault;
+}
+
+/**
+ * The fields of an isolated group that decide what its policy and its peers' rules say. The group is
+ * recorded as itself and read again when the app synthesizes, so none may change after it is built.
+ */
+const LOCKED_FIELDS = [
+  'namespace', 'isolatesIngress', 'isolatesEgress', 'dns', 'policy', 'model', 'name',
+  'podLabels', 'ports', 'serviceAccountName', 'inMesh', 'namespaceObject', 'namespaceLabels',
+  // The group is its NetworkPolicy object: what cdk8s writes it from (replacing `props` or `kind` dropped the
+  // policy and left the pods open; `metadata.namespace` moved it away from them).
+  'props', 'apiVersion', 'apiGroup', 'kind', 'chart', 'metadata',
+];
+/** The fields of the object's metadata that place it: the rest (labels, annotations) cdk8s lets users add to. */
+const LOCKED_METADATA_FIELDS = ['name', 'namespace'];
+/** The members that answer what the group selects and serves, read at synth by every renderer. */
+const LOCKED_MEMBERS = ['toPeerConfig', '_podScope', 'declaredPorts'];
+
+/**
+ * Makes what a group says about itself read-only once it is built, as a Port's fields are: its fields
+ * (lists and maps frozen too) and the members that answer its selector, scope and ports, so that plain
+ * JavaScript (`tier.namespace = 'other'`, `tier.ports.push(...)`, `tier.toPeerConfig = () => ...`) cannot
+ * move or widen the rules written from it at synth. Not `Object.freeze(group)`: the jsii kernel tags the
+ * objects it hands to other languages, and cdk8s keeps adding to an ApiObject's metadata and patches.
+ */
+function lockGroup(group: IsolatedPods): void {
+  const own = group as unknown as { [key: string]: unknown };
+  for (const key of LOCKED_FIELDS) {
+    const descriptor = Object.getOwnPropertyDescriptor(group, key);
+    if (descriptor === undefined || !('value' in descriptor)) continue;
+    if (key === 'metadata') {
+      for (const field of LOCKED_METADATA_FIELDS) {
+        Object.defineProperty(descriptor.value, field, { value: descriptor.value[field], writable: false, configurable: false });
+      }
+    }
+    if (Array.isArray(descriptor.value) || (key.endsWith('Labels') && descriptor.value !== null && typeof descriptor.value === 'object')) {
+      Object.freeze(descriptor.value);
+    }
+    // `dns` stays configurable: the ACME solver tier (src/tls) replaces it with a getter that reads the DNS of
+    // the groups governing its namespace at synth. Assignment is still refused.
+    Object.defineProperty(group, key, { value: own[key], writable: false, configurable: key === 'dns', enumerable: descriptor.enumerable });
+  }
+  for (const key of LOCKED_MEMBERS) {
+    let descriptor: PropertyDescriptor | undefined;
+    for (let at: object | null = group; descriptor === undefined && at !== null; at = Object.getPrototypeOf(at)) {
+      descriptor = Object.getOwnPropertyDescriptor(at, key);
+    }
+    if (descriptor === undefined) continue;
+    Object.defineProperty(group, key, 'value' in descriptor
+      ? { value: descriptor.value, writable: false, configurable: false, enumerable: false }
+      : { get: descriptor.get, configurable: false, enumerable: false });
+  }
 }
 
 /** What every isolated group of pods is configured with. */
@@ -57,7 +110,7 @@ export function checkIsolatedPodsProps(path: string, props: IsolatedPodsProps): 
   if (badName) {
     throw netsecError(path, `NetworkPolicy name ${badName}`, props.policyName, 'Pass a name such as "web" or "default-deny".');
   }
-  if (!(props.dns instanceof ClusterDns)) {
+  if (!(props.dns instanceof ClusterDns) || !madeByLibrary(props.dns)) {
     throw netsecError(path, 'dns must be a ClusterDns', String(props.dns), 'Use ClusterDns.kubeDns(), ClusterDns.nodeLocalCache() or the other ClusterDns factories.');
   }
   return props;
@@ -74,12 +127,15 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
   /**
    * `instanceof` a group class asks what it asks of any class: is the class in the object's prototype
    * chain. The test ApiObject defines for itself (is it any ApiObject?) would otherwise be inherited,
-   * and every NetworkPolicy, Service or Deployment object would pass for an isolated group.
+   * and every NetworkPolicy, Service or Deployment object would pass for an isolated group. The object must
+   * also be a group the library built and registered: one that only inherits from a group
+   * (`Object.create(tier)`, with its own `toPeerConfig` or `isolatesEgress`) is not one, whatever its
+   * prototype chain says.
    *
    * @internal
    */
   public static [Symbol.hasInstance]<T>(this: { prototype: T }, candidate: unknown): candidate is T {
-    return Function.prototype[Symbol.hasInstance].call(this, candidate);
+    return isRegisteredGroupPeer(candidate) && Function.prototype[Symbol.hasInstance].call(this, candidate);
   }
 
   /** The namespace of the pods. */
@@ -170,6 +226,7 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
    * @internal
    */
   protected _addToModel(): void {
+    lockGroup(this);
     this.model.addGroup(this);
   }
 
@@ -230,6 +287,14 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
   }
 
   private declare(method: string, source: IPeer, destination: IPeer, given: Port[]): void {
+    // The group a flow is declared on is recorded as itself and read again at synth, so it must be one the
+    // library built: an object that only inherits from a group (Object.create(tier)) and answers for itself
+    // (its own toPeerConfig, say) would otherwise open the other side to whatever it answers then.
+    if (!isRegisteredGroupPeer(this)) {
+      const path = (this as Partial<IConstruct>)?.node?.path ?? String(this);
+      throw netsecError(path, `${method} was called on an object that is not an IsolatedTier or NamespaceIsolation the library built`, String(this),
+        `Call ${method} on the tier or namespace isolation itself (made with new IsolatedTier(...) or new NamespaceIsolation(...)), not on an object derived from it.`);
+    }
     // Check and freeze whatever the caller passed (plain JavaScript included) before anything is recorded.
     const asGiven = source === this ? destination : source;
     if (asGiven instanceof Construct && asGiven.node.root !== this.node.root) {

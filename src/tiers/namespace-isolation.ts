@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkIsolatedPodsProps, IsolatedPods } from './isolated-pods';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { PeerConfig } from '../core/peer';
 import { Port } from '../core/port';
@@ -70,7 +70,8 @@ export class NamespaceIsolation extends IsolatedPods {
    * @param props the configuration (`NamespaceIsolationProps`)
    */
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
-    const input = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, props));
+    const given = readPropsOnce(props, ISOLATION_FIELDS);
+    const input = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, given));
     super(scope, id, input.pods);
     const model = IntentModel.of(this);
     model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
@@ -106,6 +107,9 @@ export class NamespaceIsolation extends IsolatedPods {
     return [];
   }
 }
+
+/** Every field of NamespaceIsolationProps, each read once. */
+const ISOLATION_FIELDS = ['namespace', 'isolateIngress', 'isolateEgress', 'dns', 'createNamespace', 'namespaceLabels', 'policyName'] as const;
 
 /** Checks every prop of a namespace isolation before it joins the tree. */
 function checkIsolationProps(scope: Construct, id: string, path: string, props: NamespaceIsolationProps) {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ExposedPort } from './exposed-port';
 import { IIsolatedTier, isIsolatedTier } from './tier-contract';
 import { serviceFieldsOf } from '../core/app-protocol';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkDns1123Label, toDnsLabel } from '../core/names';
 import { normalizeIpBlock, Peer } from '../core/peer';
@@ -136,7 +136,7 @@ export class TierService extends Construct {
    */
   public constructor(scope: Construct, id: string, props: TierServiceProps) {
     const { tier, serviceType, name, ports, sourceRanges, externalTrafficPolicy }
-      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, readPropsOnce(props, SERVICE_FIELDS)));
     super(scope, id);
     this.tier = tier;
     this.namespace = tier.namespace;
@@ -170,6 +170,13 @@ export class TierService extends Construct {
 }
 
 function resolvePorts(path: string, tier: IIsolatedTier, requested: TierServicePort[] | undefined): ExposedPort[] {
+  if (requested !== undefined && !Array.isArray(requested)) {
+    throw netsecError(path, 'ports must be a list of Service ports', requested, 'Pass e.g. ports: [{ targetPort: Port.tcp(8080) }], or leave ports out for the tier\'s own.');
+  }
+  const bad = (requested ?? []).findIndex((p) => p === null || typeof p !== 'object');
+  if (bad >= 0) {
+    throw netsecError(path, 'ports holds something that is not a Service port', requested![bad], 'Write each port as an object, e.g. { targetPort: Port.tcp(8080) }.');
+  }
   const wanted = requested ?? tier.ports
     .filter((p) => p.isNumeric && p.endPort === undefined)
     .map((p) => ({ targetPort: p }));
@@ -231,6 +238,9 @@ function resolveSourceRanges(path: string, serviceType: ServiceType, props: Tier
   }
   if (required === undefined) return [];
   const ranges = props[required] ?? [];
+  if (!Array.isArray(ranges)) {
+    throw netsecError(path, `${required} must be a list of CIDRs`, ranges, `Pass e.g. ${required}: ["203.0.113.0/24"].`);
+  }
   if (ranges.length === 0) {
     throw netsecError(path, `a ${serviceType} Service must name the client ranges it accepts (${required})`, props[required],
       `Pass ${required}, e.g. ["203.0.113.0/24"]; ["0.0.0.0/0", "::/0"] opens it to everyone and must be written out.`);
@@ -244,6 +254,9 @@ function resolveSourceRanges(path: string, serviceType: ServiceType, props: Tier
  * `IsolatedTier.expose()`.
  */
 export function exposeTier(tier: IIsolatedTier & Construct, options: TierServiceOptions): TierService {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw netsecError(tier, 'the options of expose() must be an object', options, 'Pass e.g. { serviceType: ServiceType.CLUSTER_IP }, or nothing for a ClusterIP Service on the tier\'s ports.');
+  }
   const type = options.serviceType ?? ServiceType.CLUSTER_IP;
   const name = options.name ?? (type === ServiceType.CLUSTER_IP ? tier.name : toDnsLabel([tier.name, type.toLowerCase()]));
   const id = `Service-${name}`;
@@ -252,6 +265,9 @@ export function exposeTier(tier: IIsolatedTier & Construct, options: TierService
   }
   return new TierService(tier, id, { ...options, tier, name });
 }
+
+/** Every field of TierServiceProps, each read once. */
+const SERVICE_FIELDS = ['tier', 'serviceType', 'ports', 'name', 'loadBalancerSourceRanges', 'nodePortSourceRanges', 'externalTrafficPolicy'] as const;
 
 /** Checks every prop of a TierService, each port included, before it joins the tree. */
 function checkServiceProps(scope: Construct, id: string, path: string, props: TierServiceProps) {

@@ -32,7 +32,10 @@ export function markIsolatedTier(tier: IIsolatedTier): void {
   Object.defineProperty(tier, TIER_MARK, { value: true });
 }
 
-/** True when `x` was made an isolated tier by any copy of this library. */
+/**
+ * True when `x` was made an isolated tier by any copy of this library. The mark must be the object's own:
+ * an object that merely inherits from a tier (`Object.create(tier)`) is not one.
+ */
 export function isIsolatedTier(x: any): x is IIsolatedTier {
-  return x !== null && typeof x === 'object' && TIER_MARK in x;
+  return x !== null && typeof x === 'object' && Object.prototype.hasOwnProperty.call(x, TIER_MARK);
 }

@@ -3,7 +3,7 @@ import { checkIsolatedPodsProps, IsolatedPods } from './isolated-pods';
 import { exposeTier, TierService, TierServiceOptions } from './service';
 import { IIsolatedTier, isIsolatedTier, markIsolatedTier } from './tier-contract';
 import { readWorkload } from './workload';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { PeerConfig } from '../core/peer';
@@ -129,7 +129,8 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
    * @param props the configuration (`IsolatedTierProps`)
    */
   public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
-    const input = checkedInput(scope, id, (path) => checkTierProps(scope, id, path, props));
+    const given = readPropsOnce(props, TIER_FIELDS);
+    const input = checkedInput(scope, id, (path) => checkTierProps(scope, id, path, given));
     super(scope, id, input.pods);
     markIsolatedTier(this);
     this.podLabels = Object.freeze(input.podLabels);
@@ -178,6 +179,9 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
   }
 
 }
+
+/** Every field of IsolatedTierProps, each read once. */
+const TIER_FIELDS = ['podLabels', 'namespace', 'ports', 'serviceAccountName', 'isolateIngress', 'isolateEgress', 'dns', 'inMesh', 'name'] as const;
 
 /** Checks every prop of a tier before it joins the tree. */
 function checkTierProps(scope: Construct, id: string, path: string, props: IsolatedTierProps) {

@@ -170,6 +170,7 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
         ['a single-label host name', () => [Destination.fqdn('localhost', Port.tcp(443))], /hostname is a single label/],
         ['a wildcard directly over a top-level domain', () => [Destination.fqdn('*.com', Port.tcp(443))], /hostname puts a wildcard directly over a top-level domain/],
         ['a *.cluster.local name', () => [Destination.fqdn('*.cluster.local', Port.tcp(443))], /hostname is an in-cluster name/],
+        ['a name under .internal (the metadata server\'s)', () => [Destination.fqdn('metadata.google.internal', Port.tcp(80))], /hostname is under \.internal, a top-level domain no public name has/],
         ['a port outside 1-65535', () => [Destination.cidr('198.51.100.0/24', Port.tcp(70000))], /port must be an integer from 1 to 65535 \(70000\)/],
         ['0.0.0.0/0 without allowInternet', () => [Destination.cidr('0.0.0.0/0', Port.tcp(443))], /a block of every address needs the explicit opt-in/],
         ['::/0 without allowInternet', () => [Destination.cidr('::/0', Port.tcp(443))], /a block of every address needs the explicit opt-in/],

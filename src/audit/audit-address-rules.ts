@@ -1,6 +1,6 @@
 import { AuditContext, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
 import { registryOnlySidecarFor } from './audit-fqdn-backstop';
-import { coversInternet } from './internet-coverage';
+import { coversInternet } from '../core/internet-coverage';
 import { IndexedRule } from '../analysis/engine/cluster';
 import { explainConnection } from '../analysis/engine/explain';
 import { CompiledPolicyPort, CompiledRule, IpBlockPeer } from '../analysis/policies/policy-model';

@@ -6,10 +6,11 @@ import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './
 import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
 import { checkedInput, madeByLibrary, readPropsOnce } from '../core/checked-input';
 import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
+import { Block, coversInternet } from '../core/internet-coverage';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
-import { checkServedPorts, Port } from '../core/port';
+import { checkServedPorts, Port, Protocol } from '../core/port';
 import { defaultName } from '../core/scope-defaults';
 import { compareStrings } from '../core/selector';
 import { MetadataEndpointAccess } from '../guardrails/metadata-endpoint-access';
@@ -286,8 +287,48 @@ function checkDestinations(path: string, props: RestrictedEgressProps): Destinat
         `Set fqdnEnforcement to one of: ${Object.keys(FqdnEnforcement).map((k) => `FqdnEnforcement.${k}`).join(', ')}; or allow the service's published address ranges with Destination.cidr().`);
     }
   }
+  if (!props.allowInternet) refuseBlocksCoveringInternet(path, props.allow);
   const metadata = props.allowMetadataEndpoint ? INSTANCE_METADATA_CIDRS.map((cidr) => Destination.cidr(cidr, Port.tcp(80))) : [];
   return [...props.allow, ...metadata];
+}
+
+/**
+ * Refuses address blocks that together open every public address on some port without `allowInternet`:
+ * `0.0.0.0/1` and `128.0.0.0/1`, or the public ranges listed one by one, are the internet as much as
+ * `0.0.0.0/0` is. The blocks open on a port change only where a destination's range starts or ends, so
+ * one probe per protocol at each such boundary (and at port 1) checks every port.
+ */
+function refuseBlocksCoveringInternet(path: string, allow: readonly Destination[]): void {
+  const open = allow.flatMap((destination) => {
+    const block = destination._networkPeer?.toPeerConfig().ipBlock;
+    if (!block) return [];
+    const parsed: Block = {
+      cidr: parseCidr(block.cidr) as ParsedCidr,
+      except: (block.excluded ?? []).map((text) => parseCidr(text) as ParsedCidr),
+    };
+    return [{ block: parsed, text: block.cidr, ports: destination.ports }];
+  });
+  if (open.length === 0) return;
+  const opens = (port: Port, protocol: Protocol, n: number) => port.isAllTraffic || (port.protocol === protocol
+    && (port.isAllPorts || (port.startPort !== undefined && port.startPort <= n && n <= (port.endPort ?? port.startPort))));
+  for (const protocol of [Protocol.TCP, Protocol.UDP, Protocol.SCTP]) {
+    const probes = new Set<number>([1]);
+    for (const port of open.flatMap((o) => o.ports)) {
+      if (port.protocol !== protocol || port.startPort === undefined) continue;
+      probes.add(port.startPort);
+      const after = (port.endPort ?? port.startPort) + 1;
+      if (after <= 65535) probes.add(after);
+    }
+    for (const n of probes) {
+      const here = open.filter((o) => o.ports.some((port) => opens(port, protocol, n)));
+      const blocks = here.map((o) => o.block);
+      if (coversInternet(blocks, 'ipv4') || coversInternet(blocks, 'ipv6')) {
+        throw netsecError(path, `these blocks together open every public address on ${protocol} ${n}, which needs the explicit opt-in`,
+          here.map((o) => o.text),
+          'Set allowInternet: true (and prefer Destination.internet(...ports)) if these pods really may reach any public address; or name narrower blocks.');
+      }
+    }
+  }
 }
 
 function isFqdn(destination: Destination): boolean {

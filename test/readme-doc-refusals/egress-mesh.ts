@@ -175,6 +175,7 @@ export const EGRESS_MESH_CLAIMS: Claim[] = [
         ['0.0.0.0/0 without allowInternet', () => [Destination.cidr('0.0.0.0/0', Port.tcp(443))], /a block of every address needs the explicit opt-in/],
         ['::/0 without allowInternet', () => [Destination.cidr('::/0', Port.tcp(443))], /a block of every address needs the explicit opt-in/],
         ['internet() without allowInternet', () => [Destination.internet(Port.tcp(443))], /internet egress needs the explicit opt-in/],
+        ['blocks that together cover the internet on a port without allowInternet', () => [Destination.cidr('0.0.0.0/1', Port.tcp(443)), Destination.cidr('128.0.0.0/1', Port.tcp(443))], /these blocks together open every public address on TCP 443, which needs the explicit opt-in/],
         ['a metadata address named as a destination', () => [Destination.cidr('169.254.169.254/32', Port.tcp(80))], /the cloud metadata endpoint is named as a destination .*Set allowMetadataEndpoint: true instead/],
         ['an FQDN without fqdnEnforcement', () => [Destination.fqdn('api.stripe.com', Port.tcp(443))], /needs an enforcement point that understands names/],
       ] as [string, () => Destination[], RegExp][]).map(([what, allow, error]) => ({ case: what, run: egress(allow), error })),

@@ -394,3 +394,53 @@ test('Destination.fqdn still takes public names, punycode ones included', () => 
     expect(Destination.fqdn(hostname, Port.tcp(443)).hostname).toBe(hostname);
   }
 });
+
+describe('allowInternet: blocks that together cover the internet need the opt-in, as one block of every address does', () => {
+  function egress(allow: Destination[], allowInternet?: boolean) {
+    const { chart, web } = app();
+    const make = () => new RestrictedEgress(chart, 'egress', { tier: web, allow, allowInternet });
+    return { chart, make };
+  }
+
+  test.each([
+    ['two halves of IPv4 on one port', [Destination.cidr('0.0.0.0/1', Port.tcp(443)), Destination.cidr('128.0.0.0/1', Port.tcp(443))], 'TCP 443'],
+    ['a half on every TCP port and a half on a range', [Destination.cidr('0.0.0.0/1', Port.allTcp()), Destination.cidr('128.0.0.0/1', Port.tcpRange(400, 500))], 'TCP 400'],
+    ['three blocks, one on all traffic', [Destination.cidr('0.0.0.0/1', Port.allTraffic()), Destination.cidr('128.0.0.0/2', Port.udp(53)), Destination.cidr('192.0.0.0/2', Port.udp(53))], 'UDP 53'],
+    ['the IPv6 internet in two halves', [Destination.cidr('2000::/4', Port.tcp(443)), Destination.cidr('3000::/4', Port.tcp(443))], 'TCP 443'],
+    ['the public IPv4 ranges without the private ones (a Destination.peer of ipBlocks)', [
+      Destination.peer(Peer.ipBlock('0.0.0.0/1', ['10.0.0.0/8']), Port.tcp(443)), Destination.peer(Peer.ipBlock('128.0.0.0/1', ['172.16.0.0/12', '192.168.0.0/16']), Port.tcp(443))], 'TCP 443'],
+  ])('%s is refused with the construct path, the blocks and the fix, and nothing joins the tree', (_name, allow, port) => {
+    const { chart, make } = egress(allow as Destination[]);
+    const before = chart.node.findAll().length;
+    expect(make).toThrow(new RegExp(`^shop/egress: these blocks together open every public address on ${port}.*Set allowInternet: true`, 's'));
+    expect(chart.node.findAll().length).toBe(before);
+  });
+
+  test('the same blocks with allowInternet: true are written, and the analyzer sees the internet open on the port', () => {
+    const { chart, make } = egress([Destination.cidr('0.0.0.0/1', Port.tcp(443)), Destination.cidr('128.0.0.0/1', Port.tcp(443))], true);
+    make();
+    const r = Reachability.fromChart(chart);
+    expect(r.isAllowed(at('shop', 'web'), { ip: '8.8.8.8' }, Port.tcp(443))).toBe(true);
+    expect(r.isAllowed(at('shop', 'web'), { ip: '8.8.8.8' }, Port.tcp(80))).toBe(false);
+  });
+
+  test.each([
+    ['halves on different ports', [Destination.cidr('0.0.0.0/1', Port.tcp(443)), Destination.cidr('128.0.0.0/1', Port.tcp(80))],
+      [['1.1.1.1', Port.tcp(443), true], ['1.1.1.1', Port.tcp(80), false], ['203.0.113.9', Port.tcp(80), true], ['203.0.113.9', Port.tcp(443), false]]],
+    ['halves of different protocols', [Destination.cidr('0.0.0.0/1', Port.tcp(53)), Destination.cidr('128.0.0.0/1', Port.udp(53))],
+      [['1.1.1.1', Port.tcp(53), true], ['1.1.1.1', Port.udp(53), false], ['203.0.113.9', Port.udp(53), true]]],
+    ['a public hole left by an except', [Destination.cidr('0.0.0.0/1', Port.tcp(443)), Destination.cidrExcept('128.0.0.0/1', ['203.0.113.0/24'], Port.tcp(443))],
+      [['1.1.1.1', Port.tcp(443), true], ['198.51.100.1', Port.tcp(443), true], ['203.0.113.9', Port.tcp(443), false]]],
+    ['only the private ranges', [Destination.cidr('10.0.0.0/8', Port.allTcp()), Destination.cidr('172.16.0.0/12', Port.allTcp()), Destination.cidr('192.168.0.0/16', Port.allTcp())],
+      [['10.1.2.3', Port.tcp(22), true], ['1.1.1.1', Port.tcp(443), false]]],
+    ['adjacent port ranges on the two halves', [Destination.cidr('0.0.0.0/1', Port.tcpRange(1, 442)), Destination.cidr('128.0.0.0/1', Port.tcpRange(443, 65535))],
+      [['1.1.1.1', Port.tcp(442), true], ['1.1.1.1', Port.tcp(443), false], ['203.0.113.9', Port.tcp(443), true], ['203.0.113.9', Port.tcp(442), false]]],
+  ])('%s: accepted without the opt-in, and the analyzer sees exactly the declared blocks and ports', (_name, allow, probes) => {
+    const { chart, make } = egress(allow as Destination[]);
+    make();
+    const r = Reachability.fromChart(chart);
+    for (const [ip, port, allowed] of probes as [string, Port, boolean][]) {
+      expect([ip, String(port), r.isAllowed(at('shop', 'web'), { ip }, port)]).toEqual([ip, String(port), allowed]);
+    }
+  });
+});

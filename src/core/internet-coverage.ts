@@ -4,7 +4,7 @@ import { parseCidr, ParsedCidr } from '../core/cidr';
 /*
  * "The internet" as a set of ranges, and whether ipBlocks cover it: interval arithmetic over addresses
  * as integers, so that `0.0.0.0/1` + `128.0.0.0/1`, or the public ranges listed one by one, count as the
- * internet just as `0.0.0.0/0` does. Internal: used by NETSEC004.
+ * internet just as `0.0.0.0/0` does. Internal: used by NETSEC004 and by RestrictedEgress (the allowInternet opt-in).
  */
 
 /** A half-open range of addresses [start, end). */

@@ -1,11 +1,11 @@
 import { AuditContext, podSubject, policySubject, Report, RuleCheck, Subject } from './audit-context';
 import { registryOnlySidecarFor } from './audit-fqdn-backstop';
-import { coversInternet } from '../core/internet-coverage';
 import { IndexedRule } from '../analysis/engine/cluster';
 import { explainConnection } from '../analysis/engine/explain';
 import { CompiledPolicyPort, CompiledRule, IpBlockPeer } from '../analysis/policies/policy-model';
 import { METADATA_CIDRS, METADATA_PROBES } from '../core/addresses';
 import { parseAddress } from '../core/cidr';
+import { coversInternet } from '../core/internet-coverage';
 import { Port, Protocol } from '../core/port';
 
 /*

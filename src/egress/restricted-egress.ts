@@ -6,8 +6,8 @@ import { enforcementObjectName, FqdnEgressRequest, FqdnEntry, IpEntry } from './
 import { EVERY_IPV4, INSTANCE_METADATA_CIDRS, IPV4_NON_PUBLIC, IPV6_INTERNET } from '../core/addresses';
 import { checkedInput, madeByLibrary, readPropsOnce } from '../core/checked-input';
 import { cidrContains, metadataEndpointNamedBy, parseCidr, ParsedCidr } from '../core/cidr';
-import { Block, coversInternet } from '../core/internet-coverage';
 import { netsecError, validationProblem } from '../core/errors';
+import { Block, coversInternet } from '../core/internet-coverage';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 import { IPeer, Peer } from '../core/peer';
 import { checkServedPorts, Port, Protocol } from '../core/port';

@@ -408,7 +408,8 @@ describe('allowInternet: blocks that together cover the internet need the opt-in
     ['three blocks, one on all traffic', [Destination.cidr('0.0.0.0/1', Port.allTraffic()), Destination.cidr('128.0.0.0/2', Port.udp(53)), Destination.cidr('192.0.0.0/2', Port.udp(53))], 'UDP 53'],
     ['the IPv6 internet in two halves', [Destination.cidr('2000::/4', Port.tcp(443)), Destination.cidr('3000::/4', Port.tcp(443))], 'TCP 443'],
     ['the public IPv4 ranges without the private ones (a Destination.peer of ipBlocks)', [
-      Destination.peer(Peer.ipBlock('0.0.0.0/1', ['10.0.0.0/8']), Port.tcp(443)), Destination.peer(Peer.ipBlock('128.0.0.0/1', ['172.16.0.0/12', '192.168.0.0/16']), Port.tcp(443))], 'TCP 443'],
+      Destination.peer(Peer.ipBlock('0.0.0.0/1', ['10.0.0.0/8']), Port.tcp(443)), Destination.peer(Peer.ipBlock('128.0.0.0/1', ['172.16.0.0/12', '192.168.0.0/16']), Port.tcp(443)),
+    ], 'TCP 443'],
   ])('%s is refused with the construct path, the blocks and the fix, and nothing joins the tree', (_name, allow, port) => {
     const { chart, make } = egress(allow as Destination[]);
     const before = chart.node.findAll().length;

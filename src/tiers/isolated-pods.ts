@@ -33,41 +33,68 @@ export function defaultClusterDns(): ClusterDns {
  * recorded as itself and read again when the app synthesizes, so none may change after it is built.
  */
 const LOCKED_FIELDS = [
-  'namespace', 'isolatesIngress', 'isolatesEgress', 'dns', 'policy', 'model', 'name',
+  'namespace', 'isolatesIngress', 'isolatesEgress', 'dns', 'policy', 'model',
   'podLabels', 'ports', 'serviceAccountName', 'inMesh', 'namespaceObject', 'namespaceLabels',
-  // The group is its NetworkPolicy object: what cdk8s writes it from (replacing `props` or `kind` dropped the
-  // policy and left the pods open; `metadata.namespace` moved it away from them).
-  'props', 'apiVersion', 'apiGroup', 'kind', 'chart', 'metadata',
 ];
-/** The fields of the object's metadata that place it: the rest (labels, annotations) cdk8s lets users add to. */
-const LOCKED_METADATA_FIELDS = ['name', 'namespace'];
+/**
+ * The fields cdk8s's ApiObject writes the group's NetworkPolicy from. cdk8s defines them as the object's own
+ * properties, so no accessor can guard them; `toJson` refuses to write a group whose fields no longer hold
+ * what they held when it was built (replacing `props` dropped the policy and left the pods open;
+ * `metadata.namespace` moved it away from them).
+ */
+const API_OBJECT_FIELDS = ['props', 'metadata', 'name', 'kind', 'apiVersion'] as const;
+/** What the API object fields and the metadata's place held when the group was built. */
+const BUILT = Symbol('cdk8s-netsec.built');
 /** The members that answer what the group selects and serves, read at synth by every renderer. */
 const LOCKED_MEMBERS = ['toPeerConfig', '_podScope', 'declaredPorts'];
 
+/** Set on a group when its constructor has finished: no locked field may be assigned after it. */
+const SEALED = Symbol('cdk8s-netsec.sealed');
+/** Where each locked field keeps its value on the group (module-private keys). */
+const SLOTS: { [key: string]: symbol } = Object.fromEntries(LOCKED_FIELDS.map((key) => [key, Symbol(`cdk8s-netsec.${key}`)]));
+
+/**
+ * Gives the groups' prototype one accessor per locked field: the constructors (ours and cdk8s's ApiObject)
+ * assign each field once, and any later assignment throws a TypeError, as writing a read-only property does
+ * in strict mode. Accessors on the prototype cost nothing per group; making each group's own properties
+ * read-only after construction (Object.defineProperty) cost about 20 µs per tier, most of the library's
+ * build time at 5,000 tiers.
+ */
+function installLockedAccessors(prototype: object): void {
+  for (const key of LOCKED_FIELDS) {
+    const slot = SLOTS[key];
+    Object.defineProperty(prototype, key, {
+      configurable: false,
+      enumerable: false,
+      get(this: { [slot: symbol]: unknown }): unknown {
+        return this[slot];
+      },
+      set(this: { [slot: symbol]: unknown }, value: unknown) {
+        if (this[SEALED] === true || Object.prototype.hasOwnProperty.call(this, slot)) {
+          throw new TypeError(`Cannot assign to read only property '${key}' of ${String(this)}: an isolated group does not change after it is built`);
+        }
+        this[slot] = value;
+      },
+    });
+  }
+}
+
 /**
  * Makes what a group says about itself read-only once it is built, as a Port's fields are: its fields
- * (lists and maps frozen too) and the members that answer its selector, scope and ports, so that plain
- * JavaScript (`tier.namespace = 'other'`, `tier.ports.push(...)`, `tier.toPeerConfig = () => ...`) cannot
- * move or widen the rules written from it at synth. Not `Object.freeze(group)`: the jsii kernel tags the
- * objects it hands to other languages, and cdk8s keeps adding to an ApiObject's metadata and patches.
+ * (lists and maps frozen too; the fields themselves are accessors of the prototype that refuse a second
+ * assignment) and the members that answer its selector, scope and ports, so that plain JavaScript
+ * (`tier.namespace = 'other'`, `tier.ports.push(...)`, `tier.toPeerConfig = () => ...`) cannot move or
+ * widen the rules written from it at synth. Not `Object.freeze(group)`: the jsii kernel tags the objects it
+ * hands to other languages, and cdk8s keeps adding to an ApiObject's metadata and patches.
  */
 function lockGroup(group: IsolatedPods): void {
-  const own = group as unknown as { [key: string]: unknown };
+  const own = group as unknown as { [key: string | symbol]: unknown };
+  own[SEALED] = true;
   for (const key of LOCKED_FIELDS) {
-    const descriptor = Object.getOwnPropertyDescriptor(group, key);
-    if (descriptor === undefined || !('value' in descriptor)) continue;
-    if (key === 'metadata') {
-      for (const field of LOCKED_METADATA_FIELDS) {
-        Object.defineProperty(descriptor.value, field, { value: descriptor.value[field], writable: false, configurable: false });
-      }
-    }
-    if (Array.isArray(descriptor.value) || (key.endsWith('Labels') && descriptor.value !== null && typeof descriptor.value === 'object')) {
-      Object.freeze(descriptor.value);
-    }
-    // `dns` stays configurable: the ACME solver tier (src/tls) replaces it with a getter that reads the DNS of
-    // the groups governing its namespace at synth. Assignment is still refused.
-    Object.defineProperty(group, key, { value: own[key], writable: false, configurable: key === 'dns', enumerable: descriptor.enumerable });
+    const value = own[SLOTS[key]];
+    if (Array.isArray(value) || (key.endsWith('Labels') && value !== null && typeof value === 'object')) Object.freeze(value);
   }
+  own[BUILT] = builtState(group);
   for (const key of LOCKED_MEMBERS) {
     let descriptor: PropertyDescriptor | undefined;
     for (let at: object | null = group; descriptor === undefined && at !== null; at = Object.getPrototypeOf(at)) {
@@ -78,6 +105,22 @@ function lockGroup(group: IsolatedPods): void {
       ? { value: descriptor.value, writable: false, configurable: false, enumerable: false }
       : { get: descriptor.get, configurable: false, enumerable: false });
   }
+}
+
+/** The API object fields of a group and the place its metadata names, in the order `changedSinceBuilt` compares them. */
+function builtState(group: IsolatedPods): unknown[] {
+  const own = group as unknown as { [key: string]: unknown };
+  return [...API_OBJECT_FIELDS.map((field) => own[field]), group.metadata.name, group.metadata.namespace];
+}
+
+/** The first field of the group's NetworkPolicy object that changed since it was built, or undefined. */
+function changedSinceBuilt(group: IsolatedPods): string | undefined {
+  const built = (group as unknown as { [key: symbol]: unknown[] | undefined })[BUILT];
+  if (built === undefined) return undefined;
+  const now = builtState(group);
+  const fields = [...API_OBJECT_FIELDS, 'metadata.name', 'metadata.namespace'];
+  const at = now.findIndex((value, i) => value !== built[i]);
+  return at < 0 ? undefined : fields[at];
 }
 
 /** What every isolated group of pods is configured with. */
@@ -139,17 +182,17 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
   }
 
   /** The namespace of the pods. */
-  public readonly namespace: string;
+  declare public readonly namespace: string;
   /** Whether ingress is denied except for declared flows. */
-  public readonly isolatesIngress: boolean;
+  declare public readonly isolatesIngress: boolean;
   /** Whether egress is denied except for declared flows and DNS. */
-  public readonly isolatesEgress: boolean;
+  declare public readonly isolatesEgress: boolean;
   /** Where the pods resolve names. */
-  public readonly dns: ClusterDns;
+  declare public readonly dns: ClusterDns;
   /** The NetworkPolicy object: the group itself, which is that object (kept so that `group.policy` reads as before). */
-  public readonly policy: ApiObject;
+  declare public readonly policy: ApiObject;
   // The app's intent model.
-  private readonly model: IntentModel;
+  declare private readonly model: IntentModel;
 
   /**
    * @param scope the parent construct
@@ -215,6 +258,20 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
    */
   public isEgressIsolated(): boolean {
     return this.isolatesEgress || this.model.namespaceIsolatesEgress(this.namespace);
+  }
+
+  /**
+   * The NetworkPolicy object, rendered from the intent model. Refuses to write it when a field cdk8s writes
+   * it from (`props`, `metadata`, its name or namespace, `kind`, `apiVersion`) was replaced after the
+   * group was built: the policy would no longer isolate the pods it was declared for.
+   */
+  public toJson(): any {
+    const changed = changedSinceBuilt(this);
+    if (changed !== undefined) {
+      throw netsecError(this, `the NetworkPolicy's ${changed} was changed after the group was built, so it would no longer isolate the pods declared`,
+        changed, 'Do not assign to the fields of a tier or namespace isolation; add labels or annotations with metadata.addLabel() and metadata.addAnnotation(), or change the output with addJsonPatch().');
+    }
+    return super.toJson();
   }
 
   /** What the pods are, as a peer. */
@@ -323,3 +380,6 @@ export abstract class IsolatedPods extends ApiObject implements IPeer {
       'Name the ports, e.g. Port.tcp(8080), declare ports on the destination tier, or open every port on purpose with Port.allTraffic().');
   }
 }
+
+// Installed once, when the module loads: see installLockedAccessors.
+installLockedAccessors(IsolatedPods.prototype);

@@ -60,9 +60,9 @@ export interface NamespaceIsolationProps {
  */
 export class NamespaceIsolation extends IsolatedPods {
   /** The Namespace object, with `createNamespace`. */
-  public readonly namespaceObject?: ApiObject;
+  declare public readonly namespaceObject?: ApiObject;
   /** The labels given for the Namespace object (platform labels such as mesh injection are added at synth). */
-  public readonly namespaceLabels: { [key: string]: string } = {};
+  declare public readonly namespaceLabels: { [key: string]: string };
 
   /**
    * @param scope the parent construct
@@ -76,9 +76,10 @@ export class NamespaceIsolation extends IsolatedPods {
     const model = IntentModel.of(this);
     model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
     model.namespaces.declare(this.namespace);
+    // Each field is assigned once: the groups' fields refuse a second assignment (see isolated-pods.ts).
+    this.namespaceLabels = input.createNamespace ? input.namespaceLabels : {};
     if (input.createNamespace) {
       model.names.claim('Namespace', '', this.namespace, this);
-      this.namespaceLabels = input.namespaceLabels;
       this.namespaceObject = renderNamespace(this, 'Namespace', this.namespace, input.namespaceLabels);
     }
     this._addToModel();

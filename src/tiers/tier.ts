@@ -115,13 +115,13 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
   }
 
   /** The labels that select the tier's pods. */
-  public readonly podLabels: { [key: string]: string };
+  declare public readonly podLabels: { [key: string]: string };
   /** The ports the tier serves (empty when not declared). */
-  public readonly ports: Port[];
+  declare public readonly ports: Port[];
   /** The service account of the tier's pods, if known. */
-  public readonly serviceAccountName?: string;
+  declare public readonly serviceAccountName?: string;
   /** Whether the tier's pods run in the service mesh. */
-  public readonly inMesh: boolean;
+  declare public readonly inMesh: boolean;
 
   /**
    * @param scope the parent construct

@@ -27,7 +27,7 @@ function chart(): Chart {
 }
 
 /** An object whose `field` answers `first` on the first `reads` reads and `later` afterwards. */
-function flipping<T>(base: object, field: string, first: T, later: T, reads = 1): any {
+function flipping(base: object, field: string, first: unknown, later: unknown, reads = 1): any {
   let n = 0;
   return Object.defineProperty({ ...base }, field, {
     enumerable: true,
@@ -344,7 +344,7 @@ describe('edge controllers and data planes keep what they checked', () => {
         return (t: object) => (++n <= 1 ? Reflect.ownKeys(t) : []);
       })(),
     });
-    const controller = IngressController.haproxy({ className: 'haproxy', namespace: 'haproxy-controller', podLabels });
+    const controller = IngressController.haproxy({ className: 'haproxy', namespace: 'haproxy-controller', podLabels: podLabels as { [key: string]: string } });
     expect(controller.podLabels).toEqual({ app: 'haproxy' });
     expect(controller.peer.toPeerConfig().podSelector).toEqual({ matchLabels: { app: 'haproxy' } });
   });

@@ -174,6 +174,7 @@ export const PYTHON_NAMES: { readonly [name: string]: string } = {
   targetPorts: 'target_ports',
   tcpRange: 'tcp_range',
   tlsSecretName: 'tls_secret_name',
+  toJson: 'to_json',
   toMarkdown: 'to_markdown',
   toMermaid: 'to_mermaid',
   toPeerConfig: 'to_peer_config',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkIsolatedPodsProps, IsolatedPods } from './isolated-pods';
+import { checkIsolatedPodsProps, defaultClusterDns, IsolatedPods } from './isolated-pods';
 import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { netsecError } from '../core/errors';
 import { PeerConfig } from '../core/peer';
@@ -130,7 +130,7 @@ function checkIsolationProps(scope: Construct, id: string, path: string, props: 
     policyName: props.policyName ?? defaultName(scope, id),
     isolateIngress: props.isolateIngress ?? true,
     isolateEgress: props.isolateEgress ?? true,
-    dns: props.dns ?? ClusterDns.kubeDns(),
+    dns: props.dns ?? defaultClusterDns(),
   });
   return { pods, namespaceLabels, createNamespace: props.createNamespace ?? false };
 }

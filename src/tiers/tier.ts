@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { checkIsolatedPodsProps, IsolatedPods } from './isolated-pods';
+import { checkIsolatedPodsProps, defaultClusterDns, IsolatedPods } from './isolated-pods';
 import { exposeTier, TierService, TierServiceOptions } from './service';
 import { IIsolatedTier, isIsolatedTier, markIsolatedTier } from './tier-contract';
 import { readWorkload } from './workload';
@@ -211,7 +211,7 @@ function checkTierProps(scope: Construct, id: string, path: string, props: Isola
     policyName: props.name ?? defaultName(scope, id),
     isolateIngress: props.isolateIngress ?? true,
     isolateEgress: props.isolateEgress ?? true,
-    dns: props.dns ?? ClusterDns.kubeDns(),
+    dns: props.dns ?? defaultClusterDns(),
   });
   return { pods, podLabels, ports: [...props.ports ?? []], serviceAccountName: props.serviceAccountName, inMesh: props.inMesh ?? true };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes src/core/python-names.ts from the compiled assembly (.jsii): the Python spelling of every public
-// camelCase name (properties, struct fields, methods, parameters) and the methods whose trailing struct
-// Python takes as keyword arguments. netsecError reads it to speak Python to Python callers, so a new prop
+// camelCase name (properties, struct fields, methods, parameters), the methods whose trailing struct
+// Python takes as keyword arguments, and the fields of every public struct. netsecError reads it to speak Python to Python callers, so a new prop
 // is covered the moment it is compiled. The spelling is jsii-pacmak's own (codemaker's toSnakeCase).
 //
 // Usage: node scripts/python-names.js          regenerate the table (npx projen python-names)
@@ -41,6 +41,17 @@ for (const type of Object.values(assembly.types)) {
   for (const method of type.methods ?? []) addCallable(type.name, method);
   if (type.initializer) addCallable(type.name, { parameters: type.initializer.parameters });
 }
+// Every field of every public struct, inherited ones included: constructors refuse a prop that is none of
+// them (a misspelt field from plain JavaScript would otherwise be dropped without a word).
+const structFields = (fqn) => {
+  const type = assembly.types[fqn];
+  const own = (type.properties ?? []).map((p) => p.name);
+  return [...own, ...(type.interfaces ?? []).flatMap(structFields)];
+};
+const structs = Object.values(assembly.types).filter((type) => type.datatype === true)
+  .map((type) => [type.name, [...new Set(structFields(type.fqn))].sort(compare)])
+  .sort(([a], [b]) => compare(a, b));
+
 // A bare `.method({ ... })` lifts only when every method of that name does.
 const keywordMethods = [...lifts.entries()].filter(([, lifted]) => lifted === true).map(([name]) => name).sort(compare);
 
@@ -57,6 +68,11 @@ const text = [
   'export const KEYWORD_METHODS: ReadonlySet<string> = new Set([',
   ...keywordMethods.map((name) => `  '${name}',`),
   ']);',
+  '',
+  '/** The fields of each public struct (props and options interfaces), inherited ones included. */',
+  'export const STRUCT_FIELDS: { readonly [struct: string]: readonly string[] } = {',
+  ...structs.map(([name, fields]) => `  ${name}: [${fields.map((f) => `'${f}'`).join(', ')}],`),
+  '};',
   '',
 ].join('\n');
 

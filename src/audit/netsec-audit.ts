@@ -53,7 +53,7 @@ export class NetsecAudit extends Construct {
    */
   public constructor(scope: Construct, id: string, props: NetsecAuditProps = {}) {
     // Bad severities and unknown rules are reported now, not at synth, and before the audit joins the tree.
-    const input = checkedInput(scope, id, (path) => checkAuditProps(path, props), { inChart: false });
+    const input = checkedInput(scope, id, (path) => checkAuditProps(path, props), { inChart: false, props: { given: props, struct: 'NetsecAuditProps' } });
     super(scope, id);
     this.failOn = input.failOn;
     this.ignore = input.ignore;

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { netsecError } from './errors';
+import { closestName } from './near-names';
+import { STRUCT_FIELDS } from './python-names';
 
 /*
  * The library's one atomicity idiom. A constructor starts with
@@ -22,6 +24,13 @@ export interface CheckedInputOptions {
    * @default true
    */
   readonly inChart?: boolean;
+  /**
+   * The props as the caller gave them, and the name of their struct (`'IsolatedTierProps'`): a field the
+   * struct does not have is refused before `check` runs (from plain JavaScript, a misspelt field such as
+   * `internetExcpet` would otherwise be dropped without a word, and what it narrowed left open).
+   * @default - the props' fields are not checked here
+   */
+  readonly props?: { readonly given: unknown; readonly struct: string };
 }
 
 /**
@@ -41,7 +50,27 @@ export function checkedInput<T>(scope: IConstruct, id: string, check: (path: str
     throw netsecError(path, 'scope is not inside a cdk8s Chart', scopePath === '' ? '<the app>' : scopePath,
       'Create the construct in a Chart (new Chart(app, id)) or in a construct inside one: the objects it emits belong to a chart.');
   }
+  if (options.props !== undefined) refuseUnknownFields(path, options.props.given, options.props.struct);
   return check(path);
+}
+
+/**
+ * Refuses a field of `given` that the public struct `struct` does not have, naming the closest field it
+ * does have. Anything that is not a plain object is left to the caller's checks.
+ *
+ * @param where the construct path or factory, for the message
+ * @param given the props or options as the caller gave them
+ * @param struct the struct's name in the compiled API, e.g. 'RestrictedEgressProps'
+ */
+export function refuseUnknownFields(where: string, given: unknown, struct: string): void {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) return;
+  const fields = fieldsOf(struct);
+  for (const key of Object.keys(given)) {
+    if (fields.includes(key)) continue;
+    const near = closestName(key, [...fields]);
+    throw netsecError(where, `${struct} has no field ${key}`, key,
+      `${near === undefined ? '' : `Did you mean ${near}? `}The fields are: ${fields.join(', ')}.`);
+  }
 }
 
 /** Whether `scope` is a Chart or inside one. */
@@ -65,16 +94,24 @@ export function constructPath(scope: IConstruct, id: string): string {
  * returned as it is, for the checks to refuse; fields left undefined are left out.
  *
  * @param props the props as given
- * @param fields every field of the props interface
+ * @param struct the props' struct in the compiled API, whose fields are read (`STRUCT_FIELDS`)
  */
-export function readPropsOnce<T>(props: T, fields: readonly (keyof T & string)[]): T {
+export function readPropsOnce<T>(props: T, struct: string): T {
   if (props === null || typeof props !== 'object') return props;
+  const fields = fieldsOf(struct);
   const copy: { [key: string]: unknown } = {};
   for (const field of fields) {
     const value: unknown = (props as { [key: string]: unknown })[field];
     if (value !== undefined) copy[field] = Array.isArray(value) ? copyList(value) : value;
   }
   return copy as T;
+}
+
+/** The fields of a public struct, from the table generated from the compiled API. */
+function fieldsOf(struct: string): readonly string[] {
+  const fields = STRUCT_FIELDS[struct];
+  if (fields === undefined) throw new Error(`cdk8s-netsec: no struct ${struct} in the compiled API (run npx projen python-names)`);
+  return fields;
 }
 
 function copyList(list: readonly unknown[]): unknown[] {

@@ -107,7 +107,7 @@ export class SecureGateway extends Construct {
    */
   public constructor(scope: Construct, id: string, props: SecureGatewayProps) {
     const { name, namespace, gatewayClassName, implementation, tls, certificateOptions, plane, peer }
-      = checkedInput(scope, id, (path) => checkGatewayProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkGatewayProps(scope, id, path, props), { props: { given: props, struct: 'SecureGatewayProps' } });
     super(scope, id);
     this.name = name;
     this.namespace = namespace;

@@ -217,7 +217,7 @@ export class SecureIngress extends Construct {
    * @param props the configuration (`SecureIngressProps`)
    */
   public constructor(scope: Construct, id: string, props: SecureIngressProps) {
-    const plan = checkedInput(scope, id, (path) => planIngress(scope, id, path, props));
+    const plan = checkedInput(scope, id, (path) => planIngress(scope, id, path, props), { props: { given: props, struct: 'SecureIngressProps' } });
     super(scope, id);
     this.name = plan.name;
     // Copies: the plan's lists are what the app's model records, and a caller changing these properties

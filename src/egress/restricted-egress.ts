@@ -118,9 +118,9 @@ export class RestrictedEgress extends Construct {
    * @param props the configuration (`RestrictedEgressProps`)
    */
   public constructor(scope: Construct, id: string, given: RestrictedEgressProps) {
-    const props = readPropsOnce(given, EGRESS_FIELDS);
+    const props = readPropsOnce(given, 'RestrictedEgressProps');
     const { name, targets, destinations, internet, enforcer, fqdnPeers, request, model }
-      = checkedInput(scope, id, (path) => checkEgressProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkEgressProps(scope, id, path, props), { props: { given, struct: 'RestrictedEgressProps' } });
     super(scope, id);
     this.name = name;
     this.fqdnEnforcement = props.fqdnEnforcement;
@@ -381,10 +381,6 @@ function ipEntries(destinations: Destination[]): IpEntry[] {
   });
 }
 
-/** Every field of RestrictedEgressProps, each read once. */
-const EGRESS_FIELDS = [
-  'tier', 'tiers', 'namespace', 'allow', 'allowInternet', 'includeIpv6', 'internetExcept', 'allowMetadataEndpoint', 'fqdnEnforcement', 'clusterDomain', 'name',
-] as const;
 
 /** Checks every prop of a RestrictedEgress, each destination included, before it joins the tree. */
 function checkEgressProps(scope: Construct, id: string, path: string, props: RestrictedEgressProps) {

@@ -11,12 +11,12 @@ import { checkedInput, madeByLibrary, readPropsOnce } from '../core/checked-inpu
 import { parseCidr } from '../core/cidr';
 import { netsecError, validationProblem } from '../core/errors';
 import { checkDns1123Label, toDistinctDnsLabel, toDnsLabel } from '../core/names';
+import { closestName } from '../core/near-names';
 import { checkNamespace, Peer } from '../core/peer';
 import { Port } from '../core/port';
 import { defaultName } from '../core/scope-defaults';
 import { compareStrings, describeSelector } from '../core/selector';
 import { IntentModel } from '../model/intent-model';
-import { closestName } from '../model/near-names';
 import { ClusterDns } from '../platform/cluster-dns';
 import { addComponent } from '../platform/component-records';
 import { dnsComponent, PlatformComponent } from '../platform/platform-component';
@@ -120,7 +120,8 @@ export class ClusterIsolation extends Construct {
    */
   public constructor(scope: Construct, id: string, props: ClusterIsolationProps = {}) {
     const { name, exempt, exemptions, dns, access, apiServerAddresses, adminPriority, baselinePriority }
-      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, readPropsOnce(props, CLUSTER_ISOLATION_FIELDS)));
+      = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, readPropsOnce(props, 'ClusterIsolationProps')),
+        { props: { given: props, struct: 'ClusterIsolationProps' } });
     super(scope, id);
     const model = IntentModel.of(this);
     this.name = name;
@@ -399,10 +400,6 @@ function checkPriority(path: string, prop: string, value: number | undefined): n
   return value;
 }
 
-/** Every field of ClusterIsolationProps, each read once. */
-const CLUSTER_ISOLATION_FIELDS = [
-  'exemptNamespaces', 'exemptions', 'apiServerAddresses', 'dns', 'metadataEndpointAccess', 'adminPriority', 'baselinePriority', 'name',
-] as const;
 
 /** Checks every prop of a ClusterIsolation before it joins the tree. */
 function checkIsolationProps(scope: Construct, id: string, path: string, props: ClusterIsolationProps) {

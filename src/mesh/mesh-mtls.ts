@@ -176,7 +176,7 @@ export class MeshMtls extends Construct {
     const {
       name, mode, authorization, injection, meshWide, namespace, rootNamespace, trustDomain, clusterDomain, identities, exceptions, controlPlane,
     }
-      = checkedInput(scope, id, (path) => checkMeshProps(scope, id, path, props));
+      = checkedInput(scope, id, (path) => checkMeshProps(scope, id, path, props), { props: { given: props, struct: 'MeshMtlsProps' } });
     super(scope, id);
     Object.defineProperty(this, MESH_MARK, { value: true });
     this.model = IntentModel.of(this);

@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { closestName } from './near-names';
+import { closestName } from '../core/near-names';
 
 /*
  * Namespaces the app declares and namespaces its constructs place objects in, so that a namespace one or

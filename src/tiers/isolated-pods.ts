@@ -15,16 +15,11 @@ import { networkPolicyProps } from '../render/network-policy';
 let kubeDnsDefault: ClusterDns | undefined;
 
 /**
- * `ClusterDns.kubeDns()` with no options, shared. Nothing changes a ClusterDns after it is made; its
- * internal lists are frozen here as well, since every group of every app reads this one.
+ * `ClusterDns.kubeDns()` with no options, shared by every group of every app: a ClusterDns locks its
+ * fields and freezes its lists when it is made, so nothing can change it after.
  */
 export function defaultClusterDns(): ClusterDns {
-  if (kubeDnsDefault === undefined) {
-    const dns = ClusterDns.kubeDns();
-    for (const destination of dns._destinations) Object.freeze(Object.freeze(destination).ports);
-    Object.freeze(dns._destinations);
-    kubeDnsDefault = dns;
-  }
+  kubeDnsDefault ??= ClusterDns.kubeDns();
   return kubeDnsDefault;
 }
 

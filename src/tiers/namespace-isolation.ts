@@ -70,8 +70,8 @@ export class NamespaceIsolation extends IsolatedPods {
    * @param props the configuration (`NamespaceIsolationProps`)
    */
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
-    const given = readPropsOnce(props, ISOLATION_FIELDS);
-    const input = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, given));
+    const given = readPropsOnce(props, 'NamespaceIsolationProps');
+    const input = checkedInput(scope, id, (path) => checkIsolationProps(scope, id, path, given), { props: { given: props, struct: 'NamespaceIsolationProps' } });
     super(scope, id, input.pods);
     const model = IntentModel.of(this);
     model.addNamespaceBaseline(this.namespace, this.isolatesIngress, this.isolatesEgress);
@@ -109,8 +109,6 @@ export class NamespaceIsolation extends IsolatedPods {
   }
 }
 
-/** Every field of NamespaceIsolationProps, each read once. */
-const ISOLATION_FIELDS = ['namespace', 'isolateIngress', 'isolateEgress', 'dns', 'createNamespace', 'namespaceLabels', 'policyName'] as const;
 
 /** Checks every prop of a namespace isolation before it joins the tree. */
 function checkIsolationProps(scope: Construct, id: string, path: string, props: NamespaceIsolationProps) {

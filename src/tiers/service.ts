@@ -136,7 +136,8 @@ export class TierService extends Construct {
    */
   public constructor(scope: Construct, id: string, props: TierServiceProps) {
     const { tier, serviceType, name, ports, sourceRanges, externalTrafficPolicy }
-      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, readPropsOnce(props, SERVICE_FIELDS)));
+      = checkedInput(scope, id, (path) => checkServiceProps(scope, id, path, readPropsOnce(props, 'TierServiceProps')),
+        { props: { given: props, struct: 'TierServiceProps' } });
     super(scope, id);
     this.tier = tier;
     this.namespace = tier.namespace;
@@ -266,8 +267,6 @@ export function exposeTier(tier: IIsolatedTier & Construct, options: TierService
   return new TierService(tier, id, { ...options, tier, name });
 }
 
-/** Every field of TierServiceProps, each read once. */
-const SERVICE_FIELDS = ['tier', 'serviceType', 'ports', 'name', 'loadBalancerSourceRanges', 'nodePortSourceRanges', 'externalTrafficPolicy'] as const;
 
 /** Checks every prop of a TierService, each port included, before it joins the tree. */
 function checkServiceProps(scope: Construct, id: string, path: string, props: TierServiceProps) {

@@ -129,8 +129,8 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
    * @param props the configuration (`IsolatedTierProps`)
    */
   public constructor(scope: Construct, id: string, props: IsolatedTierProps) {
-    const given = readPropsOnce(props, TIER_FIELDS);
-    const input = checkedInput(scope, id, (path) => checkTierProps(scope, id, path, given));
+    const given = readPropsOnce(props, 'IsolatedTierProps');
+    const input = checkedInput(scope, id, (path) => checkTierProps(scope, id, path, given), { props: { given: props, struct: 'IsolatedTierProps' } });
     super(scope, id, input.pods);
     markIsolatedTier(this);
     this.podLabels = Object.freeze(input.podLabels);
@@ -180,8 +180,6 @@ export class IsolatedTier extends IsolatedPods implements IIsolatedTier {
 
 }
 
-/** Every field of IsolatedTierProps, each read once. */
-const TIER_FIELDS = ['podLabels', 'namespace', 'ports', 'serviceAccountName', 'isolateIngress', 'isolateEgress', 'dns', 'inMesh', 'name'] as const;
 
 /** Checks every prop of a tier before it joins the tree. */
 function checkTierProps(scope: Construct, id: string, path: string, props: IsolatedTierProps) {

@@ -199,7 +199,7 @@ export class TlsCertificate extends Construct {
    * @param props the configuration (`TlsCertificateProps`)
    */
   public constructor(scope: Construct, id: string, props: TlsCertificateProps) {
-    const input = checkedInput(scope, id, (path) => checkCertificateProps(scope, id, path, props));
+    const input = checkedInput(scope, id, (path) => checkCertificateProps(scope, id, path, props), { props: { given: props, struct: 'TlsCertificateProps' } });
     super(scope, id);
     this.namespace = input.namespace;
     this.name = input.name;

@@ -80,7 +80,8 @@ export class AcmeClusterIssuer extends Construct {
    * @param props the configuration (`AcmeClusterIssuerProps`)
    */
   public constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps = {}) {
-    const { name, server, email, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props));
+    const { name, server, email, ingressClassName, accountKey, gateway } = checkedInput(scope, id, (path) => checkAcmeProps(scope, id, path, props),
+      { props: { given: props, struct: 'AcmeClusterIssuerProps' } });
     super(scope, id);
     this.name = name;
     const solverEdge = gateway !== undefined ? `gateway:${gateway.namespace}/${gateway.name}` : `ingress:${ingressClassName}`;
@@ -187,7 +188,7 @@ export class PrivateCertificateAuthority extends Construct {
    * @param props the configuration (`PrivateCertificateAuthorityProps`)
    */
   public constructor(scope: Construct, id: string, props: PrivateCertificateAuthorityProps) {
-    const input = checkedInput(scope, id, (path) => checkCaProps(scope, id, path, props));
+    const input = checkedInput(scope, id, (path) => checkCaProps(scope, id, path, props), { props: { given: props, struct: 'PrivateCertificateAuthorityProps' } });
     super(scope, id);
     this.selfSignedIssuer = this.makeIssuer('SelfSigned', input.selfSignedName, input.clusterWide, input.namespace, { selfSigned: {} });
     this.certificate = new TlsCertificate(this, 'Certificate', { ...input.certificate, issuer: this.selfSignedIssuer });

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkedInput } from '../core/checked-input';
+import { checkedInput, readPropsOnce } from '../core/checked-input';
 import { parseAddress } from '../core/cidr';
 import { netsecError } from '../core/errors';
 import { checkServedHostname } from '../core/hostname';
@@ -266,19 +266,7 @@ export function checkCertificateProps(scope: IConstruct, id: string, path: strin
   if (props === null || typeof props !== 'object') {
     throw netsecError(path, 'props must be an object', props, 'Pass { dnsNames, issuer }.');
   }
-  const given = {
-    namespace: props.namespace,
-    name: props.name,
-    secretName: props.secretName,
-    issuer: props.issuer,
-    dnsNames: props.dnsNames,
-    ipAddresses: props.ipAddresses,
-    commonName: props.commonName,
-    certificateAuthority: props.certificateAuthority,
-    duration: props.duration,
-    renewBefore: props.renewBefore,
-    keyAlgorithm: props.keyAlgorithm,
-  };
+  const given = readPropsOnce(props, 'TlsCertificateProps');
   const namespace = resolveNamespace(scope, id, given.namespace);
   const name = given.name ?? defaultName(scope, id);
   const secretName = given.secretName ?? toDnsLabel([name, 'tls']);
